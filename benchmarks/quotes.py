@@ -1,0 +1,151 @@
+"""Quote accuracy and speed benchmark: ``python benchmarks/quotes.py``.
+
+For each simulator scenario: simulate some weeks, backtest the estimator
+(learning online from the log only), the simple baselines and the
+true-parameter forward simulation (the practical limit), then check the
+target from issue 3. Then time quote_all (60 parties over 40 tables) and a
+full backtest of a five-week, 27-table log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from queueapp.backtest import Metrics, backtest, backtest_many
+from queueapp.baselines import all_baselines, limit_quoter
+from queueapp.config import Quoting, Table, load_config
+from queueapp.estimator import Estimator
+from queueapp.room import CLEARING, OCCUPIED, Party, Room
+from queueapp.simulator import get_scenario, layout_for, scenario_names, simulate
+
+ROOT = Path(__file__).resolve().parent.parent
+SIMPLE = ("host rule", "last-to-enter", "head-of-line", "queue-length")
+
+
+def run_scenario(name: str, days: int, seed: int) -> dict:
+    sc = get_scenario(name)
+    layout = layout_for(None, sc)
+    events = simulate(None, days, name, seed)
+    q = Quoting()
+    quoters = {"estimator": Estimator(q, layout.tables, layout.timezone, layout.joins),
+               "limit": limit_quoter(sc, layout)}
+    quoters.update(all_baselines(q, layout.tables))
+    t0 = time.perf_counter()
+    results = backtest_many(events, layout.tables, quoters)
+    return {"name": name, "events": len(events), "tables": len(layout.tables),
+            "seconds": time.perf_counter() - t0,
+            "overall": {k: r.metrics for k, r in results.items()},
+            "sizes": {k: r.by_size() for k, r in results.items()}}
+
+
+def row(label: str, m: Metrics) -> str:
+    return (f"| {label} | {m.seated} | {m.mae:.2f} | {m.within5:.1%} | {m.bias:+.2f} "
+            f"| {m.over5:.1%} |")
+
+
+HEAD = ("| quoter | seated | MAE (min) | within 5 min | signed error (min) | waited >5 min over |\n"
+        "| --- | ---: | ---: | ---: | ---: | ---: |")
+
+
+def report(res: dict) -> tuple[list[str], bool]:
+    o = res["overall"]
+    est, lim = o["estimator"], o["limit"]
+    best_name = min(SIMPLE, key=lambda k: o[k].mae)
+    best = o[best_name]
+    cap = max(1.3 * lim.mae, lim.mae + 1.0)
+    checks = [est.mae <= 0.65 * best.mae, est.mae <= cap, est.over5 <= 0.12]
+    ok = all(checks)
+    out = [f"### {res['name']} ({res['tables']} tables, {res['events']} events, "
+           f"backtest of all quoters {res['seconds']:.0f} s)", "", HEAD]
+    out += [row(k, m) for k, m in o.items()]
+    out += ["", f"Target: MAE {est.mae:.2f} <= 0.65 x best baseline ({best_name} "
+            f"{best.mae:.2f}) = {0.65 * best.mae:.2f}: {'yes' if checks[0] else 'NO'}; "
+            f"<= max(1.3 x limit, limit + 1) = {cap:.2f}: {'yes' if checks[1] else 'NO'}; "
+            f"waited >5 min over {est.over5:.1%} <= 12%: {'yes' if checks[2] else 'NO'}.",
+            "", "Per party size (estimator / limit / best baseline MAE):", "",
+            "| size | seated | MAE | within 5 | signed | >5 over | limit MAE | "
+            f"{best_name} MAE |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for size, m in res["sizes"]["estimator"].items():
+        if m.seated:
+            out.append(f"| {size} | {m.seated} | {m.mae:.2f} | {m.within5:.1%} | {m.bias:+.2f} "
+                       f"| {m.over5:.1%} | {res['sizes']['limit'][size].mae:.2f} "
+                       f"| {res['sizes'][best_name][size].mae:.2f} |")
+    return out + [""], ok
+
+
+def busy_room(n_tables: int = 40, n_waiting: int = 60, now: float = 1_780_000_000.0) -> Room:
+    """40 tables at every stage and 60 parties waiting, for the speed test."""
+    mix = [2, 2, 4, 4, 4, 6, 8, 2, 4, 12]
+    tables = [Table(f"T{i + 1}", mix[i % len(mix)]) for i in range(n_tables)]
+    room = Room.from_tables(tables)
+    for i, t in enumerate(room.tables.values()):
+        if i % 7 == 6:
+            t.state, t.since = CLEARING, now - 120 * (i % 5)
+        else:
+            t.state, t.party_size = OCCUPIED, min(t.seats, 2 + i % 5)
+            t.party, t.since = f"x{i}", now - 60 * (5 + 13 * i % 100)
+    for i in range(n_waiting):
+        room.parties[f"w{i}"] = Party(f"w{i}", [2, 4, 3, 2, 6, 4, 8, 2][i % 8],
+                                      now - 60 * (n_waiting - i))
+    return room
+
+
+def speed() -> list[str]:
+    config = load_config(ROOT / "config.toml")
+    events = simulate(config, 35, "hotpot", seed=3)
+    t0 = time.perf_counter()
+    est = Estimator(config.quoting, config.tables, config.timezone, config.joins)
+    result = backtest(events, config.tables, est)
+    wall = time.perf_counter() - t0
+    room = busy_room()
+    now = 1_780_000_000.0
+    est40 = Estimator(Quoting(), tuple(Table(t.name, t.seats) for t in room.tables.values()))
+    for ev in simulate(None, 14, "hotpot", seed=4):
+        est40.observe(ev)
+    times = []
+    for _ in range(30):
+        t1 = time.perf_counter()
+        quotes = est40.quote_all(room, now)
+        times.append((time.perf_counter() - t1) * 1000)
+    assert len(quotes) == 60
+    return ["## Speed", "",
+            f"- quote_all, 60 waiting parties over 40 tables (learned from 14 days): median "
+            f"{statistics.median(times):.1f} ms, worst {max(times):.1f} ms of 30 runs "
+            "(target < 50 ms).",
+            f"- backtest of a {len(events)}-event, 35-day log on the 27-table config.toml: "
+            f"{wall:.1f} s wall, {result.metrics.parties} quotes (target < 60 s).", ""]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--days", type=int, default=35)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--scenario", action="append", choices=scenario_names())
+    ap.add_argument("--no-speed", action="store_true")
+    args = ap.parse_args()
+    names = args.scenario or scenario_names()
+    lines = [f"Command: `python benchmarks/quotes.py --days {args.days} --seed {args.seed}`",
+             ""]
+    all_ok = True
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(run_scenario, n, args.days, args.seed) for n in names]
+        for f in futures:
+            part, ok = report(f.result())
+            all_ok &= ok
+            lines += part
+            print("\n".join(part), flush=True)
+    if not args.no_speed:
+        part = speed()
+        lines += part
+        print("\n".join(part))
+    print("ALL TARGETS MET" if all_ok else "SOME TARGETS MISSED")
+    return 0 if all_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

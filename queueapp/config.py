@@ -1,0 +1,584 @@
+"""Load and validate ``config.toml``.
+
+Every mistake becomes a :class:`ConfigError` that names the file, the line
+where it can be found and the field, so the host stand never shows a traceback
+for a typo in the settings.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import phonenumbers
+
+from queueapp.catalogue import (
+    CATEGORIES,
+    Catalogue,
+    Interaction,
+    parse_clock,
+    parse_hours,
+    parse_season,
+)
+from queueapp.keys import KEY_IDS
+
+BUILTIN_TAGS = ("child", "high chair", "wheelchair", "birthday", "VIP")
+LANGUAGES = ("en", "zh")
+ENV_VAR = "QUEUEAPP_CONFIG"
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used, with a message fit for a person."""
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    floor: int | None = None
+    label_zh: str = ""
+
+    def label(self, language: str) -> str:
+        return self.label_zh if language == "zh" and self.label_zh else self.name
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    seats: int
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class Join:
+    """Tables that can be pushed together to seat one big party."""
+
+    tables: tuple[str, ...]
+    seats: int
+
+    @property
+    def name(self) -> str:
+        return "+".join(self.tables)
+
+
+@dataclass(frozen=True)
+class Quoting:
+    clearing_minutes: float = 5.0
+    # party size -> typical minutes a table stays occupied (nearest size wins)
+    dining_minutes: dict[int, float] = field(
+        default_factory=lambda: {2: 55.0, 4: 70.0, 6: 85.0, 8: 95.0}
+    )
+
+    def dining_for(self, size: int) -> float:
+        """Default dining minutes for a party of ``size`` (next band up)."""
+        bands = sorted(self.dining_minutes)
+        for band in bands:
+            if size <= band:
+                return self.dining_minutes[band]
+        return self.dining_minutes[bands[-1]]
+
+
+@dataclass(frozen=True)
+class Goodwill:
+    """Budgets for gestures and the limits on lead PIN entry."""
+
+    budget_per_shift: float = 300.0  # per host, in the restaurant's currency
+    shift_starts: tuple[int, ...] = (0,)  # local minutes of the day a shift begins
+    pin_max_wrong: int = 5  # this many wrong PINs within pin_window_minutes ...
+    pin_window_minutes: float = 10.0
+    pin_lock_minutes: float = 5.0  # ... lock PIN entry for this long
+
+
+@dataclass(frozen=True)
+class Lead:
+    name: str
+    pin_hash: str
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """Tips shown beside the suggestions: topics guests enjoy, topics to avoid."""
+
+    enjoy: tuple[str, ...] = ()
+    enjoy_zh: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+    avoid_zh: tuple[str, ...] = ()
+
+    def tips(self, language: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(enjoy, avoid) in the language, falling back to English."""
+        if language == "zh":
+            return self.enjoy_zh or self.enjoy, self.avoid_zh or self.avoid
+        return self.enjoy, self.avoid
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None
+    name: str
+    timezone: str
+    country: str
+    language: str
+    largest_party: int
+    currency: str
+    tables: tuple[Table, ...]
+    sections: tuple[Section, ...]
+    joins: tuple[Join, ...] = ()
+    db: str = ""
+    refresh_seconds: float = 5.0
+    sync_seconds: float = 1.0
+    attention_minutes: float = 15.0
+    long_wait_minutes: float = 15.0
+    quoting: Quoting = field(default_factory=Quoting)
+    extra_tags: tuple[str, ...] = ()
+    keys: dict[str, str] = field(default_factory=dict)
+    interactions: tuple[Interaction, ...] = ()
+    goodwill: Goodwill = field(default_factory=Goodwill)
+    hosts: tuple[str, ...] = ()
+    leads: tuple[Lead, ...] = ()
+    conversation: Conversation = field(default_factory=Conversation)
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return Catalogue(self.interactions, self.timezone)
+
+    def lead(self, name: str) -> Lead | None:
+        for lead in self.leads:
+            if lead.name.casefold() == name.strip().casefold():
+                return lead
+        return None
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return BUILTIN_TAGS + tuple(t for t in self.extra_tags if t not in BUILTIN_TAGS)
+
+    def table(self, name: str) -> Table:
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+    def section(self, name: str) -> Section:
+        for s in self.sections:
+            if s.name == name:
+                return s
+        return Section(name)
+
+
+def find_config(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The config file to use: ``--config``, then ``$QUEUEAPP_CONFIG``, then ``./config.toml``."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    return Path("config.toml")
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Read, parse and validate a config file; raise ConfigError on any mistake."""
+    p = find_config(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{p}: config file not found. Pass --config FILE, set {ENV_VAR}, "
+            "or run queueapp from a folder that holds config.toml."
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{p}: cannot read the config file ({exc}).") from None
+    return parse_config(text, p)
+
+
+def parse_config(text: str, path: Path | None = None) -> Config:
+    where = str(path) if path else "config"
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}. Fix the syntax on that line.") from None
+    return _Validator(raw, text, where, path).build()
+
+
+class _Validator:
+    """Turns the raw TOML dict into a Config, reporting the first mistake found."""
+
+    def __init__(self, raw: dict[str, Any], text: str, where: str, path: Path | None):
+        self.raw, self.text, self.where, self.path = raw, text, where, path
+
+    # -- error helpers -------------------------------------------------
+    def _line(self, key: str, array: str | None = None, index: int | None = None) -> int | None:
+        lines = self.text.splitlines()
+        start = 0
+        if array is not None and index is not None:
+            seen = -1
+            for i, line in enumerate(lines):
+                if re.match(rf"\s*\[\[\s*{re.escape(array)}\s*\]\]", line):
+                    seen += 1
+                    if seen == index:
+                        start = i
+                        break
+            else:
+                return None
+            for i in range(start + 1, len(lines)):
+                if re.match(r"\s*\[", lines[i]):
+                    return start + 1
+                if re.match(rf"\s*{re.escape(key)}\s*=", lines[i]):
+                    return i + 1
+            return start + 1
+        for i, line in enumerate(lines):
+            if re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", line):
+                return i + 1
+        return None
+
+    def fail(self, fld: str, msg: str, line: int | None = None) -> ConfigError:
+        if line is None and "." in fld and "[" not in fld:  # point at the section at least
+            header = re.compile(rf"\s*\[\s*{re.escape(fld.split('.')[0])}\s*\]")
+            line = next((i + 1 for i, text in enumerate(self.text.splitlines())
+                         if header.match(text)), None)
+        loc = f"{self.where}, line {line}" if line else self.where
+        return ConfigError(f"{loc}: {fld}: {msg}")
+
+    def _get(self, table: dict[str, Any], key: str, kind: type | tuple[type, ...], fld: str,
+             default: Any = ..., line: int | None = None) -> Any:
+        if key not in table:
+            if default is ...:
+                raise self.fail(fld, "is missing; add it.", line)
+            return default
+        value = table[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+            kinds = kind if isinstance(kind, tuple) else (kind,)
+            names = " or ".join(k.__name__ for k in kinds)
+            raise self.fail(fld, f"should be {_kind_word(names)}, not {value!r}.",
+                            line or self._line(key))
+        return value
+
+    def _section(self, key: str) -> dict[str, Any]:
+        value = self.raw.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(f"[{key}]", "should be a table of settings.", self._line(key))
+        return value
+
+    # -- build -----------------------------------------------------------
+    def build(self) -> Config:
+        if "restaurant" not in self.raw:
+            raise self.fail("[restaurant]", "section is missing; add name, timezone and country.")
+        r = self._section("restaurant")
+        name = self._get(r, "name", str, "restaurant.name")
+        tz = self._get(r, "timezone", str, "restaurant.timezone")
+        try:
+            zoneinfo.ZoneInfo(tz)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise self.fail("restaurant.timezone", f"{tz!r} is not a known time zone; "
+                            "use an IANA name such as \"Asia/Shanghai\".",
+                            self._line("timezone")) from None
+        country = self._get(r, "country", str, "restaurant.country").upper()
+        if country not in phonenumbers.SUPPORTED_REGIONS:
+            raise self.fail("restaurant.country", f"{country!r} is not a country code "
+                            "phonenumbers knows; use two letters such as \"CN\" or \"GB\".",
+                            self._line("country"))
+        language = self._get(r, "language", str, "restaurant.language", "en")
+        if language not in LANGUAGES:
+            raise self.fail("restaurant.language", f"{language!r} is not supported; "
+                            "use \"en\" or \"zh\".", self._line("language"))
+        largest = self._get(r, "largest_party", int, "restaurant.largest_party", 12)
+        if not 1 <= largest <= 100:
+            raise self.fail("restaurant.largest_party", "should be between 1 and 100.",
+                            self._line("largest_party"))
+        currency = self._get(r, "currency", str, "restaurant.currency", "¥")
+
+        sections = self._sections()
+        tables = self._tables()
+        known_sections = {s.name for s in sections}
+        for t in tables:
+            if t.section and t.section not in known_sections:
+                sections.append(Section(t.section))
+                known_sections.add(t.section)
+        joins = self._joins({t.name: t for t in tables})
+
+        storage = self._section("storage")
+        db = self._get(storage, "db", str, "storage.db", "")
+
+        svc = self._section("service")
+        refresh = self._positive(svc, "refresh_seconds", "service.refresh_seconds", 5.0)
+        sync = self._positive(svc, "sync_seconds", "service.sync_seconds", 1.0)
+        attention = self._positive(svc, "attention_minutes", "service.attention_minutes", 15.0)
+        long_wait = self._positive(svc, "long_wait_minutes", "service.long_wait_minutes", 15.0)
+
+        q = self._section("quoting")
+        clearing = self._positive(q, "clearing_minutes", "quoting.clearing_minutes", 5.0)
+        dining_raw = self._get(q, "dining_minutes", dict, "quoting.dining_minutes", None)
+        dining: dict[int, float] = {}
+        if dining_raw:
+            for k, v in dining_raw.items():
+                if not str(k).isdigit() or isinstance(v, bool) or not isinstance(v, int | float) \
+                        or v <= 0:
+                    raise self.fail("quoting.dining_minutes", f"entry {k!r} = {v!r} should be "
+                                    "a party size mapped to positive minutes, e.g. \"4\" = 70.",
+                                    self._line("dining_minutes"))
+                dining[int(k)] = float(v)
+        quoting = Quoting(clearing, dining) if dining else Quoting(clearing)
+
+        tags = self._section("tags")
+        extra = self._get(tags, "extra", list, "tags.extra", [])
+        for tag in extra:
+            if not isinstance(tag, str) or not tag.strip():
+                raise self.fail("tags.extra", f"{tag!r} should be a non-empty text.",
+                                self._line("extra"))
+        keys = self._section("keys")
+        for k, v in keys.items():
+            if k not in KEY_IDS:
+                raise self.fail(f"keys.{k}", f"{k!r} is not a key id; use one of "
+                                f"{', '.join(sorted(KEY_IDS))}.", self._line(k))
+            if not isinstance(v, str) or not v:
+                raise self.fail(f"keys.{k}", f"{v!r} should be a key name such as \"a\" "
+                                "or \"ctrl+n\".", self._line(k))
+
+        return Config(
+            path=self.path, name=name, timezone=tz, country=country, language=language,
+            largest_party=largest, currency=currency, tables=tuple(tables),
+            sections=tuple(sections), joins=tuple(joins), db=db, refresh_seconds=refresh,
+            sync_seconds=sync, attention_minutes=attention, long_wait_minutes=long_wait,
+            quoting=quoting,
+            extra_tags=tuple(t.strip() for t in extra), keys=dict(keys),
+            interactions=tuple(self._interactions()), goodwill=self._goodwill(),
+            hosts=tuple(self._hosts()), leads=tuple(self._leads()),
+            conversation=self._conversation(),
+        )
+
+    def _positive(self, table: dict[str, Any], key: str, fld: str, default: float) -> float:
+        value = self._get(table, key, float, fld, default)
+        if value <= 0:
+            raise self.fail(fld, f"should be a positive number, not {value!r}.", self._line(key))
+        return value
+
+    def _sections(self) -> list[Section]:
+        raw = self.raw.get("sections", [])
+        if not isinstance(raw, list):
+            raise self.fail("[[sections]]", "should be a list of [[sections]] entries.")
+        out: list[Section] = []
+        for i, entry in enumerate(raw):
+            line = self._line("name", "sections", i)
+            fld = f"sections[{i + 1}]"
+            name = self._get(entry, "name", str, f"{fld}.name", line=line)
+            floor = self._get(entry, "floor", int, f"{fld}.floor", None, line=line)
+            label = self._get(entry, "label_zh", str, f"{fld}.label_zh", "", line=line)
+            out.append(Section(name, floor, label))
+        return out
+
+    def _tables(self) -> list[Table]:
+        raw = self.raw.get("tables")
+        if not raw:
+            raise self.fail("[[tables]]", "no tables are defined; add at least one [[tables]] "
+                            "entry with name and seats.")
+        if not isinstance(raw, list):
+            raise self.fail("[[tables]]", "should be a list of [[tables]] entries.")
+        out: list[Table] = []
+        seen: set[str] = set()
+        for i, entry in enumerate(raw):
+            fld = f"tables[{i + 1}]"
+            name = self._get(entry, "name", str, f"{fld}.name",
+                             line=self._line("name", "tables", i)).strip()
+            fld = f"tables[{i + 1}] ({name})"
+            if not name or "+" in name:
+                raise self.fail(f"{fld}.name", "should be a non-empty name without '+'.",
+                                self._line("name", "tables", i))
+            if name in seen:
+                raise self.fail(f"{fld}.name", f"table {name!r} is defined twice; "
+                                "give each table its own name.", self._line("name", "tables", i))
+            seen.add(name)
+            seats = self._get(entry, "seats", int, f"{fld}.seats",
+                              line=self._line("seats", "tables", i))
+            if not 1 <= seats <= 100:
+                raise self.fail(f"{fld}.seats", f"{seats} should be between 1 and 100.",
+                                self._line("seats", "tables", i))
+            section = self._get(entry, "section", str, f"{fld}.section", "",
+                                line=self._line("section", "tables", i))
+            out.append(Table(name, seats, section))
+        return out
+
+    def _joins(self, tables: dict[str, Table]) -> list[Join]:
+        raw = self.raw.get("joins", [])
+        if not isinstance(raw, list):
+            raise self.fail("[[joins]]", "should be a list of [[joins]] entries.")
+        out: list[Join] = []
+        for i, entry in enumerate(raw):
+            fld = f"joins[{i + 1}].tables"
+            line = self._line("tables", "joins", i)
+            names = self._get(entry, "tables", list, fld, line=line)
+            if len(names) < 2:
+                raise self.fail(fld, "should list at least two tables.", line)
+            for n in names:
+                if n not in tables:
+                    raise self.fail(fld, f"{n!r} is not one of the [[tables]].", line)
+            seats = self._get(entry, "seats", int, f"joins[{i + 1}].seats",
+                              sum(tables[n].seats for n in names), line=line)
+            out.append(Join(tuple(names), seats))
+        return out
+
+    # -- goodwill: [[interactions]], [goodwill], [[hosts]], [[leads]], [conversation] --
+    def _array(self, key: str) -> list[dict[str, Any]]:
+        raw = self.raw.get(key, [])
+        if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
+            raise self.fail(f"[[{key}]]", f"should be a list of [[{key}]] entries.",
+                            self._line(key))
+        return raw
+
+    def _interactions(self) -> list[Interaction]:
+        known = ("id", "label", "label_zh", "category", "cost", "script", "script_zh",
+                 "min_waited", "max_waited", "min_over_quote", "max_over_quote", "tags",
+                 "min_size", "max_size", "hours", "season", "returning", "repeat_after",
+                 "needs_approval", "rescue")
+        out: list[Interaction] = []
+        seen: set[str] = set()
+        for i, e in enumerate(self._array("interactions")):
+            def line(key: str, i: int = i) -> int | None:
+                return self._line(key, "interactions", i)
+
+            ident = e.get("id")
+            fld = f"interactions[{i + 1}]"
+            if not isinstance(ident, str) or not re.fullmatch(r"[a-z0-9_]+", ident) \
+                    or ident == "custom":
+                raise self.fail(f"{fld}.id", f"{ident!r} should be a short name of lower-case "
+                                "letters, digits and _ (and not \"custom\"), e.g. \"fruit_plate\".",
+                                line("id"))
+            fld = f"interactions[{i + 1}] ({ident})"
+            if ident in seen:
+                raise self.fail(f"{fld}.id", "is used twice; give each interaction its own id.",
+                                line("id"))
+            seen.add(ident)
+            for key in e:
+                if key not in known:
+                    raise self.fail(f"{fld}.{key}", "is not a known field; use "
+                                    + ", ".join(known) + ".", line(key))
+
+            def get(key: str, kind: Any, default: Any = None, fld: str = fld,
+                    e: dict[str, Any] = e) -> Any:
+                return self._get(e, key, kind, f"{fld}.{key}", default, line=line(key))
+
+            label = get("label", str, ...)
+            category = get("category", str, ...)
+            if category not in CATEGORIES:
+                raise self.fail(f"{fld}.category", f"{category!r} should be one of "
+                                + ", ".join(CATEGORIES) + ".", line("category"))
+            cost = get("cost", float, 0.0)
+            if cost < 0:
+                raise self.fail(f"{fld}.cost", "cannot be negative.", line("cost"))
+            nums = {k: get(k, float) for k in ("min_waited", "max_waited", "min_over_quote",
+                                               "max_over_quote", "repeat_after")}
+            for k in ("min_waited", "max_waited", "repeat_after"):
+                if nums[k] is not None and nums[k] < 0:
+                    raise self.fail(f"{fld}.{k}", "cannot be negative.", line(k))
+            if nums["repeat_after"] == 0:
+                raise self.fail(f"{fld}.repeat_after", "should be more than 0 minutes "
+                                "(leave it out to give the gesture once per party).",
+                                line("repeat_after"))
+            for lo, hi in (("min_waited", "max_waited"), ("min_over_quote", "max_over_quote")):
+                if nums[lo] is not None and nums[hi] is not None and nums[lo] > nums[hi]:
+                    raise self.fail(f"{fld}.{hi}", f"is smaller than {lo}.", line(hi))
+            sizes = {k: get(k, int) for k in ("min_size", "max_size")}
+            for k, v in sizes.items():
+                if v is not None and v < 1:
+                    raise self.fail(f"{fld}.{k}", "should be 1 or more.", line(k))
+            if sizes["min_size"] and sizes["max_size"] and sizes["min_size"] > sizes["max_size"]:
+                raise self.fail(f"{fld}.max_size", "is smaller than min_size.", line("max_size"))
+            tags = get("tags", list, [])
+            if not all(isinstance(t, str) and t.strip() for t in tags):
+                raise self.fail(f"{fld}.tags", "should be a list of tag names, "
+                                "e.g. [\"child\"].", line("tags"))
+            hours_text = get("hours", str)
+            season_text = get("season", str)
+            try:
+                hours = parse_hours(hours_text) if hours_text else ()
+            except ValueError as exc:
+                raise self.fail(f"{fld}.hours", f"{exc}.", line("hours")) from None
+            try:
+                season = parse_season(season_text) if season_text else None
+            except ValueError as exc:
+                raise self.fail(f"{fld}.season", f"{exc}.", line("season")) from None
+            out.append(Interaction(
+                id=ident, label=label, category=category, cost=cost,
+                label_zh=get("label_zh", str, ""), script=get("script", str, ""),
+                script_zh=get("script_zh", str, ""), min_waited=nums["min_waited"],
+                max_waited=nums["max_waited"], min_over_quote=nums["min_over_quote"],
+                max_over_quote=nums["max_over_quote"], tags=tuple(t.strip() for t in tags),
+                min_size=sizes["min_size"], max_size=sizes["max_size"], hours=hours,
+                season=season, returning=get("returning", bool),
+                repeat_after=nums["repeat_after"],
+                needs_approval=get("needs_approval", bool, False),
+                rescue=get("rescue", bool, False)))
+        return out
+
+    def _goodwill(self) -> Goodwill:
+        g = self._section("goodwill")
+        budget = self._get(g, "budget_per_shift", float, "goodwill.budget_per_shift", 300.0)
+        if budget < 0:
+            raise self.fail("goodwill.budget_per_shift", "cannot be negative.",
+                            self._line("budget_per_shift"))
+        starts_raw = self._get(g, "shift_starts", list, "goodwill.shift_starts", ["00:00"])
+        try:
+            if not starts_raw or not all(isinstance(x, str) for x in starts_raw):
+                raise ValueError("should list the local times shifts begin, e.g. "
+                                 "[\"10:00\", \"16:00\"]")
+            starts = tuple(sorted({parse_clock(x) % (24 * 60) for x in starts_raw}))
+        except ValueError as exc:
+            raise self.fail("goodwill.shift_starts", f"{exc}.",
+                            self._line("shift_starts")) from None
+        max_wrong = self._get(g, "pin_max_wrong", int, "goodwill.pin_max_wrong", 5)
+        if max_wrong < 1:
+            raise self.fail("goodwill.pin_max_wrong", "should be 1 or more.",
+                            self._line("pin_max_wrong"))
+        window = self._positive(g, "pin_window_minutes", "goodwill.pin_window_minutes", 10.0)
+        lock = self._positive(g, "pin_lock_minutes", "goodwill.pin_lock_minutes", 5.0)
+        return Goodwill(budget, starts, max_wrong, window, lock)
+
+    def _hosts(self) -> list[str]:
+        out: list[str] = []
+        for i, e in enumerate(self._array("hosts")):
+            name = self._get(e, "name", str, f"hosts[{i + 1}].name",
+                             line=self._line("name", "hosts", i)).strip()
+            if not name or name in out:
+                raise self.fail(f"hosts[{i + 1}].name", f"{name!r} is empty or used twice.",
+                                self._line("name", "hosts", i))
+            out.append(name)
+        return out
+
+    def _leads(self) -> list[Lead]:
+        from queueapp.pins import is_pin_hash
+
+        out: list[Lead] = []
+        for i, e in enumerate(self._array("leads")):
+            name = self._get(e, "name", str, f"leads[{i + 1}].name",
+                             line=self._line("name", "leads", i)).strip()
+            fld = f"leads[{i + 1}] ({name})"
+            if not name or any(lead.name == name for lead in out):
+                raise self.fail(f"leads[{i + 1}].name", f"{name!r} is empty or used twice.",
+                                self._line("name", "leads", i))
+            pin_hash = self._get(e, "pin_hash", str, f"{fld}.pin_hash",
+                                 line=self._line("pin_hash", "leads", i))
+            if not is_pin_hash(pin_hash):
+                raise self.fail(f"{fld}.pin_hash", "is not a PIN hash made by "
+                                "`python -m queueapp.pins` (never put the PIN itself here).",
+                                self._line("pin_hash", "leads", i))
+            out.append(Lead(name, pin_hash))
+        return out
+
+    def _conversation(self) -> Conversation:
+        c = self._section("conversation")
+        lists = {}
+        for key in ("enjoy", "enjoy_zh", "avoid", "avoid_zh"):
+            value = self._get(c, key, list, f"conversation.{key}", [])
+            if not all(isinstance(x, str) and x.strip() for x in value):
+                raise self.fail(f"conversation.{key}", "should be a list of texts.",
+                                self._line(key))
+            lists[key] = tuple(x.strip() for x in value)
+        return Conversation(**lists)
+
+
+def _kind_word(names: str) -> str:
+    words = {"str": "text in quotes", "int": "a whole number", "float": "a number",
+             "list": "a list [...]", "dict": "a table { ... }", "bool": "true or false"}
+    return words.get(names, names)

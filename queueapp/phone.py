@@ -1,0 +1,41 @@
+"""Phone numbers: parsed and normalised with ``phonenumbers`` for the restaurant's country."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+
+class PhoneError(ValueError):
+    """A phone number that cannot be read; ``str()`` is the reason for a person."""
+
+
+def normalise(text: str, country: str) -> str:
+    """Return the number in E.164 (``+8613812345678``), or "" for an empty input."""
+    text = text.strip()
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, country)
+    except phonenumbers.NumberParseException:
+        raise PhoneError("not_a_number") from None
+    if not phonenumbers.is_valid_number(number):
+        raise PhoneError("invalid_number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display(e164: str, country: str) -> str:
+    """National format for numbers of the restaurant's country, international otherwise."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, country)
+    except phonenumbers.NumberParseException:
+        return e164
+    region = phonenumbers.region_code_for_number(number)
+    fmt = (phonenumbers.PhoneNumberFormat.NATIONAL if region == country
+           else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, fmt)
+
+
+def digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())

@@ -1,0 +1,1 @@
+"""The Textual shell over the queueapp core."""

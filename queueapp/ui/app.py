@@ -1,0 +1,409 @@
+"""The Textual app: a thin shell over the core.
+
+The UI thread never touches SQLite: reads and writes run in thread workers,
+each with its own connection, and post the new state back. A poll of the last
+event id picks up what other terminals wrote.
+"""
+
+from __future__ import annotations
+
+import itertools
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import arrow
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from queueapp import gestures, guests, recovery, suggestions
+from queueapp.catalogue import Interaction
+from queueapp.clock import Clock, SystemClock
+from queueapp.config import Config
+from queueapp.estimator import Estimator
+from queueapp.events import Event
+from queueapp.gestures import Gesture
+from queueapp.guests import GuestCard
+from queueapp.i18n import Translator
+from queueapp.quoting import Quote, Quoter
+from queueapp.room import Party, Room, TableState
+from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error
+
+
+@dataclass
+class Snapshot:
+    """What the screen shows: the live room, a fresh quote per waiting party, and
+    what the goodwill panels need (gestures, guest cards, the host's budget)."""
+
+    room: Room
+    quotes: dict[str, Quote] = field(default_factory=dict)
+    seq: int = 0  # order of reading: an older read never replaces a newer one
+    gestures: dict[str, list[Gesture]] = field(default_factory=dict)
+    guests: dict[str, GuestCard] = field(default_factory=dict)
+    host: str = ""
+    budget_left: float | None = None
+    open_items: int = 0
+    pending_rescues: dict[str, list[int]] = field(default_factory=dict)
+    version: tuple[Any, ...] = ()
+
+
+HISTORY_DAYS = 56  # how far back the estimator learns from at start-up
+
+
+class QueueApp(App[None]):
+    CSS_PATH = "queueapp.tcss"
+    TITLE = "queueapp"
+
+    def __init__(self, config: Config, store: Store, clock: Clock | None = None,
+                 quoter: Quoter | None = None) -> None:
+        super().__init__()
+        self.config = config
+        self.store = store
+        self.clock = clock or SystemClock()
+        self.quoter = quoter or Estimator.for_config(config)
+        self._learns_history = quoter is None
+        self._quoter_lock = threading.Lock()
+        # the last event id the quoter has seen; None until the history is learnt
+        self._observed: int | None = None if self._learns_history else 0
+        self.t = Translator(config.language)
+        self.snapshot = Snapshot(Room.from_config(config))
+        self.undo_stack: list[int] = []
+        self._reads = itertools.count(1)
+        self.stats = suggestions.Stats()
+        if not store.station:
+            store.station = f"{socket.gethostname()}-{uuid.uuid4().hex[:6]}"
+        self.title = config.name
+
+    # -- lifecycle -----------------------------------------------------------
+    def on_mount(self) -> None:
+        from queueapp.ui.main_screen import MainScreen
+
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        self.push_screen(MainScreen())
+        self.reload()
+        if self._learns_history:
+            self.learn_history()
+        self.learn()
+        self.set_interval(self.config.sync_seconds, self.poll)
+        self.set_interval(self.config.refresh_seconds, self.tick)
+        self.set_interval(600, self.learn)
+        self.set_interval(30, self.check_long_waits)
+        self.set_timer(3, self.check_long_waits)  # soon after start-up, not only in 30 s
+
+    @work(thread=True, group="long-waits")
+    def check_long_waits(self) -> None:
+        """A wait far past its quote opens a service-recovery item by itself."""
+        try:
+            opened = recovery.open_long_waits(
+                self.store, self.snapshot.room, self.now(), self.config.long_wait_minutes,
+                self.t, self.snapshot.host)
+        except DB_ERRORS:
+            return  # retried on the next check
+        if opened:
+            self.call_from_thread(self.notify, self.t("long_wait_opened", n=len(opened),
+                                                        minutes=round(self.config.long_wait_minutes)),
+                                  severity="warning", timeout=8)
+            self.call_from_thread(self.reload)
+
+    @work(thread=True, group="history")
+    def learn_history(self) -> None:
+        """Teach a fresh estimator the last weeks, then swap it in (the UI keeps quoting
+        with the old one meanwhile)."""
+        fresh = Estimator.for_config(self.config)
+        last = 0
+        try:
+            for ev in self.store.all_events(since=self.now() - HISTORY_DAYS * 86400,
+                                                 by_time=True):
+                fresh.observe(ev)
+                last = max(last, ev.id or 0)
+        except DB_ERRORS:
+            return
+        self.call_from_thread(self._swap_quoter, fresh, last)
+
+    def _swap_quoter(self, fresh: Quoter, last: int) -> None:
+        with self._quoter_lock:
+            self.quoter, self._observed = fresh, last
+        self.reload()
+
+    def _observe_new(self) -> None:
+        """Let the quoter learn from what happened since it last looked (worker thread)."""
+        with self._quoter_lock:
+            if self._observed is None:
+                return
+            for ev in self.store.all_events(after_id=self._observed):
+                self.quoter.observe(ev)
+                self._observed = ev.id or self._observed
+
+    def _quote_all(self, room: Room) -> dict[str, Quote]:
+        with self._quoter_lock:
+            return self.quoter.quote_all(room, self.now())
+
+    @work(thread=True, group="learn")
+    def learn(self) -> None:
+        """What this restaurant's guests accepted and stayed for (last 90 days)."""
+        try:
+            stats = suggestions.learn(self.store, since=self.now() - 90 * 86400)
+        except DB_ERRORS:
+            return
+        self.call_from_thread(self._learnt, stats)
+
+    def _learnt(self, stats: suggestions.Stats) -> None:
+        self.stats = stats
+        self._refresh_screens()
+
+    def now(self) -> float:
+        return self.clock.now().float_timestamp
+
+    def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:
+        """Toasts carry guest names and file paths: never read them as markup, so
+        ``Zhang [VIP] 张伟`` shows as typed and a name with ``[/]`` cannot crash the app."""
+        super().notify(message, markup=markup, **kwargs)
+
+    # -- reading -------------------------------------------------------------
+    def _version(self) -> tuple[Any, ...]:
+        """Changes anywhere (events, gestures, complaints, notes, settings) change this."""
+        return tuple(self.store.db.execute(
+            "SELECT (SELECT coalesce(max(id), 0) FROM events), "
+            "(SELECT coalesce(max(id), 0) FROM gestures), "
+            "(SELECT coalesce(max(id), 0) FROM rescues), "
+            "(SELECT count(decided_at) FROM rescues), "
+            "(SELECT coalesce(max(id), 0) FROM complaints), "
+            "(SELECT count(handled_at) + count(rechecked_at) + count(fed_back_at) "
+            " FROM complaints), "
+            "(SELECT coalesce(max(id), 0) FROM guest_notes), "
+            "(SELECT group_concat(key || '=' || value) FROM settings)").fetchone())
+
+    def _read(self) -> Snapshot:
+        """Runs in a worker thread: everything the main screen shows, in one go."""
+        store, now = self.store, self.now()
+        seq = next(self._reads)
+        version = self._version()
+        room = store.load_room()
+        waiting = [p.id for p in room.waiting()]
+        cards = {}
+        for pid in waiting:
+            card = guests.guest_for_party(store, pid)
+            if card is not None:
+                cards[pid] = card
+        host = gestures.host_on_duty(store)
+        left = gestures.budget_left(store, host, now, self.config) if host else None
+        pending: dict[str, list[int]] = {}
+        for rescue_id, party in store.db.execute(
+                "SELECT id, party FROM rescues WHERE outcome = '' ORDER BY id"):
+            pending.setdefault(party, []).append(rescue_id)
+        self._observe_new()
+        return Snapshot(room, self._quote_all(room), seq,
+                        gestures.gestures_by_party(store, waiting), cards, host, left,
+                        recovery.open_count(store), pending, version)
+
+    @work(thread=True, group="read")
+    def reload(self) -> None:
+        try:
+            snap = self._read()
+        except DB_ERRORS as exc:
+            exc = as_store_error(exc)
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            return
+        self.call_from_thread(self._show, snap)
+
+    @work(thread=True, group="poll")
+    def poll(self) -> None:
+        """Pick up changes made by another terminal (or anyone) since the last read."""
+        try:
+            if self._version() == self.snapshot.version:
+                return
+            snap = self._read()
+        except DB_ERRORS:
+            return  # a busy file is retried on the next poll
+        self.call_from_thread(self._show, snap)
+
+    def _show(self, snap: Snapshot) -> None:
+        if snap.seq < self.snapshot.seq:
+            return  # an older read finished after a newer one
+        self.snapshot = snap
+        self._refresh_screens()
+
+    def tick(self) -> None:
+        """Re-quote from the in-memory room and redraw times (no database access)."""
+        snap = self.snapshot
+        snap.quotes = self._quote_all(snap.room)
+        self._refresh_screens()
+
+    def _refresh_screens(self) -> None:
+        from queueapp.ui.main_screen import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.render_state()
+
+    def table_ready_in(self) -> Callable[[TableState], float] | None:
+        """Minutes until a busy table is ready, as the quoter learnt it; None when the
+        quoter cannot tell (then the config's typical times are used)."""
+        ready = getattr(self.quoter, "ready_in", None)
+        if ready is None:
+            return None
+
+        def ready_in(table: TableState) -> float:
+            with self._quoter_lock:
+                return ready(table, self.now())
+
+        return ready_in
+
+    def quote_new(self, size: int) -> Quote:
+        with self._quoter_lock:
+            return self.quoter.quote_new(self.snapshot.room, size, self.now())
+
+    # -- writing -------------------------------------------------------------
+    def run_db(self, action: Callable[[Store, float], Any],
+               done: Callable[[Any], None] | None = None,
+               on_error: Callable[[StoreError], None] | None = None,
+               quiet: tuple[type[StoreError], ...] = ()) -> None:
+        """Run ``action(store, now)`` in a worker, re-read the state, then call ``done``
+        with its result on the UI thread. A StoreError is shown (unless ``quiet``)
+        and handed to ``on_error``."""
+        self._run_db(action, done, on_error, quiet)
+
+    @work(thread=True, group="write")
+    def _run_db(self, action: Callable[[Store, float], Any],
+                done: Callable[[Any], None] | None,
+                on_error: Callable[[StoreError], None] | None,
+                quiet: tuple[type[StoreError], ...]) -> None:
+        try:
+            result = action(self.store, self.now())
+            snap = self._read()
+        except DB_ERRORS as exc:
+            exc = as_store_error(exc)
+            self.call_from_thread(self._failed, exc, on_error, quiet)
+            return
+        self.call_from_thread(self._done, result, snap, done)
+
+    def _done(self, result: Any, snap: Snapshot, done: Callable[[Any], None] | None) -> None:
+        self._show(snap)
+        if done:
+            done(result)
+
+    def _failed(self, exc: StoreError, on_error: Callable[[StoreError], None] | None,
+                quiet: tuple[type[StoreError], ...]) -> None:
+        if not isinstance(exc, quiet):
+            self.notify(self.error_text(exc), title=self.t("error_title"), severity="error",
+                        timeout=10)
+        if on_error:
+            on_error(exc)
+        self.reload()
+
+    def error_text(self, exc: StoreError) -> str:
+        """The error in the screen's language when the core named it, else as raised."""
+        return self.t(exc.key, **exc.values) if exc.key else str(exc)
+
+    def write(self, action: Callable[[Store, float], Event], done: str,
+              on_error: Callable[[StoreError], None] | None = None,
+              then: Callable[[Event], None] | None = None) -> None:
+        """A waiting-list action: toast ``done``, remember it for undo."""
+        def finished(ev: Event) -> None:
+            if ev.id is not None:
+                self.undo_stack.append(ev.id)
+            if done:
+                self.notify(done, timeout=4)
+            if then:
+                then(ev)
+
+        self.run_db(action, finished, on_error)
+
+    def undo_last(self) -> None:
+        if not self.undo_stack:
+            self.notify(self.t("nothing_to_undo"), severity="warning")
+            return
+        event_id = self.undo_stack.pop()
+        self.run_db(lambda store, now: store.undo(now, event_id),
+                    lambda ev: self.notify(self.t("undone", what=self.describe(ev)), timeout=6))
+
+    # -- goodwill ------------------------------------------------------------
+    def ask_host(self, then: Callable[[str], None] | None = None) -> None:
+        """Who is on duty? Remembered in the database across restarts."""
+        from queueapp.ui.goodwill_screens import OTHER, HostNameForm, HostPicker
+
+        def chosen(name: str | None) -> None:
+            if name == OTHER:
+                self.push_screen(HostNameForm(), lambda r: r and chosen(r["name"]))
+            elif name:
+                self.run_db(lambda store, now: gestures.set_host_on_duty(store, name),
+                            lambda _r: self._host_set(name, then))
+
+        if self.config.hosts:
+            self.push_screen(HostPicker(self), chosen)
+        else:
+            self.push_screen(HostNameForm(), lambda r: r and chosen(r["name"]))
+
+    def _host_set(self, name: str, then: Callable[[str], None] | None) -> None:
+        self.notify(self.t("host_set", host=name))
+        if then:
+            then(name)
+
+    def ask_lead(self, reason: str, then: Callable[[str], None]) -> None:
+        """A lead's PIN: wrong ones are counted and logged; ``then(lead)`` on success."""
+        from queueapp.ui.goodwill_screens import PinScreen
+
+        def entered(result: dict[str, Any] | None) -> None:
+            if not result:
+                return
+            self.run_db(lambda store, now: gestures.check_lead_pin(
+                store, self.config, result["lead"], result["pin"], now), checked)
+
+        def checked(res: gestures.PinResult) -> None:
+            if res.ok:
+                then(res.lead)
+            elif res.status == "locked" and res.locked_until:
+                until = arrow.get(res.locked_until).to(self.config.timezone).format("HH:mm")
+                self.notify(self.t("pin_locked", time=until), severity="error", timeout=10)
+            else:
+                self.notify(self.t("pin_wrong", n=res.tries_left), severity="error")
+                self.push_screen(PinScreen(reason), entered)
+
+        self.push_screen(PinScreen(reason), entered)
+
+    def give(self, party: Party, item: Interaction | str, cost: float | None = None,
+             note: str = "", approved_by: str = "") -> None:
+        """Log a gesture; ask who is on duty or for a lead's PIN when needed."""
+        def action(store: Store, now: float) -> Gesture:
+            return gestures.give(store, now, party, item, self.snapshot.host, note,
+                                 approved_by, cost, config=self.config)
+
+        def failed(exc: StoreError) -> None:
+            if isinstance(exc, gestures.NoHost):
+                self.ask_host(lambda _name: self.give(party, item, cost, note))
+            elif isinstance(exc, gestures.NeedsApproval):
+                self.ask_lead(self.error_text(exc),
+                              lambda lead: self.give(party, item, cost, note, lead))
+
+        def given(g: Gesture) -> None:
+            script = item.script_for(self.config.language) if isinstance(item, Interaction) \
+                else ""
+            text = self.t("given", what=g.label, name=party.name,
+                          cost=f"{self.config.currency}{g.cost:g}")
+            self.notify(text + (f"\n“{script}”" if script else ""), timeout=8)
+
+        self.run_db(action, given, failed, quiet=(gestures.NoHost, gestures.NeedsApproval))
+
+    def describe(self, ev: Event) -> str:
+        """A short sentence for an event, in the screen's language."""
+        room = self.snapshot.room
+        p = room.parties.get(ev.party)
+        name = (p.name if p else ev.data.get("name", "")) or ev.party
+        return self.t(f"did_{ev.event}", name=name, table=ev.table,
+                      reason=self.t(f"reason_{ev.data.get('reason', '')}")
+                      if ev.data.get("reason") else "")
+
+    # -- command palette -----------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        from queueapp.ui.main_screen import MainScreen
+
+        if isinstance(screen, MainScreen):
+            for binding in screen.command_bindings():
+                yield SystemCommand(binding.description, self.t("palette_help", keys=binding.key),
+                                    lambda b=binding: screen.run_action(b.action))

@@ -1,0 +1,50 @@
+"""Small display helpers shared by the screens."""
+
+from __future__ import annotations
+
+import arrow
+from rich.text import Text
+
+from queueapp.guests import GuestCard
+from queueapp.i18n import Translator
+from queueapp.suggestions import ordinal
+
+
+def clip(value: str, width: int) -> Text:
+    """Guest text as a Text (never read as markup), cut to ``width`` screen cells."""
+    text = Text(value.replace("\n", " "), no_wrap=True)
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
+def minutes_text(minutes: float, t: Translator) -> str:
+    """``7 min`` or ``1 h 05`` for longer waits."""
+    m = int(minutes)
+    if m < 60:
+        return t("minutes", n=m)
+    return t("hours_minutes", h=m // 60, m=f"{m % 60:02d}")
+
+
+def guest_line(card: GuestCard | None, now: float, timezone: str, t: Translator) -> str:
+    """What the host should know about a returning guest, in one line."""
+    if card is None:
+        return ""
+    if not card.returning:
+        parts = [t("guest_new")]
+    else:
+        parts = [t("guest_visit", nth=ordinal(card.visit_number, t.language))]
+    if card.returning and card.last_visit:
+        parts.append(t("guest_last_visit",
+                       when=arrow.get(card.last_visit).to(timezone).format("YYYY-MM-DD")))
+    if card.likes:
+        parts.append(t("note_like") + " " + ", ".join(card.likes[-2:]))
+    if card.dislikes:
+        parts.append(t("note_dislike") + " " + ", ".join(card.dislikes[-2:]))
+    if card.allergies:
+        parts.append(t("note_allergy") + ": " + ", ".join(card.allergies))
+    days = card.days_to_birthday(now, timezone)
+    if days is not None and days <= 14:
+        parts.append(t("why_birthday_today") if days == 0 else t("why_birthday_soon", days=days))
+    if card.complaints:
+        parts.append(t("guest_complaints", n=card.complaints))
+    return " · ".join(parts)

@@ -213,12 +213,11 @@ async def test_long_wait_opens_an_item_by_itself(config, store, clock):
     soon = add(store, config, now - 30 * 60, 2, "Soon", quote=20)  # 10 min past
     app = QueueApp(config, store, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        # the app checks by itself, on a timer (every 30 s of real time)
+        await settle(app, pilot, 4)
+        # the app checks by itself: once the first read is on screen, then on a timer
+        # (every 30 s of real time)
         assert any(getattr(t, "_callback", None) == app.check_long_waits
                    for t in app._timers), "nothing checks for long waits on a timer"
-        app.check_long_waits()  # what the timer runs
-        await settle(app, pilot, 3)
         items = recovery.open_items(store)
         assert [(c.party, c.category, c.source, c.recorded_by) for c in items] == \
             [(late.id, "wait", recovery.LONG_WAIT, "Lin")]
@@ -284,6 +283,9 @@ def _seed_shift(store, config):
     y = add(store, config, local("2026-11-19T18:00"), 2, "Yesterday", host="Lin")
     gestures.give(store, local("2026-11-19T18:10"), y, config.catalogue["welcome_tea"], "Lin")
     gestures.give(store, local("2026-11-19T18:20"), y, config.catalogue["fruit_plate"], "Lin")
+    store.seat_party(local("2026-11-19T18:30"), y.id, "A1")
+    store.table_departed(local("2026-11-19T19:30"), "A1")
+    store.table_ready(local("2026-11-19T19:35"), "A1")
 
     chen = add(store, config, local("2026-11-20T17:00"), 2, "Chen", host="Lin")
     wang = add(store, config, local("2026-11-20T17:10"), 4, "Wang", host="Ana")
@@ -387,7 +389,7 @@ async def test_review_filters_change_the_gesture_list_and_the_summary(config, st
         await settle(app, pilot)
         assert len(listed(screen)) == 8
         assert listed(screen)[-1] == (p["y"].id, "Welcome tea", "Lin")
-        assert "Parties: 4 (10 guests), 2 seated" in summary(screen)
+        assert "Parties: 4 (10 guests), 3 seated" in summary(screen)
         # yesterday alone
         await fill(app, pilot, "#to", "2026-11-19")
         await settle(app, pilot)

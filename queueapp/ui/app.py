@@ -93,7 +93,6 @@ class QueueApp(App[None]):
         self.set_interval(self.config.refresh_seconds, self.tick)
         self.set_interval(600, self.learn)
         self.set_interval(30, self.check_long_waits)
-        self.set_timer(3, self.check_long_waits)  # soon after start-up, not only in 30 s
 
     @work(thread=True, group="long-waits")
     def check_long_waits(self) -> None:
@@ -225,8 +224,11 @@ class QueueApp(App[None]):
     def _show(self, snap: Snapshot) -> None:
         if snap.seq < self.snapshot.seq:
             return  # an older read finished after a newer one
+        first = self.snapshot.seq == 0
         self.snapshot = snap
         self._refresh_screens()
+        if first:  # waits that grew long while the app was closed, at once
+            self.check_long_waits()
 
     def tick(self) -> None:
         """Re-quote from the in-memory room and redraw times (no database access)."""

@@ -201,34 +201,39 @@ def parse_config(text: str, path: Path | None = None) -> Config:
     return _Validator(raw, text, where, path).build()
 
 
+_ARRAY_HEADER = re.compile(r"\s*\[\[\s*([^\]\s]+)\s*\]\]")
+
+
 class _Validator:
     """Turns the raw TOML dict into a Config, reporting the first mistake found."""
 
     def __init__(self, raw: dict[str, Any], text: str, where: str, path: Path | None):
         self.raw, self.text, self.where, self.path = raw, text, where, path
+        self.lines = text.splitlines()
+        # where each [[array]] entry starts, found once (line lookups stay cheap)
+        self.starts: dict[str, list[int]] = {}
+        for i, line in enumerate(self.lines):
+            if m := _ARRAY_HEADER.match(line):
+                self.starts.setdefault(m.group(1), []).append(i)
 
     # -- error helpers -------------------------------------------------
     def _line(self, key: str, array: str | None = None, index: int | None = None) -> int | None:
-        lines = self.text.splitlines()
-        start = 0
+        lines = self.lines
         if array is not None and index is not None:
-            seen = -1
-            for i, line in enumerate(lines):
-                if re.match(rf"\s*\[\[\s*{re.escape(array)}\s*\]\]", line):
-                    seen += 1
-                    if seen == index:
-                        start = i
-                        break
-            else:
+            starts = self.starts.get(array, [])
+            if index >= len(starts):
                 return None
+            start = starts[index]
+            setting = re.compile(rf"\s*{re.escape(key)}\s*=")
             for i in range(start + 1, len(lines)):
-                if re.match(r"\s*\[", lines[i]):
+                if lines[i].lstrip().startswith("["):
                     return start + 1
-                if re.match(rf"\s*{re.escape(key)}\s*=", lines[i]):
+                if setting.match(lines[i]):
                     return i + 1
             return start + 1
+        setting = re.compile(rf"\s*\"?{re.escape(key)}\"?\s*=")
         for i, line in enumerate(lines):
-            if re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", line):
+            if setting.match(line):
                 return i + 1
         return None
 

@@ -46,8 +46,9 @@ def export_rows(store: Store, kind: str, f: Filters, config: Config) -> list[dic
     if kind == "gestures":
         rows = db.query(
             "SELECT g.id, g.time, g.party, p.name AS guest_name, g.interaction, g.label, "
-            "g.category, g.cost, g.host, g.approved_by, g.note, g.void_of FROM gestures g "
-            "LEFT JOIN parties p ON p.id = g.party WHERE g.time >= ? AND g.time < ? "
+            "g.category, g.cost, g.host, g.approved_by, g.note, g.void_of, g.voided_by "
+            "FROM gestures g LEFT JOIN parties p ON p.id = g.party "
+            "WHERE g.time >= ? AND g.time < ? "
             "ORDER BY g.time, g.id", [iso(f.start), iso(f.end)])
         out = [dict(r) | {"time": _local(r["time"], tz)} for r in rows]
     elif kind == "complaints":

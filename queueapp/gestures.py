@@ -60,6 +60,7 @@ class Gesture:
     void_of: int | None = None
     station: str = ""
     voided: bool = False  # a later void row points at this one
+    voided_by: str = ""  # on a void row: who corrected the gesture (host stays the giver)
 
     @property
     def is_void(self) -> bool:
@@ -96,12 +97,12 @@ class PinResult:
 
 
 _COLUMNS = ("id, time, party, guest_id, interaction, label, category, cost, host, note, "
-            "approved_by, void_of, station")
+            "approved_by, void_of, station, voided_by")
 
 
 def _gesture(row: tuple, voided: bool = False) -> Gesture:
     return Gesture(row[0], epoch(row[1]) or 0.0, row[2], row[3], row[4], row[5], row[6],
-                   row[7], row[8], row[9], row[10], row[11], row[12], voided)
+                   row[7], row[8], row[9], row[10], row[11], row[12], voided, row[13])
 
 
 # -- host on duty -----------------------------------------------------------------------
@@ -126,6 +127,24 @@ def shift_start(now: float, config: Config) -> float:
     day = local.date() if earlier else local.date() - timedelta(days=1)
     start = earlier[-1] if earlier else starts[-1]
     return datetime.combine(day, dtime(start // 60, start % 60), tz).timestamp()
+
+
+def shift_starts_between(start: float, end: float, config: Config) -> list[float]:
+    """Every shift start from the one ``start`` falls in, up to (not including) ``end``."""
+    tz = ZoneInfo(config.timezone)
+    starts = sorted(config.goodwill.shift_starts or (0,))
+    first = shift_start(start, config)
+    day = datetime.fromtimestamp(first, tz).date()
+    out: list[float] = []
+    while True:
+        for m in starts:
+            t = datetime.combine(day, dtime(m // 60, m % 60), tz).timestamp()
+            if t < first:
+                continue
+            if t >= end:
+                return out
+            out.append(t)
+        day += timedelta(days=1)
 
 
 def spent_this_shift(store: Store, host: str, now: float, config: Config) -> float:
@@ -217,7 +236,9 @@ def give(store: Store, now: float, party: Party | str, interaction_or_custom: In
 
 
 def void(store: Store, now: float, gesture_id: int, host: str, note: str) -> Gesture:
-    """Correct a mistaken gesture: append a void row pointing at it (the original stays)."""
+    """Correct a mistaken gesture: append a void row pointing at it (the original stays).
+    The void row's host is the giver, so the cost goes back to their budget; ``host``,
+    who corrects it, is kept as ``voided_by``."""
     if not note.strip():
         raise GoodwillError("Say why the gesture is voided (a short note).")
     with store._write() as db:
@@ -232,14 +253,15 @@ def void(store: Store, now: float, gesture_id: int, host: str, note: str) -> Ges
             raise GoodwillError(f"Gesture {gesture_id} ({original.label}) is already voided.")
         cur = db.execute(
             "INSERT INTO gestures (time, party, guest_id, interaction, label, category, cost, "
-            "host, note, approved_by, void_of, station) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "host, note, approved_by, void_of, station, voided_by) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [iso(now), original.party, original.guest_id, original.interaction, original.label,
-             original.category, -original.cost, host.strip() or original.host, note.strip(),
-             "", gesture_id, store.station])
+             original.category, -original.cost, original.host, note.strip(), "", gesture_id,
+             store.station, host.strip()])
         vid = cur.lastrowid
     return Gesture(vid, now, original.party, original.guest_id, original.interaction,
-                   original.label, original.category, -original.cost,
-                   host.strip() or original.host, note.strip(), "", gesture_id, store.station)
+                   original.label, original.category, -original.cost, original.host,
+                   note.strip(), "", gesture_id, store.station, voided_by=host.strip())
 
 
 def _load(store: Store, where: str, params: list) -> list[Gesture]:

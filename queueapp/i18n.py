@@ -162,6 +162,7 @@ EN: dict[str, str] = {
     "voided": "voided",
     "void_of": "void of #{id}",
     "approved_by": "approved by {lead}",
+    "voided_by": "voided by {host}",
     "needs_approval": "Needs a lead's approval",
     "over_budget": "Over this shift's budget: a lead must approve",
     "pin_wrong": "Wrong PIN: {n} tries left",
@@ -305,6 +306,8 @@ EN: dict[str, str] = {
     "tab_walkaways": "Walk-aways & rescues",
     "tab_complaints": "Complaints",
     "tab_quotes": "Quote accuracy",
+    "list_newest": "Showing the newest {shown} of {total:,}: narrow the filters, or "
+                   "`queueapp export` for all.",
     "col_offer": "Offered",
     "col_outcome": "Outcome",
     "col_group": "Group",
@@ -505,6 +508,7 @@ ZH: dict[str, str] = {
     "voided": "已作废",
     "void_of": "作废 #{id}",
     "approved_by": "{lead} 批准",
+    "voided_by": "{host} 作废",
     "needs_approval": "需要领班批准",
     "over_budget": "超出本班预算：需要领班批准",
     "pin_wrong": "密码错误：还可尝试 {n} 次",
@@ -647,6 +651,8 @@ ZH: dict[str, str] = {
     "tab_walkaways": "流失与挽留",
     "tab_complaints": "投诉",
     "tab_quotes": "预估准确度",
+    "list_newest": "显示最新 {shown} 条，共 {total:,} 条：请缩小筛选范围，或用 "
+                   "`queueapp export` 导出全部。",
     "col_offer": "提供",
     "col_outcome": "结果",
     "col_group": "分组",

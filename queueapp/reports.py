@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from queueapp import recovery
 from queueapp.config import Config
-from queueapp.gestures import Gesture, Rescue, gestures_by_ids, shift_start
+from queueapp.gestures import Gesture, Rescue, gestures_by_ids, shift_starts_between
 from queueapp.store import Store, epoch, iso
 
 
@@ -83,6 +84,7 @@ class Report:
     complaints_by_category: dict[str, int] = field(default_factory=dict)
     complaint_rows: list[recovery.Complaint] = field(default_factory=list)
     gestures: list[Gesture] = field(default_factory=list)  # newest first, up to the limit
+    gesture_rows: int = 0  # rows in the log for the filters: gestures, voided ones, voids
     gesture_count: int = 0  # gestures given (voids and what they void left out)
     voids: int = 0
     gesture_cost: float = 0.0  # net: voids subtract
@@ -209,30 +211,35 @@ def _where(f: Filters, time: str, host: str, category: str | None, party: str
 
 
 def _gestures(store: Store, f: Filters, rep: Report, config: Config, limit: int) -> None:
+    """Totals per host in one pass over the ``gestures_review`` index, then one budget per
+    shift each host gave anything in, then the newest ``limit`` rows."""
     where, params = _where(f, "g.time", "g.host", "g.category", "g.party")
     db = store.db
-    rep.gesture_count, rep.voids, total = db.execute(
-        "SELECT count(*) FILTER (WHERE void_of IS NULL), count(void_of), "
-        f"coalesce(sum(cost), 0) FROM gestures g WHERE {where}", params).fetchone()
-    voided = db.execute(
-        f"SELECT count(*) FROM gestures g WHERE {where} AND g.void_of IS NULL AND g.id IN "
-        "(SELECT void_of FROM gestures WHERE void_of IS NOT NULL)", params).fetchone()[0]
-    rep.gesture_count -= voided
-    rep.gesture_cost = round(float(total), 2)
-    for host, cost in db.execute(f"SELECT host, sum(cost) FROM gestures g WHERE {where} "
-                                 "GROUP BY host ORDER BY host", params):
+    voided = "g.id IN (SELECT void_of FROM gestures WHERE void_of IS NOT NULL)"
+    for host, given, voids, gone, cost in db.execute(
+            "SELECT g.host, count(*) FILTER (WHERE g.void_of IS NULL), count(g.void_of), "
+            f"count(*) FILTER (WHERE g.void_of IS NULL AND {voided}), coalesce(sum(g.cost), 0) "
+            f"FROM gestures g WHERE {where} GROUP BY g.host ORDER BY g.host", params):
+        rep.gesture_rows += given + voids
+        rep.gesture_count += given - gone
+        rep.voids += voids
+        rep.gesture_cost += cost
         rep.cost_by_host[host or "—"] = round(float(cost), 2)
-    # budget: one budget per shift a host gave anything in
-    shifts: dict[str, set[float]] = defaultdict(set)
-    starts: dict[str, float] = {}  # UTC minute -> start of its shift
-    for host, minute in db.execute(
-            f"SELECT DISTINCT host, substr(g.time, 1, 16) FROM gestures g WHERE {where}",
-            params):
-        if minute not in starts:
-            starts[minute] = shift_start(epoch(minute + ":00+00:00") or 0.0, config)
-        shifts[host or "—"].add(starts[minute])
-    budget = config.goodwill.budget_per_shift
-    rep.budget_by_host = {h: budget * len(starts) for h, starts in shifts.items()}
+    rep.gesture_cost = round(rep.gesture_cost, 2)
+    starts = shift_starts_between(f.start, f.end, config)
+    hosts = list(rep.cost_by_host)
+    if starts and hosts:  # for each shift and host: did they give anything? (stops at one)
+        bounds = [iso(t) for t in [*starts, f.end]]
+        budget = config.goodwill.budget_per_shift
+        for host, n in db.execute(
+                f"WITH shift(begins, ends) AS (VALUES {', '.join('(?, ?)' for _ in starts)}), "
+                f"h(name) AS (VALUES {', '.join('(?)' for _ in hosts)}) "
+                "SELECT h.name, count(*) FROM shift, h WHERE EXISTS (SELECT 1 FROM gestures g "
+                "WHERE g.time >= shift.begins AND g.time < shift.ends AND g.host = h.name "
+                f"AND {where}) GROUP BY h.name",
+                [*(x for pair in itertools.pairwise(bounds) for x in pair),
+                 *("" if h == "—" else h for h in hosts), *params]):
+            rep.budget_by_host[host or "—"] = budget * n
     rows = db.execute(f"SELECT g.id FROM gestures g WHERE {where} ORDER BY g.time DESC, g.id "
                       f"DESC LIMIT ?", [*params, limit]).fetchall()
     ids = [r[0] for r in rows]

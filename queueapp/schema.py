@@ -178,3 +178,14 @@ def m003_goodwill_and_guests(db: Database) -> None:
             station TEXT NOT NULL DEFAULT ''
         )""")
     db.execute("CREATE INDEX pin_attempts_time ON pin_attempts(time)")
+
+
+@migrations()
+def m004_review_index_and_voided_by(db: Database) -> None:
+    """The review's gesture totals read only an index, not the rows (a year holds
+    hundreds of thousands of gestures); and who voided a gesture."""
+    db.execute("CREATE INDEX gestures_review ON gestures(time, host, category, cost, party, "
+               "void_of)")
+    # a void row keeps the giver as its host (the refund goes back to their budget); this
+    # says who corrected it
+    db.execute("ALTER TABLE gestures ADD COLUMN voided_by TEXT NOT NULL DEFAULT ''")

@@ -37,6 +37,19 @@ def add(store, minutes_ago=10, size=2, phone=""):
     return store.party(ev.party)
 
 
+def test_a_void_by_another_host_refunds_the_giver(store, config):
+    """Lin corrects Ana's mistake: the money goes back to Ana's budget, and the log says
+    who voided it."""
+    p = add(store)
+    cake = g.give(store, NOW, p, "Birthday cake", "Ana", cost=120)
+    v = g.void(store, NOW + 60, cake.id, "Lin", "wrong party")
+    assert (v.host, v.voided_by, v.cost) == ("Ana", "Lin", -120)
+    stored = g.gestures_for_party(store, p.id, include_voids=True)[-1]
+    assert (stored.host, stored.voided_by) == ("Ana", "Lin")
+    assert g.budget_left(store, "Ana", NOW + 120, config) == 300
+    assert g.budget_left(store, "Lin", NOW + 120, config) == 300
+
+
 def test_give_logs_at_once_and_void_adds_a_row(store, config):
     p = add(store)
     tea = config.catalogue["jasmine_tea"]
@@ -136,6 +149,16 @@ def test_budget_resets_at_the_shift_boundary(store, config):
     assert g.budget_left(store, "Lin", at("2025-03-07T16:00"), config) == 50
     assert g.budget_left(store, "Lin", at("2025-03-07T16:31"), config) == 300
     assert g.shift_start(at("2025-03-08T02:00"), config) == at("2025-03-07T16:30")
+
+
+def test_shift_starts_between_lists_every_shift_in_a_range(config):
+    """The review counts one budget per shift a host gave anything in (10:00 and 16:30)."""
+    assert g.shift_starts_between(at("2025-03-07T12:00"), at("2025-03-08T17:00"), config) == \
+        [at("2025-03-07T10:00"), at("2025-03-07T16:30"), at("2025-03-08T10:00"),
+         at("2025-03-08T16:30")]
+    # from just after midnight: the evening shift that began the day before
+    assert g.shift_starts_between(at("2025-03-08T00:30"), at("2025-03-08T10:00"), config) == \
+        [at("2025-03-07T16:30")]
 
 
 def test_rescue_with_each_outcome(store, config):

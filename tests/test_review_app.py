@@ -6,12 +6,13 @@ long-wait item, the lead PIN in front of the review, and the review filters.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import arrow
 import pytest
 from conftest import settle
-from textual.widgets import DataTable, Input, OptionList, Select, Static
+from textual.widgets import DataTable, Input, OptionList, Select, Static, TabbedContent
 
 from queueapp import gestures, recovery
 from queueapp.clock import FixedClock
@@ -306,14 +307,29 @@ def _seed_shift(store, config):
     return {"y": y, "chen": chen, "wang": wang, "zhao": zhao, "voided": wrong.id}
 
 
-async def _open_review(app, pilot) -> ReviewScreen:
+async def _open_review(app, pilot, tab: str = "") -> ReviewScreen:
     await pilot.press("R")
     await settle(app, pilot)
     await enter_pin(app, pilot, "2468")
     await settle(app, pilot)
     screen = app.screen
     assert isinstance(screen, ReviewScreen)
+    if tab:  # a tab's lists are filled when the lead looks at it
+        screen.query_one("#tabs", TabbedContent).active = tab
+        await settle(app, pilot)
     return screen
+
+
+@contextlib.asynccontextmanager
+async def review_of_seeded_shift(config, store, clock, tab: str):
+    """Lin on duty, the two seeded days, the app started and the review open on ``tab``:
+    yields (app, pilot, screen, seeded parties)."""
+    gestures.set_host_on_duty(store, "Lin")
+    p = _seed_shift(store, config)
+    app = QueueApp(config, store, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        yield app, pilot, await _open_review(app, pilot, tab), p
 
 
 def listed(screen: ReviewScreen) -> list[tuple[str, str, str]]:
@@ -326,18 +342,14 @@ def summary(screen: ReviewScreen) -> str:
 
 
 async def test_review_filters_change_the_gesture_list_and_the_summary(config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
-    p = _seed_shift(store, config)
-    chen, wang, zhao, voided = p["chen"].id, p["wang"].id, p["zhao"].id, p["voided"]
-    app = QueueApp(config, store, clock=clock)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        screen = await _open_review(app, pilot)
+    seeded = review_of_seeded_shift(config, store, clock, "tab-gestures")
+    async with seeded as (app, pilot, screen, p):
+        chen, wang, zhao, voided = p["chen"].id, p["wang"].id, p["zhao"].id, p["voided"]
         # today by default, newest first, the void against what it voids
         assert listed(screen) == [
             (zhao, "Free dessert", "Ana"),
             (zhao, f"Fruit plate void of #{voided}", "Ana"),
-            (zhao, "Fruit plate", "Ana"),
+            (zhao, "Fruit plate (voided)", "Ana"),
             (wang, "Fruit plate", "Ana"),
             (chen, "Jasmine tea refill", "Lin"),
             (chen, "Welcome tea", "Lin"),
@@ -365,7 +377,8 @@ async def test_review_filters_change_the_gesture_list_and_the_summary(config, st
         screen.query_one("#host", Select).clear()
         screen.query_one("#category", Select).value = "snack"
         await settle(app, pilot)
-        assert [r[1] for r in listed(screen)] == [f"Fruit plate void of #{voided}", "Fruit plate",
+        assert [r[1] for r in listed(screen)] == [f"Fruit plate void of #{voided}",
+                                                 "Fruit plate (voided)",
                                                  "Fruit plate"]
         assert "Gestures: 1 given, 1 voided, cost ¥12" in summary(screen)
         screen.query_one("#category", Select).clear()
@@ -410,12 +423,8 @@ async def test_review_filters_change_the_gesture_list_and_the_summary(config, st
 async def test_review_party_filter_by_name_keeps_the_party_complaints(config, store, clock):
     """The party filter takes an id or a name (its placeholder says so): filtering by name
     must not drop that party's complaints from the list and the rates."""
-    gestures.set_host_on_duty(store, "Lin")
-    p = _seed_shift(store, config)
-    app = QueueApp(config, store, clock=clock)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        screen = await _open_review(app, pilot)
+    seeded = review_of_seeded_shift(config, store, clock, "tab-complaints")
+    async with seeded as (app, pilot, screen, p):
         await fill(app, pilot, "#party", p["zhao"].id)
         await settle(app, pilot)
         by_id = summary(screen)
@@ -425,3 +434,28 @@ async def test_review_party_filter_by_name_keeps_the_party_complaints(config, st
         await settle(app, pilot)
         assert screen.query_one("#complaints", DataTable).row_count == 1
         assert "Complaints per 100 parties: 100.0" in summary(screen)
+
+
+async def test_long_lists_show_the_newest_rows_and_say_so(config, store, clock, monkeypatch):
+    """A month holds thousands of rows: each list shows the newest LIST_LIMIT and says how
+    many there are; the summary still counts them all."""
+    from queueapp.ui import review_screen
+
+    monkeypatch.setattr(review_screen, "LIST_LIMIT", 2)
+    seeded = review_of_seeded_shift(config, store, clock, "tab-gestures")
+    async with seeded as (app, pilot, screen, p):
+        assert listed(screen) == [(p["zhao"].id, "Free dessert", "Ana"),
+                                  (p["zhao"].id, f"Fruit plate void of #{p['voided']}", "Ana")]
+        more = screen.query_one("#gestures-more", Static)
+        assert more.display and str(more.content) == \
+            "Showing the newest 2 of 6: narrow the filters, or `queueapp export` for all."
+        assert "Gestures: 4 given, 1 voided, cost ¥29" in summary(screen)
+        # a short list says nothing more
+        screen.query_one("#tabs", TabbedContent).active = "tab-walkaways"
+        await settle(app, pilot)
+        assert screen.query_one("#walkaways", DataTable).row_count == 1
+        assert not screen.query_one("#walkaways-more", Static).display
+        # a filter change redraws the tab in view
+        screen.query_one("#host", Select).value = "Lin"
+        await settle(app, pilot)
+        assert screen.query_one("#walkaways", DataTable).row_count == 0

@@ -18,7 +18,7 @@ from typing import Any
 import arrow
 from textual import work
 from textual.app import App, SystemCommand
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from queueapp import gestures, guests, recovery, suggestions
 from queueapp.catalogue import Interaction
@@ -86,9 +86,6 @@ class QueueApp(App[None]):
             self.set_keymap(self.config.keys)
         self.push_screen(MainScreen())
         self.reload()
-        if self._learns_history:
-            self.learn_history()
-        self.learn()
         self.set_interval(self.config.sync_seconds, self.poll)
         self.set_interval(self.config.refresh_seconds, self.tick)
         self.set_interval(600, self.learn)
@@ -227,8 +224,11 @@ class QueueApp(App[None]):
         first = self.snapshot.seq == 0
         self.snapshot = snap
         self._refresh_screens()
-        if first:  # waits that grew long while the app was closed, at once
-            self.check_long_waits()
+        if first:  # the room is on screen: now the slower background work
+            self.check_long_waits()  # waits that grew long while the app was closed
+            if self._learns_history:
+                self.learn_history()
+            self.learn()
 
     def tick(self) -> None:
         """Re-quote from the in-memory room and redraw times (no database access)."""
@@ -239,8 +239,10 @@ class QueueApp(App[None]):
     def _refresh_screens(self) -> None:
         from queueapp.ui.main_screen import MainScreen
 
+        top = self.screen
         for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
+            # under a modal the main screen shows; under the review it does not
+            if isinstance(screen, MainScreen) and (top is screen or isinstance(top, ModalScreen)):
                 screen.render_state()
 
     def table_ready_in(self) -> Callable[[TableState], float] | None:

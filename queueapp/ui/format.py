@@ -5,6 +5,7 @@ from __future__ import annotations
 import arrow
 from rich.text import Text
 
+from queueapp.gestures import Gesture
 from queueapp.guests import GuestCard
 from queueapp.i18n import Translator
 from queueapp.suggestions import ordinal
@@ -48,3 +49,19 @@ def guest_line(card: GuestCard | None, now: float, timezone: str, t: Translator)
     if card.complaints:
         parts.append(t("guest_complaints", n=card.complaints))
     return " · ".join(parts)
+
+
+def gesture_cells(g: Gesture, t: Translator, width: int) -> tuple[Text, Text, str]:
+    """A logged gesture's label, note and style, as the log and the review show them:
+    voided ones struck through, a void in red with what it voids and who voided it."""
+    style = "strike dim" if g.voided else "red" if g.void_of else ""
+    label = clip(g.label, width)
+    if g.void_of:
+        label.append(" " + t("void_of", id=g.void_of))
+    elif g.voided:
+        label.append(" (" + t("voided") + ")")
+    label.stylize(style)
+    extra = [t("approved_by", lead=g.approved_by)] if g.approved_by else []
+    if g.voided_by:
+        extra.append(t("voided_by", host=g.voided_by))
+    return label, clip(" · ".join([g.note, *extra] if g.note else extra), 30), style

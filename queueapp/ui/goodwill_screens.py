@@ -19,7 +19,7 @@ from queueapp.gestures import Gesture
 from queueapp.guests import NOTE_KINDS
 from queueapp.room import Party
 from queueapp.suggestions import RescueOption
-from queueapp.ui.format import clip
+from queueapp.ui.format import clip, gesture_cells
 from queueapp.ui.forms import FormScreen
 from queueapp.ui.pickers import Chooser
 
@@ -278,17 +278,10 @@ class GesturesScreen(ModalScreen[int | None]):
                           t("col_note"))
         for g in self.given:
             when = arrow.get(g.time).to(cfg.timezone).format("HH:mm")
-            label = clip(g.label, 24)
-            style = "strike dim" if g.voided else "red" if g.void_of else ""
-            if g.void_of:
-                label.append(" " + t("void_of", id=g.void_of))
-            elif g.voided:
-                label.append(" (" + t("voided") + ")")
-            note = g.note + (" · " + t("approved_by", lead=g.approved_by)
-                             if g.approved_by else "")
-            table.add_row(Text(when, style=style), label.copy().stylize(style) or label,
+            label, note, style = gesture_cells(g, t, 24)
+            table.add_row(Text(when, style=style), label,
                           Text(f"{cfg.currency}{g.cost:g}", style=style), clip(g.host, 10),
-                          clip(note, 30), key=str(g.id))
+                          note, key=str(g.id))
         table.focus()
 
     def action_close(self) -> None:

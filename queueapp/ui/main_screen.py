@@ -79,6 +79,9 @@ class MainScreen(Screen[None]):
     def command_bindings(self) -> list[Binding]:
         return [b for bs in self._bindings.key_to_bindings.values() for b in bs if b.id in KEY_IDS]
 
+    def on_screen_resume(self) -> None:
+        self.render_state()  # it is not redrawn while a full screen (the review) covers it
+
     # -- drawing ---------------------------------------------------------------
     def render_state(self) -> None:
         if not self.is_mounted:
@@ -208,7 +211,9 @@ class MainScreen(Screen[None]):
             with self.app.batch_update():
                 for key, cells in rows:
                     for col, value in zip(table.columns, cells, strict=True):
-                        table.update_cell(key, col, value, update_width=True)
+                        # each update re-measures its column: touch only what changed
+                        if table.get_cell(key, col) != value:
+                            table.update_cell(key, col, value, update_width=True)
             return None
         table.clear()
         for key, cells in rows:

@@ -7,7 +7,9 @@ The figures come from ``queueapp.reports.build`` in a worker, the same function
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import arrow
 from rich.text import Text
@@ -31,10 +33,18 @@ from queueapp import recovery
 from queueapp.catalogue import CATEGORIES as GESTURE_CATEGORIES
 from queueapp.reports import Filters, Report, build
 from queueapp.store import DB_ERRORS, as_store_error
-from queueapp.ui.format import clip
+from queueapp.ui.format import clip, gesture_cells
 
 if TYPE_CHECKING:
     from queueapp.ui.app import QueueApp
+
+
+LIST_LIMIT = 200  # rows per list on screen; the totals and `queueapp export` cover all
+
+
+def _when(ts: float, tz: ZoneInfo) -> Text:
+    """A row's local time (stdlib: thousands of rows are drawn at once)."""
+    return Text(datetime.fromtimestamp(ts, tz).strftime("%m-%d %H:%M"))
 
 
 def _pct(x: float | None) -> str:
@@ -54,6 +64,7 @@ class ReviewScreen(Screen[None]):
         self.report: Report | None = None
         self._asked = 0  # filter changes so far; only the latest one's figures are shown
         self.shown = 0  # figures put on screen so far
+        self._drawn: set[str] = set()  # tabs drawn from the current report
 
     def compose(self) -> ComposeResult:
         app: QueueApp = self.app  # type: ignore[assignment]
@@ -75,11 +86,15 @@ class ReviewScreen(Screen[None]):
             with TabPane(t("tab_summary"), id="tab-summary"):
                 yield Static(id="summary")
             with TabPane(t("tab_gestures"), id="tab-gestures"):
+                yield Static(id="gestures-more", classes="more")
                 yield DataTable(id="gestures", cursor_type="row", zebra_stripes=True)
             with TabPane(t("tab_walkaways"), id="tab-walkaways"):
+                yield Static(id="walkaways-more", classes="more")
                 yield DataTable(id="walkaways", cursor_type="row")
+                yield Static(id="rescues-more", classes="more")
                 yield DataTable(id="rescues", cursor_type="row")
             with TabPane(t("tab_complaints"), id="tab-complaints"):
+                yield Static(id="complaints-more", classes="more")
                 yield DataTable(id="complaints", cursor_type="row")
             with TabPane(t("tab_quotes"), id="tab-quotes"):
                 yield DataTable(id="accuracy", cursor_type="row")
@@ -144,23 +159,43 @@ class ReviewScreen(Screen[None]):
     def _build(self, f: Filters, asked: int) -> None:
         app: QueueApp = self.app  # type: ignore[assignment]
         try:
-            rep = build(app.store, f, app.config)
+            rep = build(app.store, f, app.config, limit=LIST_LIMIT)
         except DB_ERRORS as exc:
             app.call_from_thread(app.notify, str(as_store_error(exc)), severity="error")
             return
-        app.call_from_thread(self._show, rep, rep.complaint_rows, asked)
+        app.call_from_thread(self._show, rep, asked)
 
     # -- drawing -----------------------------------------------------------------------
-    def _show(self, rep: Report, complaints: list[recovery.Complaint], asked: int) -> None:
+    def _show(self, rep: Report, asked: int) -> None:
         if asked != self._asked:
             return  # the filters changed again while this was being built
         self.report = rep
-        self.shown += 1
+        self._drawn = set()
         self._summary(rep)
-        self._gestures(rep)
-        self._walkaways(rep)
-        self._complaints(complaints)
-        self._quotes(rep)
+        self._draw(self.query_one("#tabs", TabbedContent).active)
+        self.shown += 1
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            self._draw(event.pane.id)
+
+    def _draw(self, pane: str) -> None:
+        """Fill a tab's lists from the current report, when the lead looks at it: a month
+        holds thousands of rows, and drawing every tab on every filter change is slow."""
+        drawers = {"tab-gestures": self._gestures, "tab-walkaways": self._walkaways,
+                   "tab-complaints": self._complaints, "tab-quotes": self._quotes}
+        if self.report is None or pane in self._drawn or pane not in drawers:
+            return
+        self._drawn.add(pane)
+        drawers[pane](self.report)
+
+    def _more(self, widget_id: str, total: int) -> None:
+        """Say so when a list shows only the newest LIST_LIMIT rows."""
+        text = self.app.t("list_newest", shown=LIST_LIMIT, total=total) \
+            if total > LIST_LIMIT else ""
+        more = self.query_one(f"#{widget_id}", Static)
+        more.update(text)
+        more.display = bool(text)
 
     def _summary(self, rep: Report) -> None:
         app: QueueApp = self.app  # type: ignore[assignment]
@@ -197,50 +232,50 @@ class ReviewScreen(Screen[None]):
     def _gestures(self, rep: Report) -> None:
         app: QueueApp = self.app  # type: ignore[assignment]
         t, cfg = app.t, app.config
+        tz = ZoneInfo(cfg.timezone)
         table = self.query_one("#gestures", DataTable)
         table.clear()
+        self._more("gestures-more", rep.gesture_rows)
         for g in rep.gestures:
-            when = arrow.get(g.time).to(cfg.timezone).format("MM-DD HH:mm")
-            style = "strike dim" if g.voided else "red" if g.void_of else ""
-            label = clip(g.label, 22)
-            if g.void_of:
-                label.append(" " + t("void_of", id=g.void_of))
-            note = g.note + (" · " + t("approved_by", lead=g.approved_by)
-                             if g.approved_by else "")
-            label.stylize(style)
-            table.add_row(Text(when, style=style), g.party, label, t(f"cat_{g.category}"),
+            when = _when(g.time, tz)
+            label, note, style = gesture_cells(g, t, 22)
+            when.stylize(style)
+            table.add_row(when, Text(g.party), label, Text(t(f"cat_{g.category}")),
                           Text(f"{cfg.currency}{g.cost:g}", style=style), clip(g.host, 10),
-                          clip(note, 30), key=str(g.id))
+                          note, key=str(g.id))
 
     def _walkaways(self, rep: Report) -> None:
         app: QueueApp = self.app  # type: ignore[assignment]
-        t, tz = app.t, app.config.timezone
+        t, tz = app.t, ZoneInfo(app.config.timezone)
         table = self.query_one("#walkaways", DataTable)
         table.clear()
-        for p in rep.walkaways:
+        self._more("walkaways-more", len(rep.walkaways))
+        for p in reversed(rep.walkaways[-LIST_LIMIT:]):
             over = p.quote is not None and p.waited is not None and p.waited > p.quote
-            table.add_row(arrow.get(p.arrived).to(tz).format("MM-DD HH:mm"),
-                          clip(p.name or p.id, 24), str(p.size),
+            table.add_row(_when(p.arrived, tz),
+                          clip(p.name or p.id, 24), Text(str(p.size)),
                           Text(_min(p.waited), style="bold red" if over else ""),
-                          _min(p.quote))
+                          Text(_min(p.quote)))
         rescues = self.query_one("#rescues", DataTable)
         rescues.clear()
-        for r in rep.rescues:
+        self._more("rescues-more", len(rep.rescues))
+        for r in rep.rescues[:LIST_LIMIT]:
             outcome = t(f"outcome_{r.outcome}") if r.outcome else t("outcome_pending")
-            rescues.add_row(arrow.get(r.time).to(tz).format("MM-DD HH:mm"), r.party,
-                            r.offer, Text(outcome, style="green" if r.outcome == "stayed"
+            rescues.add_row(_when(r.time, tz), Text(r.party),
+                            Text(r.offer), Text(outcome, style="green" if r.outcome == "stayed"
                                           else "red" if r.outcome == "left" else "yellow"),
                             clip(r.host, 10))
 
-    def _complaints(self, complaints: list[recovery.Complaint]) -> None:
+    def _complaints(self, rep: Report) -> None:
         app: QueueApp = self.app  # type: ignore[assignment]
-        t, tz = app.t, app.config.timezone
+        t, tz = app.t, ZoneInfo(app.config.timezone)
         table = self.query_one("#complaints", DataTable)
         table.clear()
-        for c in complaints:
+        self._more("complaints-more", len(rep.complaint_rows))
+        for c in rep.complaint_rows[-LIST_LIMIT:]:
             style = "green" if c.closed else "bold red" if c.step == "recorded" else "yellow"
-            table.add_row(arrow.get(c.recorded_at).to(tz).format("MM-DD HH:mm"),
-                          clip(c.party or c.table_name, 16), t(f"cat_{c.category}"),
+            table.add_row(_when(c.recorded_at, tz),
+                          clip(c.party or c.table_name, 16), Text(t(f"cat_{c.category}")),
                           clip(c.what, 40), Text(t(f"step_{c.step}"), style=style),
                           clip(c.recorded_by or "—", 10))
 

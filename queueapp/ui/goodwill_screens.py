@@ -274,7 +274,7 @@ class GesturesScreen(ModalScreen[int | None]):
         app: QueueApp = self.app  # type: ignore[assignment]
         t, cfg = app.t, app.config
         table = self.query_one(DataTable)
-        table.add_columns(t("col_time"), t("col_gesture"), t("col_cost"), t("col_host"),
+        table.add_columns(t("col_when"), t("col_gesture"), t("col_cost"), t("col_host"),
                           t("col_note"))
         for g in self.given:
             when = arrow.get(g.time).to(cfg.timezone).format("HH:mm")

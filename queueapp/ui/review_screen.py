@@ -47,6 +47,11 @@ def _when(ts: float, tz: ZoneInfo) -> Text:
     return Text(datetime.fromtimestamp(ts, tz).strftime("%m-%d %H:%M"))
 
 
+def _money(currency: str, x: float) -> str:
+    """¥81,883.5: grouped, no trailing zeros, never in exponent form."""
+    return currency + f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.0f}%"
 
@@ -106,10 +111,10 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         t = self.app.t
         columns = {
-            "gestures": ("col_time", "col_party", "col_gesture", "col_category", "col_cost",
+            "gestures": ("col_when", "col_party", "col_gesture", "col_category", "col_cost",
                          "col_host", "col_note"),
-            "walkaways": ("col_time", "col_party", "col_size", "col_waited", "col_quote"),
-            "rescues": ("col_time", "col_party", "col_offer", "col_outcome", "col_host"),
+            "walkaways": ("col_when", "col_party", "col_size", "col_waited", "col_quote"),
+            "rescues": ("col_when", "col_party", "col_offer", "col_outcome", "col_host"),
             "complaints": ("col_when", "col_party", "col_category", "col_what", "col_step",
                            "col_by"),
             "accuracy": ("col_group", "col_parties", "col_mae", "col_within5", "col_signed"),
@@ -206,19 +211,20 @@ class ReviewScreen(Screen[None]):
             text.append(f"{label}: ", style="bold")
             text.append(value + "\n", style=style)
 
-        line(t("sum_parties"), t("sum_parties_value", parties=rep.parties, guests=rep.guests,
-                                   seated=rep.seated))
-        line(t("sum_gestures"), t("sum_gestures_value", n=rep.gesture_count, voids=rep.voids,
-                                    cost=f"{cur}{rep.gesture_cost:g}"))
+        line(t("sum_parties"), t("sum_parties_value", parties=f"{rep.parties:,}",
+                                   guests=f"{rep.guests:,}", seated=f"{rep.seated:,}"))
+        line(t("sum_gestures"), t("sum_gestures_value", n=f"{rep.gesture_count:,}",
+                                    voids=f"{rep.voids:,}", cost=_money(cur, rep.gesture_cost)))
         for host, cost in rep.cost_by_host.items():
             budget = rep.budget_by_host.get(host, 0)
             over = budget and cost > budget
-            line(f"  {host}", t("sum_host_cost", cost=f"{cur}{cost:g}",
-                                budget=f"{cur}{budget:g}"), "bold red" if over else "")
-        line(t("sum_walkaways"), t("sum_walkaways_value", n=len(rep.walkaways),
-                                     after=rep.walkaways_after_quote))
+            line(f"  {host}", t("sum_host_cost", cost=_money(cur, cost),
+                                budget=_money(cur, budget)), "bold red" if over else "")
+        line(t("sum_walkaways"), t("sum_walkaways_value", n=f"{len(rep.walkaways):,}",
+                                     after=f"{rep.walkaways_after_quote:,}"))
         stayed = sum(r.outcome == "stayed" for r in rep.rescues)
-        line(t("sum_rescues"), t("sum_rescues_value", n=len(rep.rescues), stayed=stayed))
+        line(t("sum_rescues"), t("sum_rescues_value", n=f"{len(rep.rescues):,}",
+                                   stayed=f"{stayed:,}"))
         text.append("\n" + t("three_rates") + "\n", style="bold underline")
         line(t("rate_complaints"), _min(rep.complaints_per_100))
         line(t("rate_open"), t("rate_open_value", unhandled=rep.complaints_unhandled,

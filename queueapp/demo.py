@@ -39,8 +39,8 @@ FEEDBACK = {"food": "kitchen", "service": "floor", "unmet_request": "purchasing"
 def import_with_goodwill(store: Store, config: Config, events: list[Event], seed: int) -> int:
     """Events, then the gestures, rescues, guests, notes and complaints a good team
     would have logged."""
-    n = store.import_events(events)
     hosts = config.hosts or ("Lin", "Ana", "Hao")
+    n = store.import_events(events, hosts=suggestions.simulated_hosts(events, hosts))
     leads = tuple(lead.name for lead in config.leads) or ("Mei",)
     given, rescues, notes = suggestions.simulate_goodwill(
         events, config.catalogue, seed, hosts, leads, config.attention_minutes)

@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -509,8 +509,11 @@ class Store:
         self._save_table(db, t)
 
     # -- bulk --------------------------------------------------------------------
-    def import_events(self, events: Iterable[Event], host: str = "") -> int:
-        """Append many events in one transaction (simulated or imported history)."""
+    def import_events(self, events: Iterable[Event], host: str = "",
+                      hosts: Mapping[str, str] | None = None) -> int:
+        """Append many events in one transaction (simulated or imported history).
+        ``hosts`` (party id -> host) says who handled each party; else ``host``."""
+        hosts = hosts or {}
         n = 0
         with self._write() as db:
             room = self.load_room()
@@ -526,7 +529,8 @@ class Store:
                 if p is not None:
                     seen[p.id] = p
                 rows.append((iso(ev.time), ev.event, ev.party, ev.size, ev.table,
-                             json.dumps(ev.data, ensure_ascii=False), host, self.station))
+                             json.dumps(ev.data, ensure_ascii=False),
+                             hosts.get(ev.party, host), self.station))
                 n += 1
                 if len(rows) >= 5000:
                     self._insert_rows(db, rows)

@@ -435,6 +435,18 @@ def rescue_options(party: Party, now: float, config: Config, room: Room,
 
 # -- simulated history -------------------------------------------------------------------
 
+def rota_host(n: int, hosts: Sequence[str]) -> str:
+    """Who looked after the n-th party of a simulated day: hosts take turns, seven
+    parties each."""
+    return hosts[(n // 7) % len(hosts)] if hosts else "Host"
+
+
+def simulated_hosts(events: Iterable[Event], hosts: Sequence[str]) -> dict[str, str]:
+    """Party id -> the host who added it, by the same rota as :func:`simulate_goodwill`."""
+    arrivals = sorted((e.time, e.party) for e in events if e.event == "arrive")
+    return {party: rota_host(n, hosts) for n, (_, party) in enumerate(arrivals)}
+
+
 def simulate_goodwill(events: Iterable[Event], catalogue: Catalogue | Iterable[Interaction],
                       seed: int = 0, hosts: Sequence[str] = ("Lin", "Ana", "Hao"),
                       leads: Sequence[str] = ("Mei",), attention_minutes: float = 15,
@@ -478,7 +490,7 @@ def simulate_goodwill(events: Iterable[Event], catalogue: Catalogue | Iterable[I
         if p.id not in ends:
             continue
         end, how = ends[p.id]
-        host = hosts[(n // 7) % len(hosts)] if hosts else "Host"
+        host = rota_host(n, hosts)
         card = None
         if p.phone:
             visits[p.phone] = visits.get(p.phone, 0) + 1

@@ -16,6 +16,7 @@ from queueapp.suggestions import (
     needs_attention,
     rescue_options,
     simulate_goodwill,
+    simulated_hosts,
     suggest,
 )
 
@@ -239,6 +240,10 @@ def test_simulated_goodwill_is_realistic_and_repeatable(store, config):
     assert {"party": "s05", "outcome": "left"}.items() <= next(
         r for r in rescues if r["party"] == "s05").items()
     assert not any(x["interaction"] == "voucher" and not x["approved_by"] for x in gestures)
+    # the party's host (on its events) is the one who gave its gestures
+    rota = simulated_hosts(events, ("Lin", "Ana", "Hao"))
+    assert all(x["host"] == rota[x["party"]] for x in gestures)
+    assert set(rota.values()) == {"Lin", "Ana"}  # seven parties each: 12 parties, two hosts
     n = import_goodwill(store, events, gestures, rescues, notes)
     assert n >= len(gestures)
     card = u.recognise(store, phone)

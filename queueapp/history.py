@@ -25,6 +25,8 @@ RING = 400  # recent samples kept per question: old habits fade
 ENOUGH = 30  # samples needed before a finer grouping is trusted
 BIN = 5.0  # minutes per walk-away hazard bin
 BINS = 60  # hazard known up to 5 hours of waiting
+RBIN = 2.0  # minutes per bin of the host's release hazard (order kept, then let go)
+RBINS = 30  # release hazard known up to an hour of a table standing free for a later party
 PRIOR_SIGMA = 0.3  # spread of the day-one dining-time prior (log scale)
 
 
@@ -75,6 +77,25 @@ class Ring:
         return self._sorted
 
 
+def _inverse_hazard(h: list[float], width: float, start: float) -> Sampler:
+    """Sample minutes from ``start`` until the event whose cumulative hazard at each
+    ``width``-minute bin edge is ``h`` (linear within a bin, the last rate beyond)."""
+    bins = len(h) - 1
+    last_rate = (h[-1] - h[-2]) / width
+
+    def at(level: float) -> float:
+        if level >= h[-1]:
+            return bins * width + (level - h[-1]) / max(last_rate, 1e-9)
+        i = bisect_right(h, level) - 1
+        step = h[i + 1] - h[i]
+        return width * (i + (level - h[i]) / step if step > 0 else i)
+
+    start = min(start, bins * width - 1e-6)
+    b = int(start // width)
+    base = h[b] + (start % width) * ((h[b + 1] - h[b]) / width)
+    return lambda rnd: at(base - math.log(1.0 - rnd())) - start
+
+
 def _lognormal_points(median: float, sigma: float, n: int = 41) -> list[float]:
     nd = NormalDist()
     return [median * math.exp(sigma * nd.inv_cdf((i + 0.5) / n)) for i in range(n)]
@@ -100,6 +121,12 @@ class History:
         self._hazard: list[float] | None = None
         self.taken = 0  # a table went to a later party while the head (who did not fit) waited
         self.held = 0  # ... or the head was seated first: the host kept order
+        # how long such a table stood free before a later party got it (right-censored
+        # when the head was seated first or left): a hazard per RBIN minutes
+        self.released = [0.0] * RBINS
+        self.r_exposure = [0.0] * RBINS
+        self._release: list[float] | None = None
+        self._release_points: list[float] | None = None
         self.arrivals: Counter[tuple[int, int]] = Counter()  # (weekday, hour) -> parties
         self.days: set[tuple[int, int]] = set()
         self.events_seen = 0
@@ -108,7 +135,7 @@ class History:
         self.at_table: dict[str, tuple[str, int, float]] = {}  # table -> party, size, seated
         self.departed: dict[str, float] = {}
         self.ready_wait: dict[str, float] = {}  # table -> ready time, someone fitting waited
-        self.chance: dict[str, str] = {}  # table -> head party who did not fit it
+        self.chance: dict[str, tuple[str, float]] = {}  # table -> (head who did not fit, since)
         self._prior: dict[int, list[float]] = {}
         self._clear_prior = _lognormal_points(quoting.clearing_minutes, 0.4)
 
@@ -147,7 +174,7 @@ class History:
             got = self.waiting.pop(ev.party, None)
             if got:
                 self._spell((ev.time - got[0]) / 60.0, True)
-                self._resolve(ev.party, None)
+                self._resolve(ev.party, None, ev.time)
 
     def _seat(self, ev: Event) -> None:
         names = ev.tables
@@ -155,10 +182,12 @@ class History:
         size = int(ev.size or (got[1] if got else 0) or 1)
         for name in names:
             opened = self.chance.pop(name, None)
-            if opened is not None and opened != ev.party and opened in self.waiting:
+            if opened is not None and opened[0] != ev.party and opened[0] in self.waiting:
                 self.taken += 1
+                self._blocked(ev.time - opened[1], True)
             lag_from = self.ready_wait.pop(name, None)
-            if lag_from is not None and got and ev.time - lag_from < 30 * 60:
+            if lag_from is not None and got and got[0] <= lag_from \
+                    and ev.time - lag_from < 30 * 60:
                 self.lag_ring.add((ev.time - lag_from) / 60.0)
             self.at_table[name] = (ev.party, size, ev.time)
             self.departed.pop(name, None)
@@ -167,7 +196,7 @@ class History:
             self._spell(waited, False)
             if waited > 0.5 and names:
                 self._learn_upsize(min(size, 20), names)
-            self._resolve(ev.party, True)
+            self._resolve(ev.party, True, ev.time)
         self.free.difference_update(names)
 
     def _learn_upsize(self, size: int, names: list[str]) -> None:
@@ -216,17 +245,30 @@ class History:
                 continue
             head = next(iter(self.waiting))
             fits = [v[1] <= seats for v in self.waiting.values()]
-            if any(fits):
+            if fits[0]:  # the head fits: any delay is the host's, not order-keeping
                 self.ready_wait[name] = ev.time
             if not fits[0] and any(fits[1:]):
-                self.chance[name] = head
+                self.chance[name] = (head, ev.time)
 
-    def _resolve(self, party: str, seated: bool | None) -> None:
+    def _resolve(self, party: str, seated: bool | None, at: float) -> None:
         """The head of an open chance left the list: seated first means order was kept."""
-        for name in [n for n, h in self.chance.items() if h == party]:
-            del self.chance[name]
+        for name in [n for n, h in self.chance.items() if h[0] == party]:
+            _, since = self.chance.pop(name)
+            self._blocked(at - since, False)
             if seated:
                 self.held += 1
+
+    def _blocked(self, seconds: float, released: bool) -> None:
+        """A table stood free ``seconds`` for a later party while the head waited."""
+        minutes = max(0.0, seconds) / 60.0
+        full = min(RBINS, int(minutes // RBIN))
+        for b in range(full):
+            self.r_exposure[b] += RBIN
+        if full < RBINS:
+            self.r_exposure[full] += minutes - full * RBIN
+            if released:
+                self.released[full] += 1
+        self._release = self._release_points = None
 
     def _spell(self, waited: float, walked: bool) -> None:
         """A finished wait: exposure to walking away, and a walk-away if it ended so."""
@@ -252,6 +294,7 @@ class History:
     # -- the Model -----------------------------------------------------------------
     @property
     def strictness(self) -> float:
+        """Share of such tables kept until the head was seated (the walk uses ``release``)."""
         return (self.held + 0.6) / (self.taken + self.held + 2.0)
 
     def dining_values(self, size: int, at: float) -> list[float]:
@@ -274,7 +317,7 @@ class History:
     def _extra(self) -> Sampler:
         """Clearing plus the host's lag before seating the next party."""
         clear = self.clearing_values()
-        lag = self.lag_ring.sorted() if len(self.lag_ring) >= ENOUGH else [0.5]
+        lag = self.lag_values()
         nc, nl = len(clear), len(lag)
         return lambda rnd: clear[int(rnd() * nc)] + lag[int(rnd() * nl)]
 
@@ -286,7 +329,7 @@ class History:
 
     def clearing(self, elapsed: float) -> Sampler:
         rest = tail_sampler(self.clearing_values(), elapsed, 1.5)
-        lag = self.lag_ring.sorted() if len(self.lag_ring) >= ENOUGH else [0.5]
+        lag = self.lag_values()
         n = len(lag)
         return lambda rnd: rest(rnd) + lag[int(rnd() * n)]
 
@@ -337,6 +380,37 @@ class History:
             cum.append(acc)
         return opts, cum
 
+    def release_hazard(self) -> list[float]:
+        """Cumulative chance-per-minute that the host lets a later party take a table the
+        head cannot use, at each RBIN edge of how long it has stood free for them.
+
+        Each bin is shrunk toward the pooled rate over all bins (prior: 0.5 a minute,
+        a host who barely keeps order), so sparse long waits borrow from the rest.
+        """
+        if self._release is None:
+            pooled = (sum(self.released) + 0.5) / (sum(self.r_exposure) + 1.0)
+            h, acc = [0.0], 0.0
+            for a, x in zip(self.released, self.r_exposure, strict=True):
+                acc += RBIN * (a + 10.0 * pooled) / (x + 10.0)
+                h.append(acc)
+            self._release = h
+        return self._release
+
+    def lag_values(self) -> list[float]:
+        """The host's minutes from a table ready to seating the head there."""
+        return self.lag_ring.sorted() if len(self.lag_ring) >= ENOUGH else [0.5]
+
+    def release(self) -> Sampler:
+        """Minutes a table the head of the line does not fit is kept free, beyond the
+        host's usual lag (already in every turn), before a later party is given it."""
+        if self._release_points is None:  # quantiles: the walk draws this very often
+            held = _inverse_hazard(self.release_hazard(), RBIN, 0.0)
+            self._release_points = [held(lambda u=(i + 0.5) / 64: u) for i in range(64)]
+        points = self._release_points
+        lag = self.lag_values()
+        n = len(lag)
+        return lambda rnd: max(0.0, points[int(rnd() * 64)] - lag[int(rnd() * n)])
+
     def hazard(self) -> list[float]:
         """Cumulative walk-away hazard at each bin edge (prior: 0.2% a minute)."""
         if self._hazard is None:
@@ -348,20 +422,7 @@ class History:
         return self._hazard
 
     def patience(self, waited: float) -> Sampler | None:
-        h = self.hazard()
-        last_rate = (h[-1] - h[-2]) / BIN
-
-        def at(level: float) -> float:
-            if level >= h[-1]:
-                return BINS * BIN + (level - h[-1]) / max(last_rate, 1e-9)
-            i = bisect_right(h, level) - 1
-            step = h[i + 1] - h[i]
-            return BIN * (i + (level - h[i]) / step if step > 0 else i)
-
-        start = min(waited, BINS * BIN - 1e-6)
-        base = h[int(start // BIN)] + (start % BIN) * (
-            (h[int(start // BIN) + 1] - h[int(start // BIN)]) / BIN)
-        return lambda rnd: at(base - math.log(1.0 - rnd())) - start
+        return _inverse_hazard(self.hazard(), BIN, waited)
 
     def arrivals_per_day(self, weekday: int, hour: int) -> float:
         """Mean parties arriving in that local hour on that weekday, over the days seen."""

@@ -3,9 +3,11 @@
 One sample draws when each busy table frees (its remaining dining time given the
 time already spent, then clearing), walks the waiting parties in arrival order
 and gives each the earliest table it may use, sampling the dining time of the
-parties seated on the way, who walks away first, and whether the host keeps
-strict order. Many samples give a distribution of seat times per party, so the
-point quote and its 80% range come from the same run.
+parties seated on the way, who walks away first, and how long the host holds
+back a later party while an earlier one waits for another table (or, for a
+model without that, whether the host keeps strict order). Many samples give a
+distribution of seat times per party, so the point quote and its 80% range come
+from the same run.
 
 The engine knows nothing of where its numbers come from: a :class:`Model`
 supplies them. The estimator's model is learned from the log; the benchmark's
@@ -28,12 +30,17 @@ Rnd = Callable[[], float]
 Sampler = Callable[[Rnd], float]
 JOIN_KEY = 1000  # a join of N seats is the table class JOIN_KEY + N
 NO_TABLE = 240.0  # minutes quoted when nothing in the room can ever seat the party
+POOL = 256  # release times drawn per walk and reused across its samples
 
 
 class Model(Protocol):
     """Where the walk gets its numbers. Times are epoch seconds, durations minutes."""
 
     strictness: float  # chance the host will not seat a party before an earlier one
+
+    # Optional: ``release() -> Sampler``, minutes a table the head of the line cannot
+    # use is kept free before a later party is given it. A model that has it is
+    # walked with that time instead of the all-or-nothing ``strictness``.
 
     def occupied(self, size: int, seated_at: float, elapsed: float) -> Sampler:
         """Minutes until a table seated ``elapsed`` minutes ago is ready again."""
@@ -120,6 +127,11 @@ def walk(tables: Iterable[TableState], joins: Sequence[Join],
         plans.append((pid, opts, cum, model.turn(size, now), model.patience(waited)))
     out: dict[str, list[float]] = {pid: [] for pid, *_ in plans}
     strict = model.strictness
+    release_of = getattr(model, "release", None)
+    held: list[float] = []  # a pool of release times, drawn once: cheap in the loop
+    if release_of is not None:
+        release: Sampler = release_of()
+        held = [max(0.0, release(rnd)) for _ in range(POOL)]
     for _ in range(samples):
         free = [0.0 if d is None else max(0.0, d(rnd)) for d in free_draw]
         heaps: dict[int, list[float]] = {}
@@ -143,8 +155,13 @@ def walk(tables: Iterable[TableState], joins: Sequence[Join],
                 out[pid].append(NO_TABLE)
                 continue
             seat = best
-            if strict and seat < hol and rnd() < strict:
-                seat = hol
+            if seat < hol:
+                if held:
+                    seat += held[int(rnd() * POOL)]
+                    if seat > hol:
+                        seat = hol
+                elif strict and rnd() < strict:
+                    seat = hol
             out[pid].append(seat)
             if patience is not None and patience(rnd) < seat:
                 continue  # walked away before a table came: frees their place

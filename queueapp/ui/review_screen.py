@@ -69,7 +69,7 @@ class ReviewScreen(Screen[None]):
         self.report: Report | None = None
         self._asked = 0  # filter changes so far; only the latest one's figures are shown
         self.shown = 0  # figures put on screen so far
-        self._drawn: set[str] = set()  # tabs drawn from the current report
+        self.drawn: set[str] = set()  # tabs drawn from the current report
 
     def compose(self) -> ComposeResult:
         app: QueueApp = self.app  # type: ignore[assignment]
@@ -175,7 +175,7 @@ class ReviewScreen(Screen[None]):
         if asked != self._asked:
             return  # the filters changed again while this was being built
         self.report = rep
-        self._drawn = set()
+        self.drawn = set()
         self._summary(rep)
         self._draw(self.query_one("#tabs", TabbedContent).active)
         self.shown += 1
@@ -189,9 +189,9 @@ class ReviewScreen(Screen[None]):
         holds thousands of rows, and drawing every tab on every filter change is slow."""
         drawers = {"tab-gestures": self._gestures, "tab-walkaways": self._walkaways,
                    "tab-complaints": self._complaints, "tab-quotes": self._quotes}
-        if self.report is None or pane in self._drawn or pane not in drawers:
+        if self.report is None or pane in self.drawn or pane not in drawers:
             return
-        self._drawn.add(pane)
+        self.drawn.add(pane)
         drawers[pane](self.report)
 
     def _more(self, widget_id: str, total: int) -> None:

@@ -132,11 +132,17 @@ def walk(tables: Iterable[TableState], joins: Sequence[Join],
     if release_of is not None:
         release: Sampler = release_of()
         held = [max(0.0, release(rnd)) for _ in range(POOL)]
-    for _ in range(samples):
-        free = [0.0 if d is None else max(0.0, d(rnd)) for d in free_draw]
-        heaps: dict[int, list[float]] = {}
-        for k, f in zip(keys, free, strict=True):
-            heaps.setdefault(k, []).append(f)
+    busy = [(i, d) for i, d in enumerate(free_draw) if d is not None]
+    by_key: dict[int, list[int]] = {}
+    for i, k in enumerate(keys):
+        by_key.setdefault(k, []).append(i)
+    groups = list(by_key.items())
+    for _ in range(samples):  # the hot loop: plain indexing, no helpers
+        free = [0.0] * len(tabs)
+        for i, d in busy:
+            x = d(rnd)
+            free[i] = x if x > 0.0 else 0.0
+        heaps: dict[int, list[float]] = {k: [free[i] for i in idx] for k, idx in groups}
         for k, members in zip(join_keys, join_members, strict=True):
             if members:
                 heaps.setdefault(k, []).append(max(free[m] for m in members))

@@ -148,9 +148,13 @@ def shift_starts_between(start: float, end: float, config: Config) -> list[float
 
 
 def spent_this_shift(store: Store, host: str, now: float, config: Config) -> float:
-    """What ``host`` has given this shift (voids subtract), in the restaurant's currency."""
+    """What ``host`` has given this shift, in the restaurant's currency. A voided gesture
+    does not count, whenever it was voided: the refund goes back to the shift it was
+    given in, not to the shift the mistake was noticed in."""
     row = store.db.execute(
-        "SELECT coalesce(sum(cost), 0) FROM gestures WHERE host = ? AND time >= ? AND time <= ?",
+        "SELECT coalesce(sum(cost), 0) FROM gestures WHERE host = ? AND time >= ? AND time <= ? "
+        "AND void_of IS NULL AND id NOT IN "
+        "(SELECT void_of FROM gestures WHERE void_of IS NOT NULL)",
         [host, iso(shift_start(now, config)), iso(now)]).fetchone()
     return round(float(row[0]), 2)
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -231,14 +232,17 @@ def _gestures(store: Store, f: Filters, rep: Report, config: Config, limit: int)
     if starts and hosts:  # for each shift and host: did they give anything? (stops at one)
         bounds = [iso(t) for t in [*starts, f.end]]
         budget = config.goodwill.budget_per_shift
+        # shifts and hosts go in as JSON: a range of years would pass SQLite's limit on
+        # bound parameters; a void alone does not mean its host worked that shift
         for host, n in db.execute(
-                f"WITH shift(begins, ends) AS (VALUES {', '.join('(?, ?)' for _ in starts)}), "
-                f"h(name) AS (VALUES {', '.join('(?)' for _ in hosts)}) "
+                "WITH shift(begins, ends) AS (SELECT json_extract(value, '$[0]'), "
+                "json_extract(value, '$[1]') FROM json_each(?)), "
+                "h(name) AS (SELECT value FROM json_each(?)) "
                 "SELECT h.name, count(*) FROM shift, h WHERE EXISTS (SELECT 1 FROM gestures g "
                 "WHERE g.time >= shift.begins AND g.time < shift.ends AND g.host = h.name "
-                f"AND {where}) GROUP BY h.name",
-                [*(x for pair in itertools.pairwise(bounds) for x in pair),
-                 *("" if h == "—" else h for h in hosts), *params]):
+                f"AND g.void_of IS NULL AND {where}) GROUP BY h.name",
+                [json.dumps(list(itertools.pairwise(bounds))),
+                 json.dumps(["" if h == "—" else h for h in hosts]), *params]):
             rep.budget_by_host[host or "—"] = budget * n
     rows = db.execute(f"SELECT g.id FROM gestures g WHERE {where} ORDER BY g.time DESC, g.id "
                       f"DESC LIMIT ?", [*params, limit]).fetchall()

@@ -730,6 +730,23 @@ async def test_injected_clock_moves_the_waited_column(make_app, store, clock):
         assert cell(waiting_table(app), pid, "col_waited") == "1 h 13"
 
 
+async def test_a_party_past_its_quote_turns_red(make_app, store, clock):
+    """Only the style of the position cell changes as the quote passes: it must redraw."""
+    from queueapp.quoting import Quote
+
+    pid = add(store, -3, quote=Quote(10, 5, 15))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        position = waiting_table(app).get_cell(pid, "col_pos")
+        assert position.plain == "1" and "red" not in str(position.style)
+        clock.advance(minutes=10)  # 13 min on a 10 min quote
+        app.tick()
+        await pilot.pause()
+        position = waiting_table(app).get_cell(pid, "col_pos")
+        assert position.plain == "1" and "red" in str(position.style)
+
+
 async def test_help_lists_every_key(make_app, store):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -50,6 +50,17 @@ def test_a_void_by_another_host_refunds_the_giver(store, config):
     assert g.budget_left(store, "Lin", NOW + 120, config) == 300
 
 
+def test_a_void_refunds_the_shift_the_gesture_was_given_in(store, config):
+    """Ana's evening cake is voided next lunchtime: her lunch budget stays whole, and her
+    evening spend drops to nothing."""
+    p = add(store)
+    cake = g.give(store, at("2025-03-07T19:00"), p, "Birthday cake", "Ana", cost=120)
+    assert g.budget_left(store, "Ana", at("2025-03-07T20:00"), config) == 180
+    g.void(store, at("2025-03-08T12:00"), cake.id, "Lin", "given to the wrong party")
+    assert g.budget_left(store, "Ana", at("2025-03-08T12:30"), config) == 300
+    assert g.budget_left(store, "Ana", at("2025-03-07T20:00"), config) == 300
+
+
 def test_give_logs_at_once_and_void_adds_a_row(store, config):
     p = add(store)
     tea = config.catalogue["jasmine_tea"]

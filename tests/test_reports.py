@@ -243,6 +243,12 @@ def test_budget_counts_every_shift_a_host_gave_in(tmp_path, config):
         local("2026-11-20T16:30")
     rep = build(store, day(config, "2026-11-20"), config)
     assert rep.budget_by_host == {"Lin": 600}
+    # a gift voided in a later shift: the void alone is not a shift Lin gave in
+    late = gestures.give(store, local("2026-11-20T17:00"), party, "Cake", "Lin", cost=50)
+    gestures.void(store, local("2026-11-21T12:00"), late.id, "Ana", "wrong party")
+    both = build(store, Filters(local("2026-11-20T00:00"), local("2026-11-22T00:00")), config)
+    assert both.budget_by_host == {"Lin": 600}
+    assert both.cost_by_host == {"Lin": 10}
     store.close()
 
 

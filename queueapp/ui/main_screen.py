@@ -212,7 +212,7 @@ class MainScreen(Screen[None]):
                 for key, cells in rows:
                     for col, value in zip(table.columns, cells, strict=True):
                         # each update re-measures its column: touch only what changed
-                        if table.get_cell(key, col) != value:
+                        if not _same(table.get_cell(key, col), value):
                             table.update_cell(key, col, value, update_width=True)
             return None
         table.clear()
@@ -689,3 +689,10 @@ def _link_guest(store: Store, ev: Event) -> None:
             ev.data["matches"] = guests.match_by_name(store, party.name)
     except StoreError:
         pass  # the guest link is retried on the next edit or note
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal as drawn: rich's ``Text ==`` ignores the base style (a row turning red)."""
+    if isinstance(a, Text) and isinstance(b, Text):
+        return a.plain == b.plain and a.style == b.style and a.spans == b.spans
+    return a == b

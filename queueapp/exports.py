@@ -16,7 +16,7 @@ import arrow
 from rich.cells import cell_len
 
 from queueapp.config import Config
-from queueapp.reports import Accuracy, Filters, Report
+from queueapp.reports import Accuracy, Filters, Report, money, pct
 from queueapp.store import Store, iso
 
 KINDS = ("gestures", "complaints", "parties")
@@ -145,10 +145,6 @@ def report_dict(rep: Report, config: Config) -> dict[str, Any]:
     }
 
 
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.0f}%"
-
-
 def _num(x: float | None, unit: str = "") -> str:
     return "—" if x is None else f"{x:.1f}{unit}"
 
@@ -156,7 +152,7 @@ def _num(x: float | None, unit: str = "") -> str:
 def report_lines(rep: Report, config: Config) -> list[tuple[str, list[list[str]]]]:
     """Sections of (title, rows): what both text and Markdown print."""
     cur = config.currency
-    cost_rows = [[h, f"{cur}{c:g}", f"{cur}{rep.budget_by_host.get(h, 0):g}"]
+    cost_rows = [[h, money(cur, c), money(cur, rep.budget_by_host.get(h, 0))]
                  for h, c in rep.cost_by_host.items()]
     acc = rep.accuracy
     return [
@@ -164,7 +160,7 @@ def report_lines(rep: Report, config: Config) -> list[tuple[str, list[list[str]]
             ["Parties", str(rep.parties)], ["Guests", str(rep.guests)],
             ["Seated", str(rep.seated)],
             ["Gestures given", str(rep.gesture_count)], ["Voids", str(rep.voids)],
-            ["Goodwill cost", f"{cur}{rep.gesture_cost:g}"],
+            ["Goodwill cost", money(cur, rep.gesture_cost)],
             ["Walk-aways", f"{len(rep.walkaways)} ({rep.walkaways_after_quote} after the "
                            "quote had passed)"],
             ["Cancelled or no-show", str(rep.removed_other)],
@@ -180,11 +176,11 @@ def report_lines(rep: Report, config: Config) -> list[tuple[str, list[list[str]]
         ]),
         ("Quote accuracy", [
             ["Mean absolute error", _num(acc.mae, " min")],
-            ["Within 5 minutes", _pct(acc.within5)],
+            ["Within 5 minutes", pct(acc.within5)],
             ["Mean signed error (quote − wait)", _num(acc.signed, " min")],
-        ] + [[f"  {h:02d}:00", f"{_num(a.mae, ' min')}, {_pct(a.within5)} within 5 ({a.n})"]
+        ] + [[f"  {h:02d}:00", f"{_num(a.mae, ' min')}, {pct(a.within5)} within 5 ({a.n})"]
              for h, a in rep.accuracy_by_hour.items()]
-          + [[f"  host {h}", f"{_num(a.mae, ' min')}, {_pct(a.within5)} within 5 ({a.n})"]
+          + [[f"  host {h}", f"{_num(a.mae, ' min')}, {pct(a.within5)} within 5 ({a.n})"]
              for h, a in rep.accuracy_by_host.items()]),
     ]
 

@@ -96,6 +96,21 @@ def _inverse_hazard(h: list[float], width: float, start: float) -> Sampler:
     return lambda rnd: at(base - math.log(1.0 - rnd())) - start
 
 
+def _add_spell(exposure: list[float], ended: list[float], width: float, minutes: float,
+               happened: bool) -> None:
+    """One spell of ``minutes`` into per-bin exposure (minutes at risk), and the event
+    in its last bin if it ``happened`` (else it is censored): a hazard's raw counts."""
+    minutes = max(0.0, minutes)
+    bins = len(exposure)
+    full = min(bins, int(minutes // width))
+    for b in range(full):
+        exposure[b] += width
+    if full < bins:
+        exposure[full] += minutes - full * width
+        if happened:
+            ended[full] += 1
+
+
 def _lognormal_points(median: float, sigma: float, n: int = 41) -> list[float]:
     nd = NormalDist()
     return [median * math.exp(sigma * nd.inv_cdf((i + 0.5) / n)) for i in range(n)]
@@ -260,26 +275,12 @@ class History:
 
     def _blocked(self, seconds: float, released: bool) -> None:
         """A table stood free ``seconds`` for a later party while the head waited."""
-        minutes = max(0.0, seconds) / 60.0
-        full = min(RBINS, int(minutes // RBIN))
-        for b in range(full):
-            self.r_exposure[b] += RBIN
-        if full < RBINS:
-            self.r_exposure[full] += minutes - full * RBIN
-            if released:
-                self.released[full] += 1
+        _add_spell(self.r_exposure, self.released, RBIN, seconds / 60.0, released)
         self._release = self._release_points = None
 
     def _spell(self, waited: float, walked: bool) -> None:
         """A finished wait: exposure to walking away, and a walk-away if it ended so."""
-        waited = max(0.0, waited)
-        full = min(BINS, int(waited // BIN))
-        for b in range(full):
-            self.exposure[b] += BIN
-        if full < BINS:
-            self.exposure[full] += waited - full * BIN
-            if walked:
-                self.aband[full] += 1
+        _add_spell(self.exposure, self.aband, BIN, waited, walked)
         self._hazard = None
 
     def _add_dining(self, size: int, seated: float, minutes: float) -> None:

@@ -19,6 +19,15 @@ from queueapp.gestures import Gesture, Rescue, gestures_by_ids, shift_starts_bet
 from queueapp.store import Store, epoch, iso
 
 
+def money(currency: str, x: float) -> str:
+    """¥81,883.5: grouped, no trailing zeros, never in exponent form (a year's totals)."""
+    return currency + f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.0f}%"
+
+
 @dataclass
 class Filters:
     """What the lead is looking at: a time range (UTC epoch), and optional narrowing."""

@@ -395,3 +395,11 @@ def test_cli_export_masks_and_neutralises(shift, db_path, config):
 
     res = runner.invoke(main, ["export", "guests", *base])
     assert res.exit_code != 0
+
+
+def test_money_is_grouped_and_never_in_exponent_form():
+    """A year's goodwill runs past a million: the review and `report` show it whole."""
+    from queueapp.reports import money
+
+    assert [money("¥", x) for x in (0, 300, 81883.5, 1234567.25, -2, 0.05)] == \
+        ["¥0", "¥300", "¥81,883.5", "¥1,234,567.25", "¥-2", "¥0.05"]

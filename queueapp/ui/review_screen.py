@@ -31,7 +31,7 @@ from textual_plotext import PlotextPlot
 
 from queueapp import recovery
 from queueapp.catalogue import CATEGORIES as GESTURE_CATEGORIES
-from queueapp.reports import Filters, Report, build
+from queueapp.reports import Filters, Report, build, money, pct
 from queueapp.store import DB_ERRORS, as_store_error
 from queueapp.ui.format import clip, gesture_cells
 
@@ -45,15 +45,6 @@ LIST_LIMIT = 200  # rows per list on screen; the totals and `queueapp export` co
 def _when(ts: float, tz: ZoneInfo) -> Text:
     """A row's local time (stdlib: thousands of rows are drawn at once)."""
     return Text(datetime.fromtimestamp(ts, tz).strftime("%m-%d %H:%M"))
-
-
-def _money(currency: str, x: float) -> str:
-    """¥81,883.5: grouped, no trailing zeros, never in exponent form."""
-    return currency + f"{x:,.2f}".rstrip("0").rstrip(".")
-
-
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.0f}%"
 
 
 def _min(x: float | None) -> str:
@@ -214,12 +205,12 @@ class ReviewScreen(Screen[None]):
         line(t("sum_parties"), t("sum_parties_value", parties=f"{rep.parties:,}",
                                    guests=f"{rep.guests:,}", seated=f"{rep.seated:,}"))
         line(t("sum_gestures"), t("sum_gestures_value", n=f"{rep.gesture_count:,}",
-                                    voids=f"{rep.voids:,}", cost=_money(cur, rep.gesture_cost)))
+                                    voids=f"{rep.voids:,}", cost=money(cur, rep.gesture_cost)))
         for host, cost in rep.cost_by_host.items():
             budget = rep.budget_by_host.get(host, 0)
             over = budget and cost > budget
-            line(f"  {host}", t("sum_host_cost", cost=_money(cur, cost),
-                                budget=_money(cur, budget)), "bold red" if over else "")
+            line(f"  {host}", t("sum_host_cost", cost=money(cur, cost),
+                                budget=money(cur, budget)), "bold red" if over else "")
         line(t("sum_walkaways"), t("sum_walkaways_value", n=f"{len(rep.walkaways):,}",
                                      after=f"{rep.walkaways_after_quote:,}"))
         stayed = sum(r.outcome == "stayed" for r in rep.rescues)
@@ -232,7 +223,7 @@ class ReviewScreen(Screen[None]):
         line(t("rate_past_quote"), str(rep.past_quote_10))
         text.append("\n" + t("tab_quotes") + "\n", style="bold underline")
         line(t("col_mae"), _min(rep.accuracy.mae) + " min")
-        line(t("col_within5"), _pct(rep.accuracy.within5))
+        line(t("col_within5"), pct(rep.accuracy.within5))
         self.query_one("#summary", Static).update(text)
 
     def _gestures(self, rep: Report) -> None:
@@ -294,7 +285,7 @@ class ReviewScreen(Screen[None]):
         rows += [(f"{h:02d}:00", a) for h, a in rep.accuracy_by_hour.items()]
         rows += [(t("host_row", host=h), a) for h, a in rep.accuracy_by_host.items()]
         for label, a in rows:
-            table.add_row(label, str(a.n), _min(a.mae), _pct(a.within5), _min(a.signed))
+            table.add_row(label, str(a.n), _min(a.mae), pct(a.within5), _min(a.signed))
         by_hour = self.query_one("#by-hour", PlotextPlot)
         plt = by_hour.plt
         plt.clear_data()

@@ -16,12 +16,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from queueapp.backtest import Metrics, backtest, backtest_many
-from queueapp.baselines import all_baselines, limit_quoter
 from queueapp.config import Quoting, Table, load_config
-from queueapp.estimator import Estimator
-from queueapp.room import CLEARING, OCCUPIED, Party, Room
-from queueapp.simulator import get_scenario, layout_for, scenario_names, simulate
+from queueapp.quotes.backtest import Metrics, backtest, backtest_many
+from queueapp.quotes.baselines import all_baselines, limit_quoter
+from queueapp.quotes.estimator import Estimator
+from queueapp.sim.simulator import get_scenario, layout_for, scenario_names, simulate
+from queueapp.waitlist.room import CLEARING, OCCUPIED, Party, Room
 
 ROOT = Path(__file__).resolve().parent.parent
 SIMPLE = ("host rule", "last-to-enter", "head-of-line", "queue-length")

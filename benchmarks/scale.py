@@ -25,9 +25,9 @@ from pathlib import Path
 
 import arrow
 
-from queueapp import simulator
 from queueapp.config import load_config
-from queueapp.demo import import_with_goodwill
+from queueapp.sim import simulator
+from queueapp.sim.demo import import_with_goodwill
 from queueapp.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +99,7 @@ async def measure_app(cfg_path: Path, db: Path) -> dict[str, float]:
     from textual.widgets import Input, Select, TabbedContent
 
     from queueapp.ui.app import QueueApp
-    from queueapp.ui.review_screen import ReviewScreen
+    from queueapp.ui.screens.review import ReviewScreen
 
     config = load_config(cfg_path)
     out: dict[str, float] = {}

@@ -1,3 +1,3 @@
-from queueapp.cli import main
+from queueapp.cli.main import main
 
 main()

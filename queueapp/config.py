@@ -17,7 +17,7 @@ from typing import Any
 
 import phonenumbers
 
-from queueapp.catalogue import (
+from queueapp.goodwill.catalogue import (
     CATEGORIES,
     Catalogue,
     Interaction,
@@ -552,7 +552,7 @@ class _Validator:
         return out
 
     def _leads(self) -> list[Lead]:
-        from queueapp.pins import is_pin_hash
+        from queueapp.goodwill.pins import is_pin_hash
 
         out: list[Lead] = []
         for i, e in enumerate(self._array("leads")):
@@ -565,8 +565,8 @@ class _Validator:
             pin_hash = self._get(e, "pin_hash", str, f"{fld}.pin_hash",
                                  line=self._line("pin_hash", "leads", i))
             if not is_pin_hash(pin_hash):
-                raise self.fail(f"{fld}.pin_hash", "is not a PIN hash made by "
-                                "`python -m queueapp.pins` (never put the PIN itself here).",
+                raise self.fail(f"{fld}.pin_hash", "is not a PIN hash made by `python -m "
+                                "queueapp.goodwill.pins` (never put the PIN itself here).",
                                 self._line("pin_hash", "leads", i))
             out.append(Lead(name, pin_hash))
         return out

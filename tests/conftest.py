@@ -1,4 +1,4 @@
-"""Shared fixtures: the repo's config, a fresh store on a real SQLite file, a fixed clock,
+"""Shared fixtures: the tests' config, a fresh store on a real SQLite file, a fixed clock,
 and a factory for the Textual app wired to them."""
 
 from __future__ import annotations
@@ -6,30 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import arrow
 import pytest
+from helpers import CONFIG_PATH, START, config_variant
 
 from queueapp.clock import FixedClock
-from queueapp.config import Config, load_config, parse_config
+from queueapp.config import Config, load_config
 from queueapp.store import Store
-
-CONFIG_PATH = Path(__file__).parent.parent / "config.toml"
-# 19:00 on a Friday evening in Shanghai (11:00 UTC)
-START = "2026-03-06T19:00:00+08:00"
-
-
-def at(minutes: float = 0.0) -> float:
-    """Epoch seconds ``minutes`` after START."""
-    return arrow.get(START).float_timestamp + minutes * 60
-
-
-def config_variant(**replace: str) -> Config:
-    """The repo's config with some text replaced, e.g. language: 'language = "zh"'."""
-    text = CONFIG_PATH.read_text(encoding="utf-8")
-    for old, new in replace.items():
-        assert old in text, old
-        text = text.replace(old, new)
-    return parse_config(text, CONFIG_PATH)
 
 
 @pytest.fixture(scope="session")
@@ -82,11 +64,3 @@ def make_app(config: Config, db_path: Path, clock: FixedClock) -> Iterator[Calla
     yield factory
     for s in opened:
         s.close()
-
-
-async def settle(app, pilot, rounds: int = 3) -> None:
-    """Let writes, the re-read after them and any follow-up work (a finished worker may
-    start another, or push a modal that does) finish and draw."""
-    for _ in range(rounds):
-        await app.workers.wait_for_complete()
-        await pilot.pause()

@@ -20,18 +20,19 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import ModalScreen, Screen
 
-from queueapp import gestures, guests, recovery, suggestions
-from queueapp.catalogue import Interaction
 from queueapp.clock import Clock, SystemClock
+from queueapp.complaints import loop as complaints
 from queueapp.config import Config
-from queueapp.estimator import Estimator
-from queueapp.events import Event
-from queueapp.gestures import Gesture
-from queueapp.guests import GuestCard
+from queueapp.goodwill import gestures, guests, suggestions
+from queueapp.goodwill.catalogue import Interaction
+from queueapp.goodwill.gestures import Gesture
+from queueapp.goodwill.guests import GuestCard
 from queueapp.i18n import Translator
-from queueapp.quoting import Quote, Quoter
-from queueapp.room import Party, Room, TableState
+from queueapp.quotes.estimator import Estimator
+from queueapp.quotes.rule import Quote, Quoter
 from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error
+from queueapp.waitlist.events import Event
+from queueapp.waitlist.room import Party, Room, TableState
 
 
 @dataclass
@@ -80,7 +81,7 @@ class QueueApp(App[None]):
 
     # -- lifecycle -----------------------------------------------------------
     def on_mount(self) -> None:
-        from queueapp.ui.main_screen import MainScreen
+        from queueapp.ui.screens.main import MainScreen
 
         if self.config.keys:
             self.set_keymap(self.config.keys)
@@ -95,7 +96,7 @@ class QueueApp(App[None]):
     def check_long_waits(self) -> None:
         """A wait far past its quote opens a service-recovery item by itself."""
         try:
-            opened = recovery.open_long_waits(
+            opened = complaints.open_long_waits(
                 self.store, self.snapshot.room, self.now(), self.config.long_wait_minutes,
                 self.t, self.snapshot.host)
         except DB_ERRORS:
@@ -195,7 +196,7 @@ class QueueApp(App[None]):
         self._observe_new()
         return Snapshot(room, self._quote_all(room), seq,
                         gestures.gestures_by_party(store, waiting), cards, host, left,
-                        recovery.open_count(store), pending, version)
+                        complaints.open_count(store), pending, version)
 
     @work(thread=True, group="read")
     def reload(self) -> None:
@@ -237,7 +238,7 @@ class QueueApp(App[None]):
         self._refresh_screens()
 
     def _refresh_screens(self) -> None:
-        from queueapp.ui.main_screen import MainScreen
+        from queueapp.ui.screens.main import MainScreen
 
         top = self.screen
         for screen in self.screen_stack:
@@ -329,7 +330,7 @@ class QueueApp(App[None]):
     # -- goodwill ------------------------------------------------------------
     def ask_host(self, then: Callable[[str], None] | None = None) -> None:
         """Who is on duty? Remembered in the database across restarts."""
-        from queueapp.ui.goodwill_screens import OTHER, HostNameForm, HostPicker
+        from queueapp.ui.screens.goodwill import OTHER, HostNameForm, HostPicker
 
         def chosen(name: str | None) -> None:
             if name == OTHER:
@@ -350,7 +351,7 @@ class QueueApp(App[None]):
 
     def ask_lead(self, reason: str, then: Callable[[str], None]) -> None:
         """A lead's PIN: wrong ones are counted and logged; ``then(lead)`` on success."""
-        from queueapp.ui.goodwill_screens import PinScreen
+        from queueapp.ui.screens.goodwill import PinScreen
 
         def entered(result: dict[str, Any] | None) -> None:
             if not result:
@@ -405,7 +406,7 @@ class QueueApp(App[None]):
     # -- command palette -----------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        from queueapp.ui.main_screen import MainScreen
+        from queueapp.ui.screens.main import MainScreen
 
         if isinstance(screen, MainScreen):
             for binding in screen.command_bindings():

@@ -5,10 +5,10 @@ from __future__ import annotations
 import arrow
 from rich.text import Text
 
-from queueapp.gestures import Gesture
-from queueapp.guests import GuestCard
+from queueapp.goodwill.gestures import Gesture
+from queueapp.goodwill.guests import GuestCard
+from queueapp.goodwill.suggestions import ordinal
 from queueapp.i18n import Translator
-from queueapp.suggestions import ordinal
 
 
 def clip(value: str, width: int) -> Text:

@@ -1,0 +1,599 @@
+"""What to do now for a waiting party, and which parties need attention.
+
+Pure functions over plain values (a Party, the catalogue, the party's
+gestures, the guest's card, learned stats); only :func:`learn` reads the
+database. Ranking: need first (walking away, quote broken, tags, what the guest
+liked), then what worked for this restaurant's guests in the same situation
+(:class:`Stats`), then cost (cheaper first).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from queueapp.config import Config
+from queueapp.goodwill.catalogue import Catalogue, Interaction
+from queueapp.goodwill.gestures import Gesture
+from queueapp.goodwill.guests import GuestCard, GuestNote
+from queueapp.i18n import Translator
+from queueapp.store import Store, epoch, iso
+from queueapp.waitlist.events import Event
+from queueapp.waitlist.room import FREE, OCCUPIED, WAITING, Party, Room, TableState
+
+SOON_MINUTES = 5.0  # "about to pass the quote"
+BIRTHDAY_DAYS = 7  # a guest's birthday this close counts as the "birthday" tag
+SITUATIONS = ("arrival", "waiting", "near_quote", "overdue", "leaving")
+
+# a quote counts as passed only once the wait is this many minutes beyond it
+PAST = 0.5
+# need points: what the party needs now outranks everything else
+NEED_LEAVING, NEED_OVERDUE, NEED_TAG, NEED_LIKED, NEED_RETURNING, NEED_TIMED = 5, 4, 3, 3, 2, 1
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One part of a reason, as an i18n key and its values (rendered in any language)."""
+
+    key: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **values: Any) -> Reason:
+        return cls(key, tuple(values.items()))
+
+    def render(self, t: Translator) -> str:
+        values = dict(self.values)
+        if "nth" in values:
+            values["nth"] = ordinal(int(values["nth"]), t.language)
+        if "tag" in values:
+            values["tag"] = t.tag(str(values["tag"]))
+        return t(self.key, **values)
+
+
+def ordinal(n: int, language: str = "en") -> str:
+    if language == "zh":
+        return f"第 {n} 次"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def render_reasons(reasons: Iterable[Reason], t: Translator) -> str:
+    return t("why_sep").join(r.render(t) for r in reasons)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    interaction: Interaction
+    reasons: tuple[Reason, ...]
+    score: float
+    need: int = 0
+    learned: float = 0.0
+
+    def reason(self, t: Translator) -> str:
+        """One line, e.g. "waited 22 min, nothing offered for 15 min, child in party"."""
+        return render_reasons(self.reasons, t)
+
+
+@dataclass(frozen=True)
+class Attention:
+    """A party that needs someone to go over now."""
+
+    party: Party
+    untouched: float  # minutes since arrival or the last gesture
+    over_quote: float | None  # minutes past (+) or before (−) the quote
+    flagged: bool  # left alone longer than the limit
+    reasons: tuple[Reason, ...]
+
+    def reason(self, t: Translator) -> str:
+        return render_reasons(self.reasons, t)
+
+
+# -- what worked: learned from the log ------------------------------------------------
+
+def situation(waited: float, over: float | None, leaving: bool = False) -> str:
+    """The situation a party is in, for comparing like with like."""
+    if leaving:
+        return "leaving"
+    if over is not None and over > PAST:
+        return "overdue"
+    if over is not None and over > -SOON_MINUTES:
+        return "near_quote"
+    return "arrival" if waited < 10 else "waiting"
+
+
+@dataclass
+class Stats:
+    """Per (situation, interaction): [given, stayed, left] counts."""
+
+    counts: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+
+    def add(self, interaction: str, where: str, outcome: str | None) -> None:
+        c = self.counts.setdefault((where, interaction), [0, 0, 0])
+        c[0] += 1
+        if outcome == "stayed":
+            c[1] += 1
+        elif outcome == "left":
+            c[2] += 1
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, str, str | None]]) -> Stats:
+        """Rows of (interaction id, situation, "stayed" / "left" / None)."""
+        stats = cls()
+        for interaction, where, outcome in rows:
+            stats.add(interaction, where, outcome)
+        return stats
+
+    def _overall(self, interaction: str) -> list[int]:
+        total = [0, 0, 0]
+        for (_, i), c in self.counts.items():
+            if i == interaction:
+                total = [a + b for a, b in zip(total, c, strict=True)]
+        return total
+
+    def worked(self, interaction: str, where: str) -> tuple[float, int]:
+        """(0..1 how well it works here, outcomes seen here).
+
+        The stay rate in this situation, pulled toward the item's overall stay
+        rate while there are few outcomes here. While the item has almost no
+        outcomes at all, how often hosts chose it here (what most guests
+        liked) stands in for the overall rate.
+        """
+        given, stayed, left = self.counts.get((where, interaction), [0, 0, 0])
+        _, all_stayed, all_left = self._overall(interaction)
+        prior = (all_stayed + 1) / (all_stayed + all_left + 2)
+        if all_stayed + all_left < 3:
+            here = [c[0] for (w, _), c in self.counts.items() if w == where]
+            if not here:  # nothing in this situation: popularity anywhere
+                here = [c[0] for c in self.counts.values()]
+                given = self._overall(interaction)[0]
+            popular = given / max(here) if here and max(here) else 0.0
+            prior = 0.5 * prior + 0.5 * popular
+        n = stayed + left
+        return (stayed + 3 * prior) / (n + 3), n
+
+
+def learn(store: Store, since: float | None = None) -> Stats:
+    """What this restaurant's guests accepted and stayed for, from the gesture and rescue logs.
+
+    A gesture counts as accepted; its party *stayed* if it was seated (or
+    finished), *left* if it walked away. Rescues count with their outcome.
+    """
+    stats = Stats()
+    where_time = "AND g.time >= ?" if since is not None else ""
+    params = [iso(since)] if since is not None else []
+    rows = store.db.execute(
+        "SELECT g.interaction, g.time, p.arrived_at, p.quoted_minutes, p.status, "
+        "p.remove_reason FROM gestures g JOIN parties p ON p.id = g.party "
+        "WHERE g.void_of IS NULL AND g.id NOT IN (SELECT void_of FROM gestures "
+        "WHERE void_of IS NOT NULL) AND g.interaction != 'custom' " + where_time,
+        params).fetchall()
+    for interaction, time, arrived, quote, status, reason in rows:
+        waited = ((epoch(time) or 0.0) - (epoch(arrived) or 0.0)) / 60
+        over = waited - quote if quote is not None else None
+        stats.add(interaction, situation(waited, over), _outcome(status, reason))
+    rescue_where = "AND time >= ?" if since is not None else ""
+    for offer, outcome in store.db.execute(
+            "SELECT offer, outcome FROM rescues WHERE outcome != '' " + rescue_where, params):
+        stats.add("table" if offer.startswith("table:") else offer, "leaving", outcome)
+    return stats
+
+
+def _outcome(status: str, reason: str) -> str | None:
+    if status in ("seated", "left"):
+        return "stayed"
+    if status == "removed" and reason == "walked_away":
+        return "left"
+    return None
+
+
+# -- matching guest notes to interactions -----------------------------------------------
+
+_STOP = {"likes", "liked", "like", "loves", "love", "prefers", "the", "and", "with", "very",
+         "not", "dislikes", "doesn't", "does", "hates", "allergic", "to", "a", "of", "no"}
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.casefold()) if len(w) >= 3 and w not in _STOP}
+
+
+def mentions(note: str, item: Interaction) -> bool:
+    """Whether a guest note is about this interaction.
+
+    The label is in the note (or the Chinese label), every word of the note is
+    in the label, or they share two words: "jasmine tea" is the jasmine tea
+    refill, not the ginger tea.
+    """
+    n = note.casefold()
+    if item.label_zh and (item.label_zh in note or (len(note) >= 2 and note in item.label_zh)):
+        return True
+    if item.label.casefold() in n:
+        return True
+    words = _words(note)
+    shared = words & (_words(item.label) | _words(item.id.replace("_", " ")))
+    return bool(words) and (shared == words or len(shared) >= 2)
+
+
+# -- suggestions -----------------------------------------------------------------------
+
+def _live(history: Iterable[Gesture]) -> list[Gesture]:
+    return [g for g in history if not g.is_void and not g.voided]
+
+
+def _fits(item: Interaction, party: Party, now: float, catalogue: Catalogue, waited: float,
+          over: float | None, tags: set[str], returning: bool, leaving: bool) -> bool:
+    if item.rescue and not leaving:
+        return False
+    if item.min_waited is not None and waited < item.min_waited:
+        return False
+    if item.max_waited is not None and waited > item.max_waited:
+        return False
+    if item.min_over_quote is not None or item.max_over_quote is not None:
+        if over is None:
+            return False
+        if item.min_over_quote is not None and over < item.min_over_quote:
+            return False
+        if item.max_over_quote is not None and over > item.max_over_quote:
+            return False
+    if item.tags and not tags & {t.casefold() for t in item.tags}:
+        return False
+    if item.min_size is not None and party.size < item.min_size:
+        return False
+    if item.max_size is not None and party.size > item.max_size:
+        return False
+    if item.returning is not None and item.returning != returning:
+        return False
+    return catalogue.in_season(item, now)
+
+
+def suggest(party: Party, now: float, catalogue: Catalogue | Iterable[Interaction],
+            history: Iterable[Gesture], guest: GuestCard | None = None,
+            stats: Stats | None = None, quote_minutes: float | None = None,
+            attention_minutes: float = 15, *, leaving: bool = False,
+            limit: int | None = None) -> list[Suggestion]:
+    """Ranked suggestions for one party (best first).
+
+    ``history``: the party's gestures so far (voided ones are ignored).
+    ``quote_minutes``: the promised wait from arrival (default ``party.quote``).
+    ``leaving``: the party is about to walk away (rescue items join the list).
+    """
+    cat = catalogue if isinstance(catalogue, Catalogue) else Catalogue(catalogue)
+    given = _live(history)
+    waited = party.waited(now)
+    quote = quote_minutes if quote_minutes is not None else party.quote
+    over = waited - quote if quote is not None else None
+    last = max((g.time for g in given), default=None)
+    idle = (now - (last if last is not None else party.arrived)) / 60
+    tags = {t.casefold() for t in party.tags}
+    tz = cat.timezone
+    birthday_in = guest.days_to_birthday(now, tz) if guest else None
+    if birthday_in is not None and birthday_in <= BIRTHDAY_DAYS:
+        tags.add("birthday")
+    returning = bool(guest and guest.returning)
+    where = situation(waited, over, leaving)
+
+    leave_reason = Reason.of("why_leaving", waited=round(waited))
+    if idle >= attention_minutes:
+        wait_reason = (Reason.of("why_untouched", waited=round(waited), idle=round(idle))
+                       if given else Reason.of("why_nothing_yet", waited=round(waited)))
+    else:
+        wait_reason = Reason.of("why_waited", waited=round(waited))
+    quote_reason = None
+    if over is not None and over > PAST:
+        quote_reason = Reason.of("why_quote_passed", minutes=round(over))
+    elif over is not None and over > -SOON_MINUTES:
+        quote_reason = Reason.of("why_quote_near", minutes=max(1, round(-over)))
+
+    out: list[Suggestion] = []
+    max_cost = max((i.cost for i in cat), default=0.0)
+    for item in cat:
+        if not _fits(item, party, now, cat, waited, over, tags, returning, leaving):
+            continue
+        before = [g for g in given if g.interaction == item.id]
+        if before and (item.repeat_after is None
+                       or (now - before[-1].time) / 60 < item.repeat_after):
+            continue
+        if guest and any(mentions(text, item) for text in guest.dislikes + guest.allergies):
+            continue
+        need, reasons = 0, []
+        if leaving and item.rescue:
+            need += NEED_LEAVING
+            reasons.append(leave_reason)
+        if item.min_over_quote is not None and over is not None and over > PAST:
+            need += NEED_OVERDUE
+        if quote_reason and (item.min_over_quote is not None or item.max_over_quote is not None):
+            reasons.append(quote_reason)
+        matched = sorted({t for t in item.tags if t.casefold() in tags})
+        if matched:
+            need += NEED_TAG
+            for tag in matched:
+                if tag.casefold() == "birthday" and birthday_in is not None \
+                        and "birthday" not in {t.casefold() for t in party.tags}:
+                    reasons.append(Reason.of("why_birthday_today" if birthday_in == 0
+                                             else "why_birthday_soon", days=birthday_in))
+                else:
+                    reasons.append(Reason.of("why_tag", tag=tag))
+        liked = [text for text in (guest.likes if guest else []) if mentions(text, item)]
+        if liked and guest:
+            need += NEED_LIKED
+            reasons.append(Reason.of("why_liked", nth=guest.visit_number, what=liked[-1]))
+        elif item.returning and guest:
+            need += NEED_RETURNING
+            reasons.append(Reason.of("why_returning", nth=guest.visit_number))
+        elif guest and any(g.interaction == item.id for g in guest.gestures):
+            need += 1
+            reasons.append(Reason.of("why_had_before"))
+        if item.min_waited is not None and item.min_waited > 0:
+            need += NEED_TIMED
+        if not reasons or idle >= attention_minutes:
+            reasons.insert(0, wait_reason)
+        learned, seen = stats.worked(item.id, where) if stats else (0.0, 0)
+        if seen >= 5 and learned >= 0.6:
+            reasons.append(Reason.of("why_worked", percent=round(100 * learned)))
+        cheap = 1 - item.cost / (max_cost + 1)
+        score = need * 100 + learned * 10 + cheap
+        out.append(Suggestion(item, tuple(reasons), round(score, 4), need,
+                              round(learned, 4)))
+    out.sort(key=lambda s: (-s.need, -s.learned, s.interaction.cost, s.interaction.id))
+    return out[:limit] if limit else out
+
+
+# -- the room ----------------------------------------------------------------------------
+
+def needs_attention(parties: Iterable[Party], now: float,
+                    gestures_by_party: Mapping[str, Sequence[Gesture]],
+                    attention_minutes: float = 15, quotes: Mapping[str, float] | None = None,
+                    limit: int | None = None) -> list[Attention]:
+    """Waiting parties that need someone now, most urgent first.
+
+    A party is listed when it was left alone ``attention_minutes`` or longer
+    (``flagged``), has waited past its quote, or will pass it within 5 minutes.
+    ``quotes`` may override the promised wait (minutes from arrival) per party.
+    Order: overdue and flagged, overdue, flagged, about to pass; then the
+    longest untouched.
+    """
+    out: list[tuple[tuple[int, float], Attention]] = []
+    for p in parties:
+        if p.status != WAITING:
+            continue
+        given = _live(gestures_by_party.get(p.id, ()))
+        last = max((g.time for g in given), default=None)
+        idle = (now - (last if last is not None else p.arrived)) / 60
+        waited = p.waited(now)
+        quote = (quotes or {}).get(p.id, p.quote)
+        over = waited - quote if quote is not None else None
+        flagged = idle >= attention_minutes
+        overdue = over is not None and over > PAST
+        soon = over is not None and -SOON_MINUTES < over < 0
+        if not (flagged or overdue or soon):
+            continue
+        reasons = []
+        if flagged:
+            reasons.append(Reason.of("why_untouched", waited=round(waited), idle=round(idle))
+                           if given else Reason.of("why_nothing_yet", waited=round(waited)))
+        if overdue:
+            reasons.append(Reason.of("why_quote_passed", minutes=round(over or 0)))
+        elif soon:
+            reasons.append(Reason.of("why_quote_near", minutes=max(1, round(-(over or 0)))))
+        rank = 0 if overdue and flagged else 1 if overdue else 2 if flagged else 3
+        out.append(((rank, -idle), Attention(p, round(idle, 1),
+                                             None if over is None else round(over, 1),
+                                             flagged, tuple(reasons))))
+    out.sort(key=lambda x: x[0])
+    result = [a for _, a in out]
+    return result[:limit] if limit else result
+
+
+# -- walk-away rescue -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RescueOption:
+    """Something to offer a party about to leave: a table soon, or an interaction."""
+
+    offer: str  # "table:NAME" or an interaction id (what start_rescue records)
+    minutes: float  # about how long until the table is ready (0 for interactions)
+    table: str = ""
+    section: str = ""
+    suggestion: Suggestion | None = None
+
+
+def rescue_options(party: Party, now: float, config: Config, room: Room,
+                   history: Iterable[Gesture], guest: GuestCard | None = None,
+                   stats: Stats | None = None, within_minutes: float = 15,
+                   limit: int = 6, ready_in: Callable[[TableState], float] | None = None
+                   ) -> list[RescueOption]:
+    """Tables that seat the party now or within ``within_minutes`` (any section),
+    then the best interactions for a party about to leave (tour, voucher, ...).
+
+    ``ready_in`` estimates a busy table's minutes until it is ready (the app passes
+    the estimator's, learned from this restaurant); without it the config's
+    typical dining and clearing times are used.
+    """
+    tables: list[RescueOption] = []
+    clearing = config.quoting.clearing_minutes
+    for t in room.tables.values():
+        if t.seats < party.size or t.joined:
+            continue
+        if t.state == FREE:
+            ready = 0.0
+        elif ready_in is not None:
+            ready = ready_in(t)
+        elif t.state == OCCUPIED:
+            ready = max(0.0, config.quoting.dining_for(t.party_size) - t.minutes(now)) + clearing
+        else:
+            ready = max(0.0, clearing - t.minutes(now))
+        if ready <= within_minutes:
+            tables.append(RescueOption(f"table:{t.name}", round(ready, 1), t.name, t.section))
+    tables.sort(key=lambda o: (o.minutes, room.tables[o.table].seats, o.table))
+    items = [RescueOption(s.interaction.id, 0.0, suggestion=s)
+             for s in suggest(party, now, config.catalogue, history, guest, stats,
+                              attention_minutes=config.attention_minutes, leaving=True)]
+    return (tables[:3] + items)[:limit]
+
+
+# -- simulated history -------------------------------------------------------------------
+
+def rota_host(n: int, hosts: Sequence[str]) -> str:
+    """Who looked after the n-th party of a simulated day: hosts take turns, seven
+    parties each."""
+    return hosts[(n // 7) % len(hosts)] if hosts else "Host"
+
+
+def simulated_hosts(events: Iterable[Event], hosts: Sequence[str]) -> dict[str, str]:
+    """Party id -> the host who added it, by the same rota as :func:`simulate_goodwill`."""
+    arrivals = sorted((e.time, e.party) for e in events if e.event == "arrive")
+    return {party: rota_host(n, hosts) for n, (_, party) in enumerate(arrivals)}
+
+
+def simulate_goodwill(events: Iterable[Event], catalogue: Catalogue | Iterable[Interaction],
+                      seed: int = 0, hosts: Sequence[str] = ("Lin", "Ana", "Hao"),
+                      leads: Sequence[str] = ("Mei",), attention_minutes: float = 15,
+                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
+                                 list[dict[str, Any]]]:
+    """Gestures, rescues and guest notes a good team would have logged for these events.
+
+    Hosts drop by every ~``attention_minutes`` and usually give one of the top
+    suggestions; parties that walked away were offered a rescue first (outcome
+    "left"); some long-overdue parties that were seated were rescued ("stayed").
+    Guests with a phone that comes back get notes (likes, the odd dislike or
+    allergy) that later visits use. Rows are plain dicts; ``guest_id`` is not
+    known yet, so rows carry ``phone`` instead (see :func:`import_goodwill`).
+    Deterministic for a given ``seed``.
+    """
+    import random
+
+    rng = random.Random(seed)
+    cat = catalogue if isinstance(catalogue, Catalogue) else Catalogue(catalogue)
+    evs = sorted(events, key=lambda e: e.time)
+    parties: dict[str, Party] = {}
+    ends: dict[str, tuple[float, str]] = {}
+    for ev in evs:
+        if ev.event == "arrive" and ev.party not in parties:
+            d = ev.data or {}
+            parties[ev.party] = Party(ev.party, int(ev.size or 1), ev.time, d.get("name", ""),
+                                      d.get("phone", ""), tuple(d.get("tags", ())),
+                                      quote=d.get("quote"))
+        elif ev.event in ("seat", "abandon") and ev.party in parties and ev.party not in ends:
+            reason = (ev.data or {}).get("reason", "walked_away") if ev.event == "abandon" \
+                else ""
+            ends[ev.party] = (ev.time, "seated" if ev.event == "seat" else reason)
+    gestures: list[dict[str, Any]] = []
+    rescues: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
+    visits: dict[str, int] = {}
+    known_notes: dict[str, list[tuple[str, str]]] = {}
+    rescue_items = cat.rescues()
+    next_id = 0
+    for n, p in enumerate(sorted(parties.values(), key=lambda p: (p.arrived, p.id))):
+        if p.id not in ends:
+            continue
+        end, how = ends[p.id]
+        host = rota_host(n, hosts)
+        card = None
+        if p.phone:
+            visits[p.phone] = visits.get(p.phone, 0) + 1
+            if visits[p.phone] > 1:
+                noted = known_notes.get(p.phone, [])
+                card = GuestCard(0, p.phone, p.name, "", p.arrived, p.arrived,
+                                 visits[p.phone] - 1, visits[p.phone], p.arrived,
+                                 tuple(GuestNote(0, 0, 0.0, k, x) for k, x in noted))
+        history: list[Gesture] = []
+
+        def log(t: float, item: Interaction, approved: str = "", p: Party = p,
+                host: str = host, history: list[Gesture] = history) -> None:
+            nonlocal next_id
+            next_id += 1
+            history.append(Gesture(next_id, t, p.id, None, item.id, item.label, item.category,
+                                   item.cost, host, "", approved))
+            gestures.append({"time": t, "party": p.id, "phone": p.phone,
+                             "interaction": item.id, "label": item.label,
+                             "category": item.category, "cost": item.cost, "host": host,
+                             "note": "", "approved_by": approved})
+
+        t = p.arrived + rng.uniform(0.5, 4) * 60
+        walked = how == "walked_away"
+        last_stop = end - (rng.uniform(1, 4) * 60 if walked else 60)
+        while t < last_stop:
+            if rng.random() < 0.85:
+                options = suggest(p, t, cat, history, card, None, None, attention_minutes,
+                                  limit=3)
+                if options:
+                    pick = options[0 if rng.random() < 0.6 else rng.randrange(len(options))]
+                    item = pick.interaction
+                    if not item.needs_approval:
+                        log(t, item)
+                    elif rng.random() < 0.5 and leads:
+                        log(t, item, leads[0])
+            t += max(3.0, rng.gauss(attention_minutes * 0.8, 4)) * 60
+        over = p.waited(end) - p.quote if p.quote is not None else None
+        if walked or (how == "seated" and over is not None and over > 10
+                      and rng.random() < 0.3):
+            at = max(p.arrived, end - rng.uniform(2, 8) * 60)
+            if rescue_items and (walked or rng.random() < 0.7):
+                item = rng.choice(rescue_items)
+                offer = item.id
+                log(at, item)
+            else:  # a table about to free up was offered
+                offer = "table:" + rng.choice(["A4", "W3", "T3", "A1", "T1"])
+            rescues.append({"time": at, "party": p.id, "host": host, "offer": offer,
+                            "outcome": "left" if walked else "stayed",
+                            "decided_at": min(end, at + 120)})
+        if p.phone and history and not walked and rng.random() < 0.3:
+            liked = rng.choice(history)
+            entry = ("like", liked.label.casefold())
+            if rng.random() < 0.1:
+                entry = ("dislike", rng.choice(["spicy broth", "coriander", "loud tables"]))
+            elif rng.random() < 0.05:
+                entry = ("allergy", rng.choice(["peanuts", "shellfish", "sesame"]))
+            known_notes.setdefault(p.phone, []).append(entry)
+            notes.append({"time": end + rng.uniform(1, 30) * 60, "phone": p.phone,
+                          "kind": entry[0], "text": entry[1], "host": host})
+    return gestures, rescues, notes
+
+
+def import_goodwill(store: Store, events: Iterable[Event], gestures: Iterable[dict[str, Any]],
+                    rescues: Iterable[dict[str, Any]], notes: Iterable[dict[str, Any]]) -> int:
+    """Write simulated goodwill after the events were imported: guests (one per phone,
+    with their visits), gestures, rescues and notes, in one transaction. Returns rows written.
+    """
+    gestures, rescues = list(gestures), list(rescues)
+    notes = list(notes)
+    n = len(gestures) + len(rescues)
+    with store._write() as db:
+        guest_ids: dict[str, int] = {r[1]: r[0] for r in
+                                     db.execute("SELECT id, phone FROM guests")}
+        for ev in sorted(events, key=lambda e: e.time):
+            phone = (ev.data or {}).get("phone", "") if ev.event == "arrive" else ""
+            if not phone:
+                continue
+            when = iso(ev.time)
+            if phone not in guest_ids:
+                guest_ids[phone] = db.execute(
+                    "INSERT INTO guests (phone, name, first_seen, last_seen, visits) "
+                    "VALUES (?, ?, ?, ?, 0)", [phone, ev.data.get("name", ""), when,
+                                               when]).lastrowid
+            if db.execute("INSERT OR IGNORE INTO guest_visits (party, guest_id, time) "
+                          "VALUES (?, ?, ?)", [ev.party, guest_ids[phone], when]).rowcount:
+                db.execute("UPDATE guests SET visits = visits + 1, last_seen = max(last_seen, ?) "
+                           "WHERE id = ?", [when, guest_ids[phone]])
+                n += 1
+        db.conn.executemany(
+            "INSERT INTO gestures (time, party, guest_id, interaction, label, category, cost, "
+            "host, note, approved_by, station) VALUES (?,?,?,?,?,?,?,?,?,?,'simulated')",
+            [(iso(g["time"]), g["party"], guest_ids.get(g.get("phone", "")), g["interaction"],
+              g["label"], g["category"], g["cost"], g["host"], g.get("note", ""),
+              g.get("approved_by", "")) for g in gestures])
+        db.conn.executemany(
+            "INSERT INTO rescues (time, party, host, offer, outcome, decided_at, station) "
+            "VALUES (?,?,?,?,?,?,'simulated')",
+            [(iso(r["time"]), r["party"], r["host"], r["offer"], r["outcome"],
+              iso(r["decided_at"])) for r in rescues])
+        note_rows = [(guest_ids[x["phone"]], iso(x["time"]), x["kind"], x["text"], x["host"])
+                     for x in notes if x["phone"] in guest_ids]
+        db.conn.executemany(
+            "INSERT INTO guest_notes (guest_id, time, kind, text, host) VALUES (?,?,?,?,?)",
+            note_rows)
+        n += len(note_rows)
+    return n

@@ -1,0 +1,132 @@
+"""History and a live evening, simulated through the real store.
+
+``fill_history`` is what ``queueapp simulate`` writes; ``build_demo`` adds four
+weeks of it and then an evening in full swing that ends right now, so a
+newcomer sees a live restaurant with returning guests and a goodwill log.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime
+
+import arrow
+
+from queueapp.complaints import loop as complaints
+from queueapp.config import Config
+from queueapp.goodwill import gestures, suggestions
+from queueapp.quotes.estimator import Estimator
+from queueapp.sim.simulator import evening_so_far, simulate
+from queueapp.store import Store
+from queueapp.waitlist.events import ABANDON, ARRIVE, SEAT, Event
+from queueapp.waitlist.room import Room
+
+DEMO_HOST = "Lin"
+
+
+COMPLAINTS = (
+    ("food", "Broth arrived lukewarm", "Replaced the pot at once"),
+    ("food", "Lamb slices not fresh", "Took them back, brought a new plate"),
+    ("service", "Waited long for a drink refill", "Apologised and refilled"),
+    ("unmet_request", "Asked for a slotted spoon; none left", "Brought a ladle, apologised"),
+    ("unmet_request", "Wanted a table by the window", "Offered the next window table"),
+    ("cleanliness", "Sticky table", "Wiped and reset the table"),
+    ("other", "Too cold near the door", "Moved them further inside"),
+)
+FEEDBACK = {"food": "kitchen", "service": "floor", "unmet_request": "purchasing",
+            "cleanliness": "cleaning", "wait": "management", "other": "management"}
+
+
+def import_with_goodwill(store: Store, config: Config, events: list[Event], seed: int) -> int:
+    """Events, then the gestures, rescues, guests, notes and complaints a good team
+    would have logged."""
+    hosts = config.hosts or ("Lin", "Ana", "Hao")
+    n = store.import_events(events, hosts=suggestions.simulated_hosts(events, hosts))
+    leads = tuple(lead.name for lead in config.leads) or ("Mei",)
+    given, rescues, notes = suggestions.simulate_goodwill(
+        events, config.catalogue, seed, hosts, leads, config.attention_minutes)
+    suggestions.import_goodwill(store, events, given, rescues, notes)
+    complaints.import_complaints(store, simulate_complaints(events, seed, hosts, leads))
+    return n
+
+
+def simulate_complaints(events: list[Event], seed: int, hosts: tuple[str, ...] | list[str],
+                        leads: tuple[str, ...] | list[str]) -> list[dict]:
+    """About one seated party in seventy complains; a walk-away now and then says why.
+    Most items went through all four steps; the most recent may still be open."""
+    rng = random.Random(f"complaints/{seed}")
+    end = max((e.time for e in events), default=0.0)
+    rows = []
+    for ev in events:
+        if ev.event == SEAT and rng.random() < 0.014:
+            category, what, action = rng.choice(COMPLAINTS)
+            at = ev.time + rng.uniform(10, 50) * 60
+            rows.append({"recorded_at": at, "party": ev.party, "table_name": ev.table,
+                         "category": category, "what": what, "action": action})
+        elif ev.event == ABANDON and ev.data.get("reason") == "walked_away" \
+                and rng.random() < 0.1:
+            rows.append({"recorded_at": ev.time, "party": ev.party, "category": "wait",
+                         "what": "Left after a long wait, said the quote was too short",
+                         "action": "Apologised at the door"})
+    out = []
+    for row in rows:
+        t = row["recorded_at"]
+        if t > end:
+            continue
+        row["recorded_by"] = rng.choice(list(hosts))
+        steps = (("handled_at", rng.uniform(2, 10), 0.95), ("rechecked_at", rng.uniform(10, 60),
+                 0.85), ("fed_back_at", rng.uniform(60, 600), 0.8))
+        settled = end - t > 2 * 86400  # older items were all seen through by now
+        for key, minutes, chance in steps:
+            t += minutes * 60
+            if t > end or (not settled and rng.random() > chance):
+                break
+            row[key] = t
+        if "handled_at" in row:
+            row.update(handled_by=row["recorded_by"], handled_note=row["action"])
+        if "rechecked_at" in row:
+            row.update(rechecked_by=rng.choice(list(leads)),
+                       recheck_note="Checked back with the guest: all right now")
+        if "fed_back_at" in row:
+            row.update(fed_back_to=FEEDBACK[row["category"]],
+                       fed_back_by=row["rechecked_by"], fed_back_note="Passed on at the briefing")
+        out.append(row)
+    return out
+
+
+def fill_history(store: Store, config: Config, days: int, scenario: str = "hotpot",
+                 seed: int = 0, start: date | datetime | float | None = None) -> list[Event]:
+    """``days`` of simulated service from ``start`` into ``store``; returns the events."""
+    events = simulate(config, days, scenario, seed, start)
+    import_with_goodwill(store, config, events, seed)
+    return events
+
+
+def with_quotes(events: list[Event], history: list[Event], config: Config) -> list[Event]:
+    """Give each arrival the quote the stand would have told it, from what was known then."""
+    estimator = Estimator.for_config(config)
+    for ev in history:
+        estimator.observe(ev)
+    room = Room.from_config(config)
+    for ev in events:
+        if ev.event == ARRIVE:
+            q = estimator.quote_new(room, int(ev.size or 1), ev.time)
+            ev.data.update(quote=round(q.minutes, 2), quote_low=round(q.low, 2),
+                           quote_high=round(q.high, 2))
+        room.apply(ev)
+        estimator.observe(ev)
+    return events
+
+
+def build_demo(store: Store, config: Config, seed: int = 7, now: float | None = None,
+               history_days: int = 28) -> None:
+    """Four weeks of history, then this evening so far, ending at ``now``."""
+    end = now if now is not None else arrow.utcnow().float_timestamp
+    today = arrow.get(end).to(config.timezone).floor("day")
+    history: list[Event] = []
+    if history_days:
+        history = fill_history(store, config, history_days, "hotpot", seed,
+                               today.shift(days=-history_days).date())
+    evening = with_quotes(evening_so_far(config, end, seed), history, config)
+    import_with_goodwill(store, config, evening, seed + 1)
+    gestures.set_host_on_duty(store, config.hosts[0] if config.hosts else DEMO_HOST)

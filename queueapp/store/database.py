@@ -1,0 +1,571 @@
+"""The SQLite file: events as the source of truth, plus live projections.
+
+Every action is one ``BEGIN IMMEDIATE`` transaction that re-reads the live
+state (another terminal may have changed it), checks the action still makes
+sense, appends the event and updates the ``parties`` and ``room_tables`` rows
+it touched. Other terminals notice by polling for new rows (the app's
+``QueueApp._version``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlite_utils import Database
+
+from queueapp.config import Config, Table
+from queueapp.store.schema import migrations
+from queueapp.waitlist.events import (
+    ABANDON,
+    ARRIVE,
+    CALL,
+    DEPART,
+    EDIT,
+    READY,
+    REMOVE_REASONS,
+    SEAT,
+    UNDO,
+    Event,
+)
+from queueapp.waitlist.room import (
+    CALLED,
+    CLEARING,
+    FREE,
+    OCCUPIED,
+    SEATED,
+    WAITING,
+    Party,
+    Room,
+    TableState,
+)
+
+LIVE = (WAITING, CALLED, SEATED)
+
+
+class StoreError(Exception):
+    """The database cannot do what was asked; the message says why and what to do.
+
+    ``key`` and ``values`` name the same message in ``queueapp.i18n`` so the
+    screen can show it in the host's language (the plain text serves the CLI).
+    """
+
+    def __init__(self, message: str, key: str = "", **values: object) -> None:
+        super().__init__(message)
+        self.key, self.values = key, values
+
+
+DB_ERRORS = (StoreError, sqlite3.Error)  # what a worker catches around any database work
+
+
+def as_store_error(exc: BaseException, path: object = "the database") -> StoreError:
+    """A raw sqlite3 error from a read, as a StoreError with a message for a person."""
+    if isinstance(exc, StoreError):
+        return exc
+    return StoreError(f"Could not read {path}: {exc}. Check the file (--db FILE); if another "
+                      "program is writing it, try again in a moment.")
+
+
+class Conflict(StoreError):
+    """The action no longer fits the state (often: another terminal got there first)."""
+
+
+class Busy(StoreError):
+    """Another program held the write lock for longer than the busy timeout."""
+
+
+def iso(epoch: float | None) -> str | None:
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds")
+
+
+def epoch(text: str | None) -> float | None:
+    return None if not text else datetime.fromisoformat(text).timestamp()
+
+
+def default_db_path() -> Path:
+    return platformdirs.user_data_path("queueapp", appauthor=False) / "queueapp.db"
+
+
+def resolve_db_path(explicit: str | os.PathLike[str] | None, config: Config | None) -> Path:
+    """``--db``, then the config's ``storage.db``, then the user data directory."""
+    if explicit:
+        return Path(explicit)
+    if config and config.db:
+        base = config.path.parent if config.path else Path.cwd()
+        return (base / Path(config.db).expanduser()).resolve()
+    return default_db_path()
+
+
+def _touches(column: str = "table_name") -> str:
+    """SQL matching events whose table field includes :t (joined tables are A4+A5)."""
+    return (f"({column} = :t OR {column} LIKE :t || '+%' OR {column} LIKE '%+' || :t "
+            f"OR {column} LIKE '%+' || :t || '+%')")
+
+
+class Store:
+    def __init__(self, path: str | os.PathLike[str], station: str = "",
+                 busy_timeout: float = 5.0, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self.station = station
+        self.busy_timeout = busy_timeout
+        self.readonly = readonly
+        self._local = threading.local()
+
+    # -- opening -----------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], config: Config | None = None,
+             station: str = "", busy_timeout: float = 5.0) -> Store:
+        """Open (creating if needed) and migrate the file; check it is writable."""
+        p = Path(path)
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the folder for the database {p}: {exc}. "
+                             "Choose another place with --db FILE.") from None
+        if p.exists() and not os.access(p, os.W_OK):
+            raise StoreError(f"The database {p} is read-only. Make it writable "
+                             f"(chmod u+w {p}) or choose another file with --db FILE.")
+        if not os.access(p.parent, os.W_OK):
+            raise StoreError(f"The folder {p.parent} is read-only, so the database cannot "
+                             "keep its journal there. Choose another place with --db FILE.")
+        store = cls(p, station, busy_timeout)
+        try:
+            db = store.db
+            migrations.apply(db)
+        except sqlite3.DatabaseError as exc:
+            raise store._explain(exc) from None
+        if config is not None:
+            store.sync_tables(config.tables)
+        return store
+
+    @classmethod
+    def open_readonly(cls, path: str | os.PathLike[str]) -> Store:
+        """Open an existing file only to read it (reports, exports): nothing is written,
+        not even a migration or the tables from the config."""
+        store = cls(path, readonly=True)
+        try:
+            pending = migrations.pending(store.db)
+        except sqlite3.DatabaseError as exc:
+            raise store._explain(exc) from None
+        if pending:
+            raise StoreError(f"{store.path} was written by another version of queueapp "
+                             "(or is not a queueapp database); open it once with queueapp "
+                             "to bring it up to date.")
+        return store
+
+    @property
+    def db(self) -> Database:
+        """A connection for the calling thread (sqlite3 connections cannot cross threads)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            if self.readonly:
+                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                       timeout=self.busy_timeout, isolation_level=None)
+                self._local.db = db = Database(conn)
+                return db
+            conn = sqlite3.connect(self.path, timeout=self.busy_timeout,
+                                   isolation_level=None, check_same_thread=True)
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=FULL")
+                conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
+                conn.execute("PRAGMA foreign_keys=ON")
+            except sqlite3.DatabaseError as exc:
+                conn.close()
+                raise self._explain(exc) from None
+            db = Database(conn)
+            self._local.db = db
+        return db
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.conn.close()
+            self._local.db = None
+
+    def _explain(self, exc: sqlite3.DatabaseError) -> StoreError:
+        msg = str(exc)
+        if "locked" in msg or "busy" in msg:
+            return Busy(f"The database {self.path} is locked by another program; nothing was "
+                        "saved. Try again in a moment; if it persists, close the other program.",
+                        "err_db_locked", path=self.path)
+        if "readonly" in msg or "read-only" in msg:
+            return StoreError(f"The database {self.path} is read-only; nothing was saved. Make "
+                              "it writable or choose another file with --db FILE.",
+                              "err_db_readonly", path=self.path)
+        if "not a database" in msg or "malformed" in msg:
+            return StoreError(f"{self.path} is not a queueapp database or is damaged ({msg}). "
+                              "Choose another file with --db FILE.")
+        return StoreError(f"Database error on {self.path}: {msg}.")
+
+    @contextmanager
+    def _write(self) -> Iterator[Database]:
+        """One write transaction: BEGIN IMMEDIATE, commit, or roll back everything."""
+        db = self.db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise self._explain(exc) from None
+        try:
+            yield db
+            db.execute("COMMIT")
+        except BaseException as exc:
+            if db.conn.in_transaction:
+                db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise self._explain(exc) from None
+            raise
+
+    # -- tables and settings ---------------------------------------------------
+    def sync_tables(self, tables: Iterable[Table]) -> None:
+        """Make room_tables match the config: add new tables, update seats and sections."""
+        tables = list(tables)
+        with self._write() as db:
+            for t in tables:
+                db.execute(
+                    "INSERT INTO room_tables (name, seats, section) VALUES (?, ?, ?) "
+                    "ON CONFLICT(name) DO UPDATE SET seats = excluded.seats, "
+                    "section = excluded.section", [t.name, t.seats, t.section])
+            names = [t.name for t in tables]
+            marks = ",".join("?" * len(names))
+            db.execute(f"DELETE FROM room_tables WHERE state = 'free' AND name NOT IN ({marks})",
+                       names)
+
+    def get_setting(self, key: str, default: str = "") -> str:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._write() as db:
+            db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) "
+                       "DO UPDATE SET value = excluded.value", [key, value])
+
+    # -- reading -----------------------------------------------------------------
+    def last_event_id(self) -> int:
+        return self.db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+
+    def load_room(self) -> Room:
+        """The live state: every table, and the parties waiting, called or seated."""
+        db = self.db
+        room = Room({})
+        for r in db.execute("SELECT name, seats, section, state, party, party_size, joined, "
+                            "since FROM room_tables ORDER BY rowid").fetchall():
+            room.tables[r[0]] = TableState(r[0], r[1], r[2], r[3], r[4], r[5], epoch(r[7]),
+                                           r[6])
+        marks = ",".join("?" * len(LIVE))
+        for row in db.query(f"SELECT * FROM parties WHERE status IN ({marks})", LIVE):
+            p = _party_from_row(row)
+            room.parties[p.id] = p
+        return room
+
+    def party(self, party_id: str) -> Party | None:
+        rows = list(self.db.query("SELECT * FROM parties WHERE id = ?", [party_id]))
+        return _party_from_row(rows[0]) if rows else None
+
+    def all_events(self, include_undone: bool = False, since: float | None = None,
+                   until: float | None = None, after_id: int = 0,
+                   by_time: bool = False) -> Iterator[Event]:
+        """Events in the order they were written (``by_time``: in time order, as the
+        contract's files are, even when terminals' clocks differ a little); undone ones
+        (and undos) are left out by default."""
+        where, params = ["id > ?"], [after_id]
+        if not include_undone:
+            where.append("event != 'undo' AND id NOT IN "
+                         "(SELECT ref FROM events WHERE event = 'undo' AND ref IS NOT NULL)")
+        if since is not None:
+            where.append("time >= ?")
+            params.append(iso(since))
+        if until is not None:
+            where.append("time <= ?")
+            params.append(iso(until))
+        sql = "SELECT id, time, event, party, size, table_name, data FROM events"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        for r in self.db.execute(sql + (" ORDER BY time, id" if by_time else " ORDER BY id"),
+                                 params):
+            yield Event(epoch(r[1]) or 0.0, r[2], r[3], r[4], r[5], json.loads(r[6]), r[0])
+
+    def event(self, event_id: int) -> Event | None:
+        r = self.db.execute("SELECT id, time, event, party, size, table_name, data FROM events "
+                            "WHERE id = ?", [event_id]).fetchone()
+        return Event(epoch(r[1]) or 0.0, r[2], r[3], r[4], r[5], json.loads(r[6]), r[0]) \
+            if r else None
+
+    # -- writing -----------------------------------------------------------------
+    def _insert_event(self, db: Database, ev: Event, ref: int | None = None,
+                      host: str = "") -> int:
+        cur = db.execute(
+            "INSERT INTO events (time, event, party, size, table_name, data, host, station, ref)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [iso(ev.time), ev.event, ev.party, ev.size, ev.table,
+             json.dumps(ev.data, ensure_ascii=False), host, self.station, ref])
+        ev.id = cur.lastrowid
+        return ev.id
+
+    def _save_party(self, db: Database, p: Party) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO parties (id, name, size, phone, tags, note, status, "
+            "arrived_at, quoted_minutes, quote_low, quote_high, called_at, seated_at, "
+            "table_name, left_at, remove_reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [p.id, p.name, p.size, p.phone, json.dumps(list(p.tags), ensure_ascii=False),
+             p.note, p.status, iso(p.arrived), p.quote, p.quote_low, p.quote_high,
+             iso(p.called_at), iso(p.seated_at), p.table, iso(p.left_at), p.reason])
+
+    def _save_table(self, db: Database, t: TableState) -> None:
+        db.execute("UPDATE room_tables SET state = ?, party = ?, party_size = ?, joined = ?, "
+                   "since = ? WHERE name = ?",
+                   [t.state, t.party, t.party_size, t.joined, iso(t.since), t.name])
+
+    def _act(self, ev: Event, check: Callable[[Room], None], host: str = "") -> Event:
+        """Check against the live state, append the event, update what it touched."""
+        with self._write() as db:
+            room = self.load_room()
+            check(room)
+            before = room.parties.get(ev.party)
+            touched = set(ev.tables)
+            if before and before.table:
+                touched.update(before.table.split("+"))
+            room.apply(ev)
+            self._insert_event(db, ev, host=host)
+            party = room.parties.get(ev.party) or before
+            if party is not None:
+                self._save_party(db, party)
+            for name in touched:
+                if name in room.tables:
+                    self._save_table(db, room.tables[name])
+        return ev
+
+    def new_party_id(self, now: float, tz: str = "UTC") -> str:
+        """``YYYYMMDD-NNN`` (restaurant-local day), never reusing a number: counted over
+        every arrival ever written that day, undone ones included."""
+        import arrow
+
+        day = arrow.get(now).to(tz).format("YYYYMMDD")
+        row = self.db.execute(
+            "SELECT max(CAST(substr(party, 10) AS INTEGER)) FROM events "
+            "WHERE event = 'arrive' AND party LIKE ?", [day + "-%"]).fetchone()
+        return f"{day}-{(row[0] or 0) + 1:03d}"
+
+    def add_party(self, now: float, size: int, name: str = "", phone: str = "",
+                  tags: Iterable[str] = (), note: str = "", quote: Any = None,
+                  tz: str = "UTC", host: str = "") -> Event:
+        data: dict[str, Any] = {"name": name, "phone": phone, "tags": list(tags), "note": note}
+        if quote is not None:
+            data.update(quote=round(quote.minutes, 2), quote_low=round(quote.low, 2),
+                        quote_high=round(quote.high, 2))
+        with self._write() as db:
+            pid = self.new_party_id(now, tz)
+            ev = Event(now, ARRIVE, pid, size, "", data)
+            room = Room({})
+            room.apply(ev)
+            self._insert_event(db, ev, host=host)
+            self._save_party(db, room.parties[pid])
+        return ev
+
+    def edit_party(self, now: float, party_id: str, changes: dict[str, Any],
+                   host: str = "") -> Event:
+        data = {k: (list(v) if k == "tags" else v) for k, v in changes.items() if k != "size"}
+        ev = Event(now, EDIT, party_id, changes.get("size"), "", data)
+        return self._act(ev, lambda room: _need_waiting(room, party_id), host)
+
+    def call_party(self, now: float, party_id: str, host: str = "") -> Event:
+        return self._act(Event(now, CALL, party_id), lambda r: _need_waiting(r, party_id), host)
+
+    def seat_party(self, now: float, party_id: str, table: str, host: str = "") -> Event:
+        def check(room: Room) -> None:
+            p = _need_waiting(room, party_id)
+            seats = 0
+            for name in table.split("+"):
+                t = room.tables.get(name)
+                if t is None:
+                    raise Conflict(f"Table {name} is not in this restaurant's config.",
+                                   "err_table_unknown", table=name)
+                if t.state != FREE:
+                    raise Conflict(f"Table {name} is no longer free ({t.state}); "
+                                   "pick another table.", "err_table_taken", table=name)
+                seats += t.seats
+            if seats < p.size:
+                raise Conflict(f"Table {table} seats {seats}, too few for a party of {p.size}.",
+                               "err_table_small", table=table, seats=seats, size=p.size)
+            ev.size = p.size
+
+        ev = Event(now, SEAT, party_id, None, table)
+        return self._act(ev, check, host)
+
+    def remove_party(self, now: float, party_id: str, reason: str, host: str = "") -> Event:
+        if reason not in REMOVE_REASONS:
+            raise StoreError(f"Unknown reason {reason!r}; use one of {', '.join(REMOVE_REASONS)}.")
+        ev = Event(now, ABANDON, party_id, None, "", {"reason": reason})
+        return self._act(ev, lambda r: _need_waiting(r, party_id), host)
+
+    def table_departed(self, now: float, table: str, host: str = "") -> Event:
+        ev = Event(now, DEPART, "", None, table)
+
+        def check(room: Room) -> None:
+            t = room.tables.get(table)
+            if t is None or t.state != OCCUPIED:
+                raise Conflict(f"Table {table} is not occupied, so no party can leave it.",
+                               "err_table_not_occupied", table=table)
+            ev.party, ev.size = t.party, t.party_size
+            ev.table = t.joined or table
+
+        return self._act(ev, check, host)
+
+    def table_ready(self, now: float, table: str, host: str = "") -> Event:
+        def check(room: Room) -> None:
+            t = room.tables.get(table)
+            if t is None or t.state != CLEARING:
+                raise Conflict(f"Table {table} is not being cleared, so it cannot be made ready.",
+                               "err_table_not_clearing", table=table)
+
+        return self._act(Event(now, READY, "", None, table), check, host)
+
+    # -- undo ----------------------------------------------------------------------
+    def undo(self, now: float, event_id: int, host: str = "") -> Event:
+        """Undo one event if nothing has touched its party or tables since."""
+        with self._write() as db:
+            ev = self.event(event_id)
+            if ev is None:
+                raise Conflict("There is nothing to undo.", "nothing_to_undo")
+            if ev.event == UNDO:
+                raise Conflict("An undo cannot itself be undone.", "err_undo_undo")
+            if db.execute("SELECT 1 FROM events WHERE event = 'undo' AND ref = ?",
+                          [event_id]).fetchone():
+                raise Conflict("That action was already undone.", "err_undo_twice")
+            tables = set(ev.tables)
+            clauses, params = [], {"id": event_id}
+            if ev.party:
+                clauses.append("party = :p")
+                params["p"] = ev.party
+            for i, name in enumerate(sorted(tables)):
+                clauses.append(_touches().replace(":t", f":t{i}"))
+                params[f"t{i}"] = name
+            later = db.execute(
+                "SELECT event FROM events WHERE id > :id AND event != 'undo' AND id NOT IN "
+                "(SELECT ref FROM events WHERE event = 'undo' AND ref IS NOT NULL) AND ("
+                + " OR ".join(clauses or ["0"]) + ") LIMIT 1", params).fetchone()
+            if later:
+                raise Conflict(f"Cannot undo: the same party or table has changed since "
+                               f"(a later '{later[0]}'). Correct it by hand instead.",
+                               "err_undo_changed", word=later[0])
+            self._insert_event(db, Event(now, UNDO, ev.party, ev.size, ev.table,
+                                         {"undid": ev.event}), ref=event_id, host=host)
+            if ev.party:
+                self._rebuild_party(db, ev.party)
+                p = self.party(ev.party)
+                if p and p.table:
+                    tables.update(p.table.split("+"))
+            for name in tables:
+                self._rebuild_table(db, name)
+        return ev
+
+    def _live_events(self, db: Database, where: str, params: dict[str, Any]) -> list[Event]:
+        rows = db.execute(
+            "SELECT id, time, event, party, size, table_name, data FROM events WHERE "
+            + where + " AND event != 'undo' AND id NOT IN "
+            "(SELECT ref FROM events WHERE event = 'undo' AND ref IS NOT NULL) ORDER BY id",
+            params).fetchall()
+        return [Event(epoch(r[1]) or 0.0, r[2], r[3], r[4], r[5], json.loads(r[6]), r[0])
+                for r in rows]
+
+    def _rebuild_party(self, db: Database, party_id: str) -> None:
+        room, party = Room({}), None
+        for ev in self._live_events(db, "party = :p", {"p": party_id}):
+            room.apply(ev)
+            party = room.parties.get(party_id) or party
+        if party is None:
+            db.execute("DELETE FROM parties WHERE id = ?", [party_id])
+        else:
+            self._save_party(db, party)
+
+    def _rebuild_table(self, db: Database, name: str) -> None:
+        row = db.execute("SELECT seats, section FROM room_tables WHERE name = ?",
+                         [name]).fetchone()
+        if row is None:
+            return
+        t = TableState(name, row[0], row[1])
+        events = self._live_events(db, "event IN ('seat', 'depart', 'ready') AND " + _touches(),
+                                   {"t": name})
+        if events:
+            last = events[-1]
+            t.since = last.time
+            if last.event == SEAT:
+                p = self.party(last.party)
+                t.state, t.party = OCCUPIED, last.party
+                t.party_size = p.size if p else (last.size or 0)
+                t.joined = last.table if "+" in last.table else ""
+            elif last.event == DEPART:
+                t.state = CLEARING
+        self._save_table(db, t)
+
+    # -- bulk --------------------------------------------------------------------
+    def import_events(self, events: Iterable[Event], host: str = "",
+                      hosts: Mapping[str, str] | None = None) -> int:
+        """Append many events in one transaction (simulated or imported history).
+        ``hosts`` (party id -> host) says who handled each party; else ``host``."""
+        hosts = hosts or {}
+        n = 0
+        with self._write() as db:
+            room = self.load_room()
+            seen: dict[str, Party] = {}
+            existing = {r[0] for r in db.execute("SELECT id FROM parties")}
+            rows = []
+            for ev in events:
+                if ev.event == ARRIVE and ev.party in existing:
+                    raise Conflict(f"Party id {ev.party!r} is already in the database; "
+                                   "import into a fresh file or use other ids.")
+                room.apply(ev)
+                p = room.parties.get(ev.party)
+                if p is not None:
+                    seen[p.id] = p
+                rows.append((iso(ev.time), ev.event, ev.party, ev.size, ev.table,
+                             json.dumps(ev.data, ensure_ascii=False),
+                             hosts.get(ev.party, host), self.station))
+                n += 1
+                if len(rows) >= 5000:
+                    self._insert_rows(db, rows)
+                    rows = []
+            self._insert_rows(db, rows)
+            for p in seen.values():
+                self._save_party(db, p)
+            for t in room.tables.values():
+                self._save_table(db, t)
+        return n
+
+    @staticmethod
+    def _insert_rows(db: Database, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            db.conn.executemany(
+                "INSERT INTO events (time, event, party, size, table_name, data, host, station)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _need_waiting(room: Room, party_id: str) -> Party:
+    p = room.parties.get(party_id)
+    if p is None or not p.waiting:
+        raise Conflict("That party is no longer on the waiting list "
+                       "(another terminal may have seated or removed it).", "err_not_waiting")
+    return p
+
+
+def _party_from_row(row: dict[str, Any]) -> Party:
+    return Party(
+        id=row["id"], size=row["size"], arrived=epoch(row["arrived_at"]) or 0.0,
+        name=row["name"], phone=row["phone"], tags=tuple(json.loads(row["tags"] or "[]")),
+        note=row["note"], status=row["status"], called_at=epoch(row["called_at"]),
+        seated_at=epoch(row["seated_at"]), table=row["table_name"],
+        left_at=epoch(row["left_at"]), reason=row["remove_reason"],
+        quote=row["quoted_minutes"],
+        quote_low=row["quote_low"], quote_high=row["quote_high"],
+    )
+

@@ -1,0 +1,329 @@
+"""Goodwill at the stand: who is on duty, the catalogue, a custom gesture, a lead's
+PIN, a walk-away rescue, a note on the guest's card, a party's gestures (void)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import arrow
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from queueapp.goodwill.catalogue import Interaction, parse_month_day
+from queueapp.goodwill.gestures import Gesture
+from queueapp.goodwill.guests import NOTE_KINDS
+from queueapp.goodwill.suggestions import RescueOption
+from queueapp.ui.format import clip, gesture_cells
+from queueapp.ui.screens.forms import FormScreen
+from queueapp.ui.screens.pickers import Chooser
+from queueapp.waitlist.room import Party
+
+if TYPE_CHECKING:
+    from queueapp.ui.app import QueueApp
+
+OTHER = "__other__"
+CARD_KINDS = (*NOTE_KINDS, "birthday")  # what o can put on a guest's card
+
+
+class HostPicker(Chooser):
+    """Who is on duty: the hosts from the config, or another name."""
+
+    def __init__(self, app: QueueApp) -> None:
+        t = app.t
+        current = app.snapshot.host
+        options = [Option(Text(name + ("  ✓" if name == current else "")), id=name)
+                   for name in app.config.hosts]
+        options.append(Option(t("host_other"), id=OTHER))
+        super().__init__(t("host_title"), options)
+
+
+class HostNameForm(FormScreen):
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        with Vertical(classes="dialog"):
+            yield Static(t("host_title"), classes="dialog-title")
+            yield Input(id="name", placeholder=t("ph_host"), compact=True)
+            yield Static("", id="name-error", classes="error")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_submit(self) -> None:
+        name = self.query_one(Input).value.strip()
+        if not name or len(name) > 40:
+            self.error("name", self.app.t("err_host_name"))
+            return
+        self.dismiss({"name": name})
+
+
+class PinScreen(FormScreen):
+    """A lead approves: choose the lead, type the PIN (hidden)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.reason), classes="dialog-title")
+            with Grid(classes="fields"):
+                yield Label(t("field_lead"))
+                yield OptionList(*[Option(lead.name, id=lead.name)
+                                   for lead in self.app.config.leads], id="lead", compact=True)
+                yield Label(t("field_pin"))
+                yield Input(id="pin", password=True, compact=True, placeholder="••••")
+                yield Label("")
+                yield Static("", id="pin-error", classes="error")
+            yield Static(t("pin_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        leads = self.query_one("#lead", OptionList)
+        if leads.option_count:
+            leads.highlighted = 0
+        if leads.option_count <= 1:
+            self.query_one("#pin", Input).focus()
+        else:
+            leads.focus()
+
+    def action_submit(self) -> None:
+        leads = self.query_one("#lead", OptionList)
+        if not leads.option_count:
+            self.error("pin", self.app.t("err_no_leads"))
+            return
+        pin = self.query_one("#pin", Input).value.strip()
+        if not pin:
+            self.query_one("#pin", Input).focus()
+            return
+        lead = leads.get_option_at_index(leads.highlighted or 0).id or ""
+        self.dismiss({"lead": lead, "pin": pin})
+
+
+class CatalogueScreen(Chooser):
+    """Everything in the catalogue (in season first), then a custom gesture."""
+
+    def __init__(self, app: QueueApp, party: Party) -> None:
+        t, cfg = app.t, app.config
+        title = Text(t("catalogue_title") + " ")
+        title.append_text(clip(party.name, 40))
+        catalogue = cfg.catalogue
+        now = app.now()
+        options = []
+        for item in sorted(catalogue, key=lambda i: (not catalogue.in_season(i, now),
+                                                     i.category, i.cost)):
+            label = Text(item.label_for(cfg.language), style="bold")
+            label.align("left", 24)
+            label.append(f" {t('cat_' + item.category)} · {cfg.currency}{item.cost:g}",
+                         style="dim")
+            if item.needs_approval:
+                label.append(" · " + t("needs_approval"), style="yellow")
+            if not catalogue.in_season(item, now):
+                label.append(" · " + t("out_of_season"), style="dim italic")
+            options.append(Option(label, id=item.id))
+        options.append(Option(Text(t("custom_gesture"), style="bold cyan"), id=OTHER))
+        super().__init__(title, options)
+
+
+class CustomGestureForm(FormScreen):
+    """A gesture outside the catalogue: what, what it cost, a note."""
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        with Vertical(classes="dialog"):
+            yield Static(t("custom_title"), classes="dialog-title")
+            with Grid(classes="fields"):
+                yield Label(t("field_gesture"))
+                yield Input(id="label", placeholder=t("ph_gesture"), compact=True)
+                yield Label("")
+                yield Static("", id="label-error", classes="error")
+                yield Label(t("field_cost", currency=self.app.config.currency))
+                yield Input("0", id="cost", compact=True, type="number")
+                yield Label("")
+                yield Static("", id="cost-error", classes="error")
+                yield Label(t("field_note"))
+                yield Input(id="note", placeholder=t("ph_note"), compact=True)
+            yield Static(t("form_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#label", Input).focus()
+
+    def action_submit(self) -> None:
+        t = self.app.t
+        label = self.query_one("#label", Input).value.strip()
+        if not label or len(label) > 60:
+            self.error("label", t("err_gesture_label"))
+            self.query_one("#label", Input).focus()
+            return
+        try:
+            cost = float(self.query_one("#cost", Input).value or "0")
+        except ValueError:
+            cost = -1
+        if not 0 <= cost <= 100000:
+            self.error("cost", t("err_cost"))
+            self.query_one("#cost", Input).focus()
+            return
+        self.dismiss({"label": label, "cost": cost,
+                      "note": self.query_one("#note", Input).value.strip()})
+
+
+class RescueScreen(Chooser):
+    """A party about to leave: a table that frees soon, or something to offer now."""
+
+    def __init__(self, app: QueueApp, party: Party, options: list[RescueOption]) -> None:
+        t, cfg = app.t, app.config
+        title = Text(t("rescue_title", waited=round(party.waited(app.now()))) + " ")
+        title.append_text(clip(party.name, 40))
+        rows = []
+        for o in options:
+            if o.table:
+                section = cfg.section(o.section).label(cfg.language)
+                text = t("rescue_table_now", table=o.table, section=section) if o.minutes < 1 \
+                    else t("rescue_table", table=o.table, section=section,
+                           minutes=round(o.minutes))
+                rows.append(Option(Text(text, style="bold green"), id=o.offer))
+            elif o.suggestion is not None:
+                item = o.suggestion.interaction
+                label = Text(item.label_for(cfg.language), style="bold")
+                label.append(f"  {cfg.currency}{item.cost:g}  ", style="dim")
+                label.append(o.suggestion.reason(t), style="italic")
+                rows.append(Option(label, id=o.offer))
+        rows.append(Option(Text(t("rescue_none"), style="dim"), id=OTHER))
+        super().__init__(title, rows)
+
+
+class OutcomeChooser(Chooser):
+    def __init__(self, app: QueueApp, party: Party) -> None:
+        t = app.t
+        title = Text(t("outcome_title") + " ")
+        title.append_text(clip(party.name, 40))
+        super().__init__(title, [Option(t("outcome_stayed_long"), id="stayed"),
+                                 Option(t("outcome_left_long"), id="left"),
+                                 Option(t("outcome_later"), id=OTHER)])
+
+
+class NoteForm(FormScreen):
+    """An observation for the guest's card: likes, dislikes, allergy, note."""
+
+    def __init__(self, party: Party) -> None:
+        super().__init__()
+        self.party = party
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        with Vertical(classes="dialog"):
+            title = Text(t("note_title") + " ")
+            title.append_text(clip(self.party.name, 40))
+            yield Static(title, classes="dialog-title")
+            with Grid(classes="fields"):
+                yield Label(t("field_kind"))
+                yield OptionList(*[Option(t(f"note_{k}"), id=k) for k in CARD_KINDS],
+                                 id="kind", compact=True)
+                yield Label(t("field_observation"))
+                yield Input(id="text", placeholder=t("ph_observation"), compact=True)
+                yield Label("")
+                yield Static("", id="text-error", classes="error")
+            yield Static(t("form_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#kind", OptionList).highlighted = 0
+        self.query_one("#text", Input).focus()
+
+    def action_submit(self) -> None:
+        text = self.query_one("#text", Input).value.strip()
+        kind = CARD_KINDS[self.query_one("#kind", OptionList).highlighted or 0]
+        if not text or len(text) > 200:
+            self.error("text", self.app.t("err_observation"))
+            return
+        if kind == "birthday":
+            try:
+                text = parse_month_day(text)
+            except ValueError:
+                self.error("text", self.app.t("err_birthday"))
+                return
+        self.dismiss({"kind": kind, "text": text})
+
+
+class GesturesScreen(ModalScreen[int | None]):
+    """What a party was given; v voids the highlighted gesture (returns its id)."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="gestures_close"),
+        Binding("v", "void", "Void", id="gestures_void"),
+    ]
+
+    def __init__(self, party: Party, given: list[Gesture]) -> None:
+        super().__init__()
+        self.party, self.given = party, given
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        with Vertical(classes="dialog wide"):
+            title = Text(t("gestures_title") + " ")
+            title.append_text(clip(self.party.name, 40))
+            yield Static(title, classes="dialog-title")
+            yield DataTable(id="given", cursor_type="row")
+            yield Static(t("gestures_hint") if self.given else t("gestures_none"),
+                         classes="hint")
+
+    def on_mount(self) -> None:
+        app: QueueApp = self.app  # type: ignore[assignment]
+        t, cfg = app.t, app.config
+        table = self.query_one(DataTable)
+        table.add_columns(t("col_when"), t("col_gesture"), t("col_cost"), t("col_host"),
+                          t("col_note"))
+        for g in self.given:
+            when = arrow.get(g.time).to(cfg.timezone).format("HH:mm")
+            label, note, style = gesture_cells(g, t, 24)
+            table.add_row(Text(when, style=style), label,
+                          Text(f"{cfg.currency}{g.cost:g}", style=style), clip(g.host, 10),
+                          note, key=str(g.id))
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_void(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.given or table.row_count == 0:
+            return
+        g = self.given[table.cursor_row]
+        if g.void_of or g.voided:
+            self.app.notify(self.app.t("cannot_void"), severity="warning")
+            return
+        self.dismiss(g.id)
+
+
+class VoidForm(FormScreen):
+    def __init__(self, gesture: Gesture) -> None:
+        super().__init__()
+        self.gesture = gesture
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        with Vertical(classes="dialog"):
+            title = Text(t("void_title") + " ")
+            title.append_text(clip(self.gesture.label, 40))
+            yield Static(title, classes="dialog-title")
+            yield Input(id="note", placeholder=t("ph_void"), compact=True)
+            yield Static("", id="note-error", classes="error")
+            yield Static(t("form_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_submit(self) -> None:
+        note = self.query_one(Input).value.strip()
+        if not note:
+            self.error("note", self.app.t("err_void_note"))
+            return
+        self.dismiss({"note": note})
+
+
+def interaction_text(item: Interaction, app: QueueApp) -> str:
+    cfg = app.config
+    return f"{item.label_for(cfg.language)} ({cfg.currency}{item.cost:g})"

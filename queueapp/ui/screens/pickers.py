@@ -1,0 +1,194 @@
+"""Small modal choosers: a table to seat at, a reason, a table, a search, the key help."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from queueapp import phone
+from queueapp.ui.format import clip
+from queueapp.waitlist.events import REMOVE_REASONS
+from queueapp.waitlist.room import Party, TableState
+from queueapp.waitlist.seating import Option as SeatOption
+
+if TYPE_CHECKING:
+    from queueapp.ui.app import QueueApp
+
+
+class Chooser(ModalScreen[str | None]):
+    """A titled list: arrows to move, Enter to choose, Escape to cancel."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="chooser_cancel")]
+
+    def __init__(self, title: Text | str, options: list[Option], empty: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+        self.empty = empty
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            if self.options:
+                yield OptionList(*self.options, id="choices")
+            else:
+                yield Static(self.empty, classes="error")
+            yield Static(self.app.t("chooser_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        if self.options:
+            self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SeatPicker(Chooser):
+    def __init__(self, app: QueueApp, party: Party, options: list[SeatOption]) -> None:
+        t = app.t
+        title = Text(t("seat_title", size=party.size) + " ")
+        title.append_text(clip(party.name, 40))
+        rows = []
+        for o in options:
+            label = Text(o.table, style="bold")
+            label.align("left", 8)
+            label.append(t("seat_option", seats=o.seats,
+                           section=app.config.section(o.section).label(app.config.language)))
+            if o.joined:
+                label.append(" " + t("joined"), style="yellow")
+            rows.append(Option(label, id=o.table))
+        super().__init__(title, rows, t("no_table_fits", size=party.size))
+
+
+class ReasonPicker(Chooser):
+    def __init__(self, app: QueueApp, party: Party) -> None:
+        t = app.t
+        title = Text(t("remove_title") + " ")
+        title.append_text(clip(party.name, 40))
+        super().__init__(title, [Option(t(f"reason_{r}"), id=r) for r in REMOVE_REASONS])
+
+
+class TablePicker(Chooser):
+    def __init__(self, app: QueueApp, tables: list[TableState], title: str) -> None:
+        options = []
+        for tb in tables:
+            label = Text(tb.name, style="bold")
+            label.align("left", 6)
+            p = app.snapshot.room.parties.get(tb.party)
+            if p:
+                label.append_text(clip(p.name, 30))
+            options.append(Option(label, id=tb.name))
+        super().__init__(title, options)
+
+
+class FindScreen(ModalScreen[tuple[str, str] | None]):
+    """Type part of a name or phone number; Enter jumps to the highlighted match."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="find_cancel"),
+        Binding("down", "move(1)", show=False, id="find_down"),
+        Binding("up", "move(-1)", show=False, id="find_up"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        with Vertical(classes="dialog"):
+            yield Static(t("find_title"), classes="dialog-title")
+            yield Input(id="query", placeholder=t("ph_find"))
+            yield OptionList(id="matches")
+            yield Static(t("find_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        self._search("")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    def _search(self, query: str) -> None:
+        app, t = self.app, self.app.t
+        q = query.strip().casefold()
+        q_digits = phone.digits(q)
+        matches = self.query_one("#matches", OptionList)
+        matches.clear_options()
+        for p in sorted(app.snapshot.room.parties.values(), key=lambda p: p.arrived):
+            hit = not q or q in p.name.casefold() or (
+                len(q_digits) >= 3 and q_digits in phone.digits(p.phone))
+            if not hit:
+                continue
+            label = clip(p.name or p.id, 40)
+            label.append(f"  ({p.size})")
+            where = t("seated_at", table=p.table) if p.table else t(f"status_{p.status}")
+            label.append(f"  {where}", style="dim")
+            if p.phone:
+                label.append("  " + phone.display(p.phone, app.config.country), style="dim")
+            kind = "table" if p.table else "party"
+            matches.add_option(Option(label, id=f"{kind}:{p.table or p.id}"))
+        if matches.option_count:
+            matches.highlighted = 0
+
+    def action_move(self, delta: int) -> None:
+        matches = self.query_one("#matches", OptionList)
+        if matches.option_count:
+            current = matches.highlighted or 0
+            matches.highlighted = max(0, min(matches.option_count - 1, current + delta))
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        matches = self.query_one("#matches", OptionList)
+        if matches.highlighted is None:
+            self.app.notify(self.app.t("find_none"), severity="warning")
+            return
+        self._choose(matches.get_option_at_index(matches.highlighted).id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option.id)
+
+    def _choose(self, option_id: str | None) -> None:
+        if option_id:
+            kind, key = option_id.split(":", 1)
+            self.dismiss((kind, key))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key on the main screen, as currently mapped."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help_close")]
+
+    def __init__(self, bindings: list[Binding]) -> None:
+        super().__init__()
+        self.bindings = bindings
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        with Vertical(classes="dialog help"):
+            yield Static(t("help_title"), classes="dialog-title")
+            yield DataTable(id="keys", cursor_type="none", show_header=False)
+            yield Static(t("help_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("key", "action")
+        keymap = self.app._keymap  # remapped keys win, as on the footer
+        for b in self.bindings:
+            key = keymap.get(b.id or "", b.key)
+            table.add_row(Text(self.app.get_key_display(b.__class__(key, b.action)),
+                               style="bold"), Text(b.description))
+        for key, word in (("tab", "help_tab"), ("ctrl+p", "help_palette"),
+                          ("ctrl+q", "help_quit"), ("escape", "help_escape")):
+            table.add_row(Text(key, style="bold"), Text(self.app.t(word)))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,163 @@
+"""The state of the room: who is waiting, which tables are taken.
+
+A :class:`Room` is built by applying events in order. The app, the backtest
+and the simulator all use it, so "what the host saw" and "what the estimator
+was told" can never drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from queueapp.config import Config, Table
+from queueapp.waitlist.events import ABANDON, ARRIVE, CALL, DEPART, EDIT, READY, SEAT, Event
+
+WAITING, CALLED, SEATED, LEFT, REMOVED = "waiting", "called", "seated", "left", "removed"
+FREE, OCCUPIED, CLEARING = "free", "occupied", "clearing"
+
+
+@dataclass
+class Party:
+    id: str
+    size: int
+    arrived: float
+    name: str = ""
+    phone: str = ""
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    status: str = WAITING
+    called_at: float | None = None
+    seated_at: float | None = None
+    table: str = ""
+    left_at: float | None = None
+    reason: str = ""
+    quote: float | None = None
+    quote_low: float | None = None
+    quote_high: float | None = None
+
+    @property
+    def waiting(self) -> bool:
+        return self.status in (WAITING, CALLED)
+
+    def waited(self, now: float) -> float:
+        """Minutes waited so far (or until seated/removed)."""
+        end = self.seated_at or self.left_at or now
+        return max(0.0, (end - self.arrived) / 60.0)
+
+
+@dataclass
+class TableState:
+    name: str
+    seats: int
+    section: str = ""
+    state: str = FREE
+    party: str = ""
+    party_size: int = 0
+    since: float | None = None
+    joined: str = ""  # the full "A4+A5" name when joined to others
+
+    def minutes(self, now: float) -> float:
+        return 0.0 if self.since is None else max(0.0, (now - self.since) / 60.0)
+
+
+@dataclass
+class Room:
+    tables: dict[str, TableState]
+    parties: dict[str, Party] = field(default_factory=dict)
+    now: float = 0.0
+
+    @classmethod
+    def from_tables(cls, tables: tuple[Table, ...] | list[Table]) -> Room:
+        return cls({t.name: TableState(t.name, t.seats, t.section) for t in tables})
+
+    @classmethod
+    def from_config(cls, config: Config) -> Room:
+        return cls.from_tables(config.tables)
+
+    # -- reading -----------------------------------------------------------
+    def waiting(self) -> list[Party]:
+        """Parties still waiting (called ones included), in order of arrival."""
+        return sorted((p for p in self.parties.values() if p.waiting),
+                      key=lambda p: (p.arrived, p.id))
+
+    def free_tables(self) -> list[TableState]:
+        return [t for t in self.tables.values() if t.state == FREE]
+
+    # -- applying events -----------------------------------------------------
+    def apply(self, ev: Event) -> None:
+        """Fold one event into the state. Unknown or stale events are ignored."""
+        self.now = max(self.now, ev.time)
+        handler = _HANDLERS.get(ev.event)
+        if handler:
+            handler(self, ev)
+
+    def _arrive(self, ev: Event) -> None:
+        d = ev.data
+        self.parties[ev.party] = Party(
+            ev.party, int(ev.size or d.get("size") or 1), ev.time,
+            name=d.get("name", ""), phone=d.get("phone", ""), tags=tuple(d.get("tags", ())),
+            note=d.get("note", ""), quote=d.get("quote"), quote_low=d.get("quote_low"),
+            quote_high=d.get("quote_high"),
+        )
+
+    def _edit(self, ev: Event) -> None:
+        p = self.parties.get(ev.party)
+        if not p:
+            return
+        d: dict[str, Any] = ev.data
+        for key in ("name", "phone", "note"):
+            if key in d:
+                setattr(p, key, d[key])
+        if "tags" in d:
+            p.tags = tuple(d["tags"])
+        if ev.size:
+            p.size = int(ev.size)
+
+    def _call(self, ev: Event) -> None:
+        p = self.parties.get(ev.party)
+        if p and p.waiting:
+            p.status, p.called_at = CALLED, ev.time
+
+    def _seat(self, ev: Event) -> None:
+        p = self.parties.get(ev.party)
+        if p is None:  # seated without an arrive row: treat as a zero wait
+            p = self.parties[ev.party] = Party(ev.party, int(ev.size or 1), ev.time)
+        p.status, p.seated_at, p.table = SEATED, ev.time, ev.table
+        for name in ev.tables:
+            t = self.tables.get(name)
+            if t:
+                t.state, t.party, t.party_size, t.since = OCCUPIED, p.id, p.size, ev.time
+                t.joined = ev.table if len(ev.tables) > 1 else ""
+
+    def _depart(self, ev: Event) -> None:
+        p = self.parties.get(ev.party)
+        names = set(ev.tables)
+        if p and p.table:
+            names.update(p.table.split("+"))
+        if p:
+            p.status, p.left_at = LEFT, ev.time
+        for name in names:
+            t = self.tables.get(name)
+            if t and (not ev.party or t.party in ("", ev.party)):
+                t.state, t.since = CLEARING, ev.time
+        if p:
+            # a finished party no longer matters to the live state
+            del self.parties[p.id]
+
+    def _ready(self, ev: Event) -> None:
+        for name in ev.tables:
+            t = self.tables.get(name)
+            if t:
+                t.state, t.party, t.party_size, t.since, t.joined = FREE, "", 0, ev.time, ""
+
+    def _abandon(self, ev: Event) -> None:
+        p = self.parties.pop(ev.party, None)
+        if p:
+            p.status, p.left_at, p.reason = REMOVED, ev.time, ev.data.get("reason", "")
+
+
+_HANDLERS = {
+    ARRIVE: Room._arrive, EDIT: Room._edit, CALL: Room._call, SEAT: Room._seat,
+    DEPART: Room._depart, READY: Room._ready, ABANDON: Room._abandon,
+}

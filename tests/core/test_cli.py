@@ -1,0 +1,167 @@
+"""The command line: `events` in the contract format, `demo --no-app`, and clear messages
+for databases that cannot be made."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+
+import arrow
+from click.testing import CliRunner
+from helpers import CONFIG_PATH
+
+from queueapp.cli.main import main
+from queueapp.store import Store
+from queueapp.waitlist.events import read_events_csv
+
+CONFIG = str(CONFIG_PATH)
+START = "2026-03-06T19:00:00+08:00"
+TZ = "Asia/Shanghai"
+
+
+def at(minutes: float = 0.0) -> float:
+    return arrow.get(START).float_timestamp + minutes * 60
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def build(store: Store) -> dict[str, str]:
+    a = store.add_party(at(0), 2, "Li Wei", tz=TZ).party
+    b = store.add_party(at(1), 10, "Zhang [VIP] 张伟", tz=TZ).party
+    c = store.add_party(at(2), 4, "Gone", tz=TZ).party
+    store.call_party(at(3), a)
+    store.seat_party(at(4), a, "A1")
+    store.seat_party(at(5), b, "T7+T8")
+    store.remove_party(at(6), c, "no_show")
+    store.table_departed(at(50), "A1")
+    store.table_ready(at(55.5), "A1")
+    return {"a": a, "b": b, "c": c}
+
+
+def test_events_writes_the_contract_csv(store, db_path):
+    ids = build(store)
+    result = run("events", "--db", str(db_path), "--config", CONFIG)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "time,event,party,size,table"
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    a, b, c = ids["a"], ids["b"], ids["c"]
+    assert [(r["time"], r["event"], r["party"], r["size"], r["table"]) for r in rows] == [
+        ("2026-03-06T19:00:00+08:00", "arrive", a, "2", ""),
+        ("2026-03-06T19:01:00+08:00", "arrive", b, "10", ""),
+        ("2026-03-06T19:02:00+08:00", "arrive", c, "4", ""),
+        ("2026-03-06T19:04:00+08:00", "seat", a, "2", "A1"),
+        ("2026-03-06T19:05:00+08:00", "seat", b, "10", "T7"),  # joined T7+T8: a row each
+        ("2026-03-06T19:05:00+08:00", "seat", b, "10", "T8"),
+        ("2026-03-06T19:06:00+08:00", "abandon", c, "", ""),  # size may be empty
+        ("2026-03-06T19:50:00+08:00", "depart", a, "2", "A1"),
+        ("2026-03-06T19:55:30+08:00", "ready", "", "", "A1"),
+    ]
+    # it reads back with the contract's reader
+    assert len(read_events_csv(result.output)) == 9
+
+
+def test_events_all_words_and_out_file(store, db_path, tmp_path):
+    build(store)
+    out = tmp_path / "events.csv"
+    result = run("events", "--db", str(db_path), "--config", CONFIG, "--all-words",
+                 "--out", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "Wrote 10 events" in result.output
+    assert [r["event"] for r in csv.DictReader(io.StringIO(text))].count("call") == 1
+
+
+def test_events_on_an_empty_database(store, db_path):
+    result = run("events", "--db", str(db_path), "--config", CONFIG)
+    assert result.exit_code == 0
+    assert result.output == "time,event,party,size,table\n"
+
+
+def test_events_refuses_a_mistyped_database_path(tmp_path):
+    missing = tmp_path / "typo.db"
+    result = run("events", "--db", str(missing), "--config", CONFIG)
+    assert result.exit_code == 1
+    assert "no such database file" in result.output and str(missing) in result.output
+    assert not missing.exists()  # nothing was created
+
+
+def test_events_with_a_broken_config(tmp_path, db_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[restaurant]\nname = 'x'\n", encoding="utf-8")
+    result = run("events", "--db", str(db_path), "--config", str(bad))
+    assert result.exit_code == 1
+    assert str(bad) in result.output and "restaurant.timezone" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_demo_builds_a_busy_evening(tmp_path, monkeypatch):
+    monkeypatch.delenv("QUEUEAPP_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)  # no ./config.toml here: the bundled example is used
+    db = tmp_path / "demo.db"
+    result = run("demo", "--no-app", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(db)
+    conn = sqlite3.connect(db)
+    try:
+        parties = dict(conn.execute("SELECT status, count(*) FROM parties GROUP BY status"))
+        tables = dict(conn.execute("SELECT state, count(*) FROM room_tables GROUP BY state"))
+        waits = [r[0] for r in conn.execute(
+            "SELECT arrived_at FROM parties WHERE status = 'waiting'")]
+        hostless = conn.execute(
+            "SELECT count(*) FROM events WHERE event = 'arrive' AND host = ''").fetchone()[0]
+    finally:
+        conn.close()
+    assert parties.get("waiting", 0) >= 5
+    assert parties.get("seated", 0) >= 5
+    assert tables.get("occupied", 0) >= 5
+    assert tables.get("clearing", 0) >= 1
+    assert len(set(waits)) > 1  # parties waiting for different times
+    assert hostless == 0  # every simulated party was added by a host (the review filters by it)
+    # and the store reads it back like any other file
+    from queueapp.config import load_config
+
+    store = Store.open(db, load_config(CONFIG))
+    try:
+        room = store.load_room()
+        assert len(room.waiting()) == parties["waiting"]
+    finally:
+        store.close()
+
+
+def test_demo_refuses_an_existing_file(tmp_path):
+    db = tmp_path / "demo.db"
+    db.write_bytes(b"")
+    result = run("demo", "--no-app", "--db", str(db), "--config", CONFIG)
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+
+
+def test_db_folder_that_cannot_be_created(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be")
+    db = blocker / "sub" / "q.db"
+    for args in (["simulate", "--db", str(db), "--days", "1", "--config", CONFIG],
+                 ["demo", "--no-app", "--db", str(db), "--config", CONFIG]):
+        result = run(*args)
+        assert result.exit_code == 1, result.output
+        assert "Cannot create the folder for the database" in result.output
+        assert str(db) in result.output and "--db" in result.output
+        assert "Traceback" not in result.output
+
+
+def test_db_that_is_not_a_database(tmp_path):
+    db = tmp_path / "notes.db"
+    db.write_text("shopping list\n" * 100)
+    result = run("events", "--db", str(db), "--config", CONFIG)
+    assert result.exit_code == 1
+    assert "is not a queueapp database" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_check_config_via_the_group_option():
+    result = run("--config", CONFIG, "check-config")
+    assert result.exit_code == 0, result.output
+    assert "Red Lantern Hotpot" in result.output

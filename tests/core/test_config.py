@@ -1,0 +1,183 @@
+"""The config: the repo's example loads, `check-config` exit codes, and one broken config
+for each kind of mistake, each stopping with a message that names the file, the field and
+(where the mistake is on a line) the line, never with a traceback."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import CONFIG_PATH
+
+from queueapp.cli.main import main
+from queueapp.config import ConfigError, load_config
+
+CONFIG_PATH = CONFIG_PATH
+TEXT = CONFIG_PATH.read_text(encoding="utf-8")
+
+
+def line_of(text: str, needle: str, nth: int = 1) -> int:
+    """1-based line number of the ``nth`` line containing ``needle``."""
+    hits = [i for i, line in enumerate(text.splitlines(), 1) if needle in line]
+    return hits[nth - 1]
+
+
+def broken(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "config.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def replace_once(old: str, new: str, text: str = TEXT) -> str:
+    assert text.count(old) >= 1, old
+    return text.replace(old, new, 1)
+
+
+def without_tables(text: str) -> str:
+    text = re.sub(r"\[\[tables\]\]\nname = \"\w+\"\nseats = \d+\nsection = \"\w+\"\n", "", text)
+    return re.sub(r"\[\[joins\]\]\ntables = .*\n", "", text)
+
+
+# -- the real config -------------------------------------------------------------------------
+
+def test_repo_config_loads(config):
+    assert config.name == "Red Lantern Hotpot"
+    assert config.timezone == "Asia/Shanghai"
+    assert config.country == "CN"
+    assert config.language == "en"
+    assert config.largest_party == 12
+    assert len(config.tables) == 27
+    assert [s.name for s in config.sections] == ["Hall", "Window", "Terrace", "Rooms"]
+    assert {j.name for j in config.joins} == {"A4+A5", "A8+A9", "T5+T6", "T7+T8"}
+    assert config.table("A4").seats == 4 and config.table("A4").section == "Hall"
+    assert {t.seats for t in config.tables} >= {2, 4, 6, 8}
+    assert all(t.section in {s.name for s in config.sections} for t in config.tables)
+    # joined tables seat the sum of their parts by default
+    assert next(j for j in config.joins if j.name == "A4+A5").seats == 8
+    # built-in tags first, then the config's extra ones
+    assert config.tags[:5] == ("child", "high chair", "wheelchair", "birthday", "VIP")
+    assert "long hair" in config.tags
+
+
+def test_config_found_via_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("QUEUEAPP_CONFIG", str(CONFIG_PATH))
+    monkeypatch.chdir(tmp_path)
+    assert load_config().name == "Red Lantern Hotpot"
+
+
+def test_check_config_ok():
+    result = CliRunner().invoke(main, ["check-config", "--config", str(CONFIG_PATH)])
+    assert result.exit_code == 0, result.output
+    assert "OK" in result.output and "27 tables" in result.output
+
+
+def test_check_config_broken_exits_non_zero_with_message(tmp_path):
+    p = broken(tmp_path, replace_once('country = "CN"', 'country = "XX"'))
+    result = CliRunner().invoke(main, ["check-config", "--config", str(p)])
+    assert result.exit_code == 1
+    assert str(p) in result.output
+    assert "restaurant.country" in result.output
+    assert f"line {line_of(TEXT, 'country = ')}" in result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_check_config_missing_file(tmp_path):
+    p = tmp_path / "nowhere" / "config.toml"
+    result = CliRunner().invoke(main, ["check-config", "--config", str(p)])
+    assert result.exit_code == 1
+    assert str(p) in result.output and "not found" in result.output
+    assert "Traceback" not in result.output
+
+
+# -- one broken config per kind of mistake ----------------------------------------------------
+
+CASES = [
+    # id, new text, field named in the message, line (or None when no line applies)
+    ("bad-toml-syntax",
+     replace_once('currency = "¥"', 'currency = "¥'),
+     "not valid TOML", line_of(TEXT, 'currency = "¥"')),
+    ("missing-restaurant",
+     replace_once("[restaurant]", "[restaurant_settings]"),
+     "[restaurant]", None),
+    ("missing-field",
+     replace_once('timezone = "Asia/Shanghai"', ""),
+     "restaurant.timezone", None),
+    ("wrong-type-field",
+     replace_once("largest_party = 12", 'largest_party = "twelve"'),
+     "restaurant.largest_party", line_of(TEXT, "largest_party = 12")),
+    ("wrong-type-table-seats",
+     replace_once('name = "A6"\nseats = 4', 'name = "A6"\nseats = "four"'),
+     "tables[6] (A6).seats", line_of(TEXT, 'name = "A6"') + 1),
+    ("unknown-timezone",
+     replace_once('"Asia/Shanghai"', '"Mars/Olympus_Mons"'),
+     "restaurant.timezone", line_of(TEXT, "timezone = ")),
+    ("bad-country",
+     replace_once('country = "CN"', 'country = "XX"'),
+     "restaurant.country", line_of(TEXT, "country = ")),
+    ("bad-language",
+     replace_once('language = "en"', 'language = "fr"'),
+     "restaurant.language", line_of(TEXT, "language = ")),
+    ("table-with-seats-0",
+     replace_once('name = "A6"\nseats = 4', 'name = "A6"\nseats = 0'),
+     "tables[6] (A6).seats", line_of(TEXT, 'name = "A6"') + 1),
+    ("duplicate-table-name",
+     replace_once('name = "A6"', 'name = "A5"'),
+     "tables[6] (A5).name", line_of(TEXT, 'name = "A6"')),
+    ("join-names-unknown-table",
+     replace_once('tables = ["T7", "T8"]', 'tables = ["T7", "T9"]'),
+     "joins[4].tables", line_of(TEXT, 'tables = ["T7", "T8"]')),
+    ("table-missing-seats",
+     replace_once('name = "A6"\nseats = 4\n', 'name = "A6"\n'),
+     "tables[6] (A6).seats", line_of(TEXT, 'name = "A6"') - 1),
+    ("no-tables",
+     without_tables(TEXT),
+     "[[tables]]", None),
+]
+
+
+@pytest.mark.parametrize(("text", "field", "line"), [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])
+def test_broken_config(tmp_path, text, field, line):
+    p = broken(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_config(p)
+    msg = str(info.value)
+    assert msg.startswith(str(p)), msg
+    assert field in msg, msg
+    if line is not None:
+        assert f"line {line}" in msg, msg
+    # the same mistake through the CLI: exit 1, the message, no traceback
+    result = CliRunner().invoke(main, ["check-config", "--config", str(p)])
+    assert result.exit_code == 1, result.output
+    assert msg in result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_bad_toml_names_line_and_column(tmp_path):
+    p = broken(tmp_path, replace_once('currency = "¥"', 'currency = "¥'))
+    with pytest.raises(ConfigError, match=r"line \d+, column \d+"):
+        load_config(p)
+
+
+def test_missing_file_names_the_file(tmp_path):
+    p = tmp_path / "missing.toml"
+    with pytest.raises(ConfigError) as info:
+        load_config(p)
+    assert str(p) in str(info.value) and "not found" in str(info.value)
+
+
+def test_no_tables_test_text_really_has_none():
+    assert "[[tables]]" not in without_tables(TEXT)
+    assert "[[joins]]" not in without_tables(TEXT)
+
+
+def test_the_shipped_example_config_loads() -> None:
+    """The tests use their own copy; the example a restaurant starts from must load too."""
+    from helpers import EXAMPLE_CONFIG_PATH
+
+    cfg = load_config(EXAMPLE_CONFIG_PATH)
+    assert cfg.tables and cfg.name

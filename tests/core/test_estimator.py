@@ -1,0 +1,126 @@
+"""The estimator on hand-built rooms, and what learning from history changes."""
+
+from __future__ import annotations
+
+from queueapp.config import Quoting, Table
+from queueapp.quotes.estimator import Estimator
+from queueapp.sim.simulator import simulate
+from queueapp.waitlist.events import ABANDON, ARRIVE, DEPART, READY, SEAT, Event
+from queueapp.waitlist.room import OCCUPIED, Party, Room
+
+NOW = 1_780_000_000.0
+Q = Quoting(clearing_minutes=5, dining_minutes={2: 55.0, 4: 70.0, 6: 85.0, 12: 110.0})
+
+
+def tables(*spec: tuple[str, int]) -> tuple[Table, ...]:
+    return tuple(Table(name, seats) for name, seats in spec)
+
+
+def occupy(room: Room, name: str, size: int, minutes_ago: float) -> None:
+    t = room.tables[name]
+    t.state, t.party, t.party_size, t.since = OCCUPIED, f"p-{name}", size, NOW - minutes_ago * 60
+
+
+def wait_for(room: Room, *sizes: int, minutes: float = 5.0) -> None:
+    for i, size in enumerate(sizes):
+        room.parties[f"w{i}"] = Party(f"w{i}", size, NOW - (minutes + len(sizes) - i) * 60)
+
+
+def test_empty_room_quotes_zero() -> None:
+    ts = tables(("A", 2), ("B", 4))
+    est = Estimator(Q, ts)
+    room = Room.from_tables(ts)
+    q = est.quote_new(room, 2, NOW)
+    assert q.minutes == 0 and q.high == 0
+    assert est.quote_all(room, NOW) == {}
+
+
+def test_full_room_with_one_table_about_to_free() -> None:
+    ts = tables(*((f"T{i}", 4) for i in range(6)))
+    room = Room.from_tables(ts)
+    for i in range(5):
+        occupy(room, f"T{i}", 4, 2)  # just sat down
+    occupy(room, "T5", 4, 68)  # typical stay is 70 minutes
+    est = Estimator(Q, ts)
+    first = est.quote_new(room, 4, NOW)
+    assert 2 <= first.minutes <= 30  # the rest of a long stay, plus clearing
+    assert first.low <= first.minutes <= first.high
+    wait_for(room, 4)  # now someone takes that table first
+    second = est.quote_new(room, 4, NOW)
+    assert second.minutes > first.minutes + 20
+
+
+def _walkaway_history(ts: tuple[Table, ...], leave: bool) -> list[Event]:
+    """Busy days where waiting parties either walk away after ~10 minutes or all stay."""
+    out, t = [], NOW - 30 * 86400
+    for i in range(300):
+        pid = f"h{i}"
+        out.append(Event(t, ARRIVE, pid, 2))
+        if leave:
+            out.append(Event(t + 600, ABANDON, pid, 2, data={"reason": "walked_away"}))
+        else:
+            out += [Event(t + 600, SEAT, pid, 2, "A"), Event(t + 3600, DEPART, pid, 2, "A"),
+                    Event(t + 3900, READY, "", None, "A")]
+        t += 4000
+    return out
+
+
+def test_parties_ahead_who_will_probably_walk_away_shorten_the_quote() -> None:
+    ts = tables(("A", 2), ("B", 2))
+    quotes = {}
+    for leave in (True, False):
+        est = Estimator(Q, ts)
+        for ev in _walkaway_history(ts, leave):
+            est.observe(ev)
+        room = Room.from_tables(ts)
+        occupy(room, "A", 2, 10)
+        occupy(room, "B", 2, 10)
+        wait_for(room, 2, 2, 2, 2, 2)
+        quotes[leave] = est.quote_new(room, 2, NOW).minutes
+    assert quotes[True] < 0.7 * quotes[False]
+
+
+def test_big_party_waits_for_the_tables_that_fit_it() -> None:
+    ts = tables(*((f"S{i}", 2) for i in range(8)), ("R1", 12), ("R2", 12))
+    room = Room.from_tables(ts)
+    occupy(room, "R1", 12, 10)
+    occupy(room, "R2", 12, 70)  # typical stay 110 min: about 40 left, then clearing
+    est = Estimator(Q, ts)
+    big = est.quote_new(room, 10, NOW)
+    assert est.quote_new(room, 2, NOW).minutes == 0  # the 2-tops are free
+    assert 25 <= big.minutes <= 70
+    occupy(room, "R2", 12, 10)
+    assert est.quote_new(room, 10, NOW).minutes > big.minutes + 30
+
+
+def test_learning_short_dining_times_shortens_quotes() -> None:
+    history = simulate(None, 10, "noodle", seed=5)  # meals of about 30 minutes
+    names = {e.table for e in history if e.table}
+    ts = tuple(Table(n, 4 if n.startswith("B") else 2 if n.startswith("A") else 6)
+               for n in sorted(names))
+    room = Room.from_tables(ts)
+    for t in ts:
+        occupy(room, t.name, t.seats, 5)
+    wait_for(room, *([2] * 20))
+    fresh = Estimator(Q, ts)
+    day_one = fresh.quote_new(room, 2, NOW).minutes
+    learned = Estimator(Q, ts)
+    for ev in history:
+        learned.observe(ev)
+    after = learned.quote_new(room, 2, NOW).minutes
+    assert after < 0.7 * day_one
+    assert learned.history.events_seen == len(history)
+
+
+def test_quote_all_covers_every_waiting_party_in_order() -> None:
+    ts = tables(("A", 2), ("B", 4))
+    room = Room.from_tables(ts)
+    occupy(room, "A", 2, 30)
+    occupy(room, "B", 4, 30)
+    wait_for(room, 2, 2, 2)
+    quotes = Estimator(Q, ts).quote_all(room, NOW)
+    assert list(quotes) == ["w0", "w1", "w2"]
+    assert quotes["w0"].minutes <= quotes["w2"].minutes
+    for q in quotes.values():
+        point, low, high = q.rounded()
+        assert low <= point <= high

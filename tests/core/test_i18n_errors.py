@@ -1,0 +1,38 @@
+"""Errors the core raises carry an i18n key, so the stand shows them in its language."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import at
+
+from queueapp.goodwill import gestures
+from queueapp.i18n import EN, ZH, Translator
+from queueapp.store import StoreError
+
+
+def raised(action) -> StoreError:
+    with pytest.raises(StoreError) as info:
+        action()
+    return info.value
+
+
+def test_host_facing_errors_render_in_both_languages(store, config):
+    a = store.add_party(at(0), 2, "Chen").party
+    b = store.add_party(at(1), 6, "Wang").party
+    store.seat_party(at(2), a, "A1")
+    errors = [
+        raised(lambda: store.seat_party(at(3), b, "A1")),      # taken
+        raised(lambda: store.seat_party(at(3), b, "A2")),      # too small
+        raised(lambda: store.call_party(at(3), a)),            # no longer waiting
+        raised(lambda: store.table_ready(at(3), "A1")),        # not being cleared
+        raised(lambda: store.table_departed(at(3), "A2")),     # not occupied
+    ]
+    gestures.set_host_on_duty(store, "Lin")
+    voucher = next(i for i in config.catalogue if i.needs_approval)
+    errors.append(raised(lambda: gestures.give(store, at(4), b, voucher, "Lin", config=config)))
+    for exc in errors:
+        assert exc.key in EN and exc.key in ZH, exc
+        english, chinese = Translator("en")(exc.key, **exc.values), \
+            Translator("zh")(exc.key, **exc.values)
+        assert english != chinese and "{" not in english + chinese
+    assert "A1" in Translator("zh")(errors[0].key, **errors[0].values)

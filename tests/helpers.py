@@ -1,0 +1,41 @@
+"""Helpers shared by the tests: the tests' own config, the fixed start time, and
+waiting for the app to settle. Tests import these; fixtures live in conftest.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import arrow
+
+from queueapp.config import Config, parse_config
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+# the tests' own config (a copy of the example as it was): editing the shipped example
+# config.toml never breaks a test
+CONFIG_PATH = TESTS / "config.toml"
+EXAMPLE_CONFIG_PATH = ROOT / "config.toml"
+# 19:00 on a Friday evening in Shanghai (11:00 UTC)
+START = "2026-03-06T19:00:00+08:00"
+
+
+def at(minutes: float = 0.0) -> float:
+    """Epoch seconds ``minutes`` after START."""
+    return arrow.get(START).float_timestamp + minutes * 60
+
+
+def config_variant(**replace: str) -> Config:
+    """The tests' config with some text replaced, e.g. language: 'language = "zh"'."""
+    text = CONFIG_PATH.read_text(encoding="utf-8")
+    for old, new in replace.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    return parse_config(text, CONFIG_PATH)
+
+
+async def settle(app, pilot, rounds: int = 3) -> None:
+    """Let writes, the re-read after them and any follow-up work (a finished worker may
+    start another, or push a modal that does) finish and draw."""
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()

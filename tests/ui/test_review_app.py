@@ -1,0 +1,461 @@
+"""Service recovery and the shift-lead review, driven through the real app (Pilot).
+
+Covers issue 5's Pilot list: a complaint through all four steps, the automatic
+long-wait item, the lead PIN in front of the review, and the review filters.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import arrow
+import pytest
+from helpers import CONFIG_PATH, settle
+from textual.widgets import DataTable, Input, OptionList, Select, Static, TabbedContent
+
+from queueapp.clock import FixedClock
+from queueapp.complaints import loop as complaints
+from queueapp.goodwill import gestures
+from queueapp.quotes.rule import Quote
+from queueapp.ui.app import QueueApp
+from queueapp.ui.screens.complaints import ComplaintForm, OpenItemsScreen, StepForm
+from queueapp.ui.screens.goodwill import PinScreen
+from queueapp.ui.screens.main import MainScreen
+from queueapp.ui.screens.review import ReviewScreen
+
+CONFIG = CONFIG_PATH
+START = "2026-11-20T10:40:00+00:00"  # 18:40 in Shanghai
+SIZE = (170, 48)
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(START)
+
+
+def local(text: str) -> float:
+    """A local Shanghai time (YYYY-MM-DDTHH:mm) as a UTC epoch."""
+    return arrow.get(text).replace(tzinfo="Asia/Shanghai").float_timestamp
+
+
+def add(store, config, arrived: float, size: int, name: str, quote: float = 30,
+        host: str = ""):
+    ev = store.add_party(arrived, size, name, "", [], "", Quote(quote, quote * 0.75,
+                                                                quote * 1.35),
+                         tz=config.timezone, host=host)
+    return store.party(ev.party)
+
+
+async def fill(app, pilot, selector: str, text: str) -> None:
+    field = app.screen.query_one(selector, Input)
+    field.focus()
+    field.value = text
+    await pilot.pause()
+
+
+async def enter_pin(app, pilot, pin: str) -> None:
+    assert isinstance(app.screen, PinScreen), app.screen
+    await fill(app, pilot, "#pin", pin)
+    await pilot.press("enter")
+    await settle(app, pilot, 3)
+
+
+def main(app) -> MainScreen:
+    return next(s for s in app.screen_stack if isinstance(s, MainScreen))
+
+
+def header(app) -> str:
+    return str(main(app).query_one("#header", Static).content)
+
+
+def toasts(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def rows(table: DataTable) -> list[list[str]]:
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+# -- a complaint through its four steps ----------------------------------------------------
+
+async def test_complaint_through_all_four_steps(config, store, clock):
+    gestures.set_host_on_duty(store, "Lin")
+    now = clock.now().float_timestamp
+    # a generous quote, so the app's own long-wait check never adds an item here
+    party = add(store, config, now - 20 * 60, 3, "Chen", quote=120)
+    app = QueueApp(config, store, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "open items" not in header(app)
+
+        # 1. recorded, at the stand, for the highlighted party
+        await pilot.press("c")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, ComplaintForm)
+        form.query_one("#category", OptionList).highlighted = \
+            complaints.CATEGORIES.index("unmet_request")
+        await pilot.press("enter")  # "what happened" is required
+        await settle(app, pilot)
+        assert app.screen is form
+        await fill(app, pilot, "#what", "Asked for a slotted spoon, we had none")
+        await fill(app, pilot, "#action", "Borrowed one from the kitchen")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        [item] = complaints.open_items(store)
+        assert (item.party, item.table_name, item.category, item.what, item.action,
+                item.recorded_by, item.step, item.source) == \
+            (party.id, "", "unmet_request", "Asked for a slotted spoon, we had none",
+             "Borrowed one from the kitchen", "Lin", "recorded", "")
+        assert "1 open items (i)" in header(app)
+
+        # the open items list, oldest first
+        await pilot.press("i")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, OpenItemsScreen)
+        table = screen.query_one(DataTable)
+        assert rows(table) == [["11-20 18:40", "Chen", "request we could not meet",
+                                "Asked for a slotted spoon, we had none", "recorded", "Lin"]]
+
+        # 2. handled (the host on duty, no PIN)
+        clock.advance(minutes=5)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, StepForm) and app.screen.step == "handled"
+        await fill(app, pilot, "#note", "Spoon brought, apologised")
+        await pilot.press("enter")
+        await settle(app, pilot, 3)
+        item = complaints.get(store, item.id)
+        assert (item.step, item.handled_by, item.handled_note) == \
+            ("handled", "Lin", "Spoon brought, apologised")
+        assert rows(table)[0][4] == "handled"
+        assert pytest.approx(item.handled_at) == clock.now().float_timestamp
+
+        # 3. rechecked: a lead's PIN, then a note
+        clock.advance(minutes=20)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PinScreen)
+        await enter_pin(app, pilot, "1111")  # wrong: asked again, nothing changes
+        assert isinstance(app.screen, PinScreen)
+        assert complaints.get(store, item.id).step == "handled"
+        await enter_pin(app, pilot, "2468")
+        assert isinstance(app.screen, StepForm) and app.screen.step == "rechecked"
+        await pilot.press("enter")  # a recheck needs a note
+        await settle(app, pilot)
+        assert isinstance(app.screen, StepForm)
+        await fill(app, pilot, "#note", "Guests happy, ate well")
+        await pilot.press("enter")
+        await settle(app, pilot, 3)
+        item = complaints.get(store, item.id)
+        assert (item.step, item.rechecked_by, item.recheck_note) == \
+            ("rechecked", "Mei", "Guests happy, ate well")
+        assert rows(table)[0][4] == "rechecked"
+
+        # 4. fed back to the kitchen: a lead's PIN, where to, a note; the item closes
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await enter_pin(app, pilot, "2468")
+        step = app.screen
+        assert isinstance(step, StepForm) and step.step == "fed_back"
+        assert step.query_one("#to", OptionList).highlighted == \
+            complaints.FEEDBACK_TO.index("kitchen")
+        await fill(app, pilot, "#note", "Order more slotted spoons")
+        await pilot.press("enter")
+        await settle(app, pilot, 3)
+        item = complaints.get(store, item.id)
+        assert (item.step, item.closed, item.fed_back_to, item.fed_back_by,
+                item.fed_back_note) == \
+            ("fed_back", True, "kitchen", "Mei", "Order more slotted spoons")
+        assert complaints.open_items(store) == []
+        assert table.row_count == 0
+        assert [r[1:] for r in store.db.execute(
+            "SELECT id, lead, ok FROM pin_attempts ORDER BY id")] == \
+            [("Mei", 0), ("Mei", 1), ("Mei", 1)]
+
+        await pilot.press("escape")
+        app.poll()  # what the sync timer runs: it sees the item's steps change
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert "open items" not in header(app)
+
+
+async def test_complaint_about_a_seated_table(config, store, clock):
+    gestures.set_host_on_duty(store, "Ana")
+    now = clock.now().float_timestamp
+    party = add(store, config, now - 60 * 60, 4, "Liu")
+    store.seat_party(now - 30 * 60, party.id, "A4")
+    app = QueueApp(config, store, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = main(app)
+        screen.select_table("A4")
+        await pilot.pause()
+        assert screen.current_table() == "A4"
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ComplaintForm)
+        await fill(app, pilot, "#what", "Broth arrived cold")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        [item] = complaints.open_items(store)
+        assert (item.table_name, item.party, item.category, item.recorded_by) == \
+            ("A4", party.id, "food", "Ana")
+
+
+# -- the automatic long-wait item ----------------------------------------------------------
+
+async def test_long_wait_opens_an_item_by_itself(config, store, clock):
+    gestures.set_host_on_duty(store, "Lin")
+    now = clock.now().float_timestamp
+    late = add(store, config, now - 40 * 60, 2, "Late", quote=20)  # 20 min past the quote
+    soon = add(store, config, now - 30 * 60, 2, "Soon", quote=20)  # 10 min past
+    app = QueueApp(config, store, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot, 4)
+        # the app checks by itself: once the first read is on screen, then on a timer
+        # (every 30 s of real time)
+        assert any(getattr(t, "_callback", None) == app.check_long_waits
+                   for t in app._timers), "nothing checks for long waits on a timer"
+        items = complaints.open_items(store)
+        assert [(c.party, c.category, c.source, c.recorded_by) for c in items] == \
+            [(late.id, "wait", complaints.LONG_WAIT, "Lin")]
+        assert items[0].what == "Waited 40 min on a 20 min quote (20 min over)."
+        assert any(m.startswith("1 party(ies) now 15+ min past their quote") for m in
+                   toasts(app))
+        assert "1 open items (i)" in header(app)
+
+        # again: nothing new for Late; Soon opens once it is 15 min past
+        app.check_long_waits()
+        await settle(app, pilot, 3)
+        assert len(complaints.open_items(store)) == 1
+        clock.advance(minutes=6)
+        app.tick()
+        app.check_long_waits()
+        await settle(app, pilot, 3)
+        assert [c.party for c in complaints.open_items(store)] == [late.id, soon.id]
+        assert "2 open items (i)" in header(app)
+
+        # it is a normal item: on the list, and it goes through the steps
+        await pilot.press("i")
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        assert [r[1] for r in rows(table)] == ["Late", "Soon"]
+        assert [r[2] for r in rows(table)] == ["wait", "wait"]
+
+
+# -- the review: lead PIN, filters ---------------------------------------------------------
+
+async def test_review_needs_a_lead_pin(config, store, clock):
+    gestures.set_host_on_duty(store, "Lin")
+    app = QueueApp(config, store, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PinScreen)
+        assert "PIN please" in str(app.screen.query_one(".dialog-title", Static).content)
+        await enter_pin(app, pilot, "0000")
+        assert not any(isinstance(s, ReviewScreen) for s in app.screen_stack)
+        assert "Wrong PIN: 4 tries left" in toasts(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert not any(isinstance(s, ReviewScreen) for s in app.screen_stack)
+
+        await pilot.press("R")
+        await settle(app, pilot)
+        await enter_pin(app, pilot, "2468")
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.lead == "Mei"
+        assert "Mei" in str(app.screen.query_one("#review-title", Static).content)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+    assert store.db.execute("SELECT lead, ok FROM pin_attempts ORDER BY id").fetchall() == \
+        [("Mei", 0), ("Mei", 1)]
+
+
+def _seed_shift(store, config):
+    """Two days: yesterday one party; today four parties, gestures by Lin and Ana, a void,
+    a walk-away and a complaint."""
+    y = add(store, config, local("2026-11-19T18:00"), 2, "Yesterday", host="Lin")
+    gestures.give(store, local("2026-11-19T18:10"), y, config.catalogue["welcome_tea"], "Lin")
+    gestures.give(store, local("2026-11-19T18:20"), y, config.catalogue["fruit_plate"], "Lin")
+    store.seat_party(local("2026-11-19T18:30"), y.id, "A1")
+    store.table_departed(local("2026-11-19T19:30"), "A1")
+    store.table_ready(local("2026-11-19T19:35"), "A1")
+
+    chen = add(store, config, local("2026-11-20T17:00"), 2, "Chen", host="Lin")
+    wang = add(store, config, local("2026-11-20T17:10"), 4, "Wang", host="Ana")
+    zhao = add(store, config, local("2026-11-20T17:20"), 2, "Zhao", host="Ana")
+    gestures.give(store, local("2026-11-20T17:05"), chen, config.catalogue["welcome_tea"], "Lin")
+    gestures.give(store, local("2026-11-20T17:25"), chen, config.catalogue["jasmine_tea"],
+                  "Lin")
+    gestures.give(store, local("2026-11-20T17:30"), wang, config.catalogue["fruit_plate"], "Ana")
+    wrong = gestures.give(store, local("2026-11-20T17:31"), zhao,
+                          config.catalogue["fruit_plate"], "Ana")
+    gestures.void(store, local("2026-11-20T17:32"), wrong.id, "Ana", "wrong party")
+    gestures.give(store, local("2026-11-20T17:40"), zhao, config.catalogue["dessert"], "Ana")
+    store.seat_party(local("2026-11-20T17:35"), chen.id, "A1")
+    store.seat_party(local("2026-11-20T17:50"), wang.id, "A4")
+    store.remove_party(local("2026-11-20T18:05"), zhao.id, "walked_away")
+    complaints.record(store, local("2026-11-20T17:45"), "wait", "Zhao upset about the wait",
+                    party=zhao.id, host="Ana")
+    return {"y": y, "chen": chen, "wang": wang, "zhao": zhao, "voided": wrong.id}
+
+
+async def _open_review(app, pilot, tab: str = "") -> ReviewScreen:
+    await pilot.press("R")
+    await settle(app, pilot)
+    await enter_pin(app, pilot, "2468")
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, ReviewScreen)
+    if tab:  # a tab's lists are filled when the lead looks at it
+        screen.query_one("#tabs", TabbedContent).active = tab
+        await settle(app, pilot)
+    return screen
+
+
+@contextlib.asynccontextmanager
+async def review_of_seeded_shift(config, store, clock, tab: str):
+    """Lin on duty, the two seeded days, the app started and the review open on ``tab``:
+    yields (app, pilot, screen, seeded parties)."""
+    gestures.set_host_on_duty(store, "Lin")
+    p = _seed_shift(store, config)
+    app = QueueApp(config, store, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        yield app, pilot, await _open_review(app, pilot, tab), p
+
+
+def listed(screen: ReviewScreen) -> list[tuple[str, str, str]]:
+    """(party, gesture label, host) per row of the Gestures tab, newest first."""
+    return [(r[1], r[2], r[5]) for r in rows(screen.query_one("#gestures", DataTable))]
+
+
+def summary(screen: ReviewScreen) -> str:
+    return str(screen.query_one("#summary", Static).content)
+
+
+async def test_review_filters_change_the_gesture_list_and_the_summary(config, store, clock):
+    seeded = review_of_seeded_shift(config, store, clock, "tab-gestures")
+    async with seeded as (app, pilot, screen, p):
+        chen, wang, zhao, voided = p["chen"].id, p["wang"].id, p["zhao"].id, p["voided"]
+        # today by default, newest first, the void against what it voids
+        assert listed(screen) == [
+            (zhao, "Free dessert", "Ana"),
+            (zhao, f"Fruit plate void of #{voided}", "Ana"),
+            (zhao, "Fruit plate (voided)", "Ana"),
+            (wang, "Fruit plate", "Ana"),
+            (chen, "Jasmine tea refill", "Lin"),
+            (chen, "Welcome tea", "Lin"),
+        ]
+        text = summary(screen)
+        assert "Parties: 3 (8 guests), 2 seated" in text
+        assert "Gestures: 4 given, 1 voided, cost ¥29" in text
+        assert "Ana: ¥27 of ¥300 budget" in text and "Lin: ¥2 of ¥300 budget" in text
+        assert "Walk-aways: 1 (1 after the quote had passed)" in text
+        assert "Complaints per 100 parties: 33.3" in text
+        assert "Items not yet handled / rechecked: 1 / 1" in text
+
+        # host
+        screen.query_one("#host", Select).value = "Lin"
+        await settle(app, pilot)
+        assert listed(screen) == [(chen, "Jasmine tea refill", "Lin"),
+                                  (chen, "Welcome tea", "Lin")]
+        text = summary(screen)
+        assert "Gestures: 2 given, 0 voided, cost ¥2" in text
+        assert "Ana:" not in text
+        assert "Parties: 1 (2 guests), 1 seated" in text
+        assert "Complaints per 100 parties: 0.0" in text
+
+        # category (with the host filter cleared)
+        screen.query_one("#host", Select).clear()
+        screen.query_one("#category", Select).value = "snack"
+        await settle(app, pilot)
+        assert [r[1] for r in listed(screen)] == [f"Fruit plate void of #{voided}",
+                                                 "Fruit plate (voided)",
+                                                 "Fruit plate"]
+        assert "Gestures: 1 given, 1 voided, cost ¥12" in summary(screen)
+        screen.query_one("#category", Select).clear()
+        await settle(app, pilot)
+
+        # party, by id and by name
+        await fill(app, pilot, "#party", wang)
+        await settle(app, pilot)
+        assert listed(screen) == [(wang, "Fruit plate", "Ana")]
+        await fill(app, pilot, "#party", "Zhao")
+        await settle(app, pilot)
+        assert [r[0] for r in listed(screen)] == [zhao, zhao, zhao]
+        text = summary(screen)
+        assert "Parties: 1 (2 guests), 0 seated" in text
+        assert "Walk-aways: 1 (1 after the quote had passed)" in text
+        await fill(app, pilot, "#party", "")
+        await settle(app, pilot)
+
+        # dates: from yesterday
+        await fill(app, pilot, "#from", "2026-11-19")
+        await settle(app, pilot)
+        assert len(listed(screen)) == 8
+        assert listed(screen)[-1] == (p["y"].id, "Welcome tea", "Lin")
+        assert "Parties: 4 (10 guests), 3 seated" in summary(screen)
+        # yesterday alone
+        await fill(app, pilot, "#to", "2026-11-19")
+        await settle(app, pilot)
+        assert [r[1] for r in listed(screen)] == ["Fruit plate", "Welcome tea"]
+        assert "Lin: ¥12 of ¥300 budget" in summary(screen)
+        # a bad date says so and leaves the last figures on screen
+        await fill(app, pilot, "#to", "2026-13-45")
+        await settle(app, pilot)
+        assert str(screen.query_one("#filter-error", Static).content) == \
+            "Write dates as YYYY-MM-DD."
+        assert len(listed(screen)) == 2
+        await fill(app, pilot, "#to", "2026-11-18")
+        await settle(app, pilot)
+        assert str(screen.query_one("#filter-error", Static).content) == \
+            "'To' is before 'from'."
+
+
+async def test_review_party_filter_by_name_keeps_the_party_complaints(config, store, clock):
+    """The party filter takes an id or a name (its placeholder says so): filtering by name
+    must not drop that party's complaints from the list and the rates."""
+    seeded = review_of_seeded_shift(config, store, clock, "tab-complaints")
+    async with seeded as (app, pilot, screen, p):
+        await fill(app, pilot, "#party", p["zhao"].id)
+        await settle(app, pilot)
+        by_id = summary(screen)
+        assert screen.query_one("#complaints", DataTable).row_count == 1
+        assert "Complaints per 100 parties: 100.0" in by_id
+        await fill(app, pilot, "#party", "Zhao")
+        await settle(app, pilot)
+        assert screen.query_one("#complaints", DataTable).row_count == 1
+        assert "Complaints per 100 parties: 100.0" in summary(screen)
+
+
+async def test_long_lists_show_the_newest_rows_and_say_so(config, store, clock, monkeypatch):
+    """A month holds thousands of rows: each list shows the newest LIST_LIMIT and says how
+    many there are; the summary still counts them all."""
+    from queueapp.ui.screens import review as review_screen
+
+    monkeypatch.setattr(review_screen, "LIST_LIMIT", 2)
+    seeded = review_of_seeded_shift(config, store, clock, "tab-gestures")
+    async with seeded as (app, pilot, screen, p):
+        assert listed(screen) == [(p["zhao"].id, "Free dessert", "Ana"),
+                                  (p["zhao"].id, f"Fruit plate void of #{p['voided']}", "Ana")]
+        more = screen.query_one("#gestures-more", Static)
+        assert more.display and str(more.content) == \
+            "Showing the newest 2 of 6: narrow the filters, or `queueapp export` for all."
+        assert "Gestures: 4 given, 1 voided, cost ¥29" in summary(screen)
+        # a short list says nothing more
+        screen.query_one("#tabs", TabbedContent).active = "tab-walkaways"
+        await settle(app, pilot)
+        assert screen.query_one("#walkaways", DataTable).row_count == 1
+        assert not screen.query_one("#walkaways-more", Static).display
+        # a filter change redraws the tab in view
+        screen.query_one("#host", Select).value = "Lin"
+        await settle(app, pilot)
+        assert screen.query_one("#walkaways", DataTable).row_count == 0

@@ -251,6 +251,28 @@ class Store:
                        "DO UPDATE SET value = excluded.value", [key, value])
 
     # -- reading -----------------------------------------------------------------
+    def version(self) -> tuple[Any, ...]:
+        """Changes anywhere (events, gestures, complaints, notes, settings) change this:
+        a station re-reads when it differs from what it last read."""
+        return tuple(self.db.execute(
+            "SELECT (SELECT coalesce(max(id), 0) FROM events), "
+            "(SELECT coalesce(max(id), 0) FROM gestures), "
+            "(SELECT coalesce(max(id), 0) FROM rescues), "
+            "(SELECT count(decided_at) FROM rescues), "
+            "(SELECT coalesce(max(id), 0) FROM complaints), "
+            "(SELECT count(handled_at) + count(rechecked_at) + count(fed_back_at) "
+            " FROM complaints), "
+            "(SELECT coalesce(max(id), 0) FROM guest_notes), "
+            "(SELECT group_concat(key || '=' || value) FROM settings)").fetchone())
+
+    def pending_rescues(self) -> dict[str, list[int]]:
+        """Rescues offered but not yet decided, by party (oldest first)."""
+        pending: dict[str, list[int]] = {}
+        for rescue_id, party in self.db.execute(
+                "SELECT id, party FROM rescues WHERE outcome = '' ORDER BY id"):
+            pending.setdefault(party, []).append(rescue_id)
+        return pending
+
     def last_event_id(self) -> int:
         return self.db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
 

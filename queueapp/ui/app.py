@@ -162,24 +162,11 @@ class QueueApp(App[None]):
         super().notify(message, markup=markup, **kwargs)
 
     # -- reading -------------------------------------------------------------
-    def _version(self) -> tuple[Any, ...]:
-        """Changes anywhere (events, gestures, complaints, notes, settings) change this."""
-        return tuple(self.store.db.execute(
-            "SELECT (SELECT coalesce(max(id), 0) FROM events), "
-            "(SELECT coalesce(max(id), 0) FROM gestures), "
-            "(SELECT coalesce(max(id), 0) FROM rescues), "
-            "(SELECT count(decided_at) FROM rescues), "
-            "(SELECT coalesce(max(id), 0) FROM complaints), "
-            "(SELECT count(handled_at) + count(rechecked_at) + count(fed_back_at) "
-            " FROM complaints), "
-            "(SELECT coalesce(max(id), 0) FROM guest_notes), "
-            "(SELECT group_concat(key || '=' || value) FROM settings)").fetchone())
-
     def _read(self) -> Snapshot:
         """Runs in a worker thread: everything the main screen shows, in one go."""
         store, now = self.store, self.now()
         seq = next(self._reads)
-        version = self._version()
+        version = self.store.version()
         room = store.load_room()
         waiting = [p.id for p in room.waiting()]
         cards = {}
@@ -189,10 +176,7 @@ class QueueApp(App[None]):
                 cards[pid] = card
         host = gestures.host_on_duty(store)
         left = gestures.budget_left(store, host, now, self.config) if host else None
-        pending: dict[str, list[int]] = {}
-        for rescue_id, party in store.db.execute(
-                "SELECT id, party FROM rescues WHERE outcome = '' ORDER BY id"):
-            pending.setdefault(party, []).append(rescue_id)
+        pending = store.pending_rescues()
         self._observe_new()
         return Snapshot(room, self._quote_all(room), seq,
                         gestures.gestures_by_party(store, waiting), cards, host, left,
@@ -212,7 +196,7 @@ class QueueApp(App[None]):
     def poll(self) -> None:
         """Pick up changes made by another terminal (or anyone) since the last read."""
         try:
-            if self._version() == self.snapshot.version:
+            if self.store.version() == self.snapshot.version:
                 return
             snap = self._read()
         except DB_ERRORS:

@@ -9,6 +9,7 @@ from queueapp.goodwill.gestures import Gesture
 from queueapp.goodwill.guests import GuestCard
 from queueapp.goodwill.suggestions import ordinal
 from queueapp.i18n import Translator
+from queueapp.quotes.rule import Quote
 
 
 def clip(value: str, width: int) -> Text:
@@ -65,3 +66,10 @@ def gesture_cells(g: Gesture, t: Translator, width: int) -> tuple[Text, Text, st
     if g.voided_by:
         extra.append(t("voided_by", host=g.voided_by))
     return label, clip(" · ".join([g.note, *extra] if g.note else extra), 30), style
+
+
+def rounded_quote(point: float, low: float | None, high: float | None) -> tuple[int, int, int]:
+    """A saved quote (range may be missing on old rows) as the guest was told it."""
+    return Quote(point, low if low is not None else point,
+                 high if high is not None else point).rounded()
+

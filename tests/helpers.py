@@ -39,3 +39,8 @@ async def settle(app, pilot, rounds: int = 3) -> None:
     for _ in range(rounds):
         await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def toasts(app) -> list[str]:
+    """The toasts as drawn on screen (not merely as queued): the text a host can read."""
+    return [str(toast.render()) for toast in app.screen.query("Toast")]

@@ -13,7 +13,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import arrow
 from textual import work
@@ -51,6 +51,8 @@ class Snapshot:
     pending_rescues: dict[str, list[int]] = field(default_factory=dict)
     version: tuple[Any, ...] = ()
 
+
+T = TypeVar("T")
 
 HISTORY_DAYS = 56  # how far back the estimator learns from at start-up
 
@@ -256,6 +258,26 @@ class QueueApp(App[None]):
         with its result on the UI thread. A StoreError is shown (unless ``quiet``)
         and handed to ``on_error``."""
         self._run_db(action, done, on_error, quiet)
+
+    async def in_store(self, action: Callable[[Store, float], T],
+                       quiet: tuple[type[StoreError], ...] = ()) -> T | StoreError:
+        """Await ``action(store, now)`` in a worker thread; the re-read state is on screen
+        when it returns. For flows that read top to bottom
+        (``result = await app.in_store(...)``): the result, or the StoreError (already
+        shown to the host unless ``quiet``)."""
+        def run() -> tuple[T, Snapshot] | StoreError:
+            try:
+                return action(self.store, self.now()), self._read()
+            except DB_ERRORS as exc:
+                return as_store_error(exc)
+
+        outcome = await self.run_worker(run, thread=True, group="write").wait()
+        if isinstance(outcome, StoreError):
+            self._failed(outcome, None, quiet)
+            return outcome
+        result, snap = outcome
+        self._show(snap)
+        return result
 
     @work(thread=True, group="write")
     def _run_db(self, action: Callable[[Store, float], Any],

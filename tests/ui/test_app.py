@@ -4,11 +4,9 @@ file and an injected clock."""
 from __future__ import annotations
 
 import pytest
-from helpers import at, settle
+from helpers import at, settle, toasts
 from textual import events
 from textual.widgets import DataTable, Input, OptionList, Static
-from textual.widgets._footer import FooterKey
-from textual.widgets._toast import Toast
 
 from queueapp import i18n
 from queueapp.ui.screens.forms import PartyForm
@@ -60,10 +58,6 @@ def table_cells(app, name: str) -> dict[str, str]:
     table = tables_table(app)
     return {str(c.value): cell(table, f"table:{name}", c) for c in table.columns}
 
-
-def toasts(app) -> list[str]:
-    """The toasts as drawn on screen (not merely as queued)."""
-    return [t.render().plain for t in app.screen.query(Toast)]
 
 
 def error_text(app, field: str) -> str:
@@ -693,7 +687,7 @@ async def test_chinese_ui(make_app, store, zh_config):
         assert [str(c.label) for c in tables_table(app).columns.values()] == [
             i18n.ZH[k] for k in ("col_table", "col_seats", "col_state", "col_party",
                                  "col_time")]
-        footer = {fk.description for fk in app.screen.query(FooterKey)}
+        footer = {fk.description for fk in app.screen.query("FooterKey")}
         assert i18n.ZH["key_add_party"] in footer and i18n.ZH["key_seat"] in footer
         assert not footer & {"Add party", "Seat", "Undo"}
         header = str(app.screen.query_one("#header", Static).render())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import arrow
 import pytest
-from helpers import CONFIG_PATH, settle
+from helpers import CONFIG_PATH, settle, toasts
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from queueapp.clock import FixedClock
@@ -79,9 +79,6 @@ def shown(app, selector: str) -> str:
     return str(main(app).query_one(selector, Static).content)
 
 
-def toasts(app) -> list[str]:
-    return [n.message for n in app._notifications]
-
 
 def pin_rows(store) -> list[tuple]:
     return store.db.execute("SELECT lead, ok, outcome FROM pin_attempts ORDER BY id").fetchall()
@@ -126,7 +123,7 @@ async def test_number_key_gives_the_nth_suggestion_with_host_party_and_cost(
     family = add(store, clock, config, 22, 4, "Wang family", PHONE, ["child"])
     add(store, clock, config, 5, 2, "Chen")
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         screen = main(app)
         assert screen.current_party_id() == family.id
@@ -161,7 +158,7 @@ async def test_number_key_on_the_second_party_and_beyond_the_list(config, store,
     first = add(store, clock, config, 22, 4, "Wang family", tags=["child"])
     second = add(store, clock, config, 3, 2, "Chen")
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("down")
         await pilot.pause()
@@ -185,7 +182,7 @@ async def test_catalogue_then_enter_gives_the_highlighted_item(config, store, cl
     gestures.set_host_on_duty(store, "Ana")
     party = add(store, clock, config, 25, 2, "Chen")
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("g")
         await settle(app, pilot)
@@ -207,7 +204,7 @@ async def test_catalogue_escape_gives_nothing(config, store, clock):
     gestures.set_host_on_duty(store, "Ana")
     party = add(store, clock, config, 25, 2, "Chen")
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("g")
         await settle(app, pilot)
@@ -221,7 +218,7 @@ async def test_custom_gesture_with_its_cost_and_note(config, store, clock):
     gestures.set_host_on_duty(store, "Lin")
     party = add(store, clock, config, 25, 2, "Chen")
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("g")
         await settle(app, pilot)
@@ -243,7 +240,7 @@ async def test_custom_gesture_form_refuses_an_empty_label_and_a_bad_cost(config,
     gestures.set_host_on_duty(store, "Lin")
     party = add(store, clock, config, 25, 2, "Chen")
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("g")
         await settle(app, pilot)
@@ -265,7 +262,7 @@ async def test_custom_gesture_form_refuses_an_empty_label_and_a_bad_cost(config,
 async def test_nobody_on_duty_asks_who_and_then_gives(config, store, clock):
     party = add(store, clock, config, 22, 2, "Chen")
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         assert "Nobody on duty (h)" in shown(app, "#header")
         item = main(app)._suggestions[0].interaction
@@ -284,7 +281,7 @@ async def test_nobody_on_duty_asks_who_and_then_gives(config, store, clock):
 async def test_h_sets_the_host_and_it_is_remembered(config, store, clock, tmp_path):
     gestures.set_host_on_duty(store, "Lin")
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         assert "On duty: Lin (Goodwill left: ¥300)" in shown(app, "#header")
         await pilot.press("h")
@@ -295,7 +292,7 @@ async def test_h_sets_the_host_and_it_is_remembered(config, store, clock, tmp_pa
     # a restart (a new store on the same file) starts straight on the main screen with Hao
     again = Store.open(store.path, config)
     app2 = make_app(config, again, clock)
-    async with app2.run_test(size=SIZE) as pilot:
+    async with app2.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app2, pilot)
         assert isinstance(app2.screen, MainScreen)
         assert "On duty: Hao" in shown(app2, "#header")
@@ -311,7 +308,7 @@ async def test_over_budget_asks_for_a_pin_wrong_pin_is_logged_right_pin_approves
     now = clock.now().float_timestamp
     gestures.give(store, now - 600, party, "Big group dinner", "Lin", cost=295)
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         assert "Goodwill left: ¥5" in shown(app, "#header")
         ids = [s.interaction.id for s in main(app)._suggestions]
@@ -345,7 +342,7 @@ async def test_pin_for_the_other_lead_and_escape_cancels(config, store, clock):
     party = add(store, clock, config, 25, 2, "Chen")
     gestures.give(store, clock.now().float_timestamp - 60, party, "Earlier", "Lin", cost=300)
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         ids = [s.interaction.id for s in main(app)._suggestions]
         await pilot.press(str(ids.index("fruit_plate") + 1))
@@ -371,7 +368,7 @@ async def test_needs_approval_item_asks_a_lead_even_within_budget(config, store,
     gestures.set_host_on_duty(store, "Lin")
     party = add(store, clock, config, 50, 2, "Chen", quote=30)  # 20 min past the quote
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("g")
         await settle(app, pilot)
@@ -398,7 +395,7 @@ async def test_too_many_wrong_pins_lock_pin_entry(config, store, clock):
                                       clock.now().float_timestamp - minutes * 60)
         assert res.status == "wrong"
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("g")
         await settle(app, pilot)
@@ -416,7 +413,7 @@ async def test_void_with_G_v_and_a_note(config, store, clock):
     gestures.set_host_on_duty(store, "Lin")
     party = add(store, clock, config, 25, 2, "Chen")
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("g")
         await settle(app, pilot)
@@ -464,7 +461,7 @@ async def test_rescue_stayed_keeps_the_party_waiting(config, store, clock):
     gestures.set_host_on_duty(store, "Lin")
     party = add(store, clock, config, 50, 2, "Chen", quote=30)
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("l")
         await settle(app, pilot)
@@ -488,7 +485,7 @@ async def test_rescue_left_removes_the_party_as_walked_away(config, store, clock
     gestures.set_host_on_duty(store, "Lin")
     party = add(store, clock, config, 50, 2, "Chen", quote=30)
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("l")
         await settle(app, pilot)
@@ -506,7 +503,7 @@ async def test_rescue_outcome_later_then_l_asks_for_the_outcome(config, store, c
     gestures.set_host_on_duty(store, "Lin")
     party = add(store, clock, config, 50, 2, "Chen", quote=30)
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("l")
         await settle(app, pilot)
@@ -542,7 +539,7 @@ async def test_returning_guest_recognised_by_phone_on_the_add_form(config, store
     gestures.set_host_on_duty(store, "Lin")
     _earlier_visit(store, config)
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("a")
         await settle(app, pilot)
@@ -582,7 +579,7 @@ async def test_returning_guest_recognised_by_phone_on_the_add_form(config, store
 async def test_unknown_phone_shows_no_guest(config, store, clock):
     _earlier_visit(store, config)
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("a")
         await settle(app, pilot)
@@ -597,7 +594,7 @@ async def test_o_notes_an_observation_on_the_guest_card(config, store, clock):
     card = _earlier_visit(store, config)
     party = add(store, clock, config, 12, 2, "Zhang Wei", PHONE)
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         assert "likes jasmine tea" in shown(app, "#party-panel")
         await pilot.press("o")
@@ -631,7 +628,7 @@ async def test_o_notes_an_observation_on_the_guest_card(config, store, clock):
 async def test_o_without_a_phone_says_a_phone_is_needed(config, store, clock):
     party = add(store, clock, config, 12, 2, "Walk-in")
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("o")
         await settle(app, pilot)
@@ -647,7 +644,7 @@ async def test_attention_flags_a_party_left_alone_too_long(config, store, clock)
     gestures.set_host_on_duty(store, "Lin")
     party = add(store, clock, config, 2, 2, "Chen", quote=60)
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         assert "Chen" not in shown(app, "#attention")
         clock.advance(minutes=config.attention_minutes - 5)  # 12 min alone
@@ -678,7 +675,7 @@ async def test_header_shows_the_host_and_what_is_left_of_the_budget(config, stor
     gestures.give(store, now - 60, party, "Ana's gift", "Ana", cost=50)
     gestures.give(store, now - 30, party, "This shift", "Lin", cost=40)
     app = make_app(config, store, clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         header = shown(app, "#header")
         assert "18:40" in header

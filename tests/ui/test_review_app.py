@@ -10,7 +10,7 @@ import contextlib
 
 import arrow
 import pytest
-from helpers import CONFIG_PATH, settle
+from helpers import CONFIG_PATH, settle, toasts
 from textual.widgets import DataTable, Input, OptionList, Select, Static, TabbedContent
 
 from queueapp.clock import FixedClock
@@ -68,9 +68,6 @@ def header(app) -> str:
     return str(main(app).query_one("#header", Static).content)
 
 
-def toasts(app) -> list[str]:
-    return [n.message for n in app._notifications]
-
 
 def rows(table: DataTable) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
@@ -84,7 +81,7 @@ async def test_complaint_through_all_four_steps(config, store, clock):
     # a generous quote, so the app's own long-wait check never adds an item here
     party = add(store, config, now - 20 * 60, 3, "Chen", quote=120)
     app = QueueApp(config, store, clock=clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         assert "open items" not in header(app)
 
@@ -188,7 +185,7 @@ async def test_complaint_about_a_seated_table(config, store, clock):
     party = add(store, config, now - 60 * 60, 4, "Liu")
     store.seat_party(now - 30 * 60, party.id, "A4")
     app = QueueApp(config, store, clock=clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         screen = main(app)
         screen.select_table("A4")
@@ -213,7 +210,7 @@ async def test_long_wait_opens_an_item_by_itself(config, store, clock):
     late = add(store, config, now - 40 * 60, 2, "Late", quote=20)  # 20 min past the quote
     soon = add(store, config, now - 30 * 60, 2, "Soon", quote=20)  # 10 min past
     app = QueueApp(config, store, clock=clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot, 4)
         # the app checks by itself: once the first read is on screen, then on a timer
         # (every 30 s of real time)
@@ -251,7 +248,7 @@ async def test_long_wait_opens_an_item_by_itself(config, store, clock):
 async def test_review_needs_a_lead_pin(config, store, clock):
     gestures.set_host_on_duty(store, "Lin")
     app = QueueApp(config, store, clock=clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("R")
         await settle(app, pilot)
@@ -327,7 +324,7 @@ async def review_of_seeded_shift(config, store, clock, tab: str):
     gestures.set_host_on_duty(store, "Lin")
     p = _seed_shift(store, config)
     app = QueueApp(config, store, clock=clock)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         yield app, pilot, await _open_review(app, pilot, tab), p
 

@@ -25,10 +25,10 @@ from queueapp.goodwill.catalogue import (
     parse_hours,
     parse_season,
 )
+from queueapp.i18n import LANGUAGES
 from queueapp.keys import KEY_IDS
 
 BUILTIN_TAGS = ("child", "high chair", "wheelchair", "birthday", "VIP")
-LANGUAGES = ("en", "zh")
 ENV_VAR = "QUEUEAPP_CONFIG"
 
 
@@ -288,7 +288,8 @@ class _Validator:
         language = self._get(r, "language", str, "restaurant.language", "en")
         if language not in LANGUAGES:
             raise self.fail("restaurant.language", f"{language!r} is not supported; "
-                            "use \"en\" or \"zh\".", self._line("language"))
+                            "use " + " or ".join(f'"{code}"' for code in LANGUAGES) + ".",
+                            self._line("language"))
         largest = self._get(r, "largest_party", int, "restaurant.largest_party", 12)
         if not 1 <= largest <= 100:
             raise self.fail("restaurant.largest_party", "should be between 1 and 100.",

@@ -343,7 +343,7 @@ EN: dict[str, str] = {
     "err_db_readonly": "The database {path} is read-only; nothing was saved. Make it "
         "writable or start with another file (--db FILE).",
     "err_table_unknown": "Table {table} is not in this restaurant's config.",
-    "err_table_taken": "Table {table} is no longer free; pick another table.",
+    "err_table_taken": "Table {table} is no longer free ({state}); pick another table.",
     "err_table_small": "Table {table} seats {seats}, too few for a party of {size}.",
     "err_table_not_occupied": "Table {table} is not occupied, so no party can leave it.",
     "err_table_not_clearing": "Table {table} is not being cleared, so it cannot be made ready.",
@@ -357,6 +357,50 @@ EN: dict[str, str] = {
     "err_over_budget": "{what} costs {currency}{cost:g} but {host} has "
         "{currency}{left:g} left this shift: a lead must approve.",
     "err_step_order": "Take the steps in order: handled, then rechecked, then fed back.",
+    # -- one source of words for errors (the store boundary) --
+    "err_db_folder": "Cannot create the folder for the database {path}: {detail}. Choose "
+        "another place with --db FILE.",
+    "err_db_file_readonly": "The database {path} is read-only. Make it writable "
+        "(chmod u+w {path}) or choose another file with --db FILE.",
+    "err_db_folder_readonly": "The folder {folder} is read-only, so the database cannot keep "
+        "its journal there. Choose another place with --db FILE.",
+    "err_db_version": "{path} was written by another version of queueapp (or is not a "
+        "queueapp database); open it once with queueapp to bring it up to date.",
+    "err_db_damaged": "{path} is not a queueapp database or is damaged ({detail}). Choose "
+        "another file with --db FILE.",
+    "err_db_other": "Database error on {path}: {detail}.",
+    "err_db_read": "Could not read {path}: {detail}. Check the file (--db FILE); if another "
+        "program is writing it, try again in a moment.",
+    "err_remove_reason": "Unknown reason {reason!r}; use one of {choices}.",
+    "err_party_id_taken": "Party id {party!r} is already in the database; import into a "
+        "fresh file or use other ids.",
+    "err_undo_missing": "There is nothing to undo.",
+    "err_no_host": "Nobody is on duty: say who is giving this gesture.",
+    "err_gesture_party": "A gesture needs a party.",
+    "err_custom_cost": "A custom gesture needs its cost (0 if it was free).",
+    "err_custom_gesture": "Cannot log this custom gesture: {detail}.",
+    "err_negative_cost": "A gesture's cost cannot be negative; void the gesture instead.",
+    "err_not_a_lead": "{name!r} is not a shift lead in the config.",
+    "err_void_reason": "Say why the gesture is voided (a short note).",
+    "err_no_gesture": "There is no gesture number {id}.",
+    "err_void_void": "A void cannot itself be voided; log the gesture again instead.",
+    "err_already_voided": "Gesture {id} ({label}) is already voided.",
+    "err_rescue_offer": "Say what was offered: an interaction or a table.",
+    "err_rescue_outcome": "Outcome {outcome!r} should be 'stayed' or 'left'.",
+    "err_no_rescue": "There is no rescue number {id}.",
+    "err_rescue_decided": "The outcome of rescue {id} is already recorded ({outcome}).",
+    "err_no_guest": "There is no guest number {id}.",
+    "err_note_kind": "Note kind {kind!r} should be one of {choices}.",
+    "err_note_empty": "The note is empty; type what you noticed.",
+    "err_birthday_value": "Birthday {text!r}: write it as MM-DD, e.g. 03-14.",
+    "err_complaint_category": "Unknown category {category!r}; use one of {choices}.",
+    "err_complaint_what": "Say what happened: the complaint needs a description.",
+    "err_complaint_subject": "A complaint belongs to a party or a table; choose one.",
+    "err_no_complaint": "Complaint {id} does not exist.",
+    "err_complaint_step": "Complaint {id} is at '{step}'; it can be {next} only after it is "
+        "{need}.",
+    "err_recheck_note": "A recheck needs a note: what did the lead find?",
+    "err_feedback_to": "Feed back to one of {choices}.",
 }
 
 ZH: dict[str, str] = {
@@ -699,9 +743,50 @@ ZH: dict[str, str] = {
     "err_over_budget": "{what} 需 {currency}{cost:g}，"
                        "但 {host} 本班只剩 {currency}{left:g}：需要领班批准。",
     "err_step_order": "请按顺序处理：先处理，再复查，最后反馈。",
+    # -- one source of words for errors (the store boundary) --
+    "err_db_folder": "无法为数据库 {path} 创建文件夹：{detail}。请用 --db FILE 换一个位置。",
+    "err_db_file_readonly": "数据库 {path} 为只读。请改为可写（chmod u+w {path}），"
+                            "或用 --db FILE 换一个文件。",
+    "err_db_folder_readonly": "文件夹 {folder} 为只读，数据库无法在其中保存日志。"
+                              "请用 --db FILE 换一个位置。",
+    "err_db_version": "{path} 由其他版本的 queueapp 写入（或不是 queueapp 数据库）；"
+                      "请先用 queueapp 打开一次以完成升级。",
+    "err_db_damaged": "{path} 不是 queueapp 数据库或已损坏（{detail}）。"
+                      "请用 --db FILE 换一个文件。",
+    "err_db_other": "数据库 {path} 出错：{detail}。",
+    "err_db_read": "无法读取 {path}：{detail}。请检查文件（--db FILE）；"
+                   "如有其他程序正在写入，请稍后再试。",
+    "err_remove_reason": "未知的原因 {reason!r}；请使用其中之一：{choices}。",
+    "err_party_id_taken": "客人编号 {party!r} 已在数据库中；请导入到新文件或使用其他编号。",
+    "err_undo_missing": "没有可撤销的操作。",
+    "err_no_host": "当前没有值班迎宾：请说明是谁送的。",
+    "err_gesture_party": "请先选择一桌客人。",
+    "err_custom_cost": "自定义礼遇需要填写费用（免费填 0）。",
+    "err_custom_gesture": "无法记录这项自定义礼遇：{detail}。",
+    "err_negative_cost": "礼遇费用不能为负数；如需更正请作废。",
+    "err_not_a_lead": "{name!r} 不是配置中的领班。",
+    "err_void_reason": "请说明作废原因（简短备注）。",
+    "err_no_gesture": "没有编号为 {id} 的礼遇。",
+    "err_void_void": "作废记录本身不能再作废；请重新记录这项礼遇。",
+    "err_already_voided": "礼遇 {id}（{label}）已经作废。",
+    "err_rescue_offer": "请说明提供了什么：一项礼遇或一张餐桌。",
+    "err_rescue_outcome": "结果 {outcome!r} 应为 'stayed'（留下）或 'left'（离开）。",
+    "err_no_rescue": "没有编号为 {id} 的挽留记录。",
+    "err_rescue_decided": "挽留 {id} 的结果已经记录（{outcome}）。",
+    "err_no_guest": "没有编号为 {id} 的客人。",
+    "err_note_kind": "备注类型 {kind!r} 应为其中之一：{choices}。",
+    "err_note_empty": "备注为空；请输入您注意到的内容。",
+    "err_birthday_value": "生日 {text!r}：请写成 月-日，例如 03-14。",
+    "err_complaint_category": "未知的类别 {category!r}；请使用其中之一：{choices}。",
+    "err_complaint_what": "请说明发生了什么：投诉需要描述。",
+    "err_complaint_subject": "投诉需要对应一桌客人或一张餐桌；请选择其一。",
+    "err_no_complaint": "投诉 {id} 不存在。",
+    "err_complaint_step": "投诉 {id}：请按顺序处理：先处理，再复查，最后反馈。",
+    "err_recheck_note": "复查需要备注：领班发现了什么？",
+    "err_feedback_to": "请反馈给其中之一：{choices}。",
 }
 
-LANGUAGES = {"en": EN, "zh": ZH}
+LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values
 
 
 class Translator:
@@ -718,3 +803,14 @@ class Translator:
     def tag(self, tag: str) -> str:
         """A tag's label; tags the config adds show as written unless translated."""
         return self.words.get(f"tag_{tag}") or EN.get(f"tag_{tag}") or tag
+
+    def error(self, exc: BaseException) -> str:
+        """Any error in this language: the core's errors name their words (``key`` and
+        ``values``); anything else (a raw sqlite3 error, a bug) shows as raised."""
+        key = getattr(exc, "key", "")
+        if isinstance(key, str) and key:
+            return self(key, **getattr(exc, "values", {}))
+        return str(exc)
+
+
+ENGLISH = Translator("en")  # what errors say in logs and on the command line

@@ -19,67 +19,35 @@ from zoneinfo import ZoneInfo
 
 from queueapp.config import Config
 from queueapp.goodwill.catalogue import Interaction, custom
-from queueapp.store import Store, StoreError, epoch, iso
+from queueapp.store import Store, StoreError
+from queueapp.store.gestures import HOST_SETTING, Gesture
+from queueapp.store.rescues import OUTCOMES, TABLE_OFFER, Rescue
 from queueapp.waitlist.room import Party
 
-HOST_SETTING = "host_on_duty"
-OUTCOMES = ("stayed", "left")
-TABLE_OFFER = "table:"
+__all__ = ["HOST_SETTING", "OUTCOMES", "TABLE_OFFER", "Gesture", "GoodwillError",
+           "NeedsApproval", "NoHost", "PinResult", "Rescue"]
+
+BUDGET_SLACK = 1e-9  # float sums of costs may miss the budget by a rounding error
+MIDNIGHT = 0  # the one shift start when the config names none (minutes after midnight)
 
 
 class GoodwillError(StoreError):
-    """A gesture, void, rescue or PIN check that cannot be done; the message says why."""
+    """A gesture, void, rescue or PIN check that cannot be done; the words say why."""
 
 
 class NoHost(GoodwillError):
     """Nobody is on duty: ask who is giving the gesture."""
 
+    def __init__(self) -> None:
+        super().__init__("err_no_host")
+
 
 class NeedsApproval(GoodwillError):
     """A lead must approve: ``reason`` is "over_budget" or "needs_approval"."""
 
-    def __init__(self, message: str, reason: str, cost: float, left: float,
-                 **values: object) -> None:
-        super().__init__(message, f"err_{reason}", cost=cost, left=max(left, 0), **values)
+    def __init__(self, reason: str, cost: float, left: float, **values: object) -> None:
+        super().__init__(f"err_{reason}", cost=cost, left=max(left, 0), **values)
         self.reason, self.cost, self.left = reason, cost, left
-
-
-@dataclass(frozen=True)
-class Gesture:
-    id: int
-    time: float
-    party: str
-    guest_id: int | None
-    interaction: str
-    label: str
-    category: str
-    cost: float
-    host: str
-    note: str = ""
-    approved_by: str = ""
-    void_of: int | None = None
-    station: str = ""
-    voided: bool = False  # a later void row points at this one
-    voided_by: str = ""  # on a void row: who corrected the gesture (host stays the giver)
-
-    @property
-    def is_void(self) -> bool:
-        return self.void_of is not None
-
-
-@dataclass(frozen=True)
-class Rescue:
-    id: int
-    time: float
-    party: str
-    host: str
-    offer: str  # an interaction id, or "table:NAME"
-    outcome: str = ""  # "", "stayed" or "left"
-    decided_at: float | None = None
-
-    @property
-    def table(self) -> str:
-        return self.offer[len(TABLE_OFFER):] if self.offer.startswith(TABLE_OFFER) else ""
 
 
 @dataclass(frozen=True)
@@ -96,23 +64,14 @@ class PinResult:
         return self.status == "ok"
 
 
-_COLUMNS = ("id, time, party, guest_id, interaction, label, category, cost, host, note, "
-            "approved_by, void_of, station, voided_by")
-
-
-def _gesture(row: tuple, voided: bool = False) -> Gesture:
-    return Gesture(row[0], epoch(row[1]) or 0.0, row[2], row[3], row[4], row[5], row[6],
-                   row[7], row[8], row[9], row[10], row[11], row[12], voided, row[13])
-
-
 # -- host on duty -----------------------------------------------------------------------
 
 def host_on_duty(store: Store) -> str:
-    return store.get_setting(HOST_SETTING, "")
+    return store.gestures.host_on_duty()
 
 
 def set_host_on_duty(store: Store, name: str) -> None:
-    store.set_setting(HOST_SETTING, name.strip())
+    store.gestures.set_host_on_duty(name.strip())
 
 
 # -- budgets ---------------------------------------------------------------------------
@@ -122,7 +81,7 @@ def shift_start(now: float, config: Config) -> float:
     tz = ZoneInfo(config.timezone)
     local = datetime.fromtimestamp(now, tz)
     minute = local.hour * 60 + local.minute
-    starts = sorted(config.goodwill.shift_starts or (0,))
+    starts = sorted(config.goodwill.shift_starts or (MIDNIGHT,))
     earlier = [m for m in starts if m <= minute]
     day = local.date() if earlier else local.date() - timedelta(days=1)
     start = earlier[-1] if earlier else starts[-1]
@@ -132,7 +91,7 @@ def shift_start(now: float, config: Config) -> float:
 def shift_starts_between(start: float, end: float, config: Config) -> list[float]:
     """Every shift start from the one ``start`` falls in, up to (not including) ``end``."""
     tz = ZoneInfo(config.timezone)
-    starts = sorted(config.goodwill.shift_starts or (0,))
+    starts = sorted(config.goodwill.shift_starts or (MIDNIGHT,))
     first = shift_start(start, config)
     day = datetime.fromtimestamp(first, tz).date()
     out: list[float] = []
@@ -151,12 +110,7 @@ def spent_this_shift(store: Store, host: str, now: float, config: Config) -> flo
     """What ``host`` has given this shift, in the restaurant's currency. A voided gesture
     does not count, whenever it was voided: the refund goes back to the shift it was
     given in, not to the shift the mistake was noticed in."""
-    row = store.db.execute(
-        "SELECT coalesce(sum(cost), 0) FROM gestures WHERE host = ? AND time >= ? AND time <= ? "
-        "AND void_of IS NULL AND id NOT IN "
-        "(SELECT void_of FROM gestures WHERE void_of IS NOT NULL)",
-        [host, iso(shift_start(now, config)), iso(now)]).fetchone()
-    return round(float(row[0]), 2)
+    return store.gestures.spent(host, shift_start(now, config), now)
 
 
 def budget_left(store: Store, host: str, now: float, config: Config) -> float:
@@ -166,9 +120,7 @@ def budget_left(store: Store, host: str, now: float, config: Config) -> float:
 
 def spent_by_host(store: Store, since: float, until: float) -> dict[str, float]:
     """Spending per host between two times (for the lead's review)."""
-    rows = store.db.execute("SELECT host, sum(cost) FROM gestures WHERE time >= ? AND time <= ? "
-                            "GROUP BY host ORDER BY host", [iso(since), iso(until)]).fetchall()
-    return {r[0]: round(float(r[1]), 2) for r in rows}
+    return store.gestures.spent_by_host(since, until)
 
 
 def approval_needed(store: Store, config: Config, host: str, interaction: Interaction,
@@ -177,7 +129,7 @@ def approval_needed(store: Store, config: Config, host: str, interaction: Intera
     if interaction.needs_approval:
         return "needs_approval"
     price = interaction.cost if cost is None else cost
-    if price > 0 and price > budget_left(store, host, now, config) + 1e-9:
+    if price > 0 and price > budget_left(store, host, now, config) + BUDGET_SLACK:
         return "over_budget"
     return ""
 
@@ -191,52 +143,43 @@ def give(store: Store, now: float, party: Party | str, interaction_or_custom: In
 
     With ``config``, the budget and the lead list are enforced: raises
     :class:`NeedsApproval` when the gesture needs a lead and ``approved_by`` is
-    empty, and :class:`GoodwillError` when ``approved_by`` is not a lead.
+    empty, and :class:`GoodwillError` when ``approved_by`` is not a lead. The budget
+    check and the write are one transaction, so two terminals cannot both spend the
+    last of a host's budget.
     """
     host = host.strip()
     if not host:
-        raise NoHost("Nobody is on duty: say who is giving this gesture.")
+        raise NoHost()
     party_id = party if isinstance(party, str) else party.id
     if not party_id:
-        raise GoodwillError("A gesture needs a party.")
+        raise GoodwillError("err_gesture_party")
     if isinstance(interaction_or_custom, str):
         if cost is None:
-            raise GoodwillError("A custom gesture needs its cost (0 if it was free).")
+            raise GoodwillError("err_custom_cost")
         try:
             item = custom(interaction_or_custom, cost)
         except ValueError as exc:
-            raise GoodwillError(f"Cannot log this custom gesture: {exc}.") from None
+            raise GoodwillError("err_custom_gesture", detail=exc) from None
     else:
         item = interaction_or_custom
     price = float(item.cost if cost is None else cost)
     if price < 0:
-        raise GoodwillError("A gesture's cost cannot be negative; void the gesture instead.")
+        raise GoodwillError("err_negative_cost")
     approved_by = approved_by.strip()
     if config is not None and approved_by and config.leads:
         lead = config.lead(approved_by)
         if lead is None:
-            raise GoodwillError(f"{approved_by!r} is not a shift lead in the config.")
+            raise GoodwillError("err_not_a_lead", name=approved_by)
         approved_by = lead.name
-    with store._write() as db:
+    with store.transaction():
         if config is not None and not approved_by:
             reason = approval_needed(store, config, host, item, now, price)
             if reason:
-                left = budget_left(store, host, now, config)
-                msg = (f"{item.label} needs a lead's approval." if reason == "needs_approval"
-                       else f"{item.label} costs {config.currency}{price:g} but {host} has "
-                       f"{config.currency}{max(left, 0):g} left this shift: a lead must approve.")
-                raise NeedsApproval(msg, reason, price, left, what=item.label, host=host,
-                                    currency=config.currency)
-        guest = db.execute("SELECT guest_id FROM guest_visits WHERE party = ?",
-                           [party_id]).fetchone()
-        cur = db.execute(
-            "INSERT INTO gestures (time, party, guest_id, interaction, label, category, cost, "
-            "host, note, approved_by, station) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            [iso(now), party_id, guest[0] if guest else None, item.id, item.label,
-             item.category, price, host, note.strip(), approved_by, store.station])
-        gid = cur.lastrowid
-    return Gesture(gid, now, party_id, guest[0] if guest else None, item.id, item.label,
-                   item.category, price, host, note.strip(), approved_by, None, store.station)
+                raise NeedsApproval(reason, price, budget_left(store, host, now, config),
+                                    what=item.label, host=host, currency=config.currency)
+        return store.gestures.add(now, party_id, store.guests.guest_id_for_party(party_id),
+                                  item.id, item.label, item.category, price, host, note.strip(),
+                                  approved_by)
 
 
 def void(store: Store, now: float, gesture_id: int, host: str, note: str) -> Gesture:
@@ -244,40 +187,16 @@ def void(store: Store, now: float, gesture_id: int, host: str, note: str) -> Ges
     The void row's host is the giver, so the cost goes back to their budget; ``host``,
     who corrects it, is kept as ``voided_by``."""
     if not note.strip():
-        raise GoodwillError("Say why the gesture is voided (a short note).")
-    with store._write() as db:
-        row = db.execute(f"SELECT {_COLUMNS} FROM gestures WHERE id = ?",
-                         [gesture_id]).fetchone()
-        if row is None:
-            raise GoodwillError(f"There is no gesture number {gesture_id}.")
-        original = _gesture(row)
+        raise GoodwillError("err_void_reason")
+    with store.transaction():
+        original = store.gestures.get(gesture_id)
+        if original is None:
+            raise GoodwillError("err_no_gesture", id=gesture_id)
         if original.is_void:
-            raise GoodwillError("A void cannot itself be voided; log the gesture again instead.")
-        if db.execute("SELECT 1 FROM gestures WHERE void_of = ?", [gesture_id]).fetchone():
-            raise GoodwillError(f"Gesture {gesture_id} ({original.label}) is already voided.")
-        cur = db.execute(
-            "INSERT INTO gestures (time, party, guest_id, interaction, label, category, cost, "
-            "host, note, approved_by, void_of, station, voided_by) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [iso(now), original.party, original.guest_id, original.interaction, original.label,
-             original.category, -original.cost, original.host, note.strip(), "", gesture_id,
-             store.station, host.strip()])
-        vid = cur.lastrowid
-    return Gesture(vid, now, original.party, original.guest_id, original.interaction,
-                   original.label, original.category, -original.cost, original.host,
-                   note.strip(), "", gesture_id, store.station, voided_by=host.strip())
-
-
-def _load(store: Store, where: str, params: list) -> list[Gesture]:
-    rows = store.db.execute(f"SELECT {_COLUMNS} FROM gestures WHERE {where} ORDER BY id",
-                            params).fetchall()
-    voided = {r[11] for r in rows if r[11] is not None}
-    ids = [r[0] for r in rows if r[11] is None and r[0] not in voided]
-    if ids:  # voids written for these under another filter (e.g. another time range)
-        marks = ",".join("?" * len(ids))
-        voided.update(r[0] for r in store.db.execute(
-            f"SELECT void_of FROM gestures WHERE void_of IN ({marks})", ids))
-    return [_gesture(r, r[0] in voided) for r in rows]
+            raise GoodwillError("err_void_void")
+        if original.voided:
+            raise GoodwillError("err_already_voided", id=gesture_id, label=original.label)
+        return store.gestures.add_void(now, original, note.strip(), host.strip())
 
 
 def gestures_for_party(store: Store, party_id: str, include_voids: bool = False
@@ -286,43 +205,22 @@ def gestures_for_party(store: Store, party_id: str, include_voids: bool = False
 
     Void rows themselves are left out unless ``include_voids``.
     """
-    rows = _load(store, "party = ?", [party_id])
+    rows = store.gestures.for_party(party_id)
     return rows if include_voids else [g for g in rows if not g.is_void]
 
 
 def gestures_by_party(store: Store, party_ids: Iterable[str]) -> dict[str, list[Gesture]]:
     """Live (not voided, not void) gestures for each party, for suggestions and attention."""
-    ids = list(dict.fromkeys(party_ids))
-    out: dict[str, list[Gesture]] = {p: [] for p in ids}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        for g in _load(store, f"party IN ({marks})", chunk):
-            if not g.is_void and not g.voided:
-                out[g.party].append(g)
-    return out
-
-
-def gestures_by_ids(store: Store, ids: list[int]) -> list[Gesture]:
-    """These gesture rows (voids included), with ``voided`` set."""
-    out: list[Gesture] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        out += _load(store, f"id IN ({','.join('?' * len(chunk))})", chunk)
-    return out
+    return {party: [g for g in rows if not g.is_void and not g.voided]
+            for party, rows in store.gestures.for_parties(party_ids).items()}
 
 
 def gestures_for_guest(store: Store, guest_id: int) -> list[Gesture]:
     """Gestures a guest was given on any visit (voided ones and voids left out)."""
-    return [g for g in _load(store, "guest_id = ?", [guest_id])
-            if not g.is_void and not g.voided]
+    return [g for g in store.gestures.for_guest(guest_id) if not g.is_void and not g.voided]
 
 
 # -- walk-away rescue ---------------------------------------------------------------------
-
-def _rescue(row: tuple) -> Rescue:
-    return Rescue(row[0], epoch(row[1]) or 0.0, row[2], row[3], row[4], row[5], epoch(row[6]))
-
 
 def start_rescue(store: Store, now: float, party: Party | str, host: str, offer: str) -> Rescue:
     """Record that ``party`` was about to leave and what was offered.
@@ -332,48 +230,32 @@ def start_rescue(store: Store, now: float, party: Party | str, host: str, offer:
     """
     party_id = party if isinstance(party, str) else party.id
     if not offer.strip() or offer.strip() == TABLE_OFFER:
-        raise GoodwillError("Say what was offered: an interaction or a table.")
-    with store._write() as db:
-        cur = db.execute("INSERT INTO rescues (time, party, host, offer, station) "
-                         "VALUES (?,?,?,?,?)",
-                         [iso(now), party_id, host.strip(), offer.strip(), store.station])
-        rid = cur.lastrowid
-    return Rescue(rid, now, party_id, host.strip(), offer.strip())
+        raise GoodwillError("err_rescue_offer")
+    return store.rescues.add(now, party_id, host.strip(), offer.strip())
 
 
 def record_outcome(store: Store, rescue_id: int, outcome: str, now: float) -> Rescue:
     """``outcome`` is "stayed" or "left" (then also remove the party as walked away)."""
     if outcome not in OUTCOMES:
-        raise GoodwillError(f"Outcome {outcome!r} should be 'stayed' or 'left'.")
-    with store._write() as db:
-        row = db.execute("SELECT outcome FROM rescues WHERE id = ?", [rescue_id]).fetchone()
-        if row is None:
-            raise GoodwillError(f"There is no rescue number {rescue_id}.")
-        if row[0]:
-            raise GoodwillError(f"The outcome of rescue {rescue_id} is already recorded "
-                                f"({row[0]}).")
-        db.execute("UPDATE rescues SET outcome = ?, decided_at = ? WHERE id = ?",
-                   [outcome, iso(now), rescue_id])
-    return rescue(store, rescue_id)  # type: ignore[return-value]
+        raise GoodwillError("err_rescue_outcome", outcome=outcome)
+    with store.transaction():
+        found = store.rescues.get(rescue_id)
+        if found is None:
+            raise GoodwillError("err_no_rescue", id=rescue_id)
+        if found.outcome:
+            raise GoodwillError("err_rescue_decided", id=rescue_id, outcome=found.outcome)
+        store.rescues.set_outcome(rescue_id, outcome, now)
+        decided = store.rescues.get(rescue_id)
+    assert decided is not None
+    return decided
 
 
 def rescue(store: Store, rescue_id: int) -> Rescue | None:
-    row = store.db.execute("SELECT id, time, party, host, offer, outcome, decided_at "
-                           "FROM rescues WHERE id = ?", [rescue_id]).fetchone()
-    return _rescue(row) if row else None
+    return store.rescues.get(rescue_id)
 
 
 def rescues_for_party(store: Store, party_id: str) -> list[Rescue]:
-    rows = store.db.execute("SELECT id, time, party, host, offer, outcome, decided_at "
-                            "FROM rescues WHERE party = ? ORDER BY id", [party_id]).fetchall()
-    return [_rescue(r) for r in rows]
-
-
-def rescues_between(store: Store, since: float, until: float) -> list[Rescue]:
-    rows = store.db.execute("SELECT id, time, party, host, offer, outcome, decided_at "
-                            "FROM rescues WHERE time >= ? AND time <= ? ORDER BY id",
-                            [iso(since), iso(until)]).fetchall()
-    return [_rescue(r) for r in rows]
+    return store.rescues.for_party(party_id)
 
 
 # -- lead PINs -----------------------------------------------------------------------------
@@ -381,20 +263,16 @@ def rescues_between(store: Store, since: float, until: float) -> list[Rescue]:
 def pin_locked_until(store: Store, config: Config, now: float) -> float | None:
     """When PIN entry unlocks, or None if it is open now."""
     g = config.goodwill
-    rows = _recent_wrong(store, config, now)
-    if len(rows) < g.pin_max_wrong:
+    wrong = _recent_wrong(store, config, now)
+    if len(wrong) < g.pin_max_wrong:
         return None
-    until = (epoch(rows[-1][0]) or 0.0) + g.pin_lock_minutes * 60
+    until = wrong[-1] + g.pin_lock_minutes * 60
     return until if until > now else None
 
 
-def _recent_wrong(store: Store, config: Config, now: float) -> list[tuple]:
+def _recent_wrong(store: Store, config: Config, now: float) -> list[float]:
     """Wrong attempts within the window and after the last successful one."""
-    return store.db.execute(
-        "SELECT time FROM pin_attempts WHERE outcome = 'wrong' AND time > ? AND time <= ? "
-        "AND id > coalesce((SELECT max(id) FROM pin_attempts WHERE ok = 1 AND time <= ?), 0) "
-        "ORDER BY time", [iso(now - config.goodwill.pin_window_minutes * 60), iso(now),
-                          iso(now)]).fetchall()
+    return store.gestures.wrong_pins(now - config.goodwill.pin_window_minutes * 60, now)
 
 
 def check_lead_pin(store: Store, config: Config, lead_name: str, pin: str,
@@ -409,13 +287,11 @@ def check_lead_pin(store: Store, config: Config, lead_name: str, pin: str,
 
     lead = config.lead(lead_name)
     name = lead.name if lead else lead_name.strip()
-    good = bool(lead) and verify_pin(pin, lead.pin_hash)  # type: ignore[union-attr]
-    with store._write() as db:
+    good = lead is not None and verify_pin(pin, lead.pin_hash)
+    with store.transaction():
         locked = pin_locked_until(store, config, now)
         outcome = "locked" if locked else "ok" if good else "wrong"
-        db.execute("INSERT INTO pin_attempts (time, lead, ok, outcome, station) "
-                   "VALUES (?,?,?,?,?)",
-                   [iso(now), name, int(outcome == "ok"), outcome, store.station])
+        store.gestures.log_pin_attempt(now, name, outcome)
         after = None if outcome == "ok" else pin_locked_until(store, config, now)
         wrong = len(_recent_wrong(store, config, now))
     if outcome == "ok":

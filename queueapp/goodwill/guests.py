@@ -15,24 +15,19 @@ import arrow
 
 from queueapp.goodwill.catalogue import parse_month_day
 from queueapp.goodwill.gestures import Gesture, gestures_for_guest
-from queueapp.store import Store, StoreError, epoch, iso
+from queueapp.store import Store, StoreError
+from queueapp.store.guests import GuestNote, GuestRow
 from queueapp.waitlist.room import Party
 
+__all__ = ["NOTE_KINDS", "GuestCard", "GuestError", "GuestNote"]
+
 NOTE_KINDS = ("like", "dislike", "note", "allergy")
+BIRTHDAY_YEARS_AHEAD = 3  # years searched for the next birthday (29 February further: None)
+MATCHES = 8  # guests a match by name offers
 
 
 class GuestError(StoreError):
-    """A guest action that cannot be done; the message says why."""
-
-
-@dataclass(frozen=True)
-class GuestNote:
-    id: int
-    guest_id: int
-    time: float
-    kind: str
-    text: str
-    host: str = ""
+    """A guest action that cannot be done; the words say why."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +81,7 @@ class GuestCard:
             return None
         today = arrow.get(now).to(tz).floor("day")
         month, day = (int(x) for x in self.birthday.split("-"))
-        for year in (today.year, today.year + 1, today.year + 2):
+        for year in range(today.year, today.year + BIRTHDAY_YEARS_AHEAD):
             try:
                 date = today.replace(year=year, month=month, day=day)
             except ValueError:  # 29 February in a common year
@@ -96,68 +91,51 @@ class GuestCard:
         return None
 
 
-def _card(store: Store, row: tuple, party_id: str | None = None) -> GuestCard:
-    gid = row[0]
-    visits = store.db.execute("SELECT party, time FROM guest_visits WHERE guest_id = ? "
-                              "ORDER BY time, party", [gid]).fetchall()
-    parties = [v[0] for v in visits]
+def _card(store: Store, row: GuestRow, party_id: str | None = None) -> GuestCard:
+    """The card as of ``party_id``'s visit, or (without it) for the visit about to come."""
+    visits = store.guests.visits(row.id)
+    parties = [party for party, _ in visits]
     if party_id is not None and party_id in parties:
         index = parties.index(party_id)
         number = index + 1
-        last = epoch(visits[index - 1][1]) if index else None
+        last = visits[index - 1][1] if index else None
         earlier = set(parties[:index])
     else:
-        number = row[6] + 1
-        last = epoch(row[5])
+        number = row.visits + 1
+        last = row.last_seen
         earlier = set(parties)
-    notes = tuple(GuestNote(r[0], r[1], epoch(r[2]) or 0.0, r[3], r[4], r[5])
-                  for r in store.db.execute(
-                      "SELECT id, guest_id, time, kind, text, host FROM guest_notes "
-                      "WHERE guest_id = ? ORDER BY time, id", [gid]))
-    gestures = tuple(g for g in gestures_for_guest(store, gid) if g.party in earlier)
-    complaints = 0
-    if earlier:
-        marks = ",".join("?" * len(earlier))
-        complaints = store.db.execute(f"SELECT count(*) FROM complaints WHERE party IN ({marks})",
-                                      sorted(earlier)).fetchone()[0]
-    return GuestCard(gid, row[1], row[2], row[3], epoch(row[4]) or 0.0, epoch(row[5]) or 0.0,
-                     row[6], number, last, notes, gestures, complaints)
-
-
-_GUEST = "SELECT id, phone, name, birthday, first_seen, last_seen, visits FROM guests"
+    notes = tuple(store.guests.notes(row.id))
+    gestures = tuple(g for g in gestures_for_guest(store, row.id) if g.party in earlier)
+    complaints = store.complaints.count_for_parties(earlier) if earlier else 0
+    return GuestCard(row.id, row.phone, row.name, row.birthday, row.first_seen, row.last_seen,
+                     row.visits, number, last, notes, gestures, complaints)
 
 
 def recognise(store: Store, phone: str) -> GuestCard | None:
     """The card of a returning guest by E.164 phone, for the visit about to be added."""
     if not phone:
         return None
-    row = store.db.execute(_GUEST + " WHERE phone = ?", [phone]).fetchone()
+    row = store.guests.by_phone(phone)
     return _card(store, row) if row else None
 
 
 def guest(store: Store, guest_id: int) -> GuestCard | None:
-    row = store.db.execute(_GUEST + " WHERE id = ?", [guest_id]).fetchone()
+    row = store.guests.get(guest_id)
     return _card(store, row) if row else None
 
 
 def guest_for_party(store: Store, party_id: str) -> GuestCard | None:
     """The card of the guest linked to ``party_id``, as of that party's visit."""
-    row = store.db.execute(_GUEST + " WHERE id = (SELECT guest_id FROM guest_visits "
-                           "WHERE party = ?)", [party_id]).fetchone()
+    row = store.guests.for_party(party_id)
     return _card(store, row, party_id) if row else None
 
 
-def match_by_name(store: Store, name: str, limit: int = 8) -> list[GuestCard]:
+def match_by_name(store: Store, name: str, limit: int = MATCHES) -> list[GuestCard]:
     """Known guests whose name matches (exact first, then starting with it), latest first."""
     text = name.strip()
     if not text:
         return []
-    like = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    rows = store.db.execute(
-        _GUEST + " WHERE name = ? COLLATE NOCASE OR name LIKE ? ESCAPE '\\' "
-        "ORDER BY (name = ? COLLATE NOCASE) DESC, last_seen DESC LIMIT ?",
-        [text, like + "%", text, limit]).fetchall()
-    return [_card(store, r) for r in rows]
+    return [_card(store, r) for r in store.guests.named(text, limit)]
 
 
 def record_visit(store: Store, party: Party, guest_id: int | None = None) -> GuestCard | None:
@@ -169,30 +147,20 @@ def record_visit(store: Store, party: Party, guest_id: int | None = None) -> Gue
     """
     if not party.phone and guest_id is None:
         return None
-    with store._write() as db:
-        linked = db.execute("SELECT guest_id FROM guest_visits WHERE party = ?",
-                            [party.id]).fetchone()
-        if linked is None:
+    with store.transaction():
+        if store.guests.guest_id_for_party(party.id) is None:
             if guest_id is None:
-                row = db.execute("SELECT id FROM guests WHERE phone = ?",
-                                 [party.phone]).fetchone()
+                found = store.guests.by_phone(party.phone)
             else:
-                row = db.execute("SELECT id FROM guests WHERE id = ?", [guest_id]).fetchone()
-                if row is None:
-                    raise GuestError(f"There is no guest number {guest_id}.")
-            when = iso(party.arrived)
-            if row is None:
-                gid = db.execute(
-                    "INSERT INTO guests (phone, name, first_seen, last_seen, visits) "
-                    "VALUES (?, ?, ?, ?, 1)", [party.phone, party.name, when, when]).lastrowid
+                found = store.guests.get(guest_id)
+                if found is None:
+                    raise GuestError("err_no_guest", id=guest_id)
+            if found is None:
+                gid = store.guests.add(party.phone, party.name, party.arrived)
             else:
-                gid = row[0]
-                db.execute("UPDATE guests SET visits = visits + 1, "
-                           "last_seen = max(last_seen, ?), "
-                           "name = CASE WHEN name = '' THEN ? ELSE name END WHERE id = ?",
-                           [when, party.name, gid])
-            db.execute("INSERT INTO guest_visits (party, guest_id, time) VALUES (?, ?, ?)",
-                       [party.id, gid, when])
+                gid = found.id
+                store.guests.count_visit(gid, party.arrived, party.name)
+            store.guests.link_visit(party.id, gid, party.arrived)
     return guest_for_party(store, party.id)
 
 
@@ -200,23 +168,19 @@ def add_note(store: Store, guest_id: int, kind: str, text: str, host: str,
              now: float) -> GuestNote:
     """Put an observation on the guest's card: kind is like, dislike, note or allergy."""
     if kind not in NOTE_KINDS:
-        raise GuestError(f"Note kind {kind!r} should be one of {', '.join(NOTE_KINDS)}.")
+        raise GuestError("err_note_kind", kind=kind, choices=", ".join(NOTE_KINDS))
     if not text.strip():
-        raise GuestError("The note is empty; type what you noticed.")
-    with store._write() as db:
-        if db.execute("SELECT 1 FROM guests WHERE id = ?", [guest_id]).fetchone() is None:
-            raise GuestError(f"There is no guest number {guest_id}.")
-        nid = db.execute("INSERT INTO guest_notes (guest_id, time, kind, text, host) "
-                         "VALUES (?, ?, ?, ?, ?)",
-                         [guest_id, iso(now), kind, text.strip(), host.strip()]).lastrowid
-    return GuestNote(nid, guest_id, now, kind, text.strip(), host.strip())
+        raise GuestError("err_note_empty")
+    with store.transaction():
+        if store.guests.get(guest_id) is None:
+            raise GuestError("err_no_guest", id=guest_id)
+        return store.guests.add_note(guest_id, now, kind, text.strip(), host.strip())
 
 
 def set_birthday(store: Store, guest_id: int, birthday: str) -> None:
     """Birthday as "MM-DD" (or "" to forget it)."""
     try:
         value = parse_month_day(birthday) if birthday.strip() else ""
-    except ValueError as exc:
-        raise GuestError(f"Birthday: {exc}.") from None
-    with store._write() as db:
-        db.execute("UPDATE guests SET birthday = ? WHERE id = ?", [value, guest_id])
+    except ValueError:
+        raise GuestError("err_birthday_value", text=birthday.strip()) from None
+    store.guests.set_birthday(guest_id, value)

@@ -17,10 +17,10 @@ from typing import Any
 from queueapp.config import Config
 from queueapp.goodwill.catalogue import Catalogue, Interaction
 from queueapp.goodwill.gestures import Gesture
-from queueapp.goodwill.guests import GuestCard, GuestNote
+from queueapp.goodwill.guests import GuestCard
 from queueapp.i18n import Translator
-from queueapp.store import Store, epoch, iso
-from queueapp.waitlist.events import Event
+from queueapp.store import Store
+from queueapp.store.rescues import TABLE_OFFER
 from queueapp.waitlist.room import FREE, OCCUPIED, WAITING, Party, Room, TableState
 
 SOON_MINUTES = 5.0  # "about to pass the quote"
@@ -30,7 +30,15 @@ SITUATIONS = ("arrival", "waiting", "near_quote", "overdue", "leaving")
 # a quote counts as passed only once the wait is this many minutes beyond it
 PAST = 0.5
 # need points: what the party needs now outranks everything else
-NEED_LEAVING, NEED_OVERDUE, NEED_TAG, NEED_LIKED, NEED_RETURNING, NEED_TIMED = 5, 4, 3, 3, 2, 1
+NEED_LEAVING, NEED_OVERDUE, NEED_TAG, NEED_LIKED, NEED_RETURNING, NEED_HAD_BEFORE, NEED_TIMED = \
+    5, 4, 3, 3, 2, 1, 1
+JUST_ARRIVED = 10  # minutes: a party waiting less than this is in the "arrival" situation
+PRIOR_WEIGHT = 3  # outcomes the overall stay rate counts as, against this situation's own
+FEW_OUTCOMES = 3  # below this many outcomes overall, popularity stands in for the stay rate
+WORKED_SEEN, WORKED_RATE = 5, 0.6  # "worked for N%" is said after 5 outcomes, from 60%
+ATTENTION_MINUTES = 15.0  # left alone this long is flagged (the config's default)
+RESCUE_WITHIN = 15.0  # minutes: a table freeing this soon is worth offering a leaving party
+RESCUE_TABLES = 3  # tables offered at most, before the interactions
 
 
 @dataclass(frozen=True)
@@ -101,7 +109,7 @@ def situation(waited: float, over: float | None, leaving: bool = False) -> str:
         return "overdue"
     if over is not None and over > -SOON_MINUTES:
         return "near_quote"
-    return "arrival" if waited < 10 else "waiting"
+    return "arrival" if waited < JUST_ARRIVED else "waiting"
 
 
 @dataclass
@@ -144,7 +152,7 @@ class Stats:
         given, stayed, left = self.counts.get((where, interaction), [0, 0, 0])
         _, all_stayed, all_left = self._overall(interaction)
         prior = (all_stayed + 1) / (all_stayed + all_left + 2)
-        if all_stayed + all_left < 3:
+        if all_stayed + all_left < FEW_OUTCOMES:
             here = [c[0] for (w, _), c in self.counts.items() if w == where]
             if not here:  # nothing in this situation: popularity anywhere
                 here = [c[0] for c in self.counts.values()]
@@ -152,7 +160,7 @@ class Stats:
             popular = given / max(here) if here and max(here) else 0.0
             prior = 0.5 * prior + 0.5 * popular
         n = stayed + left
-        return (stayed + 3 * prior) / (n + 3), n
+        return (stayed + PRIOR_WEIGHT * prior) / (n + PRIOR_WEIGHT), n
 
 
 def learn(store: Store, since: float | None = None) -> Stats:
@@ -162,22 +170,12 @@ def learn(store: Store, since: float | None = None) -> Stats:
     finished), *left* if it walked away. Rescues count with their outcome.
     """
     stats = Stats()
-    where_time = "AND g.time >= ?" if since is not None else ""
-    params = [iso(since)] if since is not None else []
-    rows = store.db.execute(
-        "SELECT g.interaction, g.time, p.arrived_at, p.quoted_minutes, p.status, "
-        "p.remove_reason FROM gestures g JOIN parties p ON p.id = g.party "
-        "WHERE g.void_of IS NULL AND g.id NOT IN (SELECT void_of FROM gestures "
-        "WHERE void_of IS NOT NULL) AND g.interaction != 'custom' " + where_time,
-        params).fetchall()
-    for interaction, time, arrived, quote, status, reason in rows:
-        waited = ((epoch(time) or 0.0) - (epoch(arrived) or 0.0)) / 60
-        over = waited - quote if quote is not None else None
-        stats.add(interaction, situation(waited, over), _outcome(status, reason))
-    rescue_where = "AND time >= ?" if since is not None else ""
-    for offer, outcome in store.db.execute(
-            "SELECT offer, outcome FROM rescues WHERE outcome != '' " + rescue_where, params):
-        stats.add("table" if offer.startswith("table:") else offer, "leaving", outcome)
+    for g in store.gestures.outcomes(since):
+        waited = (g.time - g.arrived) / 60
+        over = waited - g.quote if g.quote is not None else None
+        stats.add(g.interaction, situation(waited, over), _outcome(g.status, g.reason))
+    for offer, outcome in store.rescues.decided(since):
+        stats.add("table" if offer.startswith(TABLE_OFFER) else offer, "leaving", outcome)
     return stats
 
 
@@ -251,7 +249,7 @@ def _fits(item: Interaction, party: Party, now: float, catalogue: Catalogue, wai
 def suggest(party: Party, now: float, catalogue: Catalogue | Iterable[Interaction],
             history: Iterable[Gesture], guest: GuestCard | None = None,
             stats: Stats | None = None, quote_minutes: float | None = None,
-            attention_minutes: float = 15, *, leaving: bool = False,
+            attention_minutes: float = ATTENTION_MINUTES, *, leaving: bool = False,
             limit: int | None = None) -> list[Suggestion]:
     """Ranked suggestions for one party (best first).
 
@@ -323,14 +321,14 @@ def suggest(party: Party, now: float, catalogue: Catalogue | Iterable[Interactio
             need += NEED_RETURNING
             reasons.append(Reason.of("why_returning", nth=guest.visit_number))
         elif guest and any(g.interaction == item.id for g in guest.gestures):
-            need += 1
+            need += NEED_HAD_BEFORE
             reasons.append(Reason.of("why_had_before"))
         if item.min_waited is not None and item.min_waited > 0:
             need += NEED_TIMED
         if not reasons or idle >= attention_minutes:
             reasons.insert(0, wait_reason)
         learned, seen = stats.worked(item.id, where) if stats else (0.0, 0)
-        if seen >= 5 and learned >= 0.6:
+        if seen >= WORKED_SEEN and learned >= WORKED_RATE:
             reasons.append(Reason.of("why_worked", percent=round(100 * learned)))
         cheap = 1 - item.cost / (max_cost + 1)
         score = need * 100 + learned * 10 + cheap
@@ -344,7 +342,8 @@ def suggest(party: Party, now: float, catalogue: Catalogue | Iterable[Interactio
 
 def needs_attention(parties: Iterable[Party], now: float,
                     gestures_by_party: Mapping[str, Sequence[Gesture]],
-                    attention_minutes: float = 15, quotes: Mapping[str, float] | None = None,
+                    attention_minutes: float = ATTENTION_MINUTES,
+                    quotes: Mapping[str, float] | None = None,
                     limit: int | None = None) -> list[Attention]:
     """Waiting parties that need someone now, most urgent first.
 
@@ -401,7 +400,7 @@ class RescueOption:
 
 def rescue_options(party: Party, now: float, config: Config, room: Room,
                    history: Iterable[Gesture], guest: GuestCard | None = None,
-                   stats: Stats | None = None, within_minutes: float = 15,
+                   stats: Stats | None = None, within_minutes: float = RESCUE_WITHIN,
                    limit: int = 6, ready_in: Callable[[TableState], float] | None = None
                    ) -> list[RescueOption]:
     """Tables that seat the party now or within ``within_minutes`` (any section),
@@ -430,170 +429,4 @@ def rescue_options(party: Party, now: float, config: Config, room: Room,
     items = [RescueOption(s.interaction.id, 0.0, suggestion=s)
              for s in suggest(party, now, config.catalogue, history, guest, stats,
                               attention_minutes=config.attention_minutes, leaving=True)]
-    return (tables[:3] + items)[:limit]
-
-
-# -- simulated history -------------------------------------------------------------------
-
-def rota_host(n: int, hosts: Sequence[str]) -> str:
-    """Who looked after the n-th party of a simulated day: hosts take turns, seven
-    parties each."""
-    return hosts[(n // 7) % len(hosts)] if hosts else "Host"
-
-
-def simulated_hosts(events: Iterable[Event], hosts: Sequence[str]) -> dict[str, str]:
-    """Party id -> the host who added it, by the same rota as :func:`simulate_goodwill`."""
-    arrivals = sorted((e.time, e.party) for e in events if e.event == "arrive")
-    return {party: rota_host(n, hosts) for n, (_, party) in enumerate(arrivals)}
-
-
-def simulate_goodwill(events: Iterable[Event], catalogue: Catalogue | Iterable[Interaction],
-                      seed: int = 0, hosts: Sequence[str] = ("Lin", "Ana", "Hao"),
-                      leads: Sequence[str] = ("Mei",), attention_minutes: float = 15,
-                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
-                                 list[dict[str, Any]]]:
-    """Gestures, rescues and guest notes a good team would have logged for these events.
-
-    Hosts drop by every ~``attention_minutes`` and usually give one of the top
-    suggestions; parties that walked away were offered a rescue first (outcome
-    "left"); some long-overdue parties that were seated were rescued ("stayed").
-    Guests with a phone that comes back get notes (likes, the odd dislike or
-    allergy) that later visits use. Rows are plain dicts; ``guest_id`` is not
-    known yet, so rows carry ``phone`` instead (see :func:`import_goodwill`).
-    Deterministic for a given ``seed``.
-    """
-    import random
-
-    rng = random.Random(seed)
-    cat = catalogue if isinstance(catalogue, Catalogue) else Catalogue(catalogue)
-    evs = sorted(events, key=lambda e: e.time)
-    parties: dict[str, Party] = {}
-    ends: dict[str, tuple[float, str]] = {}
-    for ev in evs:
-        if ev.event == "arrive" and ev.party not in parties:
-            d = ev.data or {}
-            parties[ev.party] = Party(ev.party, int(ev.size or 1), ev.time, d.get("name", ""),
-                                      d.get("phone", ""), tuple(d.get("tags", ())),
-                                      quote=d.get("quote"))
-        elif ev.event in ("seat", "abandon") and ev.party in parties and ev.party not in ends:
-            reason = (ev.data or {}).get("reason", "walked_away") if ev.event == "abandon" \
-                else ""
-            ends[ev.party] = (ev.time, "seated" if ev.event == "seat" else reason)
-    gestures: list[dict[str, Any]] = []
-    rescues: list[dict[str, Any]] = []
-    notes: list[dict[str, Any]] = []
-    visits: dict[str, int] = {}
-    known_notes: dict[str, list[tuple[str, str]]] = {}
-    rescue_items = cat.rescues()
-    next_id = 0
-    for n, p in enumerate(sorted(parties.values(), key=lambda p: (p.arrived, p.id))):
-        if p.id not in ends:
-            continue
-        end, how = ends[p.id]
-        host = rota_host(n, hosts)
-        card = None
-        if p.phone:
-            visits[p.phone] = visits.get(p.phone, 0) + 1
-            if visits[p.phone] > 1:
-                noted = known_notes.get(p.phone, [])
-                card = GuestCard(0, p.phone, p.name, "", p.arrived, p.arrived,
-                                 visits[p.phone] - 1, visits[p.phone], p.arrived,
-                                 tuple(GuestNote(0, 0, 0.0, k, x) for k, x in noted))
-        history: list[Gesture] = []
-
-        def log(t: float, item: Interaction, approved: str = "", p: Party = p,
-                host: str = host, history: list[Gesture] = history) -> None:
-            nonlocal next_id
-            next_id += 1
-            history.append(Gesture(next_id, t, p.id, None, item.id, item.label, item.category,
-                                   item.cost, host, "", approved))
-            gestures.append({"time": t, "party": p.id, "phone": p.phone,
-                             "interaction": item.id, "label": item.label,
-                             "category": item.category, "cost": item.cost, "host": host,
-                             "note": "", "approved_by": approved})
-
-        t = p.arrived + rng.uniform(0.5, 4) * 60
-        walked = how == "walked_away"
-        last_stop = end - (rng.uniform(1, 4) * 60 if walked else 60)
-        while t < last_stop:
-            if rng.random() < 0.85:
-                options = suggest(p, t, cat, history, card, None, None, attention_minutes,
-                                  limit=3)
-                if options:
-                    pick = options[0 if rng.random() < 0.6 else rng.randrange(len(options))]
-                    item = pick.interaction
-                    if not item.needs_approval:
-                        log(t, item)
-                    elif rng.random() < 0.5 and leads:
-                        log(t, item, leads[0])
-            t += max(3.0, rng.gauss(attention_minutes * 0.8, 4)) * 60
-        over = p.waited(end) - p.quote if p.quote is not None else None
-        if walked or (how == "seated" and over is not None and over > 10
-                      and rng.random() < 0.3):
-            at = max(p.arrived, end - rng.uniform(2, 8) * 60)
-            if rescue_items and (walked or rng.random() < 0.7):
-                item = rng.choice(rescue_items)
-                offer = item.id
-                log(at, item)
-            else:  # a table about to free up was offered
-                offer = "table:" + rng.choice(["A4", "W3", "T3", "A1", "T1"])
-            rescues.append({"time": at, "party": p.id, "host": host, "offer": offer,
-                            "outcome": "left" if walked else "stayed",
-                            "decided_at": min(end, at + 120)})
-        if p.phone and history and not walked and rng.random() < 0.3:
-            liked = rng.choice(history)
-            entry = ("like", liked.label.casefold())
-            if rng.random() < 0.1:
-                entry = ("dislike", rng.choice(["spicy broth", "coriander", "loud tables"]))
-            elif rng.random() < 0.05:
-                entry = ("allergy", rng.choice(["peanuts", "shellfish", "sesame"]))
-            known_notes.setdefault(p.phone, []).append(entry)
-            notes.append({"time": end + rng.uniform(1, 30) * 60, "phone": p.phone,
-                          "kind": entry[0], "text": entry[1], "host": host})
-    return gestures, rescues, notes
-
-
-def import_goodwill(store: Store, events: Iterable[Event], gestures: Iterable[dict[str, Any]],
-                    rescues: Iterable[dict[str, Any]], notes: Iterable[dict[str, Any]]) -> int:
-    """Write simulated goodwill after the events were imported: guests (one per phone,
-    with their visits), gestures, rescues and notes, in one transaction. Returns rows written.
-    """
-    gestures, rescues = list(gestures), list(rescues)
-    notes = list(notes)
-    n = len(gestures) + len(rescues)
-    with store._write() as db:
-        guest_ids: dict[str, int] = {r[1]: r[0] for r in
-                                     db.execute("SELECT id, phone FROM guests")}
-        for ev in sorted(events, key=lambda e: e.time):
-            phone = (ev.data or {}).get("phone", "") if ev.event == "arrive" else ""
-            if not phone:
-                continue
-            when = iso(ev.time)
-            if phone not in guest_ids:
-                guest_ids[phone] = db.execute(
-                    "INSERT INTO guests (phone, name, first_seen, last_seen, visits) "
-                    "VALUES (?, ?, ?, ?, 0)", [phone, ev.data.get("name", ""), when,
-                                               when]).lastrowid
-            if db.execute("INSERT OR IGNORE INTO guest_visits (party, guest_id, time) "
-                          "VALUES (?, ?, ?)", [ev.party, guest_ids[phone], when]).rowcount:
-                db.execute("UPDATE guests SET visits = visits + 1, last_seen = max(last_seen, ?) "
-                           "WHERE id = ?", [when, guest_ids[phone]])
-                n += 1
-        db.conn.executemany(
-            "INSERT INTO gestures (time, party, guest_id, interaction, label, category, cost, "
-            "host, note, approved_by, station) VALUES (?,?,?,?,?,?,?,?,?,?,'simulated')",
-            [(iso(g["time"]), g["party"], guest_ids.get(g.get("phone", "")), g["interaction"],
-              g["label"], g["category"], g["cost"], g["host"], g.get("note", ""),
-              g.get("approved_by", "")) for g in gestures])
-        db.conn.executemany(
-            "INSERT INTO rescues (time, party, host, offer, outcome, decided_at, station) "
-            "VALUES (?,?,?,?,?,?,'simulated')",
-            [(iso(r["time"]), r["party"], r["host"], r["offer"], r["outcome"],
-              iso(r["decided_at"])) for r in rescues])
-        note_rows = [(guest_ids[x["phone"]], iso(x["time"]), x["kind"], x["text"], x["host"])
-                     for x in notes if x["phone"] in guest_ids]
-        db.conn.executemany(
-            "INSERT INTO guest_notes (guest_id, time, kind, text, host) VALUES (?,?,?,?,?)",
-            note_rows)
-        n += len(note_rows)
-    return n
+    return (tables[:RESCUE_TABLES] + items)[:limit]

@@ -17,15 +17,17 @@ from rich.cells import cell_len
 
 from queueapp.config import Config
 from queueapp.review.reports import Accuracy, Filters, Report, money, pct
-from queueapp.store import Store, iso
+from queueapp.store import Store
 
 KINDS = ("gestures", "complaints", "parties")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PHONE_SHOWN = 4  # digits of a phone number an export keeps (the rest are masked)
 
 
 def mask_phone(phone: str) -> str:
     digits = [c for c in phone if c.isdigit()]
-    return "" if not digits else "•" * max(0, len(digits) - 4) + "".join(digits[-4:])
+    shown = digits[-PHONE_SHOWN:]
+    return "" if not digits else "•" * (len(digits) - len(shown)) + "".join(shown)
 
 
 def neutralise(value: Any) -> Any:
@@ -42,40 +44,21 @@ def _local(text: str | None, tz: str) -> str:
 def export_rows(store: Store, kind: str, f: Filters, config: Config) -> list[dict[str, Any]]:
     """Rows of one log for a time range, masked and neutralised, times in local time."""
     tz = config.timezone
-    db = store.db
     if kind == "gestures":
-        rows = db.query(
-            "SELECT g.id, g.time, g.party, p.name AS guest_name, g.interaction, g.label, "
-            "g.category, g.cost, g.host, g.approved_by, g.note, g.void_of, g.voided_by "
-            "FROM gestures g LEFT JOIN parties p ON p.id = g.party "
-            "WHERE g.time >= ? AND g.time < ? "
-            "ORDER BY g.time, g.id", [iso(f.start), iso(f.end)])
-        out = [dict(r) | {"time": _local(r["time"], tz)} for r in rows]
+        out = [row | {"time": _local(row["time"], tz)}
+               for row in store.review.gesture_log(f.start, f.end)]
     elif kind == "complaints":
-        rows = db.query(
-            "SELECT c.*, p.name AS guest_name FROM complaints c LEFT JOIN parties p "
-            "ON p.id = c.party WHERE c.recorded_at >= ? AND c.recorded_at < ? "
-            "ORDER BY c.recorded_at, c.id", [iso(f.start), iso(f.end)])
-        out = []
-        for r in rows:
-            row = dict(r)
+        out = store.review.complaint_log(f.start, f.end)
+        for row in out:
             for key in ("recorded_at", "handled_at", "rechecked_at", "fed_back_at"):
                 row[key] = _local(row[key], tz)
-            out.append(row)
     elif kind == "parties":
-        rows = db.query(
-            "SELECT id, name, size, phone, tags, note, status, arrived_at, quoted_minutes, "
-            "quote_low, quote_high, called_at, seated_at, table_name, left_at, remove_reason "
-            "FROM parties WHERE arrived_at >= ? AND arrived_at < ? ORDER BY arrived_at",
-            [iso(f.start), iso(f.end)])
-        out = []
-        for r in rows:
-            row = dict(r)
+        out = store.review.party_log(f.start, f.end)
+        for row in out:
             row["phone"] = mask_phone(row["phone"])
             row["tags"] = ", ".join(json.loads(row["tags"] or "[]"))
             for key in ("arrived_at", "called_at", "seated_at", "left_at"):
                 row[key] = _local(row[key], tz)
-            out.append(row)
     else:
         raise ValueError(f"unknown export {kind!r}; choose one of {', '.join(KINDS)}")
     return [{k: neutralise(v) for k, v in row.items()} for row in out]

@@ -4,19 +4,24 @@
 
 from __future__ import annotations
 
-import itertools
-import json
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from queueapp.complaints import loop as complaints
 from queueapp.config import Config
-from queueapp.goodwill.gestures import Gesture, Rescue, gestures_by_ids, shift_starts_between
-from queueapp.store import Store, epoch, iso
+from queueapp.goodwill.gestures import Gesture, Rescue, shift_starts_between
+from queueapp.store import Store
+from queueapp.store.complaints import Complaint
+from queueapp.store.review import PartyRow
+
+__all__ = ["Accuracy", "Filters", "PartyRow", "Report", "build", "money", "party_rows", "pct"]
+
+WITHIN = 5  # minutes: a quote this close to the wait counts as accurate
+LONG_PAST_QUOTE = 10  # minutes past the quote that the lead's third rate counts
+GESTURES_LISTED = 500  # gesture rows a report lists by default (totals cover all)
+NO_HOST = "—"  # how a row without a host is shown
 
 
 def money(currency: str, x: float) -> str:
@@ -40,25 +45,6 @@ class Filters:
 
 
 @dataclass
-class PartyRow:
-    id: str
-    name: str
-    size: int
-    status: str
-    arrived: float
-    seated: float | None
-    left: float | None
-    quote: float | None
-    reason: str
-    host: str
-
-    @property
-    def waited(self) -> float | None:
-        end = self.seated or (self.left if self.status == "removed" else None)
-        return None if end is None else (end - self.arrived) / 60
-
-
-@dataclass
 class Accuracy:
     n: int = 0
     mae: float | None = None
@@ -70,7 +56,7 @@ class Accuracy:
         if not errors:
             return cls()
         return cls(len(errors), statistics.fmean(abs(e) for e in errors),
-                   sum(abs(e) <= 5 for e in errors) / len(errors), statistics.fmean(errors))
+                   sum(abs(e) <= WITHIN for e in errors) / len(errors), statistics.fmean(errors))
 
 
 @dataclass
@@ -92,7 +78,7 @@ class Report:
     complaints_unhandled: int = 0
     complaints_unrechecked: int = 0
     complaints_by_category: dict[str, int] = field(default_factory=dict)
-    complaint_rows: list[complaints.Complaint] = field(default_factory=list)
+    complaint_rows: list[Complaint] = field(default_factory=list)
     gestures: list[Gesture] = field(default_factory=list)  # newest first, up to the limit
     gesture_rows: int = 0  # rows in the log for the filters: gestures, voided ones, voids
     gesture_count: int = 0  # gestures given (voids and what they void left out)
@@ -114,24 +100,10 @@ class Report:
 
 def party_rows(store: Store, f: Filters) -> list[PartyRow]:
     """Parties that arrived in the range; the host is whoever added the party."""
-    host = ("coalesce((SELECT e.host FROM events e WHERE e.party = p.id AND e.event = 'arrive' "
-            "ORDER BY e.id DESC LIMIT 1), '')")
-    sql = ("SELECT p.id, p.name, p.size, p.status, p.arrived_at, p.seated_at, p.left_at, "
-           f"p.quoted_minutes, p.remove_reason, {host} FROM parties p "
-           "WHERE p.arrived_at >= ? AND p.arrived_at < ?")
-    params: list[Any] = [iso(f.start), iso(f.end)]
-    if f.party:
-        sql += " AND (p.id = ? OR p.name LIKE ?)"
-        params += [f.party, f"%{f.party}%"]
-    if f.host:
-        sql += f" AND {host} = ?"
-        params.append(f.host)
-    rows = store.db.execute(sql + " ORDER BY p.arrived_at", params).fetchall()
-    return [PartyRow(r[0], r[1], r[2], r[3], epoch(r[4]) or 0.0, epoch(r[5]), epoch(r[6]), r[7],
-                     r[8], r[9]) for r in rows]
+    return store.review.party_rows(f)
 
 
-def build(store: Store, f: Filters, config: Config, limit: int = 500) -> Report:
+def build(store: Store, f: Filters, config: Config, limit: int = GESTURES_LISTED) -> Report:
     """Every figure for the filters. ``limit`` caps the gesture rows listed (totals
     always cover everything)."""
     timezone = config.timezone
@@ -152,14 +124,14 @@ def build(store: Store, f: Filters, config: Config, limit: int = 500) -> Report:
             else:
                 rep.removed_other += 1
         waited = p.waited
-        if waited is not None and p.quote is not None and waited > p.quote + 10:
+        if waited is not None and p.quote is not None and waited > p.quote + LONG_PAST_QUOTE:
             rep.past_quote_10 += 1
         if p.seated is not None and p.quote is not None and waited is not None:
             err = p.quote - waited
             errors.append(err)
             hour = datetime.fromtimestamp(p.arrived, tz).hour
             by_hour[hour].append(err)
-            by_host[p.host or "—"].append(err)
+            by_host[p.host or NO_HOST].append(err)
             rep.quoted_vs_actual.append((p.quote, waited))
     rep.accuracy = Accuracy.of(errors)
     rep.accuracy_by_hour = {h: Accuracy.of(v) for h, v in sorted(by_hour.items())}
@@ -192,8 +164,7 @@ def _waiting_by_hour(rows: list[PartyRow], timezone: str) -> dict[int, float]:
 
 
 def _complaints(store: Store, f: Filters, rep: Report) -> None:
-    where, params = _where(f, "recorded_at", "recorded_by", "category", "party")
-    rep.complaint_rows = complaints.complaints_where(store, where, params)
+    rep.complaint_rows = store.review.complaints(f)
     cats: dict[str, int] = defaultdict(int)
     for c in rep.complaint_rows:
         rep.complaints += 1
@@ -204,65 +175,26 @@ def _complaints(store: Store, f: Filters, rep: Report) -> None:
     rep.complaints_by_category = dict(cats)
 
 
-def _where(f: Filters, time: str, host: str, category: str | None, party: str
-           ) -> tuple[str, list[Any]]:
-    """SQL for the filters on one log; a party is an id or part of a name."""
-    where, params = f"{time} >= ? AND {time} < ?", [iso(f.start), iso(f.end)]
-    if f.host:
-        where += f" AND {host} = ?"
-        params.append(f.host)
-    if f.category and category:
-        where += f" AND {category} = ?"
-        params.append(f.category)
-    if f.party:
-        where += f" AND ({party} = ? OR {party} IN (SELECT id FROM parties WHERE name LIKE ?))"
-        params += [f.party, f"%{f.party}%"]
-    return where, params
-
-
 def _gestures(store: Store, f: Filters, rep: Report, config: Config, limit: int) -> None:
     """Totals per host in one pass over the ``gestures_review`` index, then one budget per
     shift each host gave anything in, then the newest ``limit`` rows."""
-    where, params = _where(f, "g.time", "g.host", "g.category", "g.party")
-    db = store.db
-    voided = "g.id IN (SELECT void_of FROM gestures WHERE void_of IS NOT NULL)"
-    for host, given, voids, gone, cost in db.execute(
-            "SELECT g.host, count(*) FILTER (WHERE g.void_of IS NULL), count(g.void_of), "
-            f"count(*) FILTER (WHERE g.void_of IS NULL AND {voided}), coalesce(sum(g.cost), 0) "
-            f"FROM gestures g WHERE {where} GROUP BY g.host ORDER BY g.host", params):
-        rep.gesture_rows += given + voids
-        rep.gesture_count += given - gone
-        rep.voids += voids
-        rep.gesture_cost += cost
-        rep.cost_by_host[host or "—"] = round(float(cost), 2)
+    for t in store.review.gesture_totals(f):
+        rep.gesture_rows += t.given + t.voids
+        rep.gesture_count += t.given - t.voided
+        rep.voids += t.voids
+        rep.gesture_cost += t.cost
+        rep.cost_by_host[t.host or NO_HOST] = round(float(t.cost), 2)
     rep.gesture_cost = round(rep.gesture_cost, 2)
     starts = shift_starts_between(f.start, f.end, config)
-    hosts = list(rep.cost_by_host)
-    if starts and hosts:  # for each shift and host: did they give anything? (stops at one)
-        bounds = [iso(t) for t in [*starts, f.end]]
+    hosts = ["" if h == NO_HOST else h for h in rep.cost_by_host]
+    if starts and hosts:
         budget = config.goodwill.budget_per_shift
-        # shifts and hosts go in as JSON: a range of years would pass SQLite's limit on
-        # bound parameters; a void alone does not mean its host worked that shift
-        for host, n in db.execute(
-                "WITH shift(begins, ends) AS (SELECT json_extract(value, '$[0]'), "
-                "json_extract(value, '$[1]') FROM json_each(?)), "
-                "h(name) AS (SELECT value FROM json_each(?)) "
-                "SELECT h.name, count(*) FROM shift, h WHERE EXISTS (SELECT 1 FROM gestures g "
-                "WHERE g.time >= shift.begins AND g.time < shift.ends AND g.host = h.name "
-                f"AND g.void_of IS NULL AND {where}) GROUP BY h.name",
-                [json.dumps(list(itertools.pairwise(bounds))),
-                 json.dumps(["" if h == "—" else h for h in hosts]), *params]):
-            rep.budget_by_host[host or "—"] = budget * n
-    rows = db.execute(f"SELECT g.id FROM gestures g WHERE {where} ORDER BY g.time DESC, g.id "
-                      f"DESC LIMIT ?", [*params, limit]).fetchall()
-    ids = [r[0] for r in rows]
-    loaded = {g.id: g for g in gestures_by_ids(store, ids)}
+        for host, shifts in store.review.shifts_given_in(f, starts, hosts).items():
+            rep.budget_by_host[host or NO_HOST] = budget * shifts
+    ids = store.review.newest_gesture_ids(f, limit)
+    loaded = {g.id: g for g in store.gestures.by_ids(ids)}
     rep.gestures = [loaded[i] for i in ids if i in loaded]
 
 
 def _rescues(store: Store, f: Filters, rep: Report) -> None:
-    where, params = _where(f, "time", "host", None, "party")
-    rows = store.db.execute("SELECT id, time, party, host, offer, outcome, decided_at FROM "
-                            f"rescues WHERE {where} ORDER BY time DESC", params).fetchall()
-    rep.rescues = [Rescue(r[0], epoch(r[1]) or 0.0, r[2], r[3], r[4], r[5], epoch(r[6]))
-                   for r in rows]
+    rep.rescues = store.review.rescues(f)

@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime
+from typing import Any
 
 import arrow
 
-from queueapp.complaints import loop as complaints
 from queueapp.config import Config
-from queueapp.goodwill import gestures, suggestions
+from queueapp.goodwill import gestures
 from queueapp.quotes.estimator import Estimator
+from queueapp.sim.goodwill import import_goodwill, simulate_goodwill, simulated_hosts
 from queueapp.sim.simulator import evening_so_far, simulate
 from queueapp.store import Store
 from queueapp.waitlist.events import ABANDON, ARRIVE, SEAT, Event
 from queueapp.waitlist.room import Room
 
-DEMO_HOST = "Lin"
+DEMO_HOST = "Lin"  # on duty in the demo when the config names no hosts
+COMPLAINS = 0.014  # about one seated party in seventy complains
+WALKOUT_SAYS_WHY = 0.1  # a walk-away now and then says why
+SETTLED_DAYS = 2  # items older than this were all seen through
 
 
 COMPLAINTS = (
@@ -41,42 +45,42 @@ def import_with_goodwill(store: Store, config: Config, events: list[Event], seed
     """Events, then the gestures, rescues, guests, notes and complaints a good team
     would have logged."""
     hosts = config.hosts or ("Lin", "Ana", "Hao")
-    n = store.import_events(events, hosts=suggestions.simulated_hosts(events, hosts))
+    n = store.import_events(events, hosts=simulated_hosts(events, hosts))
     leads = tuple(lead.name for lead in config.leads) or ("Mei",)
-    given, rescues, notes = suggestions.simulate_goodwill(
-        events, config.catalogue, seed, hosts, leads, config.attention_minutes)
-    suggestions.import_goodwill(store, events, given, rescues, notes)
-    complaints.import_complaints(store, simulate_complaints(events, seed, hosts, leads))
+    given, rescues, notes = simulate_goodwill(events, config.catalogue, seed, hosts, leads,
+                                              config.attention_minutes)
+    import_goodwill(store, events, given, rescues, notes)
+    store.complaints.import_complaints(simulate_complaints(events, seed, hosts, leads))
     return n
 
 
 def simulate_complaints(events: list[Event], seed: int, hosts: tuple[str, ...] | list[str],
-                        leads: tuple[str, ...] | list[str]) -> list[dict]:
+                        leads: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
     """About one seated party in seventy complains; a walk-away now and then says why.
     Most items went through all four steps; the most recent may still be open."""
     rng = random.Random(f"complaints/{seed}")
     end = max((e.time for e in events), default=0.0)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for ev in events:
-        if ev.event == SEAT and rng.random() < 0.014:
+        if ev.event == SEAT and rng.random() < COMPLAINS:
             category, what, action = rng.choice(COMPLAINTS)
             at = ev.time + rng.uniform(10, 50) * 60
             rows.append({"recorded_at": at, "party": ev.party, "table_name": ev.table,
                          "category": category, "what": what, "action": action})
         elif ev.event == ABANDON and ev.data.get("reason") == "walked_away" \
-                and rng.random() < 0.1:
+                and rng.random() < WALKOUT_SAYS_WHY:
             rows.append({"recorded_at": ev.time, "party": ev.party, "category": "wait",
                          "what": "Left after a long wait, said the quote was too short",
                          "action": "Apologised at the door"})
     out = []
     for row in rows:
-        t = row["recorded_at"]
+        t: float = row["recorded_at"]
         if t > end:
             continue
         row["recorded_by"] = rng.choice(list(hosts))
         steps = (("handled_at", rng.uniform(2, 10), 0.95), ("rechecked_at", rng.uniform(10, 60),
                  0.85), ("fed_back_at", rng.uniform(60, 600), 0.8))
-        settled = end - t > 2 * 86400  # older items were all seen through by now
+        settled = end - t > SETTLED_DAYS * 86400
         for key, minutes, chance in steps:
             t += minutes * 60
             if t > end or (not settled and rng.random() > chance):

@@ -1,10 +1,13 @@
 """The SQLite file: events as the source of truth, plus live projections.
 
-Every action is one ``BEGIN IMMEDIATE`` transaction that re-reads the live
-state (another terminal may have changed it), checks the action still makes
-sense, appends the event and updates the ``parties`` and ``room_tables`` rows
-it touched. Other terminals notice by polling for new rows (the app's
-``QueueApp._version``).
+:class:`Store` opens the file (one connection per thread), runs transactions
+(:meth:`Store.transaction`) and keeps the waiting list: every action is one
+``BEGIN IMMEDIATE`` transaction that re-reads the live state (another terminal
+may have changed it), checks the action still makes sense, appends the event and
+updates the ``parties`` and ``room_tables`` rows it touched. The other domains'
+tables are reached through its repositories (``store.gestures``, ``store.guests``,
+``store.complaints``, ``store.rescues``, ``store.review``). Other terminals notice
+changes by polling :meth:`Store.version` (see ``store/changes.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,15 @@ import platformdirs
 from sqlite_utils import Database
 
 from queueapp.config import Config, Table
+from queueapp.store.changes import version_sql
+from queueapp.store.complaints import ComplaintLog
+from queueapp.store.errors import DB_ERRORS, Busy, Conflict, StoreError, as_store_error
+from queueapp.store.gestures import GestureLog
+from queueapp.store.guests import GuestBook
+from queueapp.store.rescues import RescueLog
+from queueapp.store.review import ReviewQueries
 from queueapp.store.schema import migrations
+from queueapp.store.times import epoch, iso
 from queueapp.waitlist.events import (
     ABANDON,
     ARRIVE,
@@ -48,48 +58,11 @@ from queueapp.waitlist.room import (
     TableState,
 )
 
-LIVE = (WAITING, CALLED, SEATED)
+LIVE = (WAITING, CALLED, SEATED)  # statuses of parties still in the room
+IMPORT_BATCH = 5000  # events written per executemany when importing history
 
-
-class StoreError(Exception):
-    """The database cannot do what was asked; the message says why and what to do.
-
-    ``key`` and ``values`` name the same message in ``queueapp.i18n`` so the
-    screen can show it in the host's language (the plain text serves the CLI).
-    """
-
-    def __init__(self, message: str, key: str = "", **values: object) -> None:
-        super().__init__(message)
-        self.key, self.values = key, values
-
-
-DB_ERRORS = (StoreError, sqlite3.Error)  # what a worker catches around any database work
-
-
-def as_store_error(exc: BaseException, path: object = "the database") -> StoreError:
-    """A raw sqlite3 error from a read, as a StoreError with a message for a person."""
-    if isinstance(exc, StoreError):
-        return exc
-    return StoreError(f"Could not read {path}: {exc}. Check the file (--db FILE); if another "
-                      "program is writing it, try again in a moment.")
-
-
-class Conflict(StoreError):
-    """The action no longer fits the state (often: another terminal got there first)."""
-
-
-class Busy(StoreError):
-    """Another program held the write lock for longer than the busy timeout."""
-
-
-def iso(epoch: float | None) -> str | None:
-    if epoch is None:
-        return None
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds")
-
-
-def epoch(text: str | None) -> float | None:
-    return None if not text else datetime.fromisoformat(text).timestamp()
+__all__ = ["DB_ERRORS", "LIVE", "Busy", "Conflict", "Store", "StoreError", "as_store_error",
+           "default_db_path", "epoch", "iso", "resolve_db_path"]
 
 
 def default_db_path() -> Path:
@@ -120,6 +93,11 @@ class Store:
         self.busy_timeout = busy_timeout
         self.readonly = readonly
         self._local = threading.local()
+        self.gestures = GestureLog(self)
+        self.guests = GuestBook(self)
+        self.complaints = ComplaintLog(self)
+        self.rescues = RescueLog(self)
+        self.review = ReviewQueries(self)
 
     # -- opening -----------------------------------------------------------
     @classmethod
@@ -130,14 +108,11 @@ class Store:
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"Cannot create the folder for the database {p}: {exc}. "
-                             "Choose another place with --db FILE.") from None
+            raise StoreError("err_db_folder", path=p, detail=exc) from None
         if p.exists() and not os.access(p, os.W_OK):
-            raise StoreError(f"The database {p} is read-only. Make it writable "
-                             f"(chmod u+w {p}) or choose another file with --db FILE.")
+            raise StoreError("err_db_file_readonly", path=p)
         if not os.access(p.parent, os.W_OK):
-            raise StoreError(f"The folder {p.parent} is read-only, so the database cannot "
-                             "keep its journal there. Choose another place with --db FILE.")
+            raise StoreError("err_db_folder_readonly", folder=p.parent)
         store = cls(p, station, busy_timeout)
         try:
             db = store.db
@@ -158,9 +133,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise store._explain(exc) from None
         if pending:
-            raise StoreError(f"{store.path} was written by another version of queueapp "
-                             "(or is not a queueapp database); open it once with queueapp "
-                             "to bring it up to date.")
+            raise StoreError("err_db_version", path=store.path)
         return store
 
     @property
@@ -196,26 +169,31 @@ class Store:
     def _explain(self, exc: sqlite3.DatabaseError) -> StoreError:
         msg = str(exc)
         if "locked" in msg or "busy" in msg:
-            return Busy(f"The database {self.path} is locked by another program; nothing was "
-                        "saved. Try again in a moment; if it persists, close the other program.",
-                        "err_db_locked", path=self.path)
+            return Busy("err_db_locked", path=self.path)
         if "readonly" in msg or "read-only" in msg:
-            return StoreError(f"The database {self.path} is read-only; nothing was saved. Make "
-                              "it writable or choose another file with --db FILE.",
-                              "err_db_readonly", path=self.path)
+            return StoreError("err_db_readonly", path=self.path)
         if "not a database" in msg or "malformed" in msg:
-            return StoreError(f"{self.path} is not a queueapp database or is damaged ({msg}). "
-                              "Choose another file with --db FILE.")
-        return StoreError(f"Database error on {self.path}: {msg}.")
+            return StoreError("err_db_damaged", path=self.path, detail=msg)
+        return StoreError("err_db_other", path=self.path, detail=msg)
 
     @contextmanager
-    def _write(self) -> Iterator[Database]:
-        """One write transaction: BEGIN IMMEDIATE, commit, or roll back everything."""
+    def transaction(self) -> Iterator[Database]:
+        """One write transaction: BEGIN IMMEDIATE, then commit, or roll back everything
+        on any exception. Inside one, a nested ``transaction()`` (a repository's write
+        within a core operation) joins it, so the operation is one transaction."""
         db = self.db
+        if getattr(self._local, "depth", 0):
+            self._local.depth += 1
+            try:
+                yield db
+            finally:
+                self._local.depth -= 1
+            return
         try:
             db.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
             raise self._explain(exc) from None
+        self._local.depth = 1
         try:
             yield db
             db.execute("COMMIT")
@@ -225,12 +203,16 @@ class Store:
             if isinstance(exc, sqlite3.DatabaseError):
                 raise self._explain(exc) from None
             raise
+        finally:
+            self._local.depth = 0
+
+    _write = transaction  # the name the waiting-list methods were written with
 
     # -- tables and settings ---------------------------------------------------
     def sync_tables(self, tables: Iterable[Table]) -> None:
         """Make room_tables match the config: add new tables, update seats and sections."""
         tables = list(tables)
-        with self._write() as db:
+        with self.transaction() as db:
             for t in tables:
                 db.execute(
                     "INSERT INTO room_tables (name, seats, section) VALUES (?, ?, ?) "
@@ -246,32 +228,19 @@ class Store:
         return row[0] if row else default
 
     def set_setting(self, key: str, value: str) -> None:
-        with self._write() as db:
+        with self.transaction() as db:
             db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) "
                        "DO UPDATE SET value = excluded.value", [key, value])
 
     # -- reading -----------------------------------------------------------------
     def version(self) -> tuple[Any, ...]:
-        """Changes anywhere (events, gestures, complaints, notes, settings) change this:
-        a station re-reads when it differs from what it last read."""
-        return tuple(self.db.execute(
-            "SELECT (SELECT coalesce(max(id), 0) FROM events), "
-            "(SELECT coalesce(max(id), 0) FROM gestures), "
-            "(SELECT coalesce(max(id), 0) FROM rescues), "
-            "(SELECT count(decided_at) FROM rescues), "
-            "(SELECT coalesce(max(id), 0) FROM complaints), "
-            "(SELECT count(handled_at) + count(rechecked_at) + count(fed_back_at) "
-            " FROM complaints), "
-            "(SELECT coalesce(max(id), 0) FROM guest_notes), "
-            "(SELECT group_concat(key || '=' || value) FROM settings)").fetchone())
+        """Any change another terminal should see changes this (every table registers in
+        ``store/changes.py``): a station re-reads when it differs from what it last read."""
+        return tuple(self.db.execute(_VERSION_SQL).fetchone())
 
     def pending_rescues(self) -> dict[str, list[int]]:
         """Rescues offered but not yet decided, by party (oldest first)."""
-        pending: dict[str, list[int]] = {}
-        for rescue_id, party in self.db.execute(
-                "SELECT id, party FROM rescues WHERE outcome = '' ORDER BY id"):
-            pending.setdefault(party, []).append(rescue_id)
-        return pending
+        return self.rescues.pending()
 
     def last_event_id(self) -> int:
         return self.db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
@@ -350,7 +319,7 @@ class Store:
 
     def _act(self, ev: Event, check: Callable[[Room], None], host: str = "") -> Event:
         """Check against the live state, append the event, update what it touched."""
-        with self._write() as db:
+        with self.transaction() as db:
             room = self.load_room()
             check(room)
             before = room.parties.get(ev.party)
@@ -385,7 +354,7 @@ class Store:
         if quote is not None:
             data.update(quote=round(quote.minutes, 2), quote_low=round(quote.low, 2),
                         quote_high=round(quote.high, 2))
-        with self._write() as db:
+        with self.transaction() as db:
             pid = self.new_party_id(now, tz)
             ev = Event(now, ARRIVE, pid, size, "", data)
             room = Room({})
@@ -410,15 +379,12 @@ class Store:
             for name in table.split("+"):
                 t = room.tables.get(name)
                 if t is None:
-                    raise Conflict(f"Table {name} is not in this restaurant's config.",
-                                   "err_table_unknown", table=name)
+                    raise Conflict("err_table_unknown", table=name)
                 if t.state != FREE:
-                    raise Conflict(f"Table {name} is no longer free ({t.state}); "
-                                   "pick another table.", "err_table_taken", table=name)
+                    raise Conflict("err_table_taken", table=name, state=t.state)
                 seats += t.seats
             if seats < p.size:
-                raise Conflict(f"Table {table} seats {seats}, too few for a party of {p.size}.",
-                               "err_table_small", table=table, seats=seats, size=p.size)
+                raise Conflict("err_table_small", table=table, seats=seats, size=p.size)
             ev.size = p.size
 
         ev = Event(now, SEAT, party_id, None, table)
@@ -426,7 +392,7 @@ class Store:
 
     def remove_party(self, now: float, party_id: str, reason: str, host: str = "") -> Event:
         if reason not in REMOVE_REASONS:
-            raise StoreError(f"Unknown reason {reason!r}; use one of {', '.join(REMOVE_REASONS)}.")
+            raise StoreError("err_remove_reason", reason=reason, choices=", ".join(REMOVE_REASONS))
         ev = Event(now, ABANDON, party_id, None, "", {"reason": reason})
         return self._act(ev, lambda r: _need_waiting(r, party_id), host)
 
@@ -436,8 +402,7 @@ class Store:
         def check(room: Room) -> None:
             t = room.tables.get(table)
             if t is None or t.state != OCCUPIED:
-                raise Conflict(f"Table {table} is not occupied, so no party can leave it.",
-                               "err_table_not_occupied", table=table)
+                raise Conflict("err_table_not_occupied", table=table)
             ev.party, ev.size = t.party, t.party_size
             ev.table = t.joined or table
 
@@ -447,23 +412,22 @@ class Store:
         def check(room: Room) -> None:
             t = room.tables.get(table)
             if t is None or t.state != CLEARING:
-                raise Conflict(f"Table {table} is not being cleared, so it cannot be made ready.",
-                               "err_table_not_clearing", table=table)
+                raise Conflict("err_table_not_clearing", table=table)
 
         return self._act(Event(now, READY, "", None, table), check, host)
 
     # -- undo ----------------------------------------------------------------------
     def undo(self, now: float, event_id: int, host: str = "") -> Event:
         """Undo one event if nothing has touched its party or tables since."""
-        with self._write() as db:
+        with self.transaction() as db:
             ev = self.event(event_id)
             if ev is None:
-                raise Conflict("There is nothing to undo.", "nothing_to_undo")
+                raise Conflict("err_undo_missing")
             if ev.event == UNDO:
-                raise Conflict("An undo cannot itself be undone.", "err_undo_undo")
+                raise Conflict("err_undo_undo")
             if db.execute("SELECT 1 FROM events WHERE event = 'undo' AND ref = ?",
                           [event_id]).fetchone():
-                raise Conflict("That action was already undone.", "err_undo_twice")
+                raise Conflict("err_undo_twice")
             tables = set(ev.tables)
             clauses, params = [], {"id": event_id}
             if ev.party:
@@ -477,9 +441,7 @@ class Store:
                 "(SELECT ref FROM events WHERE event = 'undo' AND ref IS NOT NULL) AND ("
                 + " OR ".join(clauses or ["0"]) + ") LIMIT 1", params).fetchone()
             if later:
-                raise Conflict(f"Cannot undo: the same party or table has changed since "
-                               f"(a later '{later[0]}'). Correct it by hand instead.",
-                               "err_undo_changed", word=later[0])
+                raise Conflict("err_undo_changed", word=later[0])
             self._insert_event(db, Event(now, UNDO, ev.party, ev.size, ev.table,
                                          {"undid": ev.event}), ref=event_id, host=host)
             if ev.party:
@@ -537,15 +499,14 @@ class Store:
         ``hosts`` (party id -> host) says who handled each party; else ``host``."""
         hosts = hosts or {}
         n = 0
-        with self._write() as db:
+        with self.transaction() as db:
             room = self.load_room()
             seen: dict[str, Party] = {}
             existing = {r[0] for r in db.execute("SELECT id FROM parties")}
             rows = []
             for ev in events:
                 if ev.event == ARRIVE and ev.party in existing:
-                    raise Conflict(f"Party id {ev.party!r} is already in the database; "
-                                   "import into a fresh file or use other ids.")
+                    raise Conflict("err_party_id_taken", party=ev.party)
                 room.apply(ev)
                 p = room.parties.get(ev.party)
                 if p is not None:
@@ -554,7 +515,7 @@ class Store:
                              json.dumps(ev.data, ensure_ascii=False),
                              hosts.get(ev.party, host), self.station))
                 n += 1
-                if len(rows) >= 5000:
+                if len(rows) >= IMPORT_BATCH:
                     self._insert_rows(db, rows)
                     rows = []
             self._insert_rows(db, rows)
@@ -572,11 +533,13 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
+_VERSION_SQL = version_sql()
+
+
 def _need_waiting(room: Room, party_id: str) -> Party:
     p = room.parties.get(party_id)
     if p is None or not p.waiting:
-        raise Conflict("That party is no longer on the waiting list "
-                       "(another terminal may have seated or removed it).", "err_not_waiting")
+        raise Conflict("err_not_waiting")
     return p
 
 

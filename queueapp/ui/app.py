@@ -309,7 +309,7 @@ class QueueApp(App[None]):
 
     def error_text(self, exc: StoreError) -> str:
         """The error in the screen's language when the core named it, else as raised."""
-        return self.t(exc.key, **exc.values) if exc.key else str(exc)
+        return self.t.error(exc)
 
     def write(self, action: Callable[[Store, float], Event], done: str,
               on_error: Callable[[StoreError], None] | None = None,

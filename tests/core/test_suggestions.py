@@ -8,15 +8,13 @@ from queueapp.goodwill import gestures as g
 from queueapp.goodwill import guests as u
 from queueapp.goodwill.suggestions import (
     Stats,
-    import_goodwill,
     learn,
     needs_attention,
     rescue_options,
-    simulate_goodwill,
-    simulated_hosts,
     suggest,
 )
 from queueapp.i18n import Translator
+from queueapp.sim.goodwill import import_goodwill, simulate_goodwill, simulated_hosts
 from queueapp.waitlist.events import Event
 from queueapp.waitlist.room import Party
 

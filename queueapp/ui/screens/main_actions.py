@@ -277,7 +277,7 @@ class StandActions:
             def action(store: Store, now: float) -> None:
                 card = known or guests.record_visit(store, p)
                 if card is None:
-                    raise StoreError(app.t("note_needs_phone"))
+                    raise StoreError("note_needs_phone")
                 if r["kind"] == "birthday":
                     guests.set_birthday(store, card.id, r["text"])
                 else:

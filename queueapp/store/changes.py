@@ -1,0 +1,53 @@
+"""Change detection, from one list: every table the migrations create is here.
+
+A terminal re-reads the state when :meth:`Store.version` differs from what it last
+read. ``version()`` is built from :data:`WATCHED` alone; a table that changes
+what another terminal shows must be listed there, or in :data:`NOT_WATCHED` with
+the reason it need not be (a test fails on a table that is in neither).
+
+Each expression is an aggregate over its table that changes whenever a row that
+matters is added or updated (the tables that are updated in place count their
+stamps as well as their rows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Watch:
+    table: str
+    expression: str  # an aggregate over ``table``, e.g. "coalesce(max(id), 0)"
+    why: str
+
+
+WATCHED: tuple[Watch, ...] = (
+    Watch("events", "coalesce(max(id), 0)",
+          "every waiting-list action (and undo) appends a row"),
+    Watch("gestures", "coalesce(max(id), 0)", "gestures and voids are appended"),
+    Watch("rescues", "coalesce(max(id), 0)", "a rescue offered"),
+    Watch("rescues", "count(decided_at)", "its outcome recorded later"),
+    Watch("complaints", "coalesce(max(id), 0)", "an item recorded"),
+    Watch("complaints", "count(handled_at) + count(rechecked_at) + count(fed_back_at)",
+          "an item taken a step further"),
+    Watch("guests", "count(*) + total(visits)", "a guest made, or a visit counted"),
+    Watch("guests", "group_concat(id || '=' || birthday) FILTER (WHERE birthday != '')",
+          "a birthday set or changed"),
+    Watch("guest_visits", "count(*)", "a party linked to a guest (a match by name)"),
+    Watch("guest_notes", "coalesce(max(id), 0)", "an observation on a guest's card"),
+    Watch("settings", "group_concat(key || '=' || value)", "the host on duty"),
+)
+
+NOT_WATCHED: dict[str, str] = {
+    "parties": "a projection of events, rewritten only together with an events row",
+    "room_tables": "a projection of events (and of the config, read at start-up)",
+    "pin_attempts": "read only while a PIN is typed, never shown",
+    "_sqlite_migrations": "sqlite-utils' record of the schema, not the app's data",
+}
+
+
+def version_sql() -> str:
+    """One SELECT giving every watched expression, in :data:`WATCHED` order."""
+    parts = [f"(SELECT {w.expression} FROM {w.table})" for w in WATCHED]
+    return "SELECT " + ", ".join(parts)

@@ -1,0 +1,88 @@
+"""Walk-away rescues: what was offered to a party about to leave, and whether it stayed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from queueapp.store.repository import Repository, rowid
+from queueapp.store.times import epoch, iso
+
+TABLE_OFFER = "table:"  # an offer of a table about to free up: "table:A4"
+OUTCOMES = ("stayed", "left")
+
+
+@dataclass(frozen=True)
+class Rescue:
+    id: int
+    time: float
+    party: str
+    host: str
+    offer: str  # an interaction id, or "table:NAME"
+    outcome: str = ""  # "", "stayed" or "left"
+    decided_at: float | None = None
+    station: str = ""
+
+    @property
+    def table(self) -> str:
+        return self.offer[len(TABLE_OFFER):] if self.offer.startswith(TABLE_OFFER) else ""
+
+
+_COLUMNS = "id, time, party, host, offer, outcome, decided_at, station"
+
+
+def rescue_from_row(r: tuple[Any, ...]) -> Rescue:
+    return Rescue(r[0], epoch(r[1]) or 0.0, r[2], r[3], r[4], r[5], epoch(r[6]), r[7])
+
+
+class RescueLog(Repository):
+    """``store.rescues``."""
+
+    def add(self, now: float, party: str, host: str, offer: str) -> Rescue:
+        with self.store.transaction() as db:
+            cur = db.execute("INSERT INTO rescues (time, party, host, offer, station) "
+                             "VALUES (?,?,?,?,?)", [iso(now), party, host, offer,
+                                                    self.store.station])
+        return Rescue(rowid(cur.lastrowid), now, party, host, offer, station=self.store.station)
+
+    def set_outcome(self, rescue_id: int, outcome: str, now: float) -> None:
+        """Record the outcome (the caller checked it was not decided yet)."""
+        with self.store.transaction() as db:
+            db.execute("UPDATE rescues SET outcome = ?, decided_at = ? WHERE id = ?",
+                       [outcome, iso(now), rescue_id])
+
+    def import_rescues(self, rescues: Iterable[Rescue]) -> int:
+        """Append many rescues at once (simulated history), as given; their ids are new."""
+        rows = [(iso(r.time), r.party, r.host, r.offer, r.outcome, iso(r.decided_at), r.station)
+                for r in rescues]
+        with self.store.transaction() as db:
+            db.conn.executemany(
+                "INSERT INTO rescues (time, party, host, offer, outcome, decided_at, station) "
+                "VALUES (?,?,?,?,?,?,?)", rows)
+        return len(rows)
+
+    def get(self, rescue_id: int) -> Rescue | None:
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM rescues WHERE id = ?",
+                              [rescue_id]).fetchone()
+        return rescue_from_row(row) if row else None
+
+    def for_party(self, party_id: str) -> list[Rescue]:
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM rescues WHERE party = ? ORDER BY id",
+                               [party_id]).fetchall()
+        return [rescue_from_row(r) for r in rows]
+
+    def pending(self) -> dict[str, list[int]]:
+        """Rescues offered but not yet decided, by party (oldest first)."""
+        pending: dict[str, list[int]] = {}
+        for rescue_id, party in self.db.execute(
+                "SELECT id, party FROM rescues WHERE outcome = '' ORDER BY id"):
+            pending.setdefault(party, []).append(rescue_id)
+        return pending
+
+    def decided(self, since: float | None = None) -> list[tuple[str, str]]:
+        """(offer, outcome) of every decided rescue (since a time), for learning."""
+        where = "AND time >= ?" if since is not None else ""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT offer, outcome FROM rescues WHERE outcome != '' " + where,
+            [iso(since)] if since is not None else [])]

@@ -36,3 +36,34 @@ def test_host_facing_errors_render_in_both_languages(store, config):
             Translator("zh")(exc.key, **exc.values)
         assert english != chinese and "{" not in english + chinese
     assert "A1" in Translator("zh")(errors[0].key, **errors[0].values)
+
+
+def test_the_english_text_is_the_one_in_i18n(store, config):
+    """str(exc) (what the command line prints) is i18n.EN's text; the stand's translator
+    gives the Chinese from the same key."""
+    with pytest.raises(StoreError) as info:
+        store.remove_party(at(0), "x", "bored")
+    exc = info.value
+    assert str(exc) == EN[exc.key].format(**exc.values)
+    assert "bored" in str(exc) and "walked_away" in str(exc)
+    assert Translator("zh").error(exc) == ZH[exc.key].format(**exc.values)
+    assert Translator("en").error(ValueError("plain")) == "plain"
+
+
+def test_every_key_the_core_raises_has_both_languages():
+    """Each ``raise SomeError("err_...")`` names a key that EN and ZH both hold."""
+    import ast
+    from pathlib import Path
+
+    import queueapp
+
+    keys: set[str] = set()
+    for path in Path(queueapp.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) \
+                    and node.exc.args and isinstance(node.exc.args[0], ast.Constant) \
+                    and isinstance(node.exc.args[0].value, str) \
+                    and node.exc.args[0].value.startswith("err_"):
+                keys.add(node.exc.args[0].value)
+    assert len(keys) > 30
+    assert sorted(k for k in keys if k not in EN or k not in ZH) == []

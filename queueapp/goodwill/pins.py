@@ -32,7 +32,10 @@ def hash_pin(pin: str, salt: bytes | None = None) -> str:
 
 def is_pin_hash(text: str) -> bool:
     m = _FORMAT.match(text.strip())
-    return bool(m) and int(m[1]) >= 2 and int(m[1]) & (int(m[1]) - 1) == 0  # N a power of 2
+    if m is None:
+        return False
+    n = int(m[1])
+    return n >= 2 and n & (n - 1) == 0  # scrypt's N must be a power of 2
 
 
 def verify_pin(pin: str, pin_hash: str) -> bool:

@@ -157,7 +157,8 @@ class Stats:
             if not here:  # nothing in this situation: popularity anywhere
                 here = [c[0] for c in self.counts.values()]
                 given = self._overall(interaction)[0]
-            popular = given / max(here) if here and max(here) else 0.0
+            most = max(here, default=0)
+            popular = given / most if most else 0.0
             prior = 0.5 * prior + 0.5 * popular
         n = stayed + left
         return (stayed + PRIOR_WEIGHT * prior) / (n + PRIOR_WEIGHT), n

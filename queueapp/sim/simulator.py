@@ -17,6 +17,7 @@ import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import cast
 
 import phonenumbers
 
@@ -271,7 +272,7 @@ class _Service:
 
     # -- event handlers ------------------------------------------------------
     def _arrive(self, t: float, what: object) -> None:
-        pid, size = what  # type: ignore[misc]
+        pid, size = cast(tuple[str, int], what)
         self.queue[pid] = _Party(pid, size, t)
         self.out.append(Event(t, ARRIVE, pid, size, "", self.guests.data()))
         r = self.rng
@@ -279,21 +280,23 @@ class _Service:
             self.push(t + r.expovariate(1 / self.sc.patience) * 60, "giveup", pid)
         self._seat_waiting(t)
 
-    def _giveup(self, t: float, pid: object) -> None:
+    def _giveup(self, t: float, what: object) -> None:
+        pid = cast(str, what)
         if pid in self.queue:
-            p = self.queue.pop(pid)  # type: ignore[call-overload]
+            p = self.queue.pop(pid)
             reason = self.rng.choices([r for r, _ in REASONS], [w for _, w in REASONS])[0]
             self.out.append(Event(t, ABANDON, p.id, p.size, "", {"reason": reason}))
 
     def _depart(self, t: float, what: object) -> None:
-        pid, size, names = what  # type: ignore[misc]
+        pid, size, names = cast(tuple[str, int, tuple[str, ...]], what)
         self.out.append(Event(t, DEPART, pid, size, "+".join(names)))
         clear = self.sc.clearing * math.exp(self.rng.gauss(0, self.sc.clearing_sigma))
         self.push(t + clear * 60, "ready", names)
 
-    def _ready(self, t: float, names: object) -> None:
-        self.out.append(Event(t, READY, "", None, "+".join(names)))  # type: ignore[arg-type]
-        for n in names:  # type: ignore[attr-defined]
+    def _ready(self, t: float, what: object) -> None:
+        names = cast(tuple[str, ...], what)
+        self.out.append(Event(t, READY, "", None, "+".join(names)))
+        for n in names:
             self.free[n] = True
         self.push(t + self.rng.uniform(0, self.sc.lag) * 60, "host", None)
 

@@ -60,7 +60,9 @@ SELECT = f"SELECT {', '.join(COLUMNS)} FROM complaints"
 
 
 def complaint_from_row(r: tuple[Any, ...]) -> Complaint:
-    return Complaint(*(epoch(v) if c in TIMES else v for c, v in zip(COLUMNS, r, strict=True)))
+    values: list[Any] = [epoch(v) if c in TIMES else v for c, v in zip(COLUMNS, r, strict=True)]
+    values[1] = values[1] or 0.0  # recorded_at is never NULL
+    return Complaint(*values)
 
 
 class ComplaintLog(Repository):

@@ -30,6 +30,7 @@ from queueapp.store.complaints import ComplaintLog
 from queueapp.store.errors import DB_ERRORS, Busy, Conflict, StoreError, as_store_error
 from queueapp.store.gestures import GestureLog
 from queueapp.store.guests import GuestBook
+from queueapp.store.repository import rowid
 from queueapp.store.rescues import RescueLog
 from queueapp.store.review import ReviewQueries
 from queueapp.store.schema import migrations
@@ -269,7 +270,8 @@ class Store:
         """Events in the order they were written (``by_time``: in time order, as the
         contract's files are, even when terminals' clocks differ a little); undone ones
         (and undos) are left out by default."""
-        where, params = ["id > ?"], [after_id]
+        where = ["id > ?"]
+        params: list[Any] = [after_id]
         if not include_undone:
             where.append("event != 'undo' AND id NOT IN "
                          "(SELECT ref FROM events WHERE event = 'undo' AND ref IS NOT NULL)")
@@ -300,8 +302,8 @@ class Store:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [iso(ev.time), ev.event, ev.party, ev.size, ev.table,
              json.dumps(ev.data, ensure_ascii=False), host, self.station, ref])
-        ev.id = cur.lastrowid
-        return ev.id
+        ev.id = event_id = rowid(cur.lastrowid)
+        return event_id
 
     def _save_party(self, db: Database, p: Party) -> None:
         db.execute(
@@ -317,7 +319,7 @@ class Store:
                    "since = ? WHERE name = ?",
                    [t.state, t.party, t.party_size, t.joined, iso(t.since), t.name])
 
-    def _act(self, ev: Event, check: Callable[[Room], None], host: str = "") -> Event:
+    def _act(self, ev: Event, check: Callable[[Room], object], host: str = "") -> Event:
         """Check against the live state, append the event, update what it touched."""
         with self.transaction() as db:
             room = self.load_room()
@@ -429,7 +431,8 @@ class Store:
                           [event_id]).fetchone():
                 raise Conflict("err_undo_twice")
             tables = set(ev.tables)
-            clauses, params = [], {"id": event_id}
+            clauses: list[str] = []
+            params: dict[str, Any] = {"id": event_id}
             if ev.party:
                 clauses.append("party = :p")
                 params["p"] = ev.party

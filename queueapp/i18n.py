@@ -731,7 +731,7 @@ ZH: dict[str, str] = {
                      "请稍后再试；如持续出现，请关闭其他程序。",
     "err_db_readonly": "数据库 {path} 为只读，未保存。请改为可写，或用其他文件启动（--db FILE）。",
     "err_table_unknown": "配置中没有餐桌 {table}。",
-    "err_table_taken": "{table} 已不再空闲，请选择其他餐桌。",
+    "err_table_taken": "{table} 已不再空闲（{state}），请选择其他餐桌。",
     "err_table_small": "{table} 只有 {seats} 个座位，坐不下 {size} 位客人。",
     "err_table_not_occupied": "{table} 没有客人用餐，无法标记离桌。",
     "err_table_not_clearing": "{table} 不在清理中，无法标记为备好。",
@@ -781,12 +781,19 @@ ZH: dict[str, str] = {
     "err_complaint_what": "请说明发生了什么：投诉需要描述。",
     "err_complaint_subject": "投诉需要对应一桌客人或一张餐桌；请选择其一。",
     "err_no_complaint": "投诉 {id} 不存在。",
-    "err_complaint_step": "投诉 {id}：请按顺序处理：先处理，再复查，最后反馈。",
+    "err_complaint_step": "投诉 {id} 目前为“{step}”：需在“{need}”之后才能“{next}”。",
     "err_recheck_note": "复查需要备注：领班发现了什么？",
     "err_feedback_to": "请反馈给其中之一：{choices}。",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values
+
+
+class Term(str):
+    """A value that is itself a word to translate (``Term("state_clearing")``): an error's
+    values may name a state or a step, shown in the reader's language."""
+
+    __slots__ = ()
 
 
 class Translator:
@@ -798,7 +805,10 @@ class Translator:
 
     def __call__(self, key: str, /, **values: Any) -> str:
         text = self.words.get(key) or EN.get(key) or key
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        return text.format(**{k: self(v) if isinstance(v, Term) else v
+                              for k, v in values.items()})
 
     def tag(self, tag: str) -> str:
         """A tag's label; tags the config adds show as written unless translated."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from queueapp.i18n import Translator
+from queueapp.i18n import Term, Translator
 from queueapp.store import Conflict, Store, StoreError
 from queueapp.store.complaints import LONG_WAIT, Complaint
 from queueapp.waitlist.room import Room
@@ -55,8 +55,8 @@ def _advance(store: Store, complaint_id: int, need: str,
         current = _found(store, complaint_id).step
         if current != need:
             nxt = STEPS[STEPS.index(need) + 1]
-            raise Conflict("err_complaint_step", id=complaint_id, step=current,
-                           next=nxt.replace("_", " "), need=need.replace("_", " "))
+            raise Conflict("err_complaint_step", id=complaint_id, step=Term(f"step_{current}"),
+                           next=Term(f"step_{nxt}"), need=Term(f"step_{need}"))
         store.complaints.stamp(complaint_id, stamps)
     return _found(store, complaint_id)
 

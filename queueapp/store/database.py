@@ -25,6 +25,7 @@ import platformdirs
 from sqlite_utils import Database
 
 from queueapp.config import Config, Table
+from queueapp.i18n import Term
 from queueapp.store.changes import version_sql
 from queueapp.store.complaints import ComplaintLog
 from queueapp.store.errors import DB_ERRORS, Busy, Conflict, StoreError, as_store_error
@@ -383,7 +384,7 @@ class Store:
                 if t is None:
                     raise Conflict("err_table_unknown", table=name)
                 if t.state != FREE:
-                    raise Conflict("err_table_taken", table=name, state=t.state)
+                    raise Conflict("err_table_taken", table=name, state=Term(f"state_{t.state}"))
                 seats += t.seats
             if seats < p.size:
                 raise Conflict("err_table_small", table=table, seats=seats, size=p.size)

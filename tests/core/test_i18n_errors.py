@@ -67,3 +67,13 @@ def test_every_key_the_core_raises_has_both_languages():
                 keys.add(node.exc.args[0].value)
     assert len(keys) > 30
     assert sorted(k for k in keys if k not in EN or k not in ZH) == []
+
+
+def test_a_state_named_in_an_error_is_in_the_readers_language(store):
+    a = store.add_party(at(0), 2, "Chen").party
+    b = store.add_party(at(1), 2, "Wang").party
+    store.seat_party(at(2), a, "A1")
+    store.table_departed(at(30), "A1")
+    exc = raised(lambda: store.seat_party(at(31), b, "A1"))
+    assert "(clearing)" in str(exc)
+    assert "清理中" in Translator("zh").error(exc) and "clearing" not in Translator("zh").error(exc)

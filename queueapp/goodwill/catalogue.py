@@ -61,10 +61,6 @@ class Interaction:
     def script_for(self, language: str) -> str:
         return self.script_zh if language == "zh" and self.script_zh else self.script
 
-    @property
-    def is_custom(self) -> bool:
-        return self.id == CUSTOM_ID
-
 
 def custom(label: str, cost: float, category: str = "custom") -> Interaction:
     """A gesture outside the catalogue, logged with its own label and cost."""
@@ -96,9 +92,6 @@ class Catalogue:
 
     def __getitem__(self, interaction_id: str) -> Interaction:
         return self._by_id[interaction_id]
-
-    def in_category(self, category: str) -> list[Interaction]:
-        return [i for i in self.items if i.category == category]
 
     def rescues(self) -> list[Interaction]:
         return [i for i in self.items if i.rescue]

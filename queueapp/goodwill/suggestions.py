@@ -25,7 +25,6 @@ from queueapp.waitlist.room import FREE, OCCUPIED, WAITING, Party, Room, TableSt
 
 SOON_MINUTES = 5.0  # "about to pass the quote"
 BIRTHDAY_DAYS = 7  # a guest's birthday this close counts as the "birthday" tag
-SITUATIONS = ("arrival", "waiting", "near_quote", "overdue", "leaving")
 
 # a quote counts as passed only once the wait is this many minutes beyond it
 PAST = 0.5

@@ -16,7 +16,7 @@ from queueapp.store import Store
 from queueapp.store.complaints import Complaint
 from queueapp.store.review import PartyRow
 
-__all__ = ["Accuracy", "Filters", "PartyRow", "Report", "build", "money", "party_rows", "pct"]
+__all__ = ["Accuracy", "Filters", "PartyRow", "Report", "build", "money", "pct"]
 
 WITHIN = 5  # minutes: a quote this close to the wait counts as accurate
 LONG_PAST_QUOTE = 10  # minutes past the quote that the lead's third rate counts
@@ -98,18 +98,13 @@ class Report:
                    if p.quote is not None and p.waited is not None and p.waited > p.quote)
 
 
-def party_rows(store: Store, f: Filters) -> list[PartyRow]:
-    """Parties that arrived in the range; the host is whoever added the party."""
-    return store.review.party_rows(f)
-
-
 def build(store: Store, f: Filters, config: Config, limit: int = GESTURES_LISTED) -> Report:
     """Every figure for the filters. ``limit`` caps the gesture rows listed (totals
     always cover everything)."""
     timezone = config.timezone
     tz = ZoneInfo(timezone)
     rep = Report(f)
-    rows = party_rows(store, f)
+    rows = store.review.party_rows(f)  # the host of a party is whoever added it
     rep.parties = len(rows)
     rep.guests = sum(p.size for p in rows)
     errors: list[float] = []

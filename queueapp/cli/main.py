@@ -87,7 +87,7 @@ def _bundled_config() -> str | None:
 @click.pass_context
 def events(ctx: click.Context, config_path: str | None, db_path: str | None, out,
            all_words: bool) -> None:
-    """Write the event log as CSV in the contract format (shared/spec/event-log.md)."""
+    """Write the event log as CSV in the contract format (docs/event-log.md)."""
     config = config_or_exit(config_path or ctx.obj.get("config_path"))
     store = store_or_exit(db_path or ctx.obj.get("db_path"), config, must_exist=True)
     n = write_events_csv(store.all_events(by_time=True), out, config.timezone, all_words)

@@ -1,4 +1,4 @@
-"""Backtest quotes against what happened (contract: shared/spec/event-log.md).
+"""Backtest quotes against what happened (the format: docs/event-log.md).
 
 For every ``arrive`` the quoter is asked, before that row is applied, exactly
 what the stand would have asked live: ``quote_new`` for a party about to join

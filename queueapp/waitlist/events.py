@@ -1,6 +1,6 @@
 """Events: every change at the host stand, and their CSV form.
 
-The words and the CSV layout follow ``shared/spec/event-log.md``. The app adds
+The words and the CSV layout are described in ``docs/event-log.md``. The app adds
 a few words of its own (see ``APP_WORDS``); exports keep to the contract words
 unless asked for all of them.
 """

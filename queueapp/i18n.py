@@ -369,8 +369,8 @@ EN: dict[str, str] = {
     "err_db_damaged": "{path} is not a queueapp database or is damaged ({detail}). Choose "
         "another file with --db FILE.",
     "err_db_other": "Database error on {path}: {detail}.",
-    "err_db_read": "Could not read {path}: {detail}. Check the file (--db FILE); if another "
-        "program is writing it, try again in a moment.",
+    "err_db_read": "Could not read the database: {detail}. Check the file (--db FILE); if "
+        "another program is writing it, try again in a moment.",
     "err_remove_reason": "Unknown reason {reason!r}; use one of {choices}.",
     "err_party_id_taken": "Party id {party!r} is already in the database; import into a "
         "fresh file or use other ids.",
@@ -754,7 +754,7 @@ ZH: dict[str, str] = {
     "err_db_damaged": "{path} 不是 queueapp 数据库或已损坏（{detail}）。"
                       "请用 --db FILE 换一个文件。",
     "err_db_other": "数据库 {path} 出错：{detail}。",
-    "err_db_read": "无法读取 {path}：{detail}。请检查文件（--db FILE）；"
+    "err_db_read": "无法读取数据库：{detail}。请检查文件（--db FILE）；"
                    "如有其他程序正在写入，请稍后再试。",
     "err_remove_reason": "未知的原因 {reason!r}；请使用其中之一：{choices}。",
     "err_party_id_taken": "客人编号 {party!r} 已在数据库中；请导入到新文件或使用其他编号。",

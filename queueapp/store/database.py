@@ -62,6 +62,8 @@ from queueapp.waitlist.room import (
 
 LIVE = (WAITING, CALLED, SEATED)  # statuses of parties still in the room
 IMPORT_BATCH = 5000  # events written per executemany when importing history
+BUSY_TIMEOUT = 5.0  # seconds a write waits for another program's lock before Busy
+PARTY_NUMBER_AT = 10  # party ids are "YYYYMMDD-NNN": the number starts at the 10th character
 
 __all__ = ["DB_ERRORS", "LIVE", "Busy", "Conflict", "Store", "StoreError", "as_store_error",
            "default_db_path", "epoch", "iso", "resolve_db_path"]
@@ -89,7 +91,7 @@ def _touches(column: str = "table_name") -> str:
 
 class Store:
     def __init__(self, path: str | os.PathLike[str], station: str = "",
-                 busy_timeout: float = 5.0, readonly: bool = False) -> None:
+                 busy_timeout: float = BUSY_TIMEOUT, readonly: bool = False) -> None:
         self.path = Path(path)
         self.station = station
         self.busy_timeout = busy_timeout
@@ -104,7 +106,7 @@ class Store:
     # -- opening -----------------------------------------------------------
     @classmethod
     def open(cls, path: str | os.PathLike[str], config: Config | None = None,
-             station: str = "", busy_timeout: float = 5.0) -> Store:
+             station: str = "", busy_timeout: float = BUSY_TIMEOUT) -> Store:
         """Open (creating if needed) and migrate the file; check it is writable."""
         p = Path(path)
         try:
@@ -346,8 +348,8 @@ class Store:
 
         day = arrow.get(now).to(tz).format("YYYYMMDD")
         row = self.db.execute(
-            "SELECT max(CAST(substr(party, 10) AS INTEGER)) FROM events "
-            "WHERE event = 'arrive' AND party LIKE ?", [day + "-%"]).fetchone()
+            "SELECT max(CAST(substr(party, ?) AS INTEGER)) FROM events "
+            "WHERE event = 'arrive' AND party LIKE ?", [PARTY_NUMBER_AT, day + "-%"]).fetchone()
         return f"{day}-{(row[0] or 0) + 1:03d}"
 
     def add_party(self, now: float, size: int, name: str = "", phone: str = "",

@@ -35,8 +35,8 @@ class Busy(StoreError):
 DB_ERRORS = (StoreError, sqlite3.Error)  # what a worker catches around any database work
 
 
-def as_store_error(exc: BaseException, path: object = "the database") -> StoreError:
+def as_store_error(exc: BaseException) -> StoreError:
     """A raw sqlite3 error from a read, as a StoreError with words for a person."""
     if isinstance(exc, StoreError):
         return exc
-    return StoreError("err_db_read", path=path, detail=exc)
+    return StoreError("err_db_read", detail=exc)

@@ -12,10 +12,9 @@ from collections.abc import Mapping
 
 from queueapp.i18n import Term, Translator
 from queueapp.store import Conflict, Store, StoreError
-from queueapp.store.complaints import LONG_WAIT, Complaint
+from queueapp.store.complaints import LONG_WAIT as LONG_WAIT  # the source of items the app opens
+from queueapp.store.complaints import Complaint
 from queueapp.waitlist.room import Room
-
-__all__ = ["CATEGORIES", "FEEDBACK_TO", "LONG_WAIT", "STEPS", "Complaint"]
 
 CATEGORIES = ("food", "wait", "service", "cleanliness", "unmet_request", "other")
 FEEDBACK_TO = ("kitchen", "floor", "management", "purchasing", "cleaning", "other")

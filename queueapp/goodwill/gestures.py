@@ -20,12 +20,9 @@ from zoneinfo import ZoneInfo
 from queueapp.config import Config
 from queueapp.goodwill.catalogue import Interaction, custom
 from queueapp.store import Store, StoreError
-from queueapp.store.gestures import HOST_SETTING, Gesture
+from queueapp.store.gestures import Gesture
 from queueapp.store.rescues import OUTCOMES, TABLE_OFFER, Rescue
 from queueapp.waitlist.room import Party
-
-__all__ = ["HOST_SETTING", "OUTCOMES", "TABLE_OFFER", "Gesture", "GoodwillError",
-           "NeedsApproval", "NoHost", "PinResult", "Rescue"]
 
 BUDGET_SLACK = 1e-9  # float sums of costs may miss the budget by a rounding error
 MIDNIGHT = 0  # the one shift start when the config names none (minutes after midnight)

@@ -19,8 +19,6 @@ from queueapp.store import Store, StoreError
 from queueapp.store.guests import GuestNote, GuestRow
 from queueapp.waitlist.room import Party
 
-__all__ = ["NOTE_KINDS", "GuestCard", "GuestError", "GuestNote"]
-
 NOTE_KINDS = ("like", "dislike", "note", "allergy")
 BIRTHDAY_YEARS_AHEAD = 3  # years searched for the next birthday (29 February further: None)
 MATCHES = 8  # guests a match by name offers

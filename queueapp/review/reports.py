@@ -16,8 +16,6 @@ from queueapp.store import Store
 from queueapp.store.complaints import Complaint
 from queueapp.store.review import PartyRow
 
-__all__ = ["Accuracy", "Filters", "PartyRow", "Report", "build", "money", "pct"]
-
 WITHIN = 5  # minutes: a quote this close to the wait counts as accurate
 LONG_PAST_QUOTE = 10  # minutes past the quote that the lead's third rate counts
 GESTURES_LISTED = 500  # gesture rows a report lists by default (totals cover all)

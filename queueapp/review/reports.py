@@ -14,9 +14,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from queueapp.complaints import loop as complaints
+from queueapp.complaints.loop import Complaint
 from queueapp.config import Config
 from queueapp.goodwill.gestures import Gesture, Rescue, gestures_by_ids, shift_starts_between
 from queueapp.store import Store, epoch, iso
+from queueapp.store.names import party_names
 
 
 def money(currency: str, x: float) -> str:
@@ -92,7 +94,7 @@ class Report:
     complaints_unhandled: int = 0
     complaints_unrechecked: int = 0
     complaints_by_category: dict[str, int] = field(default_factory=dict)
-    complaint_rows: list[complaints.Complaint] = field(default_factory=list)
+    complaint_rows: list[Complaint] = field(default_factory=list)
     gestures: list[Gesture] = field(default_factory=list)  # newest first, up to the limit
     gesture_rows: int = 0  # rows in the log for the filters: gestures, voided ones, voids
     gesture_count: int = 0  # gestures given (voids and what they void left out)
@@ -101,6 +103,8 @@ class Report:
     cost_by_host: dict[str, float] = field(default_factory=dict)
     budget_by_host: dict[str, float] = field(default_factory=dict)
     rescues: list[Rescue] = field(default_factory=list)
+    # party id -> name, for every party the lists above name (people read names, not ids)
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def complaints_per_100(self) -> float | None:
@@ -168,7 +172,16 @@ def build(store: Store, f: Filters, config: Config, limit: int = 500) -> Report:
     _complaints(store, f, rep)
     _gestures(store, f, rep, config, limit)
     _rescues(store, f, rep)
+    rep.names = _names(store, rep)
     return rep
+
+
+def _names(store: Store, rep: Report) -> dict[str, str]:
+    """Names for the parties the gesture, rescue and complaint lists name."""
+    ids = {p.id: p.name for p in rep.walkaways}
+    wanted = {g.party for g in rep.gestures} | {r.party for r in rep.rescues} \
+        | {c.party for c in rep.complaint_rows}
+    return ids | party_names(store, wanted - set(ids))
 
 
 def _waiting_by_hour(rows: list[PartyRow], timezone: str) -> dict[int, float]:

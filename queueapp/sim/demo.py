@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime
+from pathlib import Path
+from typing import Any
 
 import arrow
+import platformdirs
 
 from queueapp.complaints import loop as complaints
 from queueapp.config import Config
@@ -22,6 +25,13 @@ from queueapp.waitlist.events import ABANDON, ARRIVE, SEAT, Event
 from queueapp.waitlist.room import Room
 
 DEMO_HOST = "Lin"
+
+
+def demo_db_path() -> Path:
+    """Where ``queueapp demo`` keeps its restaurant: one stable file in the user data
+    directory (``~/.local/share/queueapp/demo.db`` on Linux), so ``--demo`` on the other
+    commands finds it afterwards."""
+    return platformdirs.user_data_path("queueapp", appauthor=False) / "demo.db"
 
 
 COMPLAINTS = (
@@ -51,12 +61,12 @@ def import_with_goodwill(store: Store, config: Config, events: list[Event], seed
 
 
 def simulate_complaints(events: list[Event], seed: int, hosts: tuple[str, ...] | list[str],
-                        leads: tuple[str, ...] | list[str]) -> list[dict]:
+                        leads: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
     """About one seated party in seventy complains; a walk-away now and then says why.
     Most items went through all four steps; the most recent may still be open."""
     rng = random.Random(f"complaints/{seed}")
     end = max((e.time for e in events), default=0.0)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for ev in events:
         if ev.event == SEAT and rng.random() < 0.014:
             category, what, action = rng.choice(COMPLAINTS)

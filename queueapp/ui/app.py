@@ -12,7 +12,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import arrow
@@ -31,6 +31,7 @@ from queueapp.i18n import Translator
 from queueapp.quotes.estimator import Estimator
 from queueapp.quotes.rule import Quote, Quoter
 from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error
+from queueapp.ui.keynames import key_label
 from queueapp.waitlist.events import Event
 from queueapp.waitlist.room import Party, Room, TableState
 
@@ -73,6 +74,7 @@ class QueueApp(App[None]):
         # the last event id the quoter has seen; None until the history is learnt
         self._observed: int | None = None if self._learns_history else 0
         self.t = Translator(config.language)
+        self._palette_key_in_language()
         self.snapshot = Snapshot(Room.from_config(config))
         self.undo_stack: list[int] = []
         self._reads = itertools.count(1)
@@ -80,6 +82,14 @@ class QueueApp(App[None]):
         if not store.station:
             store.station = f"{socket.gethostname()}-{uuid.uuid4().hex[:6]}"
         self.title = config.name
+
+    def _palette_key_in_language(self) -> None:
+        """Textual's own command-palette key, described in the screen's language (the
+        footer shows ``^p`` and this word on every screen)."""
+        bindings = self._bindings.key_to_bindings
+        for key, found in list(bindings.items()):
+            bindings[key] = [replace(b, description=self.t("key_palette"))
+                             if b.action == "command_palette" else b for b in found]
 
     # -- lifecycle -----------------------------------------------------------
     def on_mount(self) -> None:
@@ -416,5 +426,6 @@ class QueueApp(App[None]):
 
         if isinstance(screen, MainScreen):
             for binding in screen.command_bindings():
-                yield SystemCommand(binding.description, self.t("palette_help", keys=binding.key),
+                key = key_label(self._keymap.get(binding.id or "", binding.key))
+                yield SystemCommand(binding.description, self.t("palette_help", keys=key),
                                     lambda b=binding: screen.run_action(b.action))

@@ -334,6 +334,11 @@ def listed(screen: ReviewScreen) -> list[tuple[str, str, str]]:
     return [(r[1], r[2], r[5]) for r in rows(screen.query_one("#gestures", DataTable))]
 
 
+def named(party) -> str:
+    """A party as the review shows it: name and ticket number (``Zhao (003)``)."""
+    return f"{party.name} ({party.id.rsplit('-', 1)[1]})"
+
+
 def summary(screen: ReviewScreen) -> str:
     return str(screen.query_one("#summary", Static).content)
 
@@ -341,8 +346,9 @@ def summary(screen: ReviewScreen) -> str:
 async def test_review_filters_change_the_gesture_list_and_the_summary(config, store, clock):
     seeded = review_of_seeded_shift(config, store, clock, "tab-gestures")
     async with seeded as (app, pilot, screen, p):
-        chen, wang, zhao, voided = p["chen"].id, p["wang"].id, p["zhao"].id, p["voided"]
-        # today by default, newest first, the void against what it voids
+        chen, wang, zhao, voided = (named(p["chen"]), named(p["wang"]), named(p["zhao"]),
+                                    p["voided"])
+        # today by default, newest first, the void against what it voids; parties by name
         assert listed(screen) == [
             (zhao, "Free dessert", "Ana"),
             (zhao, f"Fruit plate void of #{voided}", "Ana"),
@@ -382,7 +388,7 @@ async def test_review_filters_change_the_gesture_list_and_the_summary(config, st
         await settle(app, pilot)
 
         # party, by id and by name
-        await fill(app, pilot, "#party", wang)
+        await fill(app, pilot, "#party", p["wang"].id)
         await settle(app, pilot)
         assert listed(screen) == [(wang, "Fruit plate", "Ana")]
         await fill(app, pilot, "#party", "Zhao")
@@ -398,7 +404,7 @@ async def test_review_filters_change_the_gesture_list_and_the_summary(config, st
         await fill(app, pilot, "#from", "2026-11-19")
         await settle(app, pilot)
         assert len(listed(screen)) == 8
-        assert listed(screen)[-1] == (p["y"].id, "Welcome tea", "Lin")
+        assert listed(screen)[-1] == (named(p["y"]), "Welcome tea", "Lin")
         assert "Parties: 4 (10 guests), 3 seated" in summary(screen)
         # yesterday alone
         await fill(app, pilot, "#to", "2026-11-19")
@@ -441,8 +447,9 @@ async def test_long_lists_show_the_newest_rows_and_say_so(config, store, clock, 
     monkeypatch.setattr(review_screen, "LIST_LIMIT", 2)
     seeded = review_of_seeded_shift(config, store, clock, "tab-gestures")
     async with seeded as (app, pilot, screen, p):
-        assert listed(screen) == [(p["zhao"].id, "Free dessert", "Ana"),
-                                  (p["zhao"].id, f"Fruit plate void of #{p['voided']}", "Ana")]
+        assert listed(screen) == [(named(p["zhao"]), "Free dessert", "Ana"),
+                                  (named(p["zhao"]), f"Fruit plate void of #{p['voided']}",
+                                   "Ana")]
         more = screen.query_one("#gestures-more", Static)
         assert more.display and str(more.content) == \
             "Showing the newest 2 of 6: narrow the filters, or `queueapp export` for all."

@@ -92,6 +92,10 @@ class RecordTable(DataTable[Text | str]):
 class RecordScreen(ModalScreen[None]):
     """One record of the review, every field, long text wrapped."""
 
+    DEFAULT_CSS = """
+    RecordScreen .record { width: 90; }
+    RecordScreen VerticalScroll { height: auto; max-height: 30; }
+    """
     BINDINGS = [Binding("escape,enter,q", "close", "Close", id="record_close")]
 
     app = getters.app(QueueApp)
@@ -120,7 +124,7 @@ class ReviewScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "close", "Back", id="review_close"),
         *(Binding(str(n), f"show_tab('tab-{tab}')", tab, id=f"review_tab_{tab}",
-                  group=Binding.Group("tabs", compact=True))
+                  group=Binding.Group("tabs"))
           for n, tab in enumerate(TABS, 1)),
         Binding("f", "filters", "Filters", id="review_filters"),
     ]
@@ -136,7 +140,7 @@ class ReviewScreen(Screen[None]):
         self.drawn: set[str] = set()  # tabs drawn from the current report
         self.records: dict[str, list[Record]] = {}  # per list, the record of each row
         t = self.app.t
-        group = Binding.Group(t("key_tabs"), compact=True)
+        group = Binding.Group(t("key_tabs"))
         _translated(self, {"review_close": t("key_back"), "review_filters": t("key_filters")})
         bindings = self._bindings.key_to_bindings
         for n, tab in enumerate(TABS, 1):
@@ -397,7 +401,7 @@ class ReviewScreen(Screen[None]):
         newest = rep.complaint_rows[-LIST_LIMIT:]
         self.records["complaints"] = list(newest)
         # "what happened" gets what the other columns leave (the whole text: Enter)
-        what_width = max(20, self.size.width - 86)
+        what_width = max(20, self.size.width - 78)
         for i, c in enumerate(newest):
             style = "green" if c.closed else "bold red" if c.step == "recorded" else "yellow"
             who = self._party(c.party, 20) if c.party else clip(c.table_name, 20)
@@ -468,7 +472,7 @@ class ReviewScreen(Screen[None]):
                     " · " + t("voided_by", host=g.voided_by) if g.voided_by else "")))
             elif g.voided:
                 fields.append((t("voided"), t("voided")))
-            return label, fields
+            return f"{label} · {party_label(g.party, names)}", fields
         if isinstance(record, PartyRow):
             p = record
             return party_label(p.id, names), [
@@ -478,7 +482,7 @@ class ReviewScreen(Screen[None]):
                 (t("col_quote"), whole_minutes(p.quote, t)), (t("col_host"), p.host)]
         if isinstance(record, Rescue):
             r = record
-            return offer_label(r.offer, cfg, t), [
+            return f"{offer_label(r.offer, cfg, t)} · {party_label(r.party, names)}", [
                 (t("col_when"), when(r.time)), (t("col_party"), party_label(r.party, names)),
                 (t("col_offer"), offer_label(r.offer, cfg, t)),
                 (t("col_outcome"), self._outcome(r)), (t("record_decided"), when(r.decided_at)),
@@ -495,4 +499,5 @@ class ReviewScreen(Screen[None]):
                   (t("col_by"), c.recorded_by)]
         for step, at, by, note, to in steps:
             fields.append((step, " · ".join(x for x in (when(at), to, by, note) if x)))
-        return t(f"cat_{c.category}"), fields
+        who = party_label(c.party, names) or c.table_name
+        return f"{t('tab_complaints')} · {t(f'cat_{c.category}')} · {who}", fields

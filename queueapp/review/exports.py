@@ -165,8 +165,9 @@ def report_lines(rep: Report, config: Config) -> list[tuple[str, list[list[str]]
                  n=a.n)
 
     offers: dict[str, list[int]] = {}
-    for r in rep.rescues:
-        tried_stayed = offers.setdefault(offer_label(r.offer, config, t), [0, 0])
+    for r in rep.rescues:  # tables offered count together: which kind of rescue works
+        label = t("offer_tables") if r.table else offer_label(r.offer, config, t)
+        tried_stayed = offers.setdefault(label, [0, 0])
         tried_stayed[0] += 1
         tried_stayed[1] += r.outcome == "stayed"
     stayed = sum(r.outcome == "stayed" for r in rep.rescues)

@@ -397,6 +397,19 @@ EN: dict[str, str] = {
     "demo_missing": "No demo has been run yet (no file at {path}). Start one with "
                     "`queueapp demo`, then use --demo.",
     "demo_and_db": "Give either --db FILE or --demo, not both.",
+    "palette_placeholder": "Search for an action…",
+    "sys_theme": "Theme",
+    "sys_theme_help": "Change the colours",
+    "sys_quit": "Quit",
+    "sys_quit_help": "Quit the app (everything is already saved)",
+    "sys_keys": "Keys panel",
+    "sys_keys_help": "Show or hide the keys of the highlighted part of the screen",
+    "sys_minimize": "Minimize",
+    "sys_minimize_help": "Back to the normal size",
+    "sys_maximize": "Maximize",
+    "sys_maximize_help": "Show the highlighted part full screen",
+    "sys_screenshot": "Screenshot",
+    "sys_screenshot_help": "Save a picture (SVG) of the screen",
 }
 
 ZH: dict[str, str] = {
@@ -777,6 +790,19 @@ ZH: dict[str, str] = {
                  "（其他命令也可加 --demo）。",
     "demo_missing": "还没有运行过演示（{path} 不存在）。请先运行 `queueapp demo`，再使用 --demo。",
     "demo_and_db": "--db FILE 和 --demo 只能选一个。",
+    "palette_placeholder": "搜索操作…",
+    "sys_theme": "主题",
+    "sys_theme_help": "更换颜色",
+    "sys_quit": "退出",
+    "sys_quit_help": "退出程序（所有内容都已保存）",
+    "sys_keys": "按键面板",
+    "sys_keys_help": "显示或隐藏当前选中区域的按键",
+    "sys_minimize": "还原",
+    "sys_minimize_help": "恢复正常大小",
+    "sys_maximize": "最大化",
+    "sys_maximize_help": "全屏显示当前选中的区域",
+    "sys_screenshot": "截图",
+    "sys_screenshot_help": "把屏幕保存为图片（SVG）",
 }
 
 LANGUAGES = {"en": EN, "zh": ZH}

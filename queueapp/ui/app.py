@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import arrow
 from textual import work
 from textual.app import App, SystemCommand
+from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
 
 from queueapp.clock import Clock, SystemClock
@@ -54,6 +55,14 @@ class Snapshot:
 
 
 T = TypeVar("T")
+
+# Textual's own palette commands, by title: their name and help in i18n
+SYSTEM_COMMANDS = {
+    "Theme": ("sys_theme", "sys_theme_help"), "Quit": ("sys_quit", "sys_quit_help"),
+    "Keys": ("sys_keys", "sys_keys_help"), "Minimize": ("sys_minimize", "sys_minimize_help"),
+    "Maximize": ("sys_maximize", "sys_maximize_help"),
+    "Screenshot": ("sys_screenshot", "sys_screenshot_help"),
+}
 
 HISTORY_DAYS = 56  # how far back the estimator learns from at start-up
 
@@ -420,8 +429,17 @@ class QueueApp(App[None]):
                       if ev.data.get("reason") else "")
 
     # -- command palette -----------------------------------------------------
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its prompt in the screen's language."""
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(CommandPalette(placeholder=self.t("palette_placeholder"),
+                                            id="--command-palette"))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):  # Textual's own, translated
+            words = SYSTEM_COMMANDS.get(command.title)
+            yield SystemCommand(self.t(words[0]), self.t(words[1]), command.callback,
+                                command.discover) if words else command
         from queueapp.ui.screens.main import MainScreen
 
         if isinstance(screen, MainScreen):

@@ -59,7 +59,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 # string literals that name a key: these prefixes are only ever i18n keys
 KEY_LITERAL = re.compile(
     r"""["']((?:col|sum|rate|tab|help|err|ph|field|report|record|chart|demo|step|cat|"""
-    r"""reason|outcome|status|why|guest|header|host|rescue|review|offer|key)"""
+    r"""reason|outcome|status|why|guest|header|host|rescue|review|offer|key|sys|palette)"""
     r"""_[a-z0-9_]+)["']""")
 CALL_KEY = re.compile(r"""\bt\(\s*["']([a-z][a-z0-9_ ]*)["']""")
 FAMILY = re.compile(r"""\bt\(\s*f["']([a-z_]+)\{""")

@@ -644,3 +644,27 @@ async def test_help_shows_keys_as_printed_on_the_keyboard(config, store, clock):
             "Command palette")
         assert keys["Esc"] and keys["Tab"] and keys["ctrl+q"] == "Quit"
         assert not {"slash", "question_mark", "escape", "^p"} & set(keys)
+
+
+async def test_command_palette_in_chinese(zh_config, store, clock):
+    """ctrl+p: its key word in the footer, its prompt, Textual's own commands, and the
+    keys of ours as printed on the keyboard (`/`, not `slash`)."""
+    from textual.command import CommandInput, CommandList
+
+    app = QueueApp(zh_config, store, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert footer(app).endswith("^p 命令"), footer(app)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        assert app.screen.query_one(CommandInput).placeholder == "搜索操作…"
+        await pilot.press(*"查找")
+        await settle(app, pilot)
+        await pilot.pause(0.5)
+        shown = screen_text(app)
+        assert "按键：/" in shown and "slash" not in shown
+        await pilot.press(*["backspace"] * 2, *"退出")
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        assert "退出程序（所有内容都已保存）" in screen_text(app)
+        assert app.screen.query_one(CommandList).option_count >= 1

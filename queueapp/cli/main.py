@@ -30,7 +30,7 @@ def _run_app(config: Config, store: Store, notice: str = "") -> None:
 
     app = QueueApp(config, store)
     if notice:  # shown on the first screen (a toast raised before the app runs waits)
-        app.notify(notice, timeout=20)
+        app.notify(notice, timeout=12)
     app.run()
 
 

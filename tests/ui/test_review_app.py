@@ -598,7 +598,7 @@ async def test_review_and_help_in_chinese_show_no_english(zh_config, store, cloc
             await settle(app, pilot)
             seen.append(screen_text(app))
             assert english_words(seen[-1]) == set(), (key, english_words(seen[-1]))
-        assert "平均绝对误差: 7.5 分钟" in seen[0]
+        assert "平均绝对误差：7.5 分钟" in seen[0]
         assert "45 分钟" in seen[2] and "参观后厨" in seen[2] and "餐桌 A4" in seen[2]
         # the whole record of a gesture and of a complaint
         for key, table in (("2", "#gestures"), ("4", "#complaints")):
@@ -644,6 +644,8 @@ async def test_help_shows_keys_as_printed_on_the_keyboard(config, store, clock):
             "Command palette")
         assert keys["Esc"] and keys["Tab"] and keys["ctrl+q"] == "Quit"
         assert not {"slash", "question_mark", "escape", "^p"} & set(keys)
+        # the hint names the config section a host remaps keys in, as written
+        assert "config.toml [keys]" in " ".join(help_words(app.screen))
 
 
 async def test_command_palette_in_chinese(zh_config, store, clock):

@@ -175,9 +175,10 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         t = self.app.t
         with Vertical(classes="dialog help"):
-            yield Static(t("help_title"), classes="dialog-title")
+            yield Static(Text(t("help_title")), classes="dialog-title")
             yield DataTable(id="keys", cursor_type="none", show_header=False)
-            yield Static(t("help_hint"), classes="hint")
+            # Text, not markup: the hint names the config's [keys] section
+            yield Static(Text(t("help_hint")), classes="hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -190,6 +191,18 @@ class HelpScreen(ModalScreen[None]):
         for key, word in (("tab", "help_tab"), ("ctrl+p", "help_palette"),
                           ("ctrl+q", "help_quit"), ("escape", "help_escape")):
             table.add_row(Text(key_label(key), style="bold"), Text(self.app.t(word)))
+        table.focus()  # arrows and PgDn scroll it on a short terminal
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """As many rows as fit with the title and the hint still on screen (24 lines hold
+        about 14 keys; the rest scroll)."""
+        table = self.query_one(DataTable)
+        room = self.app.size.height - 10  # border, title, hint, their padding, margin
+        table.styles.height = max(3, min(table.row_count, room))
 
     def action_close(self) -> None:
         self.dismiss(None)

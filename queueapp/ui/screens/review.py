@@ -107,8 +107,9 @@ class RecordScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         text = Text()
+        sep = self.app.t("label_sep")
         for label, value in self.fields:
-            text.append(f"{label}: ", style="bold")
+            text.append(f"{label}{sep}", style="bold")
             text.append((value or "—") + "\n")
         with Vertical(classes="dialog record"):
             yield Static(Text(self.title_text), classes="dialog-title")
@@ -320,7 +321,7 @@ class ReviewScreen(Screen[None]):
         text = Text()
 
         def line(label: str, value: str, style: str = "") -> None:
-            text.append(f"{label}: ", style="bold")
+            text.append(f"{label}{t('label_sep')}", style="bold")
             text.append(value + "\n", style=style)
 
         line(t("sum_parties"), t("sum_parties_value", parties=f"{rep.parties:,}",

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
-from queueapp.cli.common import config_or_exit, store_or_exit
+from queueapp.cli.common import config_or_exit, obj, store_or_exit
 from queueapp.cli.quotes import backtest, simulate
 from queueapp.config import ENV_VAR, Config
+from queueapp.i18n import Translator
 from queueapp.store import Store
 from queueapp.waitlist.events import write_events_csv
 
@@ -19,53 +19,114 @@ CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(dir_okay
                              help="Config file (default: $QUEUEAPP_CONFIG, then ./config.toml).")
 DB_OPTION = click.option("--db", "db_path", type=click.Path(dir_okay=False),
                          help="SQLite file (default: [storage] db in config, "
-                              "then the user data directory).")
+                              "then queueapp.db in the user data directory).")
+DEMO_OPTION = click.option("--demo", "use_demo", is_flag=True,
+                           help="Use the file `queueapp demo` keeps (demo.db in the user "
+                                "data directory) instead of --db.")
 
 
-def _run_app(config: Config, store: Store) -> None:
+def _run_app(config: Config, store: Store, notice: str = "") -> None:
     from queueapp.ui.app import QueueApp
 
-    QueueApp(config, store).run()
+    app = QueueApp(config, store)
+    if notice:  # shown on the first screen (a toast raised before the app runs waits)
+        app.notify(notice, timeout=12)
+    app.run()
+
+
+def _wants_demo(ctx: click.Context, use_demo: bool) -> bool:
+    return use_demo or bool(obj(ctx, "use_demo"))
+
+
+def _config(ctx: click.Context, config_path: str | None, use_demo: bool) -> Config:
+    """The config; with --demo and none named, the example the demo was built with."""
+    path = config_path or obj(ctx, "config_path")
+    return config_or_exit(path or (_bundled_config() if _wants_demo(ctx, use_demo) else None))
+
+
+def _db(ctx: click.Context, db_path: str | None, use_demo: bool, config: Config) -> str | None:
+    """--db FILE, or with --demo the demo's file (which must exist), or the default."""
+    if not _wants_demo(ctx, use_demo):
+        return db_path or obj(ctx, "db_path")
+    from queueapp.sim.demo import demo_db_path
+
+    t = Translator(config.language)
+    if db_path or obj(ctx, "given_db"):
+        raise click.ClickException(t("demo_and_db"))
+    path = demo_db_path()
+    if not path.is_file():
+        raise click.ClickException(t("demo_missing", path=path))
+    return str(path)
 
 
 @click.group(invoke_without_command=True)
 @CONFIG_OPTION
 @DB_OPTION
+@DEMO_OPTION
 @click.version_option(package_name="queueapp")
 @click.pass_context
-def main(ctx: click.Context, config_path: str | None, db_path: str | None) -> None:
+def main(ctx: click.Context, config_path: str | None, db_path: str | None,
+         use_demo: bool) -> None:
     """queueapp: the host stand of a busy restaurant. With no command, start the app."""
     ctx.ensure_object(dict)
-    ctx.obj.update(config_path=config_path, db_path=db_path)
+    ctx.obj.update(config_path=config_path, db_path=db_path, given_db=bool(db_path),
+                   use_demo=use_demo)
+    if use_demo and ctx.invoked_subcommand == "backtest":
+        # backtest (cli/quotes.py) reads the group's --db and --config
+        from queueapp.sim.demo import demo_db_path
+
+        ctx.obj.update(db_path=db_path or str(demo_db_path()),
+                       config_path=config_path or _bundled_config())
     if ctx.invoked_subcommand is None:
-        config = config_or_exit(config_path)
-        _run_app(config, store_or_exit(db_path, config))
+        config = _config(ctx, config_path, use_demo)
+        _run_app(config, store_or_exit(_db(ctx, db_path, use_demo, config), config))
 
 
 @main.command()
 @CONFIG_OPTION
 @click.option("--db", "db_path", type=click.Path(dir_okay=False),
-              help="Build the demo in this file instead of a temporary one.")
+              help="Build the demo in this new file instead of the demo's own "
+                   "(demo.db in the user data directory, replaced on each run).")
 @click.option("--seed", default=7, show_default=True, help="Seed for the simulated evening.")
 @click.option("--no-app", is_flag=True, help="Only build the database and print its path.")
 @click.pass_context
 def demo(ctx: click.Context, config_path: str | None, db_path: str | None, seed: int,
          no_app: bool) -> None:
-    """Start on a fresh database in the middle of a busy evening."""
-    from queueapp.sim.demo import build_demo
+    """Start on a fresh database in the middle of a busy evening.
 
-    config = config_or_exit(config_path or ctx.obj.get("config_path") or _bundled_config())
-    path = Path(db_path) if db_path else Path(tempfile.mkdtemp(prefix="queueapp-demo-")) / \
-        "demo.db"
-    if path.exists():
-        raise click.ClickException(f"{path} already exists; the demo needs a fresh file.")
+    Its file stays afterwards: `queueapp report --demo` (or any command with --demo)
+    reads it."""
+    from queueapp.sim.demo import build_demo, demo_db_path
+
+    config = config_or_exit(config_path or obj(ctx, "config_path") or _bundled_config())
+    t = Translator(config.language)
+    if db_path:
+        path = Path(db_path)
+        if path.exists():
+            raise click.ClickException(f"{path} already exists; the demo needs a fresh file.")
+    else:
+        path = demo_db_path()
+        _remove_old_demo(path)
     store = store_or_exit(str(path), config)
     build_demo(store, config, seed=seed)
     if no_app:
         click.echo(str(path))
         return
-    _run_app(config, store)
-    click.echo(f"The demo database is kept at {path}")
+    click.echo(t("demo_started", path=path))
+    _run_app(config, store, t("demo_started", path=path))
+    click.echo(t("demo_kept", path=path))
+
+
+def _remove_old_demo(path: Path) -> None:
+    """Each demo starts on a fresh evening: the last one's file (and SQLite's journal
+    files beside it) goes first."""
+    for old in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            old.unlink(missing_ok=True)
+        except OSError as exc:
+            raise click.ClickException(f"Cannot replace the last demo's file {old} "
+                                       f"({exc.strerror}); remove it by hand or give "
+                                       "--db FILE.") from None
 
 
 def _bundled_config() -> str | None:
@@ -80,16 +141,17 @@ def _bundled_config() -> str | None:
 @main.command()
 @CONFIG_OPTION
 @DB_OPTION
+@DEMO_OPTION
 @click.option("--out", type=click.File("w", encoding="utf-8"), default="-",
               help="Write to this file instead of standard output.")
 @click.option("--all-words", is_flag=True,
               help="Also write the app's own words (call, edit) besides the contract's.")
 @click.pass_context
-def events(ctx: click.Context, config_path: str | None, db_path: str | None, out,
-           all_words: bool) -> None:
+def events(ctx: click.Context, config_path: str | None, db_path: str | None, use_demo: bool,
+           out, all_words: bool) -> None:
     """Write the event log as CSV in the contract format (docs/event-log.md)."""
-    config = config_or_exit(config_path or ctx.obj.get("config_path"))
-    store = store_or_exit(db_path or ctx.obj.get("db_path"), config, must_exist=True)
+    config = _config(ctx, config_path, use_demo)
+    store = store_or_exit(_db(ctx, db_path, use_demo, config), config, must_exist=True)
     n = write_events_csv(store.all_events(by_time=True), out, config.timezone, all_words)
     if out is not sys.stdout and out.name != "<stdout>":
         click.echo(f"Wrote {n} events to {out.name}", err=True)
@@ -131,6 +193,7 @@ TO_OPTION = click.option("--to", "date_to", metavar="DATE",
 @main.command()
 @CONFIG_OPTION
 @DB_OPTION
+@DEMO_OPTION
 @FROM_OPTION
 @TO_OPTION
 @click.option("--host", default="", help="Only this host's gestures and parties.")
@@ -140,15 +203,15 @@ TO_OPTION = click.option("--to", "date_to", metavar="DATE",
               default="text", show_default=True)
 @click.option("--out", type=click.File("w", encoding="utf-8"), default="-")
 @click.pass_context
-def report(ctx: click.Context, config_path: str | None, db_path: str | None,
+def report(ctx: click.Context, config_path: str | None, db_path: str | None, use_demo: bool,
            date_from: str | None, date_to: str | None, host: str, category: str, party: str,
            fmt: str, out) -> None:
     """The shift-lead review's figures for a date range."""
     from queueapp.review.exports import render_report
     from queueapp.review.reports import Filters, build
 
-    config = config_or_exit(config_path or ctx.obj.get("config_path"))
-    store = store_or_exit(db_path or ctx.obj.get("db_path"), config, must_exist=True)
+    config = _config(ctx, config_path, use_demo)
+    store = store_or_exit(_db(ctx, db_path, use_demo, config), config, must_exist=True)
     start, end = _range(config, date_from, date_to)
     rep = build(store, Filters(start, end, host, category, party), config)
     out.write(render_report(rep, config, fmt))
@@ -158,6 +221,7 @@ def report(ctx: click.Context, config_path: str | None, db_path: str | None,
 @click.argument("kind", type=click.Choice(["gestures", "complaints", "parties"]))
 @CONFIG_OPTION
 @DB_OPTION
+@DEMO_OPTION
 @FROM_OPTION
 @TO_OPTION
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
@@ -165,13 +229,13 @@ def report(ctx: click.Context, config_path: str | None, db_path: str | None,
 @click.option("--out", type=click.File("w", encoding="utf-8"), default="-")
 @click.pass_context
 def export(ctx: click.Context, kind: str, config_path: str | None, db_path: str | None,
-           date_from: str | None, date_to: str | None, fmt: str, out) -> None:
+           use_demo: bool, date_from: str | None, date_to: str | None, fmt: str, out) -> None:
     """Export a log (phones masked, spreadsheet formulas neutralised)."""
     from queueapp.review.exports import export_rows, write_rows
     from queueapp.review.reports import Filters
 
-    config = config_or_exit(config_path or ctx.obj.get("config_path"))
-    store = store_or_exit(db_path or ctx.obj.get("db_path"), config, must_exist=True)
+    config = _config(ctx, config_path, use_demo)
+    store = store_or_exit(_db(ctx, db_path, use_demo, config), config, must_exist=True)
     start, end = _range(config, date_from, date_to)
     out.write(write_rows(export_rows(store, kind, Filters(start, end), config), fmt))
 

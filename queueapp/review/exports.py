@@ -16,6 +16,8 @@ import arrow
 from rich.cells import cell_len
 
 from queueapp.config import Config
+from queueapp.i18n import Translator
+from queueapp.review.labels import decimal_minutes, offer_label
 from queueapp.review.reports import Accuracy, Filters, Report, money, pct
 from queueapp.store import Store
 
@@ -128,71 +130,90 @@ def report_dict(rep: Report, config: Config) -> dict[str, Any]:
     }
 
 
-def _num(x: float | None, unit: str = "") -> str:
-    return "—" if x is None else f"{x:.1f}{unit}"
+def _num(x: float | None) -> str:
+    return "—" if x is None else f"{x:.1f}"
 
 
 def report_lines(rep: Report, config: Config) -> list[tuple[str, list[list[str]]]]:
-    """Sections of (title, rows): what both text and Markdown print."""
+    """Sections of (title, rows): what both text and Markdown print, in the config's
+    language; rescues by offer and complaints by category by their labels, not ids."""
+    t = Translator(config.language)
     cur = config.currency
     cost_rows = [[h, money(cur, c), money(cur, rep.budget_by_host.get(h, 0))]
                  for h, c in rep.cost_by_host.items()]
     acc = rep.accuracy
+
+    def group(a: Accuracy) -> str:
+        return t("report_group_value", mae=decimal_minutes(a.mae, t), within=pct(a.within5),
+                 n=a.n)
+
+    offers: dict[str, list[int]] = {}
+    for r in rep.rescues:  # tables offered count together: which kind of rescue works
+        label = t("offer_tables") if r.table else offer_label(r.offer, config, t)
+        tried_stayed = offers.setdefault(label, [0, 0])
+        tried_stayed[0] += 1
+        tried_stayed[1] += r.outcome == "stayed"
+    stayed = sum(r.outcome == "stayed" for r in rep.rescues)
     return [
-        ("Summary", [
-            ["Parties", str(rep.parties)], ["Guests", str(rep.guests)],
-            ["Seated", str(rep.seated)],
-            ["Gestures given", str(rep.gesture_count)], ["Voids", str(rep.voids)],
-            ["Goodwill cost", money(cur, rep.gesture_cost)],
-            ["Walk-aways", f"{len(rep.walkaways)} ({rep.walkaways_after_quote} after the "
-                           "quote had passed)"],
-            ["Cancelled or no-show", str(rep.removed_other)],
-            ["Rescues", f"{len(rep.rescues)} tried, "
-                        f"{sum(r.outcome == 'stayed' for r in rep.rescues)} stayed"],
+        (t("report_summary"), [
+            [t("report_parties"), str(rep.parties)], [t("report_guests"), str(rep.guests)],
+            [t("report_seated"), str(rep.seated)],
+            [t("report_given"), str(rep.gesture_count)], [t("report_voids"), str(rep.voids)],
+            [t("report_cost"), money(cur, rep.gesture_cost)],
+            [t("sum_walkaways"), t("sum_walkaways_value", n=len(rep.walkaways),
+                                   after=rep.walkaways_after_quote)],
+            [t("report_removed"), str(rep.removed_other)],
+            [t("sum_rescues"), t("sum_rescues_value", n=len(rep.rescues), stayed=stayed)],
         ]),
-        ("Cost by host (against budget)", cost_rows or [["—", "", ""]]),
-        ("Three rates", [
-            ["Complaints per 100 parties", _num(rep.complaints_per_100)],
-            ["Items not yet handled / not rechecked",
-             f"{rep.complaints_unhandled} / {rep.complaints_unrechecked}"],
-            ["Parties waiting > 10 min past their quote", str(rep.past_quote_10)],
+        (t("report_cost_by_host"), cost_rows or [["—", "", ""]]),
+        (t("report_rates"), [
+            [t("rate_complaints"), _num(rep.complaints_per_100)],
+            [t("rate_open"), t("rate_open_value", unhandled=rep.complaints_unhandled,
+                               unrechecked=rep.complaints_unrechecked)],
+            [t("rate_past_quote"), str(rep.past_quote_10)],
         ]),
-        ("Quote accuracy", [
-            ["Mean absolute error", _num(acc.mae, " min")],
-            ["Within 5 minutes", pct(acc.within5)],
-            ["Mean signed error (quote − wait)", _num(acc.signed, " min")],
-        ] + [[f"  {h:02d}:00", f"{_num(a.mae, ' min')}, {pct(a.within5)} within 5 ({a.n})"]
-             for h, a in rep.accuracy_by_hour.items()]
-          + [[f"  host {h}", f"{_num(a.mae, ' min')}, {pct(a.within5)} within 5 ({a.n})"]
-             for h, a in rep.accuracy_by_host.items()]),
+        (t("tab_quotes"), [
+            [t("sum_mae"), decimal_minutes(acc.mae, t)],
+            [t("sum_within5"), pct(acc.within5)],
+            [t("report_signed"), decimal_minutes(acc.signed, t)],
+        ] + [[f"  {h:02d}:00", group(a)] for h, a in rep.accuracy_by_hour.items()]
+          + [["  " + t("host_row", host=h), group(a)] for h, a in rep.accuracy_by_host.items()]),
+        (t("report_by_offer"), [[label, t("sum_rescues_value", n=n, stayed=kept)]
+                                for label, (n, kept) in sorted(offers.items())]
+         or [["—", ""]]),
+        (t("report_by_category"), [[t(f"cat_{c}"), str(n)] for c, n in
+                                   sorted(rep.complaints_by_category.items())] or [["—", ""]]),
     ]
 
 
 def render_report(rep: Report, config: Config, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(report_dict(rep, config), ensure_ascii=False, indent=2) + "\n"
+    t = Translator(config.language)
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["section", "figure", "value", "budget"])
+        writer.writerow([t("report_col_section"), t("report_col_figure"),
+                         t("report_col_value"), t("report_col_budget")])
         for title, rows in report_lines(rep, config):
             for row in rows:
                 writer.writerow([title, *[neutralise(c) for c in row]])
         return buf.getvalue()
     tz = config.timezone
-    head = (f"{config.name}: {arrow.get(rep.filters.start).to(tz).format('YYYY-MM-DD HH:mm')}"
-            f" to {arrow.get(rep.filters.end).to(tz).format('YYYY-MM-DD HH:mm')}")
+    head = t("report_head", name=config.name,
+             start=arrow.get(rep.filters.start).to(tz).format("YYYY-MM-DD HH:mm"),
+             end=arrow.get(rep.filters.end).to(tz).format("YYYY-MM-DD HH:mm"))
     out = [f"# {head}" if fmt == "markdown" else head, ""]
+    columns = [t("report_col_figure"), t("report_col_value")]
     for title, rows in report_lines(rep, config):
         if fmt == "markdown":
-            out += [f"## {title}", "", "| " + " | ".join(["figure", "value"] +
-                                                         (["budget"] if len(rows[0]) > 2
-                                                          else [])) + " |",
+            out += [f"## {title}", "", "| " + " | ".join(columns + (
+                [t("report_col_budget")] if len(rows[0]) > 2 else [])) + " |",
                     "|" + " --- |" * len(rows[0])]
             out += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |"
                     for row in rows]
         else:
-            out += [title, "-" * len(title)]
+            out += [title, "-" * cell_len(title)]
             width = max(cell_len(r[0]) for r in rows)
             out += ["  " + row[0] + " " * (width - cell_len(row[0])) + "  " + "  ".join(row[1:])
                     for row in rows]

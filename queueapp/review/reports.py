@@ -85,6 +85,8 @@ class Report:
     cost_by_host: dict[str, float] = field(default_factory=dict)
     budget_by_host: dict[str, float] = field(default_factory=dict)
     rescues: list[Rescue] = field(default_factory=list)
+    # party id -> name, for every party the lists above name (people read names, not ids)
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def complaints_per_100(self) -> float | None:
@@ -133,7 +135,16 @@ def build(store: Store, f: Filters, config: Config, limit: int = GESTURES_LISTED
     _complaints(store, f, rep)
     _gestures(store, f, rep, config, limit)
     _rescues(store, f, rep)
+    rep.names = _names(store, rep)
     return rep
+
+
+def _names(store: Store, rep: Report) -> dict[str, str]:
+    """Names for the parties the gesture, rescue and complaint lists name."""
+    ids = {p.id: p.name for p in rep.walkaways}
+    wanted = {g.party for g in rep.gestures} | {r.party for r in rep.rescues} \
+        | {c.party for c in rep.complaint_rows}
+    return ids | store.review.party_names(wanted - set(ids))
 
 
 def _waiting_by_hour(rows: list[PartyRow], timezone: str) -> dict[int, float]:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import arrow
+import platformdirs
 
 from queueapp.config import Config
 from queueapp.goodwill import gestures
@@ -28,15 +30,43 @@ WALKOUT_SAYS_WHY = 0.1  # a walk-away now and then says why
 SETTLED_DAYS = 2  # items older than this were all seen through
 
 
-COMPLAINTS = (
-    ("food", "Broth arrived lukewarm", "Replaced the pot at once"),
-    ("food", "Lamb slices not fresh", "Took them back, brought a new plate"),
-    ("service", "Waited long for a drink refill", "Apologised and refilled"),
-    ("unmet_request", "Asked for a slotted spoon; none left", "Brought a ladle, apologised"),
-    ("unmet_request", "Wanted a table by the window", "Offered the next window table"),
-    ("cleanliness", "Sticky table", "Wiped and reset the table"),
-    ("other", "Too cold near the door", "Moved them further inside"),
-)
+def demo_db_path() -> Path:
+    """Where ``queueapp demo`` keeps its restaurant: one stable file in the user data
+    directory (``~/.local/share/queueapp/demo.db`` on Linux), so ``--demo`` on the other
+    commands finds it afterwards."""
+    return platformdirs.user_data_path("queueapp", appauthor=False) / "demo.db"
+
+
+# what the team wrote, in the restaurant's language: (category, what, done on the spot)
+COMPLAINTS = {
+    "en": (
+        ("food", "Broth arrived lukewarm", "Replaced the pot at once"),
+        ("food", "Lamb slices not fresh", "Took them back, brought a new plate"),
+        ("service", "Waited long for a drink refill", "Apologised and refilled"),
+        ("unmet_request", "Asked for a slotted spoon; none left", "Brought a ladle, apologised"),
+        ("unmet_request", "Wanted a table by the window", "Offered the next window table"),
+        ("cleanliness", "Sticky table", "Wiped and reset the table"),
+        ("other", "Too cold near the door", "Moved them further inside"),
+    ),
+    "zh": (
+        ("food", "锅底上桌时不够热", "马上换了一锅"),
+        ("food", "羊肉片不新鲜", "撤下并换了一盘新的"),
+        ("service", "续饮料等了很久", "道歉并马上续上"),
+        ("unmet_request", "要漏勺，已经没有了", "拿来汤勺并道歉"),
+        ("unmet_request", "想坐靠窗的桌", "安排下一张靠窗的桌"),
+        ("cleanliness", "桌面发黏", "擦干净并重新摆台"),
+        ("other", "门口太冷", "换到里面的座位"),
+    ),
+}
+NOTES = {
+    "en": {"walked": ("Left after a long wait, said the quote was too short",
+                      "Apologised at the door"),
+           "recheck": "Checked back with the guest: all right now",
+           "fed_back": "Passed on at the briefing"},
+    "zh": {"walked": ("等了很久后离开，说预估时间太短", "在门口道歉"),
+           "recheck": "回访客人：现在一切都好",
+           "fed_back": "已在例会上传达"},
+}
 FEEDBACK = {"food": "kitchen", "service": "floor", "unmet_request": "purchasing",
             "cleanliness": "cleaning", "wait": "management", "other": "management"}
 
@@ -50,28 +80,33 @@ def import_with_goodwill(store: Store, config: Config, events: list[Event], seed
     given, rescues, notes = simulate_goodwill(events, config.catalogue, seed, hosts, leads,
                                               config.attention_minutes)
     import_goodwill(store, events, given, rescues, notes)
-    store.complaints.import_complaints(simulate_complaints(events, seed, hosts, leads))
+    store.complaints.import_complaints(simulate_complaints(events, seed, hosts, leads,
+                                                           config.language))
     return n
 
 
 def simulate_complaints(events: list[Event], seed: int, hosts: tuple[str, ...] | list[str],
-                        leads: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
+                        leads: tuple[str, ...] | list[str], language: str = "en"
+                        ) -> list[dict[str, Any]]:
     """About one seated party in seventy complains; a walk-away now and then says why.
-    Most items went through all four steps; the most recent may still be open."""
+    Most items went through all four steps; the most recent may still be open. The team
+    writes in the restaurant's ``language``."""
+    written = COMPLAINTS.get(language, COMPLAINTS["en"])
+    notes = NOTES.get(language, NOTES["en"])
     rng = random.Random(f"complaints/{seed}")
     end = max((e.time for e in events), default=0.0)
     rows: list[dict[str, Any]] = []
     for ev in events:
         if ev.event == SEAT and rng.random() < COMPLAINS:
-            category, what, action = rng.choice(COMPLAINTS)
+            category, what, action = rng.choice(written)
             at = ev.time + rng.uniform(10, 50) * 60
             rows.append({"recorded_at": at, "party": ev.party, "table_name": ev.table,
                          "category": category, "what": what, "action": action})
         elif ev.event == ABANDON and ev.data.get("reason") == "walked_away" \
                 and rng.random() < WALKOUT_SAYS_WHY:
+            what, action = notes["walked"]
             rows.append({"recorded_at": ev.time, "party": ev.party, "category": "wait",
-                         "what": "Left after a long wait, said the quote was too short",
-                         "action": "Apologised at the door"})
+                         "what": what, "action": action})
     out = []
     for row in rows:
         t: float = row["recorded_at"]
@@ -90,10 +125,10 @@ def simulate_complaints(events: list[Event], seed: int, hosts: tuple[str, ...] |
             row.update(handled_by=row["recorded_by"], handled_note=row["action"])
         if "rechecked_at" in row:
             row.update(rechecked_by=rng.choice(list(leads)),
-                       recheck_note="Checked back with the guest: all right now")
+                       recheck_note=notes["recheck"])
         if "fed_back_at" in row:
             row.update(fed_back_to=FEEDBACK[row["category"]],
-                       fed_back_by=row["rechecked_by"], fed_back_note="Passed on at the briefing")
+                       fed_back_by=row["rechecked_by"], fed_back_note=notes["fed_back"])
         out.append(row)
     return out
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
@@ -92,6 +93,18 @@ class ReviewQueries(Repository):
         rows = self.db.execute(sql + " ORDER BY p.arrived_at", params).fetchall()
         return [PartyRow(r[0], r[1], r[2], r[3], epoch(r[4]) or 0.0, epoch(r[5]), epoch(r[6]),
                          r[7], r[8], r[9]) for r in rows]
+
+    def party_names(self, party_ids: Iterable[str]) -> dict[str, str]:
+        """``{party id: name}`` for the ids that are parties (unknown ids are left out):
+        the review and the report show people, not ids. The ids go in as one JSON array
+        (a month's review names thousands, more than SQLite binds as parameters)."""
+        wanted = sorted({pid for pid in party_ids if pid})
+        if not wanted:
+            return {}
+        rows = self.db.execute(
+            "SELECT id, name FROM parties WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(wanted)])
+        return {pid: name or "" for pid, name in rows}
 
     def complaints(self, f: RangeFilter) -> list[Complaint]:
         """Items recorded in the range, oldest first."""

@@ -12,12 +12,13 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import arrow
 from textual import work
 from textual.app import App, SystemCommand
+from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
 
 from queueapp.clock import Clock, SystemClock
@@ -31,6 +32,7 @@ from queueapp.i18n import Translator
 from queueapp.quotes.estimator import Estimator
 from queueapp.quotes.rule import Quote, Quoter
 from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error
+from queueapp.ui.keynames import key_label
 from queueapp.waitlist.events import Event
 from queueapp.waitlist.room import Party, Room, TableState
 
@@ -54,6 +56,14 @@ class Snapshot:
 
 T = TypeVar("T")
 
+# Textual's own palette commands, by title: their name and help in i18n
+SYSTEM_COMMANDS = {
+    "Theme": ("sys_theme", "sys_theme_help"), "Quit": ("sys_quit", "sys_quit_help"),
+    "Keys": ("sys_keys", "sys_keys_help"), "Minimize": ("sys_minimize", "sys_minimize_help"),
+    "Maximize": ("sys_maximize", "sys_maximize_help"),
+    "Screenshot": ("sys_screenshot", "sys_screenshot_help"),
+}
+
 HISTORY_DAYS = 56  # how far back the estimator learns from at start-up
 
 
@@ -73,6 +83,7 @@ class QueueApp(App[None]):
         # the last event id the quoter has seen; None until the history is learnt
         self._observed: int | None = None if self._learns_history else 0
         self.t = Translator(config.language)
+        self._palette_key_in_language()
         self.snapshot = Snapshot(Room.from_config(config))
         self.undo_stack: list[int] = []
         self._reads = itertools.count(1)
@@ -80,6 +91,14 @@ class QueueApp(App[None]):
         if not store.station:
             store.station = f"{socket.gethostname()}-{uuid.uuid4().hex[:6]}"
         self.title = config.name
+
+    def _palette_key_in_language(self) -> None:
+        """Textual's own command-palette key, described in the screen's language (the
+        footer shows ``^p`` and this word on every screen)."""
+        bindings = self._bindings.key_to_bindings
+        for key, found in list(bindings.items()):
+            bindings[key] = [replace(b, description=self.t("key_palette"))
+                             if b.action == "command_palette" else b for b in found]
 
     # -- lifecycle -----------------------------------------------------------
     def on_mount(self) -> None:
@@ -410,11 +429,21 @@ class QueueApp(App[None]):
                       if ev.data.get("reason") else "")
 
     # -- command palette -----------------------------------------------------
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its prompt in the screen's language."""
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(CommandPalette(placeholder=self.t("palette_placeholder"),
+                                            id="--command-palette"))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):  # Textual's own, translated
+            words = SYSTEM_COMMANDS.get(command.title)
+            yield SystemCommand(self.t(words[0]), self.t(words[1]), command.callback,
+                                command.discover) if words else command
         from queueapp.ui.screens.main import MainScreen
 
         if isinstance(screen, MainScreen):
             for binding in screen.command_bindings():
-                yield SystemCommand(binding.description, self.t("palette_help", keys=binding.key),
+                key = key_label(self._keymap.get(binding.id or "", binding.key))
+                yield SystemCommand(binding.description, self.t("palette_help", keys=key),
                                     lambda b=binding: screen.run_action(b.action))

@@ -30,6 +30,13 @@ def _names_store(node: ast.expr) -> bool:
     return False
 
 
+def _queries_widgets(call: ast.Call) -> bool:
+    """``screen.query(DataTable)``: Textual's DOM query by widget class, not SQL."""
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr == "query" and bool(call.args) \
+        and isinstance(call.args[0], ast.Name) and call.args[0].id[:1].isupper()
+
+
 def violations(source: str, filename: str = "<source>") -> list[str]:
     """Every place in ``source`` that reaches past the store's public methods."""
     found: list[str] = []
@@ -41,7 +48,7 @@ def violations(source: str, filename: str = "<source>") -> list[str]:
     for node in ast.walk(tree):
         where = f"{filename}:{getattr(node, 'lineno', '?')}"
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and node.func.attr in SQL_CALLS:
+                and node.func.attr in SQL_CALLS and not _queries_widgets(node):
             found.append(f"{where}: .{node.func.attr}(...) runs SQL")
         elif isinstance(node, ast.Attribute):
             if node.attr in CONNECTION_ATTRS:
@@ -87,5 +94,6 @@ def spent(store, host, since, until):
     with store.transaction():
         return store.gestures.spent(host, since, until)
 text = "Select a table, then update the party."
+tables = screen.query(DataTable)
 '''
     assert violations(clean) == []

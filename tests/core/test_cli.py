@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sqlite3
 
 import arrow
@@ -165,3 +166,57 @@ def test_check_config_via_the_group_option():
     result = run("--config", CONFIG, "check-config")
     assert result.exit_code == 0, result.output
     assert "Red Lantern Hotpot" in result.output
+
+
+# -- the demo's file, easy to reach afterwards (issue 9.11) --------------------------------
+
+def test_demo_keeps_its_file_where_demo_finds_it(tmp_path, monkeypatch):
+    """`queueapp demo`, then `queueapp report --demo` as the README shows it: the demo's
+    file is at one stable path (the user data directory), and each demo starts fresh."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("QUEUEAPP_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)  # no ./config.toml: the bundled example, as in the demo
+    from queueapp.sim.demo import demo_db_path
+
+    expected = tmp_path / "data" / "queueapp" / "demo.db"
+    assert demo_db_path() == expected
+    missing = run("report", "--demo")
+    assert missing.exit_code == 1
+    assert "No demo has been run yet" in missing.output and "queueapp demo" in missing.output
+    assert str(expected) in missing.output and not expected.exists()
+
+    built = run("demo", "--no-app")
+    assert built.exit_code == 0, built.output
+    assert built.output.strip() == str(expected)
+    report = run("report", "--demo", "--format", "json")
+    assert report.exit_code == 0, report.output
+    assert json.loads(report.output)["parties"] > 10  # this evening, today
+
+    for args in (["events", "--demo"], ["--demo", "events"],
+                 ["export", "parties", "--demo"], ["--demo", "backtest"]):
+        result = run(*args)
+        assert result.exit_code == 0, (args, result.output)
+        assert result.output
+    conflict = run("report", "--demo", "--db", str(tmp_path / "other.db"))
+    assert conflict.exit_code == 1 and "either --db FILE or --demo" in conflict.output
+
+    # a second demo replaces the first (a fresh evening), at the same place
+    with sqlite3.connect(expected) as conn:
+        conn.execute("INSERT INTO settings (key, value) VALUES ('left over', 'x')")
+    conn.close()
+    again = run("demo", "--no-app", "--seed", "8")
+    assert again.exit_code == 0, again.output
+    with sqlite3.connect(expected) as conn:
+        left = conn.execute("SELECT count(*) FROM settings WHERE key = 'left over'").fetchone()
+    conn.close()
+    assert left == (0,)
+
+
+def test_demo_messages_follow_the_config_language(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    zh = tmp_path / "zh.toml"
+    zh.write_text(CONFIG_PATH.read_text(encoding="utf-8").replace(
+        'language = "en"', 'language = "zh"'), encoding="utf-8")
+    result = run("report", "--demo", "--config", str(zh))
+    assert result.exit_code == 1
+    assert "还没有运行过演示" in result.output and "queueapp demo" in result.output

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import arrow
 import pytest
@@ -404,3 +405,36 @@ def test_money_is_grouped_and_never_in_exponent_form():
 
     assert [money("¥", x) for x in (0, 300, 81883.5, 1234567.25, -2, 0.05)] == \
         ["¥0", "¥300", "¥81,883.5", "¥1,234,567.25", "¥-2", "¥0.05"]
+
+
+def test_text_report_names_offers_and_categories_by_their_labels(shift, config):
+    """A person reads the report: rescue offers and complaint categories by their labels
+    (tables offered together), never ids like kitchen_tour."""
+    store, _ids = shift
+    rep = build(store, day(config, "2026-11-20"), config)
+    text = render_report(rep, config, "text")
+    assert "Rescues by offer" in text
+    assert "  Kitchen tour          1 tried, 0 stayed" in text
+    assert "  a table freeing soon  2 tried, 1 stayed" in text
+    assert "Complaints by category" in text and "  request" not in text
+    assert "  food     1" in text and "  wait     1" in text
+    assert "kitchen_tour" not in text and "table:" not in text
+    assert "Mean absolute error               11.0 min" in text
+
+
+def test_report_in_chinese(shift, config):
+    from helpers import config_variant
+
+    store, _ids = shift
+    zh = config_variant(**{'language = "en"': 'language = "zh"'})
+    rep = build(store, day(zh, "2026-11-20"), zh)
+    text = render_report(rep, zh, "text")
+    assert text.startswith("Red Lantern Hotpot：2026-11-20 00:00 至 2026-11-21 00:00")
+    assert "平均绝对误差" in text and "11.0 分钟" in text and "参观后厨" in text
+    assert "流失" in text and "2 桌（1 桌超过预估后离开）" in text
+    # no English left but the restaurant's and hosts' names
+    english = set(re.findall(r"[A-Za-z]{2,}", text)) - {"Red", "Lantern", "Hotpot", "Lin",
+                                                         "Ana"}
+    assert english == set(), english
+    md = render_report(rep, zh, "markdown")
+    assert "| 项目 | 数值 | 预算 |" in md

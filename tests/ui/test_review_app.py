@@ -7,10 +7,14 @@ long-wait item, the lead PIN in front of the review, and the review filters.
 from __future__ import annotations
 
 import contextlib
+import html
+import re
+from collections import defaultdict
 
 import arrow
 import pytest
 from helpers import CONFIG_PATH, settle, toasts
+from rich.cells import cell_len
 from textual.widgets import DataTable, Input, OptionList, Select, Static, TabbedContent
 
 from queueapp.clock import FixedClock
@@ -21,7 +25,8 @@ from queueapp.ui.app import QueueApp
 from queueapp.ui.screens.complaints import ComplaintForm, OpenItemsScreen, StepForm
 from queueapp.ui.screens.goodwill import PinScreen
 from queueapp.ui.screens.main import MainScreen
-from queueapp.ui.screens.review import ReviewScreen
+from queueapp.ui.screens.pickers import HelpScreen
+from queueapp.ui.screens.review import RecordScreen, ReviewScreen
 
 CONFIG = CONFIG_PATH
 START = "2026-11-20T10:40:00+00:00"  # 18:40 in Shanghai
@@ -275,10 +280,11 @@ async def test_review_needs_a_lead_pin(config, store, clock):
         [("Mei", 0), ("Mei", 1)]
 
 
-def _seed_shift(store, config):
+def _seed_shift(store, config, void_note: str = "wrong party",
+                what: str = "Zhao upset about the wait", yesterday: str = "Yesterday"):
     """Two days: yesterday one party; today four parties, gestures by Lin and Ana, a void,
-    a walk-away and a complaint."""
-    y = add(store, config, local("2026-11-19T18:00"), 2, "Yesterday", host="Lin")
+    a walk-away with a rescue offered before, a rescue that kept Wang, and a complaint."""
+    y = add(store, config, local("2026-11-19T18:00"), 2, yesterday, host="Lin")
     gestures.give(store, local("2026-11-19T18:10"), y, config.catalogue["welcome_tea"], "Lin")
     gestures.give(store, local("2026-11-19T18:20"), y, config.catalogue["fruit_plate"], "Lin")
     store.seat_party(local("2026-11-19T18:30"), y.id, "A1")
@@ -294,13 +300,18 @@ def _seed_shift(store, config):
     gestures.give(store, local("2026-11-20T17:30"), wang, config.catalogue["fruit_plate"], "Ana")
     wrong = gestures.give(store, local("2026-11-20T17:31"), zhao,
                           config.catalogue["fruit_plate"], "Ana")
-    gestures.void(store, local("2026-11-20T17:32"), wrong.id, "Ana", "wrong party")
+    gestures.void(store, local("2026-11-20T17:32"), wrong.id, "Ana", void_note)
     gestures.give(store, local("2026-11-20T17:40"), zhao, config.catalogue["dessert"], "Ana")
     store.seat_party(local("2026-11-20T17:35"), chen.id, "A1")
     store.seat_party(local("2026-11-20T17:50"), wang.id, "A4")
+    kept = gestures.start_rescue(store, local("2026-11-20T17:45"), wang.id, "Ana", "table:A4")
+    gestures.record_outcome(store, kept.id, "stayed", local("2026-11-20T17:48"))
+    tour = gestures.start_rescue(store, local("2026-11-20T18:00"), zhao.id, "Ana",
+                                 "kitchen_tour")
+    gestures.record_outcome(store, tour.id, "left", local("2026-11-20T18:05"))
     store.remove_party(local("2026-11-20T18:05"), zhao.id, "walked_away")
-    complaints.record(store, local("2026-11-20T17:45"), "wait", "Zhao upset about the wait",
-                    party=zhao.id, host="Ana")
+    complaints.record(store, local("2026-11-20T17:45"), "wait", what, party=zhao.id,
+                      host="Ana")
     return {"y": y, "chen": chen, "wang": wang, "zhao": zhao, "voided": wrong.id}
 
 
@@ -318,13 +329,13 @@ async def _open_review(app, pilot, tab: str = "") -> ReviewScreen:
 
 
 @contextlib.asynccontextmanager
-async def review_of_seeded_shift(config, store, clock, tab: str):
+async def review_of_seeded_shift(config, store, clock, tab: str, size=SIZE, **texts: str):
     """Lin on duty, the two seeded days, the app started and the review open on ``tab``:
     yields (app, pilot, screen, seeded parties)."""
     gestures.set_host_on_duty(store, "Lin")
-    p = _seed_shift(store, config)
+    p = _seed_shift(store, config, **texts)
     app = QueueApp(config, store, clock=clock)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with app.run_test(size=size, notifications=True) as pilot:
         await settle(app, pilot)
         yield app, pilot, await _open_review(app, pilot, tab), p
 
@@ -334,6 +345,11 @@ def listed(screen: ReviewScreen) -> list[tuple[str, str, str]]:
     return [(r[1], r[2], r[5]) for r in rows(screen.query_one("#gestures", DataTable))]
 
 
+def named(party) -> str:
+    """A party as the review shows it: name and ticket number (``Zhao (003)``)."""
+    return f"{party.name} ({party.id.rsplit('-', 1)[1]})"
+
+
 def summary(screen: ReviewScreen) -> str:
     return str(screen.query_one("#summary", Static).content)
 
@@ -341,8 +357,9 @@ def summary(screen: ReviewScreen) -> str:
 async def test_review_filters_change_the_gesture_list_and_the_summary(config, store, clock):
     seeded = review_of_seeded_shift(config, store, clock, "tab-gestures")
     async with seeded as (app, pilot, screen, p):
-        chen, wang, zhao, voided = p["chen"].id, p["wang"].id, p["zhao"].id, p["voided"]
-        # today by default, newest first, the void against what it voids
+        chen, wang, zhao, voided = (named(p["chen"]), named(p["wang"]), named(p["zhao"]),
+                                    p["voided"])
+        # today by default, newest first, the void against what it voids; parties by name
         assert listed(screen) == [
             (zhao, "Free dessert", "Ana"),
             (zhao, f"Fruit plate void of #{voided}", "Ana"),
@@ -382,7 +399,7 @@ async def test_review_filters_change_the_gesture_list_and_the_summary(config, st
         await settle(app, pilot)
 
         # party, by id and by name
-        await fill(app, pilot, "#party", wang)
+        await fill(app, pilot, "#party", p["wang"].id)
         await settle(app, pilot)
         assert listed(screen) == [(wang, "Fruit plate", "Ana")]
         await fill(app, pilot, "#party", "Zhao")
@@ -398,7 +415,7 @@ async def test_review_filters_change_the_gesture_list_and_the_summary(config, st
         await fill(app, pilot, "#from", "2026-11-19")
         await settle(app, pilot)
         assert len(listed(screen)) == 8
-        assert listed(screen)[-1] == (p["y"].id, "Welcome tea", "Lin")
+        assert listed(screen)[-1] == (named(p["y"]), "Welcome tea", "Lin")
         assert "Parties: 4 (10 guests), 3 seated" in summary(screen)
         # yesterday alone
         await fill(app, pilot, "#to", "2026-11-19")
@@ -441,8 +458,9 @@ async def test_long_lists_show_the_newest_rows_and_say_so(config, store, clock, 
     monkeypatch.setattr(review_screen, "LIST_LIMIT", 2)
     seeded = review_of_seeded_shift(config, store, clock, "tab-gestures")
     async with seeded as (app, pilot, screen, p):
-        assert listed(screen) == [(p["zhao"].id, "Free dessert", "Ana"),
-                                  (p["zhao"].id, f"Fruit plate void of #{p['voided']}", "Ana")]
+        assert listed(screen) == [(named(p["zhao"]), "Free dessert", "Ana"),
+                                  (named(p["zhao"]), f"Fruit plate void of #{p['voided']}",
+                                   "Ana")]
         more = screen.query_one("#gestures-more", Static)
         assert more.display and str(more.content) == \
             "Showing the newest 2 of 6: narrow the filters, or `queueapp export` for all."
@@ -456,3 +474,199 @@ async def test_long_lists_show_the_newest_rows_and_say_so(config, store, clock, 
         screen.query_one("#host", Select).value = "Lin"
         await settle(app, pilot)
         assert screen.query_one("#walkaways", DataTable).row_count == 0
+
+
+# -- the review reads as people do, in both languages (issue 9.9, 9.10) -------------------
+
+def screen_text(app) -> str:
+    """Every character on screen as drawn (from the exported screenshot), row by row."""
+    svg = app.export_screenshot()
+    lines: dict[int, list[tuple[float, str]]] = defaultdict(list)
+    for x, row, text in re.findall(
+            r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
+            r'clip-path="url\(#[\w-]+-line-(\d+)\)">(.*?)</text>', svg, re.S):
+        lines[int(row)].append((float(x), html.unescape(text).replace("\xa0", " ")))
+    drawn = []
+    for _, parts in sorted(lines.items()):
+        line = ""
+        for x, text in sorted(parts):  # a gap with no text is blank cells (x: 12.2 per cell)
+            line += " " * max(0, round(x / 12.2) - cell_len(line)) + text
+        drawn.append(line)
+    return "\n".join(drawn)
+
+
+def footer(app) -> str:
+    return screen_text(app).rstrip("\n").splitlines()[-1]
+
+
+async def test_review_shows_names_catalogue_labels_and_whole_minutes(config, store, clock):
+    seeded = review_of_seeded_shift(config, store, clock, "tab-walkaways")
+    async with seeded as (app, pilot, screen, p):
+        zhao, wang = named(p["zhao"]), named(p["wang"])
+        assert zhao == "Zhao (003)"
+        # Zhao came at 17:20 on a 30 min quote and walked away at 18:05
+        assert rows(screen.query_one("#walkaways", DataTable)) == \
+            [["11-20 17:20", zhao, "2", "45 min", "30 min"]]
+        assert rows(screen.query_one("#rescues", DataTable)) == [
+            ["11-20 18:00", zhao, "Kitchen tour", "left", "Ana"],
+            ["11-20 17:45", wang, "table A4", "stayed", "Ana"]]
+        await pilot.press("4")
+        await settle(app, pilot)
+        assert [r[1] for r in rows(screen.query_one("#complaints", DataTable))] == [zhao]
+        # the quote accuracy in the summary: one unit, in the value (35 and 40 min waited
+        # on 30 min quotes)
+        text = summary(screen)
+        assert "Mean absolute error: 7.5 min" in text and "(min)" not in text
+        assert "Within 5 minutes: 50%" in text
+
+
+async def test_review_tabs_have_one_key_each_shown_in_the_footer(config, store, clock):
+    seeded = review_of_seeded_shift(config, store, clock, "")
+    async with seeded as (app, pilot, screen, _p):
+        tabs = screen.query_one("#tabs", TabbedContent)
+        assert tabs.active == "tab-summary"
+        drawn = screen_text(app)
+        assert "1 Summary" in drawn and "5 Quote accuracy" in drawn
+        bar = footer(app)
+        for words in ("1 2 3 4 5 tabs", "esc Back", "f Filters", "^p Commands"):
+            assert words in bar, bar
+        # the keys work from the start (focus is not in a date field)
+        for key, pane, focused in (("3", "tab-walkaways", "walkaways"),
+                                   ("2", "tab-gestures", "gestures"),
+                                   ("4", "tab-complaints", "complaints"),
+                                   ("5", "tab-quotes", "accuracy"),
+                                   ("1", "tab-summary", None)):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert tabs.active == pane
+            if focused:
+                assert app.focused is not None and app.focused.id == focused
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert "⏎ Details" in footer(app)
+        # f goes to the filters; Enter there comes back to the list
+        await pilot.press("f")
+        assert app.focused is screen.query_one("#from", Input)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.focused is screen.query_one("#walkaways", DataTable)
+
+
+LONG_WHAT = ("Waited fifty minutes on a twenty-five minute quote, asked twice at the stand, "
+             "then left angry")
+
+
+@pytest.mark.parametrize("size,cut", [((120, 40), True), ((200, 50), False)])
+async def test_long_text_is_whole_in_wide_lists_and_in_the_record(config, store, clock, size,
+                                                                  cut):
+    seeded = review_of_seeded_shift(config, store, clock, "tab-complaints", size=size,
+                                    what=LONG_WHAT)
+    async with seeded as (app, pilot, screen, p):
+        [row] = rows(screen.query_one("#complaints", DataTable))
+        assert (row[3] != LONG_WHAT and row[3].endswith("…")) if cut else row[3] == LONG_WHAT
+        screen.query_one("#complaints", DataTable).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        record = app.screen
+        assert isinstance(record, RecordScreen)
+        text = str(record.query_one("#record", Static).content)
+        assert f"What happened: {LONG_WHAT}" in text
+        assert "Party: Zhao (003)" in text and "Category: wait" in text
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen
+
+
+# words a Chinese screen may show in Latin letters: guests' and hosts' names (proper
+# nouns), key names as printed on the keyboard, the date format the fields take, and the
+# config file and its [keys] section (names a lead types as they are)
+ALLOWED_LATIN = {"Chen", "Wang", "Zhao", "Lin", "Ana", "Mei", "Esc", "esc", "Tab", "Enter",
+                 "ctrl", "YYYY", "MM", "DD", "config", "toml", "keys"}
+
+
+def english_words(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z]{2,}", text)) - ALLOWED_LATIN
+
+
+async def test_review_and_help_in_chinese_show_no_english(zh_config, store, clock):
+    seeded = review_of_seeded_shift(zh_config, store, clock, "", void_note="按错了客人",
+                                    what="等位太久，客人不满", yesterday="昨天的客人")
+    async with seeded as (app, pilot, screen, _p):
+        seen = []
+        for key in "12345":
+            await pilot.press(key)
+            await settle(app, pilot)
+            seen.append(screen_text(app))
+            assert english_words(seen[-1]) == set(), (key, english_words(seen[-1]))
+        assert "平均绝对误差：7.5 分钟" in seen[0]
+        assert "45 分钟" in seen[2] and "参观后厨" in seen[2] and "餐桌 A4" in seen[2]
+        # the whole record of a gesture and of a complaint
+        for key, table in (("2", "#gestures"), ("4", "#complaints")):
+            await pilot.press(key)
+            await settle(app, pilot)
+            screen.query_one(table, DataTable).focus()
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, RecordScreen)
+            drawn = screen_text(app)
+            assert english_words(drawn) == set(), (table, english_words(drawn))
+            await pilot.press("escape")
+            await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        words = help_words(help_screen)
+        assert english_words(" ".join(words)) == set()
+        assert {"/", "?", "ctrl+p"} <= set(words)
+
+
+def help_words(screen: HelpScreen) -> list[str]:
+    """The help's title, hint and every cell (its own widgets, not the screen behind)."""
+    table = screen.query_one(DataTable)
+    cells = [str(c) for i in range(table.row_count) for c in table.get_row_at(i)]
+    return [str(s.content) for s in screen.query(Static) if not isinstance(s, DataTable)] + \
+        cells
+
+
+async def test_help_shows_keys_as_printed_on_the_keyboard(config, store, clock):
+    app = QueueApp(config, store, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        keys = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[1])
+                for i in range(table.row_count)}
+        assert keys["/"] == "Find" and keys["?"] == "Help" and keys["ctrl+p"].startswith(
+            "Command palette")
+        assert keys["Esc"] and keys["Tab"] and keys["ctrl+q"] == "Quit"
+        assert not {"slash", "question_mark", "escape", "^p"} & set(keys)
+        # the hint names the config section a host remaps keys in, as written
+        assert "config.toml [keys]" in " ".join(help_words(app.screen))
+
+
+async def test_command_palette_in_chinese(zh_config, store, clock):
+    """ctrl+p: its key word in the footer, its prompt, Textual's own commands, and the
+    keys of ours as printed on the keyboard (`/`, not `slash`)."""
+    from textual.command import CommandInput, CommandList
+
+    app = QueueApp(zh_config, store, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert footer(app).endswith("^p 命令"), footer(app)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        assert app.screen.query_one(CommandInput).placeholder == "搜索操作…"
+        await pilot.press(*"查找")
+        await settle(app, pilot)
+        await pilot.pause(0.5)
+        shown = screen_text(app)
+        assert "按键：/" in shown and "slash" not in shown
+        await pilot.press(*["backspace"] * 2, *"退出")
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        assert "退出程序（所有内容都已保存）" in screen_text(app)
+        assert app.screen.query_one(CommandList).option_count >= 1

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,13 +12,12 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from queueapp import phone
+from queueapp.ui.app import QueueApp
 from queueapp.ui.format import clip
+from queueapp.ui.keynames import key_label
 from queueapp.waitlist.events import REMOVE_REASONS
 from queueapp.waitlist.room import Party, TableState
 from queueapp.waitlist.seating import Option as SeatOption
-
-if TYPE_CHECKING:
-    from queueapp.ui.app import QueueApp
 
 
 class Chooser(ModalScreen[str | None]):
@@ -163,9 +161,12 @@ class FindScreen(ModalScreen[tuple[str, str] | None]):
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key on the main screen, as currently mapped."""
+    """Every key on the main screen, as currently mapped, written as the host reads it on
+    the keyboard (``/``, ``?``, ``ctrl+p``), in the screen's language."""
 
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help_close")]
+
+    app = getters.app(QueueApp)
 
     def __init__(self, bindings: list[Binding]) -> None:
         super().__init__()
@@ -174,21 +175,34 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         t = self.app.t
         with Vertical(classes="dialog help"):
-            yield Static(t("help_title"), classes="dialog-title")
+            yield Static(Text(t("help_title")), classes="dialog-title")
             yield DataTable(id="keys", cursor_type="none", show_header=False)
-            yield Static(t("help_hint"), classes="hint")
+            # Text, not markup: the hint names the config's [keys] section
+            yield Static(Text(t("help_hint")), classes="hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("key", "action")
+        table.add_column("", key="key")
+        table.add_column("", key="action")
         keymap = self.app._keymap  # remapped keys win, as on the footer
         for b in self.bindings:
-            key = keymap.get(b.id or "", b.key)
-            table.add_row(Text(self.app.get_key_display(b.__class__(key, b.action)),
-                               style="bold"), Text(b.description))
+            table.add_row(Text(key_label(keymap.get(b.id or "", b.key)), style="bold"),
+                          Text(b.description))
         for key, word in (("tab", "help_tab"), ("ctrl+p", "help_palette"),
                           ("ctrl+q", "help_quit"), ("escape", "help_escape")):
-            table.add_row(Text(key, style="bold"), Text(self.app.t(word)))
+            table.add_row(Text(key_label(key), style="bold"), Text(self.app.t(word)))
+        table.focus()  # arrows and PgDn scroll it on a short terminal
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """As many rows as fit with the title and the hint still on screen (24 lines hold
+        about 14 keys; the rest scroll)."""
+        table = self.query_one(DataTable)
+        room = self.app.size.height - 10  # border, title, hint, their padding, margin
+        table.styles.height = max(3, min(table.row_count, room))
 
     def action_close(self) -> None:
         self.dismiss(None)

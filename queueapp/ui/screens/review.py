@@ -2,22 +2,27 @@
 rescues, complaints and the three rates, quote accuracy, charts.
 
 The figures come from ``queueapp.review.reports.build`` in a worker, the same function
-``queueapp report`` prints, so screen and command line never disagree.
+``queueapp report`` prints, so screen and command line never disagree. A lead reads
+people and words, not ids: parties by name and ticket number, gestures and offers by
+their catalogue label, times in whole minutes. Keys 1–5 open the tabs, Enter on a row
+opens the whole record.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import arrow
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.screen import Screen
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import (
     DataTable,
     Footer,
@@ -26,20 +31,32 @@ from textual.widgets import (
     Static,
     TabbedContent,
     TabPane,
+    Tabs,
 )
 from textual_plotext import PlotextPlot
 
 from queueapp.complaints import loop as complaints
+from queueapp.complaints.loop import Complaint
 from queueapp.goodwill.catalogue import CATEGORIES as GESTURE_CATEGORIES
-from queueapp.review.reports import Filters, Report, build, money, pct
+from queueapp.goodwill.gestures import Gesture, Rescue
+from queueapp.review.labels import (
+    decimal_minutes,
+    gesture_label,
+    offer_label,
+    party_label,
+    whole_minutes,
+)
+from queueapp.review.reports import Filters, PartyRow, Report, build, money, pct
 from queueapp.store import DB_ERRORS, as_store_error
+from queueapp.ui.app import QueueApp
 from queueapp.ui.format import clip, gesture_cells
 
-if TYPE_CHECKING:
-    from queueapp.ui.app import QueueApp
-
-
 LIST_LIMIT = 200  # rows per list on screen; the totals and `queueapp export` cover all
+
+# the tabs in order: key n opens the n-th
+TABS = ("summary", "gestures", "walkaways", "complaints", "quotes")
+
+Record = Gesture | PartyRow | Rescue | Complaint
 
 
 def _when(ts: float, tz: ZoneInfo) -> Text:
@@ -47,12 +64,73 @@ def _when(ts: float, tz: ZoneInfo) -> Text:
     return Text(datetime.fromtimestamp(ts, tz).strftime("%m-%d %H:%M"))
 
 
-def _min(x: float | None) -> str:
+def _number(x: float | None) -> str:
     return "—" if x is None else f"{x:.1f}"
 
 
+def _translated(node: Widget, words: dict[str, str]) -> None:
+    """Give a node's bindings (by binding id) their description in the screen's language:
+    the footer and the command palette show these words."""
+    bindings = node._bindings.key_to_bindings
+    for key, found in list(bindings.items()):
+        bindings[key] = [replace(b, description=words[b.id]) if b.id in words else b
+                         for b in found]
+
+
+class RecordTable(DataTable[Text | str]):
+    """A review list: Enter (shown in the footer) opens the highlighted row whole."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Details", id="review_details")]
+
+    app = getters.app(QueueApp)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", **kwargs)  # type: ignore[arg-type]
+        _translated(self, {"review_details": self.app.t("key_details")})
+
+
+class RecordScreen(ModalScreen[None]):
+    """One record of the review, every field, long text wrapped."""
+
+    DEFAULT_CSS = """
+    RecordScreen .record { width: 90; }
+    RecordScreen VerticalScroll { height: auto; max-height: 30; }
+    """
+    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="record_close")]
+
+    app = getters.app(QueueApp)
+
+    def __init__(self, title: str, fields: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.fields = fields
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        sep = self.app.t("label_sep")
+        for label, value in self.fields:
+            text.append(f"{label}{sep}", style="bold")
+            text.append((value or "—") + "\n")
+        with Vertical(classes="dialog record"):
+            yield Static(Text(self.title_text), classes="dialog-title")
+            with VerticalScroll():
+                yield Static(text, id="record")
+            yield Static(self.app.t("record_hint"), classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
 class ReviewScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "close", "Back", id="review_close")]
+    BINDINGS = [
+        Binding("escape", "close", "Back", id="review_close"),
+        *(Binding(str(n), f"show_tab('tab-{tab}')", tab, id=f"review_tab_{tab}",
+                  group=Binding.Group("tabs"))
+          for n, tab in enumerate(TABS, 1)),
+        Binding("f", "filters", "Filters", id="review_filters"),
+    ]
+
+    app = getters.app(QueueApp)
 
     def __init__(self, lead: str) -> None:
         super().__init__()
@@ -61,9 +139,17 @@ class ReviewScreen(Screen[None]):
         self._asked = 0  # filter changes so far; only the latest one's figures are shown
         self.shown = 0  # figures put on screen so far
         self.drawn: set[str] = set()  # tabs drawn from the current report
+        self.records: dict[str, list[Record]] = {}  # per list, the record of each row
+        t = self.app.t
+        group = Binding.Group(t("key_tabs"))
+        _translated(self, {"review_close": t("key_back"), "review_filters": t("key_filters")})
+        bindings = self._bindings.key_to_bindings
+        for n, tab in enumerate(TABS, 1):
+            bindings[str(n)] = [replace(b, description=t(f"tab_{tab}"), group=group)
+                                for b in bindings[str(n)]]
 
     def compose(self) -> ComposeResult:
-        app: QueueApp = self.app  # type: ignore[assignment]
+        app = self.app
         t, cfg = app.t, app.config
         today = arrow.get(app.now()).to(cfg.timezone).format("YYYY-MM-DD")
         hosts = sorted(set(cfg.hosts) | ({app.snapshot.host} - {""}))
@@ -79,20 +165,22 @@ class ReviewScreen(Screen[None]):
             yield Input(id="party", placeholder=t("ph_party_filter"), compact=True)
         yield Static("", id="filter-error", classes="error")
         with TabbedContent(id="tabs"):
-            with TabPane(t("tab_summary"), id="tab-summary"):
+            # each tab's title carries the key that opens it
+            titles = {tab: f"{n} {t(f'tab_{tab}')}" for n, tab in enumerate(TABS, 1)}
+            with TabPane(titles["summary"], id="tab-summary"):
                 yield Static(id="summary")
-            with TabPane(t("tab_gestures"), id="tab-gestures"):
+            with TabPane(titles["gestures"], id="tab-gestures"):
                 yield Static(id="gestures-more", classes="more")
-                yield DataTable(id="gestures", cursor_type="row", zebra_stripes=True)
-            with TabPane(t("tab_walkaways"), id="tab-walkaways"):
+                yield RecordTable(id="gestures", zebra_stripes=True)
+            with TabPane(titles["walkaways"], id="tab-walkaways"):
                 yield Static(id="walkaways-more", classes="more")
-                yield DataTable(id="walkaways", cursor_type="row")
+                yield RecordTable(id="walkaways")
                 yield Static(id="rescues-more", classes="more")
-                yield DataTable(id="rescues", cursor_type="row")
-            with TabPane(t("tab_complaints"), id="tab-complaints"):
+                yield RecordTable(id="rescues")
+            with TabPane(titles["complaints"], id="tab-complaints"):
                 yield Static(id="complaints-more", classes="more")
-                yield DataTable(id="complaints", cursor_type="row")
-            with TabPane(t("tab_quotes"), id="tab-quotes"):
+                yield RecordTable(id="complaints")
+            with TabPane(titles["quotes"], id="tab-quotes"):
                 yield DataTable(id="accuracy", cursor_type="row")
                 with Horizontal(id="charts"):
                     yield PlotextPlot(id="by-hour")
@@ -114,6 +202,8 @@ class ReviewScreen(Screen[None]):
             table = self.query_one(f"#{table_id}", DataTable)
             for col in cols:
                 table.add_column(t(col), key=col)
+        # start on the tabs, not in a date field: the tab keys work at once
+        self.query_one("#tabs", TabbedContent).query_one(Tabs).focus()
         self.refresh_report()
 
     def on_input_changed(self, _event: Input.Changed) -> None:
@@ -122,8 +212,12 @@ class ReviewScreen(Screen[None]):
     def on_select_changed(self, _event: Select.Changed) -> None:
         self.refresh_report()
 
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        """Enter in a filter field: back to the list it narrows."""
+        self._focus_tab(self.query_one("#tabs", TabbedContent).active)
+
     def _filters(self) -> Filters | None:
-        app: QueueApp = self.app  # type: ignore[assignment]
+        app = self.app
         tz = app.config.timezone
         error = self.query_one("#filter-error", Static)
         try:
@@ -153,13 +247,32 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, group="review")
     def _build(self, f: Filters, asked: int) -> None:
-        app: QueueApp = self.app  # type: ignore[assignment]
+        app = self.app
         try:
             rep = build(app.store, f, app.config, limit=LIST_LIMIT)
         except DB_ERRORS as exc:
-            app.call_from_thread(app.notify, str(as_store_error(exc)), severity="error")
+            app.call_from_thread(app.notify, app.error_text(as_store_error(exc)),
+                                 severity="error")
             return
         app.call_from_thread(self._show, rep, asked)
+
+    # -- keys --------------------------------------------------------------------------
+    def action_show_tab(self, pane: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = pane
+        self._focus_tab(pane)
+
+    def _focus_tab(self, pane: str) -> None:
+        """The tab's first list (arrows and Enter work there), else the tab bar."""
+        lists = self.query_one(f"#{pane}", TabPane).query(DataTable)
+        target: Widget = lists.first() if lists else \
+            self.query_one("#tabs", TabbedContent).query_one(Tabs)
+        target.focus()
+
+    def action_filters(self) -> None:
+        self.query_one("#from", Input).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
     # -- drawing -----------------------------------------------------------------------
     def _show(self, rep: Report, asked: int) -> None:
@@ -174,6 +287,11 @@ class ReviewScreen(Screen[None]):
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id:
             self._draw(event.pane.id)
+
+    def on_resize(self, _event: Resize) -> None:
+        """"What happened" takes the width there is: redraw it at the new size."""
+        if "tab-complaints" in self.drawn and self.report is not None:
+            self._complaints(self.report)
 
     def _draw(self, pane: str) -> None:
         """Fill a tab's lists from the current report, when the lead looks at it: a month
@@ -193,13 +311,17 @@ class ReviewScreen(Screen[None]):
         more.update(text)
         more.display = bool(text)
 
+    def _party(self, party_id: str, width: int) -> Text:
+        names = self.report.names if self.report else {}
+        return clip(party_label(party_id, names), width)
+
     def _summary(self, rep: Report) -> None:
-        app: QueueApp = self.app  # type: ignore[assignment]
+        app = self.app
         t, cur = app.t, app.config.currency
         text = Text()
 
         def line(label: str, value: str, style: str = "") -> None:
-            text.append(f"{label}: ", style="bold")
+            text.append(f"{label}{t('label_sep')}", style="bold")
             text.append(value + "\n", style=style)
 
         line(t("sum_parties"), t("sum_parties_value", parties=f"{rep.parties:,}",
@@ -217,75 +339,86 @@ class ReviewScreen(Screen[None]):
         line(t("sum_rescues"), t("sum_rescues_value", n=f"{len(rep.rescues):,}",
                                    stayed=f"{stayed:,}"))
         text.append("\n" + t("three_rates") + "\n", style="bold underline")
-        line(t("rate_complaints"), _min(rep.complaints_per_100))
+        line(t("rate_complaints"), _number(rep.complaints_per_100))
         line(t("rate_open"), t("rate_open_value", unhandled=rep.complaints_unhandled,
                                  unrechecked=rep.complaints_unrechecked))
         line(t("rate_past_quote"), str(rep.past_quote_10))
         text.append("\n" + t("tab_quotes") + "\n", style="bold underline")
-        line(t("col_mae"), _min(rep.accuracy.mae) + " min")
-        line(t("col_within5"), pct(rep.accuracy.within5))
+        line(t("sum_mae"), decimal_minutes(rep.accuracy.mae, t))
+        line(t("sum_within5"), pct(rep.accuracy.within5))
         self.query_one("#summary", Static).update(text)
 
     def _gestures(self, rep: Report) -> None:
-        app: QueueApp = self.app  # type: ignore[assignment]
+        app = self.app
         t, cfg = app.t, app.config
         tz = ZoneInfo(cfg.timezone)
         table = self.query_one("#gestures", DataTable)
         table.clear()
         self._more("gestures-more", rep.gesture_rows)
-        for g in rep.gestures:
+        self.records["gestures"] = list(rep.gestures)
+        for i, g in enumerate(rep.gestures):
             when = _when(g.time, tz)
-            label, note, style = gesture_cells(g, t, 22)
+            label, note, style = gesture_cells(replace(g, label=gesture_label(g, cfg)), t, 22)
             when.stylize(style)
-            table.add_row(when, Text(g.party), label, Text(t(f"cat_{g.category}")),
-                          Text(f"{cfg.currency}{g.cost:g}", style=style), clip(g.host, 10),
-                          note, key=str(g.id))
+            table.add_row(when, self._party(g.party, 20), label,
+                          Text(t(f"cat_{g.category}")),
+                          Text(money(cfg.currency, g.cost), style=style), clip(g.host, 10),
+                          note, key=str(i))
 
     def _walkaways(self, rep: Report) -> None:
-        app: QueueApp = self.app  # type: ignore[assignment]
-        t, tz = app.t, ZoneInfo(app.config.timezone)
+        app = self.app
+        t, cfg, tz = app.t, app.config, ZoneInfo(app.config.timezone)
         table = self.query_one("#walkaways", DataTable)
         table.clear()
         self._more("walkaways-more", len(rep.walkaways))
-        for p in reversed(rep.walkaways[-LIST_LIMIT:]):
+        newest = list(reversed(rep.walkaways[-LIST_LIMIT:]))
+        self.records["walkaways"] = list(newest)
+        for i, p in enumerate(newest):
             over = p.quote is not None and p.waited is not None and p.waited > p.quote
-            table.add_row(_when(p.arrived, tz),
-                          clip(p.name or p.id, 24), Text(str(p.size)),
-                          Text(_min(p.waited), style="bold red" if over else ""),
-                          Text(_min(p.quote)))
+            table.add_row(_when(p.arrived, tz), self._party(p.id, 24), Text(str(p.size)),
+                          Text(whole_minutes(p.waited, t), style="bold red" if over else ""),
+                          Text(whole_minutes(p.quote, t)), key=str(i))
         rescues = self.query_one("#rescues", DataTable)
         rescues.clear()
         self._more("rescues-more", len(rep.rescues))
-        for r in rep.rescues[:LIST_LIMIT]:
-            outcome = t(f"outcome_{r.outcome}") if r.outcome else t("outcome_pending")
-            rescues.add_row(_when(r.time, tz), Text(r.party),
-                            Text(r.offer), Text(outcome, style="green" if r.outcome == "stayed"
-                                          else "red" if r.outcome == "left" else "yellow"),
-                            clip(r.host, 10))
+        self.records["rescues"] = list(rep.rescues[:LIST_LIMIT])
+        for i, r in enumerate(rep.rescues[:LIST_LIMIT]):
+            style = "green" if r.outcome == "stayed" else "red" if r.outcome == "left" \
+                else "yellow"
+            rescues.add_row(_when(r.time, tz), self._party(r.party, 24),
+                            clip(offer_label(r.offer, cfg, t), 30),
+                            Text(self._outcome(r), style=style), clip(r.host, 10), key=str(i))
+
+    def _outcome(self, r: Rescue) -> str:
+        t = self.app.t
+        return t(f"outcome_{r.outcome}") if r.outcome else t("outcome_pending")
 
     def _complaints(self, rep: Report) -> None:
-        app: QueueApp = self.app  # type: ignore[assignment]
+        app = self.app
         t, tz = app.t, ZoneInfo(app.config.timezone)
         table = self.query_one("#complaints", DataTable)
         table.clear()
         self._more("complaints-more", len(rep.complaint_rows))
-        for c in rep.complaint_rows[-LIST_LIMIT:]:
+        newest = rep.complaint_rows[-LIST_LIMIT:]
+        self.records["complaints"] = list(newest)
+        # "what happened" gets what the other columns leave (the whole text: Enter)
+        what_width = max(20, self.size.width - 78)
+        for i, c in enumerate(newest):
             style = "green" if c.closed else "bold red" if c.step == "recorded" else "yellow"
-            table.add_row(_when(c.recorded_at, tz),
-                          clip(c.party or c.table_name, 16), Text(t(f"cat_{c.category}")),
-                          clip(c.what, 40), Text(t(f"step_{c.step}"), style=style),
-                          clip(c.recorded_by or "—", 10))
+            who = self._party(c.party, 20) if c.party else clip(c.table_name, 20)
+            table.add_row(_when(c.recorded_at, tz), who, clip(t(f"cat_{c.category}"), 14),
+                          clip(c.what, what_width), Text(t(f"step_{c.step}"), style=style),
+                          clip(c.recorded_by or "—", 10), key=str(i))
 
     def _quotes(self, rep: Report) -> None:
-        app: QueueApp = self.app  # type: ignore[assignment]
-        t = app.t
+        t = self.app.t
         table = self.query_one("#accuracy", DataTable)
         table.clear()
         rows = [(t("all_parties"), rep.accuracy)]
         rows += [(f"{h:02d}:00", a) for h, a in rep.accuracy_by_hour.items()]
         rows += [(t("host_row", host=h), a) for h, a in rep.accuracy_by_host.items()]
         for label, a in rows:
-            table.add_row(label, str(a.n), _min(a.mae), pct(a.within5), _min(a.signed))
+            table.add_row(label, str(a.n), _number(a.mae), pct(a.within5), _number(a.signed))
         by_hour = self.query_one("#by-hour", PlotextPlot)
         plt = by_hour.plt
         plt.clear_data()
@@ -308,5 +441,64 @@ class ReviewScreen(Screen[None]):
             plt.plot([0, top], [0, top], marker="braille")
         scatter.refresh()
 
-    def action_close(self) -> None:
-        self.dismiss(None)
+    # -- the whole record ----------------------------------------------------------------
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        table_id = event.data_table.id or ""
+        rows = self.records.get(table_id, [])
+        index = int(event.row_key.value or -1)
+        if not 0 <= index < len(rows):
+            return
+        title, fields = self._record(rows[index])
+        self.app.push_screen(RecordScreen(title, fields))
+
+    def _record(self, record: Record) -> tuple[str, list[tuple[str, str]]]:
+        """A record's title and every field, labelled in the screen's language."""
+        app = self.app
+        t, cfg = app.t, app.config
+        names = self.report.names if self.report else {}
+        tz = cfg.timezone
+
+        def when(ts: float | None) -> str:
+            return "" if ts is None else arrow.get(ts).to(tz).format("YYYY-MM-DD HH:mm")
+
+        if isinstance(record, Gesture):
+            g = record
+            label = gesture_label(g, cfg)
+            fields = [(t("col_when"), when(g.time)), (t("col_party"), party_label(g.party, names)),
+                      (t("col_gesture"), label), (t("col_category"), t(f"cat_{g.category}")),
+                      (t("col_cost"), money(cfg.currency, g.cost)), (t("col_host"), g.host),
+                      (t("field_lead"), g.approved_by), (t("col_note"), g.note)]
+            if g.void_of:
+                fields.append((t("voided"), t("void_of", id=g.void_of) + (
+                    " · " + t("voided_by", host=g.voided_by) if g.voided_by else "")))
+            elif g.voided:
+                fields.append((t("voided"), t("voided")))
+            return f"{label} · {party_label(g.party, names)}", fields
+        if isinstance(record, PartyRow):
+            p = record
+            return party_label(p.id, names), [
+                (t("col_party"), party_label(p.id, names)), (t("col_size"), str(p.size)),
+                (t("record_arrived"), when(p.arrived)), (t("record_left"), when(p.left)),
+                (t("col_waited"), whole_minutes(p.waited, t)),
+                (t("col_quote"), whole_minutes(p.quote, t)), (t("col_host"), p.host)]
+        if isinstance(record, Rescue):
+            r = record
+            return f"{offer_label(r.offer, cfg, t)} · {party_label(r.party, names)}", [
+                (t("col_when"), when(r.time)), (t("col_party"), party_label(r.party, names)),
+                (t("col_offer"), offer_label(r.offer, cfg, t)),
+                (t("col_outcome"), self._outcome(r)), (t("record_decided"), when(r.decided_at)),
+                (t("col_host"), r.host)]
+        c = record
+        steps = [(t("step_handled"), c.handled_at, c.handled_by, c.handled_note, ""),
+                 (t("step_rechecked"), c.rechecked_at, c.rechecked_by, c.recheck_note, ""),
+                 (t("step_fed_back"), c.fed_back_at, c.fed_back_by, c.fed_back_note,
+                  t(f"to_{c.fed_back_to}") if c.fed_back_to else "")]
+        fields = [(t("col_when"), when(c.recorded_at)),
+                  (t("col_party"), party_label(c.party, names)), (t("col_table"), c.table_name),
+                  (t("col_category"), t(f"cat_{c.category}")),
+                  (t("col_what"), c.what), (t("field_action"), c.action),
+                  (t("col_by"), c.recorded_by)]
+        for step, at, by, note, to in steps:
+            fields.append((step, " · ".join(x for x in (when(at), to, by, note) if x)))
+        who = party_label(c.party, names) or c.table_name
+        return f"{t('tab_complaints')} · {t(f'cat_{c.category}')} · {who}", fields

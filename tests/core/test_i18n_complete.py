@@ -1,0 +1,134 @@
+"""Every word the code asks the translator for exists in English and in Chinese.
+
+The code is read as text: ``t("key")`` calls, string literals that name a key
+(``"col_when"`` in a tuple of columns), and ``t(f"prefix_{...}")`` families, whose members
+come from the constants the code draws them from. A key missing from Chinese would show
+the English text on a Chinese screen; a key missing from both shows the bare id.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from queueapp.complaints import loop as complaints
+from queueapp.config import BUILTIN_TAGS
+from queueapp.goodwill.catalogue import CATEGORIES as GESTURE_CATEGORIES
+from queueapp.goodwill.gestures import OUTCOMES
+from queueapp.goodwill.guests import NOTE_KINDS
+from queueapp.i18n import EN, ZH
+from queueapp.keys import KEY_IDS
+from queueapp.waitlist.events import (
+    ABANDON,
+    ARRIVE,
+    CALL,
+    DEPART,
+    EDIT,
+    READY,
+    REMOVE_REASONS,
+    SEAT,
+)
+from queueapp.waitlist.room import CALLED, CLEARING, FREE, OCCUPIED, SEATED, WAITING
+
+CODE = Path(__file__).resolve().parents[2] / "queueapp"
+
+# t(f"prefix_{...}"): every member the code can ask for, from the code's own constants
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "cat_": (*GESTURE_CATEGORIES, *complaints.CATEGORIES),
+    "step_": complaints.STEPS,
+    "step_title_": complaints.STEPS[1:],
+    "step_done_": complaints.STEPS[1:],
+    "ph_step_": complaints.STEPS[1:],
+    "to_": complaints.FEEDBACK_TO,
+    "reason_": REMOVE_REASONS,
+    "outcome_": OUTCOMES,
+    "rescue_": OUTCOMES,
+    "note_": (*NOTE_KINDS, "birthday"),
+    "status_": (WAITING, CALLED, SEATED),
+    "state_": (FREE, OCCUPIED, CLEARING),
+    "no_tables_": (OCCUPIED, CLEARING),
+    "pick_table_": ("left", "ready"),
+    "did_": (ARRIVE, EDIT, CALL, SEAT, ABANDON, DEPART, READY),
+    "err_phone_": ("not_a_number", "invalid_number"),
+    "key_": tuple(sorted(KEY_IDS)),
+    "tab_": ("summary", "gestures", "walkaways", "complaints", "quotes"),
+    "tag_": BUILTIN_TAGS,
+}
+# string literals that name a key: these prefixes are only ever i18n keys
+KEY_LITERAL = re.compile(
+    r"""["']((?:col|sum|rate|tab|help|err|ph|field|report|record|chart|demo|step|cat|"""
+    r"""reason|outcome|status|why|guest|header|host|rescue|review|offer|key|sys|palette)"""
+    r"""_[a-z0-9_]+)["']""")
+CALL_KEY = re.compile(r"""\bt\(\s*["']([a-z][a-z0-9_ ]*)["']""")
+FAMILY = re.compile(r"""\bt\(\s*f["']([a-z_]+)\{""")
+# literals with a key's prefix that are not keys (binding ids, widget ids, settings)
+NOT_KEYS = {"review_close", "review_filters", "review_details", "review_tab_", "host_on_duty",
+            "help_close", "record_close", "key_",
+            "guest_visits", "guest_notes"}  # table names (store/changes.py)
+# the same text in both languages on purpose: symbols, numbers, names, formats
+SAME_IN_BOTH = {"col_pos", "over_by", "rate_open_value", "tag_VIP"}
+
+
+def _sources() -> dict[Path, str]:
+    return {p: p.read_text(encoding="utf-8") for p in CODE.rglob("*.py")}
+
+
+def _used_keys() -> dict[str, Path]:
+    used: dict[str, Path] = {}
+    for path, text in _sources().items():
+        if path.name == "i18n.py":
+            continue
+        for pattern in (CALL_KEY, KEY_LITERAL):
+            for key in pattern.findall(text):
+                if key not in NOT_KEYS and not key.endswith("_"):
+                    used.setdefault(key, path)
+    return used
+
+
+def _families() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for path, text in _sources().items():
+        for prefix in FAMILY.findall(text):
+            found.setdefault(prefix, path)
+    return found
+
+
+def test_the_scan_finds_the_code_keys():
+    """The scan itself works: it sees keys from several screens and a family."""
+    used = _used_keys()
+    assert {"review_title", "col_when", "added", "key_details"} <= set(used)
+    assert {"cat_", "tab_", "step_"} <= set(_families())
+
+
+@pytest.mark.parametrize("words,language", [(EN, "EN"), (ZH, "ZH")])
+def test_every_key_used_in_code_is_translated(words, language):
+    missing = {key: str(path.relative_to(CODE.parent)) for key, path in _used_keys().items()
+               if key not in words}
+    assert not missing, f"keys used in code but missing from {language}: {missing}"
+
+
+def test_every_family_member_is_translated():
+    unknown = set(_families()) - set(FAMILIES)
+    assert not unknown, (f"t(f'...') families {sorted(unknown)} are not in FAMILIES: list the "
+                         "values they take so this test can check them")
+    missing = [f"{prefix}{value}" for prefix in _families() for value in FAMILIES[prefix]
+               for words in (EN, ZH) if f"{prefix}{value}" not in words]
+    assert not missing, f"family members missing: {sorted(set(missing))}"
+
+
+def test_english_and_chinese_have_the_same_keys_and_chinese_is_written_in_chinese():
+    assert set(EN) - set(ZH) == set()
+    # Chinese may also name the example's extra tags; nothing else only in Chinese
+    assert {k for k in set(ZH) - set(EN) if not k.startswith("tag_")} == set()
+    copied = {k for k in EN if ZH.get(k) == EN[k]} - SAME_IN_BOTH
+    assert not copied, f"ZH keeps the English text for {sorted(copied)}"
+
+
+def test_chinese_fills_in_the_same_values():
+    """A Chinese text that drops or renames a {value} breaks (or hides a figure)."""
+    field = re.compile(r"\{(\w+)")
+    differ = {k: (EN[k], ZH[k]) for k in EN
+              if set(field.findall(EN[k])) != set(field.findall(ZH[k]))}
+    assert not differ, differ

@@ -442,7 +442,8 @@ class Store:
                              "of minutes above 0.", "err_hold_minutes", minutes=minutes)
 
         def check(room: Room) -> None:
-            _need_waiting(room, party_id)
+            p = _need_waiting(room, party_id)
+            seats = 0
             for name in table.split("+"):
                 t = room.tables.get(name)
                 if t is None:
@@ -452,6 +453,10 @@ class Store:
                     raise Conflict(f"Table {name} is occupied; hold a free table or one being "
                                    "cleared.", "err_hold_occupied", table=name)
                 _not_held_for_other(room, name, party_id, now)
+                seats += t.seats
+            if seats < p.size:
+                raise Conflict(f"Table {table} seats {seats}, too few for a party of {p.size}.",
+                               "err_table_small", table=table, seats=seats, size=p.size)
 
         ev = Event(now, HOLD, party_id, None, table, {"minutes": round(float(minutes), 2)})
         return self._act(ev, check, host)

@@ -368,6 +368,8 @@ EN: dict[str, str] = {
     "no_proposal_table": "No one waiting is proposed for {table}: it is not free, or no party "
                          "it fits is waiting.",
     "no_table_for": "No free table fits {name} now.",
+    "held_not_ready": "{table} is held for {name} but not ready yet: press r once it is "
+                      "clean, then seat them.",
     "skip_title_one": "Seat {name} at {table}? 1 party ahead that {table} fits would wait on.",
     "skip_title_many": "Seat {name} at {table}? {n} parties ahead that {table} fits would "
                        "wait on.",
@@ -738,6 +740,7 @@ ZH: dict[str, str] = {
     "no_table_selected": "请先在餐桌栏选中一张餐桌（Tab 键、方向键）。",
     "no_proposal_table": "{table} 没有推荐的客人：餐桌不空闲，或没有坐得下的等位客人。",
     "no_table_for": "现在没有空闲餐桌坐得下 {name}。",
+    "held_not_ready": "{table} 已为 {name} 保留，但还没备好：清理完后按 r，再安排入座。",
     "skip_title_one": "让 {name} 坐 {table}？前面有 1 桌也坐得下 {table} 的客人要继续等。",
     "skip_title_many": "让 {name} 坐 {table}？前面有 {n} 桌也坐得下 {table} 的客人要继续等。",
     "seat_anyway": "仍然入座",

@@ -91,13 +91,16 @@ def _assign(room: Room, now: float, config: Config, taken: Iterable[str] = (),
             leave_out: str = "") -> dict[str, str]:
     """Party -> the table it would be given: down the waiting list in order, each
     party takes its first :func:`seat_options` table that no one ahead has taken.
-    Held tables go to their parties (and to no one else)."""
+    Held tables go to their parties (and to no one else); a party whose held table
+    is not ready yet waits for it."""
+    holds = room.holds(now)
     used = set(taken)
-    used.update(room.holds(now))
+    used.update(holds)
     given = {pid: "+".join(names) for pid, names in _held_ready(room, now).items()
              if pid != leave_out}
+    holders = set(holds.values())
     for p in room.waiting():
-        if p.id == leave_out or p.id in given:
+        if p.id == leave_out or p.id in holders:
             continue
         for o in seat_options(config, room, p.size, p.id, now):
             parts = o.table.split("+")

@@ -133,3 +133,35 @@ def test_a_hold_for_a_party_no_longer_waiting_holds_nothing(config):
     room.tables["A1"].held_for, room.tables["A1"].held_until = "gone", NOW + 600
     assert room.held_for("A1", NOW) == ""
     assert propose(room, NOW, config) == [Proposal("A1", "c1")]
+
+
+# -- the walk-away rescue offers tables that fit ------------------------------------------
+
+def test_the_rescue_offers_the_smallest_fitting_tables_then_the_soonest(config):
+    from queueapp.goodwill.suggestions import rescue_options
+
+    room = room_with(config, {"R4"}, [("couple", 2)])
+    soon = {"A1": 9.0, "A2": 3.0, "W1": 6.0, "A4": 1.0}
+    options = rescue_options(room.parties["couple"], NOW, config, room, [],
+                             ready_in=lambda t: soon.get(t.name, 60.0))
+    tables = [(o.table, o.minutes, o.seats, o.free) for o in options if o.table]
+    # never the free 12-seat room while 2-tops are about to free
+    assert tables == [("A2", 3.0, 2, False), ("W1", 6.0, 2, False), ("A1", 9.0, 2, False)]
+    # no 2-top in time: the smallest size that frees in time and the one above it
+    late = {"A4": 1.0, "R1": 2.0, "R2": 0.5}
+    options = rescue_options(room.parties["couple"], NOW, config, room, [],
+                             ready_in=lambda t: late.get(t.name, 60.0))
+    assert [o.table for o in options if o.table] == ["A4", "R1"]
+
+
+def test_the_rescue_leaves_out_a_table_held_for_someone_else(config):
+    from queueapp.goodwill.suggestions import rescue_options
+
+    room = room_with(config, {"A1", "A2"}, [("c1", 2), ("c2", 2)])
+    hold(room, "A1", "c2")
+    offered = [o.table for o in rescue_options(room.parties["c1"], NOW, config, room, [])
+               if o.table]
+    assert offered == ["A2"]
+    mine = [(o.table, o.free) for o in rescue_options(room.parties["c2"], NOW, config, room,
+                                                        []) if o.table]
+    assert mine == [("A1", True), ("A2", True)]

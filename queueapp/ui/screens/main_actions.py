@@ -390,6 +390,11 @@ class StandActions:
         if prop is not None:
             self._seat_next(p, prop.table, prop.skipped)
             return
+        held = [name for name, pid in room.holds(now).items() if pid == p.id]
+        if held:  # their table is kept for them but not ready yet
+            app.notify(t("held_not_ready", table="+".join(held), name=p.name),
+                       severity="warning")
+            return
         options = seat_options(config, room, p.size, p.id, now)
         if not options:
             app.notify(t("no_table_for", name=p.name), severity="warning")
@@ -428,7 +433,7 @@ class StandActions:
         On the tables panel: the highlighted table (released if held), for its proposed
         party, else for the party highlighted on the waiting list. On the waiting list:
         the highlighted party's hold is released if it has one, else its proposed table
-        is held for it."""
+        (or the seat picker's first) is held for it."""
         app, t = self.app, self.app.t
         now, room = app.now(), app.snapshot.room
         proposals = propose(room, now, app.config)
@@ -454,10 +459,11 @@ class StandActions:
             self._release("+".join(held), p)
             return
         prop = proposal_for_party(proposals, p.id)
-        if prop is None:
+        options = seat_options(app.config, room, p.size, p.id, now)
+        if prop is None and not options:
             app.notify(t("no_table_for", name=p.name), severity="warning")
             return
-        self._hold(p, prop.table)
+        self._hold(p, prop.table if prop else options[0].table)
 
     @work(group="hold")
     async def _hold(self, p: Party, table: str) -> None:

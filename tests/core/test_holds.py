@@ -137,41 +137,46 @@ def test_a_hold_survives_reopening_the_file(store, db_path, config):
         other.close()
 
 
+def race(db_path, config, li: str, wu: str) -> dict[str, object]:
+    """Terminal a holds A1 for Wu while terminal b seats Li there, at the same moment."""
+    a = Store.open(db_path, config, station="a")
+    b = Store.open(db_path, config, station="b")
+    start = threading.Barrier(2)
+    results: dict[str, object] = {}
+
+    def run(name: str, store: Store, action) -> None:
+        start.wait()
+        try:
+            results[name] = action(store)
+        except Conflict as exc:
+            results[name] = exc
+        finally:
+            store.close()
+
+    threads = [
+        threading.Thread(target=run, args=("hold", a, lambda s: s.hold_table(NOW, "A1", wu, 10))),
+        threading.Thread(target=run, args=("seat", b, lambda s: s.seat_party(NOW, li, "A1"))),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
 def test_two_terminals_racing_a_hold_and_a_seat_never_both_win(db_path, config, store):
     li, wu = party(store, "Li"), party(store, "Wu")
     for _ in range(5):
-        a = Store.open(db_path, config, station="a")
-        b = Store.open(db_path, config, station="b")
-        start = threading.Barrier(2)
-        results: dict[str, object] = {}
-
-        def run(name, action):
-            start.wait()
-            try:
-                results[name] = action()
-            except Conflict as exc:
-                results[name] = exc
-            finally:
-                (a if name == "hold" else b).close()
-
-        threads = [threading.Thread(target=run, args=(
-                       "hold", lambda: a.hold_table(NOW, "A1", wu, 10))),
-                   threading.Thread(target=run, args=(
-                       "seat", lambda: b.seat_party(NOW, li, "A1")))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        results = race(db_path, config, li, wu)
         lost = [k for k, v in results.items() if isinstance(v, Conflict)]
         assert len(lost) == 1, results  # one wins, the other is told why
         room = store.load_room()
         if lost == ["seat"]:
+            assert "held for Wu" in str(results["seat"])
             assert room.tables["A1"].held_for == wu and room.tables["A1"].state == "free"
         else:
             assert room.tables["A1"].party == li and room.tables["A1"].held_for == ""
-        # put things back for the next round
-        last = store.last_event_id()
-        store.undo(NOW, last)
+        store.undo(NOW, store.last_event_id())  # as before, for the next round
 
 
 def test_holds_stay_out_of_the_contract_csv_and_the_backtest(store, config):
@@ -226,3 +231,21 @@ def test_no_hold_or_a_hold_run_out_changes_no_quote(store, config):
     store.release_hold(NOW + 10, "A1")
     assert est.quote_all(store.load_room(), NOW) == plain
     assert wu in plain
+
+
+# -- the config's [seating] hold_minutes ---------------------------------------------------
+
+def test_hold_minutes_comes_from_the_config_and_bad_values_say_what_to_fix(config):
+    from helpers import config_variant
+
+    from queueapp.config import ConfigError
+
+    assert config.hold_minutes == 10
+    assert config_variant(**{"hold_minutes = 10": "hold_minutes = 7.5"}).hold_minutes == 7.5
+    for bad, says in (("0", "should be a positive number, not 0"),
+                      ('"ten"', "should be a number, not 'ten'"),
+                      ("500", "should be at most 120 minutes")):
+        with pytest.raises(ConfigError) as err:
+            config_variant(**{"hold_minutes = 10": f"hold_minutes = {bad}"})
+        assert "seating.hold_minutes" in str(err.value) and says in str(err.value)
+        assert "line " in str(err.value)

@@ -140,6 +140,7 @@ class Config:
     hosts: tuple[str, ...] = ()
     leads: tuple[Lead, ...] = ()
     conversation: Conversation = field(default_factory=Conversation)
+    hold_minutes: float = 10.0  # how long a table is kept for a party ([seating])
 
     @property
     def catalogue(self) -> Catalogue:
@@ -314,6 +315,13 @@ class _Validator:
         attention = self._positive(svc, "attention_minutes", "service.attention_minutes", 15.0)
         long_wait = self._positive(svc, "long_wait_minutes", "service.long_wait_minutes", 15.0)
 
+        seating = self._section("seating")
+        hold = self._positive(seating, "hold_minutes", "seating.hold_minutes", 10.0)
+        if hold > 120:
+            raise self.fail("seating.hold_minutes", f"should be at most 120 minutes, not "
+                            f"{hold!r}: a table kept longer is a reservation.",
+                            self._line("hold_minutes"))
+
         q = self._section("quoting")
         clearing = self._positive(q, "clearing_minutes", "quoting.clearing_minutes", 5.0)
         dining_raw = self._get(q, "dining_minutes", dict, "quoting.dining_minutes", None)
@@ -352,7 +360,7 @@ class _Validator:
             extra_tags=tuple(t.strip() for t in extra), keys=dict(keys),
             interactions=tuple(self._interactions()), goodwill=self._goodwill(),
             hosts=tuple(self._hosts()), leads=tuple(self._leads()),
-            conversation=self._conversation(),
+            conversation=self._conversation(), hold_minutes=hold,
         )
 
     def _positive(self, table: dict[str, Any], key: str, fld: str, default: float) -> float:

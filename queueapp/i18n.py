@@ -455,6 +455,37 @@ EN: dict[str, str] = {
     "sys_maximize_help": "Show the highlighted part full screen",
     "sys_screenshot": "Screenshot",
     "sys_screenshot_help": "Save a picture (SVG) of the screen",
+    # -- who sits next (proposals, holds, the walk-away rescue's tables) --
+    "key_seat_next": "Seat next (proposed table)",
+    "key_hold": "Hold / release table",
+    "did_hold": "hold of {table} for {name}",
+    "did_release": "release of the hold on {table}",
+    "held": "{table} held for {name} for {minutes} min",
+    "released": "Hold on {table} for {name} released",
+    "no_table_selected": "Highlight a table on the tables panel first (Tab, arrow keys).",
+    "no_proposal_table": "No one waiting is proposed for {table}: it is not free, or no party "
+                         "it fits is waiting.",
+    "no_table_for": "No free table fits {name} now.",
+    "held_not_ready": "{table} is held for {name} but not ready yet: press r once it is "
+                      "clean, then seat them.",
+    "skip_title_one": "Seat {name} at {table}? 1 party ahead that {table} fits would wait on.",
+    "skip_title_many": "Seat {name} at {table}? {n} parties ahead that {table} fits would "
+                       "wait on.",
+    "seat_anyway": "Seat anyway",
+    "seat_cancel": "Cancel (keep the order)",
+    "proposed_party": "next: {name}",
+    "proposed_table": "next: {table}",
+    "held_for_party": "held: {name} {minutes} min",
+    "held_table": "held: {table} {minutes} min",
+    "rescue_table_hold": "hold table {table} for them ({seats} seats, {section}): free now",
+    "rescue_table_hold_soon": "hold table {table} for them ({seats} seats, {section}): "
+                              "ready in ~{minutes} min",
+    "rescue_table_soon": "table {table} ({seats} seats, {section}) in ~{minutes} min",
+    "err_table_held": "Table {table} is held for {name} for {minutes} more minutes; pick another "
+                      "table, or release the hold first.",
+    "err_hold_occupied": "Table {table} is occupied; hold a free table or one being cleared.",
+    "err_not_held": "Table {table} is not held for anyone.",
+    "err_hold_minutes": "A hold of {minutes} minutes makes no sense; give minutes above 0.",
 }
 
 ZH: dict[str, str] = {
@@ -890,6 +921,34 @@ ZH: dict[str, str] = {
     "sys_maximize_help": "全屏显示当前选中的区域",
     "sys_screenshot": "截图",
     "sys_screenshot_help": "把屏幕保存为图片（SVG）",
+    # -- who sits next (proposals, holds, the walk-away rescue's tables) --
+    "key_seat_next": "推荐入座",
+    "key_hold": "留桌 / 取消留桌",
+    "did_hold": "为 {name} 留 {table}",
+    "did_release": "取消 {table} 的留桌",
+    "held": "{table} 已为 {name} 保留 {minutes} 分钟",
+    "released": "已取消为 {name} 保留的 {table}",
+    "no_table_selected": "请先在餐桌栏选中一张餐桌（Tab 键、方向键）。",
+    "no_proposal_table": "{table} 没有推荐的客人：餐桌不空闲，或没有坐得下的等位客人。",
+    "no_table_for": "现在没有空闲餐桌坐得下 {name}。",
+    "held_not_ready": "{table} 已为 {name} 保留，但还没备好：清理完后按 r，再安排入座。",
+    "skip_title_one": "让 {name} 坐 {table}？前面有 1 桌也坐得下 {table} 的客人要继续等。",
+    "skip_title_many": "让 {name} 坐 {table}？前面有 {n} 桌也坐得下 {table} 的客人要继续等。",
+    "seat_anyway": "仍然入座",
+    "seat_cancel": "取消（按顺序）",
+    "proposed_party": "推荐：{name}",
+    "proposed_table": "推荐：{table}",
+    "held_for_party": "留给：{name} {minutes} 分钟",
+    "held_table": "留桌：{table} {minutes} 分钟",
+    "rescue_table_hold": "为他们保留 {table}（{seats} 座，{section}）：现在空闲",
+    "rescue_table_hold_soon": "为他们保留 {table}（{seats} 座，{section}）："
+                              "约 {minutes} 分钟后备好",
+    "rescue_table_soon": "{table}（{seats} 座，{section}）约 {minutes} 分钟后空出",
+    "err_table_held": "{table} 已为 {name} 保留，还有 {minutes} 分钟；"
+                      "请选择其他餐桌，或先取消留桌。",
+    "err_hold_occupied": "{table} 有客人在用餐；请保留空闲或正在清理的餐桌。",
+    "err_not_held": "{table} 没有为任何客人保留。",
+    "err_hold_minutes": "留桌 {minutes} 分钟不合理；请输入大于 0 的分钟数。",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

@@ -22,6 +22,10 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("complaint", "c", "complaint"),
     ("open_items", "i", "open_items"),
     ("review", "R", "review"),
-) + tuple((f"give_{n}", str(n), f"give({n})") for n in range(1, 10))
+) + tuple((f"give_{n}", str(n), f"give({n})") for n in range(1, 10)) + (
+    # -- who sits next --
+    ("seat_next", "p", "seat_next"),
+    ("hold", "k", "hold"),
+)
 
 KEY_IDS = frozenset(id_ for id_, _, _ in KEYS)

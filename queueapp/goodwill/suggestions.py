@@ -396,6 +396,8 @@ class RescueOption:
     table: str = ""
     section: str = ""
     suggestion: Suggestion | None = None
+    seats: int = 0
+    free: bool = False  # free or being cleared now: choosing it holds it for the party
 
 
 def rescue_options(party: Party, now: float, config: Config, room: Room,
@@ -406,14 +408,19 @@ def rescue_options(party: Party, now: float, config: Config, room: Room,
     """Tables that seat the party now or within ``within_minutes`` (any section),
     then the best interactions for a party about to leave (tour, voucher, ...).
 
+    Only tables that fit: of the smallest size that seats the party and frees in
+    time, and the size above it (a couple may get a 4-top now, never the 12-seat
+    room while 2-tops are about to free); smallest first, then soonest. Tables held
+    for another party are not offered.
+
     ``ready_in`` estimates a busy table's minutes until it is ready (the app passes
     the estimator's, learned from this restaurant); without it the config's
     typical dining and clearing times are used.
     """
-    tables: list[RescueOption] = []
+    candidates: list[tuple[TableState, float]] = []
     clearing = config.quoting.clearing_minutes
     for t in room.tables.values():
-        if t.seats < party.size or t.joined:
+        if t.seats < party.size or t.joined or room.held_for(t.name, now) not in ("", party.id):
             continue
         if t.state == FREE:
             ready = 0.0
@@ -424,8 +431,17 @@ def rescue_options(party: Party, now: float, config: Config, room: Room,
         else:
             ready = max(0.0, clearing - t.minutes(now))
         if ready <= within_minutes:
-            tables.append(RescueOption(f"table:{t.name}", round(ready, 1), t.name, t.section))
-    tables.sort(key=lambda o: (o.minutes, room.tables[o.table].seats, o.table))
+            candidates.append((t, ready))
+    sizes = sorted({t.seats for t in room.tables.values() if t.seats >= party.size})
+    if candidates:
+        smallest = sizes.index(min(t.seats for t, _ in candidates))
+        fitting = set(sizes[smallest:smallest + 2])
+        candidates = [(t, m) for t, m in candidates if t.seats in fitting]
+    sections = {s.name: i for i, s in enumerate(config.sections)}
+    candidates.sort(key=lambda c: (c[0].seats, c[1], sections.get(c[0].section, 99), c[0].name))
+    tables = [RescueOption(f"table:{t.name}", round(ready, 1), t.name, t.section,
+                           seats=t.seats, free=t.state != OCCUPIED)
+              for t, ready in candidates]
     items = [RescueOption(s.interaction.id, 0.0, suggestion=s)
              for s in suggest(party, now, config.catalogue, history, guest, stats,
                               attention_minutes=config.attention_minutes, leaving=True)]

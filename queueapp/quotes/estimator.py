@@ -56,7 +56,8 @@ class WalkQuoter:
         parties = [(p.id, p.size, p.waited(now)) for p in room.waiting()]
         if extra is not None:
             parties.append((NEW, extra, 0.0))
-        return walk(room.tables.values(), self.joins, parties, now, self.model, self.samples)
+        return walk(room.tables.values(), self.joins, parties, now, self.model, self.samples,
+                    holds=room.holds(now))
 
     def quote_all(self, room: Room, now: float) -> dict[str, Quote]:
         return {pid: quote_from(s, self.guard) for pid, s in self._walk(room, now, None).items()}

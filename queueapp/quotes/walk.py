@@ -20,7 +20,7 @@ import heapq
 import math
 import random
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol
 
 from queueapp.config import Join
@@ -36,7 +36,10 @@ POOL = 256  # release times drawn per walk and reused across its samples
 class Model(Protocol):
     """Where the walk gets its numbers. Times are epoch seconds, durations minutes."""
 
-    strictness: float  # chance the host will not seat a party before an earlier one
+    @property
+    def strictness(self) -> float:
+        """The chance the host will not seat a party before an earlier one."""
+        ...
 
     # Optional: ``release() -> Sampler``, minutes a table the head of the line cannot
     # use is kept free before a later party is given it. A model that has it is
@@ -92,13 +95,18 @@ def sorted_quantiles(xs: list[float], qs: Iterable[float]) -> list[float]:
 
 def walk(tables: Iterable[TableState], joins: Sequence[Join],
          parties: Sequence[tuple[str, int, float]], now: float, model: Model,
-         samples: int = 80, seed: int = 20240901) -> dict[str, list[float]]:
+         samples: int = 80, seed: int = 20240901,
+         holds: Mapping[str, str] | None = None) -> dict[str, list[float]]:
     """Sampled minutes from ``now`` until each party is seated.
 
     ``parties`` are ``(id, size, minutes waited)`` in arrival order. A party's
     own samples assume it stays; parties ahead may walk away and then free
     their place. Joins are separate classes whose members are not blocked
     (big parties are rare; the approximation keeps the walk fast).
+
+    ``holds`` (table name -> party id): a held table is its party's; that party
+    sits there as soon as it is ready, and no one else gets it before the party
+    has dined and the table is ready again.
     """
     rng = random.Random(seed)
     rnd = rng.random
@@ -115,17 +123,26 @@ def walk(tables: Iterable[TableState], joins: Sequence[Join],
         else:
             free_draw.append(None)
     index = {t.name: i for i, t in enumerate(tabs)}
+    kept: dict[str, list[int]] = {}  # party -> the tables held for it
+    for name, pid in (holds or {}).items():
+        if name in index:
+            kept.setdefault(pid, []).append(index[name])
     join_members = [[index[n] for n in j.tables if n in index] for j in joins]
     join_keys = [table_key(j.seats, True) for j in joins]
     all_keys = sorted(set(keys) | set(join_keys))
 
     plans = []
+    held_plans = []
     for pid, size, waited in parties:
+        if pid in kept:
+            held_plans.append((pid, kept[pid], model.turn(size, now)))
+            continue
         opts, cum = model.options(size, all_keys)
         if not opts:
             opts, cum = [()], [1.0]
         plans.append((pid, opts, cum, model.turn(size, now), model.patience(waited)))
     out: dict[str, list[float]] = {pid: [] for pid, *_ in plans}
+    out.update((pid, []) for pid, _, _ in held_plans)
     strict = model.strictness
     release_of = getattr(model, "release", None)
     held: list[float] = []  # a pool of release times, drawn once: cheap in the loop
@@ -142,12 +159,18 @@ def walk(tables: Iterable[TableState], joins: Sequence[Join],
         for i, d in busy:
             x = d(rnd)
             free[i] = x if x > 0.0 else 0.0
+        for pid, members, turn in held_plans:
+            seat = max(free[m] for m in members)
+            out[pid].append(seat)
+            back = seat + turn(rnd)
+            for m in members:
+                free[m] = back
         heaps: dict[int, list[float]] = {k: [free[i] for i in idx] for k, idx in groups}
         for k, members in zip(join_keys, join_members, strict=True):
             if members:
                 heaps.setdefault(k, []).append(max(free[m] for m in members))
-        for h in heaps.values():
-            heapq.heapify(h)
+        for heap in heaps.values():
+            heapq.heapify(heap)
         hol = 0.0
         for pid, opts, cum, turn, patience in plans:
             allowed = opts[0] if len(opts) == 1 else opts[min(len(opts) - 1,

@@ -42,7 +42,9 @@ from queueapp.waitlist.events import (
     CALL,
     DEPART,
     EDIT,
+    HOLD,
     READY,
+    RELEASE,
     REMOVE_REASONS,
     SEAT,
     UNDO,
@@ -254,9 +256,10 @@ class Store:
         db = self.db
         room = Room({})
         for r in db.execute("SELECT name, seats, section, state, party, party_size, joined, "
-                            "since FROM room_tables ORDER BY rowid").fetchall():
+                            "since, held_for, held_until FROM room_tables "
+                            "ORDER BY rowid").fetchall():
             room.tables[r[0]] = TableState(r[0], r[1], r[2], r[3], r[4], r[5], epoch(r[7]),
-                                           r[6])
+                                           r[6], r[8], epoch(r[9]))
         marks = ",".join("?" * len(LIVE))
         for row in db.query(f"SELECT * FROM parties WHERE status IN ({marks})", LIVE):
             p = _party_from_row(row)
@@ -319,8 +322,9 @@ class Store:
 
     def _save_table(self, db: Database, t: TableState) -> None:
         db.execute("UPDATE room_tables SET state = ?, party = ?, party_size = ?, joined = ?, "
-                   "since = ? WHERE name = ?",
-                   [t.state, t.party, t.party_size, t.joined, iso(t.since), t.name])
+                   "since = ?, held_for = ?, held_until = ? WHERE name = ?",
+                   [t.state, t.party, t.party_size, t.joined, iso(t.since), t.held_for,
+                    iso(t.held_until), t.name])
 
     def _act(self, ev: Event, check: Callable[[Room], object], host: str = "") -> Event:
         """Check against the live state, append the event, update what it touched."""
@@ -331,6 +335,8 @@ class Store:
             touched = set(ev.tables)
             if before and before.table:
                 touched.update(before.table.split("+"))
+            if ev.party:  # a hold ends when its party is seated, leaves or holds another
+                touched.update(n for n, t in room.tables.items() if t.held_for == ev.party)
             room.apply(ev)
             self._insert_event(db, ev, host=host)
             party = room.parties.get(ev.party) or before
@@ -387,12 +393,52 @@ class Store:
                     raise Conflict("err_table_unknown", table=name)
                 if t.state != FREE:
                     raise Conflict("err_table_taken", table=name, state=Term(f"state_{t.state}"))
+                _not_held_for_other(room, name, party_id, now)
                 seats += t.seats
             if seats < p.size:
                 raise Conflict("err_table_small", table=table, seats=seats, size=p.size)
             ev.size = p.size
 
         ev = Event(now, SEAT, party_id, None, table)
+        return self._act(ev, check, host)
+
+    def hold_table(self, now: float, table: str, party_id: str, minutes: float,
+                   host: str = "") -> Event:
+        """Keep ``table`` (or joined tables ``A4+A5``) for a waiting party for ``minutes``:
+        no one else is seated there meanwhile. A party holds one table at a time, so a
+        new hold moves it; holding the same table again renews it."""
+        if not 0 < minutes <= 24 * 60:
+            raise StoreError("err_hold_minutes", minutes=minutes)
+
+        def check(room: Room) -> None:
+            p = _need_waiting(room, party_id)
+            seats = 0
+            for name in table.split("+"):
+                t = room.tables.get(name)
+                if t is None:
+                    raise Conflict("err_table_unknown", table=name)
+                if t.state == OCCUPIED:
+                    raise Conflict("err_hold_occupied", table=name)
+                _not_held_for_other(room, name, party_id, now)
+                seats += t.seats
+            if seats < p.size:
+                raise Conflict("err_table_small", table=table, seats=seats, size=p.size)
+
+        ev = Event(now, HOLD, party_id, None, table, {"minutes": round(float(minutes), 2)})
+        return self._act(ev, check, host)
+
+    def release_hold(self, now: float, table: str, host: str = "") -> Event:
+        """End the hold on ``table`` before its time (the party is named in the event, so
+        undo brings the hold back only if that party has not changed since)."""
+        ev = Event(now, RELEASE, "", None, table)
+
+        def check(room: Room) -> None:
+            holder = room.held_for(table.split("+")[0], now)
+            if not holder:
+                raise Conflict("err_not_held", table=table)
+            ev.party = holder
+            ev.table = "+".join(n for n, x in room.tables.items() if x.held_for == holder)
+
         return self._act(ev, check, host)
 
     def remove_party(self, now: float, party_id: str, reason: str, host: str = "") -> Event:
@@ -455,6 +501,10 @@ class Store:
                 p = self.party(ev.party)
                 if p and p.table:
                     tables.update(p.table.split("+"))
+                # tables the party held: the undone event may have ended or moved a hold
+                for held in self._live_events(db, "event = 'hold' AND party = :p",
+                                              {"p": ev.party}):
+                    tables.update(held.tables)
             for name in tables:
                 self._rebuild_table(db, name)
         return ev
@@ -496,7 +546,26 @@ class Store:
                 t.joined = last.table if "+" in last.table else ""
             elif last.event == DEPART:
                 t.state = CLEARING
+        self._rebuild_hold(db, t)
         self._save_table(db, t)
+
+    def _rebuild_hold(self, db: Database, t: TableState) -> None:
+        """Who ``t`` is held for, replayed from the live holds and releases on it and
+        what the parties they name did since (seated, left, held another table)."""
+        events = self._live_events(db, "event IN ('hold', 'release', 'seat') AND "
+                                   + _touches(), {"t": t.name})
+        holders = {ev.party for ev in events if ev.event == HOLD and ev.party}
+        for i, pid in enumerate(sorted(holders)):
+            events += self._live_events(db, f"party = :p{i} AND event IN "
+                                        "('seat', 'abandon', 'hold')", {f"p{i}": pid})
+        room = Room({t.name: TableState(t.name, t.seats, t.section)})
+        seen: set[int | None] = set()
+        for ev in sorted(events, key=lambda e: e.id or 0):
+            if ev.id not in seen:
+                seen.add(ev.id)
+                room.apply(ev)
+        replayed = room.tables[t.name]
+        t.held_for, t.held_until = replayed.held_for, replayed.held_until
 
     # -- bulk --------------------------------------------------------------------
     def import_events(self, events: Iterable[Event], host: str = "",
@@ -547,6 +616,15 @@ def _need_waiting(room: Room, party_id: str) -> Party:
     if p is None or not p.waiting:
         raise Conflict("err_not_waiting")
     return p
+
+
+def _not_held_for_other(room: Room, table: str, party_id: str, now: float) -> None:
+    holder = room.held_for(table, now)
+    if holder and holder != party_id:
+        p = room.parties.get(holder)
+        name = (p.name if p else "") or holder
+        left = max(1, round(room.tables[table].hold_left(now)))
+        raise Conflict("err_table_held", table=table, name=name, minutes=left)
 
 
 def _party_from_row(row: dict[str, Any]) -> Party:

@@ -189,3 +189,11 @@ def m004_review_index_and_voided_by(db: Database) -> None:
     # a void row keeps the giver as its host (the refund goes back to their budget); this
     # says who corrected it
     db.execute("ALTER TABLE gestures ADD COLUMN voided_by TEXT NOT NULL DEFAULT ''")
+
+
+@migrations()
+def m005_table_holds(db: Database) -> None:
+    """A table kept for a party for some minutes: projected from the ``hold`` and
+    ``release`` events (the hold runs out by itself at ``held_until``)."""
+    db.execute("ALTER TABLE room_tables ADD COLUMN held_for TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE room_tables ADD COLUMN held_until TEXT")

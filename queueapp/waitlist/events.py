@@ -19,7 +19,10 @@ import arrow
 ARRIVE, SEAT, DEPART, READY, ABANDON = "arrive", "seat", "depart", "ready", "abandon"
 CONTRACT_WORDS = (ARRIVE, SEAT, DEPART, READY, ABANDON)
 CALL, EDIT, UNDO = "call", "edit", "undo"
-APP_WORDS = (CALL, EDIT, UNDO)
+# a table kept for one party for some minutes (``data["minutes"]``), and its early end;
+# the host stand's own bookkeeping, never part of the contract's files
+HOLD, RELEASE = "hold", "release"
+APP_WORDS = (CALL, EDIT, UNDO, HOLD, RELEASE)
 COLUMNS = ("time", "event", "party", "size", "table")
 REMOVE_REASONS = ("walked_away", "cancelled", "no_show")
 

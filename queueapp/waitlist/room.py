@@ -7,11 +7,23 @@ was told" can never drift apart.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from queueapp.config import Config, Table
-from queueapp.waitlist.events import ABANDON, ARRIVE, CALL, DEPART, EDIT, READY, SEAT, Event
+from queueapp.waitlist.events import (
+    ABANDON,
+    ARRIVE,
+    CALL,
+    DEPART,
+    EDIT,
+    HOLD,
+    READY,
+    RELEASE,
+    SEAT,
+    Event,
+)
 
 WAITING, CALLED, SEATED, LEFT, REMOVED = "waiting", "called", "seated", "left", "removed"
 FREE, OCCUPIED, CLEARING = "free", "occupied", "clearing"
@@ -56,9 +68,21 @@ class TableState:
     party_size: int = 0
     since: float | None = None
     joined: str = ""  # the full "A4+A5" name when joined to others
+    held_for: str = ""  # the party this table is kept for, until ``held_until``
+    held_until: float | None = None
 
     def minutes(self, now: float) -> float:
         return 0.0 if self.since is None else max(0.0, (now - self.since) / 60.0)
+
+    def hold_left(self, now: float) -> float:
+        """Minutes the hold still lasts (0 when there is none or it has run out):
+        a hold ends by itself when its time passes, with no event."""
+        if not self.held_for or self.held_until is None:
+            return 0.0
+        return max(0.0, (self.held_until - now) / 60.0)
+
+    def end_hold(self) -> None:
+        self.held_for, self.held_until = "", None
 
 
 @dataclass
@@ -68,7 +92,7 @@ class Room:
     now: float = 0.0
 
     @classmethod
-    def from_tables(cls, tables: tuple[Table, ...] | list[Table]) -> Room:
+    def from_tables(cls, tables: Iterable[Table]) -> Room:
         return cls({t.name: TableState(t.name, t.seats, t.section) for t in tables})
 
     @classmethod
@@ -83,6 +107,19 @@ class Room:
 
     def free_tables(self) -> list[TableState]:
         return [t for t in self.tables.values() if t.state == FREE]
+
+    def held_for(self, table: str, now: float) -> str:
+        """The waiting party ``table`` is held for at ``now``, or "" (no hold, the hold
+        ran out, or its party is no longer waiting)."""
+        t = self.tables.get(table)
+        if t is None or t.hold_left(now) <= 0:
+            return ""
+        p = self.parties.get(t.held_for)
+        return t.held_for if p is not None and p.waiting else ""
+
+    def holds(self, now: float) -> dict[str, str]:
+        """Every table held at ``now``, with the party it is held for."""
+        return {name: pid for name in self.tables if (pid := self.held_for(name, now))}
 
     # -- applying events -----------------------------------------------------
     def apply(self, ev: Event) -> None:
@@ -124,11 +161,13 @@ class Room:
         if p is None:  # seated without an arrive row: treat as a zero wait
             p = self.parties[ev.party] = Party(ev.party, int(ev.size or 1), ev.time)
         p.status, p.seated_at, p.table = SEATED, ev.time, ev.table
+        self._end_holds(p.id)
         for name in ev.tables:
             t = self.tables.get(name)
             if t:
                 t.state, t.party, t.party_size, t.since = OCCUPIED, p.id, p.size, ev.time
                 t.joined = ev.table if len(ev.tables) > 1 else ""
+                t.end_hold()  # whoever it was kept for, it is taken now
 
     def _depart(self, ev: Event) -> None:
         p = self.parties.get(ev.party)
@@ -152,12 +191,36 @@ class Room:
                 t.state, t.party, t.party_size, t.since, t.joined = FREE, "", 0, ev.time, ""
 
     def _abandon(self, ev: Event) -> None:
+        self._end_holds(ev.party)
         p = self.parties.pop(ev.party, None)
         if p:
             p.status, p.left_at, p.reason = REMOVED, ev.time, ev.data.get("reason", "")
 
+    def _hold(self, ev: Event) -> None:
+        """A party holds one table (or joined tables) at a time: a new hold moves it."""
+        if not ev.party:
+            return
+        self._end_holds(ev.party)
+        until = ev.time + float(ev.data.get("minutes") or 0) * 60.0
+        for name in ev.tables:
+            t = self.tables.get(name)
+            if t:
+                t.held_for, t.held_until = ev.party, until
+
+    def _release_hold(self, ev: Event) -> None:
+        for name in ev.tables:
+            t = self.tables.get(name)
+            if t and (not ev.party or t.held_for == ev.party):
+                t.end_hold()
+
+    def _end_holds(self, party_id: str) -> None:
+        for t in self.tables.values():
+            if t.held_for and t.held_for == party_id:
+                t.end_hold()
+
 
 _HANDLERS = {
     ARRIVE: Room._arrive, EDIT: Room._edit, CALL: Room._call, SEAT: Room._seat,
-    DEPART: Room._depart, READY: Room._ready, ABANDON: Room._abandon,
+    DEPART: Room._depart, READY: Room._ready, ABANDON: Room._abandon, HOLD: Room._hold,
+    RELEASE: Room._release_hold,
 }

@@ -172,7 +172,8 @@ class CustomGestureForm(FormScreen):
 
 
 class RescueScreen(Chooser):
-    """A party about to leave: a table that frees soon, or something to offer now."""
+    """A party about to leave: a table that fits and frees soon (a free one is held
+    for them when chosen), or something to offer now."""
 
     def __init__(self, app: QueueApp, party: Party, options: list[RescueOption]) -> None:
         t, cfg = app.t, app.config
@@ -182,9 +183,10 @@ class RescueScreen(Chooser):
         for o in options:
             if o.table:
                 section = cfg.section(o.section).label(cfg.language)
-                text = t("rescue_table_now", table=o.table, section=section) if o.minutes < 1 \
-                    else t("rescue_table", table=o.table, section=section,
-                           minutes=round(o.minutes))
+                minutes = max(1, round(o.minutes))
+                word = ("rescue_table_hold" if o.minutes < 1 else "rescue_table_hold_soon") \
+                    if o.free else "rescue_table_soon"
+                text = t(word, table=o.table, seats=o.seats, section=section, minutes=minutes)
                 rows.append(Option(Text(text, style="bold green"), id=o.offer))
             elif o.suggestion is not None:
                 item = o.suggestion.interaction

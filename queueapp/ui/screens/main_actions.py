@@ -9,19 +9,27 @@ provides the selection helpers (``current_party``, ``current_table``,
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.widgets import DataTable
 from textual.widgets.option_list import Option
 
 from queueapp.complaints import loop as complaints
 from queueapp.goodwill import gestures, guests
 from queueapp.goodwill.suggestions import (
+    RescueOption,
     rescue_options,
 )
-from queueapp.store import Store, StoreError
+from queueapp.store import Conflict, Store, StoreError
 from queueapp.ui.format import clip, guest_line
 from queueapp.waitlist.events import Event
 from queueapp.waitlist.room import CLEARING, OCCUPIED, Party
-from queueapp.waitlist.seating import seat_options
+from queueapp.waitlist.seating import (
+    proposal_for_party,
+    proposal_for_table,
+    propose,
+    seat_options,
+    skipped_if_seated,
+)
 
 
 class StandActions:
@@ -203,35 +211,22 @@ class StandActions:
         self.app.ask_host()
 
     def action_leaving(self) -> None:
-        from queueapp.ui.screens.goodwill import OTHER, RescueScreen
-
         app = self.app
         p = self._need_party()
         if p is None:
             return
         snap = app.snapshot
-        options = rescue_options(p, app.now(), app.config, snap.room, snap.gestures.get(p.id, []),
-                                 snap.guests.get(p.id), app.stats,
-                                 ready_in=app.table_ready_in())
-
-        def chosen(offer: str | None) -> None:
-            if not offer:
-                return
-            if offer == OTHER:
-                self._ask_outcome(p, None)
-                return
-            item = app.config.catalogue.get(offer)
-            if item is not None:
-                app.give(p, item)
-            app.run_db(lambda store, now: gestures.start_rescue(store, now, p, app.snapshot.host,
-                                                                offer),
-                       lambda rescue: self._ask_outcome(p, rescue.id))
-
         pending = snap.pending_rescues.get(p.id)
         if pending:
             self._ask_outcome(p, pending[-1])
             return
-        app.push_screen(RescueScreen(app, p, options), chosen)
+        from queueapp.ui.screens.goodwill import RescueScreen
+
+        options = rescue_options(p, app.now(), app.config, snap.room, snap.gestures.get(p.id, []),
+                                 snap.guests.get(p.id), app.stats,
+                                 ready_in=app.table_ready_in())
+        app.push_screen(RescueScreen(app, p, options),
+                        lambda offer: self._rescue(p, options, offer))
 
     def _ask_outcome(self, p: Party, rescue_id: int | None) -> None:
         from queueapp.ui.screens.goodwill import OutcomeChooser
@@ -368,6 +363,172 @@ class StandActions:
         self.app.push_screen(HelpScreen(self.command_bindings()))
 
 
+    # -- who sits next: seat the proposal, hold a table, the rescue's flow ------------
+    def action_seat_next(self) -> None:
+        """Seat the proposal: on the tables panel the highlighted table's proposed party,
+        on the waiting list the highlighted party at its proposed table (or, with none,
+        at the table the seat picker would put first, after a warning if that skips
+        parties ahead). What is seated is read now, at the key press."""
+        app, t = self.app, self.app.t
+        now, room, config = app.now(), app.snapshot.room, app.config
+        proposals = propose(room, now, config)
+        if self.focused is self.query_one("#tables", DataTable):
+            table = self.current_table()
+            if table is None:
+                app.notify(t("no_table_selected"), severity="warning")
+                return
+            prop = proposal_for_table(proposals, table)
+            if prop is None:
+                app.notify(t("no_proposal_table", table=table), severity="warning")
+                return
+            self._seat_next(room.parties[prop.party_id], prop.table, prop.skipped)
+            return
+        p = self._need_party()
+        if p is None:
+            return
+        prop = proposal_for_party(proposals, p.id)
+        if prop is not None:
+            self._seat_next(p, prop.table, prop.skipped)
+            return
+        held = [name for name, pid in room.holds(now).items() if pid == p.id]
+        if held:  # their table is kept for them but not ready yet
+            app.notify(t("held_not_ready", table="+".join(held), name=p.name),
+                       severity="warning")
+            return
+        options = seat_options(config, room, p.size, p.id, now)
+        if not options:
+            app.notify(t("no_table_for", name=p.name), severity="warning")
+            return
+        table = options[0].table
+        self._seat_next(p, table, skipped_if_seated(room, p.id, table, now, config))
+
+    def _seat_next(self, p: Party, table: str, skipped: int) -> None:
+        """Seat at once, or first ask when it skips parties ahead that the table fits."""
+        from queueapp.ui.screens.pickers import Chooser
+
+        t = self.app.t
+        if not skipped:
+            self._seat_at(p, table)
+            return
+        word = "skip_title_one" if skipped == 1 else "skip_title_many"
+        title = Text(t(word, name=p.name, table=table, n=skipped))
+        self.app.push_screen(Chooser(title, [Option(t("seat_anyway"), id="seat"),
+                                             Option(t("seat_cancel"), id="")]),
+                             lambda choice: choice == "seat" and self._seat_at(p, table))
+
+    @work(group="seat_next")
+    async def _seat_at(self, p: Party, table: str) -> None:
+        app, t = self.app, self.app.t
+        host = app.snapshot.host
+        ev = await app.in_store(lambda store, now: store.seat_party(now, p.id, table, host))
+        if isinstance(ev, StoreError):
+            return
+        if ev.id is not None:
+            app.undo_stack.append(ev.id)
+        app.notify(t("seated", name=p.name, table=table), timeout=4)
+
+    def action_hold(self) -> None:
+        """Hold a table for a party for ``[seating] hold_minutes``, or release a hold.
+
+        On the tables panel: the highlighted table (released if held), for its proposed
+        party, else for the party highlighted on the waiting list. On the waiting list:
+        the highlighted party's hold is released if it has one, else its proposed table
+        (or the seat picker's first) is held for it."""
+        app, t = self.app, self.app.t
+        now, room = app.now(), app.snapshot.room
+        proposals = propose(room, now, app.config)
+        if self.focused is self.query_one("#tables", DataTable):
+            table = self.current_table()
+            if table is None:
+                app.notify(t("no_table_selected"), severity="warning")
+                return
+            holder = room.held_for(table, now)
+            if holder:
+                self._release(table, room.parties[holder])
+                return
+            prop = proposal_for_table(proposals, table)
+            party = room.parties.get(prop.party_id) if prop else self._need_party()
+            if party is not None:
+                self._hold(party, prop.table if prop else table)
+            return
+        p = self._need_party()
+        if p is None:
+            return
+        held = [name for name, pid in room.holds(now).items() if pid == p.id]
+        if held:
+            self._release("+".join(held), p)
+            return
+        prop = proposal_for_party(proposals, p.id)
+        options = seat_options(app.config, room, p.size, p.id, now)
+        if prop is None and not options:
+            app.notify(t("no_table_for", name=p.name), severity="warning")
+            return
+        self._hold(p, prop.table if prop else options[0].table)
+
+    @work(group="hold")
+    async def _hold(self, p: Party, table: str) -> None:
+        app = self.app
+        minutes, host = app.config.hold_minutes, app.snapshot.host
+        ev = await app.in_store(lambda store, now: store.hold_table(now, table, p.id, minutes,
+                                                                    host))
+        if isinstance(ev, StoreError):
+            return
+        if ev.id is not None:
+            app.undo_stack.append(ev.id)
+        app.notify(app.t("held", table=table, name=p.name, minutes=round(minutes)), timeout=6)
+
+    @work(group="hold")
+    async def _release(self, table: str, p: Party) -> None:
+        app = self.app
+        host = app.snapshot.host
+        ev = await app.in_store(lambda store, now: store.release_hold(now, table, host))
+        if isinstance(ev, StoreError):
+            return
+        if ev.id is not None:
+            app.undo_stack.append(ev.id)
+        app.notify(app.t("released", table=ev.table, name=p.name), timeout=4)
+
+    @work(group="rescue")
+    async def _rescue(self, p: Party, options: list[RescueOption], offer: str | None) -> None:
+        """The walk-away rescue's choice: a free (or clearing) table is held for the
+        party, so one key seats them; an interaction is given; then the outcome."""
+        from queueapp.ui.screens.goodwill import OTHER
+
+        app, t = self.app, self.app.t
+        if not offer:
+            return
+        if offer == OTHER:
+            self._ask_outcome(p, None)
+            return
+        item = app.config.catalogue.get(offer)
+        if item is not None:
+            app.give(p, item)
+        chosen = next((o for o in options if o.offer == offer), None)
+        table = chosen.table if chosen is not None and chosen.free else ""
+        minutes, host = app.config.hold_minutes, app.snapshot.host
+
+        def action(store: Store, now: float) -> tuple[Event | Conflict | None, gestures.Rescue]:
+            held: Event | Conflict | None = None
+            if table:
+                try:
+                    held = store.hold_table(now, table, p.id, minutes, host)
+                except Conflict as exc:  # taken meanwhile: the offer is still recorded
+                    held = exc
+            return held, gestures.start_rescue(store, now, p, host, offer)
+
+        result = await app.in_store(action)
+        if isinstance(result, StoreError):
+            return
+        held, rescue = result
+        if isinstance(held, Conflict):
+            app.notify(app.error_text(held), severity="warning", timeout=8)
+        elif held is not None:
+            if held.id is not None:
+                app.undo_stack.append(held.id)
+            app.notify(t("held", table=table, name=p.name, minutes=round(minutes)), timeout=6)
+        self._ask_outcome(p, rescue.id)
+
+
 def _link_guest(store: Store, ev: Event) -> None:
     """After an add or edit: link a party with a phone to its guest card, or find known
     guests by name for the host to confirm. Best effort: the party itself is saved."""
@@ -379,4 +540,3 @@ def _link_guest(store: Store, ev: Event) -> None:
             ev.data["matches"] = guests.match_by_name(store, party.name)
     except StoreError:
         pass  # the guest link is retried on the next edit or note
-

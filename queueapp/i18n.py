@@ -357,6 +357,17 @@ EN: dict[str, str] = {
     "err_over_budget": "{what} costs {currency}{cost:g} but {host} has "
         "{currency}{left:g} left this shift: a lead must approve.",
     "err_step_order": "Take the steps in order: handled, then rechecked, then fed back.",
+    # -- main screen as widgets, fit for a rush (helper B) --
+    "header_waiting_counts": "Waiting: {parties}, {guests}",
+    "n_party": "{n} party",
+    "n_parties": "{n} parties",
+    "n_guest": "{n} guest",
+    "n_guests": "{n} guests",
+    "col_flag": "!",
+    "col_left_short": "Left",
+    "attention_more": "+{n} more",
+    "panel_tags": "Tags: {tags}",
+    "panel_note": "Note: {note}",
 }
 
 ZH: dict[str, str] = {
@@ -699,6 +710,17 @@ ZH: dict[str, str] = {
     "err_over_budget": "{what} 需 {currency}{cost:g}，"
                        "但 {host} 本班只剩 {currency}{left:g}：需要领班批准。",
     "err_step_order": "请按顺序处理：先处理，再复查，最后反馈。",
+    # -- main screen as widgets, fit for a rush (helper B) --
+    "header_waiting_counts": "等位：{parties}，{guests}",
+    "n_party": "{n} 桌",
+    "n_parties": "{n} 桌",
+    "n_guest": "{n} 人",
+    "n_guests": "{n} 人",
+    "col_flag": "!",
+    "col_left_short": "还需",
+    "attention_more": "另有 {n} 桌",
+    "panel_tags": "标签：{tags}",
+    "panel_note": "备注：{note}",
 }
 
 LANGUAGES = {"en": EN, "zh": ZH}

@@ -13,6 +13,9 @@ from queueapp.ui.format import fit
 from queueapp.ui.widgets.waiting import attention_marks, attention_style
 
 
+REASONS_FROM = 36  # cells: a narrower box lists names only (the rows have the rest)
+
+
 class AttentionBox(Static):
     app = getters.app(QueueApp)
     snapshot: var[Snapshot | None] = var(None, always_update=True)
@@ -43,8 +46,9 @@ class AttentionBox(Static):
             text.append("!", style=style)
             text.append(" ")
             text.append_text(fit(Text(a.party.name or a.party.id, style="bold"), 18))
-            text.append(f" ({a.party.size})  ", style="dim")
-            text.append(a.reason(t))
+            text.append(f" ({a.party.size})", style="dim")
+            if self.content_region.width >= REASONS_FROM:  # a narrow box: names only
+                text.append("  " + a.reason(t))
         if len(shown) < len(items):
             text.append("\n" + t("attention_more", n=len(items) - len(shown)),
                         style="bold yellow")

@@ -18,7 +18,7 @@ from queueapp.waitlist.room import CLEARING, FREE, OCCUPIED
 STATE_STYLE = {FREE: "green", OCCUPIED: "yellow", CLEARING: "magenta"}
 STATE_ICON = {FREE: "○", OCCUPIED: "●", CLEARING: "◌"}
 PARTY_MIN = 4
-TITLE_MIN = 7  # compact: a section's label gets at least this many cells
+TITLE_MIN = 8  # compact: a section's label gets at least this many cells
 LONGEST_TIME = 9 * 60 + 59  # minutes: the widest time the panel reserves room for
 
 

@@ -24,8 +24,9 @@ from queueapp.waitlist.room import CALLED, Party
 
 NAME_MIN = 16  # below this the list goes compact
 NAME_MAX = 32
+WORDS_MIN = 10  # a narrow list shows tags in words when this many cells are spare
 TAGS_MIN = 8
-TAGS_MAX = 28
+TAGS_MAX = 48
 ICONS_MAX = 6
 OVERDUE = "bold red"
 
@@ -211,12 +212,23 @@ class WaitingList(KeyedTable):
             "col_left": widest([c.left_compact for c in parties],
                                Text(labels["col_left"]).cell_len),
         }
-        # each column gets one blank cell after it, the name whatever is left
-        name_w = max(1, width - sum(w + 1 for w in fixed.values()) - 1)
+        # each column gets one blank cell after it, the name whatever is left; when the
+        # name needs less than that, the spare cells show the tags in words
+        room = width - sum(w + 1 for k, w in fixed.items() if k != "col_tags") - 1
+        name_need = widest([c.name_compact for c in parties], Text(labels["col_name"]).cell_len)
+        words_need = widest([c.tags for c in parties])
+        spare = room - name_need - 1
+        words = words_need > fixed["col_tags"] and spare >= WORDS_MIN
+        if words:
+            fixed["col_tags"] = min(words_need, spare)
+            labels["col_tags"] = t("col_tags")
+            fixed["col_tags"] = max(fixed["col_tags"], Text(labels["col_tags"]).cell_len)
+        name_w = max(1, room - fixed["col_tags"] - 1)
         widths = {k: w + 1 for k, w in fixed.items()} | {"col_name": name_w + 1}
         order = ["col_pos", "col_name", "col_flag", "col_size", "col_tags", "col_waited",
                  "col_quote", "col_left"]
         columns = [(k, labels[k], widths[k]) for k in order]
-        rows = [(c.key, [c.pos, fit(c.name_compact, name_w), c.flag, c.size, c.icons,
+        rows = [(c.key, [c.pos, fit(c.name_compact, name_w), c.flag, c.size,
+                         fit(c.tags, fixed["col_tags"]) if words else c.icons,
                          c.waited, c.quote_compact, c.left_compact]) for c in parties]
         return columns, rows

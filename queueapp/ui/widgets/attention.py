@@ -12,7 +12,6 @@ from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.format import fit
 from queueapp.ui.widgets.waiting import attention_marks, attention_style
 
-
 REASONS_FROM = 36  # cells: a narrower box lists names only (the rows have the rest)
 
 

@@ -33,6 +33,7 @@ from queueapp.i18n import Translator
 from queueapp.quotes.estimator import Estimator
 from queueapp.quotes.rule import Quote, Quoter
 from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error
+from queueapp.ui.format import clock_minutes
 from queueapp.waitlist.events import Event
 from queueapp.waitlist.room import Party, Room, TableState
 
@@ -65,7 +66,7 @@ class Snapshot:
         quote = self.quotes.get(party_id)
         if quote is None:
             return None
-        return max(0.0, quote.minutes - max(0.0, self.now - self.quoted_at) / 60)
+        return max(0.0, quote.minutes - clock_minutes(self.quoted_at, self.now))
 
 
 T = TypeVar("T")
@@ -240,10 +241,13 @@ class QueueApp(App[None]):
             self.learn()
 
     def tick(self) -> None:
-        """Move the live clocks now (cheap: times are drawn from absolute timestamps),
-        and re-quote in a worker: the Monte Carlo walk never runs on the UI thread."""
-        self.snapshot = replace(self.snapshot, now=self.now())
-        self.requote()
+        """Move the live clocks now (times are drawn from absolute timestamps; a list
+        is redrawn only where a shown minute changed), and once a minute re-quote in a
+        worker: the Monte Carlo walk never runs on the UI thread."""
+        now = self.now()
+        self.snapshot = replace(self.snapshot, now=now)
+        if clock_minutes(self.snapshot.quoted_at, now) >= 1:
+            self.requote()  # once a minute: in between the estimates count down
 
     @work(thread=True, exclusive=True, group="requote")
     def requote(self) -> None:

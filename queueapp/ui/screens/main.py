@@ -12,14 +12,21 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from queueapp.goodwill.suggestions import Suggestion
 from queueapp.i18n import Translator
 from queueapp.keys import KEY_IDS, KEYS
 from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.screens.main_actions import StandActions
-from queueapp.ui.widgets import AttentionBox, PartyPanel, StandHeader, TablesPanel, WaitingList
+from queueapp.ui.widgets import (
+    AttentionBox,
+    PartyPanel,
+    StandFooter,
+    StandHeader,
+    TablesPanel,
+    WaitingList,
+)
 from queueapp.waitlist.room import Party
 
 # keys shown in the footer; every key's description comes from the translator ("key_<id>")
@@ -64,7 +71,7 @@ class MainScreen(StandActions, Screen[None]):
                 yield AttentionBox().data_bind(MainScreen.snapshot)
                 yield Static(t("tables_title"), classes="panel-title")
                 yield TablesPanel().data_bind(MainScreen.snapshot)
-        yield Footer()
+        yield StandFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "snapshot", self._state_arrived)

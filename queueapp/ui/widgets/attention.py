@@ -52,4 +52,4 @@ class AttentionBox(Static):
             text.append("\n" + t("attention_more", n=len(items) - len(shown)),
                         style="bold yellow")
         text.no_wrap, text.overflow = True, "ellipsis"
-        self.update(text)
+        self.update(text, layout=False)  # a fixed height: no layout needed

@@ -41,7 +41,7 @@ class StandHeader(Static):
         keep = sorted(range(len(parts)), key=lambda i: parts[i][0])
         while len(keep) > 1 and _joined([parts[i][1] for i in sorted(keep)]).cell_len > width:
             keep.pop()
-        self.update(_joined([parts[i][1] for i in sorted(keep)]))
+        self.update(_joined([parts[i][1] for i in sorted(keep)]), layout=False)
 
     def _parts(self, snap: Snapshot) -> list[tuple[int, Text]]:
         app, t = self.app, self.app.t

@@ -3,12 +3,36 @@ updated in place, so the highlight stays on the same thing while the state chang
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from rich.console import Console, ConsoleOptions
+from rich.segment import Segment
 from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
+
+class Cell(Text):
+    """A cell's text that keeps what it drew. The DataTable forgets every rendered cell
+    whenever its styles update (each Tab between the lists), then draws each cell
+    again through rich's wrapping; a cell that did not change hands back its segments.
+    Never changed after it is shown: a changed value is a new Cell."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.plain, style=text.style, justify=text.justify,
+                         overflow=text.overflow, no_wrap=text.no_wrap, end=text.end)
+        self.spans = list(text.spans)
+        self._drawn: dict[tuple[Any, ...], list[Segment]] = {}
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions
+                         ) -> Iterable[Segment]:
+        key = (options.max_width, options.justify, options.overflow, options.no_wrap,
+               console.tab_size)
+        drawn = self._drawn.get(key)
+        if drawn is None:
+            drawn = self._drawn[key] = list(super().__rich_console__(console, options))
+        return drawn
+
 
 # a column as drawn: key, header label, width in screen cells
 Column = tuple[str, str, int]
@@ -59,7 +83,7 @@ class KeyedTable(DataTable[Any]):
                 for key, label, width in columns:
                     self.add_column(label, width=width, key=key)
                 for key, cells in rows:
-                    self.add_row(*cells, key=key)
+                    self.add_row(*map(Cell, cells), key=key)
             else:
                 self._update_rows(columns, rows, wanted, order_by)
             if self.row_count:
@@ -78,16 +102,16 @@ class KeyedTable(DataTable[Any]):
         column_keys = [key for key, _, _ in columns]
         for key, cells in rows:
             if key not in self.rows:
-                self.add_row(*cells, key=key)
+                self.add_row(*map(Cell, cells), key=key)
                 continue
             for column, value in zip(column_keys, cells, strict=True):
                 if not same_drawing(self.get_cell(key, column), value):
-                    self.update_cell(key, column, value)
+                    self.update_cell(key, column, Cell(value))
         if self.row_keys() != wanted:
             if order_by is None:
                 self.clear()
                 for key, cells in rows:
-                    self.add_row(*cells, key=key)
+                    self.add_row(*map(Cell, cells), key=key)
             else:
                 self.sort(order_by, key=lambda cell: int(cell.plain))
 

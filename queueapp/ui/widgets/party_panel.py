@@ -36,7 +36,7 @@ class PartyPanel(Static):
         p = snap.room.parties.get(self.party_id) if self.party_id else None
         if p is None or not p.waiting:
             self.suggestions = []
-            self.update(Text(t("panel_empty"), style="dim"))
+            self.update(Text(t("panel_empty"), style="dim"), layout=False)
             return
         now = snap.now
         card = snap.guests.get(p.id)
@@ -78,4 +78,4 @@ class PartyPanel(Static):
             text.append("\n" + t("tips_avoid") + ": ", style="red")
             text.append(" · ".join(avoid[:3]))
         text.no_wrap, text.overflow = True, "ellipsis"
-        self.update(text)
+        self.update(text, layout=False)  # a fixed height: no layout needed

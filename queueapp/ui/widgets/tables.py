@@ -11,7 +11,7 @@ from textual import getters
 from textual.reactive import var
 
 from queueapp.ui.app import QueueApp, Snapshot
-from queueapp.ui.format import fit, minutes_text
+from queueapp.ui.format import clock_minutes, fit, minutes_text
 from queueapp.ui.widgets.keyed import Column, KeyedTable, widest
 from queueapp.waitlist.room import CLEARING, FREE, OCCUPIED
 
@@ -87,7 +87,7 @@ class TablesPanel(KeyedTable):
                     if tb.joined:
                         size.append(f" {tb.joined}", style="dim")
                     party = (Text(((p.name if p else "") or tb.party).replace("\n", " ")), size)
-                time = Text(minutes_text(tb.minutes(now), t) if tb.state != FREE else "")
+                time = Text(minutes_text(clock_minutes(tb.since, now), t) if tb.state != FREE else "")
                 raw.append((f"table:{tb.name}",
                             [Text(tb.name), Text(str(tb.seats)),
                              Text(t(f"state_{tb.state}"), style=STATE_STYLE[tb.state]), time],
@@ -120,7 +120,7 @@ class TablesPanel(KeyedTable):
                          [fit(Text(s.label(cfg.language), style="bold underline"), name_w),
                           Text(str(free), style="dim green"), Text(""), Text("")]))
             for tb in members:
-                time = Text(minutes_text(tb.minutes(now), t) if tb.state != FREE else "")
+                time = Text(minutes_text(clock_minutes(tb.since, now), t) if tb.state != FREE else "")
                 rows.append((f"table:{tb.name}",
                              [fit(Text(tb.name), name_w), Text(str(tb.seats)),
                               Text(STATE_ICON[tb.state], style=STATE_STYLE[tb.state]), time]))

@@ -8,6 +8,7 @@ past it, and the estimate left are always there, whole."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import arrow
 from rich.text import Text
@@ -18,7 +19,7 @@ from textual.reactive import var
 from queueapp import phone
 from queueapp.goodwill.suggestions import Attention, needs_attention, ordinal
 from queueapp.ui.app import QueueApp, Snapshot
-from queueapp.ui.format import fit, minutes_text, rounded_quote, tag_icons
+from queueapp.ui.format import clock_minutes, fit, minutes_text, rounded_quote, tag_icons
 from queueapp.ui.widgets.keyed import Column, KeyedTable, widest
 from queueapp.waitlist.room import CALLED, Party
 
@@ -63,6 +64,12 @@ def attention_style(a: Attention) -> str:
     if a.over_quote is not None and a.over_quote > 0:
         return "bold white on red"
     return "bold black on yellow" if a.flagged else "bold yellow"
+
+
+@cache
+def _last_digits(number: str, country: str) -> str:
+    """The phone's last four digits as written locally (parsing a number is slow: once)."""
+    return phone.display(number, country)[-4:]
 
 
 class WaitingList(KeyedTable):
@@ -116,7 +123,7 @@ class WaitingList(KeyedTable):
     def _cells(self, pos: int, p: Party, snap: Snapshot, mark: Attention | None) -> PartyCells:
         app, t = self.app, self.app.t
         cfg, now = app.config, snap.now
-        waited = p.waited(now)
+        waited = clock_minutes(p.arrived, now)
         overdue = p.quote is not None and waited > p.quote + 0.5
         style = OVERDUE if overdue else ""
         card = snap.guests.get(p.id)
@@ -148,7 +155,7 @@ class WaitingList(KeyedTable):
         name = Text((p.name or p.id).replace("\n", " "))
         tail = Text("")
         if p.phone:
-            tail = Text(" " + phone.display(p.phone, cfg.country)[-4:], style="dim")
+            tail = Text(" " + _last_digits(p.phone, cfg.country), style="dim")
         flag = Text("!", style=attention_style(mark)) if mark is not None else Text("")
         return PartyCells(
             key=p.id, pos=Text(str(pos), style=style), name=name + tail, name_compact=name,

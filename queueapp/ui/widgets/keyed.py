@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
+
 class Cell(Text):
     """A cell's text that keeps what it drew. The DataTable forgets every rendered cell
     whenever its styles update (each Tab between the lists), then draws each cell

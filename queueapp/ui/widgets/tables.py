@@ -10,10 +10,11 @@ from rich.text import Text
 from textual import getters
 from textual.reactive import var
 
+from queueapp.i18n import Translator
 from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.format import clock_minutes, fit, minutes_text
 from queueapp.ui.widgets.keyed import Column, KeyedTable, widest
-from queueapp.waitlist.room import CLEARING, FREE, OCCUPIED
+from queueapp.waitlist.room import CLEARING, FREE, OCCUPIED, TableState
 
 STATE_STYLE = {FREE: "green", OCCUPIED: "yellow", CLEARING: "magenta"}
 STATE_ICON = {FREE: "○", OCCUPIED: "●", CLEARING: "◌"}
@@ -87,7 +88,7 @@ class TablesPanel(KeyedTable):
                     if tb.joined:
                         size.append(f" {tb.joined}", style="dim")
                     party = (Text(((p.name if p else "") or tb.party).replace("\n", " ")), size)
-                time = Text(minutes_text(clock_minutes(tb.since, now), t) if tb.state != FREE else "")
+                time = Text(_time(tb, now, t))
                 raw.append((f"table:{tb.name}",
                             [Text(tb.name), Text(str(tb.seats)),
                              Text(t(f"state_{tb.state}"), style=STATE_STYLE[tb.state]), time],
@@ -120,7 +121,7 @@ class TablesPanel(KeyedTable):
                          [fit(Text(s.label(cfg.language), style="bold underline"), name_w),
                           Text(str(free), style="dim green"), Text(""), Text("")]))
             for tb in members:
-                time = Text(minutes_text(clock_minutes(tb.since, now), t) if tb.state != FREE else "")
+                time = Text(_time(tb, now, t))
                 rows.append((f"table:{tb.name}",
                              [fit(Text(tb.name), name_w), Text(str(tb.seats)),
                               Text(STATE_ICON[tb.state], style=STATE_STYLE[tb.state]), time]))
@@ -137,3 +138,8 @@ def _party_cell(name: Text, size: Text, width: int) -> Text:
     if room < 2:
         return fit(name + size, width)
     return fit(name, room) + size
+
+
+def _time(tb: TableState, now: float, t: Translator) -> str:
+    """How long an occupied or clearing table has been so (a free table shows none)."""
+    return minutes_text(clock_minutes(tb.since, now), t) if tb.state != FREE else ""

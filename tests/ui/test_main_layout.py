@@ -237,3 +237,20 @@ async def test_the_tick_quotes_in_a_worker_and_clocks_move_at_once(store, config
         await settle(app, pilot)
         assert quoter.threads and threading.main_thread().name not in quoter.threads
         assert app.snapshot.quoted_at == at(10)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_toasts_leave_the_tables_readable(make_app, store, config, size):
+    rush(store, config)
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(app, pilot)
+        app.notify("Seated Alexandria Montgomery-Smythe at A1, and a second line of text "
+                   "that wraps", timeout=30)
+        app.notify("Undone: seated Chen Jing at A4", timeout=30)
+        await pilot.pause()
+        drawn = list(app.screen.query("Toast"))
+        assert len(drawn) >= 2  # ours, and the long waits the app opened by itself
+        panel = app.screen.query_one("#right").region
+        for toast in drawn:
+            assert not toast.region.overlaps(panel), (toast.region, panel)

@@ -486,6 +486,17 @@ EN: dict[str, str] = {
     "err_hold_occupied": "Table {table} is occupied; hold a free table or one being cleared.",
     "err_not_held": "Table {table} is not held for anyone.",
     "err_hold_minutes": "A hold of {minutes} minutes makes no sense; give minutes above 0.",
+    # -- main screen as widgets, fit for a rush (helper B) --
+    "header_waiting_counts": "Waiting: {parties}, {guests}",
+    "n_party": "{n} party",
+    "n_parties": "{n} parties",
+    "n_guest": "{n} guest",
+    "n_guests": "{n} guests",
+    "col_flag": "!",
+    "col_left_short": "Left",
+    "attention_more": "+{n} more",
+    "panel_tags": "Tags: {tags}",
+    "panel_note": "Note: {note}",
 }
 
 ZH: dict[str, str] = {
@@ -949,6 +960,17 @@ ZH: dict[str, str] = {
     "err_hold_occupied": "{table} 有客人在用餐；请保留空闲或正在清理的餐桌。",
     "err_not_held": "{table} 没有为任何客人保留。",
     "err_hold_minutes": "留桌 {minutes} 分钟不合理；请输入大于 0 的分钟数。",
+    # -- main screen as widgets, fit for a rush (helper B) --
+    "header_waiting_counts": "等位：{parties}，{guests}",
+    "n_party": "{n} 桌",
+    "n_parties": "{n} 桌",
+    "n_guest": "{n} 人",
+    "n_guests": "{n} 人",
+    "col_flag": "!",
+    "col_left_short": "还需",
+    "attention_more": "另有 {n} 桌",
+    "panel_tags": "标签：{tags}",
+    "panel_note": "备注：{note}",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

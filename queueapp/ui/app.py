@@ -1,8 +1,9 @@
 """The Textual app: a thin shell over the core.
 
-The UI thread never touches SQLite: reads and writes run in thread workers,
-each with its own connection, and post the new state back. A poll of the last
-event id picks up what other terminals wrote.
+The UI thread never touches SQLite or the quoter: reads, writes and the tick's
+re-quote run in thread workers and post a new, immutable state back
+(``QueueApp.snapshot``, a reactive the main screen's widgets are bound to). A poll
+of the store's version picks up what other terminals wrote.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import arrow
 from textual import work
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
-from textual.screen import ModalScreen, Screen
+from textual.reactive import var
+from textual.screen import Screen
 
 from queueapp.clock import Clock, SystemClock
 from queueapp.complaints import loop as complaints
@@ -32,15 +34,20 @@ from queueapp.i18n import Translator
 from queueapp.quotes.estimator import Estimator
 from queueapp.quotes.rule import Quote, Quoter
 from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error
+from queueapp.ui.format import clock_minutes
 from queueapp.ui.keynames import key_label
 from queueapp.waitlist.events import Event
 from queueapp.waitlist.room import Party, Room, TableState
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Snapshot:
     """What the screen shows: the live room, a fresh quote per waiting party, and
-    what the goodwill panels need (gestures, guest cards, the host's budget)."""
+    what the goodwill panels need (gestures, guest cards, the host's budget).
+
+    Never changed in place: a re-read, a tick or a re-quote makes a new one, so a
+    widget holding one always draws a consistent state (``eq=False``: comparing two
+    rooms field by field on every tick would cost more than drawing)."""
 
     room: Room
     quotes: dict[str, Quote] = field(default_factory=dict)
@@ -52,6 +59,16 @@ class Snapshot:
     open_items: int = 0
     pending_rescues: dict[str, list[int]] = field(default_factory=dict)
     version: tuple[Any, ...] = ()
+    now: float = 0.0  # the clock when this state was made: live clocks count from it
+    quoted_at: float = 0.0  # when ``quotes`` were computed
+
+    def minutes_left(self, party_id: str) -> float | None:
+        """The live estimate counted down from when it was computed (between re-quotes
+        the clock moves on; the estimate must not stand still)."""
+        quote = self.quotes.get(party_id)
+        if quote is None:
+            return None
+        return max(0.0, quote.minutes - clock_minutes(self.quoted_at, self.now))
 
 
 T = TypeVar("T")
@@ -71,6 +88,10 @@ class QueueApp(App[None]):
     CSS_PATH = "queueapp.tcss"
     TITLE = "queueapp"
 
+    # the state on screen; widgets bind to it (always_update: a new state is never
+    # compared with the old one, it is simply drawn)
+    snapshot: var[Snapshot] = var(cast(Snapshot, None), always_update=True, init=False)
+
     def __init__(self, config: Config, store: Store, clock: Clock | None = None,
                  quoter: Quoter | None = None) -> None:
         super().__init__()
@@ -84,7 +105,9 @@ class QueueApp(App[None]):
         self._observed: int | None = None if self._learns_history else 0
         self.t = Translator(config.language)
         self._palette_key_in_language()
-        self.snapshot = Snapshot(Room.from_config(config))
+        start = self.now()
+        self.set_reactive(QueueApp.snapshot, Snapshot(Room.from_config(config), now=start,
+                                                      quoted_at=start))
         self.undo_stack: list[int] = []
         self._reads = itertools.count(1)
         self.stats = suggestions.Stats()
@@ -106,7 +129,7 @@ class QueueApp(App[None]):
 
         if self.config.keys:
             self.set_keymap(self.config.keys)
-        self.push_screen(MainScreen())
+        self.push_screen(MainScreen.in_language(self.t)())
         self.reload()
         self.set_interval(self.config.sync_seconds, self.poll)
         self.set_interval(self.config.refresh_seconds, self.tick)
@@ -172,7 +195,7 @@ class QueueApp(App[None]):
 
     def _learnt(self, stats: suggestions.Stats) -> None:
         self.stats = stats
-        self._refresh_screens()
+        self.snapshot = replace(self.snapshot)  # the suggestions are drawn again
 
     def now(self) -> float:
         return self.clock.now().float_timestamp
@@ -199,9 +222,10 @@ class QueueApp(App[None]):
         left = gestures.budget_left(store, host, now, self.config) if host else None
         pending = store.pending_rescues()
         self._observe_new()
-        return Snapshot(room, self._quote_all(room), seq,
+        quotes = self._quote_all(room)
+        return Snapshot(room, quotes, seq,
                         gestures.gestures_by_party(store, waiting), cards, host, left,
-                        complaints.open_count(store), pending, version)
+                        complaints.open_count(store), pending, version, now, now)
 
     @work(thread=True, group="read")
     def reload(self) -> None:
@@ -229,7 +253,6 @@ class QueueApp(App[None]):
             return  # an older read finished after a newer one
         first = self.snapshot.seq == 0
         self.snapshot = snap
-        self._refresh_screens()
         if first:  # the room is on screen: now the slower background work
             self.check_long_waits()  # waits that grew long while the app was closed
             if self._learns_history:
@@ -237,19 +260,27 @@ class QueueApp(App[None]):
             self.learn()
 
     def tick(self) -> None:
-        """Re-quote from the in-memory room and redraw times (no database access)."""
+        """Move the live clocks now (times are drawn from absolute timestamps; a list
+        is redrawn only where a shown minute changed), and once a minute re-quote in a
+        worker: the Monte Carlo walk never runs on the UI thread."""
+        now = self.now()
+        self.snapshot = replace(self.snapshot, now=now)
+        if clock_minutes(self.snapshot.quoted_at, now) >= 1:
+            self.requote()  # once a minute: in between the estimates count down
+
+    @work(thread=True, exclusive=True, group="requote")
+    def requote(self) -> None:
+        """Fresh quotes for the room on screen, posted as a new state."""
         snap = self.snapshot
-        snap.quotes = self._quote_all(snap.room)
-        self._refresh_screens()
+        at = self.now()
+        quotes = self._quote_all(snap.room)
+        self.call_from_thread(self._requoted, snap, quotes, at)
 
-    def _refresh_screens(self) -> None:
-        from queueapp.ui.screens.main import MainScreen
-
-        top = self.screen
-        for screen in self.screen_stack:
-            # under a modal the main screen shows; under the review it does not
-            if isinstance(screen, MainScreen) and (top is screen or isinstance(top, ModalScreen)):
-                screen.render_state()
+    def _requoted(self, quoted: Snapshot, quotes: dict[str, Quote], at: float) -> None:
+        if self.snapshot.room is not quoted.room:
+            return  # a newer read (with its own quotes) arrived meanwhile
+        self.snapshot = replace(self.snapshot, quotes=quotes, quoted_at=at,
+                                now=max(at, self.snapshot.now))
 
     def table_ready_in(self) -> Callable[[TableState], float] | None:
         """Minutes until a busy table is ready, as the quoter learnt it; None when the
@@ -265,6 +296,8 @@ class QueueApp(App[None]):
         return ready_in
 
     def quote_new(self, size: int) -> Quote:
+        """The quote for a new party of ``size``. It takes the quoter's lock and may run
+        a Monte Carlo walk: call it from a worker thread, never from the UI thread."""
         with self._quoter_lock:
             return self.quoter.quote_new(self.snapshot.room, size, self.now())
 
@@ -359,15 +392,19 @@ class QueueApp(App[None]):
 
         def chosen(name: str | None) -> None:
             if name == OTHER:
-                self.push_screen(HostNameForm(), lambda r: r and chosen(r["name"]))
+                self.push_screen(HostNameForm(), typed)
             elif name:
                 self.run_db(lambda store, now: gestures.set_host_on_duty(store, name),
                             lambda _r: self._host_set(name, then))
 
+        def typed(result: dict[str, Any] | None) -> None:
+            if result:
+                chosen(result["name"])
+
         if self.config.hosts:
             self.push_screen(HostPicker(self), chosen)
         else:
-            self.push_screen(HostNameForm(), lambda r: r and chosen(r["name"]))
+            self.push_screen(HostNameForm(), typed)
 
     def _host_set(self, name: str, then: Callable[[str], None] | None) -> None:
         self.notify(self.t("host_set", host=name))

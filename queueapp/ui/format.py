@@ -19,6 +19,16 @@ def clip(value: str, width: int) -> Text:
     return text
 
 
+def clock_minutes(since: float | None, now: float) -> int:
+    """Whole minutes from ``since`` to ``now`` as a wall clock counts them (the minute
+    hand, not the stopwatch): every time on screen steps at the same moment, once a
+    minute, so the lists are redrawn once a minute instead of whenever one of sixty
+    parties passes its own minute. At most a minute more than the stopwatch."""
+    if since is None:
+        return 0
+    return max(0, int(now // 60) - int(since // 60))
+
+
 def minutes_text(minutes: float, t: Translator) -> str:
     """``7 min`` or ``1 h 05`` for longer waits."""
     m = int(minutes)
@@ -73,3 +83,36 @@ def rounded_quote(point: float, low: float | None, high: float | None) -> tuple[
     return Quote(point, low if low is not None else point,
                  high if high is not None else point).rounded()
 
+
+
+# icons for the tags a host can set; a tag the config adds shows as its first letter
+TAG_ICONS = {"child": "🧒", "high chair": "🪑", "wheelchair": "♿", "birthday": "🎂",
+             "VIP": "💎", "pram": "👶", "allergy": "⚠", "elderly": "👴", "long hair": "💇"}
+RETURNING_ICON = "★"
+NOTE_ICON = "✎"
+
+
+def tag_icons(tags: tuple[str, ...] | list[str], note: str, returning: bool) -> str:
+    """The tags and note as icons, for rows too narrow for their words (the words are
+    in the party panel)."""
+    icons = [RETURNING_ICON] if returning else []
+    icons += [TAG_ICONS.get(tag) or (tag[:1].upper() or "•") for tag in tags]
+    if note.strip():
+        icons.append(NOTE_ICON)
+    return "".join(icons)
+
+
+def parties_and_guests(parties: int, guests: int, t: Translator) -> str:
+    """``Waiting: 1 party, 2 guests``: the count words agree with their numbers."""
+    return t("header_waiting_counts",
+             parties=t("n_party" if parties == 1 else "n_parties", n=parties),
+             guests=t("n_guest" if guests == 1 else "n_guests", n=guests))
+
+
+def fit(text: Text, width: int) -> Text:
+    """A copy of ``text`` cut to ``width`` screen cells with an ellipsis (Chinese counts
+    two cells a character: measured by rich, never by ``len``)."""
+    out = text.copy()
+    out.no_wrap = True
+    out.truncate(max(width, 0), overflow="ellipsis")
+    return out

@@ -68,7 +68,7 @@ NOT_KEYS = {"review_close", "review_filters", "review_details", "review_tab_", "
             "help_close", "record_close", "key_",
             "guest_visits", "guest_notes"}  # table names (store/changes.py)
 # the same text in both languages on purpose: symbols, numbers, names, formats
-SAME_IN_BOTH = {"col_pos", "over_by", "rate_open_value", "tag_VIP"}
+SAME_IN_BOTH = {"col_pos", "col_flag", "over_by", "rate_open_value", "tag_VIP"}
 
 
 def _sources() -> dict[Path, str]:

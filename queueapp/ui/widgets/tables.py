@@ -1,0 +1,145 @@
+"""The tables panel, by section: free, occupied (by whom, for how long), clearing.
+
+Three forms, chosen by the screen for its width: ``full`` (section with floor, the
+party's name), ``medium`` (shorter names), ``compact`` (a state icon and the time
+only). Times are measured, never cut."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import getters
+from textual.reactive import var
+
+from queueapp.i18n import Translator
+from queueapp.ui.app import QueueApp, Snapshot
+from queueapp.ui.format import clock_minutes, fit, minutes_text
+from queueapp.ui.widgets.keyed import Column, KeyedTable, widest
+from queueapp.waitlist.room import CLEARING, FREE, OCCUPIED, TableState
+
+STATE_STYLE = {FREE: "green", OCCUPIED: "yellow", CLEARING: "magenta"}
+STATE_ICON = {FREE: "○", OCCUPIED: "●", CLEARING: "◌"}
+PARTY_MIN = 4
+TITLE_MIN = 8  # compact: a section's label gets at least this many cells
+LONGEST_TIME = 9 * 60 + 59  # minutes: the widest time the panel reserves room for
+
+
+class TablesPanel(KeyedTable):
+    """The restaurant's tables; bound to the app's state."""
+
+    app = getters.app(QueueApp)
+    snapshot: var[Snapshot | None] = var(None, always_update=True)
+    form: var[str] = var("full")
+
+    def __init__(self) -> None:
+        super().__init__(id="tables")
+
+    def watch_snapshot(self) -> None:
+        self.redraw()
+
+    def watch_form(self) -> None:
+        self.redraw()
+
+    def on_resize(self) -> None:
+        self.redraw()
+
+    def compact_width(self) -> int:
+        """Cells the compact form needs (with the scrollbar and the pane's border)."""
+        t = self.app.t
+        name_w = widest([Text(tb.name) for tb in self.app.config.tables], TITLE_MIN)
+        time_w = widest([Text(minutes_text(LONGEST_TIME, t)), Text(minutes_text(59, t))])
+        return 2 + (name_w + 1) + (2 + 1) + (1 + 1) + time_w
+
+    def redraw(self) -> None:
+        snap = self.snapshot
+        width = self.scrollable_content_region.width
+        if snap is None or width <= 0:
+            return
+        if self.form == "compact":
+            columns, rows = self._compact(snap, width)
+            self.show_rows(columns, rows, padding=0, header=False)
+        else:
+            columns, rows = self._full(snap, width, with_floor=self.form == "full")
+            self.show_rows(columns, rows, padding=1)
+        if self.row_count > 1 and self.current_key() is not None and \
+                str(self.current_key()).startswith("section:") and self.cursor_row == 0:
+            self.move_cursor(row=1)  # start on a table, not on a section's title
+
+    def _full(self, snap: Snapshot, width: int, with_floor: bool
+              ) -> tuple[list[Column], list[tuple[str, list[Text]]]]:
+        cfg, t, now = self.app.config, self.app.t, snap.now
+        # key, the cells but the party's, the party's name and size (the name gives way)
+        raw: list[tuple[str, list[Text], tuple[Text, Text]]] = []
+        for s in cfg.sections:
+            members = [tb for tb in snap.room.tables.values() if tb.section == s.name]
+            if not members:
+                continue
+            free = sum(tb.seats for tb in members if tb.state == FREE)
+            label = s.label(cfg.language)
+            if with_floor and s.floor is not None:
+                label = f"{label} {t('floor', n=s.floor)}"
+            raw.append((f"section:{s.name}",
+                        [Text(label, style="bold underline"), Text(""), Text(""), Text("")],
+                        (Text(t("free_seats", n=free), style="dim"), Text(""))))
+            for tb in members:
+                party: tuple[Text, Text] = (Text(""), Text(""))
+                if tb.state == OCCUPIED:
+                    p = snap.room.parties.get(tb.party)
+                    size = Text(f" ({tb.party_size})")
+                    if tb.joined:
+                        size.append(f" {tb.joined}", style="dim")
+                    party = (Text(((p.name if p else "") or tb.party).replace("\n", " ")), size)
+                time = Text(_time(tb, now, t))
+                raw.append((f"table:{tb.name}",
+                            [Text(tb.name), Text(str(tb.seats)),
+                             Text(t(f"state_{tb.state}"), style=STATE_STYLE[tb.state]), time],
+                            party))
+        labels = [t(k) for k in ("col_table", "col_seats", "col_state", "col_party",
+                                 "col_time")]
+        widths = [widest([cells[i] for _, cells, _ in raw], Text(labels[i]).cell_len)
+                  for i in range(4)]
+        party_w = max(PARTY_MIN, width - sum(widths) - 2 * 5)
+        columns: list[Column] = [
+            ("col_table", labels[0], widths[0]), ("col_seats", labels[1], widths[1]),
+            ("col_state", labels[2], widths[2]), ("col_party", labels[3], party_w),
+            ("col_time", labels[4], widths[3])]
+        rows = [(key, [cells[0], cells[1], cells[2], _party_cell(name, size, party_w),
+                       cells[3]]) for key, cells, (name, size) in raw]
+        return columns, rows
+
+    def _compact(self, snap: Snapshot, width: int
+                 ) -> tuple[list[Column], list[tuple[str, list[Text]]]]:
+        cfg, t, now = self.app.config, self.app.t, snap.now
+        time_w = widest([Text(minutes_text(LONGEST_TIME, t)), Text(minutes_text(59, t))])
+        name_w = max(1, width - (2 + 1) - (1 + 1) - time_w - 1)
+        rows: list[tuple[str, list[Text]]] = []
+        for s in cfg.sections:
+            members = [tb for tb in snap.room.tables.values() if tb.section == s.name]
+            if not members:
+                continue
+            free = sum(tb.seats for tb in members if tb.state == FREE)
+            rows.append((f"section:{s.name}",
+                         [fit(Text(s.label(cfg.language), style="bold underline"), name_w),
+                          Text(str(free), style="dim green"), Text(""), Text("")]))
+            for tb in members:
+                time = Text(_time(tb, now, t))
+                rows.append((f"table:{tb.name}",
+                             [fit(Text(tb.name), name_w), Text(str(tb.seats)),
+                              Text(STATE_ICON[tb.state], style=STATE_STYLE[tb.state]), time]))
+        columns: list[Column] = [("col_table", t("col_table"), name_w + 1),
+                                 ("col_seats", t("col_seats"), 3),
+                                 ("col_state", t("col_state"), 2),
+                                 ("col_time", t("col_time"), time_w)]
+        return columns, rows
+
+
+def _party_cell(name: Text, size: Text, width: int) -> Text:
+    """The party's name cut to leave room for its size: ``Zhang Wei Fam… (6)``."""
+    room = width - size.cell_len
+    if room < 2:
+        return fit(name + size, width)
+    return fit(name, room) + size
+
+
+def _time(tb: TableState, now: float, t: Translator) -> str:
+    """How long an occupied or clearing table has been so (a free table shows none)."""
+    return minutes_text(clock_minutes(tb.since, now), t) if tb.state != FREE else ""

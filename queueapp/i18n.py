@@ -473,9 +473,7 @@ EN: dict[str, str] = {
                        "wait on.",
     "seat_anyway": "Seat anyway",
     "seat_cancel": "Cancel (keep the order)",
-    "proposed_party": "next: {name}",
     "proposed_table": "next: {table}",
-    "held_for_party": "held: {name} {minutes} min",
     "held_table": "held: {table} {minutes} min",
     "rescue_table_hold": "hold table {table} for them ({seats} seats, {section}): free now",
     "rescue_table_hold_soon": "hold table {table} for them ({seats} seats, {section}): "
@@ -947,9 +945,7 @@ ZH: dict[str, str] = {
     "skip_title_many": "让 {name} 坐 {table}？前面有 {n} 桌也坐得下 {table} 的客人要继续等。",
     "seat_anyway": "仍然入座",
     "seat_cancel": "取消（按顺序）",
-    "proposed_party": "推荐：{name}",
     "proposed_table": "推荐：{table}",
-    "held_for_party": "留给：{name} {minutes} 分钟",
     "held_table": "留桌：{table} {minutes} 分钟",
     "rescue_table_hold": "为他们保留 {table}（{seats} 座，{section}）：现在空闲",
     "rescue_table_hold_soon": "为他们保留 {table}（{seats} 座，{section}）："

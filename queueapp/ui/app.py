@@ -38,6 +38,7 @@ from queueapp.ui.format import clock_minutes
 from queueapp.ui.keynames import key_label
 from queueapp.waitlist.events import Event
 from queueapp.waitlist.room import Party, Room, TableState
+from queueapp.waitlist.seating import Proposal, propose
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,6 +62,8 @@ class Snapshot:
     version: tuple[Any, ...] = ()
     now: float = 0.0  # the clock when this state was made: live clocks count from it
     quoted_at: float = 0.0  # when ``quotes`` were computed
+    # who sits next: each ready table's proposed party (computed with the quotes)
+    proposals: tuple[Proposal, ...] = ()
 
     def minutes_left(self, party_id: str) -> float | None:
         """The live estimate counted down from when it was computed (between re-quotes
@@ -225,7 +228,8 @@ class QueueApp(App[None]):
         quotes = self._quote_all(room)
         return Snapshot(room, quotes, seq,
                         gestures.gestures_by_party(store, waiting), cards, host, left,
-                        complaints.open_count(store), pending, version, now, now)
+                        complaints.open_count(store), pending, version, now, now,
+                        tuple(propose(room, now, self.config)))
 
     @work(thread=True, group="read")
     def reload(self) -> None:
@@ -274,13 +278,15 @@ class QueueApp(App[None]):
         snap = self.snapshot
         at = self.now()
         quotes = self._quote_all(snap.room)
-        self.call_from_thread(self._requoted, snap, quotes, at)
+        proposals = tuple(propose(snap.room, at, self.config))  # holds run out with time
+        self.call_from_thread(self._requoted, snap, quotes, proposals, at)
 
-    def _requoted(self, quoted: Snapshot, quotes: dict[str, Quote], at: float) -> None:
+    def _requoted(self, quoted: Snapshot, quotes: dict[str, Quote],
+                  proposals: tuple[Proposal, ...], at: float) -> None:
         if self.snapshot.room is not quoted.room:
             return  # a newer read (with its own quotes) arrived meanwhile
-        self.snapshot = replace(self.snapshot, quotes=quotes, quoted_at=at,
-                                now=max(at, self.snapshot.now))
+        self.snapshot = replace(self.snapshot, quotes=quotes, proposals=proposals,
+                                quoted_at=at, now=max(at, self.snapshot.now))
 
     def table_ready_in(self) -> Callable[[TableState], float] | None:
         """Minutes until a busy table is ready, as the quoter learnt it; None when the

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import arrow
 from rich.text import Text
 
@@ -10,6 +12,7 @@ from queueapp.goodwill.guests import GuestCard
 from queueapp.goodwill.suggestions import ordinal
 from queueapp.i18n import Translator
 from queueapp.quotes.rule import Quote
+from queueapp.waitlist.seating import Proposal
 
 
 def clip(value: str, width: int) -> Text:
@@ -116,3 +119,15 @@ def fit(text: Text, width: int) -> Text:
     out.no_wrap = True
     out.truncate(max(width, 0), overflow="ellipsis")
     return out
+
+
+NEXT = "→"  # who sits next: a ready table and the party proposed for it
+HELD = "⏸"  # a table kept for a party
+
+
+def proposal_text(proposal: Proposal, now: float, t: Translator) -> str:
+    """``next: A4`` for a proposed table, ``held: A4 8 min`` for a table kept for them."""
+    if proposal.held and proposal.until is not None:
+        minutes = max(1, math.ceil((proposal.until - now) / 60))
+        return t("held_table", table=proposal.table, minutes=minutes)
+    return t("proposed_table", table=proposal.table)

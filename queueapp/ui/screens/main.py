@@ -30,8 +30,8 @@ from queueapp.ui.widgets import (
 from queueapp.waitlist.room import Party
 
 # keys shown in the footer; every key's description comes from the translator ("key_<id>")
-SHOWN = {"add_party", "seat", "call", "remove", "table_left", "table_ready", "undo", "find",
-         "help", "give_catalogue", "leaving", "complaint"}
+SHOWN = {"add_party", "seat", "seat_next", "call", "remove", "table_left", "table_ready",
+         "undo", "find", "help", "give_catalogue", "leaving", "complaint"}
 KEY_ORDER = {id_: n for n, (id_, _, _) in enumerate(KEYS)}
 
 # the tables panel's form by screen width: full at FULL_FROM columns and wider,

@@ -6,15 +6,18 @@ only). Times are measured, never cut."""
 
 from __future__ import annotations
 
+import math
+
 from rich.text import Text
 from textual import getters
 from textual.reactive import var
 
 from queueapp.i18n import Translator
 from queueapp.ui.app import QueueApp, Snapshot
-from queueapp.ui.format import clock_minutes, fit, minutes_text
+from queueapp.ui.format import HELD, NEXT, clock_minutes, fit, minutes_text
 from queueapp.ui.widgets.keyed import Column, KeyedTable, widest
 from queueapp.waitlist.room import CLEARING, FREE, OCCUPIED, TableState
+from queueapp.waitlist.seating import proposal_for_table
 
 STATE_STYLE = {FREE: "green", OCCUPIED: "yellow", CLEARING: "magenta"}
 STATE_ICON = {FREE: "○", OCCUPIED: "●", CLEARING: "◌"}
@@ -82,7 +85,13 @@ class TablesPanel(KeyedTable):
                         (Text(t("free_seats", n=free), style="dim"), Text(""))))
             for tb in members:
                 party: tuple[Text, Text] = (Text(""), Text(""))
-                if tb.state == OCCUPIED:
+                waiting_for = _waiting_for(snap, tb)
+                if waiting_for is not None:  # kept for a party, or ready for the next one
+                    held, name, minutes = waiting_for
+                    party = (Text(f"{HELD} {name}", style="bold cyan"),
+                             Text(" " + minutes_text(minutes, t), style="bold cyan")) if held \
+                        else (Text(f"{NEXT} {name}", style="bold green"), Text(""))
+                elif tb.state == OCCUPIED:
                     p = snap.room.parties.get(tb.party)
                     size = Text(f" ({tb.party_size})")
                     if tb.joined:
@@ -122,6 +131,11 @@ class TablesPanel(KeyedTable):
                           Text(str(free), style="dim green"), Text(""), Text("")]))
             for tb in members:
                 time = Text(_time(tb, now, t))
+                waiting_for = _waiting_for(snap, tb)
+                if waiting_for is not None and tb.state == FREE:  # the time cell is empty
+                    held, name, _minutes = waiting_for
+                    time = fit(Text(f"{HELD} " if held else f"{NEXT} ", style="bold cyan" if held
+                                    else "bold green") + Text(name), time_w)
                 rows.append((f"table:{tb.name}",
                              [fit(Text(tb.name), name_w), Text(str(tb.seats)),
                               Text(STATE_ICON[tb.state], style=STATE_STYLE[tb.state]), time]))
@@ -143,3 +157,17 @@ def _party_cell(name: Text, size: Text, width: int) -> Text:
 def _time(tb: TableState, now: float, t: Translator) -> str:
     """How long an occupied or clearing table has been so (a free table shows none)."""
     return minutes_text(clock_minutes(tb.since, now), t) if tb.state != FREE else ""
+
+
+def _waiting_for(snap: Snapshot, tb: TableState) -> tuple[bool, str, int] | None:
+    """Who this table waits for: (True, name, minutes left) when it is held for a party;
+    (False, name, 0) when it is ready and a party is proposed for it; else None."""
+    room, now = snap.room, snap.now
+    holder = room.held_for(tb.name, now)
+    proposal = proposal_for_table(snap.proposals, tb.name) if tb.state == FREE else None
+    pid = holder or (proposal.party_id if proposal is not None else "")
+    if not pid:
+        return None
+    p = room.parties.get(pid)
+    name = ((p.name if p else "") or pid).replace("\n", " ")
+    return (True, name, max(1, math.ceil(tb.hold_left(now)))) if holder else (False, name, 0)

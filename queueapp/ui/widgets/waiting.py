@@ -19,9 +19,19 @@ from textual.reactive import var
 from queueapp import phone
 from queueapp.goodwill.suggestions import Attention, needs_attention, ordinal
 from queueapp.ui.app import QueueApp, Snapshot
-from queueapp.ui.format import clock_minutes, fit, minutes_text, rounded_quote, tag_icons
+from queueapp.ui.format import (
+    HELD,
+    NEXT,
+    clock_minutes,
+    fit,
+    minutes_text,
+    proposal_text,
+    rounded_quote,
+    tag_icons,
+)
 from queueapp.ui.widgets.keyed import Column, KeyedTable, widest
 from queueapp.waitlist.room import CALLED, Party
+from queueapp.waitlist.seating import proposal_for_party
 
 NAME_MIN = 16  # below this the list goes compact
 NAME_MAX = 32
@@ -148,6 +158,11 @@ class WaitingList(KeyedTable):
                     if minutes_left is not None else "—")
         called = Text("", style="bold green")
         left_compact = left
+        proposal = proposal_for_party(snap.proposals, p.id)
+        if proposal is not None:  # a ready table is proposed (or held) for them: say which
+            called = Text(proposal_text(proposal, snap.now, t), style="bold green")
+            left_compact = Text(f"{HELD if proposal.held else NEXT} {proposal.table}",
+                                style="bold cyan" if proposal.held else "bold green")
         if p.status == CALLED and p.called_at:
             at = arrow.get(p.called_at).to(cfg.timezone).format("HH:mm")
             called = Text(t("called_at", time=at), style="bold green")

@@ -1,0 +1,72 @@
+"""Who sits next, drawn: a ready table names the party proposed for it, the party's row
+names its table, and a held table says for whom and for how long, at every size."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import at, settle
+from textual.widgets import DataTable
+
+TZ = "Asia/Shanghai"
+SIZES = [(80, 24), (120, 40), (200, 50)]
+
+
+def painted(widget) -> str:
+    return "\n".join(widget.render_line(y).text for y in range(widget.size.height))
+
+
+def busy_but(store, config, free: str) -> None:
+    """Every table taken but ``free``."""
+    for i, table in enumerate(config.tables):
+        if table.name == free:
+            continue
+        pid = store.add_party(at(-60), min(table.seats, 4), f"Diner {i}", tz=TZ).party
+        store.seat_party(at(-59), pid, table.name)
+
+
+def two_top(config) -> str:
+    return next(t.name for t in config.tables if t.seats == 2)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_a_ready_table_and_its_party_name_each_other(make_app, store, config, size):
+    free = two_top(config)
+    busy_but(store, config, free)
+    big = store.add_party(at(-20), 6, "Big Family", tz=TZ).party
+    couple = store.add_party(at(-10), 2, "Wu", tz=TZ).party
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        assert [(p.table, p.party_id) for p in app.snapshot.proposals] == [(free, couple)]
+        waiting = app.screen.query_one("#waiting", DataTable)
+        rows = painted(waiting).splitlines()
+        wu_row = next(line for line in rows if "Wu" in line)
+        assert free in wu_row  # the couple's row says which table is theirs
+        big_row = next(line for line in rows if "Big" in line)
+        assert free not in big_row  # the 2-top is not proposed to the party of six
+        app.screen.select_table(free)
+        await pilot.pause()
+        table_row = next(line for line in painted(app.screen.query_one("#tables", DataTable))
+                         .splitlines() if line.strip().startswith(free))
+        assert "Wu" in table_row
+        del big
+
+
+async def test_a_held_table_says_for_whom_and_how_long(make_app, store, config):
+    free = two_top(config)
+    busy_but(store, config, free)
+    wu = store.add_party(at(-10), 2, "Wu", tz=TZ).party
+    store.hold_table(at(-2), free, wu, 10)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        tables = painted(app.screen.query_one("#tables", DataTable))
+        row = next(line for line in tables.splitlines() if line.strip().startswith(free))
+        assert "⏸ Wu 8 min" in row  # the minutes are never cut
+        rows = painted(app.screen.query_one("#waiting", DataTable))
+        # the list is compact at 120 columns: an icon, the table
+        assert f"⏸ {free}" in next(line for line in rows.splitlines() if "Wu" in line)
+    async with make_app().run_test(size=(200, 50)) as pilot:
+        await settle(pilot.app, pilot)
+        rows = painted(pilot.app.screen.query_one("#waiting", DataTable))
+        assert f"held: {free} 8 min" in next(line for line in rows.splitlines() if "Wu" in line)

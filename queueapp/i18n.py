@@ -434,10 +434,9 @@ EN: dict[str, str] = {
     "report_col_figure": "figure",
     "report_col_value": "value",
     "report_col_budget": "budget",
-    "demo_started": "Demo restaurant. Its file: {path} (read it later with "
-                    "`queueapp report --demo`).",
-    "demo_kept": "The demo's file is kept at {path}; read it with `queueapp report --demo` "
-                 "(or any command with --demo).",
+    "demo_started": "Demo restaurant. Its file: {path} (read it later with `{command}`).",
+    "demo_kept": "The demo's file is kept at {path}; read it with `{command}` (the other "
+                 "commands take the same option).",
     "demo_missing": "No demo has been run yet (no file at {path}). Start one with "
                     "`queueapp demo`, then use --demo.",
     "demo_and_db": "Give either --db FILE or --demo, not both.",
@@ -911,9 +910,8 @@ ZH: dict[str, str] = {
     "report_col_figure": "项目",
     "report_col_value": "数值",
     "report_col_budget": "预算",
-    "demo_started": "演示餐厅。数据文件：{path}（之后可用 `queueapp report --demo` 查看）。",
-    "demo_kept": "演示数据文件保存在 {path}；可用 `queueapp report --demo` 查看"
-                 "（其他命令也可加 --demo）。",
+    "demo_started": "演示餐厅。数据文件：{path}（之后可用 `{command}` 查看）。",
+    "demo_kept": "演示数据文件保存在 {path}；可用 `{command}` 查看（其他命令也可加同样的选项）。",
     "demo_missing": "还没有运行过演示（{path} 不存在）。请先运行 `queueapp demo`，再使用 --demo。",
     "demo_and_db": "--db FILE 和 --demo 只能选一个。",
     "palette_placeholder": "搜索操作…",

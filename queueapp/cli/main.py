@@ -112,9 +112,16 @@ def demo(ctx: click.Context, config_path: str | None, db_path: str | None, seed:
     if no_app:
         click.echo(str(path))
         return
-    click.echo(t("demo_started", path=path))
-    _run_app(config, store, t("demo_started", path=path))
-    click.echo(t("demo_kept", path=path))
+    command = demo_report_command(path, chosen=bool(db_path))
+    click.echo(t("demo_started", path=path, command=command))
+    _run_app(config, store, t("demo_started", path=path, command=command))
+    click.echo(t("demo_kept", path=path, command=command))
+
+
+def demo_report_command(path: Path, chosen: bool) -> str:
+    """How to read the demo afterwards: ``--demo`` finds the usual file; a file the
+    host chose with ``--db`` is named."""
+    return f"queueapp report --db {path}" if chosen else "queueapp report --demo"
 
 
 def _remove_old_demo(path: Path) -> None:

@@ -220,3 +220,13 @@ def test_demo_messages_follow_the_config_language(tmp_path, monkeypatch):
     result = run("report", "--demo", "--config", str(zh))
     assert result.exit_code == 1
     assert "还没有运行过演示" in result.output and "queueapp demo" in result.output
+
+
+def test_the_demo_says_how_to_read_its_own_file(tmp_path):
+    """A demo on a file of one's own (--db) is read with --db, not --demo (which finds
+    the usual demo file, not this one)."""
+    from queueapp.cli.main import demo_report_command
+
+    own = tmp_path / "mine.db"
+    assert demo_report_command(own, chosen=True) == f"queueapp report --db {own}"
+    assert demo_report_command(own, chosen=False) == "queueapp report --demo"

@@ -357,6 +357,33 @@ EN: dict[str, str] = {
     "err_over_budget": "{what} costs {currency}{cost:g} but {host} has "
         "{currency}{left:g} left this shift: a lead must approve.",
     "err_step_order": "Take the steps in order: handled, then rechecked, then fed back.",
+    # -- forms and actions: numbers, typed results, the guard (work stream D) --
+    "num_empty": "Type a number.",
+    "num_too_long": "Too long: at most {max} digits.",
+    "num_negative": "Type a number of 0 or more, without a minus sign.",
+    "num_bad_char": "“{char}” is not a digit: use the digits 0–9.",
+    "num_range": "It must be from {low} to {high}.",
+    "num_decimals": "Up to {max} digits after the point.",
+    "num_too_short": "At least {min} digits.",
+    "num_month_day": "Write the date as MM-DD, e.g. 03-14.",
+    "err_size_prefix": "Party size: ",
+    "err_pin_prefix": "PIN: ",
+    "err_cost_prefix": "Cost: ",
+    "err_note_long": "Too long: {n} characters, at most {max}.",
+    "ph_size": "e.g. 2",
+    "ph_pin": "digits only",
+    "ph_cost": "e.g. 7.5 (empty means free)",
+    "quote_working": "Working out the quote…",
+    "quote_wait": "The quote is still being worked out: tell the guest once it shows, "
+        "then press Enter.",
+    "form_discard": "Press Esc again to throw away what you typed (Enter saves it).",
+    "party_gone": "{name} is no longer waiting (seated or removed meanwhile): nothing was "
+        "done.",
+    "same_phone_title": "This phone number is already on the list ({status} since {since}):",
+    "same_phone_open": "Open {name} on the list",
+    "same_phone_add": "Add anyway, as another party",
+    "same_phone_back": "Back to the form",
+    "note_hint": "Type the observation · Tab: its kind (↑↓) · Enter save · Esc cancel",
 }
 
 ZH: dict[str, str] = {
@@ -699,6 +726,31 @@ ZH: dict[str, str] = {
     "err_over_budget": "{what} 需 {currency}{cost:g}，"
                        "但 {host} 本班只剩 {currency}{left:g}：需要领班批准。",
     "err_step_order": "请按顺序处理：先处理，再复查，最后反馈。",
+    # -- forms and actions: numbers, typed results, the guard (work stream D) --
+    "num_empty": "请输入数字。",
+    "num_too_long": "太长了：最多 {max} 位数字。",
+    "num_negative": "请输入 0 或更大的数，不要加负号。",
+    "num_bad_char": "“{char}” 不是数字：请用数字 0–9。",
+    "num_range": "必须在 {low} 到 {high} 之间。",
+    "num_decimals": "小数点后最多 {max} 位。",
+    "num_too_short": "至少 {min} 位数字。",
+    "num_month_day": "日期请写成 月-日，例如 03-14。",
+    "err_size_prefix": "人数：",
+    "err_pin_prefix": "密码：",
+    "err_cost_prefix": "费用：",
+    "err_note_long": "太长了：{n} 个字符，最多 {max} 个。",
+    "ph_size": "例如 2",
+    "ph_pin": "只填数字",
+    "ph_cost": "例如 7.5（不填表示免费）",
+    "quote_working": "正在估算等位时间…",
+    "quote_wait": "等位时间还在估算：显示后告诉客人，再按 Enter。",
+    "form_discard": "再按一次 Esc 放弃已输入的内容（按 Enter 保存）。",
+    "party_gone": "{name} 已不在等位（期间已入座或移除）：未做任何操作。",
+    "same_phone_title": "这个电话号码已在名单上（{since} 起{status}）：",
+    "same_phone_open": "打开名单上的 {name}",
+    "same_phone_add": "仍然添加，作为另一桌客人",
+    "same_phone_back": "返回表单",
+    "note_hint": "输入观察内容 · Tab：选择类别（↑↓） · Enter 保存 · Esc 取消",
 }
 
 LANGUAGES = {"en": EN, "zh": ZH}

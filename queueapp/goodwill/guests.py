@@ -56,6 +56,7 @@ class GuestCard:
     notes: tuple[GuestNote, ...] = ()
     gestures: tuple[Gesture, ...] = ()  # given on earlier visits
     complaints: int = 0  # complaints recorded on earlier visits
+    usual_size: int | None = None  # the party size most often seen on earlier visits
 
     @property
     def returning(self) -> bool:
@@ -121,7 +122,21 @@ def _card(store: Store, row: tuple, party_id: str | None = None) -> GuestCard:
         complaints = store.db.execute(f"SELECT count(*) FROM complaints WHERE party IN ({marks})",
                                       sorted(earlier)).fetchone()[0]
     return GuestCard(gid, row[1], row[2], row[3], epoch(row[4]) or 0.0, epoch(row[5]) or 0.0,
-                     row[6], number, last, notes, gestures, complaints)
+                     row[6], number, last, notes, gestures, complaints,
+                     _usual_size(store, [p for p in parties if p in earlier]))
+
+
+USUAL_SIZE_VISITS = 10  # the usual size is read from the latest visits only
+
+
+def _usual_size(store: Store, earlier: list[str]) -> int | None:
+    """The size most often seen on the latest earlier visits (the latest wins a tie),
+    to fill in the add form for a returning guest."""
+    sizes = [p.size for pid in earlier[-USUAL_SIZE_VISITS:]
+             for p in [store.party(pid)] if p is not None]
+    if not sizes:
+        return None
+    return max(reversed(sizes), key=sizes.count)
 
 
 _GUEST = "SELECT id, phone, name, birthday, first_seen, last_seen, visits FROM guests"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+import arrow
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,19 +13,19 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from queueapp import phone
+from queueapp.ui.app import QueueApp
 from queueapp.ui.format import clip
 from queueapp.waitlist.events import REMOVE_REASONS
 from queueapp.waitlist.room import Party, TableState
 from queueapp.waitlist.seating import Option as SeatOption
-
-if TYPE_CHECKING:
-    from queueapp.ui.app import QueueApp
 
 
 class Chooser(ModalScreen[str | None]):
     """A titled list: arrows to move, Enter to choose, Escape to cancel."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="chooser_cancel")]
+
+    app = getters.app(QueueApp)
 
     def __init__(self, title: Text | str, options: list[Option], empty: str = "") -> None:
         super().__init__()
@@ -100,6 +100,8 @@ class FindScreen(ModalScreen[tuple[str, str] | None]):
         Binding("up", "move(-1)", show=False, id="find_up"),
     ]
 
+    app = getters.app(QueueApp)
+
     def compose(self) -> ComposeResult:
         t = self.app.t
         with Vertical(classes="dialog"):
@@ -167,6 +169,8 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help_close")]
 
+    app = getters.app(QueueApp)
+
     def __init__(self, bindings: list[Binding]) -> None:
         super().__init__()
         self.bindings = bindings
@@ -192,3 +196,21 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class SamePhone(Chooser):
+    """The phone typed is already on the list: open that party, add anyway, or go back
+    to the form (Escape too) with everything as typed."""
+
+    OPEN, ADD, BACK = "open", "add", "back"
+
+    def __init__(self, app: QueueApp, twin: Party) -> None:
+        t = app.t
+        since = arrow.get(twin.arrived).to(app.config.timezone).format("HH:mm")
+        title = Text(t("same_phone_title", status=t(f"status_{twin.status}"), since=since) + " ")
+        title.append_text(clip(twin.name or twin.id, 40))
+        title.append(f" ({twin.size})")
+        options = [Option(Text(t("same_phone_open", name=twin.name or twin.id)), id=self.OPEN),
+                   Option(t("same_phone_add"), id=self.ADD),
+                   Option(t("same_phone_back"), id=self.BACK)]
+        super().__init__(title, options)

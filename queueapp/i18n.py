@@ -374,9 +374,7 @@ EN: dict[str, str] = {
     "ph_pin": "digits only",
     "ph_cost": "e.g. 7.5 (empty means free)",
     "quote_working": "Working out the quote…",
-    "quote_wait": "The quote is still being worked out: tell the guest once it shows, "
-        "then press Enter.",
-    "form_discard": "Press Esc again to throw away what you typed (Enter saves it).",
+    "form_not_saved": "Not saved (Esc): {what}",
     "party_gone": "{name} is no longer waiting (seated or removed meanwhile): nothing was "
         "done.",
     "same_phone_title": "This phone number is already on the list ({status} since {since}):",
@@ -743,8 +741,7 @@ ZH: dict[str, str] = {
     "ph_pin": "只填数字",
     "ph_cost": "例如 7.5（不填表示免费）",
     "quote_working": "正在估算等位时间…",
-    "quote_wait": "等位时间还在估算：显示后告诉客人，再按 Enter。",
-    "form_discard": "再按一次 Esc 放弃已输入的内容（按 Enter 保存）。",
+    "form_not_saved": "未保存（Esc）：{what}",
     "party_gone": "{name} 已不在等位（期间已入座或移除）：未做任何操作。",
     "same_phone_title": "这个电话号码已在名单上（{since} 起{status}）：",
     "same_phone_open": "打开名单上的 {name}",

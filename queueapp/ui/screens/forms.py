@@ -7,6 +7,7 @@ has finished opening, and does not drop typed text on Escape without saying so.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -18,7 +19,7 @@ from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Input, Label, SelectionList, Static
+from textual.widgets import Input, Label, OptionList, SelectionList, Static
 from textual.worker import get_current_worker
 
 from queueapp import numbers, phone
@@ -34,6 +35,7 @@ from queueapp.waitlist.room import Party
 NAME_MAX = 60
 NOTE_MAX = 200
 
+TYPED_SHOWN = 120  # characters of unsaved text named in the toast on Escape
 R = TypeVar("R")
 
 
@@ -100,8 +102,15 @@ class SizeValidator(Validator):
                 return self.failure(self.t("err_size_required", max=self.largest))
             if exc.key == "num_range":
                 return self.failure(self.t("err_size_range", max=self.largest))
-            return self.failure(self.t("err_size_prefix") + self.t(exc.key, **exc.values))
+            if exc.key == "num_bad_char" and _looks_like_a_digit(str(exc.values["char"])):
+                # "²", "①", "٣": say why a digit-looking character is refused
+                return self.failure(self.t("err_size_prefix") + self.t(exc.key, **exc.values))
+            return self.failure(self.t("err_size_number", max=self.largest))
         return self.success()
+
+
+def _looks_like_a_digit(character: str) -> bool:
+    return unicodedata.numeric(character, None) is not None
 
 
 class PhoneValidator(Validator):
@@ -133,8 +142,8 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
 
     ``FIRST`` names the field focus starts on. Keys typed before the form has taken
     focus (a host types straight after the key that opened it) land in that field, and
-    so do letters typed while a list has focus; Escape with something typed asks to be
-    pressed again before it throws the text away.
+    so do letters typed while a list has focus; Escape with something typed says what
+    was not saved.
     """
 
     FIRST: ClassVar[str] = "Input"
@@ -154,7 +163,6 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
     def __init__(self) -> None:
         super().__init__()
         self._initial: dict[str, str] = {}
-        self._escape_armed = False
 
     def on_mount(self) -> None:
         # Textual calls every class's on_mount (subclasses' first): subclasses say where
@@ -170,23 +178,34 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         return self.first_field()
 
     def on_key(self, event: events.Key) -> None:
-        if event.key != "escape":
-            self._escape_armed = False
-        if event.is_printable and event.character and not isinstance(self.focused, Input):
+        if event.is_printable and event.character and self._lands_nowhere(event.character):
             field = self.first_field()
             field.insert_text_at_cursor(event.character)
             field.focus()
             event.stop()
+
+    def _lands_nowhere(self, character: str) -> bool:
+        """Would this character be lost? Nothing has focus yet (the form is opening), or
+        a list has it, which does nothing with letters and digits (space ticks tags)."""
+        focused = self.focused
+        if focused is None:
+            return True
+        return isinstance(focused, OptionList) and not isinstance(focused, SelectionList) \
+            and not character.isspace()
 
     def typed(self) -> bool:
         """Has anything been typed (or changed) since the form opened?"""
         return any(w.value != self._initial.get(w.id or "", "") for w in self.query(Input))
 
     def action_cancel(self) -> None:
-        if self.typed() and not self._escape_armed:
-            self._escape_armed = True
-            self.app.notify(self.app.t("form_discard"), severity="warning", timeout=4)
-            return
+        """Escape closes at once; what was typed is named in a toast, never dropped
+        silently (a host who pressed it by mistake can type it again from there)."""
+        if self.typed():
+            typed = " · ".join(w.value.strip() for w in self.query(Input)
+                               if not w.password and w.value.strip()
+                               and w.value != self._initial.get(w.id or "", ""))
+            self.app.notify(self.app.t("form_not_saved", what=typed[:TYPED_SHOWN]),
+                            severity="warning", timeout=8)
         self.dismiss(None)
 
     def error(self, widget_id: str, message: str) -> None:
@@ -215,6 +234,7 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         self.draft = draft or (fields_of(party) if party else None)
         self.editing = party is not None
         self._quote: tuple[int, Quote] | None = None  # (size, quote) as shown
+        self._save_when_quoted = False  # Enter came while the quote was being worked out
         self._card: GuestCard | None = None
 
     def compose(self) -> ComposeResult:
@@ -279,6 +299,7 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
     def _ask_quote(self) -> None:
         """Work out the quote for the typed size off the UI thread (the last one wins)."""
         self._quote = None
+        self._save_when_quoted = False
         label = self.query_one("#quote", Static)
         size = self._typed_size()
         if self.editing or size is None:
@@ -300,6 +321,8 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         point, low, high = quote.rounded()
         self.query_one("#quote", Static).update(
             Text(self.app.t("quote_for_guest", point=point, low=low, high=high), style="bold"))
+        if self._save_when_quoted:
+            self.action_submit()
 
     @property
     def shown_quote(self) -> Quote | None:
@@ -391,9 +414,9 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
             self.dismiss(PartyChanges(self.party.id, fields, changed))
             return
         quote = self.shown_quote
-        if quote is None:  # never save a quote the guest was not told
-            self.app.notify(self.app.t("quote_wait"), severity="warning", timeout=4)
-            self._ask_quote()
+        if quote is None:
+            # a fast host: save as soon as the quote is on screen (and in the toast)
+            self._save_when_quoted = True
             return
         self.dismiss(NewParty(fields.name, fields.size, fields.phone, fields.tags,
                               fields.note, quote))

@@ -141,7 +141,6 @@ class StandActions(Screen[None]):
                 break  # else the form comes back filled in: nothing typed is lost
         point, low, high = entry.quote.rounded()
         self._wrote(ev, t("added", name=entry.name, point=point, low=low, high=high))
-        self.select_party(ev.party)
         await self._confirm_guest(ev)
 
     async def _confirm_guest(self, ev: Event) -> None:

@@ -178,20 +178,31 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         return self.first_field()
 
     def on_key(self, event: events.Key) -> None:
-        if event.is_printable and event.character and self._lands_nowhere(event.character):
-            field = self.first_field()
+        if not (event.is_printable and event.character):
+            return
+        field = self._field_for(event.character)
+        if field is not None:
             field.insert_text_at_cursor(event.character)
             field.focus()
             event.stop()
 
-    def _lands_nowhere(self, character: str) -> bool:
-        """Would this character be lost? Nothing has focus yet (the form is opening), or
-        a list has it, which does nothing with letters and digits (space ticks tags)."""
+    def _field_for(self, character: str) -> Input | None:
+        """Where a typed character that reached the form itself belongs, or None.
+
+        A key typed while the form opens is sent to the form (nothing had focus yet):
+        it goes to the field that has focus by now, else to the first field. A list
+        does nothing with letters and digits: they go to the first field (space still
+        ticks tags). An Input handles its own keys, so one reaching the form while an
+        Input has focus was sent before that focus landed.
+        """
         focused = self.focused
-        if focused is None:
-            return True
-        return isinstance(focused, OptionList) and not isinstance(focused, SelectionList) \
-            and not character.isspace()
+        if isinstance(focused, Input):
+            return focused
+        if focused is None or (isinstance(focused, OptionList)
+                               and not isinstance(focused, SelectionList)
+                               and not character.isspace()):
+            return self.first_field()
+        return None
 
     def typed(self) -> bool:
         """Has anything been typed (or changed) since the form opened?"""

@@ -5,6 +5,8 @@ message; in open items the cursor stays on its item and Enter acts on the highli
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from helpers import settle, toasts
 from textual.widgets import DataTable, Input, OptionList, Static
@@ -76,6 +78,44 @@ async def test_g_right_after_a_removal_gives_to_the_highlighted_party(
         assert [g.party for g in gestures.gestures_for_party(store, highlighted.id)] == \
             [highlighted.id]
         assert gestures.gestures_for_party(store, parties[1].id) == []
+
+
+async def test_g_while_a_removal_is_being_saved_does_not_give_to_the_removed_party(
+        make_app, store, clock, config, db_path):
+    gestures.set_host_on_duty(store, "Lin")
+    add(store, clock, config, 30, 2, "Chen")
+    wang = add(store, clock, config, 20, 2, "Wang")
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down")
+        await pilot.pause()
+        # another program holds the file for a moment: the removal waits to be saved
+        other = sqlite3.connect(db_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("x")
+            await pilot.pause()
+            assert isinstance(app.screen, ReasonPicker)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert main(app).current_party_id() == wang.id  # still shown, being removed
+            await pilot.press("g")
+            await pilot.pause()
+            assert isinstance(app.screen, MainScreen)
+            assert "Wang is no longer waiting (seated or removed meanwhile): nothing was " \
+                "done." in toasts(app)
+        finally:
+            other.rollback()
+            other.close()
+        await settle(app, pilot)
+        assert store.party(wang.id).status == "removed"
+        await pilot.press("g")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CatalogueScreen)
+        assert title(app).endswith(main(app).current_party().name)
+        assert not title(app).endswith("Wang")
+    assert gestures.gestures_for_party(store, wang.id) == []
 
 
 async def test_the_party_captured_at_the_key_press_is_the_one_acted_on(

@@ -51,8 +51,12 @@ def on_party(flow: Callable[Concatenate[StandActions, Party, P], Coroutine[Any, 
     @functools.wraps(flow)
     def action(self: StandActions, *args: P.args, **kwargs: P.kwargs) -> None:
         party = self._need_party()
-        if party is not None:
-            flows.start_flow(self, flow(self, party, *args, **kwargs))
+        if party is None:
+            return
+        if party.id in self._leaving:  # seated or removed a moment ago, still being saved
+            self._say_gone(party)
+            return
+        flows.start_flow(self, flow(self, party, *args, **kwargs))
     return action
 
 
@@ -68,6 +72,12 @@ def suggestions_for(app: QueueApp, party: Party) -> list[Suggestion]:
 class StandActions(Screen[None]):
     app = getters.app(QueueApp)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # parties whose seating or removal is being saved: they are still highlighted
+        # until the state is re-read, but no other action may start on them
+        self._leaving: set[str] = set()
+
     if TYPE_CHECKING:  # provided by MainScreen
         def current_party(self) -> Party | None: ...
         def current_party_id(self) -> str | None: ...
@@ -82,11 +92,23 @@ class StandActions(Screen[None]):
         """Is ``party`` still waiting? If not (seated, removed, at this terminal or
         another), say so: nothing is done to a party that has left the list."""
         now = self.app.snapshot.room.parties.get(party.id)
-        if now is not None and now.waiting:
+        if now is not None and now.waiting and party.id not in self._leaving:
             return True
+        self._say_gone(party)
+        return False
+
+    def _say_gone(self, party: Party) -> None:
         self.app.notify(self.app.t("party_gone", name=party.name or party.id),
                         severity="warning", timeout=6)
-        return False
+
+    async def _leave(self, party: Party, write: Callable[[Store, float], Event]
+                     ) -> Event | StoreError:
+        """Seat or remove ``party``: while it is saved, no other action starts on it."""
+        self._leaving.add(party.id)
+        try:
+            return await self.app.in_store(write)
+        finally:
+            self._leaving.discard(party.id)
 
     def _focused_table(self) -> str | None:
         """The highlighted table when the tables panel has focus, else None."""
@@ -212,7 +234,7 @@ class StandActions(Screen[None]):
         table = await flows.ask(app, SeatPicker(app, party, options))
         if not table or not self._still_here(party):
             return
-        ev = await app.in_store(lambda store, now: store.seat_party(now, party.id, table))
+        ev = await self._leave(party, lambda store, now: store.seat_party(now, party.id, table))
         if not isinstance(ev, StoreError):
             self._wrote(ev, app.t("seated", name=party.name, table=table))
 
@@ -224,7 +246,8 @@ class StandActions(Screen[None]):
         reason = await flows.ask(app, ReasonPicker(app, party))
         if not reason or not self._still_here(party):
             return
-        ev = await app.in_store(lambda store, now: store.remove_party(now, party.id, reason))
+        ev = await self._leave(party,
+                               lambda store, now: store.remove_party(now, party.id, reason))
         if not isinstance(ev, StoreError):
             self._wrote(ev, t("removed", name=party.name, reason=t(f"reason_{reason}")))
 

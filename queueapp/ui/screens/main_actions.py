@@ -332,7 +332,7 @@ class StandActions(Screen[None]):
                 return
             item = app.config.catalogue.get(offer)
             if item is not None:
-                app.give(p, item)
+                flows.start_flow(self, flows.give(app, p, item))
             app.run_db(lambda store, now: gestures.start_rescue(store, now, p, app.snapshot.host,
                                                                 offer),
                        lambda rescue: self._ask_outcome(p, rescue.id))

@@ -263,7 +263,9 @@ async def test_forms_start_on_the_first_thing_to_type(make_app, store, clock, co
             await settle(app, pilot)
         await pilot.press("a")
         await settle(app, pilot)
-        assert app.screen.query_one("#size", Input).placeholder == "e.g. 2"
+        size = app.screen.query_one("#size", Input)
+        assert size.placeholder == "e.g. 2"  # a hint, not a value: "e.g.", in italics
+        assert size.get_component_rich_style("input--placeholder").italic
 
 
 async def test_escape_says_what_was_not_saved(make_app, store):

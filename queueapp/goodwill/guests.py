@@ -224,6 +224,7 @@ def add_note(store: Store, guest_id: int, kind: str, text: str, host: str,
         nid = db.execute("INSERT INTO guest_notes (guest_id, time, kind, text, host) "
                          "VALUES (?, ?, ?, ?, ?)",
                          [guest_id, iso(now), kind, text.strip(), host.strip()]).lastrowid
+    assert nid is not None  # an INSERT always sets it
     return GuestNote(nid, guest_id, now, kind, text.strip(), host.strip())
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import phonenumbers
 
+from queueapp import numbers
 from queueapp.goodwill.catalogue import (
     CATEGORIES,
     Catalogue,
@@ -27,6 +28,8 @@ from queueapp.goodwill.catalogue import (
 )
 from queueapp.i18n import LANGUAGES
 from queueapp.keys import KEY_IDS
+
+PARTY_SIZE_LIMIT = 100  # the largest party (and dining_minutes key) a config may name
 
 BUILTIN_TAGS = ("child", "high chair", "wheelchair", "birthday", "VIP")
 ENV_VAR = "QUEUEAPP_CONFIG"
@@ -292,8 +295,9 @@ class _Validator:
                             "use " + " or ".join(f'"{code}"' for code in LANGUAGES) + ".",
                             self._line("language"))
         largest = self._get(r, "largest_party", int, "restaurant.largest_party", 12)
-        if not 1 <= largest <= 100:
-            raise self.fail("restaurant.largest_party", "should be between 1 and 100.",
+        if not 1 <= largest <= PARTY_SIZE_LIMIT:
+            raise self.fail("restaurant.largest_party",
+                            f"should be between 1 and {PARTY_SIZE_LIMIT}.",
                             self._line("largest_party"))
         currency = self._get(r, "currency", str, "restaurant.currency", "¥")
 
@@ -328,12 +332,15 @@ class _Validator:
         dining: dict[int, float] = {}
         if dining_raw:
             for k, v in dining_raw.items():
-                if not str(k).isdigit() or isinstance(v, bool) or not isinstance(v, int | float) \
-                        or v <= 0:
+                try:
+                    size = numbers.parse_whole(str(k), 1, PARTY_SIZE_LIMIT)
+                except numbers.NumberError:
+                    size = 0
+                if not size or isinstance(v, bool) or not isinstance(v, int | float) or v <= 0:
                     raise self.fail("quoting.dining_minutes", f"entry {k!r} = {v!r} should be "
                                     "a party size mapped to positive minutes, e.g. \"4\" = 70.",
                                     self._line("dining_minutes"))
-                dining[int(k)] = float(v)
+                dining[size] = float(v)
         quoting = Quoting(clearing, dining) if dining else Quoting(clearing)
 
         tags = self._section("tags")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import phonenumbers
 
+from queueapp.numbers import ascii_text
+
 
 class PhoneError(ValueError):
     """A phone number that cannot be read; ``str()`` is the reason for a person."""
@@ -38,4 +40,6 @@ def display(e164: str, country: str) -> str:
 
 
 def digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
+    """The digits 0-9 of ``text`` (full-width ones as ASCII); "²" and the like are not
+    digits of a phone number."""
+    return "".join(ch for ch in ascii_text(text) if ch in "0123456789")

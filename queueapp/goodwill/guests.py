@@ -49,6 +49,7 @@ class GuestCard:
     notes: tuple[GuestNote, ...] = ()
     gestures: tuple[Gesture, ...] = ()  # given on earlier visits
     complaints: int = 0  # complaints recorded on earlier visits
+    usual_size: int | None = None  # the party size most often seen on earlier visits
 
     @property
     def returning(self) -> bool:
@@ -106,7 +107,21 @@ def _card(store: Store, row: GuestRow, party_id: str | None = None) -> GuestCard
     gestures = tuple(g for g in gestures_for_guest(store, row.id) if g.party in earlier)
     complaints = store.complaints.count_for_parties(earlier) if earlier else 0
     return GuestCard(row.id, row.phone, row.name, row.birthday, row.first_seen, row.last_seen,
-                     row.visits, number, last, notes, gestures, complaints)
+                     row.visits, number, last, notes, gestures, complaints,
+                     _usual_size(store, [p for p in parties if p in earlier]))
+
+
+USUAL_SIZE_VISITS = 10  # the usual size is read from the latest visits only
+
+
+def _usual_size(store: Store, earlier: list[str]) -> int | None:
+    """The size most often seen on the latest earlier visits (the latest wins a tie),
+    to fill in the add form for a returning guest."""
+    sizes = [p.size for pid in earlier[-USUAL_SIZE_VISITS:]
+             for p in [store.party(pid)] if p is not None]
+    if not sizes:
+        return None
+    return max(reversed(sizes), key=sizes.count)
 
 
 def recognise(store: Store, phone: str) -> GuestCard | None:

@@ -13,7 +13,7 @@ import math
 import zoneinfo
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from statistics import NormalDist
 
@@ -405,7 +405,7 @@ class History:
         host's usual lag (already in every turn), before a later party is given it."""
         if self._release_points is None:  # quantiles: the walk draws this very often
             held = _inverse_hazard(self.release_hazard(), RBIN, 0.0)
-            self._release_points = [held(lambda u=(i + 0.5) / 64: u) for i in range(64)]
+            self._release_points = [held(_fixed((i + 0.5) / 64)) for i in range(64)]
         points = self._release_points
         lag = self.lag_values()
         n = len(lag)
@@ -428,3 +428,8 @@ class History:
         """Mean parties arriving in that local hour on that weekday, over the days seen."""
         days = sum(1 for d in self.days if d[0] == weekday)
         return self.arrivals[(weekday, hour)] / max(1, days)
+
+
+def _fixed(u: float) -> Callable[[], float]:
+    """A "random" draw that always gives ``u``: reads a sampler at a chosen quantile."""
+    return lambda: u

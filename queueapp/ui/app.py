@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar, cast
 
-import arrow
 from textual import work
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
@@ -27,7 +26,6 @@ from queueapp.clock import Clock, SystemClock
 from queueapp.complaints import loop as complaints
 from queueapp.config import Config
 from queueapp.goodwill import gestures, guests, suggestions
-from queueapp.goodwill.catalogue import Interaction
 from queueapp.goodwill.gestures import Gesture
 from queueapp.goodwill.guests import GuestCard
 from queueapp.i18n import Translator
@@ -37,7 +35,7 @@ from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error
 from queueapp.ui.format import clock_minutes
 from queueapp.ui.keynames import key_label
 from queueapp.waitlist.events import Event
-from queueapp.waitlist.room import Party, Room, TableState
+from queueapp.waitlist.room import Room, TableState
 from queueapp.waitlist.seating import Proposal, propose
 
 
@@ -308,15 +306,6 @@ class QueueApp(App[None]):
             return self.quoter.quote_new(self.snapshot.room, size, self.now())
 
     # -- writing -------------------------------------------------------------
-    def run_db(self, action: Callable[[Store, float], Any],
-               done: Callable[[Any], None] | None = None,
-               on_error: Callable[[StoreError], None] | None = None,
-               quiet: tuple[type[StoreError], ...] = ()) -> None:
-        """Run ``action(store, now)`` in a worker, re-read the state, then call ``done``
-        with its result on the UI thread. A StoreError is shown (unless ``quiet``)
-        and handed to ``on_error``."""
-        self._run_db(action, done, on_error, quiet)
-
     async def in_store(self, action: Callable[[Store, float], T],
                        quiet: tuple[type[StoreError], ...] = ()) -> T | StoreError:
         """Await ``action(store, now)`` in a worker thread; the re-read state is on screen
@@ -331,136 +320,31 @@ class QueueApp(App[None]):
 
         outcome = await self.run_worker(run, thread=True, group="write").wait()
         if isinstance(outcome, StoreError):
-            self._failed(outcome, None, quiet)
+            self._failed(outcome, quiet)
             return outcome
         result, snap = outcome
         self._show(snap)
         return result
 
-    @work(thread=True, group="write")
-    def _run_db(self, action: Callable[[Store, float], Any],
-                done: Callable[[Any], None] | None,
-                on_error: Callable[[StoreError], None] | None,
-                quiet: tuple[type[StoreError], ...]) -> None:
-        try:
-            result = action(self.store, self.now())
-            snap = self._read()
-        except DB_ERRORS as exc:
-            exc = as_store_error(exc)
-            self.call_from_thread(self._failed, exc, on_error, quiet)
-            return
-        self.call_from_thread(self._done, result, snap, done)
-
-    def _done(self, result: Any, snap: Snapshot, done: Callable[[Any], None] | None) -> None:
-        self._show(snap)
-        if done:
-            done(result)
-
-    def _failed(self, exc: StoreError, on_error: Callable[[StoreError], None] | None,
-                quiet: tuple[type[StoreError], ...]) -> None:
+    def _failed(self, exc: StoreError, quiet: tuple[type[StoreError], ...]) -> None:
         if not isinstance(exc, quiet):
             self.notify(self.error_text(exc), title=self.t("error_title"), severity="error",
                         timeout=10)
-        if on_error:
-            on_error(exc)
         self.reload()
 
     def error_text(self, exc: StoreError) -> str:
         """The error in the screen's language when the core named it, else as raised."""
         return self.t.error(exc)
 
-    def write(self, action: Callable[[Store, float], Event], done: str,
-              on_error: Callable[[StoreError], None] | None = None,
-              then: Callable[[Event], None] | None = None) -> None:
-        """A waiting-list action: toast ``done``, remember it for undo."""
-        def finished(ev: Event) -> None:
-            if ev.id is not None:
-                self.undo_stack.append(ev.id)
-            if done:
-                self.notify(done, timeout=4)
-            if then:
-                then(ev)
-
-        self.run_db(action, finished, on_error)
-
-    def undo_last(self) -> None:
+    async def undo_last(self) -> None:
+        """Undo this terminal's last action, saying what was undone (or why not)."""
         if not self.undo_stack:
             self.notify(self.t("nothing_to_undo"), severity="warning")
             return
         event_id = self.undo_stack.pop()
-        self.run_db(lambda store, now: store.undo(now, event_id),
-                    lambda ev: self.notify(self.t("undone", what=self.describe(ev)), timeout=6))
-
-    # -- goodwill ------------------------------------------------------------
-    def ask_host(self, then: Callable[[str], None] | None = None) -> None:
-        """Who is on duty? Remembered in the database across restarts."""
-        from queueapp.ui.screens.goodwill import OTHER, HostNameForm, HostPicker
-
-        def chosen(name: str | None) -> None:
-            if name == OTHER:
-                self.push_screen(HostNameForm(), typed)
-            elif name:
-                self.run_db(lambda store, now: gestures.set_host_on_duty(store, name),
-                            lambda _r: self._host_set(name, then))
-
-        def typed(result: dict[str, Any] | None) -> None:
-            if result:
-                chosen(result["name"])
-
-        if self.config.hosts:
-            self.push_screen(HostPicker(self), chosen)
-        else:
-            self.push_screen(HostNameForm(), typed)
-
-    def _host_set(self, name: str, then: Callable[[str], None] | None) -> None:
-        self.notify(self.t("host_set", host=name))
-        if then:
-            then(name)
-
-    def ask_lead(self, reason: str, then: Callable[[str], None]) -> None:
-        """A lead's PIN: wrong ones are counted and logged; ``then(lead)`` on success."""
-        from queueapp.ui.screens.goodwill import PinScreen
-
-        def entered(result: dict[str, Any] | None) -> None:
-            if not result:
-                return
-            self.run_db(lambda store, now: gestures.check_lead_pin(
-                store, self.config, result["lead"], result["pin"], now), checked)
-
-        def checked(res: gestures.PinResult) -> None:
-            if res.ok:
-                then(res.lead)
-            elif res.status == "locked" and res.locked_until:
-                until = arrow.get(res.locked_until).to(self.config.timezone).format("HH:mm")
-                self.notify(self.t("pin_locked", time=until), severity="error", timeout=10)
-            else:
-                self.notify(self.t("pin_wrong", n=res.tries_left), severity="error")
-                self.push_screen(PinScreen(reason), entered)
-
-        self.push_screen(PinScreen(reason), entered)
-
-    def give(self, party: Party, item: Interaction | str, cost: float | None = None,
-             note: str = "", approved_by: str = "") -> None:
-        """Log a gesture; ask who is on duty or for a lead's PIN when needed."""
-        def action(store: Store, now: float) -> Gesture:
-            return gestures.give(store, now, party, item, self.snapshot.host, note,
-                                 approved_by, cost, config=self.config)
-
-        def failed(exc: StoreError) -> None:
-            if isinstance(exc, gestures.NoHost):
-                self.ask_host(lambda _name: self.give(party, item, cost, note))
-            elif isinstance(exc, gestures.NeedsApproval):
-                self.ask_lead(self.error_text(exc),
-                              lambda lead: self.give(party, item, cost, note, lead))
-
-        def given(g: Gesture) -> None:
-            script = item.script_for(self.config.language) if isinstance(item, Interaction) \
-                else ""
-            text = self.t("given", what=g.label, name=party.name,
-                          cost=f"{self.config.currency}{g.cost:g}")
-            self.notify(text + (f"\n“{script}”" if script else ""), timeout=8)
-
-        self.run_db(action, given, failed, quiet=(gestures.NoHost, gestures.NeedsApproval))
+        ev = await self.in_store(lambda store, now: store.undo(now, event_id))
+        if not isinstance(ev, StoreError):
+            self.notify(self.t("undone", what=self.describe(ev)), timeout=6)
 
     def describe(self, ev: Event) -> str:
         """A short sentence for an event, in the screen's language."""

@@ -48,6 +48,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "note_": (*NOTE_KINDS, "birthday"),
     "status_": (WAITING, CALLED, SEATED),
     "state_": (FREE, OCCUPIED, CLEARING),
+    "table_": ("left", "ready"),  # what a table became (main_actions._table)
     "no_tables_": (OCCUPIED, CLEARING),
     "pick_table_": ("left", "ready"),
     "did_": (ARRIVE, EDIT, CALL, SEAT, ABANDON, DEPART, READY),

@@ -3,11 +3,11 @@ through their four steps (i)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
 
 import arrow
 from rich.text import Text
-from textual import work
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
@@ -16,20 +16,39 @@ from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from queueapp.complaints import loop as complaints
-from queueapp.store import DB_ERRORS, as_store_error
+from queueapp.store import Store, StoreError
+from queueapp.ui import flows
+from queueapp.ui.app import QueueApp
 from queueapp.ui.format import clip
 from queueapp.ui.screens.forms import FormScreen
 
-if TYPE_CHECKING:
-    from queueapp.ui.app import QueueApp
+TEXT_MAX = 500
 
 
-class ComplaintForm(FormScreen):
-    """Category, what happened, what was done on the spot."""
+@dataclass(frozen=True)
+class ComplaintEntry:
+    category: str
+    what: str
+    action: str
 
-    def __init__(self, about: Text) -> None:
+
+@dataclass(frozen=True)
+class StepEntry:
+    """The next step's note; ``to`` says where feedback goes (the fed-back step only)."""
+
+    note: str
+    to: str = ""
+
+
+class ComplaintForm(FormScreen[ComplaintEntry]):
+    """What happened (typed first), the category, what was done on the spot. ``draft``
+    brings back what was typed when saving failed."""
+
+    FIRST = "#what"
+
+    def __init__(self, about: Text, draft: ComplaintEntry | None = None) -> None:
         super().__init__()
-        self.about = about
+        self.about, self.draft = about, draft
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -37,37 +56,47 @@ class ComplaintForm(FormScreen):
             title = Text(t("complaint_title") + " ")
             title.append_text(self.about)
             yield Static(title, classes="dialog-title")
+            d = self.draft
             with Grid(classes="fields"):
+                yield Label(t("field_what"))
+                yield Input(d.what if d else "", id="what", placeholder=t("ph_what"),
+                            compact=True)
+                yield Label("")
+                yield Static("", id="what-error", classes="error")
                 yield Label(t("field_category"))
                 yield OptionList(*[Option(t(f"cat_{c}"), id=c) for c in complaints.CATEGORIES],
                                  id="category", compact=True)
-                yield Label(t("field_what"))
-                yield Input(id="what", placeholder=t("ph_what"), compact=True)
-                yield Label("")
-                yield Static("", id="what-error", classes="error")
                 yield Label(t("field_action"))
-                yield Input(id="action", placeholder=t("ph_action"), compact=True)
+                yield Input(d.action if d else "", id="action", placeholder=t("ph_action"),
+                            compact=True)
+                yield Label("")
+                yield Static("", id="action-error", classes="error")
             yield Static(t("form_hint"), classes="hint")
 
     def on_mount(self) -> None:
-        options = self.query_one("#category", OptionList)
-        options.highlighted = 0
-        options.focus()
+        category = self.draft.category if self.draft else complaints.CATEGORIES[0]
+        self.query_one("#category", OptionList).highlighted = \
+            complaints.CATEGORIES.index(category)
 
     def action_submit(self) -> None:
+        t = self.app.t
         options = self.query_one("#category", OptionList)
-        what = self.query_one("#what", Input)
-        if not what.value.strip():
-            self.error("what", self.app.t("err_what_required"))
-            what.focus()
+        what = self.query_one("#what", Input).value.strip()
+        if not what or len(what) > TEXT_MAX:
+            self.refuse("what", t("err_what_required"))
+            return
+        action = self.query_one("#action", Input).value.strip()
+        if len(action) > TEXT_MAX:
+            self.refuse("action", t("err_note_long", max=TEXT_MAX, n=len(action)))
             return
         category = complaints.CATEGORIES[options.highlighted or 0]
-        self.dismiss({"category": category, "what": what.value.strip(),
-                      "action": self.query_one("#action", Input).value.strip()})
+        self.dismiss(ComplaintEntry(category, what, action))
 
 
-class StepForm(FormScreen):
+class StepForm(FormScreen[StepEntry]):
     """The next step of an open item: a note, and for feedback where it goes."""
+
+    FIRST = "#note"
 
     def __init__(self, item: complaints.Complaint, step: str) -> None:
         super().__init__()
@@ -93,27 +122,36 @@ class StepForm(FormScreen):
     def on_mount(self) -> None:
         if self.step == "fed_back":
             self.query_one("#to", OptionList).highlighted = 0
-        self.query_one("#note", Input).focus()
 
     def action_submit(self) -> None:
         note = self.query_one("#note", Input).value.strip()
-        if not note and self.step != "fed_back":
-            self.error("note", self.app.t("err_note_required"))
+        if (not note and self.step != "fed_back") or len(note) > TEXT_MAX:
+            self.refuse("note", self.app.t("err_note_required"))
             return
-        result: dict[str, Any] = {"note": note}
+        to = ""
         if self.step == "fed_back":
-            chosen = self.query_one("#to", OptionList).highlighted or 0
-            result["to"] = complaints.FEEDBACK_TO[chosen]
-        self.dismiss(result)
+            to = complaints.FEEDBACK_TO[self.query_one("#to", OptionList).highlighted or 0]
+        self.dismiss(StepEntry(note, to))
 
 
 class OpenItemsScreen(Screen[None]):
-    """Every complaint not yet fed back, oldest first; Enter takes the next step."""
+    """Every complaint not yet fed back, oldest first; Enter takes the next step.
+
+    The cursor stays on the item it was on after each step (or on the one now in its
+    place when that item is closed), and Enter acts on the item highlighted when it is
+    pressed, whatever the list looks like when the step is saved.
+    """
 
     BINDINGS = [
         Binding("escape,i", "close", "Back", id="items_close"),
         Binding("enter", "next_step", "Next step", id="items_next"),
     ]
+
+    app = getters.app(QueueApp)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[complaints.Complaint] = []
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -128,26 +166,29 @@ class OpenItemsScreen(Screen[None]):
         for col in ("col_when", "col_party", "col_category", "col_what", "col_step", "col_by"):
             table.add_column(t(col), key=col)
         table.focus()
-        self.load()
+        flows.start_flow(self, self._load())
 
-    @work(thread=True)
-    def load(self) -> None:
-        app: QueueApp = self.app  # type: ignore[assignment]
-        try:
-            items = complaints.open_items(app.store)
+    async def _load(self, keep: int | None = None) -> None:
+        """Read the open items and show them; the cursor goes to item ``keep`` (or the
+        row it was on, when that item has closed)."""
+        def read(store: Store, _now: float) -> tuple[list[complaints.Complaint],
+                                                     dict[str, str]]:
+            items = complaints.open_items(store)
             names = {c.party: p.name for c in items if c.party
-                     for p in [app.store.party(c.party)] if p is not None}
-        except DB_ERRORS as exc:
-            exc = as_store_error(exc)
-            app.call_from_thread(app.notify, str(exc), severity="error")
-            return
-        app.call_from_thread(self._show, items, names)
+                     for p in [store.party(c.party)] if p is not None}
+            return items, names
 
-    def _show(self, items: list[complaints.Complaint], names: dict[str, str]) -> None:
-        app: QueueApp = self.app  # type: ignore[assignment]
-        t = app.t
-        self.items = items
+        found = await self.app.in_store(read)
+        if isinstance(found, StoreError):
+            return
+        self._show(*found, keep)
+
+    def _show(self, items: list[complaints.Complaint], names: dict[str, str],
+              keep: int | None) -> None:
+        app, t = self.app, self.app.t
         table = self.query_one(DataTable)
+        row = table.cursor_row
+        self.items = items
         table.clear()
         for c in items:
             when = arrow.get(c.recorded_at).to(app.config.timezone).format("MM-DD HH:mm")
@@ -158,50 +199,52 @@ class OpenItemsScreen(Screen[None]):
                         style="bold red" if c.step == "recorded" else "yellow")
             table.add_row(when, clip(who, 16), t(f"cat_{c.category}"), clip(c.what, 40), step,
                           clip(c.recorded_by or "—", 12), key=str(c.id))
-        if not items:
+        ids = [c.id for c in items]
+        if keep in ids:
+            row = ids.index(keep)
+        if items:
+            table.move_cursor(row=min(max(row, 0), len(items) - 1), animate=False)
+        else:
             app.notify(t("items_none"))
+
+    def highlighted_item(self) -> complaints.Complaint | None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        return self.items[row] if self.items and 0 <= row < len(self.items) else None
 
     def action_close(self) -> None:
         self.dismiss(None)
 
-    def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
         self.action_next_step()
 
     def action_next_step(self) -> None:
-        table = self.query_one(DataTable)
-        if not getattr(self, "items", None) or table.row_count == 0:
-            return
-        item = self.items[table.cursor_row]
+        item = self.highlighted_item()  # captured now, at the key press
+        if item is not None:
+            flows.start_flow(self, self._next_step(item))
+
+    async def _next_step(self, item: complaints.Complaint) -> None:
+        app = self.app
         step = complaints.STEPS[complaints.STEPS.index(item.step) + 1]
-        app: QueueApp = self.app  # type: ignore[assignment]
-        if step == "handled":
-            app.push_screen(StepForm(item, step),
-                            lambda r: self._do(item, step, r, app.snapshot.host))
-        else:
-            app.ask_lead(app.t(f"step_title_{step}"), lambda lead: app.push_screen(
-                StepForm(item, step), lambda r: self._do(item, step, r, lead)))
-
-    def _do(self, item: complaints.Complaint, step: str, result: dict[str, Any] | None,
-            who: str) -> None:
-        if not result:
+        who: str | None = app.snapshot.host
+        if step != "handled":
+            who = await flows.ask_lead(app, app.t(f"step_title_{step}"))
+            if who is None:
+                return
+        entry = await flows.ask(app, StepForm(item, step))
+        if entry is None:
             return
-        self._advance(item.id, step, result, who)
+        by = who or ""
 
-    @work(thread=True)
-    def _advance(self, item_id: int, step: str, result: dict[str, Any], who: str) -> None:
-        app: QueueApp = self.app  # type: ignore[assignment]
-        now = app.now()
-        try:
+        def advance(store: Store, now: float) -> None:
             if step == "handled":
-                complaints.handle(app.store, item_id, now, who, result["note"])
+                complaints.handle(store, item.id, now, by, entry.note)
             elif step == "rechecked":
-                complaints.recheck(app.store, item_id, now, who, result["note"])
+                complaints.recheck(store, item.id, now, by, entry.note)
             else:
-                complaints.feed_back(app.store, item_id, now, who, result["to"], result["note"])
-        except DB_ERRORS as exc:
-            exc = as_store_error(exc)
-            app.call_from_thread(app.notify, str(exc), severity="error", timeout=8)
-            return
-        app.call_from_thread(app.notify, app.t(f"step_done_{step}"))
-        app.call_from_thread(app.reload)  # the header's open-items count
-        self.load()
+                complaints.feed_back(store, item.id, now, by, entry.to, entry.note)
+
+        if not isinstance(await app.in_store(advance), StoreError):
+            app.notify(app.t(f"step_done_{step}"))
+        await self._load(keep=item.id)

@@ -1,25 +1,79 @@
-"""The add/edit party form: inline validation while typing, Enter submits from any field."""
+"""The add/edit party form: inline validation while typing, Enter submits from any field.
+
+Forms return frozen dataclasses (``NewParty``, ``PartyChanges``), never loose dicts.
+Every form starts with focus on the first thing to type, keeps keys typed before it
+has finished opening, and does not drop typed text on Escape without saying so.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
+from textual import events, getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Input, Label, SelectionList, Static
+from textual.widget import Widget
+from textual.widgets import Input, Label, OptionList, SelectionList, Static
+from textual.worker import get_current_worker
 
-from queueapp import phone
+from queueapp import numbers, phone
 from queueapp.goodwill import guests
 from queueapp.goodwill.guests import GuestCard
 from queueapp.i18n import Translator
+from queueapp.quotes.rule import Quote
 from queueapp.store import DB_ERRORS
+from queueapp.ui.app import QueueApp
 from queueapp.ui.format import guest_line
+from queueapp.waitlist.room import Party
 
 NAME_MAX = 60
+NOTE_MAX = 200
+
+TYPED_SHOWN = 120  # characters of unsaved text named in the toast on Escape
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class PartyFields:
+    """What the party form holds once every field is valid (phone in E.164)."""
+
+    name: str
+    size: int
+    phone: str
+    tags: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True)
+class NewParty(PartyFields):
+    """A party to add, with the quote the form showed when Enter was pressed: that
+    quote, and no other, is saved (it is what the guest was told)."""
+
+    quote: Quote
+
+
+@dataclass(frozen=True)
+class PartyChanges:
+    """An edit: the party it is for and the fields whose value changed."""
+
+    party_id: str
+    fields: PartyFields
+    changed: frozenset[str]
+
+    def as_changes(self) -> dict[str, Any]:
+        """The store's ``edit_party`` changes: only what differs, tags as a list."""
+        return {k: list(self.fields.tags) if k == "tags" else getattr(self.fields, k)
+                for k in sorted(self.changed)}
+
+
+def fields_of(party: Party) -> PartyFields:
+    return PartyFields(party.name, party.size, party.phone, tuple(party.tags), party.note)
 
 
 class NameValidator(Validator):
@@ -41,14 +95,22 @@ class SizeValidator(Validator):
         self.t, self.largest = t, largest
 
     def validate(self, value: str) -> ValidationResult:
-        text = value.strip()
-        if not text:
-            return self.failure(self.t("err_size_required", max=self.largest))
-        if not text.isdigit():
+        try:
+            numbers.parse_whole(value, 1, self.largest)
+        except numbers.NumberError as exc:
+            if exc.key == "num_empty":
+                return self.failure(self.t("err_size_required", max=self.largest))
+            if exc.key == "num_range":
+                return self.failure(self.t("err_size_range", max=self.largest))
+            if exc.key == "num_bad_char" and _looks_like_a_digit(str(exc.values["char"])):
+                # "²", "①", "٣": say why a digit-looking character is refused
+                return self.failure(self.t("err_size_prefix") + self.t(exc.key, **exc.values))
             return self.failure(self.t("err_size_number", max=self.largest))
-        if not 1 <= int(text) <= self.largest:
-            return self.failure(self.t("err_size_range", max=self.largest))
         return self.success()
+
+
+def _looks_like_a_digit(character: str) -> bool:
+    return unicodedata.numeric(character, None) is not None
 
 
 class PhoneValidator(Validator):
@@ -64,47 +126,146 @@ class PhoneValidator(Validator):
         return self.success()
 
 
-class FormScreen(ModalScreen[dict[str, Any] | None]):
-    """A small form: Enter saves from any field, Escape cancels (returns None)."""
+class NoteValidator(Validator):
+    def __init__(self, t: Translator) -> None:
+        super().__init__()
+        self.t = t
 
+    def validate(self, value: str) -> ValidationResult:
+        if len(value.strip()) > NOTE_MAX:
+            return self.failure(self.t("err_note_long", max=NOTE_MAX, n=len(value.strip())))
+        return self.success()
+
+
+class FormScreen(ModalScreen[R | None], Generic[R]):
+    """A small form: Enter saves from any field, Escape cancels (returns None).
+
+    ``FIRST`` names the field focus starts on. Keys typed before the form has taken
+    focus (a host types straight after the key that opened it) land in that field, and
+    so do letters typed while a list has focus; Escape with something typed says what
+    was not saved.
+    """
+
+    FIRST: ClassVar[str] = "Input"
+    DEFAULT_CSS = """
+    FormScreen Input > .input--placeholder {
+        text-style: italic;
+        color: $text-disabled;
+    }
+    """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form_cancel"),
         Binding("enter", "submit", "Save", priority=True, id="form_submit"),
     ]
 
+    app = getters.app(QueueApp)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._initial: dict[str, str] = {}
+
+    def on_mount(self) -> None:
+        # Textual calls every class's on_mount (subclasses' first): subclasses say where
+        # focus starts by overriding start_focus, not by focusing in their own on_mount
+        self._initial = {w.id or "": w.value for w in self.query(Input)}
+        self.start_focus().focus()
+
+    def first_field(self) -> Input:
+        """The field typed text goes to when nothing that takes text has focus."""
+        return self.query_one(self.FIRST, Input)
+
+    def start_focus(self) -> Widget:
+        return self.first_field()
+
+    def on_key(self, event: events.Key) -> None:
+        if not (event.is_printable and event.character):
+            return
+        field = self._field_for(event.character)
+        if field is not None:
+            field.insert_text_at_cursor(event.character)
+            field.focus()
+            event.stop()
+
+    def _field_for(self, character: str) -> Input | None:
+        """Where a typed character that reached the form itself belongs, or None.
+
+        A key typed while the form opens is sent to the form (nothing had focus yet):
+        it goes to the field that has focus by now, else to the first field. A list
+        does nothing with letters and digits: they go to the first field (space still
+        ticks tags). An Input handles its own keys, so one reaching the form while an
+        Input has focus was sent before that focus landed.
+        """
+        focused = self.focused
+        if isinstance(focused, Input):
+            return focused
+        if focused is None or (isinstance(focused, OptionList)
+                               and not isinstance(focused, SelectionList)
+                               and not character.isspace()):
+            return self.first_field()
+        return None
+
+    def typed(self) -> bool:
+        """Has anything been typed (or changed) since the form opened?"""
+        return any(w.value != self._initial.get(w.id or "", "") for w in self.query(Input))
+
     def action_cancel(self) -> None:
+        """Escape closes at once; what was typed is named in a toast, never dropped
+        silently (a host who pressed it by mistake can type it again from there)."""
+        if self.typed():
+            typed = " · ".join(w.value.strip() for w in self.query(Input)
+                               if not w.password and w.value.strip()
+                               and w.value != self._initial.get(w.id or "", ""))
+            self.app.notify(self.app.t("form_not_saved", what=typed[:TYPED_SHOWN]),
+                            severity="warning", timeout=8)
         self.dismiss(None)
 
     def error(self, widget_id: str, message: str) -> None:
         """Show ``message`` under the field (in its ``#<id>-error`` line)."""
         self.query_one(f"#{widget_id}-error", Static).update(Text(message))
 
+    def refuse(self, widget_id: str, message: str) -> None:
+        """The field's value cannot be saved: say why under it and put the cursor there."""
+        self.error(widget_id, message)
+        self.query_one(f"#{widget_id}", Input).focus()
 
-class PartyForm(FormScreen):
-    """Returns {name, size, phone, tags, note} or None when cancelled."""
 
-    def __init__(self, values: dict[str, Any] | None = None, editing: bool = False) -> None:
+class PartyForm(FormScreen[NewParty | PartyChanges]):
+    """Add a party (returns :class:`NewParty`) or edit one (:class:`PartyChanges`).
+
+    The quote is worked out in a thread worker whenever the size changes and shown;
+    Enter saves exactly the quote on screen. A recognised phone fills in the guest's
+    name and usual party size where the host has not typed them.
+    """
+
+    FIRST = "#name"
+
+    def __init__(self, draft: PartyFields | None = None, party: Party | None = None) -> None:
         super().__init__()
-        self.values = values or {}
-        self.editing = editing
+        self.party = party  # the party being edited, None when adding
+        self.draft = draft or (fields_of(party) if party else None)
+        self.editing = party is not None
+        self._quote: tuple[int, Quote] | None = None  # (size, quote) as shown
+        self._save_when_quoted = False  # Enter came while the quote was being worked out
+        self._card: GuestCard | None = None
 
     def compose(self) -> ComposeResult:
         app = self.app
         t, cfg = app.t, app.config
-        v = self.values
-        shown_phone = phone.display(v.get("phone", ""), cfg.country)
-        chosen = set(v.get("tags", []))
+        v = self.draft
+        shown_phone = phone.display(v.phone, cfg.country) if v else ""
+        chosen = set(v.tags) if v else set()
         with Vertical(id="form", classes="dialog"):
             yield Static(t("edit_title" if self.editing else "add_title"), classes="dialog-title")
             with Grid(classes="fields"):
                 yield Label(t("field_name"))
-                yield Input(v.get("name", ""), id="name", placeholder=t("ph_name"), compact=True,
-                            validators=[NameValidator(t)], validate_on=["changed", "submitted"])
+                yield Input(v.name if v else "", id="name", placeholder=t("ph_name"),
+                            compact=True, validators=[NameValidator(t)],
+                            validate_on=["changed", "submitted"])
                 yield Label("")
                 yield Static("", id="name-error", classes="error")
                 yield Label(t("field_size", max=cfg.largest_party))
-                yield Input(str(v.get("size", "")), id="size", placeholder="2", compact=True,
-                            validators=[SizeValidator(t, cfg.largest_party)],
+                yield Input(str(v.size) if v else "", id="size", placeholder=t("ph_size"),
+                            compact=True, validators=[SizeValidator(t, cfg.largest_party)],
                             validate_on=["changed", "submitted"])
                 yield Label("")
                 yield Static("", id="size-error", classes="error")
@@ -118,23 +279,70 @@ class PartyForm(FormScreen):
                 yield SelectionList[str](*[(t.tag(tag), tag, tag in chosen) for tag in cfg.tags],
                                          id="tags", compact=True)
                 yield Label(t("field_note"))
-                yield Input(v.get("note", ""), id="note", placeholder=t("ph_note"), compact=True)
+                yield Input(v.note if v else "", id="note", placeholder=t("ph_note"),
+                            compact=True, validators=[NoteValidator(t)],
+                            validate_on=["changed", "submitted"])
+                yield Label("")
+                yield Static("", id="note-error", classes="error")
             yield Static("", id="guest", classes="guest")
             yield Static("", id="quote", classes="quote")
             yield Static(t("form_hint"), classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one("#name", Input).focus()
-        self._show_quote()
+        self._ask_quote()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id in ("name", "size", "phone"):
+        if event.input.id in ("name", "size", "phone", "note"):
             self._show_error(event.input, event.validation_result)
         if event.input.id == "size":
-            self._show_quote()
+            self._ask_quote()
         if event.input.id == "phone":
             self._look_up_guest(event.value)
 
+    # -- the quote -----------------------------------------------------------------
+    def _typed_size(self) -> int | None:
+        try:
+            return numbers.parse_whole(self.query_one("#size", Input).value, 1,
+                                       self.app.config.largest_party)
+        except numbers.NumberError:
+            return None
+
+    def _ask_quote(self) -> None:
+        """Work out the quote for the typed size off the UI thread (the last one wins)."""
+        self._quote = None
+        self._save_when_quoted = False
+        label = self.query_one("#quote", Static)
+        size = self._typed_size()
+        if self.editing or size is None:
+            label.update("")
+            return
+        label.update(Text(self.app.t("quote_working"), style="dim italic"))
+        self.run_worker(lambda: self._work_out_quote(size), thread=True, exclusive=True,
+                        group="quote")
+
+    def _work_out_quote(self, size: int) -> None:
+        quote = self.app.quote_new(size)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_quote, size, quote)
+
+    def _show_quote(self, size: int, quote: Quote) -> None:
+        if self._typed_size() != size or not self.is_mounted:
+            return  # the size changed meanwhile: its own worker shows its quote
+        self._quote = (size, quote)
+        point, low, high = quote.rounded()
+        self.query_one("#quote", Static).update(
+            Text(self.app.t("quote_for_guest", point=point, low=low, high=high), style="bold"))
+        if self._save_when_quoted:
+            self.action_submit()
+
+    @property
+    def shown_quote(self) -> Quote | None:
+        """The quote on screen for the size typed now, if it has been worked out."""
+        if self._quote is not None and self._quote[0] == self._typed_size():
+            return self._quote[1]
+        return None
+
+    # -- the guest -----------------------------------------------------------------
     def _look_up_guest(self, text: str) -> None:
         """Recognise a returning guest by phone, in a worker (the UI never waits)."""
         try:
@@ -143,18 +351,22 @@ class PartyForm(FormScreen):
             e164 = ""
         label = self.query_one("#guest", Static)
         if not e164:
+            self._card = None
             label.update("")
             return
         app = self.app
+        own = self.party.id if self.party is not None and self.party.phone == e164 else None
 
         def look() -> None:
             try:
-                card = guests.recognise(app.store, e164)
+                # the party's own phone: the card as of its visit, as the row shows it
+                card = guests.guest_for_party(app.store, own) if own else \
+                    guests.recognise(app.store, e164)
             except DB_ERRORS:
                 return
             app.call_from_thread(self._show_guest, card, e164)
 
-        self.run_worker(look, thread=True, group="guest")
+        self.run_worker(look, thread=True, exclusive=True, group="guest")
 
     def _show_guest(self, card: GuestCard | None, e164: str) -> None:
         app = self.app
@@ -164,6 +376,7 @@ class PartyForm(FormScreen):
                 return  # the number changed while it was looked up
         except phone.PhoneError:
             return
+        self._card = card
         if card is None or not card.returning:
             label.update("")
             return
@@ -171,25 +384,25 @@ class PartyForm(FormScreen):
         text.append(card.name + " · ", style="bold")
         text.append(guest_line(card, app.now(), app.config.timezone, app.t))
         label.update(text)
+        if not self.editing:
+            self._fill_from_card(card)
+
+    def _fill_from_card(self, card: GuestCard) -> None:
+        """Name and usual size from the card, only into fields the host left empty."""
+        name, size = self.query_one("#name", Input), self.query_one("#size", Input)
+        if not name.value.strip() and card.name:
+            name.value = card.name
+        if not size.value.strip() and card.usual_size:
+            size.value = str(card.usual_size)
 
     def _show_error(self, field: Input, result: ValidationResult | None) -> None:
         msg = "" if result is None or result.is_valid else result.failure_descriptions[0]
         self.error(field.id or "", msg)
 
-    def _show_quote(self) -> None:
-        t = self.app.t
-        size_text = self.query_one("#size", Input).value.strip()
-        label = self.query_one("#quote", Static)
-        if self.editing or not size_text.isdigit() or not \
-                1 <= int(size_text) <= self.app.config.largest_party:
-            label.update("")
-            return
-        point, low, high = self.app.quote_new(int(size_text)).rounded()
-        label.update(Text(t("quote_for_guest", point=point, low=low, high=high), style="bold"))
-
+    # -- saving --------------------------------------------------------------------
     def action_submit(self) -> None:
         first_bad = None
-        for field_id in ("name", "size", "phone"):
+        for field_id in ("name", "size", "phone", "note"):
             field = self.query_one(f"#{field_id}", Input)
             result = field.validate(field.value)
             self._show_error(field, result)
@@ -198,11 +411,23 @@ class PartyForm(FormScreen):
         if first_bad is not None:
             first_bad.focus()
             return
-        country = self.app.config.country
-        self.dismiss({
-            "name": self.query_one("#name", Input).value.strip(),
-            "size": int(self.query_one("#size", Input).value.strip()),
-            "phone": phone.normalise(self.query_one("#phone", Input).value, country),
-            "tags": list(self.query_one("#tags", SelectionList).selected),
-            "note": self.query_one("#note", Input).value.strip(),
-        })
+        size = self._typed_size()
+        assert size is not None  # validated above
+        fields = PartyFields(
+            self.query_one("#name", Input).value.strip(), size,
+            phone.normalise(self.query_one("#phone", Input).value, self.app.config.country),
+            tuple(self.query_one("#tags", SelectionList).selected),
+            self.query_one("#note", Input).value.strip())
+        if self.party is not None:
+            before = fields_of(self.party)
+            changed = frozenset(k for k in ("name", "size", "phone", "tags", "note")
+                                if getattr(fields, k) != getattr(before, k))
+            self.dismiss(PartyChanges(self.party.id, fields, changed))
+            return
+        quote = self.shown_quote
+        if quote is None:
+            # a fast host: save as soon as the quote is on screen (and in the toast)
+            self._save_when_quoted = True
+            return
+        self.dismiss(NewParty(fields.name, fields.size, fields.phone, fields.tags,
+                              fields.note, quote))

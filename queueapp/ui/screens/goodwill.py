@@ -3,31 +3,69 @@ PIN, a walk-away rescue, a note on the guest's card, a party's gestures (void)."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import arrow
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from queueapp.goodwill.catalogue import Interaction, parse_month_day
+from queueapp import numbers
+from queueapp.goodwill.catalogue import Interaction
 from queueapp.goodwill.gestures import Gesture
 from queueapp.goodwill.guests import NOTE_KINDS
 from queueapp.goodwill.suggestions import RescueOption
+from queueapp.ui.app import QueueApp
 from queueapp.ui.format import clip, gesture_cells
 from queueapp.ui.screens.forms import FormScreen
 from queueapp.ui.screens.pickers import Chooser
 from queueapp.waitlist.room import Party
 
-if TYPE_CHECKING:
-    from queueapp.ui.app import QueueApp
-
 OTHER = "__other__"
 CARD_KINDS = (*NOTE_KINDS, "birthday")  # what o can put on a guest's card
+LABEL_MAX = 60
+COST_MAX = 100000
+OBSERVATION_MAX = 200
+PIN_DIGITS = (4, 8)  # the shortest and longest PIN a lead may have
+
+
+@dataclass(frozen=True)
+class HostName:
+    name: str
+
+
+@dataclass(frozen=True)
+class PinEntry:
+    """A lead and the PIN typed for them (digits only, ASCII)."""
+
+    lead: str
+    pin: str
+
+
+@dataclass(frozen=True)
+class CustomGesture:
+    what: str
+    cost: float
+    note: str
+
+
+@dataclass(frozen=True)
+class NoteEntry:
+    """An observation for the guest's card; kind ``birthday`` carries "MM-DD"."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class VoidEntry:
+    note: str
 
 
 class HostPicker(Chooser):
@@ -42,7 +80,9 @@ class HostPicker(Chooser):
         super().__init__(t("host_title"), options)
 
 
-class HostNameForm(FormScreen):
+class HostNameForm(FormScreen[HostName]):
+    FIRST = "#name"
+
     def compose(self) -> ComposeResult:
         t = self.app.t
         with Vertical(classes="dialog"):
@@ -50,19 +90,22 @@ class HostNameForm(FormScreen):
             yield Input(id="name", placeholder=t("ph_host"), compact=True)
             yield Static("", id="name-error", classes="error")
 
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
     def action_submit(self) -> None:
         name = self.query_one(Input).value.strip()
         if not name or len(name) > 40:
-            self.error("name", self.app.t("err_host_name"))
+            self.refuse("name", self.app.t("err_host_name"))
             return
-        self.dismiss({"name": name})
+        self.dismiss(HostName(name))
 
 
-class PinScreen(FormScreen):
-    """A lead approves: choose the lead, type the PIN (hidden)."""
+class PinScreen(FormScreen[PinEntry]):
+    """A lead approves: type the PIN (hidden); with several leads, choose the lead first.
+
+    Focus starts on the PIN box, or on the lead list when there are several leads (the
+    PIN box comes right after it): digits typed at once land in the PIN box either way.
+    """
+
+    FIRST = "#pin"
 
     def __init__(self, reason: str) -> None:
         super().__init__()
@@ -77,7 +120,7 @@ class PinScreen(FormScreen):
                 yield OptionList(*[Option(lead.name, id=lead.name)
                                    for lead in self.app.config.leads], id="lead", compact=True)
                 yield Label(t("field_pin"))
-                yield Input(id="pin", password=True, compact=True, placeholder="••••")
+                yield Input(id="pin", password=True, compact=True, placeholder=t("ph_pin"))
                 yield Label("")
                 yield Static("", id="pin-error", classes="error")
             yield Static(t("pin_hint"), classes="hint")
@@ -86,22 +129,23 @@ class PinScreen(FormScreen):
         leads = self.query_one("#lead", OptionList)
         if leads.option_count:
             leads.highlighted = 0
-        if leads.option_count <= 1:
-            self.query_one("#pin", Input).focus()
-        else:
-            leads.focus()
+
+    def start_focus(self) -> Widget:
+        leads = self.query_one("#lead", OptionList)
+        return leads if leads.option_count > 1 else self.first_field()
 
     def action_submit(self) -> None:
         leads = self.query_one("#lead", OptionList)
         if not leads.option_count:
             self.error("pin", self.app.t("err_no_leads"))
             return
-        pin = self.query_one("#pin", Input).value.strip()
-        if not pin:
-            self.query_one("#pin", Input).focus()
+        try:
+            pin = numbers.parse_pin(self.query_one("#pin", Input).value, *PIN_DIGITS)
+        except numbers.NumberError as exc:
+            self.refuse("pin", self.app.t("err_pin_prefix") + self.app.t(exc.key, **exc.values))
             return
         lead = leads.get_option_at_index(leads.highlighted or 0).id or ""
-        self.dismiss({"lead": lead, "pin": pin})
+        self.dismiss(PinEntry(lead, pin))
 
 
 class CatalogueScreen(Chooser):
@@ -129,8 +173,10 @@ class CatalogueScreen(Chooser):
         super().__init__(title, options)
 
 
-class CustomGestureForm(FormScreen):
+class CustomGestureForm(FormScreen[CustomGesture]):
     """A gesture outside the catalogue: what, what it cost, a note."""
+
+    FIRST = "#label"
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -142,33 +188,33 @@ class CustomGestureForm(FormScreen):
                 yield Label("")
                 yield Static("", id="label-error", classes="error")
                 yield Label(t("field_cost", currency=self.app.config.currency))
-                yield Input("0", id="cost", compact=True, type="number")
+                yield Input(id="cost", compact=True, placeholder=t("ph_cost"))
                 yield Label("")
                 yield Static("", id="cost-error", classes="error")
                 yield Label(t("field_note"))
                 yield Input(id="note", placeholder=t("ph_note"), compact=True)
+                yield Label("")
+                yield Static("", id="note-error", classes="error")
             yield Static(t("form_hint"), classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#label", Input).focus()
 
     def action_submit(self) -> None:
         t = self.app.t
         label = self.query_one("#label", Input).value.strip()
-        if not label or len(label) > 60:
-            self.error("label", t("err_gesture_label"))
-            self.query_one("#label", Input).focus()
+        if not label or len(label) > LABEL_MAX:
+            self.refuse("label", t("err_gesture_label"))
             return
+        self.error("label", "")
+        cost_text = self.query_one("#cost", Input).value
         try:
-            cost = float(self.query_one("#cost", Input).value or "0")
-        except ValueError:
-            cost = -1
-        if not 0 <= cost <= 100000:
-            self.error("cost", t("err_cost"))
-            self.query_one("#cost", Input).focus()
+            cost = numbers.parse_amount(cost_text, 0, COST_MAX) if cost_text.strip() else 0.0
+        except numbers.NumberError as exc:
+            self.refuse("cost", t("err_cost_prefix") + t(exc.key, **exc.values))
             return
-        self.dismiss({"label": label, "cost": cost,
-                      "note": self.query_one("#note", Input).value.strip()})
+        note = self.query_one("#note", Input).value.strip()
+        if len(note) > OBSERVATION_MAX:
+            self.refuse("note", t("err_note_long", max=OBSERVATION_MAX, n=len(note)))
+            return
+        self.dismiss(CustomGesture(label, cost, note))
 
 
 class RescueScreen(Chooser):
@@ -208,12 +254,18 @@ class OutcomeChooser(Chooser):
                                  Option(t("outcome_later"), id=OTHER)])
 
 
-class NoteForm(FormScreen):
-    """An observation for the guest's card: likes, dislikes, allergy, note."""
+class NoteForm(FormScreen[NoteEntry]):
+    """An observation for the guest's card: likes, dislikes, allergy, note, birthday.
 
-    def __init__(self, party: Party) -> None:
+    The observation comes first (it is what the host types); the kind list below it
+    starts on "likes". ``draft`` brings back what was typed when saving failed.
+    """
+
+    FIRST = "#text"
+
+    def __init__(self, party: Party, draft: NoteEntry | None = None) -> None:
         super().__init__()
-        self.party = party
+        self.party, self.draft = party, draft
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -222,32 +274,34 @@ class NoteForm(FormScreen):
             title.append_text(clip(self.party.name, 40))
             yield Static(title, classes="dialog-title")
             with Grid(classes="fields"):
+                yield Label(t("field_observation"))
+                yield Input(self.draft.text if self.draft else "", id="text",
+                            placeholder=t("ph_observation"), compact=True)
+                yield Label("")
+                yield Static("", id="text-error", classes="error")
                 yield Label(t("field_kind"))
                 yield OptionList(*[Option(t(f"note_{k}"), id=k) for k in CARD_KINDS],
                                  id="kind", compact=True)
-                yield Label(t("field_observation"))
-                yield Input(id="text", placeholder=t("ph_observation"), compact=True)
-                yield Label("")
-                yield Static("", id="text-error", classes="error")
-            yield Static(t("form_hint"), classes="hint")
+            yield Static(t("note_hint"), classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one("#kind", OptionList).highlighted = 0
-        self.query_one("#text", Input).focus()
+        kind = self.draft.kind if self.draft else CARD_KINDS[0]
+        self.query_one("#kind", OptionList).highlighted = CARD_KINDS.index(kind)
 
     def action_submit(self) -> None:
+        t = self.app.t
         text = self.query_one("#text", Input).value.strip()
         kind = CARD_KINDS[self.query_one("#kind", OptionList).highlighted or 0]
-        if not text or len(text) > 200:
-            self.error("text", self.app.t("err_observation"))
+        if not text or len(text) > OBSERVATION_MAX:
+            self.refuse("text", t("err_observation"))
             return
         if kind == "birthday":
             try:
-                text = parse_month_day(text)
-            except ValueError:
-                self.error("text", self.app.t("err_birthday"))
+                text = numbers.parse_month_day(text)
+            except numbers.NumberError:
+                self.refuse("text", t("err_birthday"))
                 return
-        self.dismiss({"kind": kind, "text": text})
+        self.dismiss(NoteEntry(kind, text))
 
 
 class GesturesScreen(ModalScreen[int | None]):
@@ -257,6 +311,8 @@ class GesturesScreen(ModalScreen[int | None]):
         Binding("escape", "close", "Close", id="gestures_close"),
         Binding("v", "void", "Void", id="gestures_void"),
     ]
+
+    app = getters.app(QueueApp)
 
     def __init__(self, party: Party, given: list[Gesture]) -> None:
         super().__init__()
@@ -273,8 +329,7 @@ class GesturesScreen(ModalScreen[int | None]):
                          classes="hint")
 
     def on_mount(self) -> None:
-        app: QueueApp = self.app  # type: ignore[assignment]
-        t, cfg = app.t, app.config
+        t, cfg = self.app.t, self.app.config
         table = self.query_one(DataTable)
         table.add_columns(t("col_when"), t("col_gesture"), t("col_cost"), t("col_host"),
                           t("col_note"))
@@ -300,7 +355,9 @@ class GesturesScreen(ModalScreen[int | None]):
         self.dismiss(g.id)
 
 
-class VoidForm(FormScreen):
+class VoidForm(FormScreen[VoidEntry]):
+    FIRST = "#note"
+
     def __init__(self, gesture: Gesture) -> None:
         super().__init__()
         self.gesture = gesture
@@ -315,15 +372,12 @@ class VoidForm(FormScreen):
             yield Static("", id="note-error", classes="error")
             yield Static(t("form_hint"), classes="hint")
 
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
     def action_submit(self) -> None:
         note = self.query_one(Input).value.strip()
-        if not note:
-            self.error("note", self.app.t("err_void_note"))
+        if not note or len(note) > OBSERVATION_MAX:
+            self.refuse("note", self.app.t("err_void_note"))
             return
-        self.dismiss({"note": note})
+        self.dismiss(VoidEntry(note))
 
 
 def interaction_text(item: Interaction, app: QueueApp) -> str:

@@ -1,508 +1,357 @@
-"""What the host's keys do on the main screen: each action finds its party or table,
-asks what it needs (a form, a picker) and writes through the app's workers.
+"""What the host's keys do on the main screen.
+
+Every action captures its party (the ``on_party`` guard) or table when the key is
+pressed and acts on exactly that one, never on whatever is highlighted when a form
+closes or a write finishes; a party that left meanwhile gets a message. Each flow
+runs beside the UI (``flows.start_flow``) and reads top to bottom:
+``await flows.ask(app, ...)`` for forms and pickers, ``await app.in_store(...)``
+for writes.
 
 A mixin of :class:`~queueapp.ui.screens.main.MainScreen`, which draws the state and
-provides the selection helpers (``current_party``, ``current_table``,
-``select_party``, ``select_table``).
+provides the selection helpers (``current_party``, ``current_party_id``,
+``current_table``, ``select_party``, ``select_table``, ``_need_party``).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Coroutine
+from functools import partial
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
+
 from rich.text import Text
-from textual import work
-from textual.widgets import DataTable
+from textual import getters
+from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets.option_list import Option
 
 from queueapp.complaints import loop as complaints
 from queueapp.goodwill import gestures, guests
-from queueapp.goodwill.suggestions import (
-    RescueOption,
-    rescue_options,
-)
+from queueapp.goodwill.suggestions import RescueOption, Suggestion, rescue_options, suggest
 from queueapp.store import Conflict, Store, StoreError
+from queueapp.ui import flows
+from queueapp.ui.app import QueueApp
 from queueapp.ui.format import clip, guest_line
 from queueapp.waitlist.events import Event
 from queueapp.waitlist.room import CLEARING, OCCUPIED, Party
 from queueapp.waitlist.seating import (
     proposal_for_party,
     proposal_for_table,
-    propose,
     seat_options,
     skipped_if_seated,
 )
 
+if TYPE_CHECKING:
+    from queueapp.ui.screens.forms import NewParty
+    from queueapp.ui.screens.goodwill import NoteEntry
 
-class StandActions:
-    def action_add(self) -> None:
-        from queueapp.ui.screens.forms import PartyForm
+P = ParamSpec("P")
+SUGGESTIONS = 9  # numbered suggestions, keys 1-9
 
-        self.app.push_screen(PartyForm(), self._added)
 
-    def _added(self, values: dict | None) -> None:
-        if not values:
+def on_party(flow: Callable[Concatenate[StandActions, Party, P], Coroutine[Any, Any, None]]
+             ) -> Callable[Concatenate[StandActions, P], None]:
+    """An action on the party highlighted when the key was pressed: captured then, and
+    handed to the flow, which runs beside the UI (so it may await forms and writes)."""
+    @functools.wraps(flow)
+    def action(self: StandActions, *args: P.args, **kwargs: P.kwargs) -> None:
+        party = self._need_party()
+        if party is None:
             return
+        if party.id in self._leaving:  # seated or removed a moment ago, still being saved
+            self._say_gone(party)
+            return
+        flows.start_flow(self, flow(self, party, *args, **kwargs))
+    return action
+
+
+def suggestions_for(app: QueueApp, party: Party) -> list[Suggestion]:
+    """The numbered suggestions for ``party``, as the party panel lists them (keys 1-9
+    give from the same list)."""
+    snap, cfg = app.snapshot, app.config
+    return suggest(party, app.now(), cfg.catalogue, snap.gestures.get(party.id, []),
+                   snap.guests.get(party.id), app.stats,
+                   attention_minutes=cfg.attention_minutes, limit=SUGGESTIONS)
+
+
+class StandActions(Screen[None]):
+    app = getters.app(QueueApp)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # parties whose seating or removal is being saved: they are still highlighted
+        # until the state is re-read, but no other action may start on them
+        self._leaving: set[str] = set()
+
+    if TYPE_CHECKING:  # provided by MainScreen
+        def current_party(self) -> Party | None: ...
+        def current_party_id(self) -> str | None: ...
+        def current_table(self) -> str | None: ...
+        def select_party(self, party_id: str) -> None: ...
+        def select_table(self, name: str) -> None: ...
+        def _need_party(self) -> Party | None: ...
+        def command_bindings(self) -> list[Binding]: ...
+
+    # -- the guards --------------------------------------------------------------------
+    def _still_here(self, party: Party) -> bool:
+        """Is ``party`` still waiting? If not (seated, removed, at this terminal or
+        another), say so: nothing is done to a party that has left the list."""
+        now = self.app.snapshot.room.parties.get(party.id)
+        if now is not None and now.waiting and party.id not in self._leaving:
+            return True
+        self._say_gone(party)
+        return False
+
+    def _say_gone(self, party: Party) -> None:
+        self.app.notify(self.app.t("party_gone", name=party.name or party.id),
+                        severity="warning", timeout=6)
+
+    async def _leave(self, party: Party, write: Callable[[Store, float], Event]
+                     ) -> Event | StoreError:
+        """Seat or remove ``party``: while it is saved, no other action starts on it."""
+        self._leaving.add(party.id)
+        try:
+            return await self.app.in_store(write)
+        finally:
+            self._leaving.discard(party.id)
+
+    def _tables_focused(self) -> bool:
+        focused = self.focused
+        return focused is not None and focused.id == "tables"
+
+    def _focused_table(self) -> str | None:
+        """The highlighted table when the tables panel has focus, else None."""
+        return self.current_table() if self._tables_focused() else None
+
+    def _wrote(self, ev: Event, message: str) -> None:
+        """A waiting-list write went through: remember it for undo, say what was done."""
+        if ev.id is not None:
+            self.app.undo_stack.append(ev.id)
+        self.app.notify(message, timeout=4)
+
+    def _same_phone(self, e164: str, but: str = "") -> Party | None:
+        """A party still on the list with this phone number (other than ``but``)."""
+        if not e164:
+            return None
+        return next((p for p in self.app.snapshot.room.waiting()
+                     if p.phone == e164 and p.id != but), None)
+
+    async def _twin_choice(self, twin: Party) -> str:
+        """The number is already on the list: open that party, add anyway, or go back."""
+        from queueapp.ui.screens.pickers import SamePhone
+
+        return await flows.ask(self.app, SamePhone(self.app, twin)) or SamePhone.BACK
+
+    # -- the waiting list --------------------------------------------------------------
+    def action_add(self) -> None:
+        flows.start_flow(self, self._add())
+
+    async def _add(self) -> None:
+        from queueapp.ui.screens.forms import NewParty, PartyForm
+        from queueapp.ui.screens.pickers import SamePhone
+
         app, t = self.app, self.app.t
-        quote = app.quote_new(values["size"])
-        point, low, high = quote.rounded()
+        draft: NewParty | None = None
+        while True:
+            entry = await flows.ask(app, PartyForm(draft))
+            if not isinstance(entry, NewParty):
+                return
+            draft = entry
+            twin = self._same_phone(entry.phone)
+            if twin is not None:
+                choice = await self._twin_choice(twin)
+                if choice == SamePhone.OPEN:
+                    self.select_party(twin.id)
+                    return
+                if choice != SamePhone.ADD:
+                    continue  # back to the form, as typed
+            ev = await app.in_store(partial(_add_party, entry=entry, tz=app.config.timezone,
+                                            host=app.snapshot.host))
+            if not isinstance(ev, StoreError):
+                break  # else the form comes back filled in: nothing typed is lost
+        point, low, high = entry.quote.rounded()
+        self._wrote(ev, t("added", name=entry.name, point=point, low=low, high=high))
+        await self._confirm_guest(ev)
 
-        def on_error(_exc: Exception) -> None:
-            from queueapp.ui.screens.forms import PartyForm
-
-            app.push_screen(PartyForm(values), self._added)
-
-        def add(store: Store, now: float) -> Event:
-            ev = store.add_party(now, values["size"], values["name"], values["phone"],
-                                 values["tags"], values["note"], quote, tz=app.config.timezone,
-                                 host=app.snapshot.host)
-            _link_guest(store, ev)  # the party is saved: a failure here must not undo that
-            return ev
-
-        app.write(add, t("added", name=values["name"], point=point, low=low, high=high),
-                  on_error, then=self._confirm_guest)
-
-    def _confirm_guest(self, ev: Event) -> None:
+    async def _confirm_guest(self, ev: Event) -> None:
         """No phone: if guests by that name are known, the host may link the party to one."""
         from queueapp.ui.screens.pickers import Chooser
 
         app, t = self.app, self.app.t
-        matches = ev.data.pop("matches", None)
+        matches: list[guests.GuestCard] = ev.data.pop("matches", None) or []
         if not matches:
             return
         options = [Option(Text(f"{c.name}  ·  ") + Text(guest_line(c, app.now(),
                                                                   app.config.timezone, t)),
                           id=str(c.id)) for c in matches]
         options.append(Option(t("guest_not_known"), id=""))
+        chosen = await flows.ask(app, Chooser(t("guest_match_title"), options))
+        guest_id = next((c.id for c in matches if str(c.id) == chosen), None)
+        if guest_id is None:
+            return
 
-        def chosen(guest_id: str | None) -> None:
-            if not guest_id:
+        def link(store: Store, _now: float) -> None:
+            party = store.party(ev.party)
+            if party is not None:
+                guests.record_visit(store, party, guest_id)
+
+        if not isinstance(await app.in_store(link), StoreError):
+            app.notify(t("guest_linked"))
+
+    @on_party
+    async def action_edit(self, party: Party) -> None:
+        from queueapp.ui.screens.forms import PartyChanges, PartyForm
+        from queueapp.ui.screens.pickers import SamePhone
+
+        app = self.app
+        draft = None
+        while True:
+            entry = await flows.ask(app, PartyForm(draft, party=party))
+            if not isinstance(entry, PartyChanges) or not entry.changed:
                 return
-            def link(store: Store, now: float) -> None:
-                party = store.party(ev.party)
-                if party is not None:
-                    guests.record_visit(store, party, int(guest_id))
-            app.run_db(link, lambda _r: app.notify(t("guest_linked")))
+            draft = entry.fields
+            if not self._still_here(party):
+                return
+            twin = self._same_phone(entry.fields.phone, but=party.id) \
+                if "phone" in entry.changed else None
+            if twin is not None:
+                choice = await self._twin_choice(twin)
+                if choice == SamePhone.OPEN:
+                    self.select_party(twin.id)
+                    return
+                if choice != SamePhone.ADD:
+                    continue
+            ev = await app.in_store(partial(_edit_party, party_id=party.id,
+                                            changes=entry.as_changes(), host=app.snapshot.host))
+            if not isinstance(ev, StoreError):
+                self._wrote(ev, app.t("edited", name=entry.fields.name))
+                return
 
-        app.push_screen(Chooser(t("guest_match_title"), options), chosen)
+    @on_party
+    async def action_call(self, party: Party) -> None:
+        ev = await self.app.in_store(lambda store, now: store.call_party(now, party.id))
+        if not isinstance(ev, StoreError):
+            self._wrote(ev, self.app.t("called", name=party.name))
 
-    def action_edit(self) -> None:
-        from queueapp.ui.screens.forms import PartyForm
-
-        p = self._need_party()
-        if p is None:
-            return
-        values = {"name": p.name, "size": p.size, "phone": p.phone, "tags": list(p.tags),
-                  "note": p.note}
-        self.app.push_screen(PartyForm(values, editing=True),
-                             lambda v: self._edited(p, v))
-
-    def _edited(self, p: Party, values: dict | None) -> None:
-        if not values:
-            return
-        changes = {k: v for k, v in values.items()
-                   if v != (list(p.tags) if k == "tags" else getattr(p, k))}
-        if not changes:
-            return
-        def edit(store: Store, now: float) -> Event:
-            ev = store.edit_party(now, p.id, changes, host=self.app.snapshot.host)
-            _link_guest(store, ev)
-            return ev
-
-        self.app.write(edit, self.app.t("edited", name=values["name"]))
-
-    def action_call(self) -> None:
-        p = self._need_party()
-        if p is None:
-            return
-        self.app.write(lambda store, now: store.call_party(now, p.id),
-                       self.app.t("called", name=p.name))
-
-    def action_seat(self) -> None:
+    @on_party
+    async def action_seat(self, party: Party) -> None:
         from queueapp.ui.screens.pickers import SeatPicker
 
-        p = self._need_party()
-        if p is None:
+        app = self.app
+        # tables held for other parties are not offered; this party's own hold is
+        options = seat_options(app.config, app.snapshot.room, party.size, party.id, app.now())
+        table = await flows.ask(app, SeatPicker(app, party, options))
+        if not table or not self._still_here(party):
             return
-        options = seat_options(self.app.config, self.app.snapshot.room, p.size)
-        self.app.push_screen(SeatPicker(self.app, p, options), lambda choice: self._seat(p, choice))
+        ev = await self._leave(party, lambda store, now: store.seat_party(now, party.id, table))
+        if not isinstance(ev, StoreError):
+            self._wrote(ev, app.t("seated", name=party.name, table=table))
 
-    def _seat(self, p: Party, table: str | None) -> None:
-        if not table:
-            return
-        self.app.write(lambda store, now: store.seat_party(now, p.id, table),
-                       self.app.t("seated", name=p.name, table=table))
-
-    def action_remove(self) -> None:
+    @on_party
+    async def action_remove(self, party: Party) -> None:
         from queueapp.ui.screens.pickers import ReasonPicker
 
-        p = self._need_party()
-        if p is None:
+        app, t = self.app, self.app.t
+        reason = await flows.ask(app, ReasonPicker(app, party))
+        if not reason or not self._still_here(party):
             return
-        self.app.push_screen(ReasonPicker(self.app, p), lambda reason: self._remove(p, reason))
+        ev = await self._leave(party,
+                               lambda store, now: store.remove_party(now, party.id, reason))
+        if not isinstance(ev, StoreError):
+            self._wrote(ev, t("removed", name=party.name, reason=t(f"reason_{reason}")))
 
-    def _remove(self, p: Party, reason: str | None) -> None:
-        if not reason:
-            return
-        t = self.app.t
-        self.app.write(lambda store, now: store.remove_party(now, p.id, reason),
-                       t("removed", name=p.name, reason=t(f"reason_{reason}")))
-
-    def _table_action(self, state: str, then: str) -> None:
-        from queueapp.ui.screens.pickers import TablePicker
-
-        name = self.current_table() if self.focused is self.query_one("#tables") else None
-        room = self.app.snapshot.room
-        if name and room.tables[name].state == state:
-            self._table_done(then, name)
-            return
-        choices = [tb for tb in room.tables.values() if tb.state == state]
-        if not choices:
-            self.app.notify(self.app.t(f"no_tables_{state}"), severity="warning")
-            return
-        self.app.push_screen(TablePicker(self.app, choices, self.app.t(f"pick_table_{then}")),
-                             lambda n: self._table_done(then, n))
-
-    def _table_done(self, then: str, name: str | None) -> None:
-        if not name:
-            return
-        t = self.app.t
-        if then == "left":
-            self.app.write(lambda store, now: store.table_departed(now, name),
-                           t("table_left", table=name))
-        else:
-            self.app.write(lambda store, now: store.table_ready(now, name),
-                           t("table_ready", table=name))
-
+    # -- tables --------------------------------------------------------------------------
     def action_table_left(self) -> None:
-        self._table_action(OCCUPIED, "left")
+        flows.start_flow(self, self._table(OCCUPIED, "left", self._focused_table()))
 
     def action_table_ready(self) -> None:
-        self._table_action(CLEARING, "ready")
+        flows.start_flow(self, self._table(CLEARING, "ready", self._focused_table()))
+
+    async def _table(self, state: str, then: str, name: str | None) -> None:
+        """``name`` is the table highlighted at key press; if it is not in ``state``, ask."""
+        from queueapp.ui.screens.pickers import TablePicker
+
+        app, t = self.app, self.app.t
+        room = app.snapshot.room
+        if name is None or room.tables[name].state != state:
+            choices = [tb for tb in room.tables.values() if tb.state == state]
+            if not choices:
+                app.notify(t(f"no_tables_{state}"), severity="warning")
+                return
+            name = await flows.ask(app, TablePicker(app, choices,
+                                                          t(f"pick_table_{then}")))
+            if not name:
+                return
+        table = name
+        if then == "left":
+            ev = await app.in_store(lambda store, now: store.table_departed(now, table))
+        else:
+            ev = await app.in_store(lambda store, now: store.table_ready(now, table))
+        if not isinstance(ev, StoreError):
+            self._wrote(ev, t(f"table_{then}", table=table))
 
     def action_undo(self) -> None:
-        self.app.undo_last()
+        flows.start_flow(self, self.app.undo_last())
 
-    def action_give(self, n: int) -> None:
-        p = self._need_party()
-        if p is None:
-            return
-        if n > len(self._suggestions):
+    # -- goodwill --------------------------------------------------------------------------
+    @on_party
+    async def action_give(self, party: Party, n: int) -> None:
+        shown = suggestions_for(self.app, party)
+        if n > len(shown):
             self.app.notify(self.app.t("no_suggestion_n", n=n), severity="warning")
             return
-        self.app.give(p, self._suggestions[n - 1].interaction)
+        await flows.give(self.app, party, shown[n - 1].interaction)
 
-    def action_catalogue(self) -> None:
+    @on_party
+    async def action_catalogue(self, party: Party) -> None:
         from queueapp.ui.screens.goodwill import OTHER, CatalogueScreen, CustomGestureForm
 
-        p = self._need_party()
-        if p is None:
+        app = self.app
+        item_id = await flows.ask(app, CatalogueScreen(app, party))
+        if not item_id:
             return
-        catalogue = self.app.config.catalogue
-
-        def chosen(item_id: str | None) -> None:
-            if item_id == OTHER:
-                self.app.push_screen(CustomGestureForm(), lambda r: r and self.app.give(
-                    p, r["label"], r["cost"], r["note"]))
-            elif item_id:
-                self.app.give(p, catalogue[item_id])
-
-        self.app.push_screen(CatalogueScreen(self.app, p), chosen)
+        if item_id == OTHER:
+            custom = await flows.ask(app, CustomGestureForm())
+            if custom is not None and self._still_here(party):
+                await flows.give(app, party, custom.what, custom.cost, custom.note)
+            return
+        if self._still_here(party):
+            await flows.give(app, party, app.config.catalogue[item_id])
 
     def action_host(self) -> None:
-        self.app.ask_host()
+        flows.start_flow(self, flows.ask_host(self.app))
 
-    def action_leaving(self) -> None:
+    @on_party
+    async def action_leaving(self, party: Party) -> None:
+        """The party is about to walk away: offer what may keep them (tables that fit and
+        free soon, the rescue gestures), then record whether they stayed."""
+        from queueapp.ui.screens.goodwill import OTHER, RescueScreen
+
         app = self.app
-        p = self._need_party()
-        if p is None:
-            return
         snap = app.snapshot
-        pending = snap.pending_rescues.get(p.id)
+        pending = snap.pending_rescues.get(party.id)
         if pending:
-            self._ask_outcome(p, pending[-1])
+            await self._ask_outcome(party, pending[-1])
             return
-        from queueapp.ui.screens.goodwill import RescueScreen
-
-        options = rescue_options(p, app.now(), app.config, snap.room, snap.gestures.get(p.id, []),
-                                 snap.guests.get(p.id), app.stats,
-                                 ready_in=app.table_ready_in())
-        app.push_screen(RescueScreen(app, p, options),
-                        lambda offer: self._rescue(p, options, offer))
-
-    def _ask_outcome(self, p: Party, rescue_id: int | None) -> None:
-        from queueapp.ui.screens.goodwill import OutcomeChooser
-
-        app, t = self.app, self.app.t
-
-        def decided(outcome: str | None) -> None:
-            if outcome not in ("stayed", "left"):
-                return
-            def action(store: Store, now: float) -> Event | None:
-                # remove first: if another terminal seated them meanwhile, this fails and
-                # no "left" is recorded for a party that in fact stayed
-                ev = store.remove_party(now, p.id, "walked_away") if outcome == "left" else None
-                if rescue_id is not None:
-                    gestures.record_outcome(store, rescue_id, outcome, now)
-                return ev
-
-            def done(ev: Event | None) -> None:
-                if ev is not None and ev.id is not None:
-                    app.undo_stack.append(ev.id)
-                app.notify(t(f"rescue_{outcome}", name=p.name))
-
-            app.run_db(action, done)
-
-        app.push_screen(OutcomeChooser(app, p), decided)
-
-    def action_observe(self) -> None:
-        from queueapp.ui.screens.goodwill import NoteForm
-
-        app = self.app
-        p = self._need_party()
-        if p is None:
-            return
-        known = app.snapshot.guests.get(p.id)
-        if known is None and not p.phone:
-            app.notify(app.t("note_needs_phone"), severity="warning", timeout=8)
-            return
-
-        def save(r: dict | None) -> None:
-            if not r:
-                return
-
-            def action(store: Store, now: float) -> None:
-                card = known or guests.record_visit(store, p)
-                if card is None:
-                    raise StoreError("note_needs_phone")
-                if r["kind"] == "birthday":
-                    guests.set_birthday(store, card.id, r["text"])
-                else:
-                    guests.add_note(store, card.id, r["kind"], r["text"], app.snapshot.host,
-                                    now)
-
-            app.run_db(action, lambda _r: app.notify(app.t("note_saved", name=p.name)))
-
-        app.push_screen(NoteForm(p), save)
-
-    def action_gestures(self) -> None:
-        from queueapp.ui.screens.goodwill import GesturesScreen, VoidForm
-
-        app = self.app
-        p = self._need_party()
-        if p is None:
-            return
-
-        def show(given: list) -> None:
-            by_id = {g.id: g for g in given}
-
-            def void(gesture_id: int | None) -> None:
-                if gesture_id is None:
-                    return
-                app.push_screen(VoidForm(by_id[gesture_id]), lambda r: r and app.run_db(
-                    lambda store, now: gestures.void(store, now, gesture_id, app.snapshot.host,
-                                                     r["note"]),
-                    lambda g: app.notify(app.t("void_done", what=g.label))))
-
-            app.push_screen(GesturesScreen(p, given), void)
-
-        app.run_db(lambda store, now: gestures.gestures_for_party(store, p.id, True), show)
-
-    def action_complaint(self) -> None:
-        from queueapp.ui.screens.complaints import ComplaintForm
-
-        app = self.app
-        tables = self.query_one("#tables", DataTable)
-        party, table, about = "", "", Text("")
-        if self.focused is tables and self.current_table():
-            table = self.current_table() or ""
-            tb = app.snapshot.room.tables[table]
-            party = tb.party
-            about = Text(table)
-        else:
-            p = self._need_party()
-            if p is None:
-                return
-            party, about = p.id, clip(p.name, 40)
-
-        def save(r: dict | None) -> None:
-            if not r:
-                return
-            app.run_db(lambda store, now: complaints.record(
-                store, now, r["category"], r["what"], r["action"], party=party, table=table,
-                host=app.snapshot.host), lambda _c: app.notify(app.t("complaint_saved")))
-
-        app.push_screen(ComplaintForm(about), save)
-
-    def action_review(self) -> None:
-        from queueapp.ui.screens.review import ReviewScreen
-
-        app = self.app
-        app.ask_lead(app.t("review_needs_pin"), lambda lead: app.push_screen(ReviewScreen(lead)))
-
-    def action_open_items(self) -> None:
-        from queueapp.ui.screens.complaints import OpenItemsScreen
-
-        self.app.push_screen(OpenItemsScreen())
-
-    def action_find(self) -> None:
-        from queueapp.ui.screens.pickers import FindScreen
-
-        self.app.push_screen(FindScreen(), self._found)
-
-    def _found(self, target: tuple[str, str] | None) -> None:
-        if not target:
-            return
-        kind, key = target
-        if kind == "party":
-            self.select_party(key)
-        else:
-            self.select_table(key)
-
-    def action_help(self) -> None:
-        from queueapp.ui.screens.pickers import HelpScreen
-
-        self.app.push_screen(HelpScreen(self.command_bindings()))
-
-
-    # -- who sits next: seat the proposal, hold a table, the rescue's flow ------------
-    def action_seat_next(self) -> None:
-        """Seat the proposal: on the tables panel the highlighted table's proposed party,
-        on the waiting list the highlighted party at its proposed table (or, with none,
-        at the table the seat picker would put first, after a warning if that skips
-        parties ahead). What is seated is read now, at the key press."""
-        app, t = self.app, self.app.t
-        now, room, config = app.now(), app.snapshot.room, app.config
-        proposals = propose(room, now, config)
-        if self.focused is self.query_one("#tables", DataTable):
-            table = self.current_table()
-            if table is None:
-                app.notify(t("no_table_selected"), severity="warning")
-                return
-            prop = proposal_for_table(proposals, table)
-            if prop is None:
-                app.notify(t("no_proposal_table", table=table), severity="warning")
-                return
-            self._seat_next(room.parties[prop.party_id], prop.table, prop.skipped)
-            return
-        p = self._need_party()
-        if p is None:
-            return
-        prop = proposal_for_party(proposals, p.id)
-        if prop is not None:
-            self._seat_next(p, prop.table, prop.skipped)
-            return
-        held = [name for name, pid in room.holds(now).items() if pid == p.id]
-        if held:  # their table is kept for them but not ready yet
-            app.notify(t("held_not_ready", table="+".join(held), name=p.name),
-                       severity="warning")
-            return
-        options = seat_options(config, room, p.size, p.id, now)
-        if not options:
-            app.notify(t("no_table_for", name=p.name), severity="warning")
-            return
-        table = options[0].table
-        self._seat_next(p, table, skipped_if_seated(room, p.id, table, now, config))
-
-    def _seat_next(self, p: Party, table: str, skipped: int) -> None:
-        """Seat at once, or first ask when it skips parties ahead that the table fits."""
-        from queueapp.ui.screens.pickers import Chooser
-
-        t = self.app.t
-        if not skipped:
-            self._seat_at(p, table)
-            return
-        word = "skip_title_one" if skipped == 1 else "skip_title_many"
-        title = Text(t(word, name=p.name, table=table, n=skipped))
-        self.app.push_screen(Chooser(title, [Option(t("seat_anyway"), id="seat"),
-                                             Option(t("seat_cancel"), id="")]),
-                             lambda choice: choice == "seat" and self._seat_at(p, table))
-
-    @work(group="seat_next")
-    async def _seat_at(self, p: Party, table: str) -> None:
-        app, t = self.app, self.app.t
-        host = app.snapshot.host
-        ev = await app.in_store(lambda store, now: store.seat_party(now, p.id, table, host))
-        if isinstance(ev, StoreError):
-            return
-        if ev.id is not None:
-            app.undo_stack.append(ev.id)
-        app.notify(t("seated", name=p.name, table=table), timeout=4)
-
-    def action_hold(self) -> None:
-        """Hold a table for a party for ``[seating] hold_minutes``, or release a hold.
-
-        On the tables panel: the highlighted table (released if held), for its proposed
-        party, else for the party highlighted on the waiting list. On the waiting list:
-        the highlighted party's hold is released if it has one, else its proposed table
-        (or the seat picker's first) is held for it."""
-        app, t = self.app, self.app.t
-        now, room = app.now(), app.snapshot.room
-        proposals = propose(room, now, app.config)
-        if self.focused is self.query_one("#tables", DataTable):
-            table = self.current_table()
-            if table is None:
-                app.notify(t("no_table_selected"), severity="warning")
-                return
-            holder = room.held_for(table, now)
-            if holder:
-                self._release(table, room.parties[holder])
-                return
-            prop = proposal_for_table(proposals, table)
-            party = room.parties.get(prop.party_id) if prop else self._need_party()
-            if party is not None:
-                self._hold(party, prop.table if prop else table)
-            return
-        p = self._need_party()
-        if p is None:
-            return
-        held = [name for name, pid in room.holds(now).items() if pid == p.id]
-        if held:
-            self._release("+".join(held), p)
-            return
-        prop = proposal_for_party(proposals, p.id)
-        options = seat_options(app.config, room, p.size, p.id, now)
-        if prop is None and not options:
-            app.notify(t("no_table_for", name=p.name), severity="warning")
-            return
-        self._hold(p, prop.table if prop else options[0].table)
-
-    @work(group="hold")
-    async def _hold(self, p: Party, table: str) -> None:
-        app = self.app
-        minutes, host = app.config.hold_minutes, app.snapshot.host
-        ev = await app.in_store(lambda store, now: store.hold_table(now, table, p.id, minutes,
-                                                                    host))
-        if isinstance(ev, StoreError):
-            return
-        if ev.id is not None:
-            app.undo_stack.append(ev.id)
-        app.notify(app.t("held", table=table, name=p.name, minutes=round(minutes)), timeout=6)
-
-    @work(group="hold")
-    async def _release(self, table: str, p: Party) -> None:
-        app = self.app
-        host = app.snapshot.host
-        ev = await app.in_store(lambda store, now: store.release_hold(now, table, host))
-        if isinstance(ev, StoreError):
-            return
-        if ev.id is not None:
-            app.undo_stack.append(ev.id)
-        app.notify(app.t("released", table=ev.table, name=p.name), timeout=4)
-
-    @work(group="rescue")
-    async def _rescue(self, p: Party, options: list[RescueOption], offer: str | None) -> None:
-        """The walk-away rescue's choice: a free (or clearing) table is held for the
-        party, so one key seats them; an interaction is given; then the outcome."""
-        from queueapp.ui.screens.goodwill import OTHER
-
-        app, t = self.app, self.app.t
-        if not offer:
+        ready_in = app.table_ready_in()
+        options = await flows.off_ui(app, lambda: rescue_options(
+            party, app.now(), app.config, snap.room, snap.gestures.get(party.id, []),
+            snap.guests.get(party.id), app.stats, ready_in=ready_in))
+        offer = await flows.ask(app, RescueScreen(app, party, options))
+        if not offer or not self._still_here(party):
             return
         if offer == OTHER:
-            self._ask_outcome(p, None)
+            await self._ask_outcome(party, None)
             return
+        await self._rescue(party, options, offer)
+
+    async def _rescue(self, p: Party, options: list[RescueOption], offer: str) -> None:
+        """The rescue's choice: a free (or clearing) table is held for the party, so one
+        key seats them; an interaction is given; then the outcome."""
+        app, t = self.app, self.app.t
         item = app.config.catalogue.get(offer)
         if item is not None:
-            app.give(p, item)
+            await flows.give(app, p, item)
         chosen = next((o for o in options if o.offer == offer), None)
         table = chosen.table if chosen is not None and chosen.free else ""
         minutes, host = app.config.hold_minutes, app.snapshot.host
@@ -523,10 +372,279 @@ class StandActions:
         if isinstance(held, Conflict):
             app.notify(app.error_text(held), severity="warning", timeout=8)
         elif held is not None:
-            if held.id is not None:
-                app.undo_stack.append(held.id)
-            app.notify(t("held", table=table, name=p.name, minutes=round(minutes)), timeout=6)
-        self._ask_outcome(p, rescue.id)
+            self._wrote(held, t("held", table=table, name=p.name, minutes=round(minutes)))
+        await self._ask_outcome(p, rescue.id)
+
+    async def _ask_outcome(self, p: Party, rescue_id: int | None) -> None:
+        from queueapp.ui.screens.goodwill import OutcomeChooser
+
+        app, t = self.app, self.app.t
+        outcome = await flows.ask(app, OutcomeChooser(app, p))
+        if outcome not in ("stayed", "left"):
+            return
+
+        def action(store: Store, now: float) -> Event | None:
+            # remove first: if another terminal seated them meanwhile, this fails and
+            # no "left" is recorded for a party that in fact stayed
+            ev = store.remove_party(now, p.id, "walked_away") if outcome == "left" else None
+            if rescue_id is not None:
+                gestures.record_outcome(store, rescue_id, outcome, now)
+            return ev
+
+        ev = await app.in_store(action)
+        if isinstance(ev, StoreError):
+            return
+        if ev is not None and ev.id is not None:
+            app.undo_stack.append(ev.id)
+        app.notify(t(f"rescue_{outcome}", name=p.name))
+
+    @on_party
+    async def action_observe(self, party: Party) -> None:
+        from queueapp.ui.screens.goodwill import NoteForm
+
+        app, t = self.app, self.app.t
+        known = app.snapshot.guests.get(party.id)
+        if known is None and not party.phone:
+            app.notify(t("note_needs_phone"), severity="warning", timeout=8)
+            return
+        draft = None
+        while True:
+            entry = await flows.ask(app, NoteForm(party, draft))
+            if entry is None:
+                return
+            draft = entry
+
+            save = partial(_note_on_card, party=party, card=known, entry=entry,
+                           host=app.snapshot.host)
+            if not isinstance(await app.in_store(save), StoreError):
+                app.notify(t("note_saved", name=party.name))
+                return  # else the form comes back with the observation in it
+
+    @on_party
+    async def action_gestures(self, party: Party) -> None:
+        from queueapp.ui.screens.goodwill import GesturesScreen, VoidForm
+
+        app = self.app
+        given = await app.in_store(lambda store, _now: gestures.gestures_for_party(
+            store, party.id, True))
+        if isinstance(given, StoreError):
+            return
+        gesture_id = await flows.ask(app, GesturesScreen(party, given))
+        original = next((g for g in given if g.id == gesture_id), None)
+        if original is None:
+            return
+        entry = await flows.ask(app, VoidForm(original))
+        if entry is None:
+            return
+        voided = await app.in_store(lambda store, now: gestures.void(
+            store, now, original.id, app.snapshot.host, entry.note))
+        if not isinstance(voided, StoreError):
+            app.notify(app.t("void_done", what=voided.label))
+
+    # -- service recovery --------------------------------------------------------------------
+    def action_complaint(self) -> None:
+        table = self._focused_table()
+        if table is not None:
+            tb = self.app.snapshot.room.tables[table]
+            flows.start_flow(self, self._complaint(tb.party, table, Text(table)))
+            return
+        party = self._need_party()
+        if party is not None:
+            flows.start_flow(self, self._complaint(party.id, "", clip(party.name, 40)))
+
+    async def _complaint(self, party: str, table: str, about: Text) -> None:
+        from queueapp.ui.screens.complaints import ComplaintForm
+
+        app = self.app
+        draft = None
+        while True:
+            entry = await flows.ask(app, ComplaintForm(about, draft))
+            if entry is None:
+                return
+            draft = entry
+            saved = await app.in_store(partial(
+                complaints.record, category=entry.category, what=entry.what,
+                action=entry.action, party=party, table=table, host=app.snapshot.host))
+            if not isinstance(saved, StoreError):
+                app.notify(app.t("complaint_saved"))
+                return
+
+    def action_review(self) -> None:
+        flows.start_flow(self, self._review())
+
+    async def _review(self) -> None:
+        from queueapp.ui.screens.review import ReviewScreen
+
+        lead = await flows.ask_lead(self.app, self.app.t("review_needs_pin"))
+        if lead is not None:
+            self.app.push_screen(ReviewScreen(lead))
+
+    def action_open_items(self) -> None:
+        from queueapp.ui.screens.complaints import OpenItemsScreen
+
+        self.app.push_screen(OpenItemsScreen())
+
+    # -- finding -----------------------------------------------------------------------------
+    def action_find(self) -> None:
+        from queueapp.ui.screens.pickers import FindScreen
+
+        self.app.push_screen(FindScreen(), self._found)
+
+    def _found(self, target: tuple[str, str] | None) -> None:
+        if not target:
+            return
+        kind, key = target
+        if kind == "party":
+            self.select_party(key)
+        else:
+            self.select_table(key)
+
+    def action_help(self) -> None:
+        from queueapp.ui.screens.pickers import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.command_bindings()))
+
+
+    # -- who sits next: seat the proposal, hold a table --------------------------------
+    def action_seat_next(self) -> None:
+        """Seat the proposal: on the tables panel the highlighted table's proposed party,
+        on the waiting list the highlighted party at its proposed table (or, with none,
+        at the table the seat picker would put first, after a warning if that skips
+        parties ahead). What is seated is read now, at the key press."""
+        app, t = self.app, self.app.t
+        now, room, config = app.now(), app.snapshot.room, app.config
+        proposals = app.snapshot.proposals  # what the screen shows is what the key acts on
+        if self._tables_focused():
+            table = self.current_table()
+            if table is None:
+                app.notify(t("no_table_selected"), severity="warning")
+                return
+            prop = proposal_for_table(proposals, table)
+            if prop is None:
+                app.notify(t("no_proposal_table", table=table), severity="warning")
+                return
+            self._start_seat_next(room.parties[prop.party_id], prop.table, prop.skipped)
+            return
+        p = self._need_party()
+        if p is None:
+            return
+        prop = proposal_for_party(proposals, p.id)
+        if prop is not None:
+            self._start_seat_next(p, prop.table, prop.skipped)
+            return
+        held = [name for name, pid in room.holds(now).items() if pid == p.id]
+        if held:  # their table is kept for them but not ready yet
+            app.notify(t("held_not_ready", table="+".join(held), name=p.name),
+                       severity="warning")
+            return
+        options = seat_options(config, room, p.size, p.id, now)
+        if not options:
+            app.notify(t("no_table_for", name=p.name), severity="warning")
+            return
+        table = options[0].table
+        self._start_seat_next(p, table, skipped_if_seated(room, p.id, table, now, config))
+
+    def _start_seat_next(self, p: Party, table: str, skipped: int) -> None:
+        if p.id in self._leaving:
+            self._say_gone(p)
+            return
+        flows.start_flow(self, self._seat_next(p, table, skipped))
+
+    async def _seat_next(self, p: Party, table: str, skipped: int) -> None:
+        """Seat at once, or first ask when it skips parties ahead that the table fits."""
+        from queueapp.ui.screens.pickers import Chooser
+
+        app, t = self.app, self.app.t
+        if skipped:
+            word = "skip_title_one" if skipped == 1 else "skip_title_many"
+            title = Text(t(word, name=p.name, table=table, n=skipped))
+            choice = await flows.ask(app, Chooser(title, [Option(t("seat_anyway"), id="seat"),
+                                                          Option(t("seat_cancel"), id="")]))
+            if choice != "seat" or not self._still_here(p):
+                return
+        host = app.snapshot.host
+        ev = await self._leave(p, lambda store, now: store.seat_party(now, p.id, table, host))
+        if not isinstance(ev, StoreError):
+            self._wrote(ev, t("seated", name=p.name, table=table))
+
+    def action_hold(self) -> None:
+        """Hold a table for a party for ``[seating] hold_minutes``, or release a hold.
+
+        On the tables panel: the highlighted table (released if held), for its proposed
+        party, else for the party highlighted on the waiting list. On the waiting list:
+        the highlighted party's hold is released if it has one, else its proposed table
+        (or the seat picker's first) is held for it."""
+        app, t = self.app, self.app.t
+        now, room = app.now(), app.snapshot.room
+        proposals = app.snapshot.proposals  # what the screen shows is what the key acts on
+        if self._tables_focused():
+            table = self.current_table()
+            if table is None:
+                app.notify(t("no_table_selected"), severity="warning")
+                return
+            holder = room.held_for(table, now)
+            if holder:
+                flows.start_flow(self, self._release(table, room.parties[holder]))
+                return
+            prop = proposal_for_table(proposals, table)
+            party = room.parties.get(prop.party_id) if prop else self._need_party()
+            if party is not None:
+                flows.start_flow(self, self._hold(party, prop.table if prop else table))
+            return
+        p = self._need_party()
+        if p is None:
+            return
+        held = [name for name, pid in room.holds(now).items() if pid == p.id]
+        if held:
+            flows.start_flow(self, self._release("+".join(held), p))
+            return
+        prop = proposal_for_party(proposals, p.id)
+        options = seat_options(app.config, room, p.size, p.id, now)
+        if prop is None and not options:
+            app.notify(t("no_table_for", name=p.name), severity="warning")
+            return
+        flows.start_flow(self, self._hold(p, prop.table if prop else options[0].table))
+
+    async def _hold(self, p: Party, table: str) -> None:
+        app = self.app
+        minutes, host = app.config.hold_minutes, app.snapshot.host
+        ev = await app.in_store(lambda store, now: store.hold_table(now, table, p.id, minutes,
+                                                                    host))
+        if not isinstance(ev, StoreError):
+            self._wrote(ev, app.t("held", table=table, name=p.name, minutes=round(minutes)))
+
+    async def _release(self, table: str, p: Party) -> None:
+        app = self.app
+        host = app.snapshot.host
+        ev = await app.in_store(lambda store, now: store.release_hold(now, table, host))
+        if not isinstance(ev, StoreError):
+            self._wrote(ev, app.t("released", table=ev.table, name=p.name))
+
+def _add_party(store: Store, now: float, *, entry: NewParty, tz: str, host: str) -> Event:
+    """Save a new party with exactly the quote its form showed, then link its guest."""
+    ev = store.add_party(now, entry.size, entry.name, entry.phone, list(entry.tags),
+                         entry.note, entry.quote, tz=tz, host=host)
+    _link_guest(store, ev)  # the party is saved: a failure here must not undo that
+    return ev
+
+
+def _edit_party(store: Store, now: float, *, party_id: str, changes: dict[str, Any],
+                host: str) -> Event:
+    ev = store.edit_party(now, party_id, changes, host=host)
+    _link_guest(store, ev)
+    return ev
+
+
+def _note_on_card(store: Store, now: float, *, party: Party, card: guests.GuestCard | None,
+                  entry: NoteEntry, host: str) -> None:
+    """Put the observation on the party's guest card (made now from the phone if needed)."""
+    card = card or guests.record_visit(store, party)
+    if card is None:
+        raise StoreError("note_needs_phone")
+    if entry.kind == "birthday":
+        guests.set_birthday(store, card.id, entry.text)
+    else:
+        guests.add_note(store, card.id, entry.kind, entry.text, host, now)
 
 
 def _link_guest(store: Store, ev: Event) -> None:

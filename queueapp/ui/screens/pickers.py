@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import arrow
 from rich.text import Text
 from textual import getters
 from textual.app import ComposeResult
@@ -24,6 +25,8 @@ class Chooser(ModalScreen[str | None]):
     """A titled list: arrows to move, Enter to choose, Escape to cancel."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="chooser_cancel")]
+
+    app = getters.app(QueueApp)
 
     def __init__(self, title: Text | str, options: list[Option], empty: str = "") -> None:
         super().__init__()
@@ -97,6 +100,8 @@ class FindScreen(ModalScreen[tuple[str, str] | None]):
         Binding("down", "move(1)", show=False, id="find_down"),
         Binding("up", "move(-1)", show=False, id="find_up"),
     ]
+
+    app = getters.app(QueueApp)
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -206,3 +211,21 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class SamePhone(Chooser):
+    """The phone typed is already on the list: open that party, add anyway, or go back
+    to the form (Escape too) with everything as typed."""
+
+    OPEN, ADD, BACK = "open", "add", "back"
+
+    def __init__(self, app: QueueApp, twin: Party) -> None:
+        t = app.t
+        since = arrow.get(twin.arrived).to(app.config.timezone).format("HH:mm")
+        title = Text(t("same_phone_title", status=t(f"status_{twin.status}"), since=since) + " ")
+        title.append_text(clip(twin.name or twin.id, 40))
+        title.append(f" ({twin.size})")
+        options = [Option(Text(t("same_phone_open", name=twin.name or twin.id)), id=self.OPEN),
+                   Option(t("same_phone_add"), id=self.ADD),
+                   Option(t("same_phone_back"), id=self.BACK)]
+        super().__init__(title, options)

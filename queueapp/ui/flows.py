@@ -1,0 +1,143 @@
+"""The host's flows as coroutines that read top to bottom, and the goodwill flows that
+ask the host or a lead (they replace the callback chains of ``QueueApp.ask_host``,
+``ask_lead`` and ``give``).
+
+A flow awaits its forms with :func:`ask` and its writes with ``app.in_store``. It runs
+as an asyncio task started by :func:`start_flow`, not as a worker: waiting for the
+host to fill in a form is not background work, and a test (or anything) waiting for
+the workers to finish must not wait for the host.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from functools import partial
+from typing import Any, TypeVar
+
+import arrow
+from textual.message_pump import MessagePump
+from textual.screen import Screen
+
+from queueapp.config import Config
+from queueapp.goodwill import gestures
+from queueapp.goodwill.catalogue import Interaction
+from queueapp.goodwill.gestures import Gesture
+from queueapp.store import Store, StoreError
+from queueapp.ui.app import QueueApp
+from queueapp.waitlist.room import Party
+
+R = TypeVar("R")
+_RUNNING: set[asyncio.Task[Any]] = set()  # asyncio keeps only weak references to tasks
+
+
+def start_flow(pump: MessagePump, flow: Coroutine[Any, Any, Any]) -> None:
+    """Run ``flow`` beside the UI. A bug in it is raised on ``pump`` (the screen that
+    started it), so it stops the app with a traceback as any handler's bug would."""
+    async def guarded() -> None:
+        try:
+            await flow
+        except Exception as exc:  # noqa: BLE001 - handed to Textual, not swallowed
+            pump.call_next(_raise, exc)
+
+    task = asyncio.get_running_loop().create_task(guarded())
+    _RUNNING.add(task)
+    task.add_done_callback(_RUNNING.discard)
+
+
+def _raise(exc: Exception) -> None:
+    raise exc
+
+
+async def off_ui(app: QueueApp, compute: Callable[[], R]) -> R:
+    """Run ``compute`` in a thread and await its result: for work that may wait on the
+    quoter's lock (a Monte Carlo walk), which the UI thread must never do."""
+    return await app.run_worker(compute, thread=True, group="compute").wait()
+
+
+async def ask(app: QueueApp, screen: Screen[R]) -> R | None:
+    """Show ``screen`` and wait for what it is dismissed with."""
+    answer: asyncio.Future[R | None] = asyncio.get_running_loop().create_future()
+
+    def answered(result: R | None) -> None:
+        if not answer.done():
+            answer.set_result(result)
+
+    app.push_screen(screen, answered)
+    return await answer
+
+
+async def ask_host(app: QueueApp) -> str | None:
+    """Who is on duty? Remembered in the database across restarts. None if cancelled."""
+    from queueapp.ui.screens.goodwill import OTHER, HostNameForm, HostPicker
+
+    name = await ask(app, HostPicker(app)) if app.config.hosts else OTHER
+    if name == OTHER:
+        entry = await ask(app, HostNameForm())
+        name = entry.name if entry else None
+    if not name:
+        return None
+    chosen = name
+    saved = await app.in_store(lambda store, _now: gestures.set_host_on_duty(store, chosen))
+    if isinstance(saved, StoreError):
+        return None
+    app.notify(app.t("host_set", host=chosen))
+    return chosen
+
+
+async def ask_lead(app: QueueApp, reason: str) -> str | None:
+    """A lead's PIN, asked again after a wrong one; wrong PINs are counted and logged.
+    The lead's name once a PIN is right; None when cancelled or locked."""
+    from queueapp.ui.screens.goodwill import PinScreen
+
+    while True:
+        entry = await ask(app, PinScreen(reason))
+        if entry is None:
+            return None
+        res = await app.in_store(partial(_check_pin, config=app.config, lead=entry.lead,
+                                         pin=entry.pin))
+        if isinstance(res, StoreError):
+            return None
+        if res.ok:
+            return res.lead
+        if res.status == "locked" and res.locked_until:
+            until = arrow.get(res.locked_until).to(app.config.timezone).format("HH:mm")
+            app.notify(app.t("pin_locked", time=until), severity="error", timeout=10)
+            return None
+        app.notify(app.t("pin_wrong", n=res.tries_left), severity="error")
+
+
+def _check_pin(store: Store, now: float, *, config: Config, lead: str,
+               pin: str) -> gestures.PinResult:
+    return gestures.check_lead_pin(store, config, lead, pin, now)
+
+
+async def give(app: QueueApp, party: Party, item: Interaction | str, cost: float | None = None,
+               note: str = "") -> Gesture | None:
+    """Log a gesture to ``party``; ask who is on duty, or for a lead's PIN, when needed.
+    The gesture, or None when it was not given (cancelled, or the store refused)."""
+    approved_by = ""
+
+    def log(store: Store, now: float) -> Gesture:
+        return gestures.give(store, now, party, item, app.snapshot.host, note, approved_by,
+                             cost, config=app.config)
+
+    while True:
+        res = await app.in_store(log, quiet=(gestures.NoHost, gestures.NeedsApproval))
+        if isinstance(res, gestures.NoHost):
+            if await ask_host(app) is None:
+                return None
+        elif isinstance(res, gestures.NeedsApproval):
+            lead = await ask_lead(app, app.error_text(res))
+            if lead is None:
+                return None
+            approved_by = lead
+        elif isinstance(res, StoreError):
+            return None
+        else:
+            script = item.script_for(app.config.language) if isinstance(item, Interaction) \
+                else ""
+            text = app.t("given", what=res.label, name=party.name,
+                         cost=f"{app.config.currency}{res.cost:g}")
+            app.notify(text + (f"\n“{script}”" if script else ""), timeout=8)
+            return res

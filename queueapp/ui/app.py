@@ -371,6 +371,6 @@ class QueueApp(App[None]):
 
         if isinstance(screen, MainScreen):
             for binding in screen.command_bindings():
-                key = key_label(self._keymap.get(binding.id or "", binding.key))
+                key = key_label(binding.key)  # as mapped: the config's [keys] applied
                 yield SystemCommand(binding.description, self.t("palette_help", keys=key),
                                     lambda b=binding: screen.run_action(b.action))

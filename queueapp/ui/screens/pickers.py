@@ -189,10 +189,8 @@ class HelpScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_column("", key="key")
         table.add_column("", key="action")
-        keymap = self.app._keymap  # remapped keys win, as on the footer
-        for b in self.bindings:
-            table.add_row(Text(key_label(keymap.get(b.id or "", b.key)), style="bold"),
-                          Text(b.description))
+        for b in self.bindings:  # as mapped (the config's [keys] applied), as on the footer
+            table.add_row(Text(key_label(b.key), style="bold"), Text(b.description))
         for key, word in (("tab", "help_tab"), ("ctrl+p", "help_palette"),
                           ("ctrl+q", "help_quit"), ("escape", "help_escape")):
             table.add_row(Text(key_label(key), style="bold"), Text(self.app.t(word)))

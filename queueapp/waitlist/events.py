@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +26,7 @@ HOLD, RELEASE = "hold", "release"
 APP_WORDS = (CALL, EDIT, UNDO, HOLD, RELEASE)
 COLUMNS = ("time", "event", "party", "size", "table")
 REMOVE_REASONS = ("walked_away", "cancelled", "no_show")
+MAX_SIZE = 1000  # a sanity bound on imported sizes (not the config's largest_party)
 
 
 class EventLogError(ValueError):
@@ -84,15 +86,25 @@ def read_events_csv(source: IO[str] | str) -> list[Event]:
             raise EventLogError(f"line {lineno}: {exc}") from None
         word = (row.get("event") or "").strip()
         size_text = (row.get("size") or "").strip()
-        try:
-            size = int(float(size_text)) if size_text else None
-        except ValueError:
-            raise EventLogError(f"line {lineno}: size {size_text!r} is not a number") from None
+        size = _size(size_text, lineno) if size_text else None
         if word == ARRIVE and not size:
             raise EventLogError(f"line {lineno}: an arrive event needs a size")
         out.append(Event(t, word, (row.get("party") or "").strip(), size,
                          (row.get("table") or "").strip()))
     return out
+
+
+def _size(text: str, lineno: int) -> int:
+    """A party size from a spreadsheet: ``4`` or ``4.0``; anything else (``1e400``,
+    ``nan``, ``2.5``, ``-1``) is refused with the line it is on."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (value.is_integer() and 0 < value <= MAX_SIZE):
+        raise EventLogError(f"line {lineno}: size {text!r} is not a number of guests "
+                            f"(a whole number from 1 to {MAX_SIZE})")
+    return int(value)
 
 
 def export_rows(events: Iterable[Event], all_words: bool = False) -> Iterator[Event]:

@@ -553,3 +553,16 @@ def test_db_path_from_config_is_relative_to_the_config(tmp_path):
     text = (CONFIG_PATH).read_text(encoding="utf-8")
     cfg = parse_config(text.replace('db = ""', 'db = "data/q.db"'), tmp_path / "config.toml")
     assert resolve_db_path(None, cfg) == (tmp_path / "data" / "q.db").resolve()
+
+
+@pytest.mark.parametrize("size", ["1e400", "nan", "2.5", "-1", "0", "²", "lots"])
+def test_an_events_csv_with_an_odd_size_is_refused_with_its_line(size):
+    """A spreadsheet's odd size never becomes a traceback: the line and the value."""
+    from queueapp.waitlist.events import EventLogError, read_events_csv
+
+    text = ("time,event,party,size,table\n"
+            "2026-09-01T18:00:00+08:00,arrive,p1,2,\n"
+            f"2026-09-01T18:01:00+08:00,arrive,p2,{size},\n")
+    with pytest.raises(EventLogError, match=f"line 3: size '{size}' is not a number of guests"):
+        read_events_csv(text)
+    assert read_events_csv(text.replace(f",{size},", ",4.0,"))[1].size == 4

@@ -11,6 +11,8 @@ A failure is a :class:`NumberError` whose ``key`` and ``values`` name the messag
 
 from __future__ import annotations
 
+from queueapp.i18n import ENGLISH
+
 MAX_DIGITS = 9  # longer than any count, cost or PIN a host types; also bounds the work
 _FULL_WIDTH = {chr(0xFF10 + d): str(d) for d in range(10)}
 _FULL_WIDTH_SIGNS = {"．": ".", "－": "-", "／": "/", "　": " "}
@@ -18,11 +20,14 @@ _FULL_WIDTH_SIGNS = {"．": ".", "－": "-", "／": "/", "　": " "}
 
 class NumberError(ValueError):
     """What is wrong with a typed number. ``key`` is the i18n key, ``values`` its
-    parameters; ``str()`` is the English text, for logs and the CLI."""
+    parameters; ``str()`` is the English text (from ``i18n.EN``), for logs and the CLI."""
 
-    def __init__(self, reason: str, message: str, **values: object) -> None:
-        super().__init__(message)
+    def __init__(self, reason: str, /, **values: object) -> None:
+        super().__init__(reason)
         self.key, self.values = f"num_{reason}", values
+
+    def __str__(self) -> str:
+        return ENGLISH(self.key, **self.values)
 
 
 def ascii_text(text: str) -> str:
@@ -34,14 +39,14 @@ def _digits(text: str, max_digits: int) -> str:
     """The ASCII digits of ``text`` (trimmed), or a NumberError naming what is wrong."""
     plain = ascii_text(text).strip()
     if not plain:
-        raise NumberError("empty", "Type a number.")
+        raise NumberError("empty")
     if len(plain) > max_digits:
-        raise NumberError("too_long", f"Too long: at most {max_digits} digits.", max=max_digits)
+        raise NumberError("too_long", max=max_digits)
     bad = next((ch for ch in plain if ch not in "0123456789"), None)
     if bad is not None:
         if bad == "-" and plain.startswith("-"):
-            raise NumberError("negative", "Type a number of 0 or more, without a minus sign.")
-        raise NumberError("bad_char", f"“{bad}” is not a digit: use the digits 0–9.", char=bad)
+            raise NumberError("negative")
+        raise NumberError("bad_char", char=bad)
     return plain
 
 
@@ -49,7 +54,7 @@ def parse_whole(text: str, low: int, high: int) -> int:
     """A whole number from ``low`` to ``high`` (party size, minutes, a count)."""
     value = int(_digits(text, MAX_DIGITS))
     if not low <= value <= high:
-        raise NumberError("range", f"Must be from {low} to {high}.", low=low, high=high)
+        raise NumberError("range", low=low, high=high)
     return value
 
 
@@ -58,14 +63,12 @@ def parse_amount(text: str, low: float, high: float, decimals: int = 2) -> float
     plain = ascii_text(text).strip()
     whole, dot, cents = plain.partition(".")
     if dot and not 0 < len(cents) <= decimals:
-        raise NumberError("decimals", f"Up to {decimals} digits after the point.",
-                          max=decimals)
+        raise NumberError("decimals", max=decimals)
     value = float(_digits(whole, MAX_DIGITS)) if whole or not dot else 0.0
     if dot:
         value += int(_digits(cents, decimals)) / 10 ** len(cents)
     if not low <= value <= high:
-        raise NumberError("range", f"Must be from {low:g} to {high:g}.", low=f"{low:g}",
-                          high=f"{high:g}")
+        raise NumberError("range", low=f"{low:g}", high=f"{high:g}")
     return value
 
 
@@ -73,7 +76,7 @@ def parse_pin(text: str, min_digits: int = 4, max_digits: int = 8) -> str:
     """A PIN: only digits (leading zeros kept), as ASCII text."""
     digits = _digits(text, max_digits)
     if len(digits) < min_digits:
-        raise NumberError("too_short", f"At least {min_digits} digits.", min=min_digits)
+        raise NumberError("too_short", min=min_digits)
     return digits
 
 
@@ -81,13 +84,13 @@ def parse_month_day(text: str) -> str:
     """A birthday as ``MM-DD`` (``3-14``, ``03/14``, ``０３－１４``) -> ``"03-14"``."""
     plain = ascii_text(text).strip().replace("/", "-")
     if plain.count("-") != 1 or len(plain) > 5:
-        raise NumberError("month_day", "Write the date as MM-DD, e.g. 03-14.")
+        raise NumberError("month_day")
     month_text, day_text = plain.split("-")
     try:
         month = parse_whole(month_text, 1, 12)
         day = parse_whole(day_text, 1, _DAYS_IN_MONTH[month - 1])
     except NumberError:
-        raise NumberError("month_day", "Write the date as MM-DD, e.g. 03-14.") from None
+        raise NumberError("month_day") from None
     return f"{month:02d}-{day:02d}"
 
 

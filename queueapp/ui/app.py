@@ -83,6 +83,10 @@ SYSTEM_COMMANDS = {
 }
 
 HISTORY_DAYS = 56  # how far back the estimator learns from at start-up
+LEARN_DAYS = 90  # how far back what guests accepted and stayed for is learnt
+DAY = 86400  # seconds
+RELEARN_SECONDS = 600  # how often what guests accept is learnt again
+LONG_WAIT_CHECK_SECONDS = 30  # how often long waits are checked (the README says 30 s)
 
 
 class QueueApp(App[None]):
@@ -134,8 +138,8 @@ class QueueApp(App[None]):
         self.reload()
         self.set_interval(self.config.sync_seconds, self.poll)
         self.set_interval(self.config.refresh_seconds, self.tick)
-        self.set_interval(600, self.learn)
-        self.set_interval(30, self.check_long_waits)
+        self.set_interval(RELEARN_SECONDS, self.learn)
+        self.set_interval(LONG_WAIT_CHECK_SECONDS, self.check_long_waits)
 
     @work(thread=True, group="long-waits")
     def check_long_waits(self) -> None:
@@ -159,18 +163,15 @@ class QueueApp(App[None]):
         fresh = Estimator.for_config(self.config)
         last = 0
         try:
-            for ev in self.store.all_events(since=self.now() - HISTORY_DAYS * 86400,
+            for ev in self.store.all_events(since=self.now() - HISTORY_DAYS * DAY,
                                                  by_time=True):
                 fresh.observe(ev)
                 last = max(last, ev.id or 0)
         except DB_ERRORS:
             return
-        self.call_from_thread(self._swap_quoter, fresh, last)
-
-    def _swap_quoter(self, fresh: Quoter, last: int) -> None:
-        with self._quoter_lock:
+        with self._quoter_lock:  # here, in the worker: the UI thread never waits on it
             self.quoter, self._observed = fresh, last
-        self.reload()
+        self.call_from_thread(self.reload)
 
     def _observe_new(self) -> None:
         """Let the quoter learn from what happened since it last looked (worker thread)."""
@@ -189,7 +190,7 @@ class QueueApp(App[None]):
     def learn(self) -> None:
         """What this restaurant's guests accepted and stayed for (last 90 days)."""
         try:
-            stats = suggestions.learn(self.store, since=self.now() - 90 * 86400)
+            stats = suggestions.learn(self.store, since=self.now() - LEARN_DAYS * DAY)
         except DB_ERRORS:
             return
         self.call_from_thread(self._learnt, stats)
@@ -235,7 +236,8 @@ class QueueApp(App[None]):
             snap = self._read()
         except DB_ERRORS as exc:
             exc = as_store_error(exc)
-            self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            self.call_from_thread(self.notify, self.error_text(exc), severity="error",
+                                  timeout=10)
             return
         self.call_from_thread(self._show, snap)
 
@@ -312,18 +314,25 @@ class QueueApp(App[None]):
         when it returns. For flows that read top to bottom
         (``result = await app.in_store(...)``): the result, or the StoreError (already
         shown to the host unless ``quiet``)."""
-        def run() -> tuple[T, Snapshot] | StoreError:
+        def run() -> tuple[T, Snapshot | None] | StoreError:
             try:
-                return action(self.store, self.now()), self._read()
+                result = action(self.store, self.now())
             except DB_ERRORS as exc:
                 return as_store_error(exc)
+            try:  # the write is in: a failed re-read must not make it look unsaved
+                return result, self._read()
+            except DB_ERRORS:
+                return result, None
 
         outcome = await self.run_worker(run, thread=True, group="write").wait()
         if isinstance(outcome, StoreError):
             self._failed(outcome, quiet)
             return outcome
         result, snap = outcome
-        self._show(snap)
+        if snap is None:
+            self.reload()  # retried in the background (and says why if it fails again)
+        else:
+            self._show(snap)
         return result
 
     def _failed(self, exc: StoreError, quiet: tuple[type[StoreError], ...]) -> None:

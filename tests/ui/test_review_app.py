@@ -670,3 +670,17 @@ async def test_command_palette_in_chinese(zh_config, store, clock):
         await settle(app, pilot)
         assert "退出程序（所有内容都已保存）" in screen_text(app)
         assert app.screen.query_one(CommandList).option_count >= 1
+
+
+async def test_a_host_name_that_looks_like_markup_is_shown_as_typed(config, store, clock):
+    """Hosts are typed at the stand: ``[/]`` in a name must not crash the quotes tab."""
+    odd = "[/] Lin [b]"
+    gestures.set_host_on_duty(store, odd)
+    party = add(store, config, local("2026-11-20T17:00"), 2, "Chen", host=odd)
+    store.seat_party(local("2026-11-20T17:20"), party.id, "A1")
+    app = QueueApp(config, store, clock=clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        screen = await _open_review(app, pilot, "tab-quotes")
+        shown = rows(screen.query_one("#accuracy", DataTable))
+        assert any(odd in row[0] for row in shown), shown

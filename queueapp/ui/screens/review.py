@@ -418,7 +418,9 @@ class ReviewScreen(Screen[None]):
         rows += [(f"{h:02d}:00", a) for h, a in rep.accuracy_by_hour.items()]
         rows += [(t("host_row", host=h), a) for h, a in rep.accuracy_by_host.items()]
         for label, a in rows:
-            table.add_row(label, str(a.n), _number(a.mae), pct(a.within5), _number(a.signed))
+            # Text: a host's name is typed at the stand and may look like markup
+            table.add_row(Text(label), str(a.n), _number(a.mae), pct(a.within5),
+                          _number(a.signed))
         by_hour = self.query_one("#by-hour", PlotextPlot)
         plt = by_hour.plt
         plt.clear_data()

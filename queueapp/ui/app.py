@@ -309,16 +309,20 @@ class QueueApp(App[None]):
 
     # -- writing -------------------------------------------------------------
     async def in_store(self, action: Callable[[Store, float], T],
-                       quiet: tuple[type[StoreError], ...] = ()) -> T | StoreError:
+                       quiet: tuple[type[StoreError], ...] = (),
+                       reread: bool = True) -> T | StoreError:
         """Await ``action(store, now)`` in a worker thread; the re-read state is on screen
         when it returns. For flows that read top to bottom
         (``result = await app.in_store(...)``): the result, or the StoreError (already
-        shown to the host unless ``quiet``)."""
+        shown to the host unless ``quiet``). A plain read passes ``reread=False``: the
+        stand's state is not read again for it."""
         def run() -> tuple[T, Snapshot | None] | StoreError:
             try:
                 result = action(self.store, self.now())
             except DB_ERRORS as exc:
                 return as_store_error(exc)
+            if not reread:
+                return result, None
             try:  # the write is in: a failed re-read must not make it look unsaved
                 return result, self._read()
             except DB_ERRORS:
@@ -329,10 +333,10 @@ class QueueApp(App[None]):
             self._failed(outcome, quiet)
             return outcome
         result, snap = outcome
-        if snap is None:
-            self.reload()  # retried in the background (and says why if it fails again)
-        else:
+        if snap is not None:
             self._show(snap)
+        elif reread:  # the re-read failed: retried in the background (says why if again)
+            self.reload()
         return result
 
     def _failed(self, exc: StoreError, quiet: tuple[type[StoreError], ...]) -> None:

@@ -32,13 +32,16 @@ _RUNNING: set[asyncio.Task[Any]] = set()  # asyncio keeps only weak references t
 
 
 def start_flow(pump: MessagePump, flow: Coroutine[Any, Any, Any]) -> None:
-    """Run ``flow`` beside the UI. A bug in it is raised on ``pump`` (the screen that
-    started it), so it stops the app with a traceback as any handler's bug would."""
+    """Run ``flow`` beside the UI. A bug in it is raised on the app (the screen that
+    started it may be closed by then), so it stops the app with a traceback as any
+    handler's bug would, never silently."""
+    app = pump.app
+
     async def guarded() -> None:
         try:
             await flow
         except Exception as exc:  # noqa: BLE001 - handed to Textual, not swallowed
-            pump.call_next(_raise, exc)
+            app.call_next(_raise, exc)
 
     task = asyncio.get_running_loop().create_task(guarded())
     _RUNNING.add(task)

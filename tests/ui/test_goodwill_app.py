@@ -31,6 +31,7 @@ from queueapp.ui.screens.goodwill import (
     VoidForm,
 )
 from queueapp.ui.screens.main import MainScreen
+from queueapp.ui.widgets.waiting import WaitingList
 
 CONFIG = CONFIG_PATH
 START = "2026-11-20T10:40:00+00:00"  # 18:40 in Shanghai, a Friday evening
@@ -478,7 +479,7 @@ async def test_rescue_stayed_keeps_the_party_waiting(config, store, clock):
         assert [g.interaction for g in gestures.gestures_for_party(store, party.id)] == \
             ["kitchen_tour"]
         assert store.party(party.id).status == "waiting"
-        assert party.id in main(app)._row_keys
+        assert party.id in main(app).query_one(WaitingList).row_keys()
 
 
 async def test_rescue_left_removes_the_party_as_walked_away(config, store, clock):
@@ -496,7 +497,7 @@ async def test_rescue_left_removes_the_party_as_walked_away(config, store, clock
         assert [(r.offer, r.outcome) for r in rescues] == [("rescue_voucher", "left")]
         p = store.party(party.id)
         assert (p.status, p.reason) == ("removed", "walked_away")
-        assert party.id not in main(app)._row_keys
+        assert party.id not in main(app).query_one(WaitingList).row_keys()
 
 
 async def test_rescue_outcome_later_then_l_asks_for_the_outcome(config, store, clock):

@@ -178,8 +178,8 @@ class OpenItemsScreen(Screen[None]):
                      for p in [store.party(c.party)] if p is not None}
             return items, names
 
-        found = await self.app.in_store(read)
-        if isinstance(found, StoreError):
+        found = await self.app.in_store(read, reread=False)
+        if isinstance(found, StoreError) or not self.is_mounted:  # closed meanwhile
             return
         self._show(*found, keep)
 

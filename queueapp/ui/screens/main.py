@@ -115,14 +115,6 @@ class MainScreen(StandActions, Screen[None]):
         return self.query_one(PartyPanel).suggestions
 
     # -- selection helpers -----------------------------------------------------------------
-    def party_ids(self) -> list[str]:
-        """The waiting parties' ids in the order shown (the list's own row keys)."""
-        return self.query_one(WaitingList).row_keys()
-
-    @property
-    def _row_keys(self) -> list[str]:
-        return self.party_ids()
-
     def current_party_id(self) -> str | None:
         return self.query_one(WaitingList).current_key()
 

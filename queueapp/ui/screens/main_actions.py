@@ -27,7 +27,7 @@ from textual.widgets.option_list import Option
 
 from queueapp.complaints import loop as complaints
 from queueapp.goodwill import gestures, guests
-from queueapp.goodwill.suggestions import RescueOption, Suggestion, rescue_options, suggest
+from queueapp.goodwill.suggestions import RescueOption, Suggestion, rescue_options
 from queueapp.store import Conflict, Store, StoreError
 from queueapp.ui import flows
 from queueapp.ui.app import QueueApp
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
     from queueapp.ui.screens.goodwill import NoteEntry
 
 P = ParamSpec("P")
-SUGGESTIONS = 9  # numbered suggestions, keys 1-9
 
 
 def on_party(flow: Callable[Concatenate[StandActions, Party, P], Coroutine[Any, Any, None]]
@@ -55,23 +54,10 @@ def on_party(flow: Callable[Concatenate[StandActions, Party, P], Coroutine[Any, 
     handed to the flow, which runs beside the UI (so it may await forms and writes)."""
     @functools.wraps(flow)
     def action(self: StandActions, *args: P.args, **kwargs: P.kwargs) -> None:
-        party = self._need_party()
-        if party is None:
-            return
-        if party.id in self._leaving:  # seated or removed a moment ago, still being saved
-            self._say_gone(party)
-            return
-        flows.start_flow(self, flow(self, party, *args, **kwargs))
+        party = self._party_at_key_press()
+        if party is not None:
+            flows.start_flow(self, flow(self, party, *args, **kwargs))
     return action
-
-
-def suggestions_for(app: QueueApp, party: Party) -> list[Suggestion]:
-    """The numbered suggestions for ``party``, as the party panel lists them (keys 1-9
-    give from the same list)."""
-    snap, cfg = app.snapshot, app.config
-    return suggest(party, app.now(), cfg.catalogue, snap.gestures.get(party.id, []),
-                   snap.guests.get(party.id), app.stats,
-                   attention_minutes=cfg.attention_minutes, limit=SUGGESTIONS)
 
 
 class StandActions(Screen[None]):
@@ -91,8 +77,19 @@ class StandActions(Screen[None]):
         def select_table(self, name: str) -> None: ...
         def _need_party(self) -> Party | None: ...
         def command_bindings(self) -> list[Binding]: ...
+        @property
+        def _suggestions(self) -> list[Suggestion]: ...
 
     # -- the guards --------------------------------------------------------------------
+    def _party_at_key_press(self) -> Party | None:
+        """The highlighted party, unless none is, or it is being seated or removed (still
+        highlighted until the state is re-read): then the host is told and None."""
+        party = self._need_party()
+        if party is not None and party.id in self._leaving:
+            self._say_gone(party)
+            return None
+        return party
+
     def _still_here(self, party: Party) -> bool:
         """Is ``party`` still waiting? If not (seated, removed, at this terminal or
         another), say so: nothing is done to a party that has left the list."""
@@ -294,13 +291,16 @@ class StandActions(Screen[None]):
         flows.start_flow(self, self.app.undo_last())
 
     # -- goodwill --------------------------------------------------------------------------
-    @on_party
-    async def action_give(self, party: Party, n: int) -> None:
-        shown = suggestions_for(self.app, party)
+    def action_give(self, n: int) -> None:
+        """Give the n-th suggestion exactly as the party panel shows it at the key press."""
+        party = self._party_at_key_press()
+        if party is None:
+            return
+        shown = self._suggestions
         if n > len(shown):
             self.app.notify(self.app.t("no_suggestion_n", n=n), severity="warning")
             return
-        await flows.give(self.app, party, shown[n - 1].interaction)
+        flows.start_flow(self, flows.give(self.app, party, shown[n - 1].interaction))
 
     @on_party
     async def action_catalogue(self, party: Party) -> None:
@@ -426,7 +426,7 @@ class StandActions(Screen[None]):
 
         app = self.app
         given = await app.in_store(lambda store, _now: gestures.gestures_for_party(
-            store, party.id, True))
+            store, party.id, True), reread=False)
         if isinstance(given, StoreError):
             return
         gesture_id = await flows.ask(app, GesturesScreen(party, given))
@@ -525,7 +525,7 @@ class StandActions(Screen[None]):
                 return
             self._start_seat_next(room.parties[prop.party_id], prop.table, prop.skipped)
             return
-        p = self._need_party()
+        p = self._party_at_key_press()
         if p is None:
             return
         prop = proposal_for_party(proposals, p.id)
@@ -587,11 +587,13 @@ class StandActions(Screen[None]):
                 flows.start_flow(self, self._release(table, room.parties[holder]))
                 return
             prop = proposal_for_table(proposals, table)
-            party = room.parties.get(prop.party_id) if prop else self._need_party()
-            if party is not None:
+            party = room.parties.get(prop.party_id) if prop else self._party_at_key_press()
+            if party is not None and party.id in self._leaving:
+                self._say_gone(party)
+            elif party is not None:
                 flows.start_flow(self, self._hold(party, prop.table if prop else table))
             return
-        p = self._need_party()
+        p = self._party_at_key_press()
         if p is None:
             return
         held = [name for name, pid in room.holds(now).items() if pid == p.id]

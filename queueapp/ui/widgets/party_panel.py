@@ -12,6 +12,7 @@ from queueapp.goodwill.suggestions import Suggestion, suggest
 from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.format import clip, guest_line
 
+SUGGESTIONS = 9  # numbered suggestions: keys 1-9 give them
 
 class PartyPanel(Static):
     app = getters.app(QueueApp)
@@ -42,7 +43,7 @@ class PartyPanel(Static):
         card = snap.guests.get(p.id)
         given = snap.gestures.get(p.id, [])
         self.suggestions = suggest(p, now, cfg.catalogue, given, card, app.stats,
-                                   attention_minutes=cfg.attention_minutes, limit=9)
+                                   attention_minutes=cfg.attention_minutes, limit=SUGGESTIONS)
         reasons = [[r.render(t) for r in sug.reasons] for sug in self.suggestions]
         common = [r for r in reasons[0] if all(r in rs for rs in reasons)] if reasons else []
         text = clip(p.name or p.id, 30)

@@ -18,6 +18,7 @@ from typing import Any, TypeVar, cast
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.reactive import var
 from textual.screen import Screen
@@ -32,6 +33,7 @@ from queueapp.i18n import Translator
 from queueapp.quotes.estimator import Estimator
 from queueapp.quotes.rule import Quote, Quoter
 from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error
+from queueapp.ui.bindings import in_language
 from queueapp.ui.format import clock_minutes
 from queueapp.ui.keynames import key_label
 from queueapp.waitlist.events import Event
@@ -92,6 +94,18 @@ LONG_WAIT_CHECK_SECONDS = 30  # how often long waits are checked (the README say
 class QueueApp(App[None]):
     CSS_PATH = "queueapp.tcss"
     TITLE = "queueapp"
+    # Textual's own palette key, described in the host's language (with this binding
+    # Textual adds no English one of its own)
+    BINDINGS = [Binding(App.COMMAND_PALETTE_BINDING, "command_palette", "key_palette",
+                        show=False, priority=True, id="palette")]
+
+    def __new__(cls, config: Config, *args: Any, **kwargs: Any) -> QueueApp:
+        """A QueueApp speaks its config's language, key descriptions included: those
+        are read from the class when the app is made, so the app is made from the
+        class for that language (public Textual API only)."""
+        if cls is QueueApp:
+            cls = in_language(QueueApp, config.language)
+        return super().__new__(cls)
 
     # the state on screen; widgets bind to it (always_update: a new state is never
     # compared with the old one, it is simply drawn)
@@ -109,7 +123,6 @@ class QueueApp(App[None]):
         # the last event id the quoter has seen; None until the history is learnt
         self._observed: int | None = None if self._learns_history else 0
         self.t = Translator(config.language)
-        self._palette_key_in_language()
         start = self.now()
         self.set_reactive(QueueApp.snapshot, Snapshot(Room.from_config(config), now=start,
                                                       quoted_at=start))
@@ -119,14 +132,6 @@ class QueueApp(App[None]):
         if not store.station:
             store.station = f"{socket.gethostname()}-{uuid.uuid4().hex[:6]}"
         self.title = config.name
-
-    def _palette_key_in_language(self) -> None:
-        """Textual's own command-palette key, described in the screen's language (the
-        footer shows ``^p`` and this word on every screen)."""
-        bindings = self._bindings.key_to_bindings
-        for key, found in list(bindings.items()):
-            bindings[key] = [replace(b, description=self.t("key_palette"))
-                             if b.action == "command_palette" else b for b in found]
 
     # -- lifecycle -----------------------------------------------------------
     def on_mount(self) -> None:

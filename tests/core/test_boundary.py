@@ -97,3 +97,30 @@ text = "Select a table, then update the party."
 tables = screen.query(DataTable)
 '''
     assert violations(clean) == []
+
+
+TEXTUAL_PRIVATE = {"_bindings", "_keymap", "_notifications", "_compositor", "_nodes"}
+
+
+def textual_private_uses(source: str, filename: str = "<source>") -> list[str]:
+    """Reaching into Textual's private parts: ``node._bindings`` and the like, or an
+    import from a private module (``textual.widgets._toast``)."""
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        where = f"{filename}:{getattr(node, 'lineno', '?')}"
+        if isinstance(node, ast.Attribute) and node.attr in TEXTUAL_PRIVATE:
+            found.append(f"{where}: .{node.attr} is Textual's private state")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("textual") \
+                and any(part.startswith("_") for part in (node.module or "").split(".")):
+            found.append(f"{where}: imports the private module {node.module}")
+    return found
+
+
+def test_no_private_textual_api_in_the_app_or_its_tests() -> None:
+    tests = Path(__file__).resolve().parent.parent
+    files = [*PACKAGE.rglob("*.py"), *tests.rglob("*.py")]
+    found = [v for p in files if p.name != "test_boundary.py"
+             for v in textual_private_uses(p.read_text(encoding="utf-8"), p.name)]
+    assert found == []
+    bad = "from textual.widgets._toast import Toast\nbindings = screen._bindings\n"
+    assert len(textual_private_uses(bad)) == 2

@@ -143,8 +143,8 @@ class OpenItemsScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("escape,i", "close", "Back", id="items_close"),
-        Binding("enter", "next_step", "Next step", id="items_next"),
+        Binding("escape,i", "close", "key_back", id="items_close"),
+        Binding("enter", "next_step", "key_next_step", id="items_next"),
     ]
 
     app = getters.app(QueueApp)

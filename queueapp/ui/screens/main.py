@@ -4,8 +4,6 @@ which table" for the host's actions (in :mod:`main_actions`)."""
 
 from __future__ import annotations
 
-from functools import cache
-
 from textual import events, getters
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,6 +16,7 @@ from queueapp.goodwill.suggestions import Suggestion
 from queueapp.i18n import Translator
 from queueapp.keys import KEY_IDS, KEYS
 from queueapp.ui.app import QueueApp, Snapshot
+from queueapp.ui.bindings import in_language
 from queueapp.ui.screens.main_actions import StandActions
 from queueapp.ui.widgets import (
     AttentionBox,
@@ -41,14 +40,14 @@ MEDIUM_FROM, MEDIUM_WIDTH = 110, 50
 SHORT_BELOW = 34  # rows: the attention box and party panel take less height
 
 
-def key_bindings(t: Translator) -> list[BindingType]:
-    """The host's keys with their descriptions in ``t``'s language."""
-    return [Binding(key, action, t(f"key_{id_}"), show=id_ in SHOWN, id=id_)
+def key_bindings() -> list[BindingType]:
+    """The host's keys, described by i18n keys (``in_language`` puts them in words)."""
+    return [Binding(key, action, f"key_{id_}", show=id_ in SHOWN, id=id_)
             for id_, key, action in KEYS]
 
 
 class MainScreen(StandActions, Screen[None]):
-    BINDINGS = key_bindings(Translator("en"))
+    BINDINGS = key_bindings()
 
     app = getters.app(QueueApp)
     snapshot: var[Snapshot | None] = var(None, always_update=True)
@@ -57,7 +56,7 @@ class MainScreen(StandActions, Screen[None]):
     def in_language(cls, t: Translator) -> type[MainScreen]:
         """The screen with its key descriptions (footer, help, palette) in ``t``'s
         language: bindings are made when a class is created, so one class per language."""
-        return _translated(cls, t.language)
+        return in_language(cls, t.language)
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -142,9 +141,3 @@ class MainScreen(StandActions, Screen[None]):
             self.app.notify(self.app.t("no_party_selected"), severity="warning")
         return p
 
-
-@cache
-def _translated(base: type[MainScreen], language: str) -> type[MainScreen]:
-    # named like its base, so the stylesheet's MainScreen rules apply to it
-    return type(base.__name__, (base,), {"BINDINGS": key_bindings(Translator(language)),
-                                         "__module__": base.__module__})

@@ -31,6 +31,7 @@ from queueapp.goodwill.suggestions import RescueOption, Suggestion, rescue_optio
 from queueapp.store import Conflict, Store, StoreError
 from queueapp.ui import flows
 from queueapp.ui.app import QueueApp
+from queueapp.ui.bindings import in_language
 from queueapp.ui.format import clip, guest_line
 from queueapp.waitlist.events import Event
 from queueapp.waitlist.room import CLEARING, OCCUPIED, Party
@@ -477,12 +478,12 @@ class StandActions(Screen[None]):
 
         lead = await flows.ask_lead(self.app, self.app.t("review_needs_pin"))
         if lead is not None:
-            self.app.push_screen(ReviewScreen(lead))
+            self.app.push_screen(in_language(ReviewScreen, self.app.t.language)(lead))
 
     def action_open_items(self) -> None:
         from queueapp.ui.screens.complaints import OpenItemsScreen
 
-        self.app.push_screen(OpenItemsScreen())
+        self.app.push_screen(in_language(OpenItemsScreen, self.app.t.language)())
 
     # -- finding -----------------------------------------------------------------------------
     def action_find(self) -> None:

@@ -49,6 +49,7 @@ from queueapp.review.labels import (
 from queueapp.review.reports import Filters, PartyRow, Report, build, money, pct
 from queueapp.store import DB_ERRORS, as_store_error
 from queueapp.ui.app import QueueApp
+from queueapp.ui.bindings import in_language
 from queueapp.ui.format import clip, gesture_cells
 
 LIST_LIMIT = 200  # rows per list on screen; the totals and `queueapp export` cover all
@@ -68,25 +69,15 @@ def _number(x: float | None) -> str:
     return "—" if x is None else f"{x:.1f}"
 
 
-def _translated(node: Widget, words: dict[str, str]) -> None:
-    """Give a node's bindings (by binding id) their description in the screen's language:
-    the footer and the command palette show these words."""
-    bindings = node._bindings.key_to_bindings
-    for key, found in list(bindings.items()):
-        bindings[key] = [replace(b, description=words[b.id]) if b.id in words else b
-                         for b in found]
-
-
 class RecordTable(DataTable[Text | str]):
     """A review list: Enter (shown in the footer) opens the highlighted row whole."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "Details", id="review_details")]
+    BINDINGS = [Binding("enter", "select_cursor", "key_details", id="review_details")]
 
     app = getters.app(QueueApp)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", **kwargs)  # type: ignore[arg-type]
-        _translated(self, {"review_details": self.app.t("key_details")})
 
 
 class RecordScreen(ModalScreen[None]):
@@ -96,7 +87,7 @@ class RecordScreen(ModalScreen[None]):
     RecordScreen .record { width: 90; }
     RecordScreen VerticalScroll { height: auto; max-height: 30; }
     """
-    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="record_close")]
+    BINDINGS = [Binding("escape,enter,q", "close", "key_close", id="record_close")]
 
     app = getters.app(QueueApp)
 
@@ -123,11 +114,11 @@ class RecordScreen(ModalScreen[None]):
 
 class ReviewScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "close", "Back", id="review_close"),
-        *(Binding(str(n), f"show_tab('tab-{tab}')", tab, id=f"review_tab_{tab}",
-                  group=Binding.Group("tabs"))
+        Binding("escape", "close", "key_back", id="review_close"),
+        *(Binding(str(n), f"show_tab('tab-{tab}')", f"tab_{tab}", id=f"review_tab_{tab}",
+                  group=Binding.Group("key_tabs"))
           for n, tab in enumerate(TABS, 1)),
-        Binding("f", "filters", "Filters", id="review_filters"),
+        Binding("f", "filters", "key_filters", id="review_filters"),
     ]
 
     app = getters.app(QueueApp)
@@ -140,13 +131,6 @@ class ReviewScreen(Screen[None]):
         self.shown = 0  # figures put on screen so far
         self.drawn: set[str] = set()  # tabs drawn from the current report
         self.records: dict[str, list[Record]] = {}  # per list, the record of each row
-        t = self.app.t
-        group = Binding.Group(t("key_tabs"))
-        _translated(self, {"review_close": t("key_back"), "review_filters": t("key_filters")})
-        bindings = self._bindings.key_to_bindings
-        for n, tab in enumerate(TABS, 1):
-            bindings[str(n)] = [replace(b, description=t(f"tab_{tab}"), group=group)
-                                for b in bindings[str(n)]]
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -171,15 +155,15 @@ class ReviewScreen(Screen[None]):
                 yield Static(id="summary")
             with TabPane(titles["gestures"], id="tab-gestures"):
                 yield Static(id="gestures-more", classes="more")
-                yield RecordTable(id="gestures", zebra_stripes=True)
+                yield in_language(RecordTable, t.language)(id="gestures", zebra_stripes=True)
             with TabPane(titles["walkaways"], id="tab-walkaways"):
                 yield Static(id="walkaways-more", classes="more")
-                yield RecordTable(id="walkaways")
+                yield in_language(RecordTable, t.language)(id="walkaways")
                 yield Static(id="rescues-more", classes="more")
-                yield RecordTable(id="rescues")
+                yield in_language(RecordTable, t.language)(id="rescues")
             with TabPane(titles["complaints"], id="tab-complaints"):
                 yield Static(id="complaints-more", classes="more")
-                yield RecordTable(id="complaints")
+                yield in_language(RecordTable, t.language)(id="complaints")
             with TabPane(titles["quotes"], id="tab-quotes"):
                 yield DataTable(id="accuracy", cursor_type="row")
                 with Horizontal(id="charts"):
@@ -451,7 +435,7 @@ class ReviewScreen(Screen[None]):
         if not 0 <= index < len(rows):
             return
         title, fields = self._record(rows[index])
-        self.app.push_screen(RecordScreen(title, fields))
+        self.app.push_screen(in_language(RecordScreen, self.app.t.language)(title, fields))
 
     def _record(self, record: Record) -> tuple[str, list[tuple[str, str]]]:
         """A record's title and every field, labelled in the screen's language."""

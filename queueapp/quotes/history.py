@@ -142,8 +142,6 @@ class History:
         self.r_exposure = [0.0] * RBINS
         self._release: list[float] | None = None
         self._release_points: list[float] | None = None
-        self.arrivals: Counter[tuple[int, int]] = Counter()  # (weekday, hour) -> parties
-        self.days: set[tuple[int, int]] = set()
         self.events_seen = 0
         # live state needed to turn events into samples
         self.waiting: dict[str, tuple[float, int]] = {}  # arrival order
@@ -175,10 +173,6 @@ class History:
             self.waiting[ev.party] = (ev.time, size)
             if len(self.waiting) > 2000:  # a party whose end was never logged
                 del self.waiting[next(iter(self.waiting))]
-            wd, hour = self.local(ev.time)
-            self.arrivals[(wd, hour)] += 1
-            if len(self.days) < 5000:
-                self.days.add((wd, int(ev.time // 86400)))
         elif kind == SEAT:
             self._seat(ev)
         elif kind == DEPART:
@@ -423,11 +417,6 @@ class History:
 
     def patience(self, waited: float) -> Sampler | None:
         return _inverse_hazard(self.hazard(), BIN, waited)
-
-    def arrivals_per_day(self, weekday: int, hour: int) -> float:
-        """Mean parties arriving in that local hour on that weekday, over the days seen."""
-        days = sum(1 for d in self.days if d[0] == weekday)
-        return self.arrivals[(weekday, hour)] / max(1, days)
 
 
 def _fixed(u: float) -> Callable[[], float]:

@@ -212,7 +212,6 @@ class Store:
         finally:
             self._local.depth = 0
 
-    _write = transaction  # the name the waiting-list methods were written with
 
     # -- tables and settings ---------------------------------------------------
     def sync_tables(self, tables: Iterable[Table]) -> None:

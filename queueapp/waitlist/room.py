@@ -105,9 +105,6 @@ class Room:
         return sorted((p for p in self.parties.values() if p.waiting),
                       key=lambda p: (p.arrived, p.id))
 
-    def free_tables(self) -> list[TableState]:
-        return [t for t in self.tables.values() if t.state == FREE]
-
     def held_for(self, table: str, now: float) -> str:
         """The waiting party ``table`` is held for at ``now``, or "" (no hold, the hold
         ran out, or its party is no longer waiting)."""

@@ -17,7 +17,6 @@ from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from queueapp import numbers
-from queueapp.goodwill.catalogue import Interaction
 from queueapp.goodwill.gestures import Gesture
 from queueapp.goodwill.guests import NOTE_KINDS
 from queueapp.goodwill.suggestions import RescueOption
@@ -379,7 +378,3 @@ class VoidForm(FormScreen[VoidEntry]):
             return
         self.dismiss(VoidEntry(note))
 
-
-def interaction_text(item: Interaction, app: QueueApp) -> str:
-    cfg = app.config
-    return f"{item.label_for(cfg.language)} ({cfg.currency}{item.cost:g})"

@@ -23,6 +23,7 @@ from queueapp.config import Config
 from queueapp.goodwill import gestures
 from queueapp.goodwill.catalogue import Interaction
 from queueapp.goodwill.gestures import Gesture
+from queueapp.review.labels import gesture_label
 from queueapp.store import Store, StoreError
 from queueapp.ui.app import QueueApp
 from queueapp.waitlist.room import Party
@@ -140,7 +141,7 @@ async def give(app: QueueApp, party: Party, item: Interaction | str, cost: float
         else:
             script = item.script_for(app.config.language) if isinstance(item, Interaction) \
                 else ""
-            text = app.t("given", what=res.label, name=party.name,
+            text = app.t("given", what=gesture_label(res, app.config), name=party.name,
                          cost=f"{app.config.currency}{res.cost:g}")
             app.notify(text + (f"\n“{script}”" if script else ""), timeout=8)
             return res

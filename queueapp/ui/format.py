@@ -7,11 +7,13 @@ import math
 import arrow
 from rich.text import Text
 
+from queueapp.config import Config
 from queueapp.goodwill.gestures import Gesture
 from queueapp.goodwill.guests import GuestCard
 from queueapp.goodwill.suggestions import ordinal
 from queueapp.i18n import Translator
 from queueapp.quotes.rule import Quote
+from queueapp.review.labels import gesture_label
 from queueapp.waitlist.seating import Proposal
 
 
@@ -65,11 +67,13 @@ def guest_line(card: GuestCard | None, now: float, timezone: str, t: Translator)
     return " · ".join(parts)
 
 
-def gesture_cells(g: Gesture, t: Translator, width: int) -> tuple[Text, Text, str]:
-    """A logged gesture's label, note and style, as the log and the review show them:
-    voided ones struck through, a void in red with what it voids and who voided it."""
+def gesture_cells(g: Gesture, config: Config, t: Translator, width: int
+                  ) -> tuple[Text, Text, str]:
+    """A logged gesture's label (the catalogue's, in the screen's language), note and
+    style, as the log and the review show them: voided ones struck through, a void in
+    red with what it voids and who voided it."""
     style = "strike dim" if g.voided else "red" if g.void_of else ""
-    label = clip(g.label, width)
+    label = clip(gesture_label(g, config), width)
     if g.void_of:
         label.append(" " + t("void_of", id=g.void_of))
     elif g.voided:

@@ -681,3 +681,24 @@ async def test_header_shows_the_host_and_what_is_left_of_the_budget(config, stor
         header = shown(app, "#header")
         assert "18:40" in header
         assert "On duty: Lin (Goodwill left: ¥260)" in header
+
+
+async def test_a_chinese_stand_names_what_was_given_in_chinese(zh_config, store, clock):
+    """The log keeps the catalogue's label as given; the toast, the gesture list and
+    the party panel name it in the stand's language."""
+    gestures.set_host_on_duty(store, "Lin")
+    store.add_party(clock.now().float_timestamp - 20 * 60, 2, "Wu",
+                    tz=zh_config.timezone)
+    app = QueueApp(zh_config, store, clock=clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        shown = main(app)._suggestions[0].interaction
+        await pilot.press("1")
+        await settle(app, pilot)
+        chinese = shown.label_for("zh")
+        assert chinese != shown.label
+        assert any(chinese in text for text in toasts(app)), toasts(app)
+        await pilot.press("G")
+        await settle(app, pilot)
+        listed = app.screen.query_one(DataTable)
+        assert chinese in str(listed.get_row_at(0)[1])

@@ -334,7 +334,7 @@ class GesturesScreen(ModalScreen[int | None]):
                           t("col_note"))
         for g in self.given:
             when = arrow.get(g.time).to(cfg.timezone).format("HH:mm")
-            label, note, style = gesture_cells(g, t, 24)
+            label, note, style = gesture_cells(g, cfg, t, 24)
             table.add_row(Text(when, style=style), label,
                           Text(f"{cfg.currency}{g.cost:g}", style=style), clip(g.host, 10),
                           note, key=str(g.id))

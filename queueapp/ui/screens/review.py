@@ -10,7 +10,6 @@ opens the whole record.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -342,7 +341,7 @@ class ReviewScreen(Screen[None]):
         self.records["gestures"] = list(rep.gestures)
         for i, g in enumerate(rep.gestures):
             when = _when(g.time, tz)
-            label, note, style = gesture_cells(replace(g, label=gesture_label(g, cfg)), t, 22)
+            label, note, style = gesture_cells(g, cfg, t, 22)
             when.stylize(style)
             table.add_row(when, self._party(g.party, 20), label,
                           Text(t(f"cat_{g.category}")),

@@ -9,6 +9,7 @@ from textual.reactive import var
 from textual.widgets import Static
 
 from queueapp.goodwill.suggestions import Suggestion, suggest
+from queueapp.review.labels import gesture_label
 from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.format import clip, guest_line
 
@@ -58,7 +59,7 @@ class PartyPanel(Static):
         if common:
             text.append("  " + t("why_sep").join(common), style="yellow")
         if given:
-            text.append("  " + t("had", what=", ".join(g.label for g in given[-3:])),
+            text.append("  " + t("had", what=", ".join(gesture_label(g, cfg) for g in given[-3:])),
                         style="dim")
         for n, (sug, why) in enumerate(zip(self.suggestions, reasons, strict=True), start=1):
             item = sug.interaction

@@ -417,3 +417,25 @@ async def test_visit_numbers_agree_on_the_row_the_card_and_the_edit_form(
         await settle(app, pilot)
         guest = str(app.screen.query_one("#guest", Static).render())
         assert guest.startswith("Returning guest: Zhang Wei · 3rd visit"), guest
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+async def test_the_add_form_shows_its_quote_on_a_short_terminal(make_app, config, zh_config,
+                                                                language):
+    """At 80x24 the quote to tell the guest is on screen before Enter, and a mistake
+    under a field still fits (empty error lines take no room)."""
+    app = make_app(cfg=zh_config if language == "zh" else config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        await fill(app, pilot, "#name", "Li Hua")
+        await fill(app, pilot, "#size", "4")
+        await settle(app, pilot)
+        quote = app.screen.query_one("#quote", Static)
+        assert str(quote.render()).strip(), "no quote shown"
+        assert 0 <= quote.region.y and quote.region.bottom <= 24
+        await fill(app, pilot, "#size", "²")
+        await settle(app, pilot)
+        error = app.screen.query_one("#size-error", Static)
+        assert "²" in str(error.render()) and error.region.bottom <= 24

@@ -61,7 +61,6 @@ class ComplaintForm(FormScreen[ComplaintEntry]):
                 yield Label(t("field_what"))
                 yield Input(d.what if d else "", id="what", placeholder=t("ph_what"),
                             compact=True)
-                yield Label("")
                 yield Static("", id="what-error", classes="error")
                 yield Label(t("field_category"))
                 yield OptionList(*[Option(t(f"cat_{c}"), id=c) for c in complaints.CATEGORIES],
@@ -69,7 +68,6 @@ class ComplaintForm(FormScreen[ComplaintEntry]):
                 yield Label(t("field_action"))
                 yield Input(d.action if d else "", id="action", placeholder=t("ph_action"),
                             compact=True)
-                yield Label("")
                 yield Static("", id="action-error", classes="error")
             yield Static(t("form_hint"), classes="hint")
 
@@ -115,7 +113,6 @@ class StepForm(FormScreen[StepEntry]):
                                      id="to", compact=True)
                 yield Label(t("field_step_note"))
                 yield Input(id="note", placeholder=t(f"ph_step_{self.step}"), compact=True)
-                yield Label("")
                 yield Static("", id="note-error", classes="error")
             yield Static(t("form_hint"), classes="hint")
 

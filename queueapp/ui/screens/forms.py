@@ -220,8 +220,11 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         self.dismiss(None)
 
     def error(self, widget_id: str, message: str) -> None:
-        """Show ``message`` under the field (in its ``#<id>-error`` line)."""
-        self.query_one(f"#{widget_id}-error", Static).update(Text(message))
+        """Show ``message`` under the field (in its ``#<id>-error`` line, which takes no
+        room while there is nothing to say: the form fits a short terminal)."""
+        line = self.query_one(f"#{widget_id}-error", Static)
+        line.update(Text(message))
+        line.set_class(bool(message), "-shown")
 
     def refuse(self, widget_id: str, message: str) -> None:
         """The field's value cannot be saved: say why under it and put the cursor there."""
@@ -256,24 +259,24 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         chosen = set(v.tags) if v else set()
         with Vertical(id="form", classes="dialog"):
             yield Static(t("edit_title" if self.editing else "add_title"), classes="dialog-title")
+            # what to tell the guest, and who they are, where a short screen still shows it
+            yield Static("", id="quote", classes="quote")
+            yield Static("", id="guest", classes="guest")
             with Grid(classes="fields"):
                 yield Label(t("field_name"))
                 yield Input(v.name if v else "", id="name", placeholder=t("ph_name"),
                             compact=True, validators=[NameValidator(t)],
                             validate_on=["changed", "submitted"])
-                yield Label("")
                 yield Static("", id="name-error", classes="error")
                 yield Label(t("field_size", max=cfg.largest_party))
                 yield Input(str(v.size) if v else "", id="size", placeholder=t("ph_size"),
                             compact=True, validators=[SizeValidator(t, cfg.largest_party)],
                             validate_on=["changed", "submitted"])
-                yield Label("")
                 yield Static("", id="size-error", classes="error")
                 yield Label(t("field_phone"))
                 yield Input(shown_phone, id="phone", placeholder=t("ph_phone"), compact=True,
                             validators=[PhoneValidator(t, cfg.country)],
                             validate_on=["changed", "submitted"])
-                yield Label("")
                 yield Static("", id="phone-error", classes="error")
                 yield Label(t("field_tags"))
                 yield SelectionList[str](*[(t.tag(tag), tag, tag in chosen) for tag in cfg.tags],
@@ -282,10 +285,7 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
                 yield Input(v.note if v else "", id="note", placeholder=t("ph_note"),
                             compact=True, validators=[NoteValidator(t)],
                             validate_on=["changed", "submitted"])
-                yield Label("")
                 yield Static("", id="note-error", classes="error")
-            yield Static("", id="guest", classes="guest")
-            yield Static("", id="quote", classes="quote")
             yield Static(t("form_hint"), classes="hint")
 
     def on_mount(self) -> None:

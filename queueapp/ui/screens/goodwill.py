@@ -120,7 +120,6 @@ class PinScreen(FormScreen[PinEntry]):
                                    for lead in self.app.config.leads], id="lead", compact=True)
                 yield Label(t("field_pin"))
                 yield Input(id="pin", password=True, compact=True, placeholder=t("ph_pin"))
-                yield Label("")
                 yield Static("", id="pin-error", classes="error")
             yield Static(t("pin_hint"), classes="hint")
 
@@ -184,15 +183,12 @@ class CustomGestureForm(FormScreen[CustomGesture]):
             with Grid(classes="fields"):
                 yield Label(t("field_gesture"))
                 yield Input(id="label", placeholder=t("ph_gesture"), compact=True)
-                yield Label("")
                 yield Static("", id="label-error", classes="error")
                 yield Label(t("field_cost", currency=self.app.config.currency))
                 yield Input(id="cost", compact=True, placeholder=t("ph_cost"))
-                yield Label("")
                 yield Static("", id="cost-error", classes="error")
                 yield Label(t("field_note"))
                 yield Input(id="note", placeholder=t("ph_note"), compact=True)
-                yield Label("")
                 yield Static("", id="note-error", classes="error")
             yield Static(t("form_hint"), classes="hint")
 
@@ -276,7 +272,6 @@ class NoteForm(FormScreen[NoteEntry]):
                 yield Label(t("field_observation"))
                 yield Input(self.draft.text if self.draft else "", id="text",
                             placeholder=t("ph_observation"), compact=True)
-                yield Label("")
                 yield Static("", id="text-error", classes="error")
                 yield Label(t("field_kind"))
                 yield OptionList(*[Option(t(f"note_{k}"), id=k) for k in CARD_KINDS],

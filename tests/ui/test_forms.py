@@ -6,6 +6,8 @@ guest's name and size filled in, visit numbers that agree."""
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 
 import arrow
 import pytest
@@ -432,10 +434,15 @@ async def test_the_add_form_shows_its_quote_on_a_short_terminal(make_app, config
         await fill(app, pilot, "#name", "Li Hua")
         await fill(app, pilot, "#size", "4")
         await settle(app, pilot)
-        quote = app.screen.query_one("#quote", Static)
-        assert str(quote.render()).strip(), "no quote shown"
-        assert 0 <= quote.region.y and quote.region.bottom <= 24
+        quote = str(app.screen.query_one("#quote", Static).render()).strip()
+        assert quote and quote in on_screen(app), "the quote is not on screen"
         await fill(app, pilot, "#size", "²")
         await settle(app, pilot)
-        error = app.screen.query_one("#size-error", Static)
-        assert "²" in str(error.render()) and error.region.bottom <= 24
+        error = str(app.screen.query_one("#size-error", Static).render()).strip()
+        assert "²" in error and error[:20] in on_screen(app)
+
+
+def on_screen(app) -> str:
+    """The text of the terminal as drawn (from Textual's screenshot, spaces restored)."""
+    svg = app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")

@@ -354,15 +354,18 @@ class QueueApp(App[None]):
         """The error in the screen's language when the core named it, else as raised."""
         return self.t.error(exc)
 
-    async def undo_last(self) -> None:
-        """Undo this terminal's last action, saying what was undone (or why not)."""
+    async def undo_last(self) -> Event | None:
+        """Undo this terminal's last action, saying what was undone (or why not); the
+        event undone, or None."""
         if not self.undo_stack:
             self.notify(self.t("nothing_to_undo"), severity="warning")
-            return
+            return None
         event_id = self.undo_stack.pop()
         ev = await self.in_store(lambda store, now: store.undo(now, event_id))
-        if not isinstance(ev, StoreError):
-            self.notify(self.t("undone", what=self.describe(ev)), timeout=6)
+        if isinstance(ev, StoreError):
+            return None
+        self.notify(self.t("undone", what=self.describe(ev)), timeout=6)
+        return ev
 
     def describe(self, ev: Event) -> str:
         """A short sentence for an event, in the screen's language."""

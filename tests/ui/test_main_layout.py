@@ -172,10 +172,13 @@ async def test_highlight_stays_on_the_party_through_seat_remove_undo_and_sync(
         await pilot.press("s", "enter")
         await settle(app, pilot)
         assert screen.current_party_id() == ids[3]
-        # undo: Party 2 comes back above; the highlight stays on Party 3
+        # undo: Party 2 comes back, and the highlight goes to it (the host's next key
+        # is for the party given back)
         await pilot.press("u")
         await settle(app, pilot)
         assert app.snapshot.room.parties[ids[2]].status == "waiting"
+        assert screen.current_party_id() == ids[2]
+        await pilot.press("down")
         assert screen.current_party_id() == ids[3]
         # remove it: the next one takes its place under the highlight
         await pilot.press("x", "enter")

@@ -289,7 +289,15 @@ class StandActions(Screen[None]):
             self._wrote(ev, t(f"table_{then}", table=table))
 
     def action_undo(self) -> None:
-        flows.start_flow(self, self.app.undo_last())
+        flows.start_flow(self, self._undo())
+
+    async def _undo(self) -> None:
+        """Undo, then put the highlight on the party it gave back (a party seated or
+        removed by mistake is back on the list: the host's next key is for them)."""
+        ev = await self.app.undo_last()
+        party = self.app.snapshot.room.parties.get(ev.party) if ev is not None else None
+        if party is not None and party.waiting:
+            self.select_party(party.id)
 
     # -- goodwill --------------------------------------------------------------------------
     def action_give(self, n: int) -> None:

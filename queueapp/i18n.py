@@ -224,7 +224,7 @@ EN: dict[str, str] = {
     "note_title": "A note for the guest's card:",
     "field_kind": "Kind",
     "field_observation": "Observation",
-    "ph_observation": "e.g. likes jasmine tea",
+    "ph_observation": "e.g. jasmine tea (the kind is chosen below)",
     "err_observation": "Type the observation (up to 200 characters).",
     "note_needs_phone": "Notes go on the guest's card, found by phone: "
                         "add a phone number (e) first.",
@@ -734,7 +734,7 @@ ZH: dict[str, str] = {
     "note_title": "记在客人档案上：",
     "field_kind": "类型",
     "field_observation": "观察",
-    "ph_observation": "例如 喜欢茉莉花茶",
+    "ph_observation": "例如 茉莉花茶（类型在下面选）",
     "err_observation": "请输入观察内容（最多 200 个字符）。",
     "note_needs_phone": "客人档案按电话查找：请先添加电话号码（e）。",
     "note_saved": "已记入 {name} 的档案",

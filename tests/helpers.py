@@ -3,6 +3,8 @@ waiting for the app to settle. Tests import these; fixtures live in conftest.py.
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import arrow
@@ -44,3 +46,10 @@ async def settle(app, pilot, rounds: int = 3) -> None:
 def toasts(app) -> list[str]:
     """The toasts as drawn on screen (not merely as queued): the text a host can read."""
     return [str(toast.render()) for toast in app.screen.query("Toast")]
+
+
+def on_screen(app) -> str:
+    """The text of the terminal as drawn (from Textual's screenshot, spaces restored):
+    what a host can read, whatever widget it is in."""
+    svg = app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")

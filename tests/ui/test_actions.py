@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from helpers import settle, toasts
+from helpers import on_screen, settle, toasts
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from queueapp.clock import FixedClock
@@ -244,3 +244,23 @@ async def test_open_items_keep_the_cursor_on_the_item_and_enter_acts_on_it(
         assert highlighted_item(app) == str(items[2].id)
     assert [complaints.get(store, c.id).step for c in (items[0], items[2])] == \
         ["recorded", "recorded"]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+async def test_open_items_show_the_step_on_a_narrow_screen(make_app, store, clock, config,
+                                                           zh_config, language):
+    """At 80 columns a long "what happened" gives way: the step the lead acts on stays."""
+    cfg = zh_config if language == "zh" else config
+    party = add(store, clock, cfg, 30, 2, "Chen")
+    complaints.record(store, clock.now().float_timestamp - 600, "wait",
+                      "Left after a long wait, said the quote was too short", party=party.id,
+                      host="Lin")
+    app = make_app(cfg=cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert isinstance(app.screen, OpenItemsScreen)
+        step = app.t("step_recorded")
+        row = next(line for line in on_screen(app).splitlines() if "Chen" in line)
+        assert step in row and "Left after" in row

@@ -6,12 +6,10 @@ guest's name and size filled in, visit numbers that agree."""
 from __future__ import annotations
 
 import asyncio
-import html
-import re
 
 import arrow
 import pytest
-from helpers import settle, toasts
+from helpers import on_screen, settle, toasts
 from textual import events
 from textual.widgets import DataTable, Input, OptionList, Static
 
@@ -441,8 +439,3 @@ async def test_the_add_form_shows_its_quote_on_a_short_terminal(make_app, config
         error = str(app.screen.query_one("#size-error", Static).render()).strip()
         assert "²" in error and error[:20] in on_screen(app)
 
-
-def on_screen(app) -> str:
-    """The text of the terminal as drawn (from Textual's screenshot, spaces restored)."""
-    svg = app.export_screenshot()
-    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")

@@ -40,6 +40,10 @@ class StepEntry:
     to: str = ""
 
 
+WHAT_MIN = 12  # cells for what happened, on the narrowest screen
+OTHER_COLUMNS = 64  # cells the other open-item columns and their padding take
+
+
 class ComplaintForm(FormScreen[ComplaintEntry]):
     """What happened (typed first), the category, what was done on the spot. ``draft``
     brings back what was typed when saving failed."""
@@ -187,6 +191,9 @@ class OpenItemsScreen(Screen[None]):
         row = table.cursor_row
         self.items = items
         table.clear()
+        # what happened takes the room the other columns leave, so the step (what the
+        # lead acts on) is always on screen
+        what_w = max(WHAT_MIN, self.size.width - OTHER_COLUMNS)
         for c in items:
             when = arrow.get(c.recorded_at).to(app.config.timezone).format("MM-DD HH:mm")
             who = names.get(c.party, c.party)
@@ -194,7 +201,7 @@ class OpenItemsScreen(Screen[None]):
                 who = f"{c.table_name} {who}".strip()
             step = Text(t(f"step_{c.step}"),
                         style="bold red" if c.step == "recorded" else "yellow")
-            table.add_row(when, clip(who, 16), t(f"cat_{c.category}"), clip(c.what, 40), step,
+            table.add_row(when, clip(who, 16), t(f"cat_{c.category}"), clip(c.what, what_w), step,
                           clip(c.recorded_by or "—", 12), key=str(c.id))
         ids = [c.id for c in items]
         if keep in ids:

@@ -37,7 +37,6 @@ EN: dict[str, str] = {
     "col_state": "State",
     "col_party": "Party",
     "col_time": "For",
-    "header_waiting": "Waiting: {parties} parties, {guests} guests",
     "header_free_seats": "Free seats:",
     "floor": "(floor {n})",
     "free_seats": "{n} free seats",
@@ -154,10 +153,7 @@ EN: dict[str, str] = {
     "note_allergy": "allergy",
     "outcome_stayed": "stayed",
     "outcome_left": "left",
-    "rescue_table": "table {table} ({section}) in ~{minutes} min",
-    "rescue_table_now": "table {table} ({section}) free now",
     "host_on_duty": "On duty: {host}",
-    "nobody_on_duty": "Nobody on duty",
     "budget_left": "Goodwill left: {currency}{amount}",
     "voided": "voided",
     "void_of": "void of #{id}",
@@ -212,7 +208,6 @@ EN: dict[str, str] = {
     "ph_gesture": "e.g. umbrella lent",
     "field_cost": "Cost ({currency})",
     "err_gesture_label": "Say what was given (up to 60 characters).",
-    "err_cost": "The cost must be a number, 0 or more.",
     "rescue_title": "About to leave after {waited} min:",
     "rescue_none": "Nothing to offer: just record the outcome",
     "outcome_title": "Did they stay?",
@@ -356,7 +351,6 @@ EN: dict[str, str] = {
     "err_needs_approval": "{what} needs a lead's approval.",
     "err_over_budget": "{what} costs {currency}{cost:g} but {host} has "
         "{currency}{left:g} left this shift: a lead must approve.",
-    "err_step_order": "Take the steps in order: handled, then rechecked, then fed back.",
     # -- one source of words for errors (the store boundary) --
     "err_db_folder": "Cannot create the folder for the database {path}: {detail}. Choose "
         "another place with --db FILE.",
@@ -494,8 +488,6 @@ EN: dict[str, str] = {
     "col_flag": "!",
     "col_left_short": "Left",
     "attention_more": "+{n} more",
-    "panel_tags": "Tags: {tags}",
-    "panel_note": "Note: {note}",
     # -- forms and actions: numbers, typed results, the guard (work stream D) --
     "num_empty": "Type a number.",
     "num_too_long": "Too long: at most {max} digits.",
@@ -550,7 +542,6 @@ ZH: dict[str, str] = {
     "col_state": "状态",
     "col_party": "客人",
     "col_time": "时长",
-    "header_waiting": "等位：{parties} 桌，{guests} 人",
     "header_free_seats": "空座：",
     "floor": "（{n} 楼）",
     "free_seats": "空 {n} 座",
@@ -664,10 +655,7 @@ ZH: dict[str, str] = {
     "note_allergy": "过敏",
     "outcome_stayed": "留下了",
     "outcome_left": "离开了",
-    "rescue_table": "{table}（{section}）约 {minutes} 分钟后空出",
-    "rescue_table_now": "{table}（{section}）现在空闲",
     "host_on_duty": "当班：{host}",
-    "nobody_on_duty": "无人当班",
     "budget_left": "剩余关怀预算：{currency}{amount}",
     "voided": "已作废",
     "void_of": "作废 #{id}",
@@ -722,7 +710,6 @@ ZH: dict[str, str] = {
     "ph_gesture": "例如 借伞",
     "field_cost": "费用（{currency}）",
     "err_gesture_label": "请说明送了什么（最多 60 个字符）。",
-    "err_cost": "费用必须是不小于 0 的数字。",
     "rescue_title": "等了 {waited} 分钟，准备离开：",
     "rescue_none": "无可提供：只记录结果",
     "outcome_title": "客人留下了吗？",
@@ -862,7 +849,6 @@ ZH: dict[str, str] = {
     "err_needs_approval": "{what} 需要领班批准。",
     "err_over_budget": "{what} 需 {currency}{cost:g}，"
                        "但 {host} 本班只剩 {currency}{left:g}：需要领班批准。",
-    "err_step_order": "请按顺序处理：先处理，再复查，最后反馈。",
     # -- one source of words for errors (the store boundary) --
     "err_db_folder": "无法为数据库 {path} 创建文件夹：{detail}。请用 --db FILE 换一个位置。",
     "err_db_file_readonly": "数据库 {path} 为只读。请改为可写（chmod u+w {path}），"
@@ -992,8 +978,6 @@ ZH: dict[str, str] = {
     "col_flag": "!",
     "col_left_short": "还需",
     "attention_more": "另有 {n} 桌",
-    "panel_tags": "标签：{tags}",
-    "panel_note": "备注：{note}",
     # -- forms and actions: numbers, typed results, the guard (work stream D) --
     "num_empty": "请输入数字。",
     "num_too_long": "太长了：最多 {max} 位数字。",

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from queueapp.i18n import ENGLISH
 
+# what can be wrong with a typed number (each is the i18n key num_<reason>)
+REASONS = ("empty", "too_long", "negative", "bad_char", "range", "decimals", "too_short",
+           "month_day")
 MAX_DIGITS = 9  # longer than any count, cost or PIN a host types; also bounds the work
 _FULL_WIDTH = {chr(0xFF10 + d): str(d) for d in range(10)}
 _FULL_WIDTH_SIGNS = {"．": ".", "－": "-", "／": "/", "　": " "}

@@ -20,13 +20,16 @@ from queueapp.goodwill.gestures import OUTCOMES
 from queueapp.goodwill.guests import NOTE_KINDS
 from queueapp.i18n import EN, ZH
 from queueapp.keys import KEY_IDS
+from queueapp.numbers import REASONS as NUMBER_REASONS
 from queueapp.waitlist.events import (
     ABANDON,
     ARRIVE,
     CALL,
     DEPART,
     EDIT,
+    HOLD,
     READY,
+    RELEASE,
     REMOVE_REASONS,
     SEAT,
 )
@@ -51,7 +54,9 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "table_": ("left", "ready"),  # what a table became (main_actions._table)
     "no_tables_": (OCCUPIED, CLEARING),
     "pick_table_": ("left", "ready"),
-    "did_": (ARRIVE, EDIT, CALL, SEAT, ABANDON, DEPART, READY),
+    "did_": (ARRIVE, EDIT, CALL, SEAT, ABANDON, DEPART, READY, HOLD, RELEASE),
+    "err_": ("needs_approval", "over_budget"),  # gestures.NeedsApproval(reason)
+    "num_": NUMBER_REASONS,  # numbers.NumberError(reason)
     "err_phone_": ("not_a_number", "invalid_number"),
     "key_": tuple(sorted(KEY_IDS)),
     "tab_": ("summary", "gestures", "walkaways", "complaints", "quotes"),
@@ -133,3 +138,12 @@ def test_chinese_fills_in_the_same_values():
     differ = {k: (EN[k], ZH[k]) for k in EN
               if set(field.findall(EN[k])) != set(field.findall(ZH[k]))}
     assert not differ, differ
+
+
+def test_every_word_is_used_somewhere():
+    """The reverse: a word no code asks for is dead (and goes stale unnoticed)."""
+    code = "\n".join(text for path, text in _sources().items() if path.name != "i18n.py")
+    members = {prefix + str(m) for prefix, values in FAMILIES.items() for m in values}
+    unused = [k for k in EN if f'"{k}"' not in code and f"'{k}'" not in code
+              and k not in members]
+    assert unused == []

@@ -66,6 +66,7 @@ LIVE = (WAITING, CALLED, SEATED)  # statuses of parties still in the room
 IMPORT_BATCH = 5000  # events written per executemany when importing history
 BUSY_TIMEOUT = 5.0  # seconds a write waits for another program's lock before Busy
 PARTY_NUMBER_AT = 10  # party ids are "YYYYMMDD-NNN": the number starts at the 10th character
+LONGEST_HOLD = 24 * 60  # minutes: a hold longer than a day is a typing mistake
 
 __all__ = ["DB_ERRORS", "LIVE", "Busy", "Conflict", "Store", "StoreError", "as_store_error",
            "default_db_path", "epoch", "iso", "resolve_db_path"]
@@ -384,19 +385,7 @@ class Store:
 
     def seat_party(self, now: float, party_id: str, table: str, host: str = "") -> Event:
         def check(room: Room) -> None:
-            p = _need_waiting(room, party_id)
-            seats = 0
-            for name in table.split("+"):
-                t = room.tables.get(name)
-                if t is None:
-                    raise Conflict("err_table_unknown", table=name)
-                if t.state != FREE:
-                    raise Conflict("err_table_taken", table=name, state=Term(f"state_{t.state}"))
-                _not_held_for_other(room, name, party_id, now)
-                seats += t.seats
-            if seats < p.size:
-                raise Conflict("err_table_small", table=table, seats=seats, size=p.size)
-            ev.size = p.size
+            ev.size = _need_tables(room, party_id, table, now, _need_free).size
 
         ev = Event(now, SEAT, party_id, None, table)
         return self._act(ev, check, host)
@@ -406,22 +395,11 @@ class Store:
         """Keep ``table`` (or joined tables ``A4+A5``) for a waiting party for ``minutes``:
         no one else is seated there meanwhile. A party holds one table at a time, so a
         new hold moves it; holding the same table again renews it."""
-        if not 0 < minutes <= 24 * 60:
+        if not 0 < minutes <= LONGEST_HOLD:
             raise StoreError("err_hold_minutes", minutes=minutes)
 
         def check(room: Room) -> None:
-            p = _need_waiting(room, party_id)
-            seats = 0
-            for name in table.split("+"):
-                t = room.tables.get(name)
-                if t is None:
-                    raise Conflict("err_table_unknown", table=name)
-                if t.state == OCCUPIED:
-                    raise Conflict("err_hold_occupied", table=name)
-                _not_held_for_other(room, name, party_id, now)
-                seats += t.seats
-            if seats < p.size:
-                raise Conflict("err_table_small", table=table, seats=seats, size=p.size)
+            _need_tables(room, party_id, table, now, _need_not_occupied)
 
         ev = Event(now, HOLD, party_id, None, table, {"minutes": round(float(minutes), 2)})
         return self._act(ev, check, host)
@@ -616,6 +594,35 @@ def _need_waiting(room: Room, party_id: str) -> Party:
         raise Conflict("err_not_waiting")
     return p
 
+
+def _need_tables(room: Room, party_id: str, table: str, now: float,
+                 state_ok: Callable[[TableState], None]) -> Party:
+    """The waiting party, if ``table`` (or ``A4+A5``) can take it: every table known,
+    in a state ``state_ok`` accepts, not held for another party, and seats enough."""
+    p = _need_waiting(room, party_id)
+    seats = 0
+    for name in table.split("+"):
+        t = room.tables.get(name)
+        if t is None:
+            raise Conflict("err_table_unknown", table=name)
+        state_ok(t)
+        _not_held_for_other(room, name, party_id, now)
+        seats += t.seats
+    if seats < p.size:
+        raise Conflict("err_table_small", table=table, seats=seats, size=p.size)
+    return p
+
+
+def _need_free(t: TableState) -> None:
+    """Seating needs a free table."""
+    if t.state != FREE:
+        raise Conflict("err_table_taken", table=t.name, state=Term(f"state_{t.state}"))
+
+
+def _need_not_occupied(t: TableState) -> None:
+    """A hold may be on a free table or one being cleared, not on one in use."""
+    if t.state == OCCUPIED:
+        raise Conflict("err_hold_occupied", table=t.name)
 
 def _not_held_for_other(room: Room, table: str, party_id: str, now: float) -> None:
     holder = room.held_for(table, now)

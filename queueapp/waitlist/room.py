@@ -118,6 +118,10 @@ class Room:
         """Every table held at ``now``, with the party it is held for."""
         return {name: pid for name in self.tables if (pid := self.held_for(name, now))}
 
+    def held_tables(self, party_id: str, now: float) -> str:
+        """The table(s) held for ``party_id`` at ``now`` (``A4`` or ``A4+A5``), or ""."""
+        return "+".join(name for name, pid in self.holds(now).items() if pid == party_id)
+
     # -- applying events -----------------------------------------------------
     def apply(self, ev: Event) -> None:
         """Fold one event into the state. Unknown or stale events are ignored."""

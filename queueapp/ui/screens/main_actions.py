@@ -134,11 +134,19 @@ class StandActions(Screen[None]):
         return next((p for p in self.app.snapshot.room.waiting()
                      if p.phone == e164 and p.id != but), None)
 
-    async def _twin_choice(self, twin: Party) -> str:
-        """The number is already on the list: open that party, add anyway, or go back."""
+    async def _phone_check(self, e164: str, but: str = "") -> str:
+        """Is the number already on the list? Then the host chooses: open that party
+        (``SamePhone.OPEN``: it is highlighted, nothing more to do), go back to the form
+        (``BACK``), or save anyway (``ADD``, also when the number is new)."""
         from queueapp.ui.screens.pickers import SamePhone
 
-        return await flows.ask(self.app, SamePhone(self.app, twin)) or SamePhone.BACK
+        twin = self._same_phone(e164, but)
+        if twin is None:
+            return SamePhone.ADD
+        choice = await flows.ask(self.app, SamePhone(self.app, twin)) or SamePhone.BACK
+        if choice == SamePhone.OPEN:
+            self.select_party(twin.id)
+        return choice
 
     # -- the waiting list --------------------------------------------------------------
     def action_add(self) -> None:
@@ -155,14 +163,11 @@ class StandActions(Screen[None]):
             if not isinstance(entry, NewParty):
                 return
             draft = entry
-            twin = self._same_phone(entry.phone)
-            if twin is not None:
-                choice = await self._twin_choice(twin)
-                if choice == SamePhone.OPEN:
-                    self.select_party(twin.id)
-                    return
-                if choice != SamePhone.ADD:
-                    continue  # back to the form, as typed
+            choice = await self._phone_check(entry.phone)
+            if choice == SamePhone.OPEN:
+                return
+            if choice != SamePhone.ADD:
+                continue  # back to the form, as typed
             ev = await app.in_store(partial(_add_party, entry=entry, tz=app.config.timezone,
                                             host=app.snapshot.host))
             if not isinstance(ev, StoreError):
@@ -210,15 +215,12 @@ class StandActions(Screen[None]):
             draft = entry.fields
             if not self._still_here(party):
                 return
-            twin = self._same_phone(entry.fields.phone, but=party.id) \
-                if "phone" in entry.changed else None
-            if twin is not None:
-                choice = await self._twin_choice(twin)
-                if choice == SamePhone.OPEN:
-                    self.select_party(twin.id)
-                    return
-                if choice != SamePhone.ADD:
-                    continue
+            choice = await self._phone_check(entry.fields.phone, but=party.id) \
+                if "phone" in entry.changed else SamePhone.ADD
+            if choice == SamePhone.OPEN:
+                return
+            if choice != SamePhone.ADD:
+                continue
             ev = await app.in_store(partial(_edit_party, party_id=party.id,
                                             changes=entry.as_changes(), host=app.snapshot.host))
             if not isinstance(ev, StoreError):
@@ -541,9 +543,9 @@ class StandActions(Screen[None]):
         if prop is not None:
             self._start_seat_next(p, prop.table, prop.skipped)
             return
-        held = [name for name, pid in room.holds(now).items() if pid == p.id]
+        held = room.held_tables(p.id, now)
         if held:  # their table is kept for them but not ready yet
-            app.notify(t("held_not_ready", table="+".join(held), name=p.name),
+            app.notify(t("held_not_ready", table=held, name=p.name),
                        severity="warning")
             return
         options = seat_options(config, room, p.size, p.id, now)
@@ -605,9 +607,9 @@ class StandActions(Screen[None]):
         p = self._party_at_key_press()
         if p is None:
             return
-        held = [name for name, pid in room.holds(now).items() if pid == p.id]
+        held = room.held_tables(p.id, now)
         if held:
-            flows.start_flow(self, self._release("+".join(held), p))
+            flows.start_flow(self, self._release(held, p))
             return
         prop = proposal_for_party(proposals, p.id)
         options = seat_options(app.config, room, p.size, p.id, now)

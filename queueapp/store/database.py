@@ -484,6 +484,10 @@ class Store:
                     tables.update(held.tables)
             for name in tables:
                 self._rebuild_table(db, name)
+            if ev.event == ABANDON and ev.data.get("reason") == "walked_away":
+                # the rescue decided "left" with this walk-away is undecided again: the
+                # party is back on the list, and the review must not count it as lost
+                self.rescues.reopen_left(ev.party, ev.time)
         return ev
 
     def _live_events(self, db: Database, where: str, params: dict[str, Any]) -> list[Event]:

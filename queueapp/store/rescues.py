@@ -52,6 +52,13 @@ class RescueLog(Repository):
             db.execute("UPDATE rescues SET outcome = ?, decided_at = ? WHERE id = ?",
                        [outcome, iso(now), rescue_id])
 
+    def reopen_left(self, party: str, decided_at: float) -> None:
+        """Undo of a walk-away: the rescue recorded as "left" with it is undecided again."""
+        with self.store.transaction() as db:
+            db.execute("UPDATE rescues SET outcome = '', decided_at = NULL "
+                       "WHERE party = ? AND outcome = 'left' AND decided_at = ?",
+                       [party, iso(decided_at)])
+
     def import_rescues(self, rescues: Iterable[Rescue]) -> int:
         """Append many rescues at once (simulated history), as given; their ids are new."""
         rows = [(iso(r.time), r.party, r.host, r.offer, r.outcome, iso(r.decided_at), r.station)

@@ -217,3 +217,20 @@ def test_wrong_pins_outside_the_window_do_not_lock(store, config):
     for i in range(8):  # one every 3 minutes: never 5 within 10 minutes
         r = g.check_lead_pin(store, config, "Mei", "9", NOW + i * 180)
         assert r.status == "wrong"
+
+
+def test_undoing_a_walk_away_makes_its_rescue_undecided_again(store, config):
+    """The host records "they left" (a walk-away and the rescue's outcome together), then
+    undoes it: the party is back, and the rescue is not counted as lost."""
+    a, b = add(store, 50), add(store, 40)
+    kept = g.start_rescue(store, NOW, b.id, "Lin", "kitchen_tour")
+    g.record_outcome(store, kept.id, "left", NOW + 30)  # decided earlier, not undone
+    store.remove_party(NOW + 30, b.id, "walked_away")
+    tour = g.start_rescue(store, NOW + 60, a.id, "Lin", "kitchen_tour")
+    walked = store.remove_party(NOW + 120, a.id, "walked_away")
+    g.record_outcome(store, tour.id, "left", NOW + 120)
+    store.undo(NOW + 130, walked.id)
+    assert store.party(a.id).waiting
+    again = g.rescue(store, tour.id)
+    assert again.outcome == "" and again.decided_at is None
+    assert g.rescue(store, kept.id).outcome == "left"

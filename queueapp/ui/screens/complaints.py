@@ -233,7 +233,8 @@ class OpenItemsScreen(Screen[None]):
         step = complaints.STEPS[complaints.STEPS.index(item.step) + 1]
         who: str | None = app.snapshot.host
         if step != "handled":
-            who = await flows.ask_lead(app, app.t(f"step_title_{step}"))
+            # the PIN dialog says which step and which item it is for
+            who = await flows.ask_lead(app, f"{app.t(f'step_title_{step}')} {item.what}")
             if who is None:
                 return
         entry = await flows.ask(app, StepForm(item, step))

@@ -439,3 +439,18 @@ async def test_the_add_form_shows_its_quote_on_a_short_terminal(make_app, config
         error = str(app.screen.query_one("#size-error", Static).render()).strip()
         assert "²" in error and error[:20] in on_screen(app)
 
+
+
+async def test_a_pin_typed_once_the_dialog_is_open_keeps_every_digit(make_app, store):
+    """Two leads: the lead list has focus; the first digit moves to the PIN box and the
+    next ones follow it (none replaces the one before)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PinScreen)
+        for key in "2468":
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.screen.query_one("#pin", Input).value == "2468"

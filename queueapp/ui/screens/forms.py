@@ -183,6 +183,9 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         field = self._field_for(event.character)
         if field is not None:
             field.insert_text_at_cursor(event.character)
+            # taking focus would select what is in the field, and the next key typed
+            # would replace it: keep the cursor after what was just typed instead
+            field.select_on_focus = False
             field.focus()
             event.stop()
 

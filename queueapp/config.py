@@ -30,6 +30,7 @@ from queueapp.i18n import LANGUAGES
 from queueapp.keys import KEY_IDS
 
 PARTY_SIZE_LIMIT = 100  # the largest party (and dining_minutes key) a config may name
+REPEAT_GUARD_LIMIT = 300  # seconds: the longest double-tap guard a config may set
 
 BUILTIN_TAGS = ("child", "high chair", "wheelchair", "birthday", "VIP")
 ENV_VAR = "QUEUEAPP_CONFIG"
@@ -94,6 +95,9 @@ class Goodwill:
     pin_max_wrong: int = 5  # this many wrong PINs within pin_window_minutes ...
     pin_window_minutes: float = 10.0
     pin_lock_minutes: float = 5.0  # ... lock PIN entry for this long
+    # the same gesture to the same party again within this many seconds (a double tap)
+    # is logged only after the host confirms; 0 turns the guard off
+    repeat_guard_seconds: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -554,7 +558,14 @@ class _Validator:
                             self._line("pin_max_wrong"))
         window = self._positive(g, "pin_window_minutes", "goodwill.pin_window_minutes", 10.0)
         lock = self._positive(g, "pin_lock_minutes", "goodwill.pin_lock_minutes", 5.0)
-        return Goodwill(budget, starts, max_wrong, window, lock)
+        guard = self._get(g, "repeat_guard_seconds", float, "goodwill.repeat_guard_seconds",
+                          10.0)
+        if not 0 <= guard <= REPEAT_GUARD_LIMIT:  # also refuses nan
+            raise self.fail("goodwill.repeat_guard_seconds",
+                            f"should be between 0 and {REPEAT_GUARD_LIMIT} seconds, not "
+                            f"{guard!r} (0 turns the double-tap guard off).",
+                            self._line("repeat_guard_seconds"))
+        return Goodwill(budget, starts, max_wrong, window, lock, guard)
 
     def _hosts(self) -> list[str]:
         out: list[str] = []

@@ -513,6 +513,16 @@ EN: dict[str, str] = {
     "same_phone_add": "Add anyway, as another party",
     "same_phone_back": "Back to the form",
     "note_hint": "Type the observation · Tab: its kind (↑↓) · Enter save · Esc cancel",
+    # -- issue 10: budgets and double taps --
+    "err_given_just_now": "{what} was given to this party {seconds} s ago (a double tap?). "
+        "It is logged again only when you confirm.",
+    "err_given_once": "This party already had {what} ({minutes} min ago); the catalogue "
+        "gives it once per party. It is logged again only when you confirm.",
+    "err_given_recently": "This party had {what} {minutes} min ago; the catalogue gives it "
+        "again in {again_in} min. It is logged again only when you confirm.",
+    "give_again_no": "No, keep just the one",
+    "give_again_yes": "Yes, give it again",
+    "not_given_again": "{what}: not given again.",
 }
 
 ZH: dict[str, str] = {
@@ -1002,6 +1012,16 @@ ZH: dict[str, str] = {
     "same_phone_add": "仍然添加，作为另一桌客人",
     "same_phone_back": "返回表单",
     "note_hint": "输入观察内容 · Tab：选择类别（↑↓） · Enter 保存 · Esc 取消",
+    # -- issue 10: budgets and double taps --
+    "err_given_just_now": "{what} {seconds} 秒前刚送给这桌客人（是否按了两次？）。"
+        "确认后才会再记录一次。",
+    "err_given_once": "这桌客人已经有过 {what}（{minutes} 分钟前）；目录规定每桌只送一次。"
+        "确认后才会再记录一次。",
+    "err_given_recently": "这桌客人 {minutes} 分钟前有过 {what}；目录规定 {again_in} 分钟后"
+        "才能再送。确认后才会再记录一次。",
+    "give_again_no": "不，只送这一次",
+    "give_again_yes": "是，再送一次",
+    "not_given_again": "{what}：没有再送。",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

@@ -11,6 +11,7 @@ terminals cannot both spend the last of a host's budget.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,7 +19,7 @@ from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
 from queueapp.config import Config
-from queueapp.goodwill.catalogue import Interaction, custom
+from queueapp.goodwill.catalogue import CUSTOM_ID, Interaction, custom
 from queueapp.store import Store, StoreError
 from queueapp.store.gestures import Gesture
 from queueapp.store.rescues import OUTCOMES, TABLE_OFFER, Rescue
@@ -45,6 +46,33 @@ class NeedsApproval(GoodwillError):
     def __init__(self, reason: str, cost: float, left: float, **values: object) -> None:
         super().__init__(f"err_{reason}", cost=cost, left=max(left, 0), **values)
         self.reason, self.cost, self.left = reason, cost, left
+
+
+class RepeatGesture(GoodwillError):
+    """The party had this gesture already: it is logged again only when the host
+    confirms (``give(..., again=True)``). ``given`` is the earlier gesture."""
+
+    def __init__(self, key: str, given: Gesture, **values: object) -> None:
+        super().__init__(key, what=given.label, **values)
+        self.given = given
+
+
+class GivenJustNow(RepeatGesture):
+    """The same gesture went to the same party ``seconds`` ago: most likely a double tap."""
+
+    def __init__(self, given: Gesture, seconds: int) -> None:
+        super().__init__("err_given_just_now", given, seconds=seconds)
+
+
+class AlreadyGiven(RepeatGesture):
+    """The catalogue gives this item once per party, or not again within its
+    ``repeat_after`` minutes (then ``again_in`` says how many are left)."""
+
+    def __init__(self, given: Gesture, minutes: int, again_in: int | None) -> None:
+        if again_in is None:
+            super().__init__("err_given_once", given, minutes=minutes)
+        else:
+            super().__init__("err_given_recently", given, minutes=minutes, again_in=again_in)
 
 
 @dataclass(frozen=True)
@@ -103,11 +131,29 @@ def shift_starts_between(start: float, end: float, config: Config) -> list[float
         day += timedelta(days=1)
 
 
+def shift_bounds(now: float, config: Config) -> tuple[float, float]:
+    """The shift ``now`` falls in: when it began and when the next one begins."""
+    start = shift_start(now, config)
+    tz = ZoneInfo(config.timezone)
+    starts = sorted(config.goodwill.shift_starts or (MIDNIGHT,))
+    day = datetime.fromtimestamp(start, tz).date()
+    while True:  # the first start after this one (the next day's first, at the latest)
+        for m in starts:
+            t = datetime.combine(day, dtime(m // 60, m % 60), tz).timestamp()
+            if t > start:
+                return start, t
+        day += timedelta(days=1)
+
+
 def spent_this_shift(store: Store, host: str, now: float, config: Config) -> float:
-    """What ``host`` has given this shift, in the restaurant's currency. A voided gesture
-    does not count, whenever it was voided: the refund goes back to the shift it was
-    given in, not to the shift the mistake was noticed in."""
-    return store.gestures.spent(host, shift_start(now, config), now)
+    """What ``host`` has given in the shift ``now`` falls in, in the restaurant's currency.
+
+    ``now`` only picks the shift: every gesture of that shift already in the file
+    counts, also one stamped later than ``now`` by a station whose clock runs ahead.
+    Inside ``store.transaction()`` that is exactly what was written before. A voided
+    gesture does not count, whenever it was voided: the refund goes back to the shift
+    it was given in, not to the shift the mistake was noticed in."""
+    return store.gestures.spent_in_shift(host, *shift_bounds(now, config))
 
 
 def budget_left(store: Store, host: str, now: float, config: Config) -> float:
@@ -135,14 +181,20 @@ def approval_needed(store: Store, config: Config, host: str, interaction: Intera
 
 def give(store: Store, now: float, party: Party | str, interaction_or_custom: Interaction | str,
          host: str, note: str = "", approved_by: str = "", cost: float | None = None,
-         *, config: Config | None = None) -> Gesture:
+         *, config: Config | None = None, again: bool = False) -> Gesture:
     """Log a gesture at once. A text instead of an Interaction is a custom gesture (give ``cost``).
 
-    With ``config``, the budget and the lead list are enforced: raises
-    :class:`NeedsApproval` when the gesture needs a lead and ``approved_by`` is
-    empty, and :class:`GoodwillError` when ``approved_by`` is not a lead. The budget
-    check and the write are one transaction, so two terminals cannot both spend the
-    last of a host's budget.
+    With ``config``, the repeat rules, the budget and the lead list are enforced, all in
+    the one write transaction that logs the gesture (so two terminals cannot both
+    spend the last of a host's budget, nor both log the same double tap):
+
+    - :class:`GivenJustNow` when the same gesture went to the same party within
+      ``[goodwill] repeat_guard_seconds``, and :class:`AlreadyGiven` when the
+      catalogue gives the item once per party (or not again within ``repeat_after``
+      minutes); a custom gesture is exempt from the catalogue's rule. ``again=True``
+      is the host's confirmation that another one is meant;
+    - :class:`NeedsApproval` when the gesture needs a lead and ``approved_by`` is
+      empty, and :class:`GoodwillError` when ``approved_by`` is not a lead.
     """
     host = host.strip()
     if not host:
@@ -169,6 +221,8 @@ def give(store: Store, now: float, party: Party | str, interaction_or_custom: In
             raise GoodwillError("err_not_a_lead", name=approved_by)
         approved_by = lead.name
     with store.transaction():
+        if config is not None and not again:
+            _check_repeat(store, config, party_id, item, now)
         if config is not None and not approved_by:
             reason = approval_needed(store, config, host, item, now, price)
             if reason:
@@ -177,6 +231,29 @@ def give(store: Store, now: float, party: Party | str, interaction_or_custom: In
         return store.gestures.add(now, party_id, store.guests.guest_id_for_party(party_id),
                                   item.id, item.label, item.category, price, host, note.strip(),
                                   approved_by)
+
+
+def _check_repeat(store: Store, config: Config, party_id: str, item: Interaction,
+                  now: float) -> None:
+    """Raise :class:`RepeatGesture` if the party already has this gesture (live, not
+    voided): the same one within the double-tap guard, or a catalogue item its rule
+    does not allow again yet. A custom gesture is "the same" when its label is."""
+    same = [g for g in store.gestures.for_party(party_id)
+            if not g.is_void and not g.voided and g.interaction == item.id
+            and (item.id != CUSTOM_ID or g.label == item.label)]
+    if not same:
+        return
+    last = same[-1]  # the newest written (rows come in insertion order)
+    ago = max(0.0, now - last.time)  # a row stamped ahead of this clock was given just now
+    guard = config.goodwill.repeat_guard_seconds
+    if guard and ago < guard:
+        raise GivenJustNow(last, round(ago))
+    if item.id == CUSTOM_ID:
+        return
+    if item.repeat_after is None:
+        raise AlreadyGiven(last, round(ago / 60), None)
+    if ago < item.repeat_after * 60:
+        raise AlreadyGiven(last, round(ago / 60), max(1, math.ceil(item.repeat_after - ago / 60)))
 
 
 def void(store: Store, now: float, gesture_id: int, host: str, note: str) -> Gesture:
@@ -259,17 +336,25 @@ def rescues_for_party(store: Store, party_id: str) -> list[Rescue]:
 
 def pin_locked_until(store: Store, config: Config, now: float) -> float | None:
     """When PIN entry unlocks, or None if it is open now."""
-    g = config.goodwill
-    wrong = _recent_wrong(store, config, now)
-    if len(wrong) < g.pin_max_wrong:
+    wrong = _recent_wrong(store, config)
+    if len(wrong) < config.goodwill.pin_max_wrong:
         return None
-    until = wrong[-1] + g.pin_lock_minutes * 60
+    # from the latest stamp among them: a station whose clock runs behind cannot shorten it
+    until = max(wrong) + config.goodwill.pin_lock_minutes * 60
     return until if until > now else None
 
 
-def _recent_wrong(store: Store, config: Config, now: float) -> list[float]:
-    """Wrong attempts within the window and after the last successful one."""
-    return store.gestures.wrong_pins(now - config.goodwill.pin_window_minutes * 60, now)
+def _recent_wrong(store: Store, config: Config) -> list[float]:
+    """The times of the wrong attempts that count, newest (by insertion) first: since the
+    last right PIN, and within ``pin_window_minutes`` of the newest wrong one. Counted
+    from the rows in the order they were written, not against this station's clock,
+    so a station whose clock runs ahead or behind neither hides attempts nor adds any."""
+    g = config.goodwill
+    wrong = store.gestures.newest_wrong_pins(g.pin_max_wrong)
+    if not wrong:
+        return []
+    since = wrong[0] - g.pin_window_minutes * 60
+    return [t for t in wrong if t > since]
 
 
 def check_lead_pin(store: Store, config: Config, lead_name: str, pin: str,
@@ -290,7 +375,7 @@ def check_lead_pin(store: Store, config: Config, lead_name: str, pin: str,
         outcome = "locked" if locked else "ok" if good else "wrong"
         store.gestures.log_pin_attempt(now, name, outcome)
         after = None if outcome == "ok" else pin_locked_until(store, config, now)
-        wrong = len(_recent_wrong(store, config, now))
+        wrong = len(_recent_wrong(store, config))
     if outcome == "ok":
         return PinResult("ok", name)
     if locked or after:

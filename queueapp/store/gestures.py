@@ -74,11 +74,15 @@ class GestureLog(Repository):
         self.store.set_setting(HOST_SETTING, name)
 
     # -- spending ------------------------------------------------------------------------
-    def spent(self, host: str, since: float, until: float) -> float:
-        """What ``host`` gave between two times (inclusive), voided gestures left out."""
+    def spent_in_shift(self, host: str, start: float, end: float) -> float:
+        """What ``host`` gave in the shift from ``start`` up to (not including) ``end``,
+        voided gestures left out: every row the file holds for that shift, whatever
+        station wrote it, including rows stamped later than the caller's clock (a
+        station whose clock runs ahead). Read inside the write transaction, that is
+        everything written before, in insertion order."""
         row = self.db.execute(
             f"SELECT coalesce(sum(cost), 0) FROM gestures WHERE host = ? AND time >= ? "
-            f"AND time <= ? AND {_LIVE}", [host, iso(since), iso(until)]).fetchone()
+            f"AND time < ? AND {_LIVE}", [host, iso(start), iso(end)]).fetchone()
         return round(float(row[0]), 2)
 
     def spent_by_host(self, since: float, until: float) -> dict[str, float]:
@@ -189,11 +193,13 @@ class GestureLog(Repository):
                        "VALUES (?,?,?,?,?)",
                        [iso(now), lead, int(outcome == "ok"), outcome, self.store.station])
 
-    def wrong_pins(self, since: float, until: float) -> list[float]:
-        """Times of wrong PINs after ``since`` up to ``until``, after the last right one."""
+    def newest_wrong_pins(self, limit: int) -> list[float]:
+        """The times of the newest ``limit`` wrong PINs since the last right one, newest
+        first, in the order they were written (rowid), not by their time stamps: a
+        station whose clock runs ahead or behind cannot hide an attempt from the count."""
         rows = self.db.execute(
-            "SELECT time FROM pin_attempts WHERE outcome = 'wrong' AND time > ? AND time <= ? "
-            "AND id > coalesce((SELECT max(id) FROM pin_attempts WHERE ok = 1 AND time <= ?), "
-            "0) ORDER BY time", [iso(since), iso(until), iso(until)]).fetchall()
+            "SELECT time FROM pin_attempts WHERE outcome = 'wrong' AND id > coalesce("
+            "(SELECT id FROM pin_attempts WHERE ok = 1 ORDER BY id DESC LIMIT 1), 0) "
+            "ORDER BY id DESC LIMIT ?",
+            [limit]).fetchall()
         return [epoch(r[0]) or 0.0 for r in rows]
-

@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 import arrow
+from rich.text import Text
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 
@@ -118,19 +119,26 @@ def _check_pin(store: Store, now: float, *, config: Config, lead: str,
 
 async def give(app: QueueApp, party: Party, item: Interaction | str, cost: float | None = None,
                note: str = "") -> Gesture | None:
-    """Log a gesture to ``party``; ask who is on duty, or for a lead's PIN, when needed.
+    """Log a gesture to ``party``; ask who is on duty, or for a lead's PIN, when needed,
+    and whether another one is meant when the party already has it (a double tap).
     The gesture, or None when it was not given (cancelled, or the store refused)."""
     approved_by = ""
+    again = False
 
     def log(store: Store, now: float) -> Gesture:
         return gestures.give(store, now, party, item, app.snapshot.host, note, approved_by,
-                             cost, config=app.config)
+                             cost, config=app.config, again=again)
 
     while True:
-        res = await app.in_store(log, quiet=(gestures.NoHost, gestures.NeedsApproval))
+        res = await app.in_store(log, quiet=(gestures.NoHost, gestures.NeedsApproval,
+                                             gestures.RepeatGesture))
         if isinstance(res, gestures.NoHost):
             if await ask_host(app) is None:
                 return None
+        elif isinstance(res, gestures.RepeatGesture):
+            if not await _give_again(app, res):
+                return None
+            again = True
         elif isinstance(res, gestures.NeedsApproval):
             lead = await ask_lead(app, app.error_text(res))
             if lead is None:
@@ -145,3 +153,21 @@ async def give(app: QueueApp, party: Party, item: Interaction | str, cost: float
                          cost=f"{app.config.currency}{res.cost:g}")
             app.notify(text + (f"\n“{script}”" if script else ""), timeout=8)
             return res
+
+
+async def _give_again(app: QueueApp, repeat: gestures.RepeatGesture) -> bool:
+    """The party already has it: does the host mean another one? "No" is highlighted
+    first, so an Enter pressed in the rush does not log it either."""
+    from textual.widgets.option_list import Option
+
+    from queueapp.ui.screens.pickers import Chooser
+
+    what = gesture_label(repeat.given, app.config)
+    # a custom gesture's label is the host's own text: a Text, never markup
+    title = Text(app.t(repeat.key, **{**repeat.values, "what": what}))
+    choice = await ask(app, Chooser(title, [Option(app.t("give_again_no"), id="no"),
+                                            Option(app.t("give_again_yes"), id="again")]))
+    if choice != "again":
+        app.notify(app.t("not_given_again", what=what))
+        return False
+    return True

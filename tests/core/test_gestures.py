@@ -138,9 +138,9 @@ def test_budget_limit_and_lead_approval(store, config):
     assert ok.approved_by == "Mei"
     # free gestures never need approval, even past the budget
     g.give(store, NOW, p, config.catalogue["welcome_tea"], "Lin", config=config)
-    # another host has a budget of their own
+    # another host has a budget of their own (giving to another party: fruit is once per party)
     assert g.budget_left(store, "Ana", NOW, config) == 300
-    g.give(store, NOW, p, fruit, "Ana", config=config)
+    g.give(store, NOW, add(store), fruit, "Ana", config=config)
     assert g.spent_by_host(store, NOW - 3600, NOW) == {"Ana": 12.0, "Lin": 302.0}
 
 

@@ -514,7 +514,7 @@ EN: dict[str, str] = {
     "same_phone_back": "Back to the form",
     "note_hint": "Type the observation · Tab: its kind (↑↓) · Enter save · Esc cancel",
     # -- issue 10: budgets and double taps --
-    "err_given_just_now": "{what} was given to this party {seconds} s ago (a double tap?). "
+    "err_given_just_now": "This party was given {what} {seconds} s ago (a double tap?). "
         "It is logged again only when you confirm.",
     "err_given_once": "This party already had {what} ({minutes} min ago); the catalogue "
         "gives it once per party. It is logged again only when you confirm.",

@@ -15,7 +15,6 @@ import pytest
 import racers
 from helpers import at
 
-from queueapp.config import Config
 from queueapp.goodwill import gestures
 from queueapp.store import Store
 

@@ -1,0 +1,80 @@
+"""`1 1` at the stand (issue 10, point 8): the second tap of the same suggestion for the
+same party is not logged without asking; "No" is highlighted first, and only "Yes, give
+it again" logs another one."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from helpers import settle, toasts
+from textual.widgets import OptionList, Static
+
+from queueapp.clock import FixedClock
+from queueapp.goodwill import gestures
+from queueapp.quotes.rule import Quote
+from queueapp.ui.screens.main import MainScreen
+from queueapp.ui.screens.pickers import Chooser
+
+START = "2026-11-20T10:40:00+00:00"
+SIZE = (170, 48)
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(START)
+
+
+def main(app) -> MainScreen:
+    return next(s for s in app.screen_stack if isinstance(s, MainScreen))
+
+
+async def double_tap(app, pilot, db_path) -> str:
+    """Press `1` twice before the first gesture is saved (another program holds the file
+    for a moment, as in a rush); the id of the suggestion both taps gave."""
+    await settle(app, pilot)
+    shown = main(app)._suggestions
+    assert shown
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        await pilot.press("1", "1")
+        await pilot.pause()
+    finally:
+        other.rollback()
+        other.close()
+    await settle(app, pilot)
+    return shown[0].interaction.id
+
+
+@pytest.mark.parametrize("answer", ["enter", "again"])
+async def test_1_1_logs_one_gesture_and_asks_before_the_second(
+        make_app, store, clock, config, db_path, answer):
+    gestures.set_host_on_duty(store, "Lin")
+    now = clock.now().float_timestamp
+    chen = store.add_party(now - 180, 2, "Chen", "", [], "", Quote(30, 20, 40),
+                           tz=config.timezone).party
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        item = await double_tap(app, pilot, db_path)
+        assert [g.interaction for g in gestures.gestures_for_party(store, chen)] == [item]
+        assert isinstance(app.screen, Chooser)
+        label = config.catalogue[item].label
+        assert str(app.screen.query_one(".dialog-title", Static).render()) == (
+            f"This party was given {label} 0 s ago (a double tap?). It is logged again "
+            "only when you confirm.")
+        options = app.screen.query_one(OptionList)
+        assert [o.id for o in options.options] == ["no", "again"]
+        assert options.highlighted == 0  # Enter in the rush does not log it
+        if answer == "again":
+            options.highlighted = 1
+            await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        given = [g.interaction for g in gestures.gestures_for_party(store, chen)]
+        if answer == "again":
+            assert given == [item, item]
+        else:
+            assert given == [item]
+            assert f"{label}: not given again." in toasts(app)

@@ -64,7 +64,8 @@ category = "snack"
 
 @pytest.mark.parametrize(("line", "message"), [
     ('cost = "a lot"', "interactions[25] (fruit_bowl).cost: should be a number"),
-    ("cost = -3", "interactions[25] (fruit_bowl).cost: should be a number from 0 to 1,000,000, not -3."),
+    ("cost = -3",
+     "interactions[25] (fruit_bowl).cost: should be a number from 0 to 1,000,000, not -3."),
     ('hours = "5pm-10pm"', "interactions[25] (fruit_bowl).hours:"),
     ('hours = "17:00-25:00"', "interactions[25] (fruit_bowl).hours:"),
     ('season = "12-01-02-28"', "interactions[25] (fruit_bowl).season:"),

@@ -513,6 +513,13 @@ EN: dict[str, str] = {
     "same_phone_add": "Add anyway, as another party",
     "same_phone_back": "Back to the form",
     "note_hint": "Type the observation · Tab: its kind (↑↓) · Enter save · Esc cancel",
+    # -- issue 10: config ranges and privacy --
+    "purge_bad_date": "{day!r} is not a date: write it YYYY-MM-DD, e.g. 2025-11-30.",
+    "purge_no_file": "{path}: no such database file. Check the path (--db FILE).",
+    "purge_done": "Anonymised what is older than {day}: {parties} parties, {guests} guests, "
+        "{notes} notes and {events} events. Counts and reports are unchanged.",
+    "purged_toast": "Guests' personal data older than {days} days was anonymised "
+        "([privacy] keep_guest_days).",
 }
 
 ZH: dict[str, str] = {
@@ -1002,6 +1009,12 @@ ZH: dict[str, str] = {
     "same_phone_add": "仍然添加，作为另一桌客人",
     "same_phone_back": "返回表单",
     "note_hint": "输入观察内容 · Tab：选择类别（↑↓） · Enter 保存 · Esc 取消",
+    # -- issue 10: config ranges and privacy --
+    "purge_bad_date": "{day!r} 不是日期：请写成 YYYY-MM-DD，例如 2025-11-30。",
+    "purge_no_file": "{path}：没有这个数据库文件。请检查路径（--db FILE）。",
+    "purge_done": "已匿名化 {day} 之前的数据：{parties} 桌客人、{guests} 位顾客、"
+        "{notes} 条备注和 {events} 条事件。计数和报表不变。",
+    "purged_toast": "超过 {days} 天的顾客个人信息已匿名化（[privacy] keep_guest_days）。",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

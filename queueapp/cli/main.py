@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -160,7 +161,12 @@ def events(ctx: click.Context, config_path: str | None, db_path: str | None, use
     """Write the event log as CSV in the contract format (docs/event-log.md)."""
     config = _config(ctx, config_path, use_demo)
     store = store_or_exit(_db(ctx, db_path, use_demo, config), config, must_exist=True)
-    n = write_events_csv(store.all_events(by_time=True), out, config.timezone, all_words)
+    from queueapp.privacy import printable
+
+    # ids imported from another system may hold control characters: none reach a terminal
+    events = (replace(ev, party=printable(ev.party), table=printable(ev.table))
+              for ev in store.all_events(by_time=True))
+    n = write_events_csv(events, out, config.timezone, all_words)
     if out is not sys.stdout and out.name != "<stdout>":
         click.echo(f"Wrote {n} events to {out.name}", err=True)
 

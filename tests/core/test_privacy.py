@@ -187,3 +187,17 @@ def test_a_new_database_and_its_wal_and_shm_are_readable_by_the_owner_only(tmp_p
         store.close()
     finally:
         os.umask(old)
+
+
+def test_the_events_command_prints_no_control_characters(store, db_path):
+    from queueapp.waitlist.events import read_events_csv
+
+    store.import_events(read_events_csv(
+        "time,event,party,size,table\n"
+        "2026-11-20T18:00:00+08:00,arrive,\"P\x1b[2J1\",2,\n"
+        "2026-11-20T18:10:00+08:00,seat,\"P\x1b[2J1\",2,\"A1\x07\"\n"))
+    result = CliRunner().invoke(main, ["events", "--config", str(CONFIG_PATH),
+                                       "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "P[2J1" in result.output and "\x1b" not in result.output
+    assert "\x07" not in result.output

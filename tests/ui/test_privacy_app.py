@@ -51,3 +51,29 @@ async def test_the_app_purges_old_guests_once_a_day(make_app, store, db_path):
         assert store.party(old).name == "" and store.party(old).phone == ""
         assert store.party(recent).name == "Recent"
         assert any("anonymised" in text for text in toasts(app))
+
+
+async def test_the_edit_form_masks_the_saved_phone_yet_keeps_clears_or_replaces_it(
+        make_app, store):
+    from textual.widgets import Input
+
+    from queueapp.ui.screens.forms import PartyForm
+
+    keep = store.add_party(at(-20), 2, "Keep", PHONES[0], tz=TZ).party
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        for new_text, expected in (("•••• 4321", PHONES[0]), ("139 0000 1111", "+8613900001111"),
+                                   ("", "")):
+            await pilot.press("e")
+            await settle(app, pilot)
+            form = app.screen
+            assert isinstance(form, PartyForm)
+            field = form.query_one("#phone", Input)
+            assert "9876" not in field.value and "0000" not in field.value  # never in full
+            field.value = new_text
+            await pilot.pause()
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert not isinstance(app.screen, PartyForm), new_text
+            assert store.party(keep).phone == expected, new_text

@@ -264,8 +264,11 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         app = self.app
         t, cfg = app.t, app.config
         v = self.draft
-        # a saved number is never shown in full: its mask stands for it until retyped
-        shown_phone = self._kept_phone = phone.masked(v.phone) if v else ""
+        # the party's saved number is never shown in full: its mask stands for it until
+        # retyped (a number the host has just typed, back from a question, shows as typed)
+        saved = v is not None and self.party is not None and v.phone == self.party.phone
+        self._kept_phone = phone.masked(v.phone) if v and saved else ""
+        shown_phone = self._kept_phone or (phone.display(v.phone, cfg.country) if v else "")
         chosen = set(v.tags) if v else set()
         with Vertical(id="form", classes="dialog"):
             yield Static(t("edit_title" if self.editing else "add_title"), classes="dialog-title")

@@ -7,6 +7,7 @@ for a typo in the settings.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -30,10 +31,54 @@ from queueapp.i18n import LANGUAGES
 from queueapp.keys import KEY_IDS
 
 PARTY_SIZE_LIMIT = 100  # the largest party (and dining_minutes key) a config may name
-REPEAT_GUARD_LIMIT = 300  # seconds: the longest double-tap guard a config may set
+DAY_MINUTES = 24 * 60
+MONEY_LIMIT = 1_000_000  # the most a budget or a gesture's cost may be
+
+# every number a config may hold: (low, high), both inclusive; the README's config table
+# documents the same ranges. A value outside them (or nan/inf, or true/false) is refused:
+# ``sync_seconds = nan`` drew a blank screen, ``refresh_seconds = 1e-9`` took a whole core,
+# ``pin_window_minutes = 1e308`` crashed and ``budget_per_shift = nan`` approved anything.
+RANGES: dict[str, tuple[float, float]] = {
+    "restaurant.largest_party": (1, PARTY_SIZE_LIMIT),
+    "service.refresh_seconds": (1, 60),
+    "service.sync_seconds": (0.2, 60),
+    "service.attention_minutes": (1, 240),
+    "service.long_wait_minutes": (1, 240),
+    "seating.hold_minutes": (1, 120),
+    "quoting.clearing_minutes": (0.5, 120),
+    "quoting.dining_minutes": (1, 600),
+    "goodwill.budget_per_shift": (0, MONEY_LIMIT),
+    "goodwill.pin_max_wrong": (1, 100),
+    "goodwill.pin_window_minutes": (1, DAY_MINUTES),
+    "goodwill.pin_lock_minutes": (1, DAY_MINUTES),
+    "goodwill.repeat_guard_seconds": (0, 300),  # 0 turns the double-tap guard off
+    "privacy.keep_guest_days": (0, 3650),
+    "sections.floor": (-10, 300),
+    "tables.seats": (1, PARTY_SIZE_LIMIT),
+    "joins.seats": (1, 1000),
+    "interactions.cost": (0, MONEY_LIMIT),
+    "interactions.min_waited": (0, DAY_MINUTES),
+    "interactions.max_waited": (0, DAY_MINUTES),
+    "interactions.min_over_quote": (-DAY_MINUTES, DAY_MINUTES),
+    "interactions.max_over_quote": (-DAY_MINUTES, DAY_MINUTES),
+    "interactions.repeat_after": (1, DAY_MINUTES),
+    "interactions.min_size": (1, PARTY_SIZE_LIMIT),
+    "interactions.max_size": (1, PARTY_SIZE_LIMIT),
+}
+
+
+def in_range(value: object, low: float, high: float, whole: bool = False) -> bool:
+    """Is ``value`` a finite number (a whole one if ``whole``) from ``low`` to ``high``?
+    true/false are not numbers here, though Python counts them as ints."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if whole and not isinstance(value, int):
+        return False
+    return math.isfinite(value) and low <= value <= high
 
 BUILTIN_TAGS = ("child", "high chair", "wheelchair", "birthday", "VIP")
 ENV_VAR = "QUEUEAPP_CONFIG"
+DEFAULT_KEEP_GUEST_DAYS = 365  # [privacy] keep_guest_days when the config leaves it out
 
 
 class ConfigError(Exception):
@@ -148,6 +193,7 @@ class Config:
     leads: tuple[Lead, ...] = ()
     conversation: Conversation = field(default_factory=Conversation)
     hold_minutes: float = 10.0  # how long a table is kept for a party ([seating])
+    keep_guest_days: int = DEFAULT_KEEP_GUEST_DAYS  # [privacy]; 0 keeps personal data forever
 
     @property
     def catalogue(self) -> Catalogue:
@@ -261,7 +307,7 @@ class _Validator:
             return default
         value = table[key]
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
+            value = float(value) if abs(value) < 2 ** 63 else math.inf  # TOML ints are unbounded
         if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
             kinds = kind if isinstance(kind, tuple) else (kind,)
             names = " or ".join(k.__name__ for k in kinds)
@@ -298,11 +344,7 @@ class _Validator:
             raise self.fail("restaurant.language", f"{language!r} is not supported; "
                             "use " + " or ".join(f'"{code}"' for code in LANGUAGES) + ".",
                             self._line("language"))
-        largest = self._get(r, "largest_party", int, "restaurant.largest_party", 12)
-        if not 1 <= largest <= PARTY_SIZE_LIMIT:
-            raise self.fail("restaurant.largest_party",
-                            f"should be between 1 and {PARTY_SIZE_LIMIT}.",
-                            self._line("largest_party"))
+        largest = self._number(r, "largest_party", "restaurant.largest_party", 12, whole=True)
         currency = self._get(r, "currency", str, "restaurant.currency", "¥")
 
         sections = self._sections()
@@ -318,20 +360,17 @@ class _Validator:
         db = self._get(storage, "db", str, "storage.db", "")
 
         svc = self._section("service")
-        refresh = self._positive(svc, "refresh_seconds", "service.refresh_seconds", 5.0)
-        sync = self._positive(svc, "sync_seconds", "service.sync_seconds", 1.0)
-        attention = self._positive(svc, "attention_minutes", "service.attention_minutes", 15.0)
-        long_wait = self._positive(svc, "long_wait_minutes", "service.long_wait_minutes", 15.0)
+        refresh = self._number(svc, "refresh_seconds", "service.refresh_seconds", 5.0)
+        sync = self._number(svc, "sync_seconds", "service.sync_seconds", 1.0)
+        attention = self._number(svc, "attention_minutes", "service.attention_minutes", 15.0)
+        long_wait = self._number(svc, "long_wait_minutes", "service.long_wait_minutes", 15.0)
 
         seating = self._section("seating")
-        hold = self._positive(seating, "hold_minutes", "seating.hold_minutes", 10.0)
-        if hold > 120:
-            raise self.fail("seating.hold_minutes", f"should be at most 120 minutes, not "
-                            f"{hold!r}: a table kept longer is a reservation.",
-                            self._line("hold_minutes"))
+        # a table kept longer than the range's top is a reservation
+        hold = self._number(seating, "hold_minutes", "seating.hold_minutes", 10.0)
 
         q = self._section("quoting")
-        clearing = self._positive(q, "clearing_minutes", "quoting.clearing_minutes", 5.0)
+        clearing = self._number(q, "clearing_minutes", "quoting.clearing_minutes", 5.0)
         dining_raw = self._get(q, "dining_minutes", dict, "quoting.dining_minutes", None)
         dining: dict[int, float] = {}
         if dining_raw:
@@ -340,9 +379,10 @@ class _Validator:
                     size = numbers.parse_whole(str(k), 1, PARTY_SIZE_LIMIT)
                 except numbers.NumberError:
                     size = 0
-                if not size or isinstance(v, bool) or not isinstance(v, int | float) or v <= 0:
+                if not size or not in_range(v, *RANGES["quoting.dining_minutes"]):
                     raise self.fail("quoting.dining_minutes", f"entry {k!r} = {v!r} should be "
-                                    "a party size mapped to positive minutes, e.g. \"4\" = 70.",
+                                    "a party size mapped to minutes from "
+                                    f"{_range_text('quoting.dining_minutes')}, e.g. \"4\" = 70.",
                                     self._line("dining_minutes"))
                 dining[size] = float(v)
         quoting = Quoting(clearing, dining) if dining else Quoting(clearing)
@@ -362,6 +402,10 @@ class _Validator:
                 raise self.fail(f"keys.{k}", f"{v!r} should be a key name such as \"a\" "
                                 "or \"ctrl+n\".", self._line(k))
 
+        privacy = self._section("privacy")
+        keep_days = self._number(privacy, "keep_guest_days", "privacy.keep_guest_days",
+                                 DEFAULT_KEEP_GUEST_DAYS, whole=True)
+
         return Config(
             path=self.path, name=name, timezone=tz, country=country, language=language,
             largest_party=largest, currency=currency, tables=tuple(tables),
@@ -371,13 +415,21 @@ class _Validator:
             extra_tags=tuple(t.strip() for t in extra), keys=dict(keys),
             interactions=tuple(self._interactions()), goodwill=self._goodwill(),
             hosts=tuple(self._hosts()), leads=tuple(self._leads()),
-            conversation=self._conversation(), hold_minutes=hold,
+            conversation=self._conversation(), hold_minutes=hold, keep_guest_days=keep_days,
         )
 
-    def _positive(self, table: dict[str, Any], key: str, fld: str, default: float) -> float:
-        value = self._get(table, key, float, fld, default)
-        if value <= 0:
-            raise self.fail(fld, f"should be a positive number, not {value!r}.", self._line(key))
+    def _number(self, table: dict[str, Any], key: str, fld: str, default: Any = ...,
+                whole: bool = False, line: int | None = None, ranged: str = "") -> Any:
+        """A finite number within its documented range (``RANGES[ranged or fld]``);
+        ``default`` when absent (None stays None)."""
+        value = self._get(table, key, int if whole else float, fld, default, line)
+        if value is None:
+            return None
+        low, high = RANGES[ranged or fld]
+        if not in_range(value, low, high, whole):
+            kind = "a whole number" if whole else "a number"
+            raise self.fail(fld, f"should be {kind} from {_range_text(ranged or fld)}, "
+                            f"not {value:g}.", line or self._line(key))
         return value
 
     def _sections(self) -> list[Section]:
@@ -389,7 +441,8 @@ class _Validator:
             line = self._line("name", "sections", i)
             fld = f"sections[{i + 1}]"
             name = self._get(entry, "name", str, f"{fld}.name", line=line)
-            floor = self._get(entry, "floor", int, f"{fld}.floor", None, line=line)
+            floor = self._number(entry, "floor", f"{fld}.floor", None, whole=True, line=line,
+                                 ranged="sections.floor")
             label = self._get(entry, "label_zh", str, f"{fld}.label_zh", "", line=line)
             out.append(Section(name, floor, label))
         return out
@@ -415,11 +468,8 @@ class _Validator:
                 raise self.fail(f"{fld}.name", f"table {name!r} is defined twice; "
                                 "give each table its own name.", self._line("name", "tables", i))
             seen.add(name)
-            seats = self._get(entry, "seats", int, f"{fld}.seats",
-                              line=self._line("seats", "tables", i))
-            if not 1 <= seats <= 100:
-                raise self.fail(f"{fld}.seats", f"{seats} should be between 1 and 100.",
-                                self._line("seats", "tables", i))
+            seats = self._number(entry, "seats", f"{fld}.seats", whole=True,
+                                 line=self._line("seats", "tables", i), ranged="tables.seats")
             section = self._get(entry, "section", str, f"{fld}.section", "",
                                 line=self._line("section", "tables", i))
             out.append(Table(name, seats, section))
@@ -439,8 +489,9 @@ class _Validator:
             for n in names:
                 if n not in tables:
                     raise self.fail(fld, f"{n!r} is not one of the [[tables]].", line)
-            seats = self._get(entry, "seats", int, f"joins[{i + 1}].seats",
-                              sum(tables[n].seats for n in names), line=line)
+            seats = self._number(entry, "seats", f"joins[{i + 1}].seats",
+                                 sum(tables[n].seats for n in names), whole=True, line=line,
+                                 ranged="joins.seats")
             out.append(Join(tuple(names), seats))
         return out
 
@@ -489,25 +540,22 @@ class _Validator:
             if category not in CATEGORIES:
                 raise self.fail(f"{fld}.category", f"{category!r} should be one of "
                                 + ", ".join(CATEGORIES) + ".", line("category"))
-            cost = get("cost", float, 0.0)
-            if cost < 0:
-                raise self.fail(f"{fld}.cost", "cannot be negative.", line("cost"))
-            nums = {k: get(k, float) for k in ("min_waited", "max_waited", "min_over_quote",
-                                               "max_over_quote", "repeat_after")}
-            for k in ("min_waited", "max_waited", "repeat_after"):
-                if nums[k] is not None and nums[k] < 0:
-                    raise self.fail(f"{fld}.{k}", "cannot be negative.", line(k))
-            if nums["repeat_after"] == 0:
+            def number(key: str, default: Any = None, whole: bool = False, fld: str = fld,
+                       e: dict[str, Any] = e) -> Any:
+                return self._number(e, key, f"{fld}.{key}", default, whole, line(key),
+                                    f"interactions.{key}")
+
+            cost = number("cost", 0.0)
+            if e.get("repeat_after") == 0:
                 raise self.fail(f"{fld}.repeat_after", "should be more than 0 minutes "
                                 "(leave it out to give the gesture once per party).",
                                 line("repeat_after"))
+            nums = {k: number(k) for k in ("min_waited", "max_waited", "min_over_quote",
+                                           "max_over_quote", "repeat_after")}
             for lo, hi in (("min_waited", "max_waited"), ("min_over_quote", "max_over_quote")):
                 if nums[lo] is not None and nums[hi] is not None and nums[lo] > nums[hi]:
                     raise self.fail(f"{fld}.{hi}", f"is smaller than {lo}.", line(hi))
-            sizes = {k: get(k, int) for k in ("min_size", "max_size")}
-            for k, v in sizes.items():
-                if v is not None and v < 1:
-                    raise self.fail(f"{fld}.{k}", "should be 1 or more.", line(k))
+            sizes = {k: number(k, whole=True) for k in ("min_size", "max_size")}
             if sizes["min_size"] and sizes["max_size"] and sizes["min_size"] > sizes["max_size"]:
                 raise self.fail(f"{fld}.max_size", "is smaller than min_size.", line("max_size"))
             tags = get("tags", list, [])
@@ -539,10 +587,7 @@ class _Validator:
 
     def _goodwill(self) -> Goodwill:
         g = self._section("goodwill")
-        budget = self._get(g, "budget_per_shift", float, "goodwill.budget_per_shift", 300.0)
-        if budget < 0:
-            raise self.fail("goodwill.budget_per_shift", "cannot be negative.",
-                            self._line("budget_per_shift"))
+        budget = self._number(g, "budget_per_shift", "goodwill.budget_per_shift", 300.0)
         starts_raw = self._get(g, "shift_starts", list, "goodwill.shift_starts", ["00:00"])
         try:
             if not starts_raw or not all(isinstance(x, str) for x in starts_raw):
@@ -552,19 +597,10 @@ class _Validator:
         except ValueError as exc:
             raise self.fail("goodwill.shift_starts", f"{exc}.",
                             self._line("shift_starts")) from None
-        max_wrong = self._get(g, "pin_max_wrong", int, "goodwill.pin_max_wrong", 5)
-        if max_wrong < 1:
-            raise self.fail("goodwill.pin_max_wrong", "should be 1 or more.",
-                            self._line("pin_max_wrong"))
-        window = self._positive(g, "pin_window_minutes", "goodwill.pin_window_minutes", 10.0)
-        lock = self._positive(g, "pin_lock_minutes", "goodwill.pin_lock_minutes", 5.0)
-        guard = self._get(g, "repeat_guard_seconds", float, "goodwill.repeat_guard_seconds",
-                          10.0)
-        if not 0 <= guard <= REPEAT_GUARD_LIMIT:  # also refuses nan
-            raise self.fail("goodwill.repeat_guard_seconds",
-                            f"should be between 0 and {REPEAT_GUARD_LIMIT} seconds, not "
-                            f"{guard!r} (0 turns the double-tap guard off).",
-                            self._line("repeat_guard_seconds"))
+        max_wrong = self._number(g, "pin_max_wrong", "goodwill.pin_max_wrong", 5, whole=True)
+        window = self._number(g, "pin_window_minutes", "goodwill.pin_window_minutes", 10.0)
+        lock = self._number(g, "pin_lock_minutes", "goodwill.pin_lock_minutes", 5.0)
+        guard = self._number(g, "repeat_guard_seconds", "goodwill.repeat_guard_seconds", 10.0)
         return Goodwill(budget, starts, max_wrong, window, lock, guard)
 
     def _hosts(self) -> list[str]:
@@ -608,6 +644,12 @@ class _Validator:
                                 self._line(key))
             lists[key] = tuple(x.strip() for x in value)
         return Conversation(**lists)
+
+
+def _range_text(ranged: str) -> str:
+    """``1 to 60``, ``0 to 1,000,000``, ``0.2 to 60``: a documented range as people read it."""
+    return " to ".join(f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
+                       for x in RANGES[ranged])
 
 
 def _kind_word(names: str) -> str:

@@ -523,6 +523,13 @@ EN: dict[str, str] = {
     "give_again_no": "No, keep just the one",
     "give_again_yes": "Yes, give it again",
     "not_given_again": "{what}: not given again.",
+    # -- issue 10: config ranges and privacy --
+    "purge_bad_date": "{day!r} is not a date: write it YYYY-MM-DD, e.g. 2025-11-30.",
+    "purge_no_file": "{path}: no such database file. Check the path (--db FILE).",
+    "purge_done": "Anonymised what is older than {day}: {parties} parties, {guests} guests, "
+        "{notes} notes and {events} events. Counts and reports are unchanged.",
+    "purged_toast": "Guests' personal data older than {days} days was anonymised "
+        "([privacy] keep_guest_days).",
 }
 
 ZH: dict[str, str] = {
@@ -1022,6 +1029,12 @@ ZH: dict[str, str] = {
     "give_again_no": "不，只送这一次",
     "give_again_yes": "是，再送一次",
     "not_given_again": "{what}：没有再送。",
+    # -- issue 10: config ranges and privacy --
+    "purge_bad_date": "{day!r} 不是日期：请写成 YYYY-MM-DD，例如 2025-11-30。",
+    "purge_no_file": "{path}：没有这个数据库文件。请检查路径（--db FILE）。",
+    "purge_done": "已匿名化 {day} 之前的数据：{parties} 桌客人、{guests} 位顾客、"
+        "{notes} 条备注和 {events} 条事件。计数和报表不变。",
+    "purged_toast": "超过 {days} 天的顾客个人信息已匿名化（[privacy] keep_guest_days）。",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

@@ -43,3 +43,13 @@ def digits(text: str) -> str:
     """The digits 0-9 of ``text`` (full-width ones as ASCII); "²" and the like are not
     digits of a phone number."""
     return "".join(ch for ch in ascii_text(text) if ch in "0123456789")
+
+
+SHOWN_DIGITS = 4  # digits of a number shown on screen; the rest are dots
+
+
+def masked(number: str) -> str:
+    """A phone number as the screen shows it: ``•••• 5678`` (its last four digits only),
+    so a curious glance at the stand does not give away a guest's number."""
+    shown = digits(number)[-SHOWN_DIGITS:]
+    return f"•••• {shown}" if shown else ""

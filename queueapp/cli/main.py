@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -13,6 +14,7 @@ from queueapp.cli.quotes import backtest, simulate
 from queueapp.config import ENV_VAR, Config
 from queueapp.i18n import Translator
 from queueapp.store import Store
+from queueapp.store.errors import StoreError
 from queueapp.waitlist.events import write_events_csv
 
 CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(dir_okay=False),
@@ -159,7 +161,12 @@ def events(ctx: click.Context, config_path: str | None, db_path: str | None, use
     """Write the event log as CSV in the contract format (docs/event-log.md)."""
     config = _config(ctx, config_path, use_demo)
     store = store_or_exit(_db(ctx, db_path, use_demo, config), config, must_exist=True)
-    n = write_events_csv(store.all_events(by_time=True), out, config.timezone, all_words)
+    from queueapp.privacy import printable
+
+    # ids imported from another system may hold control characters: none reach a terminal
+    events = (replace(ev, party=printable(ev.party), table=printable(ev.table))
+              for ev in store.all_events(by_time=True))
+    n = write_events_csv(events, out, config.timezone, all_words)
     if out is not sys.stdout and out.name != "<stdout>":
         click.echo(f"Wrote {n} events to {out.name}", err=True)
 
@@ -245,6 +252,38 @@ def export(ctx: click.Context, kind: str, config_path: str | None, db_path: str 
     store = store_or_exit(_db(ctx, db_path, use_demo, config), config, must_exist=True)
     start, end = _range(config, date_from, date_to)
     out.write(write_rows(export_rows(store, kind, Filters(start, end), config), fmt))
+
+
+@main.command()
+@click.option("--before", "before_day", required=True, metavar="DATE",
+              help="Anonymise what is older than this local day (YYYY-MM-DD).")
+@CONFIG_OPTION
+@DB_OPTION
+@DEMO_OPTION
+@click.pass_context
+def purge(ctx: click.Context, before_day: str, config_path: str | None, db_path: str | None,
+          use_demo: bool) -> None:
+    """Anonymise guests' names, phones and notes older than DATE (counts and reports stay)."""
+    from queueapp import privacy
+    from queueapp.store.database import resolve_db_path
+
+    config = _config(ctx, config_path, use_demo)
+    t = Translator(config.language)
+    try:
+        before = privacy.cutoff(before_day, config.timezone)
+    except ValueError:
+        raise click.BadParameter(t("purge_bad_date", day=privacy.printable(before_day, True)),
+                                 param_hint="--before") from None
+    path = resolve_db_path(_db(ctx, db_path, use_demo, config), config)
+    if not Path(path).is_file():  # a mistyped path must not become an empty database
+        raise click.ClickException(t("purge_no_file", path=path))
+    store = store_or_exit(str(path), config)
+    try:
+        purged = privacy.purge(store, before)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(t("purge_done", day=before_day, parties=purged.parties, guests=purged.guests,
+                 notes=purged.guest_notes, events=purged.events))
 
 
 main.add_command(backtest)

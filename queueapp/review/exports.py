@@ -1,8 +1,9 @@
 """The review's figures and the logs as files: text, Markdown, CSV, JSON.
 
 Exports are for spreadsheets and other people: phone numbers are masked to
-their last four digits, and text cells that a spreadsheet would run as a
-formula (starting with = + - @) are neutralised with a leading apostrophe.
+their last four digits, control characters (ESC, BEL...) typed into names and notes
+are dropped, and text cells that a spreadsheet would run as a formula (starting
+with = + - @) are neutralised with a leading apostrophe.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rich.cells import cell_len
 
 from queueapp.config import Config
 from queueapp.i18n import Translator
+from queueapp.privacy import printable, scrub
 from queueapp.review.labels import decimal_minutes, offer_label
 from queueapp.review.reports import Accuracy, Filters, Report, money, pct
 from queueapp.store import Store
@@ -63,7 +65,7 @@ def export_rows(store: Store, kind: str, f: Filters, config: Config) -> list[dic
                 row[key] = _local(row[key], tz)
     else:
         raise ValueError(f"unknown export {kind!r}; choose one of {', '.join(KINDS)}")
-    return [{k: neutralise(v) for k, v in row.items()} for row in out]
+    return [{k: neutralise(scrub(v)) for k, v in row.items()} for row in out]
 
 
 def write_rows(rows: list[dict[str, Any]], fmt: str) -> str:
@@ -154,7 +156,7 @@ def report_lines(rep: Report, config: Config) -> list[tuple[str, list[list[str]]
         tried_stayed[0] += 1
         tried_stayed[1] += r.outcome == "stayed"
     stayed = sum(r.outcome == "stayed" for r in rep.rescues)
-    return [
+    sections = [
         (t("report_summary"), [
             [t("report_parties"), str(rep.parties)], [t("report_guests"), str(rep.guests)],
             [t("report_seated"), str(rep.seated)],
@@ -184,11 +186,14 @@ def report_lines(rep: Report, config: Config) -> list[tuple[str, list[list[str]]
         (t("report_by_category"), [[t(f"cat_{c}"), str(n)] for c, n in
                                    sorted(rep.complaints_by_category.items())] or [["—", ""]]),
     ]
+    # hosts' names were typed at the stand: nothing in them may drive the terminal
+    return [(title, [[printable(cell, one_line=True) for cell in row] for row in rows])
+            for title, rows in sections]
 
 
 def render_report(rep: Report, config: Config, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(report_dict(rep, config), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(scrub(report_dict(rep, config)), ensure_ascii=False, indent=2) + "\n"
     t = Translator(config.language)
     if fmt == "csv":
         buf = io.StringIO()

@@ -31,6 +31,7 @@ from queueapp.store.complaints import ComplaintLog
 from queueapp.store.errors import DB_ERRORS, Busy, Conflict, StoreError, as_store_error
 from queueapp.store.gestures import GestureLog
 from queueapp.store.guests import GuestBook
+from queueapp.store.privacy import PersonalData
 from queueapp.store.repository import rowid
 from queueapp.store.rescues import RescueLog
 from queueapp.store.review import ReviewQueries
@@ -105,6 +106,7 @@ class Store:
         self.complaints = ComplaintLog(self)
         self.rescues = RescueLog(self)
         self.review = ReviewQueries(self)
+        self.privacy = PersonalData(self)
 
     # -- opening -----------------------------------------------------------
     @classmethod
@@ -120,6 +122,7 @@ class Store:
             raise StoreError("err_db_file_readonly", path=p)
         if not os.access(p.parent, os.W_OK):
             raise StoreError("err_db_folder_readonly", folder=p.parent)
+        _create_private(p)
         store = cls(p, station, busy_timeout)
         try:
             db = store.db
@@ -590,6 +593,19 @@ class Store:
 
 
 _VERSION_SQL = version_sql()
+
+
+def _create_private(path: Path) -> None:
+    """Create a new database file readable by its owner only (guests' names and phones
+    are in it). SQLite gives the -wal and -shm files the database file's mode."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # it exists (another station may have just made it): its mode is kept
+    except OSError as exc:
+        raise StoreError("err_db_folder", path=path, detail=exc) from None
+    os.close(fd)
+    os.chmod(path, 0o600)  # whatever the umask
 
 
 def _need_waiting(room: Room, party_id: str) -> Party:

@@ -23,6 +23,7 @@ from textual.command import CommandPalette
 from textual.reactive import var
 from textual.screen import Screen
 
+from queueapp import privacy
 from queueapp.clock import Clock, SystemClock
 from queueapp.complaints import loop as complaints
 from queueapp.config import Config
@@ -89,6 +90,7 @@ LEARN_DAYS = 90  # how far back what guests accepted and stayed for is learnt
 DAY = 86400  # seconds
 RELEARN_SECONDS = 600  # how often what guests accept is learnt again
 LONG_WAIT_CHECK_SECONDS = 30  # how often long waits are checked (the README says 30 s)
+PURGE_CHECK_SECONDS = 3600  # how often the daily purge of old guests' data is looked at
 
 
 class QueueApp(App[None]):
@@ -145,6 +147,21 @@ class QueueApp(App[None]):
         self.set_interval(self.config.refresh_seconds, self.tick)
         self.set_interval(RELEARN_SECONDS, self.learn)
         self.set_interval(LONG_WAIT_CHECK_SECONDS, self.check_long_waits)
+        self.set_interval(PURGE_CHECK_SECONDS, self.purge_old_guests)
+        self.purge_old_guests()
+
+    @work(thread=True, group="privacy")
+    def purge_old_guests(self) -> None:
+        """Once a day (``[privacy] keep_guest_days``): anonymise older guests' data."""
+        try:
+            purged = privacy.purge_if_due(self.store, self.now(), self.config)
+        except DB_ERRORS:
+            return  # retried on the next check
+        if purged is not None and purged.total:
+            self.call_from_thread(self.notify, self.t("purged_toast",
+                                                      days=self.config.keep_guest_days),
+                                  timeout=8)
+            self.call_from_thread(self.reload)
 
     @work(thread=True, group="long-waits")
     def check_long_waits(self) -> None:

@@ -74,6 +74,14 @@ def read_events_csv(source: IO[str] | str) -> list[Event]:
     """Read an events CSV (contract format). Unknown event words are kept as they are."""
     fh = io.StringIO(source) if isinstance(source, str) else source
     reader = csv.DictReader(fh)
+    try:
+        return _read_rows(reader)
+    except csv.Error as exc:  # a stray carriage return or NUL: a message, not a traceback
+        raise EventLogError(f"line {reader.line_num}: not readable as CSV ({exc}); save the "
+                            "file as CSV (UTF-8) and try again") from None
+
+
+def _read_rows(reader: csv.DictReader[str]) -> list[Event]:
     missing = [c for c in ("time", "event", "party") if c not in (reader.fieldnames or [])]
     if missing:
         raise EventLogError(f"the header lacks the column(s) {', '.join(missing)}; "

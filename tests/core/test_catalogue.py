@@ -64,7 +64,8 @@ category = "snack"
 
 @pytest.mark.parametrize(("line", "message"), [
     ('cost = "a lot"', "interactions[25] (fruit_bowl).cost: should be a number"),
-    ("cost = -3", "interactions[25] (fruit_bowl).cost: cannot be negative"),
+    ("cost = -3",
+     "interactions[25] (fruit_bowl).cost: should be a number from 0 to 1,000,000, not -3."),
     ('hours = "5pm-10pm"', "interactions[25] (fruit_bowl).hours:"),
     ('hours = "17:00-25:00"', "interactions[25] (fruit_bowl).hours:"),
     ('season = "12-01-02-28"', "interactions[25] (fruit_bowl).season:"),
@@ -74,7 +75,7 @@ category = "snack"
     ("returning = 1", "(fruit_bowl).returning: should be true or false"),
     ("repeat_after = 0", "(fruit_bowl).repeat_after: should be more than 0"),
     ("colour = 3", "(fruit_bowl).colour: is not a known field"),
-    ("min_size = 0", "(fruit_bowl).min_size: should be 1 or more"),
+    ("min_size = 0", "(fruit_bowl).min_size: should be a whole number from 1 to 100, not 0."),
 ])
 def test_a_bad_interaction_names_itself(line, message):
     with pytest.raises(ConfigError) as err:

@@ -114,11 +114,16 @@ def _looks_like_a_digit(character: str) -> bool:
 
 
 class PhoneValidator(Validator):
-    def __init__(self, t: Translator, country: str) -> None:
+    """A phone number, or ``kept``: the masked number the form shows for the one already
+    saved (``•••• 5678``), which stands for it unchanged."""
+
+    def __init__(self, t: Translator, country: str, kept: str = "") -> None:
         super().__init__()
-        self.t, self.country = t, country
+        self.t, self.country, self.kept = t, country, kept
 
     def validate(self, value: str) -> ValidationResult:
+        if self.kept and value == self.kept:
+            return self.success()
         try:
             phone.normalise(value, self.country)
         except phone.PhoneError as exc:
@@ -253,12 +258,17 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         self._quote: tuple[int, Quote] | None = None  # (size, quote) as shown
         self._save_when_quoted = False  # Enter came while the quote was being worked out
         self._card: GuestCard | None = None
+        self._kept_phone = ""  # the mask shown for the saved number (set in compose)
 
     def compose(self) -> ComposeResult:
         app = self.app
         t, cfg = app.t, app.config
         v = self.draft
-        shown_phone = phone.display(v.phone, cfg.country) if v else ""
+        # the party's saved number is never shown in full: its mask stands for it until
+        # retyped (a number the host has just typed, back from a question, shows as typed)
+        saved = v is not None and self.party is not None and v.phone == self.party.phone
+        self._kept_phone = phone.masked(v.phone) if v and saved else ""
+        shown_phone = self._kept_phone or (phone.display(v.phone, cfg.country) if v else "")
         chosen = set(v.tags) if v else set()
         with Vertical(id="form", classes="dialog"):
             yield Static(t("edit_title" if self.editing else "add_title"), classes="dialog-title")
@@ -278,7 +288,7 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
                 yield Static("", id="size-error", classes="error")
                 yield Label(t("field_phone"))
                 yield Input(shown_phone, id="phone", placeholder=t("ph_phone"), compact=True,
-                            validators=[PhoneValidator(t, cfg.country)],
+                            validators=[PhoneValidator(t, cfg.country, shown_phone)],
                             validate_on=["changed", "submitted"])
                 yield Static("", id="phone-error", classes="error")
                 yield Label(t("field_tags"))
@@ -346,10 +356,17 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         return None
 
     # -- the guest -----------------------------------------------------------------
+    def _phone_of(self, text: str) -> str:
+        """The E.164 number ``text`` stands for: the saved one while its mask is
+        untouched; PhoneError if it is no number."""
+        if self._kept_phone and text == self._kept_phone and self.draft is not None:
+            return self.draft.phone
+        return phone.normalise(text, self.app.config.country)
+
     def _look_up_guest(self, text: str) -> None:
         """Recognise a returning guest by phone, in a worker (the UI never waits)."""
         try:
-            e164 = phone.normalise(text, self.app.config.country)
+            e164 = self._phone_of(text)
         except phone.PhoneError:
             e164 = ""
         label = self.query_one("#guest", Static)
@@ -375,7 +392,7 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         app = self.app
         label = self.query_one("#guest", Static)
         try:
-            if phone.normalise(self.query_one("#phone", Input).value, app.config.country) != e164:
+            if self._phone_of(self.query_one("#phone", Input).value) != e164:
                 return  # the number changed while it was looked up
         except phone.PhoneError:
             return
@@ -418,7 +435,7 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         assert size is not None  # validated above
         fields = PartyFields(
             self.query_one("#name", Input).value.strip(), size,
-            phone.normalise(self.query_one("#phone", Input).value, self.app.config.country),
+            self._phone_of(self.query_one("#phone", Input).value),
             tuple(self.query_one("#tags", SelectionList).selected),
             self.query_one("#note", Input).value.strip())
         if self.party is not None:

@@ -134,7 +134,7 @@ class FindScreen(ModalScreen[tuple[str, str] | None]):
             where = t("seated_at", table=p.table) if p.table else t(f"status_{p.status}")
             label.append(f"  {where}", style="dim")
             if p.phone:
-                label.append("  " + phone.display(p.phone, app.config.country), style="dim")
+                label.append("  " + phone.masked(p.phone), style="dim")  # never the number
             kind = "table" if p.table else "party"
             matches.add_option(Option(label, id=f"{kind}:{p.table or p.id}"))
         if matches.option_count:

@@ -30,6 +30,7 @@ from queueapp.i18n import LANGUAGES
 from queueapp.keys import KEY_IDS
 
 PARTY_SIZE_LIMIT = 100  # the largest party (and dining_minutes key) a config may name
+VOID_FREE_MINUTES = (15.0, 0.0, 1440.0)  # [goodwill] void_free_minutes: default, least, most
 
 BUILTIN_TAGS = ("child", "high chair", "wheelchair", "birthday", "VIP")
 ENV_VAR = "QUEUEAPP_CONFIG"
@@ -94,6 +95,7 @@ class Goodwill:
     pin_max_wrong: int = 5  # this many wrong PINs within pin_window_minutes ...
     pin_window_minutes: float = 10.0
     pin_lock_minutes: float = 5.0  # ... lock PIN entry for this long
+    void_free_minutes: float = 15.0  # a host may void their own gesture alone this long
 
 
 @dataclass(frozen=True)
@@ -554,21 +556,33 @@ class _Validator:
                             self._line("pin_max_wrong"))
         window = self._positive(g, "pin_window_minutes", "goodwill.pin_window_minutes", 10.0)
         lock = self._positive(g, "pin_lock_minutes", "goodwill.pin_lock_minutes", 5.0)
-        return Goodwill(budget, starts, max_wrong, window, lock)
+        void_free = self._get(g, "void_free_minutes", float, "goodwill.void_free_minutes",
+                              VOID_FREE_MINUTES[0])
+        default, low, high = VOID_FREE_MINUTES
+        if not low <= void_free <= high:  # also refuses nan
+            raise self.fail("goodwill.void_free_minutes", f"should be between {low:g} and "
+                            f"{high:g} minutes, not {void_free!r} (0: every void needs a "
+                            f"lead; the default is {default:g}).",
+                            self._line("void_free_minutes"))
+        return Goodwill(budget, starts, max_wrong, window, lock, void_free)
 
     def _hosts(self) -> list[str]:
+        from queueapp.goodwill.roster import normalise_name
+
         out: list[str] = []
         for i, e in enumerate(self._array("hosts")):
             name = self._get(e, "name", str, f"hosts[{i + 1}].name",
                              line=self._line("name", "hosts", i)).strip()
-            if not name or name in out:
-                raise self.fail(f"hosts[{i + 1}].name", f"{name!r} is empty or used twice.",
+            same = next((n for n in out if normalise_name(n) == normalise_name(name)), None)
+            if not normalise_name(name) or same is not None:
+                raise self.fail(f"hosts[{i + 1}].name", f"{name!r} is empty or the same name "
+                                f"as {same!r} (case, spaces and punctuation do not count).",
                                 self._line("name", "hosts", i))
             out.append(name)
         return out
 
     def _leads(self) -> list[Lead]:
-        from queueapp.goodwill.pins import is_pin_hash
+        from queueapp.goodwill.pins import MIN_N, MIN_PIN_DIGITS, MIN_R, hash_problem
 
         out: list[Lead] = []
         for i, e in enumerate(self._array("leads")):
@@ -580,9 +594,19 @@ class _Validator:
                                 self._line("name", "leads", i))
             pin_hash = self._get(e, "pin_hash", str, f"{fld}.pin_hash",
                                  line=self._line("pin_hash", "leads", i))
-            if not is_pin_hash(pin_hash):
+            problem = hash_problem(pin_hash)
+            if problem == "weak":
+                raise self.fail(f"{fld}.pin_hash", f"is too weak: scrypt's cost must be at "
+                                f"least N={MIN_N} and r={MIN_R}. Remove this [[leads]] entry "
+                                f"and run `queueapp lead add {name}` (a secret of at least "
+                                f"{MIN_PIN_DIGITS} digits, kept in the database).",
+                                self._line("pin_hash", "leads", i))
+            if problem:
+                short = pin_hash.strip().isdigit() and len(pin_hash.strip()) < MIN_PIN_DIGITS
                 raise self.fail(f"{fld}.pin_hash", "is not a PIN hash made by `python -m "
-                                "queueapp.goodwill.pins` (never put the PIN itself here).",
+                                "queueapp.goodwill.pins` (never put the PIN itself here"
+                                + (f"; and a PIN needs at least {MIN_PIN_DIGITS} digits"
+                                   if short else "") + ").",
                                 self._line("pin_hash", "leads", i))
             out.append(Lead(name, pin_hash))
         return out

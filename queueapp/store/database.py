@@ -34,6 +34,7 @@ from queueapp.store.guests import GuestBook
 from queueapp.store.repository import rowid
 from queueapp.store.rescues import RescueLog
 from queueapp.store.review import ReviewQueries
+from queueapp.store.roster import Roster
 from queueapp.store.schema import migrations
 from queueapp.store.times import epoch, iso
 from queueapp.waitlist.events import (
@@ -105,6 +106,7 @@ class Store:
         self.complaints = ComplaintLog(self)
         self.rescues = RescueLog(self)
         self.review = ReviewQueries(self)
+        self.roster = Roster(self)
 
     # -- opening -----------------------------------------------------------
     @classmethod

@@ -131,7 +131,7 @@ async def test_party_size_refuses_what_is_not_a_number_and_takes_full_width_digi
 
 
 async def test_custom_gesture_cost_goes_through_the_validator(make_app, store, clock, config):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     party = add(store, clock, config, 20, 2, "Chen")
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -235,7 +235,7 @@ async def test_a_pin_typed_at_once_is_not_lost(make_app, store):
 
 
 async def test_the_o_form_saves_an_observation_typed_at_once(make_app, store, clock, config):
-    gestures.set_host_on_duty(store, "Hao")
+    gestures.set_host_on_duty(store, "Hao", config)
     card = earlier_visits(store, config, sizes=(2,))
     add(store, clock, config, 10, 2, "Zhang Wei", PHONE)
     app = make_app()
@@ -450,7 +450,7 @@ async def test_a_pin_typed_once_the_dialog_is_open_keeps_every_digit(make_app, s
         await pilot.press("R")
         await settle(app, pilot)
         assert isinstance(app.screen, PinScreen)
-        for key in "2468":
+        for key in "246813":
             await pilot.press(key)
             await pilot.pause()
-        assert app.screen.query_one("#pin", Input).value == "2468"
+        assert app.screen.query_one("#pin", Input).value == "246813"

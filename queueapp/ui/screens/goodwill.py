@@ -19,6 +19,8 @@ from textual.widgets.option_list import Option
 from queueapp import numbers
 from queueapp.goodwill.gestures import Gesture
 from queueapp.goodwill.guests import NOTE_KINDS
+from queueapp.goodwill.pins import plain_secret
+from queueapp.goodwill.roster import secret_problem
 from queueapp.goodwill.suggestions import RescueOption
 from queueapp.ui.app import QueueApp
 from queueapp.ui.format import clip, gesture_cells
@@ -31,7 +33,6 @@ CARD_KINDS = (*NOTE_KINDS, "birthday")  # what o can put on a guest's card
 LABEL_MAX = 60
 COST_MAX = 100000
 OBSERVATION_MAX = 200
-PIN_DIGITS = (4, 8)  # the shortest and longest PIN a lead may have
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class HostName:
 
 @dataclass(frozen=True)
 class PinEntry:
-    """A lead and the PIN typed for them (digits only, ASCII)."""
+    """A lead and the secret typed for them (a PIN's full-width digits made ASCII)."""
 
     lead: str
     pin: str
@@ -68,14 +69,14 @@ class VoidEntry:
 
 
 class HostPicker(Chooser):
-    """Who is on duty: the hosts from the config, or another name."""
+    """Who is on duty: only the hosts on the roster, or a lead adds a new one (PIN)."""
 
-    def __init__(self, app: QueueApp) -> None:
+    def __init__(self, app: QueueApp, roster: list[str]) -> None:
         t = app.t
         current = app.snapshot.host
         options = [Option(Text(name + ("  ✓" if name == current else "")), id=name)
-                   for name in app.config.hosts]
-        options.append(Option(t("host_other"), id=OTHER))
+                   for name in roster]
+        options.append(Option(t("host_add"), id=OTHER))
         super().__init__(t("host_title"), options)
 
 
@@ -106,9 +107,10 @@ class PinScreen(FormScreen[PinEntry]):
 
     FIRST = "#pin"
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, leads: list[str]) -> None:
         super().__init__()
         self.reason = reason
+        self.leads = leads  # the roster's leads, read by the flow that asks
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -116,8 +118,8 @@ class PinScreen(FormScreen[PinEntry]):
             yield Static(Text(self.reason), classes="dialog-title")
             with Grid(classes="fields"):
                 yield Label(t("field_lead"))
-                yield OptionList(*[Option(lead.name, id=lead.name)
-                                   for lead in self.app.config.leads], id="lead", compact=True)
+                yield OptionList(*[Option(Text(name), id=name) for name in self.leads],
+                                 id="lead", compact=True)
                 yield Label(t("field_pin"))
                 yield Input(id="pin", password=True, compact=True, placeholder=t("ph_pin"))
                 yield Static("", id="pin-error", classes="error")
@@ -137,11 +139,12 @@ class PinScreen(FormScreen[PinEntry]):
         if not leads.option_count:
             self.error("pin", self.app.t("err_no_leads"))
             return
-        try:
-            pin = numbers.parse_pin(self.query_one("#pin", Input).value, *PIN_DIGITS)
-        except numbers.NumberError as exc:
-            self.refuse("pin", self.app.t("err_pin_prefix") + self.app.t(exc.key, **exc.values))
+        typed = self.query_one("#pin", Input).value
+        problem = secret_problem(typed)  # too short to be anyone's: not counted as wrong
+        if problem is not None:
+            self.refuse("pin", self.app.t("err_pin_prefix") + self.app.error_text(problem))
             return
+        pin = plain_secret(typed)
         lead = leads.get_option_at_index(leads.highlighted or 0).id or ""
         self.dismiss(PinEntry(lead, pin))
 

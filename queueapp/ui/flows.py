@@ -113,12 +113,8 @@ async def ask_lead(app: QueueApp, reason: str) -> str | None:
     from queueapp.ui.screens.goodwill import PinScreen
 
     config = app.config
-    leads = await app.in_store(lambda store, _now: [
-        lead.name for lead in roster.leads(store, config)], reread=False)
-    if isinstance(leads, StoreError):
-        return None
     while True:
-        entry = await ask(app, PinScreen(reason, leads))
+        entry = await ask(app, PinScreen(reason))
         if entry is None:
             return None
         res = await app.in_store(partial(_check_pin, config=config, lead=entry.lead,

@@ -322,7 +322,7 @@ async def test_over_budget_asks_for_a_pin_wrong_pin_is_logged_right_pin_approves
         assert [g.interaction for g in gestures.gestures_for_party(store, party.id)] == \
             ["custom"]
 
-        await enter_pin(app, pilot, "0000", typed=True)
+        await enter_pin(app, pilot, "000000", typed=True)
         assert pin_rows(store) == [("Mei", 0, "wrong")]
         assert "Wrong PIN: 4 tries left" in toasts(app)
         assert isinstance(app.screen, PinScreen)  # asked again
@@ -401,7 +401,7 @@ async def test_too_many_wrong_pins_lock_pin_entry(config, store, clock):
         await pilot.press("g")
         await settle(app, pilot)
         await choose(app, pilot, "voucher")
-        await enter_pin(app, pilot, "9999")
+        await enter_pin(app, pilot, "999999")
         assert isinstance(app.screen, MainScreen)  # locked: not asked again
         assert any(m.startswith("Too many wrong PINs: try again at") for m in toasts(app))
         assert [r[1] for r in pin_rows(store)] == [0] * config.goodwill.pin_max_wrong
@@ -686,7 +686,7 @@ async def test_header_shows_the_host_and_what_is_left_of_the_budget(config, stor
 async def test_a_chinese_stand_names_what_was_given_in_chinese(zh_config, store, clock):
     """The log keeps the catalogue's label as given; the toast, the gesture list and
     the party panel name it in the stand's language."""
-    gestures.set_host_on_duty(store, "Lin", config)
+    gestures.set_host_on_duty(store, "Lin", zh_config)
     store.add_party(clock.now().float_timestamp - 20 * 60, 2, "Wu",
                     tz=zh_config.timezone)
     app = QueueApp(zh_config, store, clock=clock)

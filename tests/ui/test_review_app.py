@@ -140,7 +140,7 @@ async def test_complaint_through_all_four_steps(config, store, clock):
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, PinScreen)
-        await enter_pin(app, pilot, "1111")  # wrong: asked again, nothing changes
+        await enter_pin(app, pilot, "111111")  # wrong: asked again, nothing changes
         assert isinstance(app.screen, PinScreen)
         assert complaints.get(store, item.id).step == "handled"
         await enter_pin(app, pilot, "246813")
@@ -259,7 +259,7 @@ async def test_review_needs_a_lead_pin(config, store, clock):
         await settle(app, pilot)
         assert isinstance(app.screen, PinScreen)
         assert "PIN please" in str(app.screen.query_one(".dialog-title", Static).content)
-        await enter_pin(app, pilot, "0000")
+        await enter_pin(app, pilot, "000000")
         assert not any(isinstance(s, ReviewScreen) for s in app.screen_stack)
         assert "Wrong PIN: 4 tries left" in toasts(app)
         await pilot.press("escape")

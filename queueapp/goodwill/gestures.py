@@ -229,6 +229,8 @@ def void(store: Store, now: float, gesture_id: int, host: str, note: str,
             raise GoodwillError("err_void_void")
         if original.voided:
             raise GoodwillError("err_already_voided", id=gesture_id, label=original.label)
+        if config is not None:  # who corrects it, as the roster spells them
+            host = roster.find_host(store, config, host) or host
         if approved_by:
             lead = roster.find_lead(store, config, approved_by)
             if lead is None:

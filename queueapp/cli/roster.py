@@ -53,7 +53,8 @@ def _lead_secret(store: Store, config: Config, t: Translator, lead_name: str | N
     if not names:
         raise click.ClickException(t("err_no_leads"))
     name = lead_name or (names[0] if len(names) == 1 else
-                         click.prompt(t("cli_your_lead_name"), type=click.Choice(names)))
+                         click.prompt(t("cli_your_lead_name"),
+                                      type=click.Choice(names, case_sensitive=False)))
     secret = click.prompt(t("cli_lead_secret", name=name), hide_input=True)
     result = _done(t, lambda: gestures.check_lead_pin(store, config, name, secret,
                                                       time.time()))

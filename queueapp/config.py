@@ -52,6 +52,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "goodwill.pin_window_minutes": (1, DAY_MINUTES),
     "goodwill.pin_lock_minutes": (1, DAY_MINUTES),
     "goodwill.repeat_guard_seconds": (0, 300),  # 0 turns the double-tap guard off
+    "goodwill.void_free_minutes": (0, DAY_MINUTES),  # 0: every void needs a lead
     "privacy.keep_guest_days": (0, 3650),
     "sections.floor": (-10, 300),
     "tables.seats": (1, PARTY_SIZE_LIMIT),
@@ -143,6 +144,7 @@ class Goodwill:
     # the same gesture to the same party again within this many seconds (a double tap)
     # is logged only after the host confirms; 0 turns the guard off
     repeat_guard_seconds: float = 10.0
+    void_free_minutes: float = 15.0  # a host may void their own gesture alone this long
 
 
 @dataclass(frozen=True)
@@ -601,21 +603,26 @@ class _Validator:
         window = self._number(g, "pin_window_minutes", "goodwill.pin_window_minutes", 10.0)
         lock = self._number(g, "pin_lock_minutes", "goodwill.pin_lock_minutes", 5.0)
         guard = self._number(g, "repeat_guard_seconds", "goodwill.repeat_guard_seconds", 10.0)
-        return Goodwill(budget, starts, max_wrong, window, lock, guard)
+        void_free = self._number(g, "void_free_minutes", "goodwill.void_free_minutes", 15.0)
+        return Goodwill(budget, starts, max_wrong, window, lock, guard, void_free)
 
     def _hosts(self) -> list[str]:
+        from queueapp.goodwill.roster import normalise_name
+
         out: list[str] = []
         for i, e in enumerate(self._array("hosts")):
             name = self._get(e, "name", str, f"hosts[{i + 1}].name",
                              line=self._line("name", "hosts", i)).strip()
-            if not name or name in out:
-                raise self.fail(f"hosts[{i + 1}].name", f"{name!r} is empty or used twice.",
+            same = next((n for n in out if normalise_name(n) == normalise_name(name)), None)
+            if not normalise_name(name) or same is not None:
+                raise self.fail(f"hosts[{i + 1}].name", f"{name!r} is empty or the same name "
+                                f"as {same!r} (case, spaces and punctuation do not count).",
                                 self._line("name", "hosts", i))
             out.append(name)
         return out
 
     def _leads(self) -> list[Lead]:
-        from queueapp.goodwill.pins import is_pin_hash
+        from queueapp.goodwill.pins import MIN_N, MIN_PIN_DIGITS, MIN_R, hash_problem
 
         out: list[Lead] = []
         for i, e in enumerate(self._array("leads")):
@@ -627,9 +634,19 @@ class _Validator:
                                 self._line("name", "leads", i))
             pin_hash = self._get(e, "pin_hash", str, f"{fld}.pin_hash",
                                  line=self._line("pin_hash", "leads", i))
-            if not is_pin_hash(pin_hash):
+            problem = hash_problem(pin_hash)
+            if problem == "weak":
+                raise self.fail(f"{fld}.pin_hash", f"is too weak: scrypt's cost must be at "
+                                f"least N={MIN_N} and r={MIN_R}. Remove this [[leads]] entry "
+                                f"and run `queueapp lead add {name}` (a secret of at least "
+                                f"{MIN_PIN_DIGITS} digits, kept in the database).",
+                                self._line("pin_hash", "leads", i))
+            if problem:
+                short = pin_hash.strip().isdigit() and len(pin_hash.strip()) < MIN_PIN_DIGITS
                 raise self.fail(f"{fld}.pin_hash", "is not a PIN hash made by `python -m "
-                                "queueapp.goodwill.pins` (never put the PIN itself here).",
+                                "queueapp.goodwill.pins` (never put the PIN itself here"
+                                + (f"; and a PIN needs at least {MIN_PIN_DIGITS} digits"
+                                   if short else "") + ").",
                                 self._line("pin_hash", "leads", i))
             out.append(Lead(name, pin_hash))
         return out

@@ -191,7 +191,6 @@ EN: dict[str, str] = {
     "given": "Given {what} to {name} ({cost})",
     "host_nobody": "Nobody on duty (h)",
     "host_title": "Who is on duty?",
-    "host_other": "Someone else…",
     "host_set": "{host} is on duty",
     "ph_host": "Host's name",
     "err_host_name": "Type the host's name (up to 40 characters).",
@@ -199,7 +198,7 @@ EN: dict[str, str] = {
     "field_lead": "Shift lead",
     "field_pin": "PIN",
     "pin_hint": "Enter approves · Esc cancels. Wrong PINs are counted and logged.",
-    "err_no_leads": "No shift leads in config.toml [[leads]]: a lead must be added first.",
+    "err_no_leads": "No shift leads yet: add the first with `queueapp lead add NAME`.",
     "catalogue_title": "Give to",
     "out_of_season": "out of season",
     "custom_gesture": "Something else (custom)…",
@@ -374,7 +373,7 @@ EN: dict[str, str] = {
     "err_custom_cost": "A custom gesture needs its cost (0 if it was free).",
     "err_custom_gesture": "Cannot log this custom gesture: {detail}.",
     "err_negative_cost": "A gesture's cost cannot be negative; void the gesture instead.",
-    "err_not_a_lead": "{name!r} is not a shift lead in the config.",
+    "err_not_a_lead": "{name!r} is not a shift lead.",
     "err_void_reason": "Say why the gesture is voided (a short note).",
     "err_no_gesture": "There is no gesture number {id}.",
     "err_void_void": "A void cannot itself be voided; log the gesture again instead.",
@@ -502,7 +501,7 @@ EN: dict[str, str] = {
     "err_cost_prefix": "Cost: ",
     "err_note_long": "Too long: {n} characters, at most {max}.",
     "ph_size": "e.g. 2",
-    "ph_pin": "digits only",
+    "ph_pin": "6+ digits, or a passphrase",
     "ph_cost": "e.g. 7.5 (empty means free)",
     "quote_working": "Working out the quote…",
     "form_not_saved": "Not saved (Esc): {what}",
@@ -530,6 +529,54 @@ EN: dict[str, str] = {
         "{notes} notes and {events} events. Counts and reports are unchanged.",
     "purged_toast": "Guests' personal data older than {days} days was anonymised "
         "([privacy] keep_guest_days).",
+    # -- issue 10: roster, voids, lead secrets --
+    "host_add": "Add a host to the roster… (lead PIN)",
+    "host_add_needs_pin": "Add {name} to the roster of hosts: a lead's PIN please",
+    "host_added": "{name} is on the roster of hosts now",
+    "host_removed": "{name} is off the roster of hosts.",
+    "hosts_none": "No hosts on the roster yet: add them in config.toml [[hosts]] or with "
+        "`queueapp host add NAME`.",
+    "err_not_on_roster": "{name!r} is not on the roster of hosts: pick a name from the list, "
+        "or a lead adds it (h, then \"Add a host…\", or `queueapp host add NAME`).",
+    "err_host_exists": "{name!r} is already on the roster, as {existing!r} (case, spaces and "
+        "punctuation do not count).",
+    "err_host_in_config": "{name!r} is one of config.toml's [[hosts]]: remove the entry there.",
+    "err_roster_name": "Type a name of up to {most} characters, with a letter or digit in it.",
+    "err_lead_exists": "{name!r} is already a shift lead, as {existing!r}.",
+    "err_lead_in_config": "{name!r} is a lead only in config.toml's [[leads]]: remove the "
+        "entry there.",
+    "err_last_lead": "{name!r} is the last shift lead: add another lead first.",
+    "err_secret_empty": "Type a secret: at least {digits} digits, or a passphrase of at "
+        "least {chars} characters.",
+    "err_secret_short": "Too short: a PIN needs at least {digits} digits, a passphrase at "
+        "least {chars} characters.",
+    "err_secret_long": "Too long: at most {most} characters.",
+    "err_secrets_differ": "The two secrets differ: nothing was changed.",
+    "err_weak_hash": "{name}'s secret is kept as a hash weaker than the minimum (scrypt "
+        "N >= 32768, r >= 8) and is not trusted: remove that lead and add them again with "
+        "`queueapp lead add {name}`.",
+    "err_void_needs_lead_approved": "{label} was approved by {lead}: voiding it needs a "
+        "lead's PIN.",
+    "err_void_needs_lead_other_host": "{label} was given by {host}: voiding another host's "
+        "gesture needs a lead's PIN.",
+    "err_void_needs_lead_old": "{label} was given more than {minutes} minutes ago: voiding "
+        "it needs a lead's PIN.",
+    "cli_your_lead_name": "Your name (a shift lead)",
+    "cli_lead_secret": "{name}'s secret",
+    "cli_new_secret": "New secret for {name} (at least {digits} digits, or {chars}+ "
+        "characters)",
+    "cli_secret_again": "The same secret again",
+    "cli_first_lead": "There is no shift lead yet: {name} becomes the first.",
+    "lead_added": "{name} is a shift lead now.",
+    "lead_removed": "{name} is no longer a shift lead.",
+    "lead_line": "{name} · added {created} by {by}",
+    "lead_line_config": "{name} · in config.toml [[leads]] (move it: queueapp lead add {name})",
+    "host_line": "{name} · config.toml",
+    "host_line_added": "{name} · added {added} by {by}",
+    "warn_config_leads": "Warning: config.toml still holds [[leads]] ({names}), readable by "
+        "every host. Add each with `queueapp lead add NAME` (the secret goes into the "
+        "database), then delete the entries.",
+    "nobody": "nobody (the first lead)",
 }
 
 ZH: dict[str, str] = {
@@ -710,7 +757,6 @@ ZH: dict[str, str] = {
     "given": "已为 {name} 送上 {what}（{cost}）",
     "host_nobody": "无人当班（h）",
     "host_title": "谁在当班？",
-    "host_other": "其他人…",
     "host_set": "{host} 当班",
     "ph_host": "迎宾员姓名",
     "err_host_name": "请输入姓名（最多 40 个字符）。",
@@ -718,7 +764,7 @@ ZH: dict[str, str] = {
     "field_lead": "领班",
     "field_pin": "密码",
     "pin_hint": "Enter 批准 · Esc 取消。错误密码会被计数并记录。",
-    "err_no_leads": "config.toml 的 [[leads]] 中没有领班，请先添加。",
+    "err_no_leads": "还没有领班：请先运行 `queueapp lead add 姓名` 添加第一位。",
     "catalogue_title": "赠送给",
     "out_of_season": "非当季",
     "custom_gesture": "其他（自定义）…",
@@ -887,7 +933,7 @@ ZH: dict[str, str] = {
     "err_custom_cost": "自定义礼遇需要填写费用（免费填 0）。",
     "err_custom_gesture": "无法记录这项自定义礼遇：{detail}。",
     "err_negative_cost": "礼遇费用不能为负数；如需更正请作废。",
-    "err_not_a_lead": "{name!r} 不是配置中的领班。",
+    "err_not_a_lead": "{name!r} 不是领班。",
     "err_void_reason": "请说明作废原因（简短备注）。",
     "err_no_gesture": "没有编号为 {id} 的礼遇。",
     "err_void_void": "作废记录本身不能再作废；请重新记录这项礼遇。",
@@ -1009,7 +1055,7 @@ ZH: dict[str, str] = {
     "err_cost_prefix": "费用：",
     "err_note_long": "太长了：{n} 个字符，最多 {max} 个。",
     "ph_size": "例如 2",
-    "ph_pin": "只填数字",
+    "ph_pin": "至少 6 位数字，或口令",
     "ph_cost": "例如 7.5（不填表示免费）",
     "quote_working": "正在估算等位时间…",
     "form_not_saved": "未保存（Esc）：{what}",
@@ -1035,6 +1081,46 @@ ZH: dict[str, str] = {
     "purge_done": "已匿名化 {day} 之前的数据：{parties} 桌客人、{guests} 位顾客、"
         "{notes} 条备注和 {events} 条事件。计数和报表不变。",
     "purged_toast": "超过 {days} 天的顾客个人信息已匿名化（[privacy] keep_guest_days）。",
+    # -- issue 10: roster, voids, lead secrets --
+    "host_add": "添加迎宾到名单…（需领班密码）",
+    "host_add_needs_pin": "将 {name} 加入迎宾名单：请领班输入密码",
+    "host_added": "{name} 已加入迎宾名单",
+    "host_removed": "{name} 已从迎宾名单中移除。",
+    "hosts_none": "迎宾名单还是空的：请在 config.toml 的 [[hosts]] 中添加，或运行 "
+        "`queueapp host add 姓名`。",
+    "err_not_on_roster": "{name!r} 不在迎宾名单上：请从列表中选择，或由领班添加（按 h 再选"
+        "“添加迎宾”，或运行 `queueapp host add 姓名`）。",
+    "err_host_exists": "{name!r} 已在名单上，写作 {existing!r}（大小写、空格和标点不计）。",
+    "err_host_in_config": "{name!r} 来自 config.toml 的 [[hosts]]：请在那里删除。",
+    "err_roster_name": "请输入最多 {most} 个字符的姓名，其中至少有一个字母或数字。",
+    "err_lead_exists": "{name!r} 已是领班，写作 {existing!r}。",
+    "err_lead_in_config": "{name!r} 只在 config.toml 的 [[leads]] 中：请在那里删除。",
+    "err_last_lead": "{name!r} 是最后一位领班：请先添加另一位领班。",
+    "err_secret_empty": "请输入密码：至少 {digits} 位数字，或至少 {chars} 个字符的口令。",
+    "err_secret_short": "太短：数字密码至少 {digits} 位，口令至少 {chars} 个字符。",
+    "err_secret_long": "太长：最多 {most} 个字符。",
+    "err_secrets_differ": "两次输入的密码不同：未做任何更改。",
+    "err_weak_hash": "{name} 的密码哈希低于最低强度（scrypt N >= 32768，r >= 8），不予信任："
+        "请移除该领班，再用 `queueapp lead add {name}` 重新添加。",
+    "err_void_needs_lead_approved": "{label} 是 {lead} 批准的：作废需要领班密码。",
+    "err_void_needs_lead_other_host": "{label} 是 {host} 送出的：作废其他迎宾的赠送需要领班"
+        "密码。",
+    "err_void_needs_lead_old": "{label} 是 {minutes} 分钟以前送出的：作废需要领班密码。",
+    "cli_your_lead_name": "您的姓名（领班）",
+    "cli_lead_secret": "{name} 的密码",
+    "cli_new_secret": "{name} 的新密码（至少 {digits} 位数字，或至少 {chars} 个字符）",
+    "cli_secret_again": "再输入一次",
+    "cli_first_lead": "还没有领班：{name} 将成为第一位领班。",
+    "lead_added": "{name} 现在是领班。",
+    "lead_removed": "{name} 不再是领班。",
+    "lead_line": "{name} · {created} 由 {by} 添加",
+    "lead_line_config": "{name} · 在 config.toml 的 [[leads]] 中（请迁移：queueapp lead add "
+        "{name}）",
+    "host_line": "{name} · 来自 config.toml",
+    "host_line_added": "{name} · {added} 由 {by} 添加",
+    "warn_config_leads": "警告：config.toml 中仍有 [[leads]]（{names}），所有迎宾都能读到。请"
+        "用 `queueapp lead add 姓名` 逐个添加（密码存入数据库），然后删除这些条目。",
+    "nobody": "无（第一位领班）",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

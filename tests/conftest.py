@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers import CONFIG_PATH, START, config_variant
+from helpers import CONFIG_PATH, START, add_leads, config_variant
 
 from queueapp.clock import FixedClock
 from queueapp.config import Config, load_config
@@ -37,6 +37,7 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def store(db_path: Path, config: Config) -> Iterator[Store]:
     s = Store.open(db_path, config, station="test")
+    add_leads(s)
     yield s
     s.close()
 
@@ -58,6 +59,7 @@ def make_app(config: Config, db_path: Path, clock: FixedClock) -> Iterator[Calla
         cfg = cfg or config
         if store is None:
             store = Store.open(path or db_path, cfg, station=f"app{len(opened)}")
+            add_leads(store)
             opened.append(store)
         return QueueApp(cfg, store, clock=clk or clock)
 

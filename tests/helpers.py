@@ -21,6 +21,27 @@ EXAMPLE_CONFIG_PATH = ROOT / "config.toml"
 START = "2026-03-06T19:00:00+08:00"
 
 
+# the demo's leads and secrets: the tests' stores hold them, as the demo's database does
+LEAD_SECRETS = {"Mei": "246813", "Jun": "135724"}
+_LEAD_HASHES: dict[str, str] = {}
+
+
+def add_leads(store) -> None:
+    """Put the demo's leads (Mei 246813, Jun 135724) into ``store``'s ``leads`` table.
+    Each secret is hashed once per test session (scrypt at its minimum cost is slow on
+    purpose)."""
+    from queueapp.goodwill.pins import hash_pin
+    from queueapp.goodwill.roster import normalise_name
+
+    by = ""
+    for name, secret in LEAD_SECRETS.items():
+        if name not in _LEAD_HASHES:
+            _LEAD_HASHES[name] = hash_pin(secret)
+        if not any(row.name == name for row in store.roster.leads()):
+            store.roster.add_lead(at(-600), name, normalise_name(name), _LEAD_HASHES[name], by)
+        by = name
+
+
 def at(minutes: float = 0.0) -> float:
     """Epoch seconds ``minutes`` after START."""
     return arrow.get(START).float_timestamp + minutes * 60

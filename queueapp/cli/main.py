@@ -11,6 +11,7 @@ import click
 
 from queueapp.cli.common import config_or_exit, obj, store_or_exit
 from queueapp.cli.quotes import backtest, simulate
+from queueapp.cli.roster import host, lead
 from queueapp.config import ENV_VAR, Config
 from queueapp.i18n import Translator
 from queueapp.store import Store
@@ -177,6 +178,10 @@ def events(ctx: click.Context, config_path: str | None, db_path: str | None, use
 def check_config(ctx: click.Context, config_path: str | None) -> None:
     """Validate the config; exit non-zero with the reason on error."""
     config = config_or_exit(config_path or ctx.obj.get("config_path"))
+    if config.leads:  # still read, but hosts can read the file: move them to the database
+        click.echo(Translator(config.language)(
+            "warn_config_leads", names=", ".join(lead.name for lead in config.leads)),
+            err=True)
     click.echo(f"{config.path}: OK — {config.name}, {len(config.tables)} tables in "
                f"{len(config.sections)} sections, {sum(t.seats for t in config.tables)} seats, "
                f"{len(config.joins)} joins, language {config.language}.")
@@ -288,3 +293,5 @@ def purge(ctx: click.Context, before_day: str, config_path: str | None, db_path:
 
 main.add_command(backtest)
 main.add_command(simulate)
+main.add_command(lead)
+main.add_command(host)

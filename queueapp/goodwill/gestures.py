@@ -18,8 +18,10 @@ from datetime import datetime, timedelta
 from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
-from queueapp.config import Config
+from queueapp.config import Config, Goodwill
+from queueapp.goodwill import roster
 from queueapp.goodwill.catalogue import CUSTOM_ID, Interaction, custom
+from queueapp.goodwill.pins import hash_problem, verify_pin
 from queueapp.store import Store, StoreError
 from queueapp.store.gestures import Gesture
 from queueapp.store.rescues import OUTCOMES, TABLE_OFFER, Rescue
@@ -75,6 +77,17 @@ class AlreadyGiven(RepeatGesture):
             super().__init__("err_given_recently", given, minutes=minutes, again_in=again_in)
 
 
+VOID_REASONS = ("approved", "other_host", "old")  # why a void may need a lead
+
+
+class VoidNeedsLead(GoodwillError):
+    """Voiding this gesture needs a lead's PIN: ``reason`` is one of VOID_REASONS."""
+
+    def __init__(self, reason: str, **values: object) -> None:
+        super().__init__(f"err_void_needs_lead_{reason}", **values)
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class PinResult:
     """``status``: "ok", "wrong" or "locked" (too many wrong PINs: try after ``locked_until``)."""
@@ -95,8 +108,15 @@ def host_on_duty(store: Store) -> str:
     return store.gestures.host_on_duty()
 
 
-def set_host_on_duty(store: Store, name: str) -> None:
-    store.gestures.set_host_on_duty(name.strip())
+def set_host_on_duty(store: Store, name: str, config: Config) -> str:
+    """Put ``name`` on duty, stored as the roster spells it ("lin." -> "Lin"); a name
+    not on the roster is refused (a lead adds it first)."""
+    with store.transaction():
+        found = roster.find_host(store, config, name)
+        if found is None:
+            raise roster.RosterError("err_not_on_roster", name=name.strip())
+        store.gestures.set_host_on_duty(found)
+    return found
 
 
 # -- budgets ---------------------------------------------------------------------------
@@ -215,12 +235,18 @@ def give(store: Store, now: float, party: Party | str, interaction_or_custom: In
     if price < 0:
         raise GoodwillError("err_negative_cost")
     approved_by = approved_by.strip()
-    if config is not None and approved_by and config.leads:
-        lead = config.lead(approved_by)
-        if lead is None:
-            raise GoodwillError("err_not_a_lead", name=approved_by)
-        approved_by = lead.name
     with store.transaction():
+        if config is not None:
+            # the roster's spelling: "Lin." is Lin, with Lin's budget, not a fresh one
+            on_roster = roster.find_host(store, config, host)
+            if on_roster is None:
+                raise roster.RosterError("err_not_on_roster", name=host)
+            host = on_roster
+            if approved_by:
+                lead = roster.find_lead(store, config, approved_by)
+                if lead is None:
+                    raise GoodwillError("err_not_a_lead", name=approved_by)
+                approved_by = lead.name
         if config is not None and not again:
             _check_repeat(store, config, party_id, item, now)
         if config is not None and not approved_by:
@@ -256,12 +282,22 @@ def _check_repeat(store: Store, config: Config, party_id: str, item: Interaction
         raise AlreadyGiven(last, round(ago / 60), max(1, math.ceil(item.repeat_after - ago / 60)))
 
 
-def void(store: Store, now: float, gesture_id: int, host: str, note: str) -> Gesture:
+def void(store: Store, now: float, gesture_id: int, host: str, note: str,
+         approved_by: str = "", *, config: Config | None = None) -> Gesture:
     """Correct a mistaken gesture: append a void row pointing at it (the original stays).
     The void row's host is the giver, so the cost goes back to their budget; ``host``,
-    who corrects it, is kept as ``voided_by``."""
+    who corrects it, is kept as ``voided_by``.
+
+    A lead must approve (``approved_by``, recorded on the void row) when the gesture was
+    lead-approved, was given by another host than ``host``, or is older than
+    ``[goodwill] void_free_minutes``; else :class:`VoidNeedsLead` is raised. All three
+    are decided inside the write transaction, from the row as the database holds it and
+    the void's own time, so two stations cannot race past the rule.
+    """
     if not note.strip():
         raise GoodwillError("err_void_reason")
+    free_minutes = (config.goodwill if config is not None else Goodwill()).void_free_minutes
+    host, approved_by = host.strip(), approved_by.strip()
     with store.transaction():
         original = store.gestures.get(gesture_id)
         if original is None:
@@ -270,7 +306,31 @@ def void(store: Store, now: float, gesture_id: int, host: str, note: str) -> Ges
             raise GoodwillError("err_void_void")
         if original.voided:
             raise GoodwillError("err_already_voided", id=gesture_id, label=original.label)
-        return store.gestures.add_void(now, original, note.strip(), host.strip())
+        if config is not None:  # who corrects it, as the roster spells them
+            host = roster.find_host(store, config, host) or host
+        if approved_by:
+            lead = roster.find_lead(store, config, approved_by)
+            if lead is None:
+                raise GoodwillError("err_not_a_lead", name=approved_by)
+            approved_by = lead.name
+        else:
+            reason = void_needs_lead(original, host, now, free_minutes)
+            if reason:
+                raise VoidNeedsLead(reason, label=original.label, host=original.host,
+                                    lead=original.approved_by, minutes=f"{free_minutes:g}")
+        return store.gestures.add_void(now, original, note.strip(), host, approved_by)
+
+
+def void_needs_lead(original: Gesture, host: str, now: float, free_minutes: float) -> str:
+    """Why voiding ``original`` by ``host`` at ``now`` needs a lead ("" when it does not):
+    "approved" (a lead approved it), "other_host" (not the giver's own), or "old"."""
+    if original.approved_by:
+        return "approved"
+    if not host or roster.normalise_name(original.host) != roster.normalise_name(host):
+        return "other_host"
+    if now - original.time > free_minutes * 60:
+        return "old"
+    return ""
 
 
 def gestures_for_party(store: Store, party_id: str, include_voids: bool = False
@@ -365,10 +425,10 @@ def check_lead_pin(store: Store, config: Config, lead_name: str, pin: str,
     ``pin_window_minutes`` lock PIN entry for ``pin_lock_minutes``; while
     locked nothing is checked. An unknown lead name counts as a wrong PIN.
     """
-    from queueapp.goodwill.pins import verify_pin
-
-    lead = config.lead(lead_name)
+    lead = roster.find_lead(store, config, lead_name)
     name = lead.name if lead else lead_name.strip()
+    if lead is not None and hash_problem(lead.pin_hash):
+        raise GoodwillError("err_weak_hash", name=name)
     good = lead is not None and verify_pin(pin, lead.pin_hash)
     with store.transaction():
         locked = pin_locked_until(store, config, now)

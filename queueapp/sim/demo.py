@@ -16,7 +16,7 @@ import arrow
 import platformdirs
 
 from queueapp.config import Config
-from queueapp.goodwill import gestures
+from queueapp.goodwill import gestures, roster
 from queueapp.quotes.estimator import Estimator
 from queueapp.sim.goodwill import import_goodwill, simulate_goodwill, simulated_hosts
 from queueapp.sim.simulator import evening_so_far, simulate
@@ -25,6 +25,9 @@ from queueapp.waitlist.events import ABANDON, ARRIVE, SEAT, Event
 from queueapp.waitlist.room import Room
 
 DEMO_HOST = "Lin"  # on duty in the demo when the config names no hosts
+# The demo's shift leads and their secrets, made in the demo's own database (documented
+# in the README and config.toml): never for a real restaurant.
+DEMO_LEADS = {"Mei": "246813", "Jun": "135724"}
 COMPLAINS = 0.014  # about one seated party in seventy complains
 WALKOUT_SAYS_WHY = 0.1  # a walk-away now and then says why
 SETTLED_DAYS = 2  # items older than this were all seen through
@@ -76,7 +79,7 @@ def import_with_goodwill(store: Store, config: Config, events: list[Event], seed
     would have logged."""
     hosts = config.hosts or ("Lin", "Ana", "Hao")
     n = store.import_events(events, hosts=simulated_hosts(events, hosts))
-    leads = tuple(lead.name for lead in config.leads) or ("Mei",)
+    leads = tuple(lead.name for lead in config.leads) or tuple(DEMO_LEADS)[:1]
     given, rescues, notes = simulate_goodwill(events, config.catalogue, seed, hosts, leads,
                                               config.attention_minutes)
     import_goodwill(store, events, given, rescues, notes)
@@ -168,4 +171,17 @@ def build_demo(store: Store, config: Config, seed: int = 7, now: float | None = 
                                today.shift(days=-history_days).date())
     evening = with_quotes(evening_so_far(config, end, seed), history, config)
     import_with_goodwill(store, config, evening, seed + 1)
-    gestures.set_host_on_duty(store, config.hosts[0] if config.hosts else DEMO_HOST)
+    add_demo_leads(store, config, end)
+    if not config.hosts and roster.find_host(store, config, DEMO_HOST) is None:
+        roster.add_host(store, config, DEMO_HOST, next(iter(DEMO_LEADS)), end)
+    gestures.set_host_on_duty(store, config.hosts[0] if config.hosts else DEMO_HOST, config)
+
+
+def add_demo_leads(store: Store, config: Config, now: float) -> None:
+    """The demo's leads (:data:`DEMO_LEADS`), each added by the one before (the first on
+    the empty roster); a lead already there is left as it is."""
+    by = next((lead.name for lead in roster.leads(store, config)), "")
+    for name, secret in DEMO_LEADS.items():
+        if roster.find_lead(store, config, name) is None:
+            roster.add_lead(store, config, name, secret, by, now)
+        by = name

@@ -37,6 +37,8 @@ WATCHED: tuple[Watch, ...] = (
     Watch("guest_visits", "count(*)", "a party linked to a guest (a match by name)"),
     Watch("guest_notes", "coalesce(max(id), 0)", "an observation on a guest's card"),
     Watch("settings", "group_concat(key || '=' || value)", "the host on duty"),
+    Watch("hosts", "count(*) + count(removed_at)", "a host added to or taken off the roster"),
+    Watch("leads", "count(*) + count(removed_at)", "a shift lead added or removed"),
 )
 
 NOT_WATCHED: dict[str, str] = {

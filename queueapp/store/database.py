@@ -35,6 +35,7 @@ from queueapp.store.privacy import PersonalData
 from queueapp.store.repository import rowid
 from queueapp.store.rescues import RescueLog
 from queueapp.store.review import ReviewQueries
+from queueapp.store.roster import Roster
 from queueapp.store.schema import migrations
 from queueapp.store.times import epoch, iso
 from queueapp.waitlist.events import (
@@ -107,6 +108,7 @@ class Store:
         self.rescues = RescueLog(self)
         self.review = ReviewQueries(self)
         self.privacy = PersonalData(self)
+        self.roster = Roster(self)
 
     # -- opening -----------------------------------------------------------
     @classmethod

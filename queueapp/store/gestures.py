@@ -106,19 +106,21 @@ class GestureLog(Repository):
         return Gesture(rowid(cur.lastrowid), now, party, guest_id, interaction, label,
                        category, cost, host, note, approved_by, None, self.store.station)
 
-    def add_void(self, now: float, original: Gesture, note: str, voided_by: str) -> Gesture:
-        """Append the void row of ``original``: its host (the giver), the negative cost."""
+    def add_void(self, now: float, original: Gesture, note: str, voided_by: str,
+                 approved_by: str = "") -> Gesture:
+        """Append the void row of ``original``: its host (the giver), the negative cost;
+        ``approved_by`` is the lead who allowed the void, when one had to."""
         with self.store.transaction() as db:
             cur = db.execute(
                 "INSERT INTO gestures (time, party, guest_id, interaction, label, category, "
                 "cost, host, note, approved_by, void_of, station, voided_by) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [iso(now), original.party, original.guest_id, original.interaction,
-                 original.label, original.category, -original.cost, original.host, note, "",
-                 original.id, self.store.station, voided_by])
+                 original.label, original.category, -original.cost, original.host, note,
+                 approved_by, original.id, self.store.station, voided_by])
         return Gesture(rowid(cur.lastrowid), now, original.party, original.guest_id,
                        original.interaction, original.label, original.category,
-                       -original.cost, original.host, note, "", original.id,
+                       -original.cost, original.host, note, approved_by, original.id,
                        self.store.station, voided_by=voided_by)
 
     def import_gestures(self, gestures: Iterable[Gesture]) -> int:

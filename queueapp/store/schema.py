@@ -197,3 +197,33 @@ def m005_table_holds(db: Database) -> None:
     ``release`` events (the hold runs out by itself at ``held_until``)."""
     db.execute("ALTER TABLE room_tables ADD COLUMN held_for TEXT NOT NULL DEFAULT ''")
     db.execute("ALTER TABLE room_tables ADD COLUMN held_until TEXT")
+
+
+@migrations()
+def m008_roster_and_leads(db: Database) -> None:
+    """The hosts a lead put on the roster and the shift leads with their secrets (kept
+    here, out of the host-readable config). A removal is stamped, never deleted, so the
+    names on old gestures and voids stay explained."""
+    db.execute("""
+        CREATE TABLE hosts (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            added_by TEXT NOT NULL DEFAULT '',
+            removed_at TEXT,
+            removed_by TEXT NOT NULL DEFAULT ''
+        )""")
+    db.execute("CREATE UNIQUE INDEX hosts_one_name ON hosts(name_key) WHERE removed_at IS NULL")
+    db.execute("""
+        CREATE TABLE leads (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            secret_hash TEXT NOT NULL,
+            created TEXT NOT NULL,
+            created_by TEXT NOT NULL DEFAULT '',
+            removed_at TEXT,
+            removed_by TEXT NOT NULL DEFAULT ''
+        )""")
+    db.execute("CREATE UNIQUE INDEX leads_one_name ON leads(name_key) WHERE removed_at IS NULL")

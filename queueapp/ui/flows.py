@@ -1,5 +1,6 @@
 """The host's flows as coroutines that read top to bottom, and the goodwill flows that
-ask the host or a lead (they replace the callback chains of ``QueueApp.ask_host``,
+ask the host or a lead (who may be on duty and who may approve come from the roster,
+``queueapp.goodwill.roster``; they replace the callback chains of ``QueueApp.ask_host``,
 ``ask_lead`` and ``give``).
 
 A flow awaits its forms with :func:`ask` and its writes with ``app.in_store``. It runs
@@ -21,7 +22,7 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 
 from queueapp.config import Config
-from queueapp.goodwill import gestures
+from queueapp.goodwill import gestures, roster
 from queueapp.goodwill.catalogue import Interaction
 from queueapp.goodwill.gestures import Gesture
 from queueapp.review.labels import gesture_label
@@ -73,21 +74,38 @@ async def ask(app: QueueApp, screen: Screen[R]) -> R | None:
 
 
 async def ask_host(app: QueueApp) -> str | None:
-    """Who is on duty? Remembered in the database across restarts. None if cancelled."""
+    """Who is on duty? Only a name on the roster; a new name needs a lead's PIN, and is
+    added to the roster first. Remembered in the database across restarts (as the
+    roster spells it). None if cancelled or refused."""
     from queueapp.ui.screens.goodwill import OTHER, HostNameForm, HostPicker
 
-    name = await ask(app, HostPicker(app)) if app.config.hosts else OTHER
+    config = app.config
+    names = await app.in_store(lambda store, _now: roster.hosts(store, config), reread=False)
+    if isinstance(names, StoreError):
+        return None
+    name = await ask(app, HostPicker(app, names))
     if name == OTHER:
         entry = await ask(app, HostNameForm())
-        name = entry.name if entry else None
+        if entry is None:
+            return None
+        lead = await ask_lead(app, app.t("host_add_needs_pin", name=entry.name))
+        if lead is None:
+            return None
+        added = await app.in_store(lambda store, now: roster.add_host(
+            store, config, entry.name, lead, now))
+        if isinstance(added, StoreError):
+            return None
+        app.notify(app.t("host_added", name=added))
+        name = added
     if not name:
         return None
     chosen = name
-    saved = await app.in_store(lambda store, _now: gestures.set_host_on_duty(store, chosen))
+    saved = await app.in_store(lambda store, _now: gestures.set_host_on_duty(
+        store, chosen, config))
     if isinstance(saved, StoreError):
         return None
-    app.notify(app.t("host_set", host=chosen))
-    return chosen
+    app.notify(app.t("host_set", host=saved))
+    return saved
 
 
 async def ask_lead(app: QueueApp, reason: str) -> str | None:
@@ -95,11 +113,12 @@ async def ask_lead(app: QueueApp, reason: str) -> str | None:
     The lead's name once a PIN is right; None when cancelled or locked."""
     from queueapp.ui.screens.goodwill import PinScreen
 
+    config = app.config
     while True:
         entry = await ask(app, PinScreen(reason))
         if entry is None:
             return None
-        res = await app.in_store(partial(_check_pin, config=app.config, lead=entry.lead,
+        res = await app.in_store(partial(_check_pin, config=config, lead=entry.lead,
                                          pin=entry.pin))
         if isinstance(res, StoreError):
             return None

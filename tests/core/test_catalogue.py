@@ -3,7 +3,7 @@
 
 import arrow
 import pytest
-from helpers import CONFIG_PATH
+from helpers import CONFIG_PATH, EXAMPLE_CONFIG_PATH
 
 from queueapp.config import ConfigError, load_config, parse_config
 from queueapp.goodwill.catalogue import parse_hours, parse_season
@@ -38,13 +38,11 @@ def test_repo_config_ships_a_rich_catalogue():
     assert enjoy and avoid and c.conversation.tips("en")[1][0] != avoid[0]
 
 
-def test_demo_lead_mei_has_pin_2468():
-    c = load_config(CONFIG)
-    mei = c.lead("mei")
-    assert mei is not None and mei.name == "Mei"
-    assert verify_pin("2468", mei.pin_hash)
-    assert not verify_pin("2469", mei.pin_hash)
-    assert "2468" not in TEXT.split("[[leads]]", 1)[1].split("pin_hash")[1]
+def test_no_lead_secret_is_kept_in_the_host_readable_config():
+    """The secrets live in the database now: neither config names a lead or a hash."""
+    for text in (TEXT, EXAMPLE_CONFIG_PATH.read_text(encoding="utf-8")):
+        assert "[[leads]]" not in text.replace("# ", "") and "pin_hash" not in text
+        assert load_config(CONFIG).leads == ()
 
 
 def test_pin_hashes_are_salted():
@@ -113,8 +111,8 @@ def test_bad_goodwill_leads_and_conversation():
     base = TEXT.replace("budget_per_shift = 300", 'budget_per_shift = "lots"')
     with pytest.raises(ConfigError, match=r"goodwill\.budget_per_shift: should be a number"):
         parse_config(base)
-    with pytest.raises(ConfigError, match=r"leads\[3\] \(Bo\)\.pin_hash: is not a PIN hash"):
-        parse_config(with_extra('[[leads]]\nname = "Bo"\npin_hash = "2468"'))
+    with pytest.raises(ConfigError, match=r"leads\[1\] \(Bo\)\.pin_hash: is not a PIN hash"):
+        parse_config(with_extra('[[leads]]\nname = "Bo"\npin_hash = "246813"'))
     base = TEXT.replace('enjoy = ["the broth', 'enjoy = [3, "the broth')
     with pytest.raises(ConfigError, match=r"conversation\.enjoy: should be a list of texts"):
         parse_config(base)

@@ -8,7 +8,8 @@ import sqlite3
 from helpers import at
 
 from queueapp.complaints import loop as complaints
-from queueapp.goodwill import gestures, guests
+from queueapp.goodwill import gestures, guests, roster
+from queueapp.goodwill.pins import hash_pin
 from queueapp.store import Store
 from queueapp.store.changes import NOT_WATCHED, WATCHED
 
@@ -42,12 +43,20 @@ def test_what_another_terminal_shows_changes_the_version(store: Store, config) -
     changed("a birthday set")
     guests.add_note(store, card.id, "like", "jasmine tea", "Lin", at(1))
     changed("a note on the card")
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     changed("the host on duty")
     given = gestures.give(store, at(2), party, "Tea", "Lin", cost=0)
     changed("a gesture")
     gestures.void(store, at(3), given.id, "Lin", "wrong party")
     changed("a void")
+    roster.add_host(store, config, "Bo", "Mei", at(3))
+    changed("a host added to the roster")
+    roster.remove_host(store, config, "bo.", "Mei", at(3))
+    changed("a host taken off the roster")
+    store.roster.add_lead(at(3), "Kai", "kai", hash_pin("864200"), "Mei")
+    changed("a lead added")
+    roster.remove_lead(store, config, "Kai", "Mei", at(3))
+    changed("a lead removed")
     rescue = gestures.start_rescue(store, at(4), party, "Lin", "table:A4")
     changed("a rescue offered")
     gestures.record_outcome(store, rescue.id, "stayed", at(5))

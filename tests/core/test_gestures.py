@@ -4,7 +4,7 @@ import sqlite3
 
 import arrow
 import pytest
-from helpers import CONFIG_PATH
+from helpers import CONFIG_PATH, add_leads
 
 from queueapp.config import load_config
 from queueapp.goodwill import gestures as g
@@ -21,6 +21,7 @@ def config():
 @pytest.fixture
 def store(tmp_path, config):
     s = Store.open(tmp_path / "q.db", config, station="T1")
+    add_leads(s)
     yield s
     s.close()
 
@@ -38,12 +39,12 @@ def add(store, minutes_ago=10, size=2, phone=""):
 
 
 def test_a_void_by_another_host_refunds_the_giver(store, config):
-    """Lin corrects Ana's mistake: the money goes back to Ana's budget, and the log says
-    who voided it."""
+    """Lin corrects Ana's mistake (with Mei's PIN): the money goes back to Ana's budget,
+    and the log says who voided it and which lead allowed it."""
     p = add(store)
     cake = g.give(store, NOW, p, "Birthday cake", "Ana", cost=120)
-    v = g.void(store, NOW + 60, cake.id, "Lin", "wrong party")
-    assert (v.host, v.voided_by, v.cost) == ("Ana", "Lin", -120)
+    v = g.void(store, NOW + 60, cake.id, "Lin", "wrong party", approved_by="mei")
+    assert (v.host, v.voided_by, v.cost, v.approved_by) == ("Ana", "Lin", -120, "Mei")
     stored = g.gestures_for_party(store, p.id, include_voids=True)[-1]
     assert (stored.host, stored.voided_by) == ("Ana", "Lin")
     assert g.budget_left(store, "Ana", NOW + 120, config) == 300
@@ -56,7 +57,8 @@ def test_a_void_refunds_the_shift_the_gesture_was_given_in(store, config):
     p = add(store)
     cake = g.give(store, at("2025-03-07T19:00"), p, "Birthday cake", "Ana", cost=120)
     assert g.budget_left(store, "Ana", at("2025-03-07T20:00"), config) == 180
-    g.void(store, at("2025-03-08T12:00"), cake.id, "Lin", "given to the wrong party")
+    g.void(store, at("2025-03-08T12:00"), cake.id, "Lin", "given to the wrong party",
+           approved_by="Mei")
     assert g.budget_left(store, "Ana", at("2025-03-08T12:30"), config) == 300
     assert g.budget_left(store, "Ana", at("2025-03-07T20:00"), config) == 300
 
@@ -114,7 +116,7 @@ def test_nobody_on_duty_and_custom_needs_cost(store, config):
     with pytest.raises(g.GoodwillError, match="needs its cost"):
         g.give(store, NOW, p, "Balloon", "Lin")
     assert g.host_on_duty(store) == ""
-    g.set_host_on_duty(store, " Ana ")
+    assert g.set_host_on_duty(store, " ana. ", config) == "Ana"  # as the roster spells it
     store.close()
     again = Store.open(store.path, config)
     assert g.host_on_duty(again) == "Ana"
@@ -191,18 +193,18 @@ def test_rescue_with_each_outcome(store, config):
 
 def test_wrong_pins_are_limited_and_logged(store, config):
     t = NOW
-    assert g.check_lead_pin(store, config, "Mei", "2468", t).ok
+    assert g.check_lead_pin(store, config, "Mei", "246813", t).ok
     results = [g.check_lead_pin(store, config, "Mei", "0000", t + i * 30) for i in range(4)]
     assert [r.status for r in results] == ["wrong"] * 4
     assert [r.tries_left for r in results] == [4, 3, 2, 1]
-    fifth = g.check_lead_pin(store, config, "Nobody", "2468", t + 150)
+    fifth = g.check_lead_pin(store, config, "Nobody", "246813", t + 150)
     assert fifth.status == "locked" and fifth.locked_until == pytest.approx(t + 150 + 300)
     # while locked even the right PIN is refused, and nothing extends the lock
-    during = g.check_lead_pin(store, config, "Mei", "2468", t + 200)
+    during = g.check_lead_pin(store, config, "Mei", "246813", t + 200)
     assert during.status == "locked" and not during.ok
     assert g.pin_locked_until(store, config, t + 449) == pytest.approx(t + 450)
     assert g.pin_locked_until(store, config, t + 451) is None
-    assert g.check_lead_pin(store, config, "Mei", "2468", t + 451).ok
+    assert g.check_lead_pin(store, config, "Mei", "246813", t + 451).ok
     # a success resets the count
     assert g.check_lead_pin(store, config, "Mei", "1111", t + 460).tries_left == 4
     log = store.db.execute("SELECT lead, ok, outcome, station FROM pin_attempts "
@@ -210,7 +212,7 @@ def test_wrong_pins_are_limited_and_logged(store, config):
     assert [r[2] for r in log] == ["ok", "wrong", "wrong", "wrong", "wrong", "wrong",
                                    "locked", "ok", "wrong"]
     assert log[5][0] == "Nobody" and all(r[3] == "T1" for r in log)
-    assert "2468" not in str(log)
+    assert "246813" not in str(log)
 
 
 def test_wrong_pins_outside_the_window_do_not_lock(store, config):

@@ -16,7 +16,7 @@ import pytest
 from queueapp.complaints import loop as complaints
 from queueapp.config import BUILTIN_TAGS
 from queueapp.goodwill.catalogue import CATEGORIES as GESTURE_CATEGORIES
-from queueapp.goodwill.gestures import OUTCOMES
+from queueapp.goodwill.gestures import OUTCOMES, VOID_REASONS
 from queueapp.goodwill.guests import NOTE_KINDS
 from queueapp.i18n import EN, ZH
 from queueapp.keys import KEY_IDS
@@ -47,6 +47,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "to_": complaints.FEEDBACK_TO,
     "reason_": REMOVE_REASONS,
     "outcome_": OUTCOMES,
+    "err_void_needs_lead_": VOID_REASONS,  # gestures.VoidNeedsLead
     "rescue_": OUTCOMES,
     "note_": (*NOTE_KINDS, "birthday"),
     "status_": (WAITING, CALLED, SEATED),

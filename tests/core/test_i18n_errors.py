@@ -27,7 +27,7 @@ def test_host_facing_errors_render_in_both_languages(store, config):
         raised(lambda: store.table_ready(at(3), "A1")),        # not being cleared
         raised(lambda: store.table_departed(at(3), "A2")),     # not occupied
     ]
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     voucher = next(i for i in config.catalogue if i.needs_approval)
     errors.append(raised(lambda: gestures.give(store, at(4), b, voucher, "Lin", config=config)))
     for exc in errors:

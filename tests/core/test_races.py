@@ -101,7 +101,7 @@ def test_stations_racing_wrong_pins_get_exactly_the_allowed_tries(shared, config
     statuses = [s for r in reports for s in r[1]]
     assert statuses.count("wrong") == max_wrong - 1  # the last wrong one locked at once
     for now in (NOW + tries, NOW + AHEAD + tries, NOW - AHEAD):
-        assert gestures.check_lead_pin(store, config, "Mei", "2468", now).status == "locked"
+        assert gestures.check_lead_pin(store, config, "Mei", "246813", now).status == "locked"
     assert gestures.pin_locked_until(store, config, NOW) is not None
 
 

@@ -65,7 +65,7 @@ def test_wrong_pins_from_a_fast_station_count_and_lock_every_station(store, fast
     last = g.check_lead_pin(store, config, "Mei", "0000", NOW)
     assert last.status == "locked"
     assert last.locked_until == pytest.approx(NOW + AHEAD + 3 + 300)  # the latest stamp
-    assert g.check_lead_pin(store, config, "Mei", "2468", NOW + 1).status == "locked"
+    assert g.check_lead_pin(store, config, "Mei", "246813", NOW + 1).status == "locked"
     outcomes = [r[0] for r in store.db.execute("SELECT outcome FROM pin_attempts ORDER BY id")]
     assert outcomes == ["wrong"] * 5 + ["locked"]
 
@@ -73,7 +73,7 @@ def test_wrong_pins_from_a_fast_station_count_and_lock_every_station(store, fast
 def test_a_right_pin_from_a_fast_station_resets_the_count_for_all(store, fast, config):
     for n in range(3):
         g.check_lead_pin(store, config, "Mei", "0000", NOW + n)
-    assert g.check_lead_pin(fast, config, "Mei", "2468", NOW + AHEAD).ok
+    assert g.check_lead_pin(fast, config, "Mei", "246813", NOW + AHEAD).ok
     assert g.check_lead_pin(store, config, "Mei", "0000", NOW + 5).tries_left == 4
 
 

@@ -14,7 +14,7 @@ import re
 import arrow
 import pytest
 from click.testing import CliRunner
-from helpers import CONFIG_PATH
+from helpers import CONFIG_PATH, add_leads
 
 from queueapp.cli.main import main
 from queueapp.complaints import loop as complaints
@@ -238,6 +238,7 @@ def test_filters_narrow_every_figure(shift, config):
 def test_budget_counts_every_shift_a_host_gave_in(tmp_path, config):
     """Shifts start at 10:00 and 16:30: a gift at 12:00 and one at 16:40 are two shifts."""
     store = Store.open(tmp_path / "b.db", config)
+    add_leads(store)
     party = add(store, config, "2026-11-20T11:50", 2, "Lunch", 30, "Lin")
     gestures.give(store, local("2026-11-20T12:00"), party, "Tea", "Lin", cost=5)
     gestures.give(store, local("2026-11-20T16:40"), party, "Tea", "Lin", cost=5)
@@ -247,7 +248,8 @@ def test_budget_counts_every_shift_a_host_gave_in(tmp_path, config):
     assert rep.budget_by_host == {"Lin": 600}
     # a gift voided in a later shift: the void alone is not a shift Lin gave in
     late = gestures.give(store, local("2026-11-20T17:00"), party, "Cake", "Lin", cost=50)
-    gestures.void(store, local("2026-11-21T12:00"), late.id, "Ana", "wrong party")
+    gestures.void(store, local("2026-11-21T12:00"), late.id, "Ana", "wrong party",
+                  approved_by="Mei")
     both = build(store, Filters(local("2026-11-20T00:00"), local("2026-11-22T00:00")), config)
     assert both.budget_by_host == {"Lin": 600}
     assert both.cost_by_host == {"Lin": 10}

@@ -54,7 +54,7 @@ async def choose(app, pilot, option_id: str) -> None:
 
 async def test_g_right_after_a_removal_gives_to_the_highlighted_party(
         make_app, store, clock, config):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     parties = [add(store, clock, config, 30 - 5 * i, 2, name)
                for i, name in enumerate(("Chen", "Wang", "Li"))]
     app = make_app()
@@ -82,7 +82,7 @@ async def test_g_right_after_a_removal_gives_to_the_highlighted_party(
 
 async def test_g_while_a_removal_is_being_saved_does_not_give_to_the_removed_party(
         make_app, store, clock, config, db_path):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     add(store, clock, config, 30, 2, "Chen")
     wang = add(store, clock, config, 20, 2, "Wang")
     app = make_app()
@@ -162,7 +162,7 @@ async def test_a_party_that_left_meanwhile_gets_a_message_and_nothing_is_done(
 
 async def test_number_keys_give_from_the_captured_partys_own_suggestions(
         make_app, store, clock, config):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     add(store, clock, config, 30, 4, "Wang family")
     chen = add(store, clock, config, 3, 2, "Chen")
     app = make_app()
@@ -189,7 +189,7 @@ def highlighted_item(app) -> str:
 
 async def test_open_items_keep_the_cursor_on_the_item_and_enter_acts_on_it(
         make_app, store, clock, config):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     party = add(store, clock, config, 30, 2, "Chen")
     now = clock.now().float_timestamp
     items = [complaints.record(store, now - 600 + 60 * n, "food", what, party=party.id,
@@ -219,7 +219,7 @@ async def test_open_items_keep_the_cursor_on_the_item_and_enter_acts_on_it(
         await pilot.press("enter")  # the next step of the same item: a lead rechecks
         await settle(app, pilot)
         assert isinstance(app.screen, PinScreen)
-        app.screen.query_one("#pin", Input).value = "2468"
+        app.screen.query_one("#pin", Input).value = "246813"
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, StepForm)
@@ -233,7 +233,7 @@ async def test_open_items_keep_the_cursor_on_the_item_and_enter_acts_on_it(
         # fed back, the item leaves the list: the cursor is on the one now in its place
         await pilot.press("enter")
         await settle(app, pilot)
-        app.screen.query_one("#pin", Input).value = "2468"
+        app.screen.query_one("#pin", Input).value = "246813"
         await pilot.press("enter")
         await settle(app, pilot)
         app.screen.query_one("#note", Input).value = "ladles for every table"

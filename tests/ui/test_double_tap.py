@@ -50,7 +50,7 @@ async def double_tap(app, pilot, db_path) -> str:
 @pytest.mark.parametrize("answer", ["enter", "again"])
 async def test_1_1_logs_one_gesture_and_asks_before_the_second(
         make_app, store, clock, config, db_path, answer):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     now = clock.now().float_timestamp
     chen = store.add_party(now - 180, 2, "Chen", "", [], "", Quote(30, 20, 40),
                            tz=config.timezone).party

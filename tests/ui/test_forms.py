@@ -131,7 +131,7 @@ async def test_party_size_refuses_what_is_not_a_number_and_takes_full_width_digi
 
 
 async def test_custom_gesture_cost_goes_through_the_validator(make_app, store, clock, config):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     party = add(store, clock, config, 20, 2, "Chen")
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -173,7 +173,10 @@ async def test_custom_gesture_cost_goes_through_the_validator(make_app, store, c
         assert [g.cost for g in gestures.gestures_for_party(store, party.id)] == [3.0, 0.0]
 
 
-async def test_pin_box_refuses_non_digits_before_anything_is_checked(make_app, store):
+async def test_pin_box_refuses_what_cannot_be_a_secret_before_anything_is_checked(
+        make_app, store):
+    """Too short to be any lead's secret (fewer than 6 digits, or a passphrase under 8
+    characters: "²" is not a digit) or too long: refused on the form, never counted."""
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
@@ -181,8 +184,8 @@ async def test_pin_box_refuses_non_digits_before_anything_is_checked(make_app, s
         await settle(app, pilot)
         form = app.screen
         assert isinstance(form, PinScreen)
-        assert form.query_one("#pin", Input).placeholder == "digits only"
-        for text in ("²²²²", "-1", "", LONG):
+        assert form.query_one("#pin", Input).placeholder == "6+ digits, or a passphrase"
+        for text in ("²²²²²²", "-1", "", "2468", "pass wd", LONG):
             await fill(app, pilot, "#pin", text)
             await pilot.press("enter")
             await settle(app, pilot)
@@ -190,7 +193,7 @@ async def test_pin_box_refuses_non_digits_before_anything_is_checked(make_app, s
             assert error_text(app, "pin").startswith("PIN: ")
         # nothing was checked, so nothing counts toward the lock
         assert store.db.execute("SELECT count(*) FROM pin_attempts").fetchone()[0] == 0
-        await fill(app, pilot, "#pin", "２４６８")  # Mei's PIN in full-width digits
+        await fill(app, pilot, "#pin", "２４６８１３")  # Mei's PIN in full-width digits
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ReviewScreen)
@@ -229,13 +232,13 @@ async def test_a_pin_typed_at_once_is_not_lost(make_app, store):
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
-        await typed_at_once(app, pilot, "R", PinScreen, ["2", "4", "6", "8"])
+        await typed_at_once(app, pilot, "R", PinScreen, list("246813"))
         assert isinstance(app.screen, ReviewScreen), app.screen
     assert store.db.execute("SELECT lead, ok FROM pin_attempts").fetchall() == [("Mei", 1)]
 
 
 async def test_the_o_form_saves_an_observation_typed_at_once(make_app, store, clock, config):
-    gestures.set_host_on_duty(store, "Hao")
+    gestures.set_host_on_duty(store, "Hao", config)
     card = earlier_visits(store, config, sizes=(2,))
     add(store, clock, config, 10, 2, "Zhang Wei", PHONE)
     app = make_app()
@@ -450,7 +453,7 @@ async def test_a_pin_typed_once_the_dialog_is_open_keeps_every_digit(make_app, s
         await pilot.press("R")
         await settle(app, pilot)
         assert isinstance(app.screen, PinScreen)
-        for key in "2468":
+        for key in "246813":
             await pilot.press(key)
             await pilot.pause()
-        assert app.screen.query_one("#pin", Input).value == "2468"
+        assert app.screen.query_one("#pin", Input).value == "246813"

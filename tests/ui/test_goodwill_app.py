@@ -120,7 +120,7 @@ async def enter_pin(app, pilot, pin: str, lead_down: int = 0, typed: bool = Fals
 
 async def test_number_key_gives_the_nth_suggestion_with_host_party_and_cost(
         config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     family = add(store, clock, config, 22, 4, "Wang family", PHONE, ["child"])
     add(store, clock, config, 5, 2, "Chen")
     app = make_app(config, store, clock)
@@ -155,7 +155,7 @@ async def test_number_key_gives_the_nth_suggestion_with_host_party_and_cost(
 
 
 async def test_number_key_on_the_second_party_and_beyond_the_list(config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     first = add(store, clock, config, 22, 4, "Wang family", tags=["child"])
     second = add(store, clock, config, 3, 2, "Chen")
     app = make_app(config, store, clock)
@@ -180,7 +180,7 @@ async def test_number_key_on_the_second_party_and_beyond_the_list(config, store,
 
 
 async def test_catalogue_then_enter_gives_the_highlighted_item(config, store, clock):
-    gestures.set_host_on_duty(store, "Ana")
+    gestures.set_host_on_duty(store, "Ana", config)
     party = add(store, clock, config, 25, 2, "Chen")
     app = make_app(config, store, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -202,7 +202,7 @@ async def test_catalogue_then_enter_gives_the_highlighted_item(config, store, cl
 
 
 async def test_catalogue_escape_gives_nothing(config, store, clock):
-    gestures.set_host_on_duty(store, "Ana")
+    gestures.set_host_on_duty(store, "Ana", config)
     party = add(store, clock, config, 25, 2, "Chen")
     app = make_app(config, store, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -216,7 +216,7 @@ async def test_catalogue_escape_gives_nothing(config, store, clock):
 
 
 async def test_custom_gesture_with_its_cost_and_note(config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     party = add(store, clock, config, 25, 2, "Chen")
     app = make_app(config, store, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -238,7 +238,7 @@ async def test_custom_gesture_with_its_cost_and_note(config, store, clock):
 
 
 async def test_custom_gesture_form_refuses_an_empty_label_and_a_bad_cost(config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     party = add(store, clock, config, 25, 2, "Chen")
     app = make_app(config, store, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -280,7 +280,7 @@ async def test_nobody_on_duty_asks_who_and_then_gives(config, store, clock):
 
 
 async def test_h_sets_the_host_and_it_is_remembered(config, store, clock, tmp_path):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     app = make_app(config, store, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
@@ -304,7 +304,7 @@ async def test_h_sets_the_host_and_it_is_remembered(config, store, clock, tmp_pa
 
 async def test_over_budget_asks_for_a_pin_wrong_pin_is_logged_right_pin_approves(
         config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     party = add(store, clock, config, 25, 2, "Chen")
     now = clock.now().float_timestamp
     gestures.give(store, now - 600, party, "Big group dinner", "Lin", cost=295)
@@ -322,14 +322,14 @@ async def test_over_budget_asks_for_a_pin_wrong_pin_is_logged_right_pin_approves
         assert [g.interaction for g in gestures.gestures_for_party(store, party.id)] == \
             ["custom"]
 
-        await enter_pin(app, pilot, "0000", typed=True)
+        await enter_pin(app, pilot, "000000", typed=True)
         assert pin_rows(store) == [("Mei", 0, "wrong")]
         assert "Wrong PIN: 4 tries left" in toasts(app)
         assert isinstance(app.screen, PinScreen)  # asked again
         assert [g.interaction for g in gestures.gestures_for_party(store, party.id)] == \
             ["custom"]
 
-        await enter_pin(app, pilot, "2468")
+        await enter_pin(app, pilot, "246813")
         assert pin_rows(store) == [("Mei", 0, "wrong"), ("Mei", 1, "ok")]
         assert isinstance(app.screen, MainScreen)
         given = gestures.gestures_for_party(store, party.id)
@@ -339,7 +339,7 @@ async def test_over_budget_asks_for_a_pin_wrong_pin_is_logged_right_pin_approves
 
 
 async def test_pin_for_the_other_lead_and_escape_cancels(config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     party = add(store, clock, config, 25, 2, "Chen")
     gestures.give(store, clock.now().float_timestamp - 60, party, "Earlier", "Lin", cost=300)
     app = make_app(config, store, clock)
@@ -358,15 +358,15 @@ async def test_pin_for_the_other_lead_and_escape_cancels(config, store, clock):
         await pilot.press(str(ids.index("fruit_plate") + 1))
         await settle(app, pilot)
         # Mei's PIN typed with Jun chosen is wrong; Jun's own PIN is right
-        await enter_pin(app, pilot, "2468", lead_down=1)
+        await enter_pin(app, pilot, "246813", lead_down=1)
         assert pin_rows(store) == [("Jun", 0, "wrong")]
-        await enter_pin(app, pilot, "1357", lead_down=1)
+        await enter_pin(app, pilot, "135724", lead_down=1)
         given = gestures.gestures_for_party(store, party.id)
         assert [(g.interaction, g.approved_by) for g in given][-1] == ("fruit_plate", "Jun")
 
 
 async def test_needs_approval_item_asks_a_lead_even_within_budget(config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     party = add(store, clock, config, 50, 2, "Chen", quote=30)  # 20 min past the quote
     app = make_app(config, store, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -380,7 +380,7 @@ async def test_needs_approval_item_asks_a_lead_even_within_budget(config, store,
         assert "needs a lead's approval" in str(
             app.screen.query_one(".dialog-title", Static).content)
         assert gestures.gestures_for_party(store, party.id) == []
-        await enter_pin(app, pilot, "2468")
+        await enter_pin(app, pilot, "246813")
         given = gestures.gestures_for_party(store, party.id)
         assert [(g.interaction, g.cost, g.approved_by) for g in given] == \
             [("voucher", 30.0, "Mei")]
@@ -388,7 +388,7 @@ async def test_needs_approval_item_asks_a_lead_even_within_budget(config, store,
 
 
 async def test_too_many_wrong_pins_lock_pin_entry(config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     party = add(store, clock, config, 50, 2, "Chen", quote=30)
     # wrong PINs typed a few minutes ago (at another terminal) count toward the lock
     for minutes in range(config.goodwill.pin_max_wrong - 1, 0, -1):
@@ -401,7 +401,7 @@ async def test_too_many_wrong_pins_lock_pin_entry(config, store, clock):
         await pilot.press("g")
         await settle(app, pilot)
         await choose(app, pilot, "voucher")
-        await enter_pin(app, pilot, "9999")
+        await enter_pin(app, pilot, "999999")
         assert isinstance(app.screen, MainScreen)  # locked: not asked again
         assert any(m.startswith("Too many wrong PINs: try again at") for m in toasts(app))
         assert [r[1] for r in pin_rows(store)] == [0] * config.goodwill.pin_max_wrong
@@ -411,7 +411,7 @@ async def test_too_many_wrong_pins_lock_pin_entry(config, store, clock):
 # -- void ----------------------------------------------------------------------------------
 
 async def test_void_with_G_v_and_a_note(config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     party = add(store, clock, config, 25, 2, "Chen")
     app = make_app(config, store, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -459,7 +459,7 @@ async def test_void_with_G_v_and_a_note(config, store, clock):
 # -- walk-away rescue ----------------------------------------------------------------------
 
 async def test_rescue_stayed_keeps_the_party_waiting(config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     party = add(store, clock, config, 50, 2, "Chen", quote=30)
     app = make_app(config, store, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -483,7 +483,7 @@ async def test_rescue_stayed_keeps_the_party_waiting(config, store, clock):
 
 
 async def test_rescue_left_removes_the_party_as_walked_away(config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     party = add(store, clock, config, 50, 2, "Chen", quote=30)
     app = make_app(config, store, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -501,7 +501,7 @@ async def test_rescue_left_removes_the_party_as_walked_away(config, store, clock
 
 
 async def test_rescue_outcome_later_then_l_asks_for_the_outcome(config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     party = add(store, clock, config, 50, 2, "Chen", quote=30)
     app = make_app(config, store, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -537,7 +537,7 @@ def _earlier_visit(store, config, note_text: str = "jasmine tea"):
 
 
 async def test_returning_guest_recognised_by_phone_on_the_add_form(config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     _earlier_visit(store, config)
     app = make_app(config, store, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -591,7 +591,7 @@ async def test_unknown_phone_shows_no_guest(config, store, clock):
 
 
 async def test_o_notes_an_observation_on_the_guest_card(config, store, clock):
-    gestures.set_host_on_duty(store, "Hao")
+    gestures.set_host_on_duty(store, "Hao", config)
     card = _earlier_visit(store, config)
     party = add(store, clock, config, 12, 2, "Zhang Wei", PHONE)
     app = make_app(config, store, clock)
@@ -642,7 +642,7 @@ async def test_o_without_a_phone_says_a_phone_is_needed(config, store, clock):
 # -- attention and header ------------------------------------------------------------------
 
 async def test_attention_flags_a_party_left_alone_too_long(config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     party = add(store, clock, config, 2, 2, "Chen", quote=60)
     app = make_app(config, store, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -668,7 +668,7 @@ async def test_attention_flags_a_party_left_alone_too_long(config, store, clock)
 
 
 async def test_header_shows_the_host_and_what_is_left_of_the_budget(config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     party = add(store, clock, config, 25, 2, "Chen")
     now = clock.now().float_timestamp
     # spent before this shift (16:30 local) does not count; spent by Ana does not count
@@ -686,7 +686,7 @@ async def test_header_shows_the_host_and_what_is_left_of_the_budget(config, stor
 async def test_a_chinese_stand_names_what_was_given_in_chinese(zh_config, store, clock):
     """The log keeps the catalogue's label as given; the toast, the gesture list and
     the party panel name it in the stand's language."""
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", zh_config)
     store.add_party(clock.now().float_timestamp - 20 * 60, 2, "Wu",
                     tz=zh_config.timezone)
     app = QueueApp(zh_config, store, clock=clock)

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Input, OptionList, Select, Static, Tabbed
 
 from queueapp.clock import FixedClock
 from queueapp.complaints import loop as complaints
-from queueapp.goodwill import gestures
+from queueapp.goodwill import gestures, roster
 from queueapp.quotes.rule import Quote
 from queueapp.ui.app import QueueApp
 from queueapp.ui.screens.complaints import ComplaintForm, OpenItemsScreen, StepForm
@@ -81,7 +81,7 @@ def rows(table: DataTable) -> list[list[str]]:
 # -- a complaint through its four steps ----------------------------------------------------
 
 async def test_complaint_through_all_four_steps(config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     now = clock.now().float_timestamp
     # a generous quote, so the app's own long-wait check never adds an item here
     party = add(store, config, now - 20 * 60, 3, "Chen", quote=120)
@@ -140,10 +140,10 @@ async def test_complaint_through_all_four_steps(config, store, clock):
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, PinScreen)
-        await enter_pin(app, pilot, "1111")  # wrong: asked again, nothing changes
+        await enter_pin(app, pilot, "111111")  # wrong: asked again, nothing changes
         assert isinstance(app.screen, PinScreen)
         assert complaints.get(store, item.id).step == "handled"
-        await enter_pin(app, pilot, "2468")
+        await enter_pin(app, pilot, "246813")
         assert isinstance(app.screen, StepForm) and app.screen.step == "rechecked"
         await pilot.press("enter")  # a recheck needs a note
         await settle(app, pilot)
@@ -159,7 +159,7 @@ async def test_complaint_through_all_four_steps(config, store, clock):
         # 4. fed back to the kitchen: a lead's PIN, where to, a note; the item closes
         await pilot.press("enter")
         await settle(app, pilot)
-        await enter_pin(app, pilot, "2468")
+        await enter_pin(app, pilot, "246813")
         step = app.screen
         assert isinstance(step, StepForm) and step.step == "fed_back"
         assert step.query_one("#to", OptionList).highlighted == \
@@ -185,7 +185,7 @@ async def test_complaint_through_all_four_steps(config, store, clock):
 
 
 async def test_complaint_about_a_seated_table(config, store, clock):
-    gestures.set_host_on_duty(store, "Ana")
+    gestures.set_host_on_duty(store, "Ana", config)
     now = clock.now().float_timestamp
     party = add(store, config, now - 60 * 60, 4, "Liu")
     store.seat_party(now - 30 * 60, party.id, "A4")
@@ -210,7 +210,7 @@ async def test_complaint_about_a_seated_table(config, store, clock):
 # -- the automatic long-wait item ----------------------------------------------------------
 
 async def test_long_wait_opens_an_item_by_itself(config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     now = clock.now().float_timestamp
     late = add(store, config, now - 40 * 60, 2, "Late", quote=20)  # 20 min past the quote
     soon = add(store, config, now - 30 * 60, 2, "Soon", quote=20)  # 10 min past
@@ -251,7 +251,7 @@ async def test_long_wait_opens_an_item_by_itself(config, store, clock):
 # -- the review: lead PIN, filters ---------------------------------------------------------
 
 async def test_review_needs_a_lead_pin(config, store, clock):
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     app = QueueApp(config, store, clock=clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
@@ -259,7 +259,7 @@ async def test_review_needs_a_lead_pin(config, store, clock):
         await settle(app, pilot)
         assert isinstance(app.screen, PinScreen)
         assert "PIN please" in str(app.screen.query_one(".dialog-title", Static).content)
-        await enter_pin(app, pilot, "0000")
+        await enter_pin(app, pilot, "000000")
         assert not any(isinstance(s, ReviewScreen) for s in app.screen_stack)
         assert "Wrong PIN: 4 tries left" in toasts(app)
         await pilot.press("escape")
@@ -269,7 +269,7 @@ async def test_review_needs_a_lead_pin(config, store, clock):
 
         await pilot.press("R")
         await settle(app, pilot)
-        await enter_pin(app, pilot, "2468")
+        await enter_pin(app, pilot, "246813")
         assert isinstance(app.screen, ReviewScreen)
         assert app.screen.lead == "Mei"
         assert "Mei" in str(app.screen.query_one("#review-title", Static).content)
@@ -318,7 +318,7 @@ def _seed_shift(store, config, void_note: str = "wrong party",
 async def _open_review(app, pilot, tab: str = "") -> ReviewScreen:
     await pilot.press("R")
     await settle(app, pilot)
-    await enter_pin(app, pilot, "2468")
+    await enter_pin(app, pilot, "246813")
     await settle(app, pilot)
     screen = app.screen
     assert isinstance(screen, ReviewScreen)
@@ -332,7 +332,7 @@ async def _open_review(app, pilot, tab: str = "") -> ReviewScreen:
 async def review_of_seeded_shift(config, store, clock, tab: str, size=SIZE, **texts: str):
     """Lin on duty, the two seeded days, the app started and the review open on ``tab``:
     yields (app, pilot, screen, seeded parties)."""
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)
     p = _seed_shift(store, config, **texts)
     app = QueueApp(config, store, clock=clock)
     async with app.run_test(size=size, notifications=True) as pilot:
@@ -675,7 +675,8 @@ async def test_command_palette_in_chinese(zh_config, store, clock):
 async def test_a_host_name_that_looks_like_markup_is_shown_as_typed(config, store, clock):
     """Hosts are typed at the stand: ``[/]`` in a name must not crash the quotes tab."""
     odd = "[/] Lin [b]"
-    gestures.set_host_on_duty(store, odd)
+    roster.add_host(store, config, odd, "Mei", local("2026-11-20T16:00"))
+    gestures.set_host_on_duty(store, odd, config)
     party = add(store, config, local("2026-11-20T17:00"), 2, "Chen", host=odd)
     store.seat_party(local("2026-11-20T17:20"), party.id, "A1")
     app = QueueApp(config, store, clock=clock)

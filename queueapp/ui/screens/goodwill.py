@@ -17,9 +17,13 @@ from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from queueapp import numbers
+from queueapp.goodwill import roster
 from queueapp.goodwill.gestures import Gesture
 from queueapp.goodwill.guests import NOTE_KINDS
+from queueapp.goodwill.pins import plain_secret
+from queueapp.goodwill.roster import secret_problem
 from queueapp.goodwill.suggestions import RescueOption
+from queueapp.store import StoreError
 from queueapp.ui.app import QueueApp
 from queueapp.ui.format import clip, gesture_cells
 from queueapp.ui.screens.forms import FormScreen
@@ -31,7 +35,6 @@ CARD_KINDS = (*NOTE_KINDS, "birthday")  # what o can put on a guest's card
 LABEL_MAX = 60
 COST_MAX = 100000
 OBSERVATION_MAX = 200
-PIN_DIGITS = (4, 8)  # the shortest and longest PIN a lead may have
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class HostName:
 
 @dataclass(frozen=True)
 class PinEntry:
-    """A lead and the PIN typed for them (digits only, ASCII)."""
+    """A lead and the secret typed for them (a PIN's full-width digits made ASCII)."""
 
     lead: str
     pin: str
@@ -68,14 +71,14 @@ class VoidEntry:
 
 
 class HostPicker(Chooser):
-    """Who is on duty: the hosts from the config, or another name."""
+    """Who is on duty: only the hosts on the roster, or a lead adds a new one (PIN)."""
 
-    def __init__(self, app: QueueApp) -> None:
+    def __init__(self, app: QueueApp, roster: list[str]) -> None:
         t = app.t
         current = app.snapshot.host
         options = [Option(Text(name + ("  ✓" if name == current else "")), id=name)
-                   for name in app.config.hosts]
-        options.append(Option(t("host_other"), id=OTHER))
+                   for name in roster]
+        options.append(Option(t("host_add"), id=OTHER))
         super().__init__(t("host_title"), options)
 
 
@@ -98,10 +101,13 @@ class HostNameForm(FormScreen[HostName]):
 
 
 class PinScreen(FormScreen[PinEntry]):
-    """A lead approves: type the PIN (hidden); with several leads, choose the lead first.
+    """A lead approves: type the secret (hidden); with several leads, choose the lead first.
 
-    Focus starts on the PIN box, or on the lead list when there are several leads (the
-    PIN box comes right after it): digits typed at once land in the PIN box either way.
+    The screen opens at once and reads the leads from the database behind it (a key
+    typed straight after the one that opened it is not lost). Focus starts on the PIN
+    box, or on the lead list when there are several leads (the PIN box comes right
+    after it): digits typed at once land in the PIN box either way. Enter pressed
+    before the leads are read is answered once they are.
     """
 
     FIRST = "#pin"
@@ -109,6 +115,8 @@ class PinScreen(FormScreen[PinEntry]):
     def __init__(self, reason: str) -> None:
         super().__init__()
         self.reason = reason
+        self._loaded = False
+        self._submit_when_loaded = False
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -116,32 +124,50 @@ class PinScreen(FormScreen[PinEntry]):
             yield Static(Text(self.reason), classes="dialog-title")
             with Grid(classes="fields"):
                 yield Label(t("field_lead"))
-                yield OptionList(*[Option(lead.name, id=lead.name)
-                                   for lead in self.app.config.leads], id="lead", compact=True)
+                yield OptionList(id="lead", compact=True)
                 yield Label(t("field_pin"))
                 yield Input(id="pin", password=True, compact=True, placeholder=t("ph_pin"))
                 yield Static("", id="pin-error", classes="error")
             yield Static(t("pin_hint"), classes="hint")
 
     def on_mount(self) -> None:
+        self.run_worker(self._load_leads(), group="pin-leads")
+
+    async def _load_leads(self) -> None:
+        config = self.app.config
+        names = await self.app.in_store(lambda store, _now: [
+            lead.name for lead in roster.leads(store, config)], reread=False)
+        if isinstance(names, StoreError) or not self.is_attached:
+            return
         leads = self.query_one("#lead", OptionList)
+        leads.add_options([Option(Text(name), id=name) for name in names])
         if leads.option_count:
             leads.highlighted = 0
+        pin = self.query_one("#pin", Input)
+        if leads.option_count > 1 and pin.has_focus and not pin.value:
+            leads.focus()
+        self._loaded = True
+        if self._submit_when_loaded:
+            self.action_submit()
 
     def start_focus(self) -> Widget:
         leads = self.query_one("#lead", OptionList)
         return leads if leads.option_count > 1 else self.first_field()
 
     def action_submit(self) -> None:
+        if not self._loaded:
+            self._submit_when_loaded = True
+            return
         leads = self.query_one("#lead", OptionList)
         if not leads.option_count:
             self.error("pin", self.app.t("err_no_leads"))
             return
-        try:
-            pin = numbers.parse_pin(self.query_one("#pin", Input).value, *PIN_DIGITS)
-        except numbers.NumberError as exc:
-            self.refuse("pin", self.app.t("err_pin_prefix") + self.app.t(exc.key, **exc.values))
+        typed = self.query_one("#pin", Input).value
+        problem = secret_problem(typed)  # too short to be anyone's: not counted as wrong
+        if problem is not None:
+            self.refuse("pin", self.app.t("err_pin_prefix") + self.app.error_text(problem))
             return
+        pin = plain_secret(typed)
         lead = leads.get_option_at_index(leads.highlighted or 0).id or ""
         self.dismiss(PinEntry(lead, pin))
 

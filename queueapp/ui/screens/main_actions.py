@@ -26,7 +26,9 @@ from textual.screen import Screen
 from textual.widgets.option_list import Option
 
 from queueapp.complaints import loop as complaints
+from queueapp.config import Config
 from queueapp.goodwill import gestures, guests
+from queueapp.goodwill.gestures import Gesture
 from queueapp.goodwill.suggestions import RescueOption, Suggestion, rescue_options
 from queueapp.store import Conflict, Store, StoreError
 from queueapp.ui import flows
@@ -447,8 +449,17 @@ class StandActions(Screen[None]):
         entry = await flows.ask(app, VoidForm(original))
         if entry is None:
             return
-        voided = await app.in_store(lambda store, now: gestures.void(
-            store, now, original.id, app.snapshot.host, entry.note))
+        note, approved_by = entry.note, ""
+        while True:  # a lead-approved, another host's or an old gesture: a lead's PIN first
+            voided = await app.in_store(partial(
+                _void, gesture_id=original.id, host=app.snapshot.host, note=note,
+                approved_by=approved_by, config=app.config), quiet=(gestures.VoidNeedsLead,))
+            if not isinstance(voided, gestures.VoidNeedsLead) or approved_by:
+                break
+            lead = await flows.ask_lead(app, app.error_text(voided))
+            if lead is None:
+                return
+            approved_by = lead
         if not isinstance(voided, StoreError):
             app.notify(app.t("void_done", what=voided.label))
 
@@ -671,3 +682,8 @@ def _link_guest(store: Store, ev: Event) -> None:
             ev.data["matches"] = guests.match_by_name(store, party.name)
     except StoreError:
         pass  # the guest link is retried on the next edit or note
+
+
+def _void(store: Store, now: float, *, gesture_id: int, host: str, note: str,
+          approved_by: str, config: Config) -> Gesture:
+    return gestures.void(store, now, gesture_id, host, note, approved_by, config=config)

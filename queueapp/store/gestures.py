@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from queueapp.store.repository import CHUNK, Repository, marks, rowid
+from queueapp.store import chain
+from queueapp.store.repository import CHUNK, Repository, marks
 from queueapp.store.times import epoch, iso
 
 HOST_SETTING = "host_on_duty"  # the settings key that remembers who is giving
@@ -94,25 +95,20 @@ class GestureLog(Repository):
             approved_by: str = "") -> Gesture:
         """Append one gesture (the caller has checked host, cost and approval)."""
         with self.store.transaction() as db:
-            cur = db.execute(
-                "INSERT INTO gestures (time, party, guest_id, interaction, label, category, "
-                "cost, host, note, approved_by, station) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [iso(now), party, guest_id, interaction, label, category, cost, host, note,
-                 approved_by, self.store.station])
-        return Gesture(rowid(cur.lastrowid), now, party, guest_id, interaction, label,
+            gesture_id = chain.append(db, chain.GESTURES, (
+                iso(now), party, guest_id, interaction, label, category, cost, host, note,
+                approved_by, None, self.store.station, ""))
+        return Gesture(gesture_id, now, party, guest_id, interaction, label,
                        category, cost, host, note, approved_by, None, self.store.station)
 
     def add_void(self, now: float, original: Gesture, note: str, voided_by: str) -> Gesture:
         """Append the void row of ``original``: its host (the giver), the negative cost."""
         with self.store.transaction() as db:
-            cur = db.execute(
-                "INSERT INTO gestures (time, party, guest_id, interaction, label, category, "
-                "cost, host, note, approved_by, void_of, station, voided_by) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [iso(now), original.party, original.guest_id, original.interaction,
-                 original.label, original.category, -original.cost, original.host, note, "",
-                 original.id, self.store.station, voided_by])
-        return Gesture(rowid(cur.lastrowid), now, original.party, original.guest_id,
+            void_id = chain.append(db, chain.GESTURES, (
+                iso(now), original.party, original.guest_id, original.interaction,
+                original.label, original.category, -original.cost, original.host, note, "",
+                original.id, self.store.station, voided_by))
+        return Gesture(void_id, now, original.party, original.guest_id,
                        original.interaction, original.label, original.category,
                        -original.cost, original.host, note, "", original.id,
                        self.store.station, voided_by=voided_by)
@@ -120,12 +116,9 @@ class GestureLog(Repository):
     def import_gestures(self, gestures: Iterable[Gesture]) -> int:
         """Append many gestures at once (simulated history), as given; their ids are new."""
         rows = [(iso(g.time), g.party, g.guest_id, g.interaction, g.label, g.category, g.cost,
-                 g.host, g.note, g.approved_by, g.station) for g in gestures]
+                 g.host, g.note, g.approved_by, None, g.station, "") for g in gestures]
         with self.store.transaction() as db:
-            db.conn.executemany(
-                "INSERT INTO gestures (time, party, guest_id, interaction, label, category, "
-                "cost, host, note, approved_by, station) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
-        return len(rows)
+            return chain.append_many(db, chain.GESTURES, rows)
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, gesture_id: int) -> Gesture | None:

@@ -247,5 +247,25 @@ def export(ctx: click.Context, kind: str, config_path: str | None, db_path: str 
     out.write(write_rows(export_rows(store, kind, Filters(start, end), config), fmt))
 
 
+@main.command()
+@CONFIG_OPTION
+@DB_OPTION
+@DEMO_OPTION
+@click.pass_context
+def verify(ctx: click.Context, config_path: str | None, db_path: str | None,
+           use_demo: bool) -> None:
+    """Check the record was not altered: triggers, constraints, the hash chain over events
+    and gestures, and SQLite's quick_check. Exit 0 when all is well, 1 otherwise."""
+    from queueapp.store import integrity
+
+    config = _config(ctx, config_path, use_demo)
+    store = store_or_exit(_db(ctx, db_path, use_demo, config), config, must_exist=True)
+    verdict = integrity.verify(store)
+    for line in integrity.lines(verdict, Translator(config.language), config.timezone):
+        click.echo(line)
+    if not verdict.ok:
+        ctx.exit(1)
+
+
 main.add_command(backtest)
 main.add_command(simulate)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import sqlite3
 
 from helpers import at, on_screen, settle
-
 from textual.widgets import Input, Static
 
 from queueapp.goodwill import gestures

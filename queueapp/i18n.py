@@ -532,6 +532,8 @@ EN: dict[str, str] = {
         "longer matches its hash).",
     "verify_rows_missing": "{table}: rows {first}–{last} were deleted (row {row} no longer "
         "follows the row before it).",
+    "verify_row_missing": "{table}: row {first} was deleted (row {row} no longer follows "
+        "the row before it).",
     "verify_more_chain": "{table}: more breaks in the chain after these.",
     "verify_never": "never",
     "banner_altered": "⚠ The record was altered: {problem} ({n} problem(s); run queueapp "
@@ -1043,6 +1045,7 @@ ZH: dict[str, str] = {
     "verify_no_hash": "{table} 第 {row} 行：没有哈希值（绕过应用写入）。",
     "verify_row_changed": "{table} 第 {row} 行：写入后被改动（内容与哈希值不符）。",
     "verify_rows_missing": "{table}：第 {first}–{last} 行被删除（第 {row} 行与前一行接不上）。",
+    "verify_row_missing": "{table}：第 {first} 行被删除（第 {row} 行与前一行接不上）。",
     "verify_more_chain": "{table}：此后链条还有更多断处。",
     "verify_never": "从未",
     "banner_altered": "⚠ 记录被改动：{problem}（共 {n} 个问题；运行 queueapp verify 查看全部）。",

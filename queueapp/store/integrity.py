@@ -118,9 +118,9 @@ def _chain(store: Store, spec: chain.Chained) -> tuple[list[Problem], int, str |
             problems.append(Problem("verify_no_hash", {"table": spec.table, "row": row_id}))
         elif stored != expected:
             if row_id != last_id + 1:
-                problems.append(Problem("verify_rows_missing", {
-                    "table": spec.table, "row": row_id, "first": last_id + 1,
-                    "last": row_id - 1}))
+                key = "verify_row_missing" if row_id == last_id + 2 else "verify_rows_missing"
+                problems.append(Problem(key, {"table": spec.table, "row": row_id,
+                                              "first": last_id + 1, "last": row_id - 1}))
             else:
                 problems.append(Problem("verify_row_changed",
                                         {"table": spec.table, "row": row_id}))

@@ -303,9 +303,7 @@ class Store:
     def _insert_event(self, db: Database, ev: Event, ref: int | None = None,
                       host: str = "") -> int:
         """Append the event, chained to the one before (``store/chain.py``)."""
-        ev.id = event_id = chain.append(db, chain.EVENTS, (
-            iso(ev.time), ev.event, ev.party, ev.size, ev.table,
-            json.dumps(ev.data, ensure_ascii=False), host, self.station, ref))
+        ev.id = event_id = chain.append(db, "events", _event_row(ev, host, self.station, ref))
         return event_id
 
     def _save_party(self, db: Database, p: Party) -> None:
@@ -564,11 +562,9 @@ class Store:
                 p = room.parties.get(ev.party)
                 if p is not None:
                     seen[p.id] = p
-                rows.append((iso(ev.time), ev.event, ev.party, ev.size, ev.table,
-                             json.dumps(ev.data, ensure_ascii=False),
-                             hosts.get(ev.party, host), self.station, None))
+                rows.append(_event_row(ev, hosts.get(ev.party, host), self.station))
                 n += 1
-            chain.append_many(db, chain.EVENTS, rows)
+            chain.append_many(db, "events", rows)
             for p in seen.values():
                 self._save_party(db, p)
             for t in room.tables.values():
@@ -577,6 +573,13 @@ class Store:
 
 
 _VERSION_SQL = version_sql()
+
+
+def _event_row(ev: Event, host: str, station: str, ref: int | None = None) -> dict[str, Any]:
+    """An ``events`` row (its id and hash are the chain's)."""
+    return {"time": iso(ev.time), "event": ev.event, "party": ev.party, "size": ev.size,
+            "table_name": ev.table, "data": json.dumps(ev.data, ensure_ascii=False),
+            "host": host, "station": station, "ref": ref}
 
 
 def _need_waiting(room: Room, party_id: str) -> Party:

@@ -95,19 +95,23 @@ class GestureLog(Repository):
             approved_by: str = "") -> Gesture:
         """Append one gesture (the caller has checked host, cost and approval)."""
         with self.store.transaction() as db:
-            gesture_id = chain.append(db, chain.GESTURES, (
-                iso(now), party, guest_id, interaction, label, category, cost, host, note,
-                approved_by, None, self.store.station, ""))
+            gesture_id = chain.append(db, "gestures", {
+                "time": iso(now), "party": party, "guest_id": guest_id,
+                "interaction": interaction, "label": label, "category": category,
+                "cost": cost, "host": host, "note": note, "approved_by": approved_by,
+                "station": self.store.station})
         return Gesture(gesture_id, now, party, guest_id, interaction, label,
                        category, cost, host, note, approved_by, None, self.store.station)
 
     def add_void(self, now: float, original: Gesture, note: str, voided_by: str) -> Gesture:
         """Append the void row of ``original``: its host (the giver), the negative cost."""
         with self.store.transaction() as db:
-            void_id = chain.append(db, chain.GESTURES, (
-                iso(now), original.party, original.guest_id, original.interaction,
-                original.label, original.category, -original.cost, original.host, note, "",
-                original.id, self.store.station, voided_by))
+            void_id = chain.append(db, "gestures", {
+                "time": iso(now), "party": original.party, "guest_id": original.guest_id,
+                "interaction": original.interaction, "label": original.label,
+                "category": original.category, "cost": -original.cost,
+                "host": original.host, "note": note, "void_of": original.id,
+                "station": self.store.station, "voided_by": voided_by})
         return Gesture(void_id, now, original.party, original.guest_id,
                        original.interaction, original.label, original.category,
                        -original.cost, original.host, note, "", original.id,
@@ -115,10 +119,12 @@ class GestureLog(Repository):
 
     def import_gestures(self, gestures: Iterable[Gesture]) -> int:
         """Append many gestures at once (simulated history), as given; their ids are new."""
-        rows = [(iso(g.time), g.party, g.guest_id, g.interaction, g.label, g.category, g.cost,
-                 g.host, g.note, g.approved_by, None, g.station, "") for g in gestures]
+        rows = ({"time": iso(g.time), "party": g.party, "guest_id": g.guest_id,
+                 "interaction": g.interaction, "label": g.label, "category": g.category,
+                 "cost": g.cost, "host": g.host, "note": g.note,
+                 "approved_by": g.approved_by, "station": g.station} for g in gestures)
         with self.store.transaction() as db:
-            return chain.append_many(db, chain.GESTURES, rows)
+            return chain.append_many(db, "gestures", rows)
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, gesture_id: int) -> Gesture | None:

@@ -100,35 +100,35 @@ def _foreign_keys(store: Store) -> list[Problem]:
             for r in rows[:LISTED]]
 
 
-def _chain(store: Store, spec: chain.Chained) -> tuple[list[Problem], int, str | None]:
+def _chain(store: Store, table: str) -> tuple[list[Problem], int, str | None]:
     """Walk the chain: an edited row breaks its own hash; a row taken out of the middle
     breaks the next one's. Returns the problems, the last id before the first of them,
     and that row's time."""
     problems: list[Problem] = []
     previous, last_id = "", 0
     good_id, good_time = 0, None
-    for row in chain.stored_rows(store.db, spec):
-        row_id, stored = row[0], row[-1]
-        values = row[:-1]
+    cols = chain.columns(store.db, table)
+    for row in chain.stored_rows(store.db, table):
+        row_id, stored = row["id"], row.get("hash")
         try:
-            expected = chain.row_hash(spec, previous, values)
+            expected = chain.row_hash(table, previous, cols, row)
         except (ValueError, TypeError):  # data that is not JSON: counted by the rules
             expected = ""
         if stored is None:
-            problems.append(Problem("verify_no_hash", {"table": spec.table, "row": row_id}))
+            problems.append(Problem("verify_no_hash", {"table": table, "row": row_id}))
         elif stored != expected:
             if row_id != last_id + 1:
                 key = "verify_row_missing" if row_id == last_id + 2 else "verify_rows_missing"
-                problems.append(Problem(key, {"table": spec.table, "row": row_id,
+                problems.append(Problem(key, {"table": table, "row": row_id,
                                               "first": last_id + 1, "last": row_id - 1}))
             else:
                 problems.append(Problem("verify_row_changed",
-                                        {"table": spec.table, "row": row_id}))
+                                        {"table": table, "row": row_id}))
         elif not problems:
-            good_id, good_time = row_id, values[1]
+            good_id, good_time = row_id, row["time"]
         previous, last_id = stored or "", row_id
         if len(problems) > LISTED:
-            problems.append(Problem("verify_more_chain", {"table": spec.table}))
+            problems.append(Problem("verify_more_chain", {"table": table}))
             break
     return problems, good_id, good_time
 
@@ -147,8 +147,8 @@ def verify(store: Store) -> Verdict:
     problems += _foreign_keys(store)
     upto: list[int] = []
     times: list[float] = []
-    for spec in chain.CHAINED:
-        found, good_id, good_time = _chain(store, spec)
+    for table in chain.CHAINED:
+        found, good_id, good_time = _chain(store, table)
         problems += found
         upto.append(good_id)
         when = epoch(good_time)

@@ -383,14 +383,14 @@ def m006_append_only(db: Database) -> None:
 def m007_hash_chain(db: Database) -> None:
     """A SHA-256 chain over events and gestures (``store/chain.py``): a ``hash`` column,
     filled in for the rows already there (their update triggers step aside meanwhile)."""
-    for spec, trigger in ((chain.EVENTS, "events_no_update"),
-                          (chain.GESTURES, "gestures_no_update")):
-        db.execute(f"ALTER TABLE {spec.table} ADD COLUMN hash TEXT")
-        db.execute(f"DROP TRIGGER {trigger}")
+    for table in chain.CHAINED:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN hash TEXT")
+        db.execute(f"DROP TRIGGER {table}_no_update")
+        cols = chain.columns(db, table)
         previous = ""
         hashes: list[tuple[str, int]] = []
-        for row in list(chain.stored_rows(db, spec)):
-            previous = chain.row_hash(spec, previous, row[:-1])
-            hashes.append((previous, row[0]))
-        db.conn.executemany(f"UPDATE {spec.table} SET hash = ? WHERE id = ?", hashes)
-        db.execute(TRIGGERS[trigger])
+        for row in list(chain.stored_rows(db, table)):
+            previous = chain.row_hash(table, previous, cols, row)
+            hashes.append((previous, row["id"]))
+        db.conn.executemany(f"UPDATE {table} SET hash = ? WHERE id = ?", hashes)
+        db.execute(TRIGGERS[f"{table}_no_update"])

@@ -18,7 +18,7 @@ from queueapp.goodwill import gestures, guests
 from queueapp.i18n import Translator
 from queueapp.review.reports import Filters, build
 from queueapp.sim.demo import fill_history
-from queueapp.store import Store, integrity, schema
+from queueapp.store import Store, chain, integrity, schema
 from queueapp.store.schema import APPEND_ONLY
 
 
@@ -303,3 +303,35 @@ def test_a_file_from_the_previous_schema_migrates_and_verifies(tmp_path, config)
         assert integrity.verify(store).ok
     finally:
         store.close()
+
+
+def test_a_column_added_later_keeps_the_chain_and_is_covered_from_then_on(store, config,
+                                                                         db_path):
+    """Another stream's migration adds a column to gestures: the rows before it keep their
+    hashes (a value equal to the column's default is not hashed); rows that set it are
+    covered."""
+    record(store, config)
+    with store.transaction() as db:
+        db.execute("ALTER TABLE gestures ADD COLUMN shift TEXT NOT NULL DEFAULT ''")
+        chain.append(db, "gestures", {"time": "2026-03-06T11:30:00.000+00:00", "party": "p",
+                                      "interaction": "x", "label": "x", "category": "custom",
+                                      "cost": 2, "host": "Lin", "shift": "evening"})
+    verdict = integrity.verify(store)
+    assert verdict.ok, verdict.problems
+    assert verdict.gestures_upto == 4
+    store.close()
+    conn = plain(db_path)
+    try:
+        conn.execute("DROP TRIGGER gestures_no_update")
+        conn.execute("UPDATE gestures SET shift = 'lunch' WHERE id = 4")
+        conn.execute("UPDATE gestures SET shift = 'lunch' WHERE id = 2")
+    finally:
+        conn.close()
+    reopened = Store.open_readonly(db_path)
+    try:
+        problems = integrity.verify(reopened).problems
+    finally:
+        reopened.close()
+    assert [(p.key, p.values.get("row")) for p in problems] == [
+        ("verify_trigger_missing", None), ("verify_row_changed", 2),
+        ("verify_row_changed", 4)]

@@ -227,6 +227,31 @@ def _refuse(table: str, action: str) -> str:
             f"deleted ({APPEND_ONLY[table]})'); END")
 
 
+# what else, besides the id, an INSERT OR REPLACE could overwrite (a unique index)
+REPLACEABLE = {
+    "complaint_steps": "OR (complaint_id = NEW.complaint_id AND step = NEW.step)",
+    "gestures": "OR (NEW.void_of IS NOT NULL AND void_of = NEW.void_of)",
+}
+
+
+def _no_replace(table: str) -> str:
+    """INSERT OR REPLACE deletes the row it replaces without firing the DELETE trigger:
+    refuse a row whose id (or unique key) is taken."""
+    return (f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} "
+            f"WHEN EXISTS (SELECT 1 FROM {table} WHERE id = NEW.id "
+            f"{REPLACEABLE.get(table, '')}) "
+            f"BEGIN SELECT RAISE(ABORT, 'append-only: {table} rows are never replaced'); END")
+
+
+# a second long-wait item for a party is skipped (the app's INSERT OR IGNORE), never put
+# in place of the first (INSERT OR REPLACE)
+LONG_WAIT_ONCE = (
+    "CREATE TRIGGER complaints_one_long_wait_kept BEFORE INSERT ON complaints "
+    "WHEN NEW.source = 'long_wait' AND EXISTS (SELECT 1 FROM complaints "
+    "WHERE source = 'long_wait' AND party = NEW.party) "
+    "BEGIN SELECT RAISE(IGNORE); END")
+
+
 def _events_no_update(columns: tuple[str, ...]) -> str:
     """Refuse any UPDATE of events except one that changes only the personal keys of
     ``data`` (name, phone, note), which the privacy purge blanks."""
@@ -318,6 +343,8 @@ TRIGGERS: dict[str, str] = {
     "gestures_check_insert": GESTURES_CHECK,
     "complaint_steps_in_order": STEPS_IN_ORDER,
     "rescue_outcomes_in_order": OUTCOMES_IN_ORDER,
+    **{f"{t}_no_replace": _no_replace(t) for t in (*APPEND_ONLY, "gestures")},
+    "complaints_one_long_wait_kept": LONG_WAIT_ONCE,
 }
 VIEWS: dict[str, str] = {"complaint_status": COMPLAINT_STATUS, "rescue_status": RESCUE_STATUS}
 
@@ -375,8 +402,11 @@ def m006_append_only(db: Database) -> None:
         if table != "events":
             db.execute(_refuse(table, "UPDATE"))
     db.execute(_events_no_update(EVENT_COLUMNS_M001))
-    for sql in (EVENTS_CHECK, GESTURES_CHECK, STEPS_IN_ORDER, OUTCOMES_IN_ORDER):
+    for sql in (EVENTS_CHECK, GESTURES_CHECK, STEPS_IN_ORDER, OUTCOMES_IN_ORDER,
+                LONG_WAIT_ONCE):
         db.execute(sql)
+    for table in (*APPEND_ONLY, "gestures"):
+        db.execute(_no_replace(table))
 
 
 @migrations()

@@ -62,6 +62,17 @@ def test_every_audit_table_refuses_update_and_delete(store, config):
                 conn.execute(f"DELETE FROM {table} WHERE id = ?", [row])
             with pytest.raises(sqlite3.DatabaseError, match="append-only"):
                 conn.execute(f"DELETE FROM {table}")
+            # INSERT OR REPLACE deletes the row it replaces without a DELETE trigger
+            with pytest.raises(sqlite3.DatabaseError, match="never replaced"):
+                conn.execute(f"INSERT OR REPLACE INTO {table} SELECT * FROM {table} "
+                             "WHERE id = ?", [row])
+        with pytest.raises(sqlite3.DatabaseError, match="never replaced"):  # its unique key
+            conn.execute("INSERT OR REPLACE INTO complaint_steps (complaint_id, step, time, "
+                         "host) VALUES (1, 'handled', 't', 'Someone else')")
+        with pytest.raises(sqlite3.DatabaseError, match="never replaced"):
+            conn.execute("INSERT OR REPLACE INTO gestures (time, party, interaction, label, "
+                         "category, cost, void_of) SELECT time, party, interaction, label, "
+                         "category, cost, void_of FROM gestures WHERE id = 3")
         # a cleared lockout: DELETE FROM pin_attempts is refused like the rest
         assert conn.execute("SELECT count(*) FROM pin_attempts").fetchone()[0] == 1
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
@@ -113,7 +124,7 @@ def test_rows_that_break_the_rules_are_refused_as_they_are_written(store, config
         with pytest.raises(sqlite3.DatabaseError, match="follows the one before"):
             conn.execute("INSERT INTO complaint_steps (complaint_id, step, time, sent_to) "
                          "VALUES (1, 'fed_back', 't', 'kitchen')")
-        with pytest.raises(sqlite3.DatabaseError, match="UNIQUE"):
+        with pytest.raises(sqlite3.DatabaseError, match="never replaced"):
             conn.execute("INSERT INTO complaint_steps (complaint_id, step, time) "
                          "VALUES (1, 'handled', 't')")
         with pytest.raises(sqlite3.DatabaseError, match="decided already"):

@@ -12,7 +12,7 @@ from queueapp.cli.common import config_or_exit, obj, store_or_exit
 from queueapp.cli.quotes import backtest, simulate
 from queueapp.config import ENV_VAR, Config
 from queueapp.i18n import Translator
-from queueapp.store import Store
+from queueapp.store import DB_ERRORS, Store, as_store_error
 from queueapp.waitlist.events import write_events_csv
 
 CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(dir_okay=False),
@@ -260,7 +260,10 @@ def verify(ctx: click.Context, config_path: str | None, db_path: str | None,
 
     config = _config(ctx, config_path, use_demo)
     store = store_or_exit(_db(ctx, db_path, use_demo, config), config, must_exist=True)
-    verdict = integrity.verify(store)
+    try:
+        verdict = integrity.verify(store)
+    except DB_ERRORS as exc:  # the file is busy: say so, not a traceback
+        raise click.ClickException(str(as_store_error(exc))) from None
     for line in integrity.lines(verdict, Translator(config.language), config.timezone):
         click.echo(line)
     if not verdict.ok:

@@ -133,27 +133,42 @@ def _chain(store: Store, table: str) -> tuple[list[Problem], int, str | None]:
     return problems, good_id, good_time
 
 
+def _busy(exc: sqlite3.DatabaseError) -> bool:
+    """Another program holds the file: nothing is known yet (the caller retries or says
+    so), it is not damage."""
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 def verify(store: Store) -> Verdict:
-    """Every check; reads only (works on a read-only store)."""
+    """Every check; reads only (works on a read-only store). Raises sqlite3's error
+    when the file is busy."""
     try:
         quick = [r[0] for r in store.db.execute("PRAGMA quick_check")]
     except sqlite3.DatabaseError as exc:
+        if _busy(exc):
+            raise
         return Verdict([Problem("verify_damaged", {"detail": str(exc)})], 0, 0, None)
     problems = [Problem("verify_damaged", {"detail": line}) for line in quick if line != "ok"]
     if problems:  # a damaged file: the rows cannot be trusted enough to read further
         return Verdict(problems, 0, 0, None)
-    problems += _triggers(store)
-    problems += _rules(store)
-    problems += _foreign_keys(store)
     upto: list[int] = []
     times: list[float] = []
-    for table in chain.CHAINED:
-        found, good_id, good_time = _chain(store, table)
-        problems += found
-        upto.append(good_id)
-        when = epoch(good_time)
-        if when is not None:
-            times.append(when)
+    try:
+        problems += _triggers(store)
+        problems += _rules(store)
+        problems += _foreign_keys(store)
+        for table in chain.CHAINED:
+            found, good_id, good_time = _chain(store, table)
+            problems += found
+            upto.append(good_id)
+            when = epoch(good_time)
+            if when is not None:
+                times.append(when)
+    except sqlite3.DatabaseError as exc:  # damage quick_check does not see
+        if _busy(exc):
+            raise
+        problems.append(Problem("verify_damaged", {"detail": str(exc)}))
+        return Verdict(problems, 0, 0, None)
     return Verdict(problems, upto[0], upto[1], max(times, default=None))
 
 

@@ -346,3 +346,23 @@ def test_a_column_added_later_keeps_the_chain_and_is_covered_from_then_on(store,
     assert [(p.key, p.values.get("row")) for p in problems] == [
         ("verify_trigger_missing", None), ("verify_row_changed", 2),
         ("verify_row_changed", 4)]
+
+
+def test_a_damaged_page_is_reported_not_a_traceback(store, config, db_path):
+    fill_history(store, config, days=1, seed=5)
+    store.close()
+    conn = plain(db_path)
+    try:
+        root, page_size = conn.execute(
+            "SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_master "
+            "WHERE name = 'events'").fetchone()
+    finally:
+        conn.close()
+    with db_path.open("r+b") as f:  # scribble over the events table's root page header
+        f.seek((root - 1) * page_size)
+        f.write(b"\xff" * 64)
+    result = CliRunner().invoke(main, ["verify", "--db", str(db_path), "--config",
+                                       str(CONFIG_PATH)])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("The database file is damaged: ")
+    assert result.output.splitlines()[-1].startswith("The record was altered or is damaged")

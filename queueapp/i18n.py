@@ -538,7 +538,7 @@ EN: dict[str, str] = {
     "verify_never": "never",
     "banner_altered": "⚠ The record was altered: {problem} ({n} problem(s); run queueapp "
         "verify for all of them).",
-    "sum_record": "Record",
+    "sum_record": "Integrity",
 }
 
 ZH: dict[str, str] = {
@@ -1049,7 +1049,7 @@ ZH: dict[str, str] = {
     "verify_more_chain": "{table}：此后链条还有更多断处。",
     "verify_never": "从未",
     "banner_altered": "⚠ 记录被改动：{problem}（共 {n} 个问题；运行 queueapp verify 查看全部）。",
-    "sum_record": "记录",
+    "sum_record": "记录完整性",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

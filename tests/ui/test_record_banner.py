@@ -94,7 +94,7 @@ async def test_the_review_says_how_far_the_record_is_verified(make_app, store, d
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
         said = await _review_summary(app, pilot)
-    assert "Record: Record verified up to event 1 / gesture 2, 2026-03-06 18:50." in said
+    assert "Integrity: Record verified up to event 1 / gesture 2, 2026-03-06 18:50." in said
 
 
 async def test_the_review_says_what_is_wrong(make_app, store, db_path):
@@ -111,5 +111,5 @@ async def test_the_review_says_what_is_wrong(make_app, store, db_path):
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
         said = await _review_summary(app, pilot)
-    assert "Record: The record was altered or is damaged: 2 problem(s). gestures: the " \
+    assert "Integrity: The record was altered or is damaged: 2 problem(s). gestures: the " \
         "trigger gestures_no_update is missing" in said

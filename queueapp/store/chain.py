@@ -81,7 +81,7 @@ def _normal(column: Column, value: Any) -> Any:
     if column.kind == "json":
         return without_personal(value)
     if column.kind == "real" and isinstance(value, (int, float)):
-        return float(value)
+        return float(value) + 0.0  # SQLite reads -0.0 back as 0.0
     if column.kind == "integer" and isinstance(value, float) and value.is_integer():
         return int(value)
     return value

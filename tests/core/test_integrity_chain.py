@@ -147,10 +147,11 @@ def test_a_fresh_file_and_a_busy_one_verify_clean(store, config):
     assert integrity.summary(verdict, t, config.timezone) == \
         "Record verified up to event 0 / gesture 0, never."
     record(store, config)
+    gestures.void(store, at(11), 2, "Lin", "never given")  # a free one: its void costs -0.0
     verdict = integrity.verify(store)
     assert verdict.ok, verdict.problems
     assert integrity.summary(verdict, t, config.timezone) == \
-        "Record verified up to event 2 / gesture 3, 2026-03-06 19:10."
+        "Record verified up to event 2 / gesture 4, 2026-03-06 19:11."
 
 
 def test_simulated_history_verifies_clean_on_the_command_line(store, config, db_path):

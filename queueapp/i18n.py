@@ -577,6 +577,32 @@ EN: dict[str, str] = {
         "every host. Add each with `queueapp lead add NAME` (the secret goes into the "
         "database), then delete the entries.",
     "nobody": "nobody (the first lead)",
+    # -- the record cannot be bent: append-only, hash chain, verify (helper G) --
+    "verify_ok": "Record verified up to event {events} / gesture {gestures}, {time}.",
+    "verify_failed": "The record was altered or is damaged: {n} problem(s).",
+    "verify_damaged": "The database file is damaged: {detail}",
+    "verify_trigger_missing": "{table}: the trigger {name} is missing (it was dropped).",
+    "verify_trigger_changed": "{table}: the trigger {name} is not as the app wrote it.",
+    "verify_cost_not_number": "{table} row {row}: the cost is not a number.",
+    "verify_cost_negative": "{table} row {row}: a negative cost on a row that is not a void.",
+    "verify_void_cost": "{table} row {row}: a void whose cost is not minus its original's "
+        "(or whose original is missing or itself a void).",
+    "verify_bad_json": "{table} row {row}: data is not a JSON object.",
+    "verify_step_order": "{table} row {row}: a step without the step before it.",
+    "verify_more": "{table}: {n} more rows break the same rule.",
+    "verify_foreign_key": "{table} row {row}: points at a {parent} row that is not there.",
+    "verify_no_hash": "{table} row {row}: has no hash (written around the app).",
+    "verify_row_changed": "{table} row {row}: changed after it was written (its content no "
+        "longer matches its hash).",
+    "verify_rows_missing": "{table}: rows {first}–{last} were deleted (row {row} no longer "
+        "follows the row before it).",
+    "verify_row_missing": "{table}: row {first} was deleted (row {row} no longer follows "
+        "the row before it).",
+    "verify_more_chain": "{table}: more breaks in the chain after these.",
+    "verify_never": "never",
+    "banner_altered": "⚠ The record was altered: {problem} ({n} problem(s); run queueapp "
+        "verify for all of them).",
+    "sum_record": "Integrity",
 }
 
 ZH: dict[str, str] = {
@@ -1121,6 +1147,28 @@ ZH: dict[str, str] = {
     "warn_config_leads": "警告：config.toml 中仍有 [[leads]]（{names}），所有迎宾都能读到。请"
         "用 `queueapp lead add 姓名` 逐个添加（密码存入数据库），然后删除这些条目。",
     "nobody": "无（第一位领班）",
+    # -- the record cannot be bent: append-only, hash chain, verify (helper G) --
+    "verify_ok": "记录已核验至事件 {events} / 赠送 {gestures}，{time}。",
+    "verify_failed": "记录被改动或已损坏：{n} 个问题。",
+    "verify_damaged": "数据库文件已损坏：{detail}",
+    "verify_trigger_missing": "{table}：触发器 {name} 不见了（已被删除）。",
+    "verify_trigger_changed": "{table}：触发器 {name} 与应用写入的不一致。",
+    "verify_cost_not_number": "{table} 第 {row} 行：费用不是数字。",
+    "verify_cost_negative": "{table} 第 {row} 行：不是作废行，费用却为负数。",
+    "verify_void_cost": "{table} 第 {row} 行：作废行的费用不等于原记录费用的相反数"
+        "（或原记录不存在、本身就是作废行）。",
+    "verify_bad_json": "{table} 第 {row} 行：data 不是 JSON 对象。",
+    "verify_step_order": "{table} 第 {row} 行：缺少前一个步骤。",
+    "verify_more": "{table}：还有 {n} 行违反同一规则。",
+    "verify_foreign_key": "{table} 第 {row} 行：指向的 {parent} 记录不存在。",
+    "verify_no_hash": "{table} 第 {row} 行：没有哈希值（绕过应用写入）。",
+    "verify_row_changed": "{table} 第 {row} 行：写入后被改动（内容与哈希值不符）。",
+    "verify_rows_missing": "{table}：第 {first}–{last} 行被删除（第 {row} 行与前一行接不上）。",
+    "verify_row_missing": "{table}：第 {first} 行被删除（第 {row} 行与前一行接不上）。",
+    "verify_more_chain": "{table}：此后链条还有更多断处。",
+    "verify_never": "从未",
+    "banner_altered": "⚠ 记录被改动：{problem}（共 {n} 个问题；运行 queueapp verify 查看全部）。",
+    "sum_record": "记录完整性",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

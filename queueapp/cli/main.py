@@ -14,7 +14,7 @@ from queueapp.cli.quotes import backtest, simulate
 from queueapp.cli.roster import host, lead
 from queueapp.config import ENV_VAR, Config
 from queueapp.i18n import Translator
-from queueapp.store import Store
+from queueapp.store import DB_ERRORS, Store, as_store_error
 from queueapp.store.errors import StoreError
 from queueapp.waitlist.events import write_events_csv
 
@@ -289,6 +289,29 @@ def purge(ctx: click.Context, before_day: str, config_path: str | None, db_path:
         raise click.ClickException(str(exc)) from None
     click.echo(t("purge_done", day=before_day, parties=purged.parties, guests=purged.guests,
                  notes=purged.guest_notes, events=purged.events))
+
+
+@main.command()
+@CONFIG_OPTION
+@DB_OPTION
+@DEMO_OPTION
+@click.pass_context
+def verify(ctx: click.Context, config_path: str | None, db_path: str | None,
+           use_demo: bool) -> None:
+    """Check the record was not altered: triggers, constraints, the hash chain over events
+    and gestures, and SQLite's quick_check. Exit 0 when all is well, 1 otherwise."""
+    from queueapp.store import integrity
+
+    config = _config(ctx, config_path, use_demo)
+    store = store_or_exit(_db(ctx, db_path, use_demo, config), config, must_exist=True)
+    try:
+        verdict = integrity.verify(store)
+    except DB_ERRORS as exc:  # the file is busy: say so, not a traceback
+        raise click.ClickException(str(as_store_error(exc))) from None
+    for line in integrity.lines(verdict, Translator(config.language), config.timezone):
+        click.echo(line)
+    if not verdict.ok:
+        ctx.exit(1)
 
 
 main.add_command(backtest)

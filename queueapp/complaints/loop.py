@@ -1,14 +1,12 @@
 """Service recovery: every complaint or unmet request is recorded, handled,
 rechecked by a lead and fed back to the part of the business that can fix it.
 
-Each step is stamped with who and when; a step can only follow the one before,
-so no item can silently drop out — open items stay on the lead's list, oldest
-first, until fed back.
+Each step is a row of its own, with who and when, never changed afterwards; a step
+can only follow the one before, so no item can silently drop out — open items stay on
+the lead's list, oldest first, until fed back.
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 from queueapp.i18n import Term, Translator
 from queueapp.store import Conflict, Store, StoreError
@@ -47,31 +45,29 @@ def _found(store: Store, complaint_id: int) -> Complaint:
     return found
 
 
-def _advance(store: Store, complaint_id: int, need: str,
-             stamps: Mapping[str, str | float | None]) -> Complaint:
+def _advance(store: Store, complaint_id: int, need: str, by: str, now: float, note: str,
+             to: str = "") -> Complaint:
     """Take the item one step further, if its last step is ``need``."""
+    nxt = STEPS[STEPS.index(need) + 1]
     with store.transaction():
         current = _found(store, complaint_id).step
         if current != need:
-            nxt = STEPS[STEPS.index(need) + 1]
             raise Conflict("err_complaint_step", id=complaint_id, step=Term(f"step_{current}"),
                            next=Term(f"step_{nxt}"), need=Term(f"step_{need}"))
-        store.complaints.stamp(complaint_id, stamps)
+        store.complaints.add_step(complaint_id, nxt, now, by, note.strip(), to)
     return _found(store, complaint_id)
 
 
 def handle(store: Store, complaint_id: int, now: float, host: str, note: str) -> Complaint:
     """The issue was dealt with (what was done, by whom)."""
-    return _advance(store, complaint_id, "recorded",
-                    {"handled_at": now, "handled_by": host, "handled_note": note.strip()})
+    return _advance(store, complaint_id, "recorded", host, now, note)
 
 
 def recheck(store: Store, complaint_id: int, now: float, lead: str, note: str) -> Complaint:
     """A lead checked back that the handling worked (the guest is all right)."""
     if not note.strip():
         raise StoreError("err_recheck_note")
-    return _advance(store, complaint_id, "handled",
-                    {"rechecked_at": now, "rechecked_by": lead, "recheck_note": note.strip()})
+    return _advance(store, complaint_id, "handled", lead, now, note)
 
 
 def feed_back(store: Store, complaint_id: int, now: float, lead: str, to: str,
@@ -79,9 +75,7 @@ def feed_back(store: Store, complaint_id: int, now: float, lead: str, to: str,
     """Passed to the part of the business that can fix the cause; closes the item."""
     if to not in FEEDBACK_TO:
         raise StoreError("err_feedback_to", choices=", ".join(FEEDBACK_TO))
-    return _advance(store, complaint_id, "rechecked",
-                    {"fed_back_at": now, "fed_back_to": to, "fed_back_by": lead,
-                     "fed_back_note": note.strip()})
+    return _advance(store, complaint_id, "rechecked", lead, now, note, to)
 
 
 def open_count(store: Store) -> int:

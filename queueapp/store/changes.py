@@ -6,8 +6,7 @@ what another terminal shows must be listed there, or in :data:`NOT_WATCHED` with
 the reason it need not be (a test fails on a table that is in neither).
 
 Each expression is an aggregate over its table that changes whenever a row that
-matters is added or updated (the tables that are updated in place count their
-stamps as well as their rows).
+matters is added or updated.
 """
 
 from __future__ import annotations
@@ -27,10 +26,10 @@ WATCHED: tuple[Watch, ...] = (
           "every waiting-list action (and undo) appends a row"),
     Watch("gestures", "coalesce(max(id), 0)", "gestures and voids are appended"),
     Watch("rescues", "coalesce(max(id), 0)", "a rescue offered"),
-    Watch("rescues", "count(decided_at)", "its outcome recorded later"),
+    Watch("rescue_outcomes", "coalesce(max(id), 0)",
+          "its outcome recorded later (or reopened by an undo)"),
     Watch("complaints", "coalesce(max(id), 0)", "an item recorded"),
-    Watch("complaints", "count(handled_at) + count(rechecked_at) + count(fed_back_at)",
-          "an item taken a step further"),
+    Watch("complaint_steps", "coalesce(max(id), 0)", "an item taken a step further"),
     Watch("guests", "count(*) + total(visits)", "a guest made, or a visit counted"),
     Watch("guests", "group_concat(id || '=' || birthday) FILTER (WHERE birthday != '')",
           "a birthday set or changed"),

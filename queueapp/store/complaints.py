@@ -1,4 +1,6 @@
-"""Complaints and unmet requests: one row per item, stamped step by step in place."""
+"""Complaints and unmet requests: one ``complaints`` row per item, and one
+``complaint_steps`` row per step taken (both append-only); an item's steps are read
+back through the ``complaint_status`` view."""
 
 from __future__ import annotations
 
@@ -55,8 +57,16 @@ COLUMNS = ("id", "recorded_at", "party", "table_name", "category", "what", "acti
            "rechecked_by", "recheck_note", "fed_back_at", "fed_back_to", "fed_back_by",
            "fed_back_note")
 TIMES = frozenset(("recorded_at", "handled_at", "rechecked_at", "fed_back_at"))
-STEP_COLUMNS = frozenset(COLUMNS[9:])  # what a step may stamp
-SELECT = f"SELECT {', '.join(COLUMNS)} FROM complaints"
+# each step's fields as the Complaint names them: (time, who, note, sent to)
+STEP_FIELDS: dict[str, tuple[str, str, str, str]] = {
+    "handled": ("handled_at", "handled_by", "handled_note", ""),
+    "rechecked": ("rechecked_at", "rechecked_by", "recheck_note", ""),
+    "fed_back": ("fed_back_at", "fed_back_by", "fed_back_note", "fed_back_to"),
+}
+SELECT = f"SELECT {', '.join(COLUMNS)} FROM complaint_status"
+_BASE = COLUMNS[1:9]  # what the complaints row itself holds (after its id)
+_NOT_FED_BACK = ("NOT EXISTS (SELECT 1 FROM complaint_steps s WHERE s.complaint_id = "
+                 "complaints.id AND s.step = 'fed_back')")
 
 
 def complaint_from_row(r: tuple[Any, ...]) -> Complaint:
@@ -86,24 +96,40 @@ class ComplaintLog(Repository):
                 [iso(now), party, what, host, LONG_WAIT])
             return cur.lastrowid if cur.rowcount else None
 
-    def stamp(self, complaint_id: int, values: Mapping[str, str | float | None]) -> None:
-        """Write one step's columns (times as epoch seconds)."""
-        unknown = set(values) - STEP_COLUMNS
-        assert not unknown, f"not a step column: {unknown}"
-        sets = ", ".join(f"{k} = ?" for k in values)
-        params = [iso(v) if k in TIMES and isinstance(v, (int, float)) else v
-                  for k, v in values.items()]
+    def add_step(self, complaint_id: int, step: str, now: float, by: str, note: str = "",
+                 to: str = "") -> None:
+        """Append one step (``handled``, ``rechecked`` or ``fed_back``, in that order: a
+        trigger refuses a step out of order, a unique index a step taken twice)."""
+        assert step in STEP_FIELDS, f"not a step: {step}"
         with self.store.transaction() as db:
-            db.execute(f"UPDATE complaints SET {sets} WHERE id = ?", [*params, complaint_id])
+            db.execute("INSERT INTO complaint_steps (complaint_id, step, time, host, note, "
+                       "sent_to, station) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [complaint_id, step, iso(now), by, note, to, self.store.station])
 
     def import_complaints(self, rows: Iterable[Mapping[str, Any]]) -> int:
-        """Write many items at once (simulated history); times are epoch seconds."""
-        columns = COLUMNS[1:]
-        values = [[iso(r.get(c)) if c in TIMES else r.get(c, "") for c in columns]
-                  for r in rows]
+        """Write many items at once (simulated history), each with the steps it has
+        (``handled_at``, ``handled_by``... as :class:`Complaint` names them); times are
+        epoch seconds."""
+        rows = list(rows)
+        values = [[iso(r.get(c)) if c in TIMES else r.get(c, "") for c in _BASE] for r in rows]
         with self.store.transaction() as db:
-            db.conn.executemany(f"INSERT INTO complaints ({', '.join(columns)}) VALUES "
-                                f"({marks(columns)})", values)
+            first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM complaints").fetchone()[0]
+            db.conn.executemany(f"INSERT INTO complaints (id, {', '.join(_BASE)}) VALUES "
+                                f"(?, {marks(_BASE)})",
+                                [[first + i, *v] for i, v in enumerate(values)])
+            steps = []
+            for i, r in enumerate(rows):
+                for step, (at, by, note, to) in STEP_FIELDS.items():
+                    if r.get(at) is None:
+                        break
+                    steps.append((r[at], first + i, step, r.get(by, ""), r.get(note, ""),
+                                  r.get(to, "") if to else ""))
+            steps.sort(key=lambda s: (s[0], s[1]))
+            db.conn.executemany(
+                "INSERT INTO complaint_steps (complaint_id, step, time, host, note, sent_to, "
+                "station) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(cid, step, iso(at), by, note, to, self.store.station)
+                 for at, cid, step, by, note, to in steps])
         return len(values)
 
     def get(self, complaint_id: int) -> Complaint | None:
@@ -111,7 +137,7 @@ class ComplaintLog(Repository):
         return complaint_from_row(r) if r else None
 
     def open_count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM complaints WHERE fed_back_at IS NULL"
+        return self.db.execute(f"SELECT count(*) FROM complaints WHERE {_NOT_FED_BACK}"
                                ).fetchone()[0]
 
     def open_items(self) -> list[Complaint]:

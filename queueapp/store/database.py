@@ -26,13 +26,13 @@ from sqlite_utils import Database
 
 from queueapp.config import Config, Table
 from queueapp.i18n import Term
+from queueapp.store import chain
 from queueapp.store.changes import version_sql
 from queueapp.store.complaints import ComplaintLog
 from queueapp.store.errors import DB_ERRORS, Busy, Conflict, StoreError, as_store_error
 from queueapp.store.gestures import GestureLog
 from queueapp.store.guests import GuestBook
 from queueapp.store.privacy import PersonalData
-from queueapp.store.repository import rowid
 from queueapp.store.rescues import RescueLog
 from queueapp.store.review import ReviewQueries
 from queueapp.store.roster import Roster
@@ -65,7 +65,6 @@ from queueapp.waitlist.room import (
 )
 
 LIVE = (WAITING, CALLED, SEATED)  # statuses of parties still in the room
-IMPORT_BATCH = 5000  # events written per executemany when importing history
 BUSY_TIMEOUT = 5.0  # seconds a write waits for another program's lock before Busy
 PARTY_NUMBER_AT = 10  # party ids are "YYYYMMDD-NNN": the number starts at the 10th character
 LONGEST_HOLD = 24 * 60  # minutes: a hold longer than a day is a typing mistake
@@ -308,12 +307,8 @@ class Store:
     # -- writing -----------------------------------------------------------------
     def _insert_event(self, db: Database, ev: Event, ref: int | None = None,
                       host: str = "") -> int:
-        cur = db.execute(
-            "INSERT INTO events (time, event, party, size, table_name, data, host, station, ref)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [iso(ev.time), ev.event, ev.party, ev.size, ev.table,
-             json.dumps(ev.data, ensure_ascii=False), host, self.station, ref])
-        ev.id = event_id = rowid(cur.lastrowid)
+        """Append the event, chained to the one before (``store/chain.py``)."""
+        ev.id = event_id = chain.append(db, "events", _event_row(ev, host, self.station, ref))
         return event_id
 
     def _save_party(self, db: Database, p: Party) -> None:
@@ -492,7 +487,7 @@ class Store:
             if ev.event == ABANDON and ev.data.get("reason") == "walked_away":
                 # the rescue decided "left" with this walk-away is undecided again: the
                 # party is back on the list, and the review must not count it as lost
-                self.rescues.reopen_left(ev.party, ev.time)
+                self.rescues.reopen_left(ev.party, ev.time, now)
         return ev
 
     def _live_events(self, db: Database, where: str, params: dict[str, Any]) -> list[Event]:
@@ -572,26 +567,14 @@ class Store:
                 p = room.parties.get(ev.party)
                 if p is not None:
                     seen[p.id] = p
-                rows.append((iso(ev.time), ev.event, ev.party, ev.size, ev.table,
-                             json.dumps(ev.data, ensure_ascii=False),
-                             hosts.get(ev.party, host), self.station))
+                rows.append(_event_row(ev, hosts.get(ev.party, host), self.station))
                 n += 1
-                if len(rows) >= IMPORT_BATCH:
-                    self._insert_rows(db, rows)
-                    rows = []
-            self._insert_rows(db, rows)
+            chain.append_many(db, "events", rows)
             for p in seen.values():
                 self._save_party(db, p)
             for t in room.tables.values():
                 self._save_table(db, t)
         return n
-
-    @staticmethod
-    def _insert_rows(db: Database, rows: list[tuple[Any, ...]]) -> None:
-        if rows:
-            db.conn.executemany(
-                "INSERT INTO events (time, event, party, size, table_name, data, host, station)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 _VERSION_SQL = version_sql()
@@ -608,6 +591,13 @@ def _create_private(path: Path) -> None:
         raise StoreError("err_db_folder", path=path, detail=exc) from None
     os.close(fd)
     os.chmod(path, 0o600)  # whatever the umask
+
+
+def _event_row(ev: Event, host: str, station: str, ref: int | None = None) -> dict[str, Any]:
+    """An ``events`` row (its id and hash are the chain's)."""
+    return {"time": iso(ev.time), "event": ev.event, "party": ev.party, "size": ev.size,
+            "table_name": ev.table, "data": json.dumps(ev.data, ensure_ascii=False),
+            "host": host, "station": station, "ref": ref}
 
 
 def _need_waiting(room: Room, party_id: str) -> Party:

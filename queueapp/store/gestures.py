@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from queueapp.store.repository import CHUNK, Repository, marks, rowid
+from queueapp.store import chain
+from queueapp.store.repository import CHUNK, Repository, marks
 from queueapp.store.times import epoch, iso
 
 HOST_SETTING = "host_on_duty"  # the settings key that remembers who is giving
@@ -98,12 +99,12 @@ class GestureLog(Repository):
             approved_by: str = "") -> Gesture:
         """Append one gesture (the caller has checked host, cost and approval)."""
         with self.store.transaction() as db:
-            cur = db.execute(
-                "INSERT INTO gestures (time, party, guest_id, interaction, label, category, "
-                "cost, host, note, approved_by, station) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [iso(now), party, guest_id, interaction, label, category, cost, host, note,
-                 approved_by, self.store.station])
-        return Gesture(rowid(cur.lastrowid), now, party, guest_id, interaction, label,
+            gesture_id = chain.append(db, "gestures", {
+                "time": iso(now), "party": party, "guest_id": guest_id,
+                "interaction": interaction, "label": label, "category": category,
+                "cost": cost, "host": host, "note": note, "approved_by": approved_by,
+                "station": self.store.station})
+        return Gesture(gesture_id, now, party, guest_id, interaction, label,
                        category, cost, host, note, approved_by, None, self.store.station)
 
     def add_void(self, now: float, original: Gesture, note: str, voided_by: str,
@@ -111,27 +112,26 @@ class GestureLog(Repository):
         """Append the void row of ``original``: its host (the giver), the negative cost;
         ``approved_by`` is the lead who allowed the void, when one had to."""
         with self.store.transaction() as db:
-            cur = db.execute(
-                "INSERT INTO gestures (time, party, guest_id, interaction, label, category, "
-                "cost, host, note, approved_by, void_of, station, voided_by) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [iso(now), original.party, original.guest_id, original.interaction,
-                 original.label, original.category, -original.cost, original.host, note,
-                 approved_by, original.id, self.store.station, voided_by])
-        return Gesture(rowid(cur.lastrowid), now, original.party, original.guest_id,
+            void_id = chain.append(db, "gestures", {
+                "time": iso(now), "party": original.party, "guest_id": original.guest_id,
+                "interaction": original.interaction, "label": original.label,
+                "category": original.category, "cost": -original.cost,
+                "host": original.host, "note": note, "void_of": original.id,
+                "approved_by": approved_by, "station": self.store.station,
+                "voided_by": voided_by})
+        return Gesture(void_id, now, original.party, original.guest_id,
                        original.interaction, original.label, original.category,
                        -original.cost, original.host, note, approved_by, original.id,
                        self.store.station, voided_by=voided_by)
 
     def import_gestures(self, gestures: Iterable[Gesture]) -> int:
         """Append many gestures at once (simulated history), as given; their ids are new."""
-        rows = [(iso(g.time), g.party, g.guest_id, g.interaction, g.label, g.category, g.cost,
-                 g.host, g.note, g.approved_by, g.station) for g in gestures]
+        rows = ({"time": iso(g.time), "party": g.party, "guest_id": g.guest_id,
+                 "interaction": g.interaction, "label": g.label, "category": g.category,
+                 "cost": g.cost, "host": g.host, "note": g.note,
+                 "approved_by": g.approved_by, "station": g.station} for g in gestures)
         with self.store.transaction() as db:
-            db.conn.executemany(
-                "INSERT INTO gestures (time, party, guest_id, interaction, label, category, "
-                "cost, host, note, approved_by, station) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
-        return len(rows)
+            return chain.append_many(db, "gestures", rows)
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, gesture_id: int) -> Gesture | None:

@@ -1,4 +1,6 @@
-"""Walk-away rescues: what was offered to a party about to leave, and whether it stayed."""
+"""Walk-away rescues: what was offered to a party about to leave (``rescues``), and
+whether it stayed (``rescue_outcomes``: a decision, or a later ``reopened`` when the
+walk-away was undone; both append-only). Read through the ``rescue_status`` view."""
 
 from __future__ import annotations
 
@@ -29,7 +31,8 @@ class Rescue:
         return self.offer[len(TABLE_OFFER):] if self.offer.startswith(TABLE_OFFER) else ""
 
 
-_COLUMNS = "id, time, party, host, offer, outcome, decided_at, station"
+_COLUMNS = "id, time, party, host, offer, outcome, decided_at, station"  # rescue_status
+REOPENED = "reopened"  # an outcome row that makes the rescue undecided again
 
 
 def rescue_from_row(r: tuple[Any, ...]) -> Rescue:
@@ -47,35 +50,46 @@ class RescueLog(Repository):
         return Rescue(rowid(cur.lastrowid), now, party, host, offer, station=self.store.station)
 
     def set_outcome(self, rescue_id: int, outcome: str, now: float) -> None:
-        """Record the outcome (the caller checked it was not decided yet)."""
+        """Record the outcome (the caller checked it was not decided yet; a trigger
+        refuses a second decision)."""
         with self.store.transaction() as db:
-            db.execute("UPDATE rescues SET outcome = ?, decided_at = ? WHERE id = ?",
-                       [outcome, iso(now), rescue_id])
+            db.execute("INSERT INTO rescue_outcomes (rescue_id, outcome, time, station) "
+                       "VALUES (?, ?, ?, ?)", [rescue_id, outcome, iso(now), self.store.station])
 
-    def reopen_left(self, party: str, decided_at: float) -> None:
-        """Undo of a walk-away: the rescue recorded as "left" with it is undecided again."""
+    def reopen_left(self, party: str, decided_at: float, now: float) -> None:
+        """Undo of a walk-away: the rescue recorded as "left" with it is undecided again
+        (a ``reopened`` row; the decision stays in the record)."""
         with self.store.transaction() as db:
-            db.execute("UPDATE rescues SET outcome = '', decided_at = NULL "
-                       "WHERE party = ? AND outcome = 'left' AND decided_at = ?",
-                       [party, iso(decided_at)])
+            db.execute("INSERT INTO rescue_outcomes (rescue_id, outcome, time, station) "
+                       "SELECT id, ?, ?, ? FROM rescue_status WHERE party = ? "
+                       "AND outcome = 'left' AND decided_at = ? ORDER BY id",
+                       [REOPENED, iso(now), self.store.station, party, iso(decided_at)])
 
     def import_rescues(self, rescues: Iterable[Rescue]) -> int:
         """Append many rescues at once (simulated history), as given; their ids are new."""
-        rows = [(iso(r.time), r.party, r.host, r.offer, r.outcome, iso(r.decided_at), r.station)
-                for r in rescues]
+        given = list(rescues)
         with self.store.transaction() as db:
+            first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM rescues").fetchone()[0]
             db.conn.executemany(
-                "INSERT INTO rescues (time, party, host, offer, outcome, decided_at, station) "
-                "VALUES (?,?,?,?,?,?,?)", rows)
-        return len(rows)
+                "INSERT INTO rescues (id, time, party, host, offer, station) "
+                "VALUES (?,?,?,?,?,?)", [(first + i, iso(r.time), r.party, r.host, r.offer,
+                                          r.station) for i, r in enumerate(given)])
+            decided = sorted(((r.decided_at if r.decided_at is not None else r.time,
+                               first + i, r) for i, r in enumerate(given) if r.outcome),
+                             key=lambda d: (d[0], d[1]))
+            db.conn.executemany(
+                "INSERT INTO rescue_outcomes (rescue_id, outcome, time, station) "
+                "VALUES (?,?,?,?)", [(rid, r.outcome, iso(at), r.station)
+                                     for at, rid, r in decided])
+        return len(given)
 
     def get(self, rescue_id: int) -> Rescue | None:
-        row = self.db.execute(f"SELECT {_COLUMNS} FROM rescues WHERE id = ?",
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM rescue_status WHERE id = ?",
                               [rescue_id]).fetchone()
         return rescue_from_row(row) if row else None
 
     def for_party(self, party_id: str) -> list[Rescue]:
-        rows = self.db.execute(f"SELECT {_COLUMNS} FROM rescues WHERE party = ? ORDER BY id",
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM rescue_status WHERE party = ? ORDER BY id",
                                [party_id]).fetchall()
         return [rescue_from_row(r) for r in rows]
 
@@ -83,7 +97,7 @@ class RescueLog(Repository):
         """Rescues offered but not yet decided, by party (oldest first)."""
         pending: dict[str, list[int]] = {}
         for rescue_id, party in self.db.execute(
-                "SELECT id, party FROM rescues WHERE outcome = '' ORDER BY id"):
+                "SELECT id, party FROM rescue_status WHERE outcome = '' ORDER BY id"):
             pending.setdefault(party, []).append(rescue_id)
         return pending
 
@@ -91,5 +105,5 @@ class RescueLog(Repository):
         """(offer, outcome) of every decided rescue (since a time), for learning."""
         where = "AND time >= ?" if since is not None else ""
         return [(r[0], r[1]) for r in self.db.execute(
-            "SELECT offer, outcome FROM rescues WHERE outcome != '' " + where,
+            "SELECT offer, outcome FROM rescue_status WHERE outcome != '' " + where,
             [iso(since)] if since is not None else [])]

@@ -150,7 +150,7 @@ class ReviewQueries(Repository):
         """Rescues in the range, newest first (the category filter does not apply)."""
         where, params = _where(f, "time", "host", None, "party")
         rows = self.db.execute("SELECT id, time, party, host, offer, outcome, decided_at, "
-                               f"station FROM rescues WHERE {where} ORDER BY time DESC",
+                               f"station FROM rescue_status WHERE {where} ORDER BY time DESC",
                                params).fetchall()
         return [rescue_from_row(r) for r in rows]
 
@@ -164,7 +164,7 @@ class ReviewQueries(Repository):
 
     def complaint_log(self, start: float, end: float) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.query(
-            "SELECT c.*, p.name AS guest_name FROM complaints c LEFT JOIN parties p "
+            "SELECT c.*, p.name AS guest_name FROM complaint_status c LEFT JOIN parties p "
             "ON p.id = c.party WHERE c.recorded_at >= ? AND c.recorded_at < ? "
             "ORDER BY c.recorded_at, c.id", [iso(start), iso(end)])]
 

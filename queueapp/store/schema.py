@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from queueapp.store import chain
+
 migrations = Migrations("queueapp")
 
 
@@ -197,6 +199,245 @@ def m005_table_holds(db: Database) -> None:
     ``release`` events (the hold runs out by itself at ``held_until``)."""
     db.execute("ALTER TABLE room_tables ADD COLUMN held_for TEXT NOT NULL DEFAULT ''")
     db.execute("ALTER TABLE room_tables ADD COLUMN held_until TEXT")
+
+
+# -- append-only audit tables, constraints, the hash chain (issue 10) ---------------------
+# Every trigger the app relies on, by name: ``queueapp verify`` checks each is there, as
+# written here (a trigger dropped, or replaced by a harmless one, shows).
+
+# the audit tables, and what to do instead of changing a row (said when one is refused)
+APPEND_ONLY: dict[str, str] = {
+    "events": "an undo is a new event",
+    "complaints": "each step is a complaint_steps row",
+    "complaint_steps": "each step is written once",
+    "rescues": "an outcome is a rescue_outcomes row",
+    "rescue_outcomes": "an undone outcome is a later reopened row",
+    "pin_attempts": "every PIN entry is kept",
+    "guest_notes": "add a new note",
+}
+EVENT_COLUMNS_M001 = ("id", "time", "event", "party", "size", "table_name", "host", "station",
+                      "ref")
+# what a privacy purge may blank in events.data: the only UPDATE events allow
+PERSONAL_PATHS = "'$.name', '$.phone', '$.note'"
+
+
+def _refuse(table: str, action: str) -> str:
+    return (f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'append-only: {table} rows are never changed or "
+            f"deleted ({APPEND_ONLY[table]})'); END")
+
+
+# what else, besides the id, an INSERT OR REPLACE could overwrite (a unique index)
+REPLACEABLE = {
+    "complaint_steps": "OR (complaint_id = NEW.complaint_id AND step = NEW.step)",
+    "gestures": "OR (NEW.void_of IS NOT NULL AND void_of = NEW.void_of)",
+}
+
+
+def _no_replace(table: str) -> str:
+    """INSERT OR REPLACE deletes the row it replaces without firing the DELETE trigger:
+    refuse a row whose id (or unique key) is taken."""
+    return (f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} "
+            f"WHEN EXISTS (SELECT 1 FROM {table} WHERE id = NEW.id "
+            f"{REPLACEABLE.get(table, '')}) "
+            f"BEGIN SELECT RAISE(ABORT, 'append-only: {table} rows are never replaced'); END")
+
+
+# a second long-wait item for a party is skipped (the app's INSERT OR IGNORE), never put
+# in place of the first (INSERT OR REPLACE)
+LONG_WAIT_ONCE = (
+    "CREATE TRIGGER complaints_one_long_wait_kept BEFORE INSERT ON complaints "
+    "WHEN NEW.source = 'long_wait' AND EXISTS (SELECT 1 FROM complaints "
+    "WHERE source = 'long_wait' AND party = NEW.party) "
+    "BEGIN SELECT RAISE(IGNORE); END")
+
+
+def _events_no_update(columns: tuple[str, ...]) -> str:
+    """Refuse any UPDATE of events except one that changes only the personal keys of
+    ``data`` (name, phone, note), which the privacy purge blanks."""
+    same = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns)
+    return ("CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+            f"WHEN {same} OR json_remove(NEW.data, {PERSONAL_PATHS}) IS NOT "
+            f"json_remove(OLD.data, {PERSONAL_PATHS}) "
+            "BEGIN SELECT RAISE(ABORT, 'append-only: events rows are never changed or "
+            "deleted (only the personal keys name, phone and note of data may be blanked)'); "
+            "END")
+
+
+# a privacy purge may blank a note's text; nothing else in a note ever changes
+GUEST_NOTES_NO_UPDATE = (
+    "CREATE TRIGGER guest_notes_no_update BEFORE UPDATE ON guest_notes "
+    "WHEN NEW.id IS NOT OLD.id OR NEW.guest_id IS NOT OLD.guest_id "
+    "OR NEW.time IS NOT OLD.time OR NEW.kind IS NOT OLD.kind OR NEW.host IS NOT OLD.host "
+    "OR NEW.text != '' "
+    "BEGIN SELECT RAISE(ABORT, 'append-only: guest_notes rows are never changed or deleted "
+    "(add a new note; only a privacy purge blanks a note''s text)'); END")
+# tables whose UPDATE trigger lets a privacy purge through (personal data only)
+PURGEABLE = ("events", "guest_notes")
+
+
+EVENTS_CHECK = (
+    "CREATE TRIGGER events_check_insert BEFORE INSERT ON events BEGIN "
+    "SELECT RAISE(ABORT, 'events: data must be a JSON object') "
+    "WHERE CASE WHEN json_valid(NEW.data) THEN json_type(NEW.data) != 'object' ELSE 1 END; "
+    "END")
+GESTURES_CHECK = (
+    "CREATE TRIGGER gestures_check_insert BEFORE INSERT ON gestures BEGIN "
+    "SELECT RAISE(ABORT, 'gestures: cost must be a number') "
+    "WHERE typeof(NEW.cost) NOT IN ('integer', 'real') OR abs(NEW.cost) > 1e12; "
+    "SELECT RAISE(ABORT, 'gestures: a cost is never below 0 (only on a void row)') "
+    "WHERE NEW.void_of IS NULL AND NEW.cost < 0; "
+    "SELECT RAISE(ABORT, 'gestures: a void costs minus the cost of the gesture it voids') "
+    "WHERE NEW.void_of IS NOT NULL "
+    "AND NEW.cost IS NOT -(SELECT cost FROM gestures WHERE id = NEW.void_of); "
+    "SELECT RAISE(ABORT, 'gestures: a void row cannot be voided') "
+    "WHERE NEW.void_of IS NOT NULL "
+    "AND (SELECT void_of FROM gestures WHERE id = NEW.void_of) IS NOT NULL; "
+    "END")
+STEPS_IN_ORDER = (
+    "CREATE TRIGGER complaint_steps_in_order BEFORE INSERT ON complaint_steps BEGIN "
+    "SELECT RAISE(ABORT, 'complaint_steps: a step follows the one before it "
+    "(handled, rechecked, fed_back)') "
+    "WHERE NEW.step != 'handled' AND NOT EXISTS (SELECT 1 FROM complaint_steps "
+    "WHERE complaint_id = NEW.complaint_id "
+    "AND step = CASE NEW.step WHEN 'rechecked' THEN 'handled' ELSE 'rechecked' END); "
+    "END")
+_LAST_OUTCOME = ("(SELECT outcome FROM rescue_outcomes WHERE rescue_id = NEW.rescue_id "
+                 "ORDER BY id DESC LIMIT 1)")
+OUTCOMES_IN_ORDER = (
+    "CREATE TRIGGER rescue_outcomes_in_order BEFORE INSERT ON rescue_outcomes BEGIN "
+    "SELECT RAISE(ABORT, 'rescue_outcomes: the rescue is decided already') "
+    f"WHERE NEW.outcome != 'reopened' AND coalesce({_LAST_OUTCOME}, 'reopened') "
+    "!= 'reopened'; "
+    "SELECT RAISE(ABORT, 'rescue_outcomes: only a left outcome can be reopened') "
+    f"WHERE NEW.outcome = 'reopened' AND coalesce({_LAST_OUTCOME}, '') != 'left'; "
+    "END")
+COMPLAINT_STATUS = """
+    CREATE VIEW complaint_status AS
+    SELECT c.id, c.recorded_at, c.party, c.table_name, c.category, c.what, c.action,
+           c.recorded_by, c.source,
+           h.time AS handled_at, coalesce(h.host, '') AS handled_by,
+           coalesce(h.note, '') AS handled_note,
+           r.time AS rechecked_at, coalesce(r.host, '') AS rechecked_by,
+           coalesce(r.note, '') AS recheck_note,
+           f.time AS fed_back_at, coalesce(f.sent_to, '') AS fed_back_to,
+           coalesce(f.host, '') AS fed_back_by, coalesce(f.note, '') AS fed_back_note
+    FROM complaints c
+    LEFT JOIN complaint_steps h ON h.complaint_id = c.id AND h.step = 'handled'
+    LEFT JOIN complaint_steps r ON r.complaint_id = c.id AND r.step = 'rechecked'
+    LEFT JOIN complaint_steps f ON f.complaint_id = c.id AND f.step = 'fed_back'"""
+RESCUE_STATUS = """
+    CREATE VIEW rescue_status AS
+    SELECT r.id, r.time, r.party, r.host, r.offer,
+           CASE WHEN o.outcome IN ('stayed', 'left') THEN o.outcome ELSE '' END AS outcome,
+           CASE WHEN o.outcome IN ('stayed', 'left') THEN o.time END AS decided_at,
+           r.station
+    FROM rescues r
+    LEFT JOIN rescue_outcomes o ON o.id = (SELECT max(x.id) FROM rescue_outcomes x
+                                           WHERE x.rescue_id = r.id)"""
+
+# the triggers as they stand after the last migration
+TRIGGERS: dict[str, str] = {
+    **{f"{t}_no_delete": _refuse(t, "DELETE") for t in APPEND_ONLY},
+    **{f"{t}_no_update": _refuse(t, "UPDATE") for t in APPEND_ONLY if t not in PURGEABLE},
+    "events_no_update": _events_no_update((*EVENT_COLUMNS_M001, "hash")),
+    "guest_notes_no_update": GUEST_NOTES_NO_UPDATE,
+    "gestures_no_update": """
+            CREATE TRIGGER gestures_no_update BEFORE UPDATE ON gestures
+            BEGIN
+                SELECT RAISE(ABORT, 'gestures are append-only: add a void row instead');
+            END""",
+    "gestures_no_delete": """
+            CREATE TRIGGER gestures_no_delete BEFORE DELETE ON gestures
+            BEGIN
+                SELECT RAISE(ABORT, 'gestures are append-only: add a void row instead');
+            END""",
+    "events_check_insert": EVENTS_CHECK,
+    "gestures_check_insert": GESTURES_CHECK,
+    "complaint_steps_in_order": STEPS_IN_ORDER,
+    "rescue_outcomes_in_order": OUTCOMES_IN_ORDER,
+    **{f"{t}_no_replace": _no_replace(t) for t in (*APPEND_ONLY, "gestures")},
+    "complaints_one_long_wait_kept": LONG_WAIT_ONCE,
+}
+VIEWS: dict[str, str] = {"complaint_status": COMPLAINT_STATUS, "rescue_status": RESCUE_STATUS}
+
+_STEP_COLUMNS = (("handled", "handled_at", "handled_by", "handled_note", "''"),
+                 ("rechecked", "rechecked_at", "rechecked_by", "recheck_note", "''"),
+                 ("fed_back", "fed_back_at", "fed_back_by", "fed_back_note", "fed_back_to"))
+
+
+@migrations()
+def m006_append_only(db: Database) -> None:
+    """Every audit table append-only: complaint steps and rescue outcomes become rows of
+    their own (moved out of the columns they were stamped into), triggers refuse UPDATE
+    and DELETE, and rows are checked as they are written."""
+    db.execute("""
+        CREATE TABLE complaint_steps (
+            id INTEGER PRIMARY KEY,
+            complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+            step TEXT NOT NULL CHECK (step IN ('handled', 'rechecked', 'fed_back')),
+            time TEXT NOT NULL,
+            host TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            sent_to TEXT NOT NULL DEFAULT '' CHECK (step = 'fed_back' OR sent_to = ''),
+            station TEXT NOT NULL DEFAULT '',
+            UNIQUE (complaint_id, step)
+        )""")
+    moved = " UNION ALL ".join(
+        f"SELECT id, '{step}' AS step, {at} AS time, {by} AS host, {note} AS note, "
+        f"{to} AS sent_to, {rank} AS rank FROM complaints WHERE {at} IS NOT NULL"
+        for rank, (step, at, by, note, to) in enumerate(_STEP_COLUMNS))
+    db.execute("INSERT INTO complaint_steps (complaint_id, step, time, host, note, sent_to) "
+               f"SELECT id, step, time, host, note, sent_to FROM ({moved}) "
+               "ORDER BY time, id, rank")
+    db.execute("DROP INDEX complaints_open")
+    for _step, *columns, to in _STEP_COLUMNS:
+        for column in (*columns, *([to] if to != "''" else [])):
+            db.execute(f"ALTER TABLE complaints DROP COLUMN {column}")
+    db.execute("""
+        CREATE TABLE rescue_outcomes (
+            id INTEGER PRIMARY KEY,
+            rescue_id INTEGER NOT NULL REFERENCES rescues(id),
+            outcome TEXT NOT NULL CHECK (outcome IN ('stayed', 'left', 'reopened')),
+            time TEXT NOT NULL,
+            station TEXT NOT NULL DEFAULT ''
+        )""")
+    db.execute("CREATE INDEX rescue_outcomes_rescue ON rescue_outcomes(rescue_id, id)")
+    db.execute("INSERT INTO rescue_outcomes (rescue_id, outcome, time, station) "
+               "SELECT id, outcome, coalesce(decided_at, time), station FROM rescues "
+               "WHERE outcome != '' ORDER BY coalesce(decided_at, time), id")
+    db.execute("ALTER TABLE rescues DROP COLUMN outcome")
+    db.execute("ALTER TABLE rescues DROP COLUMN decided_at")
+    db.execute(COMPLAINT_STATUS)
+    db.execute(RESCUE_STATUS)
+    for table in APPEND_ONLY:
+        db.execute(_refuse(table, "DELETE"))
+        if table not in PURGEABLE:
+            db.execute(_refuse(table, "UPDATE"))
+    db.execute(_events_no_update(EVENT_COLUMNS_M001))
+    db.execute(GUEST_NOTES_NO_UPDATE)
+    for sql in (EVENTS_CHECK, GESTURES_CHECK, STEPS_IN_ORDER, OUTCOMES_IN_ORDER,
+                LONG_WAIT_ONCE):
+        db.execute(sql)
+    for table in (*APPEND_ONLY, "gestures"):
+        db.execute(_no_replace(table))
+
+
+@migrations()
+def m007_hash_chain(db: Database) -> None:
+    """A SHA-256 chain over events and gestures (``store/chain.py``): a ``hash`` column,
+    filled in for the rows already there (their update triggers step aside meanwhile)."""
+    for table in chain.CHAINED:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN hash TEXT")
+        db.execute(f"DROP TRIGGER {table}_no_update")
+        cols = chain.columns(db, table)
+        previous = ""
+        hashes: list[tuple[str, int]] = []
+        for row in list(chain.stored_rows(db, table)):
+            previous = chain.row_hash(table, previous, cols, row)
+            hashes.append((previous, row["id"]))
+        db.conn.executemany(f"UPDATE {table} SET hash = ? WHERE id = ?", hashes)
+        db.execute(TRIGGERS[f"{table}_no_update"])
 
 
 @migrations()

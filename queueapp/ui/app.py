@@ -33,7 +33,8 @@ from queueapp.goodwill.guests import GuestCard
 from queueapp.i18n import Translator
 from queueapp.quotes.estimator import Estimator
 from queueapp.quotes.rule import Quote, Quoter
-from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error
+from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error, integrity
+from queueapp.store.integrity import Verdict
 from queueapp.ui.bindings import in_language
 from queueapp.ui.format import clock_minutes
 from queueapp.ui.keynames import key_label
@@ -112,6 +113,8 @@ class QueueApp(App[None]):
     # the state on screen; widgets bind to it (always_update: a new state is never
     # compared with the old one, it is simply drawn)
     snapshot: var[Snapshot] = var(cast(Snapshot, None), always_update=True, init=False)
+    # what `queueapp verify` says of the record, checked once at start (None until then)
+    integrity: var[Verdict | None] = var(None, init=False)
 
     def __init__(self, config: Config, store: Store, clock: Clock | None = None,
                  quoter: Quoter | None = None) -> None:
@@ -149,6 +152,7 @@ class QueueApp(App[None]):
         self.set_interval(LONG_WAIT_CHECK_SECONDS, self.check_long_waits)
         self.set_interval(PURGE_CHECK_SECONDS, self.purge_old_guests)
         self.purge_old_guests()
+        self.check_record()
 
     @work(thread=True, group="privacy")
     def purge_old_guests(self) -> None:
@@ -162,6 +166,16 @@ class QueueApp(App[None]):
                                                       days=self.config.keep_guest_days),
                                   timeout=8)
             self.call_from_thread(self.reload)
+
+    @work(thread=True, group="integrity", exit_on_error=False)
+    def check_record(self) -> Verdict | None:
+        """Was the record altered since it was written? (the main screen's red banner)"""
+        try:
+            verdict = integrity.verify(self.store)
+        except DB_ERRORS:
+            return None  # the file is busy or gone: the stand's own reads say so
+        self.call_from_thread(setattr, self, "integrity", verdict)
+        return verdict
 
     @work(thread=True, group="long-waits")
     def check_long_waits(self) -> None:

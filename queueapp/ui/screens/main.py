@@ -26,6 +26,7 @@ from queueapp.ui.widgets import (
     TablesPanel,
     WaitingList,
 )
+from queueapp.ui.widgets.banner import RecordBanner
 from queueapp.waitlist.room import Party
 
 # keys shown in the footer; every key's description comes from the translator ("key_<id>")
@@ -61,6 +62,7 @@ class MainScreen(StandActions, Screen[None]):
     def compose(self) -> ComposeResult:
         t = self.app.t
         yield StandHeader().data_bind(MainScreen.snapshot)
+        yield RecordBanner()
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield Static(t("waiting_title"), classes="panel-title")

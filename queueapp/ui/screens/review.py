@@ -46,7 +46,8 @@ from queueapp.review.labels import (
     whole_minutes,
 )
 from queueapp.review.reports import Filters, PartyRow, Report, build, money, pct
-from queueapp.store import DB_ERRORS, as_store_error
+from queueapp.store import DB_ERRORS, as_store_error, integrity
+from queueapp.store.integrity import Verdict
 from queueapp.ui.app import QueueApp
 from queueapp.ui.bindings import in_language
 from queueapp.ui.format import clip, gesture_cells
@@ -124,6 +125,7 @@ class ReviewScreen(Screen[None]):
 
     def __init__(self, lead: str) -> None:
         super().__init__()
+        self.verdict: Verdict | None = None  # the record checked once, when the review opens
         self.lead = lead
         self.report: Report | None = None
         self._asked = 0  # filter changes so far; only the latest one's figures are shown
@@ -233,6 +235,8 @@ class ReviewScreen(Screen[None]):
         app = self.app
         try:
             rep = build(app.store, f, app.config, limit=LIST_LIMIT)
+            if self.verdict is None:
+                self.verdict = integrity.verify(app.store)
         except DB_ERRORS as exc:
             app.call_from_thread(app.notify, app.error_text(as_store_error(exc)),
                                  severity="error")
@@ -307,6 +311,13 @@ class ReviewScreen(Screen[None]):
             text.append(f"{label}{t('label_sep')}", style="bold")
             text.append(value + "\n", style=style)
 
+        if self.verdict is not None:
+            verdict = self.verdict
+            said = integrity.summary(verdict, t, app.config.timezone)
+            if not verdict.ok:
+                first = verdict.problems[0]
+                said += " " + t(first.key, **first.values)
+            line(t("sum_record"), said, "" if verdict.ok else "bold red")
         line(t("sum_parties"), t("sum_parties_value", parties=f"{rep.parties:,}",
                                    guests=f"{rep.guests:,}", seated=f"{rep.seated:,}"))
         line(t("sum_gestures"), t("sum_gestures_value", n=f"{rep.gesture_count:,}",

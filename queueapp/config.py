@@ -38,6 +38,9 @@ ENV_VAR = "QUEUEAPP_CONFIG"
 class ConfigError(Exception):
     """A config file that cannot be used, with a message fit for a person."""
 
+BACKUP_KEEP = 7  # [storage] backup_keep: timed backups kept by default
+BACKUP_KEEP_MAX = 1000
+BACKUP_EVERY_RANGE = (5, 1440)  # [storage] backup_every_minutes when on
 
 @dataclass(frozen=True)
 class Section:
@@ -144,6 +147,8 @@ class Config:
     leads: tuple[Lead, ...] = ()
     conversation: Conversation = field(default_factory=Conversation)
     hold_minutes: float = 10.0  # how long a table is kept for a party ([seating])
+    backup_keep: int = BACKUP_KEEP  # timed backups kept ([storage])
+    backup_every_minutes: float = 0.0  # the app's backup timer; 0 = off ([storage])
 
     @property
     def catalogue(self) -> Catalogue:
@@ -312,6 +317,7 @@ class _Validator:
 
         storage = self._section("storage")
         db = self._get(storage, "db", str, "storage.db", "")
+        backup_keep, backup_every = self._backups(storage)
 
         svc = self._section("service")
         refresh = self._positive(svc, "refresh_seconds", "service.refresh_seconds", 5.0)
@@ -368,7 +374,24 @@ class _Validator:
             interactions=tuple(self._interactions()), goodwill=self._goodwill(),
             hosts=tuple(self._hosts()), leads=tuple(self._leads()),
             conversation=self._conversation(), hold_minutes=hold,
+            backup_keep=backup_keep, backup_every_minutes=backup_every,
         )
+
+    def _backups(self, storage: dict[str, Any]) -> tuple[int, float]:
+        """[storage] backup_keep (1..1000) and backup_every_minutes (0 = off, else
+        5..1440: more often only wears the disk, less than daily is no timer)."""
+        keep = self._get(storage, "backup_keep", int, "storage.backup_keep", BACKUP_KEEP)
+        if not 1 <= keep <= BACKUP_KEEP_MAX:
+            raise self.fail("storage.backup_keep", f"should be between 1 and {BACKUP_KEEP_MAX} "
+                            f"backups, not {keep!r}.", self._line("backup_keep"))
+        every = self._get(storage, "backup_every_minutes", float,
+                          "storage.backup_every_minutes", 0.0)
+        lo, hi = BACKUP_EVERY_RANGE
+        if not (every == 0 or lo <= every <= hi):  # NaN and infinity fail here too
+            raise self.fail("storage.backup_every_minutes", f"should be 0 (off) or between "
+                            f"{lo} and {hi} minutes, not {every!r}.",
+                            self._line("backup_every_minutes"))
+        return keep, every
 
     def _positive(self, table: dict[str, Any], key: str, fld: str, default: float) -> float:
         value = self._get(table, key, float, fld, default)

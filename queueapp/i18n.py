@@ -536,8 +536,8 @@ EN: dict[str, str] = {
         "stand works, but make a copy now (queueapp backup) and, after service, put the last "
         "good backup back (queueapp restore FILE).",
     "backup_failed": "The timed backup failed: {error}",
-    "backup_done": "Backed up {path} to {backup} ({kept} kept in {folder}; {removed} older "
-        "removed).",
+    "backup_done": "Backed up {path} to {backup} (the newest {kept} are kept in {folder}; "
+        "{removed} older removed).",
     "restore_confirm": "Replace {path} with the backup {backup}? The database there now is "
         "kept as a backup first.",
     "restore_done": "Restored {backup} as {path}.",
@@ -1061,7 +1061,7 @@ ZH: dict[str, str] = {
         "但请立即备份（queueapp backup），并在营业结束后恢复最近一份完好的备份"
         "（queueapp restore FILE）。",
     "backup_failed": "定时备份失败：{error}",
-    "backup_done": "已将 {path} 备份到 {backup}（{folder} 中保留 {kept} 份；"
+    "backup_done": "已将 {path} 备份到 {backup}（{folder} 中保留最新的 {kept} 份；"
         "删除较早的 {removed} 份）。",
     "restore_confirm": "用备份 {backup} 替换 {path}？当前的数据库会先保存为一份备份。",
     "restore_done": "已将 {backup} 恢复为 {path}。",

@@ -53,10 +53,6 @@ class DamageLog:
         with self._lock:
             return len(self._rows)
 
-    def since(self, count: int) -> list[DamagedRow]:
-        """The rows met after the first ``count`` (what a command's own reads found)."""
-        return self.rows()[count:]
-
 
 def named(rows: Iterable[DamagedRow], limit: int = NAMED) -> str:
     """``parties 20261129-004, gestures 17 …``: the first few rows, for a message."""

@@ -85,6 +85,9 @@ DEFAULT_KEEP_GUEST_DAYS = 365  # [privacy] keep_guest_days when the config leave
 class ConfigError(Exception):
     """A config file that cannot be used, with a message fit for a person."""
 
+BACKUP_KEEP = 7  # [storage] backup_keep: timed backups kept by default
+BACKUP_KEEP_MAX = 1000
+BACKUP_EVERY_RANGE = (5, 1440)  # [storage] backup_every_minutes when on
 
 @dataclass(frozen=True)
 class Section:
@@ -196,6 +199,8 @@ class Config:
     conversation: Conversation = field(default_factory=Conversation)
     hold_minutes: float = 10.0  # how long a table is kept for a party ([seating])
     keep_guest_days: int = DEFAULT_KEEP_GUEST_DAYS  # [privacy]; 0 keeps personal data forever
+    backup_keep: int = BACKUP_KEEP  # timed backups kept ([storage])
+    backup_every_minutes: float = 0.0  # the app's backup timer; 0 = off ([storage])
 
     @property
     def catalogue(self) -> Catalogue:
@@ -360,6 +365,7 @@ class _Validator:
 
         storage = self._section("storage")
         db = self._get(storage, "db", str, "storage.db", "")
+        backup_keep, backup_every = self._backups(storage)
 
         svc = self._section("service")
         refresh = self._number(svc, "refresh_seconds", "service.refresh_seconds", 5.0)
@@ -418,7 +424,24 @@ class _Validator:
             interactions=tuple(self._interactions()), goodwill=self._goodwill(),
             hosts=tuple(self._hosts()), leads=tuple(self._leads()),
             conversation=self._conversation(), hold_minutes=hold, keep_guest_days=keep_days,
+            backup_keep=backup_keep, backup_every_minutes=backup_every,
         )
+
+    def _backups(self, storage: dict[str, Any]) -> tuple[int, float]:
+        """[storage] backup_keep (1..1000) and backup_every_minutes (0 = off, else
+        5..1440: more often only wears the disk, less than daily is no timer)."""
+        keep = self._get(storage, "backup_keep", int, "storage.backup_keep", BACKUP_KEEP)
+        if not 1 <= keep <= BACKUP_KEEP_MAX:
+            raise self.fail("storage.backup_keep", f"should be between 1 and {BACKUP_KEEP_MAX} "
+                            f"backups, not {keep!r}.", self._line("backup_keep"))
+        every = self._get(storage, "backup_every_minutes", float,
+                          "storage.backup_every_minutes", 0.0)
+        lo, hi = BACKUP_EVERY_RANGE
+        if not (every == 0 or lo <= every <= hi):  # NaN and infinity fail here too
+            raise self.fail("storage.backup_every_minutes", f"should be 0 (off) or between "
+                            f"{lo} and {hi} minutes, not {every!r}.",
+                            self._line("backup_every_minutes"))
+        return keep, every
 
     def _number(self, table: dict[str, Any], key: str, fld: str, default: Any = ...,
                 whole: bool = False, line: int | None = None, ranged: str = "") -> Any:

@@ -603,6 +603,43 @@ EN: dict[str, str] = {
     "banner_altered": "⚠ The record was altered: {problem} ({n} problem(s); run queueapp "
         "verify for all of them).",
     "sum_record": "Integrity",
+    # -- issue 10: damaged rows, backups, CLI --
+    "err_db_newer": "{path} was written by a newer queueapp (it has {names}, which this "
+        "version does not know); nothing was written to it. Upgrade queueapp.",
+    "err_db_wal_folder": "The folder {folder} is read-only, and the database {path} needs to "
+        "keep its -wal and -shm files beside it, even to be read. Make the folder writable "
+        "(chmod u+w {folder}) or copy the database to a writable folder and use --db FILE.",
+    "err_backup_no_db": "{path}: no such database file to back up. Check the path (--db FILE).",
+    "err_backup_folder": "Cannot write backups in {folder} ({detail}). Choose a writable "
+        "folder with --to DIR.",
+    "err_backup_check": "The copy {path} failed its check ({detail}) and was removed. The "
+        "database may be damaged: keep your older backups and try queueapp restore FILE.",
+    "err_restore_missing": "{path}: no such backup file. Backups are in the backups folder "
+        "beside the database (queueapp backup prints where).",
+    "err_restore_bad": "{path} is not a sound SQLite file ({detail}); nothing was replaced. "
+        "Choose another backup.",
+    "err_restore_not_ours": "{path} is not a queueapp database (its tables are missing); "
+        "nothing was replaced. Choose a file queueapp backup made.",
+    "damaged_rows": "{n} damaged rows skipped: {rows}. The rest works. Check the file with "
+        "queueapp verify, or put a backup back with queueapp restore FILE.",
+    "db_check_failed": "The database {path} failed its check: {detail}. Keep working if the "
+        "stand works, but make a copy now (queueapp backup) and, after service, put the last "
+        "good backup back (queueapp restore FILE).",
+    "backup_failed": "The timed backup failed: {error}",
+    "backup_done": "Backed up {path} to {backup} (the newest {kept} are kept in {folder}; "
+        "{removed} older removed).",
+    "restore_confirm": "Replace {path} with the backup {backup}? The database there now is "
+        "kept as a backup first.",
+    "restore_done": "Restored {backup} as {path}.",
+    "restore_kept": "The database it replaced is kept as {kept}.",
+    "err_date_format": "{option} {date}: dates are written YYYY-MM-DD, e.g. 2026-11-20.",
+    "err_date_range": "{option} {date} is outside the dates queueapp reports on ({first} to "
+        "{last}); give a date in that range.",
+    "err_dates_order": "--to {last} is before --from {first}; swap them.",
+    "err_write_out": "Could not write {path}: {detail}. Nothing more was written; free some "
+        "space or choose another file with --out FILE.",
+    "export_skipped": "{n} damaged rows were skipped: {rows}. Every other row was written. "
+        "Check the file with queueapp verify, or put a backup back with queueapp restore FILE.",
 }
 
 ZH: dict[str, str] = {
@@ -1169,6 +1206,41 @@ ZH: dict[str, str] = {
     "verify_never": "从未",
     "banner_altered": "⚠ 记录被改动：{problem}（共 {n} 个问题；运行 queueapp verify 查看全部）。",
     "sum_record": "记录完整性",
+    # -- issue 10: damaged rows, backups, CLI --
+    "err_db_newer": "{path} 由更新版本的 queueapp 写入（含本版本不认识的 {names}），"
+        "未向其写入任何内容。请升级 queueapp。",
+    "err_db_wal_folder": "文件夹 {folder} 为只读，而数据库 {path} 即使只是读取也需要在旁边保存 "
+        "-wal 和 -shm 文件。请将文件夹改为可写（chmod u+w {folder}），"
+        "或把数据库复制到可写的文件夹并用 --db FILE 打开。",
+    "err_backup_no_db": "{path}：没有这个数据库文件，无法备份。请检查路径（--db FILE）。",
+    "err_backup_folder": "无法在 {folder} 中写入备份（{detail}）。请用 --to DIR 选择可写的文件夹。",
+    "err_backup_check": "副本 {path} 未通过检查（{detail}），已删除。数据库可能已损坏："
+        "请保留较早的备份，并尝试 queueapp restore FILE。",
+    "err_restore_missing": "{path}：没有这个备份文件。备份位于数据库旁边的 backups 文件夹"
+        "（queueapp backup 会显示位置）。",
+    "err_restore_bad": "{path} 不是完好的 SQLite 文件（{detail}）；未替换任何内容。"
+        "请选择其他备份。",
+    "err_restore_not_ours": "{path} 不是 queueapp 数据库（缺少它的表）；未替换任何内容。"
+        "请选择 queueapp backup 生成的文件。",
+    "damaged_rows": "已跳过 {n} 条损坏的记录：{rows}。其余功能正常。"
+        "请用 queueapp verify 检查文件，或用 queueapp restore FILE 恢复备份。",
+    "db_check_failed": "数据库 {path} 未通过检查：{detail}。若前台仍可使用可继续工作，"
+        "但请立即备份（queueapp backup），并在营业结束后恢复最近一份完好的备份"
+        "（queueapp restore FILE）。",
+    "backup_failed": "定时备份失败：{error}",
+    "backup_done": "已将 {path} 备份到 {backup}（{folder} 中保留最新的 {kept} 份；"
+        "删除较早的 {removed} 份）。",
+    "restore_confirm": "用备份 {backup} 替换 {path}？当前的数据库会先保存为一份备份。",
+    "restore_done": "已将 {backup} 恢复为 {path}。",
+    "restore_kept": "被替换的数据库已保存为 {kept}。",
+    "err_date_format": "{option} {date}：日期格式为 YYYY-MM-DD，例如 2026-11-20。",
+    "err_date_range": "{option} {date} 超出 queueapp 报表的日期范围（{first} 至 {last}）；"
+        "请给出此范围内的日期。",
+    "err_dates_order": "--to {last} 早于 --from {first}；请对调。",
+    "err_write_out": "无法写入 {path}：{detail}。没有再写入更多内容；请释放空间，"
+        "或用 --out FILE 选择其他文件。",
+    "export_skipped": "已跳过 {n} 条损坏的记录：{rows}。其他记录均已写入。"
+        "请用 queueapp verify 检查文件，或用 queueapp restore FILE 恢复备份。",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 import click
 
 from queueapp.config import Config, ConfigError, load_config
+from queueapp.i18n import Translator
 from queueapp.store import Store, StoreError, resolve_db_path
+from queueapp.store.damage import named
 
 
 def obj(ctx: click.Context, key: str) -> str | None:
@@ -32,4 +39,30 @@ def store_or_exit(db_path: str | None, config: Config, must_exist: bool = False)
     try:
         return Store.open_readonly(path) if must_exist else Store.open(path, config)
     except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(Translator(config.language).error(exc)) from None
+
+
+@contextmanager
+def output(path: str, t: Translator) -> Iterator[TextIO]:
+    """The file ``--out`` names (``-``: standard output), written and closed here: a
+    full disk or a file that cannot be written ends in a clear message, not a traceback."""
+    name = "<stdout>" if path == "-" else path
+    try:
+        if path == "-":
+            yield sys.stdout
+            sys.stdout.flush()
+        else:
+            with open(path, "w", encoding="utf-8") as fh:
+                yield fh
+    except OSError as exc:
+        if path == "-":  # what is still buffered would fail again at exit: drop it
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise click.ClickException(t("err_write_out", path=name,
+                                     detail=exc.strerror or exc)) from None
+
+
+def say_damaged(store: Store, t: Translator) -> None:
+    """After a command has read the file: the rows it had to skip, named, on stderr."""
+    rows = store.damage.rows()
+    if rows:
+        click.echo(t("export_skipped", n=len(rows), rows=named(rows)), err=True)

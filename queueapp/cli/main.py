@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import os
-import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from queueapp.cli.common import config_or_exit, obj, store_or_exit
+from queueapp.cli.common import config_or_exit, obj, output, say_damaged, store_or_exit
 from queueapp.cli.quotes import backtest, simulate
 from queueapp.cli.roster import host, lead
 from queueapp.config import ENV_VAR, Config
 from queueapp.i18n import Translator
-from queueapp.store import DB_ERRORS, Store, as_store_error
-from queueapp.store.errors import StoreError
+from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error
 from queueapp.waitlist.events import write_events_csv
 
 CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(dir_okay=False),
@@ -152,7 +151,7 @@ def _bundled_config() -> str | None:
 @CONFIG_OPTION
 @DB_OPTION
 @DEMO_OPTION
-@click.option("--out", type=click.File("w", encoding="utf-8"), default="-",
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Write to this file instead of standard output.")
 @click.option("--all-words", is_flag=True,
               help="Also write the app's own words (call, edit) besides the contract's.")
@@ -167,9 +166,11 @@ def events(ctx: click.Context, config_path: str | None, db_path: str | None, use
     # ids imported from another system may hold control characters: none reach a terminal
     events = (replace(ev, party=printable(ev.party), table=printable(ev.table))
               for ev in store.all_events(by_time=True))
-    n = write_events_csv(events, out, config.timezone, all_words)
-    if out is not sys.stdout and out.name != "<stdout>":
-        click.echo(f"Wrote {n} events to {out.name}", err=True)
+    with output(out, Translator(config.language)) as fh:
+        n = write_events_csv(events, fh, config.timezone, all_words)
+    if out != "-":
+        click.echo(f"Wrote {n} events to {out}", err=True)
+    say_damaged(store, Translator(config.language))
 
 
 @main.command("check-config")
@@ -187,19 +188,31 @@ def check_config(ctx: click.Context, config_path: str | None) -> None:
                f"{len(config.joins)} joins, language {config.language}.")
 
 
+FIRST_DAY, LAST_DAY = "1970-01-01", "2199-12-31"  # the dates a report or export may name
+
+
 def _range(config: Config, start: str | None, end: str | None) -> tuple[float, float]:
     """Local dates (YYYY-MM-DD, inclusive) to a UTC range; default: today."""
     import arrow
 
     tz = config.timezone
-    try:
-        first = arrow.get(start, "YYYY-MM-DD", tzinfo=tz) if start else \
-            arrow.now(tz).floor("day")
-        last = arrow.get(end, "YYYY-MM-DD", tzinfo=tz) if end else first
-    except (arrow.parser.ParserError, ValueError):
-        raise click.BadParameter("dates are written YYYY-MM-DD, e.g. 2026-11-20") from None
+    t = Translator(config.language)
+
+    def day(option: str, text: str) -> arrow.Arrow:
+        try:
+            found = arrow.get(text, "YYYY-MM-DD", tzinfo=tz)
+        except (arrow.parser.ParserError, ValueError, OverflowError):
+            raise click.BadParameter(t("err_date_format", option=option, date=text)) from None
+        if not FIRST_DAY <= found.format("YYYY-MM-DD") <= LAST_DAY:
+            raise click.BadParameter(t("err_date_range", option=option, date=text,
+                                       first=FIRST_DAY, last=LAST_DAY))
+        return found
+
+    first = day("--from", start) if start else arrow.now(tz).floor("day")
+    last = day("--to", end) if end else first
     if last < first:
-        raise click.BadParameter("--to is before --from")
+        raise click.BadParameter(t("err_dates_order", first=first.format("YYYY-MM-DD"),
+                                   last=last.format("YYYY-MM-DD")))
     return first.float_timestamp, last.shift(days=1).float_timestamp
 
 
@@ -220,7 +233,7 @@ TO_OPTION = click.option("--to", "date_to", metavar="DATE",
 @click.option("--party", default="", help="Only this party (id or part of a name).")
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json", "markdown"]),
               default="text", show_default=True)
-@click.option("--out", type=click.File("w", encoding="utf-8"), default="-")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), default="-")
 @click.pass_context
 def report(ctx: click.Context, config_path: str | None, db_path: str | None, use_demo: bool,
            date_from: str | None, date_to: str | None, host: str, category: str, party: str,
@@ -233,7 +246,10 @@ def report(ctx: click.Context, config_path: str | None, db_path: str | None, use
     store = store_or_exit(_db(ctx, db_path, use_demo, config), config, must_exist=True)
     start, end = _range(config, date_from, date_to)
     rep = build(store, Filters(start, end, host, category, party), config)
-    out.write(render_report(rep, config, fmt))
+    text = render_report(rep, config, fmt)
+    with output(out, Translator(config.language)) as fh:
+        fh.write(text)
+    say_damaged(store, Translator(config.language))
 
 
 @main.command()
@@ -245,7 +261,7 @@ def report(ctx: click.Context, config_path: str | None, db_path: str | None, use
 @TO_OPTION
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
               show_default=True)
-@click.option("--out", type=click.File("w", encoding="utf-8"), default="-")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), default="-")
 @click.pass_context
 def export(ctx: click.Context, kind: str, config_path: str | None, db_path: str | None,
            use_demo: bool, date_from: str | None, date_to: str | None, fmt: str, out) -> None:
@@ -256,7 +272,69 @@ def export(ctx: click.Context, kind: str, config_path: str | None, db_path: str 
     config = _config(ctx, config_path, use_demo)
     store = store_or_exit(_db(ctx, db_path, use_demo, config), config, must_exist=True)
     start, end = _range(config, date_from, date_to)
-    out.write(write_rows(export_rows(store, kind, Filters(start, end), config), fmt))
+    rows = export_rows(store, kind, Filters(start, end), config)
+    text = write_rows(rows, fmt, store.review.log_columns(kind))
+    with output(out, Translator(config.language)) as fh:
+        fh.write(text)
+    say_damaged(store, Translator(config.language))
+
+
+@main.command("backup")
+@CONFIG_OPTION
+@DB_OPTION
+@DEMO_OPTION
+@click.option("--to", "to_dir", type=click.Path(file_okay=False),
+              help="Folder for the backups (default: backups beside the database).")
+@click.option("--keep", type=click.IntRange(1, 1000), default=None,
+              help="Timed backups to keep (default: [storage] backup_keep, 7).")
+@click.pass_context
+def backup_command(ctx: click.Context, config_path: str | None, db_path: str | None,
+                   use_demo: bool, to_dir: str | None, keep: int | None) -> None:
+    """Copy the database while the stand runs (SQLite's backup API), check the copy,
+    and keep the newest N copies. Copies are readable by their owner only."""
+    from queueapp.store.backup import backup_folder, make_backup
+    from queueapp.store.database import resolve_db_path
+
+    config = _config(ctx, config_path, use_demo)
+    t = Translator(config.language)
+    path = resolve_db_path(_db(ctx, db_path, use_demo, config), config)
+    kept = keep or config.backup_keep
+    try:
+        result = make_backup(path, time.time(), to_dir, kept)
+    except StoreError as exc:
+        raise click.ClickException(t.error(exc)) from None
+    folder = backup_folder(path, to_dir)
+    click.echo(t("backup_done", path=path, backup=result.path, kept=kept, folder=folder,
+                 removed=len(result.removed)))
+
+
+@main.command("restore")
+@click.argument("backup_file", type=click.Path(dir_okay=False))
+@CONFIG_OPTION
+@DB_OPTION
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+@click.pass_context
+def restore_command(ctx: click.Context, backup_file: str, config_path: str | None,
+                    db_path: str | None, yes: bool) -> None:
+    """Put a backup back as the database (checked first; the database it replaces is
+    kept in the backups folder). Stop the stands first if you can."""
+    from queueapp.store.backup import check_backup, restore_backup
+    from queueapp.store.database import resolve_db_path
+
+    config = _config(ctx, config_path, False)
+    t = Translator(config.language)
+    path = resolve_db_path(db_path or obj(ctx, "db_path"), config)
+    backup = Path(backup_file)
+    try:
+        check_backup(backup)
+        if not yes:
+            click.confirm(t("restore_confirm", path=path, backup=backup), abort=True)
+        kept = restore_backup(backup, path, time.time())
+    except StoreError as exc:
+        raise click.ClickException(t.error(exc)) from None
+    click.echo(t("restore_done", backup=backup, path=path))
+    if kept is not None:
+        click.echo(t("restore_kept", kept=kept))
 
 
 @main.command()

@@ -22,6 +22,7 @@ from queueapp.privacy import printable, scrub
 from queueapp.review.labels import decimal_minutes, offer_label
 from queueapp.review.reports import Accuracy, Filters, Report, money, pct
 from queueapp.store import Store
+from queueapp.store.damage import decoded
 
 KINDS = ("gestures", "complaints", "parties")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -45,35 +46,61 @@ def _local(text: str | None, tz: str) -> str:
     return "" if not text else arrow.get(text).to(tz).isoformat(timespec="seconds")
 
 
+COMPLAINT_TIMES = ("recorded_at", "handled_at", "rechecked_at", "fed_back_at")
+PARTY_TIMES = ("arrived_at", "called_at", "seated_at", "left_at")
+def _gesture_row(row: dict[str, Any], tz: str) -> dict[str, Any]:
+    if isinstance(row["cost"], bool) or not isinstance(row["cost"], int | float):
+        raise ValueError(f"cost {row['cost']!r} is not a number")
+    return row | {"time": _needed(row["time"], tz)}
+
+
+def _complaint_row(row: dict[str, Any], tz: str) -> dict[str, Any]:
+    return row | {key: _local(row[key], tz) for key in COMPLAINT_TIMES} \
+        | {"recorded_at": _needed(row["recorded_at"], tz)}
+
+
+def _party_row(row: dict[str, Any], tz: str) -> dict[str, Any]:
+    tags = json.loads(row["tags"] or "[]")
+    if not isinstance(tags, list):
+        raise ValueError(f"tags {row['tags']!r} are not a JSON list")
+    return row | {"phone": mask_phone(row["phone"]), "tags": ", ".join(map(str, tags))} \
+        | {key: _local(row[key], tz) for key in PARTY_TIMES} \
+        | {"arrived_at": _needed(row["arrived_at"], tz)}
+
+
+def _needed(text: str | None, tz: str) -> str:
+    """A time the row needs: empty or unreadable makes the row damaged."""
+    if not text:
+        raise ValueError("a needed time is empty")
+    return _local(text, tz)
+
+
 def export_rows(store: Store, kind: str, f: Filters, config: Config) -> list[dict[str, Any]]:
-    """Rows of one log for a time range, masked and neutralised, times in local time."""
+    """Rows of one log for a time range, masked and neutralised, times in local time.
+    A row that cannot be read is left out and noted in ``store.damage`` (the command
+    says which)."""
     tz = config.timezone
     if kind == "gestures":
-        out = [row | {"time": _local(row["time"], tz)}
-               for row in store.review.gesture_log(f.start, f.end)]
+        raw, convert = store.review.gesture_log(f.start, f.end), _gesture_row
     elif kind == "complaints":
-        out = store.review.complaint_log(f.start, f.end)
-        for row in out:
-            for key in ("recorded_at", "handled_at", "rechecked_at", "fed_back_at"):
-                row[key] = _local(row[key], tz)
+        raw, convert = store.review.complaint_log(f.start, f.end), _complaint_row
     elif kind == "parties":
-        out = store.review.party_log(f.start, f.end)
-        for row in out:
-            row["phone"] = mask_phone(row["phone"])
-            row["tags"] = ", ".join(json.loads(row["tags"] or "[]"))
-            for key in ("arrived_at", "called_at", "seated_at", "left_at"):
-                row[key] = _local(row[key], tz)
+        raw, convert = store.review.party_log(f.start, f.end), _party_row
     else:
         raise ValueError(f"unknown export {kind!r}; choose one of {', '.join(KINDS)}")
+    out = decoded(store.damage, kind, raw, lambda row: convert(row, tz), lambda row: row["id"])
     return [{k: neutralise(scrub(v)) for k, v in row.items()} for row in out]
 
 
-def write_rows(rows: list[dict[str, Any]], fmt: str) -> str:
+def write_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = None) -> str:
+    """CSV or JSON text. A CSV always starts with its header, even with no rows
+    (``columns``, from ``store.review.log_columns``): a script reading it sees the columns."""
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     buf = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    columns = list(rows[0]) if rows else list(columns or ())
+    if columns:
+        writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     return buf.getvalue()

@@ -27,8 +27,10 @@ from sqlite_utils import Database
 from queueapp.config import Config, Table
 from queueapp.i18n import Term
 from queueapp.store import chain
+from queueapp.store.backup import quick_check, unknown_migrations
 from queueapp.store.changes import version_sql
 from queueapp.store.complaints import ComplaintLog
+from queueapp.store.damage import DamageLog, decode_one, decoded
 from queueapp.store.errors import DB_ERRORS, Busy, Conflict, StoreError, as_store_error
 from queueapp.store.gestures import GestureLog
 from queueapp.store.guests import GuestBook
@@ -101,6 +103,7 @@ class Store:
         self.busy_timeout = busy_timeout
         self.readonly = readonly
         self._local = threading.local()
+        self.damage = DamageLog()  # rows that could not be read, skipped (store/damage.py)
         self.gestures = GestureLog(self)
         self.guests = GuestBook(self)
         self.complaints = ComplaintLog(self)
@@ -123,6 +126,8 @@ class Store:
             raise StoreError("err_db_file_readonly", path=p)
         if not os.access(p.parent, os.W_OK):
             raise StoreError("err_db_folder_readonly", folder=p.parent)
+        if p.is_file():  # a newer queueapp's file is refused before anything is written
+            cls(p, busy_timeout=busy_timeout, readonly=True)._refuse_newer(close=True)
         _create_private(p)
         store = cls(p, station, busy_timeout)
         try:
@@ -139,6 +144,7 @@ class Store:
         """Open an existing file only to read it (reports, exports): nothing is written,
         not even a migration or the tables from the config."""
         store = cls(path, readonly=True)
+        store._refuse_newer()
         try:
             pending = migrations.pending(store.db)
         except sqlite3.DatabaseError as exc:
@@ -146,6 +152,24 @@ class Store:
         if pending:
             raise StoreError("err_db_version", path=store.path)
         return store
+
+    def _refuse_newer(self, close: bool = False) -> None:
+        """A file written by a newer queueapp (a migration this version does not know)
+        is refused: this version would misread it, or write rows it cannot hold."""
+        try:
+            unknown = unknown_migrations(self.db.conn)
+        except sqlite3.DatabaseError as exc:
+            raise self._explain(exc) from None
+        finally:
+            if close:
+                self.close()
+        if unknown:
+            raise StoreError("err_db_newer", path=self.path, names=", ".join(unknown))
+
+    def quick_check(self) -> list[str]:
+        """``PRAGMA quick_check`` on the file: [] when sound, else what SQLite found
+        (slow on a big file: call it from a worker)."""
+        return quick_check(self.db.conn)
 
     @property
     def db(self) -> Database:
@@ -181,7 +205,9 @@ class Store:
         msg = str(exc)
         if "locked" in msg or "busy" in msg:
             return Busy("err_db_locked", path=self.path)
-        if "readonly" in msg or "read-only" in msg:
+        if "readonly" in msg or "read-only" in msg or "unable to open" in msg:
+            if not os.access(self.path.parent, os.W_OK):  # WAL needs -shm/-wal beside it
+                return StoreError("err_db_wal_folder", path=self.path, folder=self.path.parent)
             return StoreError("err_db_readonly", path=self.path)
         if "not a database" in msg or "malformed" in msg:
             return StoreError("err_db_damaged", path=self.path, detail=msg)
@@ -259,20 +285,21 @@ class Store:
         """The live state: every table, and the parties waiting, called or seated."""
         db = self.db
         room = Room({})
-        for r in db.execute("SELECT name, seats, section, state, party, party_size, joined, "
-                            "since, held_for, held_until FROM room_tables "
-                            "ORDER BY rowid").fetchall():
-            room.tables[r[0]] = TableState(r[0], r[1], r[2], r[3], r[4], r[5], epoch(r[7]),
-                                           r[6], r[8], epoch(r[9]))
+        rows = db.execute("SELECT name, seats, section, state, party, party_size, joined, "
+                          "since, held_for, held_until FROM room_tables "
+                          "ORDER BY rowid").fetchall()
+        for t in decoded(self.damage, "room_tables", rows, _table_from_row, lambda r: r[0]):
+            room.tables[t.name] = t
         marks = ",".join("?" * len(LIVE))
-        for row in db.query(f"SELECT * FROM parties WHERE status IN ({marks})", LIVE):
-            p = _party_from_row(row)
+        parties = db.query(f"SELECT * FROM parties WHERE status IN ({marks})", LIVE)
+        for p in decoded(self.damage, "parties", parties, _party_from_row, lambda r: r["id"]):
             room.parties[p.id] = p
         return room
 
     def party(self, party_id: str) -> Party | None:
         rows = list(self.db.query("SELECT * FROM parties WHERE id = ?", [party_id]))
-        return _party_from_row(rows[0]) if rows else None
+        return decode_one(self.damage, "parties", rows[0], _party_from_row,
+                          lambda r: r["id"]) if rows else None
 
     def all_events(self, include_undone: bool = False, since: float | None = None,
                    until: float | None = None, after_id: int = 0,
@@ -296,12 +323,14 @@ class Store:
             sql += " WHERE " + " AND ".join(where)
         for r in self.db.execute(sql + (" ORDER BY time, id" if by_time else " ORDER BY id"),
                                  params):
-            yield Event(epoch(r[1]) or 0.0, r[2], r[3], r[4], r[5], json.loads(r[6]), r[0])
+            ev = decode_one(self.damage, "events", r, event_from_row, lambda r: r[0])
+            if ev is not None:
+                yield ev
 
     def event(self, event_id: int) -> Event | None:
         r = self.db.execute("SELECT id, time, event, party, size, table_name, data FROM events "
                             "WHERE id = ?", [event_id]).fetchone()
-        return Event(epoch(r[1]) or 0.0, r[2], r[3], r[4], r[5], json.loads(r[6]), r[0]) \
+        return decode_one(self.damage, "events", r, event_from_row, lambda r: r[0]) \
             if r else None
 
     # -- writing -----------------------------------------------------------------
@@ -496,8 +525,7 @@ class Store:
             + where + " AND event != 'undo' AND id NOT IN "
             "(SELECT ref FROM events WHERE event = 'undo' AND ref IS NOT NULL) ORDER BY id",
             params).fetchall()
-        return [Event(epoch(r[1]) or 0.0, r[2], r[3], r[4], r[5], json.loads(r[6]), r[0])
-                for r in rows]
+        return decoded(self.damage, "events", rows, event_from_row, lambda r: r[0])
 
     def _rebuild_party(self, db: Database, party_id: str) -> None:
         room, party = Room({}), None
@@ -645,14 +673,66 @@ def _not_held_for_other(room: Room, table: str, party_id: str, now: float) -> No
         raise Conflict("err_table_held", table=table, name=name, minutes=left)
 
 
+def _whole(value: object) -> int:
+    """A count read from the file: a whole number, or the row is damaged."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{value!r} is not a whole number")
+    return value
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{value!r} is not text")
+    return value
+
+
+def _time(value: object) -> float:
+    """A time the row needs (NULL or unreadable: the row is damaged)."""
+    found = epoch(_text(value))
+    if found is None:
+        raise ValueError("a needed time is empty")
+    return found
+
+
+def _tags(value: object) -> tuple[str, ...]:
+    tags = json.loads(_text(value) or "[]")
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ValueError(f"tags {value!r} are not a JSON list of words")
+    return tuple(tags)
+
+
+def event_from_row(r: tuple[Any, ...]) -> Event:
+    """An events row (id, time, event, party, size, table_name, data)."""
+    data = json.loads(r[6])
+    if not isinstance(data, dict):
+        raise ValueError(f"data {r[6]!r} is not a JSON object")
+    return Event(_time(r[1]), _text(r[2]), _text(r[3]), r[4] if r[4] is None else _whole(r[4]),
+                 _text(r[5]), data, r[0])
+
+
+def _table_from_row(r: tuple[Any, ...]) -> TableState:
+    return TableState(_text(r[0]), _whole(r[1]), _text(r[2]), _text(r[3]), _text(r[4]),
+                      _whole(r[5]), epoch(r[7]), _text(r[6]), _text(r[8]), epoch(r[9]))
+
+
 def _party_from_row(row: dict[str, Any]) -> Party:
+    """A parties row; any value that cannot be what it should raises (a damaged row)."""
     return Party(
-        id=row["id"], size=row["size"], arrived=epoch(row["arrived_at"]) or 0.0,
-        name=row["name"], phone=row["phone"], tags=tuple(json.loads(row["tags"] or "[]")),
-        note=row["note"], status=row["status"], called_at=epoch(row["called_at"]),
-        seated_at=epoch(row["seated_at"]), table=row["table_name"],
-        left_at=epoch(row["left_at"]), reason=row["remove_reason"],
-        quote=row["quoted_minutes"],
-        quote_low=row["quote_low"], quote_high=row["quote_high"],
+        id=_text(row["id"]), size=_whole(row["size"]), arrived=_time(row["arrived_at"]),
+        name=_text(row["name"]), phone=_text(row["phone"]), tags=_tags(row["tags"]),
+        note=_text(row["note"]), status=_text(row["status"]), called_at=epoch(row["called_at"]),
+        seated_at=epoch(row["seated_at"]), table=_text(row["table_name"]),
+        left_at=epoch(row["left_at"]), reason=_text(row["remove_reason"]),
+        quote=_number(row["quoted_minutes"]),
+        quote_low=_number(row["quote_low"]), quote_high=_number(row["quote_high"]),
     )
 
+
+def _number(value: object) -> float | None:
+    """A quote in minutes (or none): a finite number, or the row is damaged."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value \
+            or abs(value) == float("inf"):
+        raise TypeError(f"{value!r} is not a number of minutes")
+    return value

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from queueapp.store import chain
+from queueapp.store.damage import decoded
 from queueapp.store.repository import CHUNK, Repository, marks
 from queueapp.store.times import epoch, iso
 
@@ -60,7 +61,12 @@ _LIVE = ("void_of IS NULL AND id NOT IN "
 
 
 def _gesture(row: tuple[Any, ...], voided: bool = False) -> Gesture:
-    return Gesture(row[0], epoch(row[1]) or 0.0, row[2], row[3], row[4], row[5], row[6],
+    """A gestures row; a time that is not a time or a cost that is not a number raises
+    (the row is damaged: ``store.damage``)."""
+    when = epoch(row[1])
+    if when is None or isinstance(row[7], bool) or not isinstance(row[7], int | float):
+        raise ValueError(f"time {row[1]!r} or cost {row[7]!r} cannot be read")
+    return Gesture(row[0], when, row[2], row[3], row[4], row[5], row[6],
                    row[7], row[8], row[9], row[10], row[11], row[12], voided, row[13])
 
 
@@ -173,8 +179,9 @@ class GestureLog(Repository):
             "WHERE g.void_of IS NULL AND g.id NOT IN (SELECT void_of FROM gestures "
             "WHERE void_of IS NOT NULL) AND g.interaction != 'custom' " + where_time,
             [iso(since)] if since is not None else []).fetchall()
-        return [GestureOutcome(r[0], epoch(r[1]) or 0.0, epoch(r[2]) or 0.0, r[3], r[4], r[5])
-                for r in rows]
+        return decoded(self.store.damage, "gestures", rows,
+                       lambda r: GestureOutcome(r[0], epoch(r[1]) or 0.0, epoch(r[2]) or 0.0,
+                                                r[3], r[4], r[5]), lambda r: "?")
 
     def _select(self, where: str, params: list[Any]) -> list[Gesture]:
         rows = self.db.execute(f"SELECT {_COLUMNS} FROM gestures WHERE {where} ORDER BY id",
@@ -185,7 +192,8 @@ class GestureLog(Repository):
             chunk = ids[start:start + CHUNK]
             voided.update(r[0] for r in self.db.execute(
                 f"SELECT void_of FROM gestures WHERE void_of IN ({marks(chunk)})", chunk))
-        return [_gesture(r, r[0] in voided) for r in rows]
+        return decoded(self.store.damage, "gestures", rows,
+                       lambda r: _gesture(r, r[0] in voided), lambda r: r[0])
 
     # -- lead PIN attempts --------------------------------------------------------------------
     def log_pin_attempt(self, now: float, lead: str, outcome: str) -> None:

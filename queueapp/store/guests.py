@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from queueapp.store.damage import decode_one, decoded
 from queueapp.store.repository import Repository, rowid
 from queueapp.store.times import epoch, iso
 
@@ -36,27 +37,38 @@ class GuestNote:
 _GUEST = "SELECT id, phone, name, birthday, first_seen, last_seen, visits FROM guests"
 
 
+def _needed(text: str | None) -> float:
+    """A time the row needs: an empty or unreadable one makes the row damaged."""
+    found = epoch(text)
+    if found is None:
+        raise ValueError("a needed time is empty")
+    return found
+
+
 def _guest(r: tuple[Any, ...]) -> GuestRow:
-    return GuestRow(r[0], r[1], r[2], r[3], epoch(r[4]) or 0.0, epoch(r[5]) or 0.0, r[6])
+    return GuestRow(r[0], r[1], r[2], r[3], _needed(r[4]), _needed(r[5]), r[6])
 
 
 class GuestBook(Repository):
     """``store.guests``."""
 
     # -- reading ---------------------------------------------------------------------------
+    def _one(self, row: tuple[Any, ...]) -> GuestRow | None:
+        return decode_one(self.store.damage, "guests", row, _guest, lambda r: r[0])
+
     def get(self, guest_id: int) -> GuestRow | None:
         row = self.db.execute(_GUEST + " WHERE id = ?", [guest_id]).fetchone()
-        return _guest(row) if row else None
+        return self._one(row) if row else None
 
     def by_phone(self, phone: str) -> GuestRow | None:
         row = self.db.execute(_GUEST + " WHERE phone = ?", [phone]).fetchone()
-        return _guest(row) if row else None
+        return self._one(row) if row else None
 
     def for_party(self, party_id: str) -> GuestRow | None:
         """The guest whose visit ``party_id`` was."""
         row = self.db.execute(_GUEST + " WHERE id = (SELECT guest_id FROM guest_visits "
                               "WHERE party = ?)", [party_id]).fetchone()
-        return _guest(row) if row else None
+        return self._one(row) if row else None
 
     def guest_id_for_party(self, party_id: str) -> int | None:
         row = self.db.execute("SELECT guest_id FROM guest_visits WHERE party = ?",
@@ -71,19 +83,21 @@ class GuestBook(Repository):
             _GUEST + " WHERE name = ? COLLATE NOCASE OR name LIKE ? ESCAPE '\\' "
             "ORDER BY (name = ? COLLATE NOCASE) DESC, last_seen DESC LIMIT ?",
             [name, like + "%", name, limit]).fetchall()
-        return [_guest(r) for r in rows]
+        return decoded(self.store.damage, "guests", rows, _guest, lambda r: r[0])
 
     def visits(self, guest_id: int) -> list[tuple[str, float]]:
         """(party id, arrival) of each of the guest's visits, in order."""
-        return [(r[0], epoch(r[1]) or 0.0) for r in self.db.execute(
-            "SELECT party, time FROM guest_visits WHERE guest_id = ? ORDER BY time, party",
-            [guest_id])]
+        rows = self.db.execute("SELECT party, time FROM guest_visits WHERE guest_id = ? "
+                               "ORDER BY time, party", [guest_id])
+        return decoded(self.store.damage, "guest_visits", rows,
+                       lambda r: (r[0], _needed(r[1])), lambda r: r[0])
 
     def notes(self, guest_id: int) -> list[GuestNote]:
-        return [GuestNote(r[0], r[1], epoch(r[2]) or 0.0, r[3], r[4], r[5])
-                for r in self.db.execute(
-                    "SELECT id, guest_id, time, kind, text, host FROM guest_notes "
-                    "WHERE guest_id = ? ORDER BY time, id", [guest_id])]
+        rows = self.db.execute("SELECT id, guest_id, time, kind, text, host FROM guest_notes "
+                               "WHERE guest_id = ? ORDER BY time, id", [guest_id])
+        return decoded(self.store.damage, "guest_notes", rows,
+                       lambda r: GuestNote(r[0], r[1], _needed(r[2]), r[3], r[4], r[5]),
+                       lambda r: r[0])
 
     def ids_by_phone(self) -> dict[str, int]:
         return {r[1]: r[0] for r in self.db.execute("SELECT id, phone FROM guests")}

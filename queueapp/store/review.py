@@ -10,6 +10,7 @@ from typing import Any, NamedTuple, Protocol
 
 from queueapp.store.complaints import SELECT as COMPLAINTS
 from queueapp.store.complaints import Complaint, complaint_from_row
+from queueapp.store.damage import decoded
 from queueapp.store.repository import Repository
 from queueapp.store.rescues import Rescue, rescue_from_row
 from queueapp.store.times import epoch, iso
@@ -75,6 +76,17 @@ _ADDED_BY = ("coalesce((SELECT e.host FROM events e WHERE e.party = p.id AND e.e
              "ORDER BY e.id DESC LIMIT 1), '')")
 
 
+def _party_row(r: tuple[Any, ...]) -> PartyRow:
+    """A party as the review counts it; a size, arrival or quote that cannot be read
+    makes the row damaged (left out, and named: ``store.damage``)."""
+    arrived = epoch(r[4])
+    if arrived is None or isinstance(r[2], bool) or not isinstance(r[2], int) \
+            or not (r[7] is None or isinstance(r[7], int | float)):
+        raise ValueError(f"size {r[2]!r}, arrival {r[4]!r} or quote {r[7]!r} cannot be read")
+    return PartyRow(r[0], r[1], r[2], r[3], arrived, epoch(r[5]), epoch(r[6]), r[7], r[8],
+                    r[9])
+
+
 class ReviewQueries(Repository):
     """``store.review``: reads only."""
 
@@ -91,8 +103,7 @@ class ReviewQueries(Repository):
             sql += f" AND {_ADDED_BY} = ?"
             params.append(f.host)
         rows = self.db.execute(sql + " ORDER BY p.arrived_at", params).fetchall()
-        return [PartyRow(r[0], r[1], r[2], r[3], epoch(r[4]) or 0.0, epoch(r[5]), epoch(r[6]),
-                         r[7], r[8], r[9]) for r in rows]
+        return decoded(self.store.damage, "parties", rows, _party_row, lambda r: r[0])
 
     def party_names(self, party_ids: Iterable[str]) -> dict[str, str]:
         """``{party id: name}`` for the ids that are parties (unknown ids are left out):
@@ -111,7 +122,8 @@ class ReviewQueries(Repository):
         where, params = _where(f, "recorded_at", "recorded_by", "category", "party")
         rows = self.db.execute(f"{COMPLAINTS} WHERE {where} ORDER BY recorded_at, id",
                                params).fetchall()
-        return [complaint_from_row(r) for r in rows]
+        return decoded(self.store.damage, "complaints", rows, complaint_from_row,
+                       lambda r: r[0])
 
     def gesture_totals(self, f: RangeFilter) -> list[HostTotals]:
         """Per host, in one pass over the ``gestures_review`` index."""
@@ -152,25 +164,39 @@ class ReviewQueries(Repository):
         rows = self.db.execute("SELECT id, time, party, host, offer, outcome, decided_at, "
                                f"station FROM rescue_status WHERE {where} ORDER BY time DESC",
                                params).fetchall()
-        return [rescue_from_row(r) for r in rows]
+        return decoded(self.store.damage, "rescues", rows, rescue_from_row, lambda r: r[0])
 
     # -- logs for exports (raw rows: times in UTC, phones unmasked) ---------------------------
     def gesture_log(self, start: float, end: float) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.db.query(
-            "SELECT g.id, g.time, g.party, p.name AS guest_name, g.interaction, g.label, "
-            "g.category, g.cost, g.host, g.approved_by, g.note, g.void_of, g.voided_by "
-            "FROM gestures g LEFT JOIN parties p ON p.id = g.party "
-            "WHERE g.time >= ? AND g.time < ? ORDER BY g.time, g.id", [iso(start), iso(end)])]
+        return self._log("gestures", start, end)
 
     def complaint_log(self, start: float, end: float) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.db.query(
-            "SELECT c.*, p.name AS guest_name FROM complaint_status c LEFT JOIN parties p "
-            "ON p.id = c.party WHERE c.recorded_at >= ? AND c.recorded_at < ? "
-            "ORDER BY c.recorded_at, c.id", [iso(start), iso(end)])]
+        return self._log("complaints", start, end)
 
     def party_log(self, start: float, end: float) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.db.query(
-            "SELECT id, name, size, phone, tags, note, status, arrived_at, quoted_minutes, "
-            "quote_low, quote_high, called_at, seated_at, table_name, left_at, remove_reason "
-            "FROM parties WHERE arrived_at >= ? AND arrived_at < ? ORDER BY arrived_at",
-            [iso(start), iso(end)])]
+        return self._log("parties", start, end)
+
+    def log_columns(self, kind: str) -> list[str]:
+        """The columns an export of ``kind`` has (its header, even with no rows)."""
+        cur = self.db.execute(_LOGS[kind] + " LIMIT 0", ["", ""])
+        return [d[0] for d in cur.description]
+
+    def _log(self, kind: str, start: float, end: float) -> list[dict[str, Any]]:
+        cur = self.db.execute(_LOGS[kind], [iso(start), iso(end)])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur]
+
+
+_LOGS = {
+    "gestures": "SELECT g.id, g.time, g.party, p.name AS guest_name, g.interaction, g.label, "
+                "g.category, g.cost, g.host, g.approved_by, g.note, g.void_of, g.voided_by "
+                "FROM gestures g LEFT JOIN parties p ON p.id = g.party "
+                "WHERE g.time >= ? AND g.time < ? ORDER BY g.time, g.id",
+    "complaints": "SELECT c.*, p.name AS guest_name FROM complaint_status c LEFT JOIN parties p "
+                  "ON p.id = c.party WHERE c.recorded_at >= ? AND c.recorded_at < ? "
+                  "ORDER BY c.recorded_at, c.id",
+    "parties": "SELECT id, name, size, phone, tags, note, status, arrived_at, quoted_minutes, "
+               "quote_low, quote_high, called_at, seated_at, table_name, left_at, "
+               "remove_reason FROM parties WHERE arrived_at >= ? AND arrived_at < ? "
+               "ORDER BY arrived_at",
+}

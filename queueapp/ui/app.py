@@ -14,6 +14,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from textual import work
@@ -34,6 +35,8 @@ from queueapp.i18n import Translator
 from queueapp.quotes.estimator import Estimator
 from queueapp.quotes.rule import Quote, Quoter
 from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error, integrity
+from queueapp.store.backup import make_backup
+from queueapp.store.damage import named
 from queueapp.store.integrity import Verdict
 from queueapp.ui.bindings import in_language
 from queueapp.ui.format import clock_minutes
@@ -133,6 +136,7 @@ class QueueApp(App[None]):
                                                       quoted_at=start))
         self.undo_stack: list[int] = []
         self._reads = itertools.count(1)
+        self._damage_told = 0  # damaged rows the host has been told about
         self.stats = suggestions.Stats()
         if not store.station:
             store.station = f"{socket.gethostname()}-{uuid.uuid4().hex[:6]}"
@@ -153,6 +157,9 @@ class QueueApp(App[None]):
         self.set_interval(PURGE_CHECK_SECONDS, self.purge_old_guests)
         self.purge_old_guests()
         self.check_record()
+        self.check_file()
+        if self.config.backup_every_minutes:
+            self.set_interval(self.config.backup_every_minutes * 60, self.timed_backup)
 
     @work(thread=True, group="privacy")
     def purge_old_guests(self) -> None:
@@ -176,6 +183,40 @@ class QueueApp(App[None]):
             return None  # the file is busy or gone: the stand's own reads say so
         self.call_from_thread(setattr, self, "integrity", verdict)
         return verdict
+
+    # -- the file's health -------------------------------------------------------
+    @work(thread=True, group="check")
+    def check_file(self) -> None:
+        """``PRAGMA quick_check`` once at start (slow on a big file: a worker). A damaged
+        file is shown to the host with what to do; the stand keeps working."""
+        try:
+            problems = self.store.quick_check()
+        except DB_ERRORS as exc:
+            problems = [self.error_text(as_store_error(exc))]
+        if problems:
+            self.call_from_thread(
+                self.notify, self.t("db_check_failed", path=self.store.path,
+                                    detail="; ".join(problems[:3])),
+                title=self.t("error_title"), severity="error", timeout=60)
+
+    @work(thread=True, exclusive=True, group="backup")
+    def timed_backup(self) -> Path | None:
+        """``[storage] backup_every_minutes``: a backup like ``queueapp backup`` makes."""
+        try:
+            return make_backup(self.store.path, self.now(), keep=self.config.backup_keep).path
+        except StoreError as exc:
+            self.call_from_thread(self.notify, self.t("backup_failed",
+                                                      error=self.error_text(exc)),
+                                  severity="error", timeout=15)
+            return None
+
+    def _tell_damage(self) -> None:
+        """Rows skipped as damaged since the host was last told: a warning naming them."""
+        rows = self.store.damage.rows()
+        if len(rows) > self._damage_told:
+            self._damage_told = len(rows)
+            self.notify(self.t("damaged_rows", n=len(rows), rows=named(rows)),
+                        severity="warning", timeout=20)
 
     @work(thread=True, group="long-waits")
     def check_long_waits(self) -> None:
@@ -293,6 +334,7 @@ class QueueApp(App[None]):
             return  # an older read finished after a newer one
         first = self.snapshot.seq == 0
         self.snapshot = snap
+        self._tell_damage()
         if first:  # the room is on screen: now the slower background work
             self.check_long_waits()  # waits that grew long while the app was closed
             if self._learns_history:

@@ -1,0 +1,142 @@
+"""Command-line edges (issue 10, point 7): far dates, a full disk, an empty export, and a
+database written by a newer queueapp — a clear message each, never a traceback."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from helpers import CONFIG_PATH, at
+
+from queueapp.cli.common import store_or_exit
+from queueapp.cli.main import main
+from queueapp.store import Store, StoreError
+
+TZ = "Asia/Shanghai"
+CONFIG = str(CONFIG_PATH)
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def no_traceback(result) -> None:
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("dates", [("--from", "0001-01-01"), ("--to", "9999-12-31"),
+                                   ("--from", "1969-12-31"), ("--to", "2200-01-01")])
+@pytest.mark.parametrize("command", [["report"], ["export", "gestures"]])
+def test_far_dates_are_a_clear_message(store, db_path, command, dates):
+    store.add_party(at(0), 2, "Li Wei", tz=TZ)
+    extra = ["--from", "2026-03-06"] if dates[0] == "--to" else []
+    result = run(*command, "--db", str(db_path), "--config", CONFIG, *extra, *dates)
+    no_traceback(result)
+    assert result.exit_code == 2
+    assert "outside the dates queueapp reports on (1970-01-01 to 2199-12-31)" in result.output
+
+
+def test_the_first_and_last_dates_allowed_work(store, db_path):
+    store.add_party(at(0), 2, "Li Wei", tz=TZ)
+    result = run("export", "parties", "--db", str(db_path), "--config", CONFIG,
+                 "--from", "1970-01-01", "--to", "2199-12-31")
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    assert "Li Wei" in result.output
+
+
+def test_a_bad_date_and_swapped_dates_say_what_to_do(store, db_path):
+    result = run("report", "--db", str(db_path), "--config", CONFIG, "--from", "2026-13-01")
+    assert result.exit_code == 2 and "dates are written YYYY-MM-DD" in result.output
+    result = run("report", "--db", str(db_path), "--config", CONFIG, "--from", "2026-03-06",
+                 "--to", "2026-03-01")
+    assert result.exit_code == 2 and "swap them" in result.output
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize("command", [["report"], ["export", "parties"], ["events"]])
+def test_a_full_disk_is_a_clear_message(store, db_path, command):
+    for i in range(50):
+        store.add_party(at(i), 2, f"Guest {i}", tz=TZ)
+    dates = [] if command == ["events"] else ["--from", "2026-03-06"]
+    result = run(*command, "--db", str(db_path), "--config", CONFIG, *dates,
+                 "--out", "/dev/full")
+    no_traceback(result)
+    assert result.exit_code == 1
+    assert "Could not write /dev/full" in result.output
+    assert "No space left on device" in result.output
+
+
+def test_an_empty_export_still_writes_its_header_over_an_old_file(store, db_path, tmp_path):
+    out = tmp_path / "gestures.csv"
+    out.write_text("old contents\n", encoding="utf-8")
+    for kind, first in (("gestures", "id,time,party,guest_name"),
+                        ("complaints", "id,recorded_at,party"),
+                        ("parties", "id,name,size,phone")):
+        result = run("export", kind, "--db", str(db_path), "--config", CONFIG,
+                     "--from", "2026-03-06", "--out", str(out))
+        assert result.exit_code == 0, result.output
+        text = out.read_text(encoding="utf-8")
+        assert text.startswith(first) and text.count("\n") == 1, (kind, text)
+
+
+# -- a database written by a newer queueapp --------------------------------------------------
+
+def from_the_future(db_path: Path) -> str:
+    """Mark the file as migrated by a queueapp that knows one more migration; its digest."""
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                     "VALUES ('queueapp', 'm999_from_the_future', '2030-01-01')")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return digest(db_path)
+
+
+def digest(db_path: Path) -> str:
+    files = [db_path, db_path.with_name(db_path.name + "-wal")]
+    return hashlib.sha256(b"".join(p.read_bytes() for p in files if p.exists())).hexdigest()
+
+
+def test_a_newer_database_is_refused_and_left_untouched(store, db_path, config):
+    store.add_party(at(0), 2, "Li Wei", tz=TZ)
+    store.close()
+    before = from_the_future(db_path)
+    for opener in (lambda: Store.open(db_path, config), lambda: Store.open_readonly(db_path)):
+        with pytest.raises(StoreError) as err:
+            opener()
+        assert err.value.key == "err_db_newer"
+        assert "written by a newer queueapp" in str(err.value)
+        assert "upgrade queueapp" in str(err.value).lower()
+        assert "m999_from_the_future" in str(err.value)
+    assert digest(db_path) == before
+
+
+@pytest.mark.parametrize("command", [["report"], ["export", "parties"], ["events"],
+                                     ["backtest"], ["simulate", "--days", "1"]])
+def test_every_command_refuses_a_newer_database(store, db_path, command):
+    store.add_party(at(0), 2, "Li Wei", tz=TZ)
+    store.close()
+    before = from_the_future(db_path)
+    result = run("--db", str(db_path), "--config", CONFIG, *command)
+    no_traceback(result)
+    assert result.exit_code == 1, result.output
+    assert "written by a newer queueapp" in result.output
+    assert "Upgrade queueapp" in result.output
+    assert digest(db_path) == before
+
+
+def test_the_app_refuses_a_newer_database(store, db_path, config):
+    """``queueapp`` with no command opens the file this way before the stand starts."""
+    store.close()
+    before = from_the_future(db_path)
+    with pytest.raises(click.ClickException) as err:
+        store_or_exit(str(db_path), config)
+    assert "written by a newer queueapp" in err.value.message
+    assert digest(db_path) == before

@@ -96,3 +96,25 @@ def give_item(db_path: str, station: str, now: float, host: str, party: str, ite
         first.set()
         store.close()
     results.put((station, outcome, error))
+
+
+def void_gesture(db_path: str, station: str, now: float, host: str, gesture_id: int,
+                 first: Event, leads: bool, results: Queue) -> None:
+    """Void gesture ``gesture_id`` once as ``host``; report (station, "voided" or the
+    refusal's key, the error if anything else went wrong)."""
+    outcome, error = "", ""
+    config = load_config(CONFIG_PATH)
+    store = Store.open(db_path, config, station=station)
+    try:
+        _wait_turn(first, leads)
+        try:
+            gestures.void(store, now, gesture_id, host, f"mistake ({station})", config=config)
+            outcome = "voided"
+        except gestures.GoodwillError as exc:
+            outcome = exc.key
+    except Exception:  # noqa: BLE001 - reported to the test, which fails on it
+        error = traceback.format_exc()
+    finally:
+        first.set()
+        store.close()
+    results.put((station, outcome, error))

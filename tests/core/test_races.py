@@ -112,3 +112,15 @@ def test_stations_giving_the_same_item_to_one_party_log_it_once(shared, config):
     reports = race(db, racers.give_item, lambda i: ("Lin", party, "welcome_tea"))
     assert [g.interaction for g in store.gestures.for_party(party)] == ["welcome_tea"]
     assert sorted(r[1] for r in reports) == ["err_given_just_now"] * (STATIONS - 1) + ["given"]
+
+
+def test_stations_voiding_one_gesture_write_one_void(shared, config):
+    """Five terminals void the same gesture at once (one clock 30 s ahead, first): one
+    void row refunds it once; the others are told it is already voided."""
+    db, store, party = shared
+    given = gestures.give(store, NOW - 60, party, config.catalogue["welcome_tea"], "Lin",
+                          config=config)
+    reports = race(db, racers.void_gesture, lambda i: ("Lin", given.id))
+    voids = [g for g in store.gestures.for_party(party) if g.void_of == given.id]
+    assert len(voids) == 1 and voids[0].cost == -given.cost
+    assert sorted(r[1] for r in reports) == ["err_already_voided"] * (STATIONS - 1) + ["voided"]

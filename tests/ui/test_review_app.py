@@ -685,3 +685,17 @@ async def test_a_host_name_that_looks_like_markup_is_shown_as_typed(config, stor
         screen = await _open_review(app, pilot, "tab-quotes")
         shown = rows(screen.query_one("#accuracy", DataTable))
         assert any(odd in row[0] for row in shown), shown
+
+
+async def test_the_host_filter_offers_hosts_a_lead_added(config, store, clock):
+    """A host put on the roster by a lead (not in the config) can be chosen as a filter."""
+    from queueapp.goodwill import roster
+
+    roster.add_host(store, config, "Qiu", "Mei", local("2026-11-20T16:00"))
+    app = QueueApp(config, store, clock=clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        screen = await _open_review(app, pilot)
+        listed = screen.query_one("#host", Select).query_one(OptionList)
+        offered = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert "Qiu" in offered and all(h in offered for h in config.hosts)

@@ -36,6 +36,7 @@ from textual_plotext import PlotextPlot
 
 from queueapp.complaints import loop as complaints
 from queueapp.complaints.loop import Complaint
+from queueapp.goodwill import roster
 from queueapp.goodwill.catalogue import CATEGORIES as GESTURE_CATEGORIES
 from queueapp.goodwill.gestures import Gesture, Rescue
 from queueapp.review.labels import (
@@ -129,6 +130,7 @@ class ReviewScreen(Screen[None]):
         self.lead = lead
         self.report: Report | None = None
         self._asked = 0  # filter changes so far; only the latest one's figures are shown
+        self._hosts_offered: list[str] = []  # the host filter's names
         self.shown = 0  # figures put on screen so far
         self.drawn: set[str] = set()  # tabs drawn from the current report
         self.records: dict[str, list[Record]] = {}  # per list, the record of each row
@@ -138,6 +140,7 @@ class ReviewScreen(Screen[None]):
         t, cfg = app.t, app.config
         today = arrow.get(app.now()).to(cfg.timezone).format("YYYY-MM-DD")
         hosts = sorted(set(cfg.hosts) | ({app.snapshot.host} - {""}))
+        self._hosts_offered = hosts
         categories = list(GESTURE_CATEGORIES) + list(complaints.CATEGORIES)
         yield Static(Text(t("review_title", lead=self.lead), style="bold"), id="review-title")
         with Horizontal(id="filters"):
@@ -237,11 +240,12 @@ class ReviewScreen(Screen[None]):
             rep = build(app.store, f, app.config, limit=LIST_LIMIT)
             if self.verdict is None:
                 self.verdict = integrity.verify(app.store)
+            hosts = roster.hosts(app.store, app.config)  # with those a lead added
         except DB_ERRORS as exc:
             app.call_from_thread(app.notify, app.error_text(as_store_error(exc)),
                                  severity="error")
             return
-        app.call_from_thread(self._show, rep, asked)
+        app.call_from_thread(self._show, rep, asked, hosts)
 
     # -- keys --------------------------------------------------------------------------
     def action_show_tab(self, pane: str) -> None:
@@ -262,14 +266,29 @@ class ReviewScreen(Screen[None]):
         self.dismiss(None)
 
     # -- drawing -----------------------------------------------------------------------
-    def _show(self, rep: Report, asked: int) -> None:
+    def _show(self, rep: Report, asked: int, hosts: list[str]) -> None:
         if asked != self._asked:
             return  # the filters changed again while this was being built
+        self._offer_hosts(hosts)
         self.report = rep
         self.drawn = set()
         self._summary(rep)
         self._draw(self.query_one("#tabs", TabbedContent).active)
         self.shown += 1
+
+    def _offer_hosts(self, hosts: list[str]) -> None:
+        """The host filter offers the whole roster (the config's hosts and those a lead
+        added), the one chosen kept."""
+        select: Select[str] = self.query_one("#host", Select)
+        names = sorted(set(hosts) | set(self._hosts_offered))
+        if names == self._hosts_offered:
+            return
+        chosen = select.value
+        self._hosts_offered = names
+        with select.prevent(Select.Changed):
+            select.set_options([(h, h) for h in names])
+            if chosen in names:
+                select.value = chosen
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id:

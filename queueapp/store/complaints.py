@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from queueapp.store.damage import decode_one, decoded
 from queueapp.store.repository import CHUNK, Repository, marks, rowid
 from queueapp.store.times import epoch, iso
 
@@ -134,7 +135,8 @@ class ComplaintLog(Repository):
 
     def get(self, complaint_id: int) -> Complaint | None:
         r = self.db.execute(SELECT + " WHERE id = ?", [complaint_id]).fetchone()
-        return complaint_from_row(r) if r else None
+        return decode_one(self.store.damage, "complaints", r, complaint_from_row,
+                          lambda row: row[0]) if r else None
 
     def open_count(self) -> int:
         return self.db.execute(f"SELECT count(*) FROM complaints WHERE {_NOT_FED_BACK}"
@@ -144,7 +146,8 @@ class ComplaintLog(Repository):
         """Items not yet fed back, oldest first."""
         rows = self.db.execute(SELECT + " WHERE fed_back_at IS NULL ORDER BY recorded_at, id"
                                ).fetchall()
-        return [complaint_from_row(r) for r in rows]
+        return decoded(self.store.damage, "complaints", rows, complaint_from_row,
+                       lambda row: row[0])
 
     def count_for_parties(self, party_ids: Iterable[str]) -> int:
         ids = sorted(set(party_ids))

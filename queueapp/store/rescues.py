@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from queueapp.store.damage import decode_one, decoded
 from queueapp.store.repository import Repository, rowid
 from queueapp.store.times import epoch, iso
 
@@ -86,12 +87,13 @@ class RescueLog(Repository):
     def get(self, rescue_id: int) -> Rescue | None:
         row = self.db.execute(f"SELECT {_COLUMNS} FROM rescue_status WHERE id = ?",
                               [rescue_id]).fetchone()
-        return rescue_from_row(row) if row else None
+        return decode_one(self.store.damage, "rescues", row, rescue_from_row,
+                          lambda r: r[0]) if row else None
 
     def for_party(self, party_id: str) -> list[Rescue]:
         rows = self.db.execute(f"SELECT {_COLUMNS} FROM rescue_status WHERE party = ? ORDER BY id",
                                [party_id]).fetchall()
-        return [rescue_from_row(r) for r in rows]
+        return decoded(self.store.damage, "rescues", rows, rescue_from_row, lambda r: r[0])
 
     def pending(self) -> dict[str, list[int]]:
         """Rescues offered but not yet decided, by party (oldest first)."""

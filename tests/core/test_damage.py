@@ -26,7 +26,8 @@ def tamper(db_path: Path, sql: str, *params: object) -> None:
     """What a hand edit or a failing disk does to a row (outside the store on purpose)."""
     conn = sqlite3.connect(db_path)
     with conn:
-        for trigger in ("gestures_no_update", "events_no_update"):  # a hand edit gets past
+        for trigger in ("gestures_no_update", "events_no_update", "complaints_no_update",
+                        "rescues_no_update"):  # a hand edit gets past them
             conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         conn.execute(sql, params)
     conn.close()
@@ -122,3 +123,21 @@ def test_quick_check_passes_a_sound_file_and_finds_a_damaged_one(store, db_path,
     damaged = Store(db_path)
     assert damaged.quick_check() != []
     damaged.close()
+
+
+def test_a_complaint_or_rescue_that_cannot_be_read_is_skipped(store, db_path, config):
+    """Open items and a party's rescues still list the good rows when one is damaged."""
+    from queueapp.complaints import loop as complaints
+    from queueapp.goodwill import gestures
+
+    a, b, _c = three_waiting(store)
+    bad = complaints.record(store, at(5), "food", "cold broth", party=a, host="Lin")
+    good = complaints.record(store, at(6), "food", "no ladle", party=b, host="Lin")
+    kept = gestures.start_rescue(store, at(7), a, "Lin", "kitchen_tour")
+    broken = gestures.start_rescue(store, at(8), a, "Lin", "voucher")
+    tamper(db_path, "UPDATE complaints SET recorded_at = 'yesterday' WHERE id = ?", bad.id)
+    tamper(db_path, "UPDATE rescues SET time = 'soon' WHERE id = ?", broken.id)
+    assert [c.id for c in store.complaints.open_items()] == [good.id]
+    assert store.complaints.get(bad.id) is None
+    assert [r.id for r in store.rescues.for_party(a)] == [kept.id]
+    assert {r.table for r in store.damage.rows()} == {"complaints", "rescues"}

@@ -68,12 +68,20 @@ def _explain(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
 
 
 def quick_check(conn: sqlite3.Connection) -> list[str]:
-    """``PRAGMA quick_check``: [] when the file is sound, else what SQLite found."""
+    """``PRAGMA quick_check``: [] when the file is sound, else what SQLite found. A file
+    another program holds locked is not damage: that error is raised."""
     try:
         found = [str(r[0]) for r in conn.execute("PRAGMA quick_check").fetchall()]
     except sqlite3.DatabaseError as exc:
+        if is_busy(exc):
+            raise
         return [str(exc)]
     return [] if found == ["ok"] else found
+
+
+def is_busy(exc: sqlite3.DatabaseError) -> bool:
+    """Another program holds the file: nothing is known yet, it is not damage."""
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def _private_folder(folder: Path) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from queueapp.store import chain
+from queueapp.store.backup import is_busy
 from queueapp.store.schema import TRIGGERS
 from queueapp.store.times import epoch
 
@@ -133,22 +134,10 @@ def _chain(store: Store, table: str) -> tuple[list[Problem], int, str | None]:
     return problems, good_id, good_time
 
 
-def _busy(exc: sqlite3.DatabaseError) -> bool:
-    """Another program holds the file: nothing is known yet (the caller retries or says
-    so), it is not damage."""
-    return "locked" in str(exc) or "busy" in str(exc)
-
-
 def verify(store: Store) -> Verdict:
     """Every check; reads only (works on a read-only store). Raises sqlite3's error
     when the file is busy."""
-    try:
-        quick = [r[0] for r in store.db.execute("PRAGMA quick_check")]
-    except sqlite3.DatabaseError as exc:
-        if _busy(exc):
-            raise
-        return Verdict([Problem("verify_damaged", {"detail": str(exc)})], 0, 0, None)
-    problems = [Problem("verify_damaged", {"detail": line}) for line in quick if line != "ok"]
+    problems = [Problem("verify_damaged", {"detail": line}) for line in store.quick_check()]
     if problems:  # a damaged file: the rows cannot be trusted enough to read further
         return Verdict(problems, 0, 0, None)
     upto: list[int] = []
@@ -165,7 +154,7 @@ def verify(store: Store) -> Verdict:
             if when is not None:
                 times.append(when)
     except sqlite3.DatabaseError as exc:  # damage quick_check does not see
-        if _busy(exc):
+        if is_busy(exc):
             raise
         problems.append(Problem("verify_damaged", {"detail": str(exc)}))
         return Verdict(problems, 0, 0, None)

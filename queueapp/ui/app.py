@@ -157,7 +157,6 @@ class QueueApp(App[None]):
         self.set_interval(PURGE_CHECK_SECONDS, self.purge_old_guests)
         self.purge_old_guests()
         self.check_record()
-        self.check_file()
         if self.config.backup_every_minutes:
             self.set_interval(self.config.backup_every_minutes * 60, self.timed_backup)
 
@@ -176,28 +175,25 @@ class QueueApp(App[None]):
 
     @work(thread=True, group="integrity", exit_on_error=False)
     def check_record(self) -> Verdict | None:
-        """Was the record altered since it was written? (the main screen's red banner)"""
+        """Once at start (slow on a big file: a worker): was the record altered since it
+        was written (the main screen's red banner), and is the file sound (``PRAGMA
+        quick_check``, part of the same check)? A damaged file is also told to the host
+        with what to do; the stand keeps working."""
         try:
             verdict = integrity.verify(self.store)
         except DB_ERRORS:
             return None  # the file is busy or gone: the stand's own reads say so
         self.call_from_thread(setattr, self, "integrity", verdict)
+        damage = [str(p.values.get("detail", "")) for p in verdict.problems
+                  if p.key == "verify_damaged"]
+        if damage:
+            self.call_from_thread(
+                self.notify, self.t("db_check_failed", path=self.store.path,
+                                    detail="; ".join(damage[:3])),
+                title=self.t("error_title"), severity="error", timeout=60)
         return verdict
 
     # -- the file's health -------------------------------------------------------
-    @work(thread=True, group="check")
-    def check_file(self) -> None:
-        """``PRAGMA quick_check`` once at start (slow on a big file: a worker). A damaged
-        file is shown to the host with what to do; the stand keeps working."""
-        try:
-            problems = self.store.quick_check()
-        except DB_ERRORS as exc:
-            problems = [self.error_text(as_store_error(exc))]
-        if problems:
-            self.call_from_thread(
-                self.notify, self.t("db_check_failed", path=self.store.path,
-                                    detail="; ".join(problems[:3])),
-                title=self.t("error_title"), severity="error", timeout=60)
 
     @work(thread=True, exclusive=True, group="backup")
     def timed_backup(self) -> Path | None:

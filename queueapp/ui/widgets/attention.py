@@ -5,28 +5,21 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import getters
-from textual.reactive import var
 from textual.widgets import Static
 
-from queueapp.ui.app import QueueApp, Snapshot
+from queueapp.ui.app import QueueApp
 from queueapp.ui.format import fit
+from queueapp.ui.widgets.state import DrawsState
 from queueapp.ui.widgets.waiting import attention_marks, attention_style
 
 REASONS_FROM = 36  # cells: a narrower box lists names only (the rows have the rest)
 
 
-class AttentionBox(Static):
+class AttentionBox(DrawsState, Static):
     app = getters.app(QueueApp)
-    snapshot: var[Snapshot | None] = var(None, always_update=True)
 
     def __init__(self) -> None:
         super().__init__(id="attention")
-
-    def watch_snapshot(self) -> None:
-        self.redraw()
-
-    def on_resize(self) -> None:
-        self.redraw()
 
     def redraw(self) -> None:
         snap = self.snapshot

@@ -6,30 +6,23 @@ from __future__ import annotations
 import arrow
 from rich.text import Text
 from textual import getters
-from textual.reactive import var
 from textual.widgets import Static
 
 from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.format import parties_and_guests
+from queueapp.ui.widgets.state import DrawsState
 from queueapp.waitlist.room import FREE
 
 GAP = "  "
 
 
-class StandHeader(Static):
+class StandHeader(DrawsState, Static):
     """One line; parts are dropped, least important first, until it fits."""
 
     app = getters.app(QueueApp)
-    snapshot: var[Snapshot | None] = var(None, always_update=True)
 
     def __init__(self) -> None:
         super().__init__(id="header")
-
-    def watch_snapshot(self) -> None:
-        self.redraw()
-
-    def on_resize(self) -> None:
-        self.redraw()
 
     def redraw(self) -> None:
         snap = self.snapshot

@@ -16,6 +16,7 @@ from queueapp.i18n import Translator
 from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.format import HELD, NEXT, clock_minutes, fit, minutes_text
 from queueapp.ui.widgets.keyed import Column, KeyedTable, widest
+from queueapp.ui.widgets.state import DrawsState
 from queueapp.waitlist.room import CLEARING, FREE, OCCUPIED, TableState
 from queueapp.waitlist.seating import proposal_for_table
 
@@ -26,23 +27,16 @@ TITLE_MIN = 8  # compact: a section's label gets at least this many cells
 LONGEST_TIME = 9 * 60 + 59  # minutes: the widest time the panel reserves room for
 
 
-class TablesPanel(KeyedTable):
+class TablesPanel(DrawsState, KeyedTable):
     """The restaurant's tables; bound to the app's state."""
 
     app = getters.app(QueueApp)
-    snapshot: var[Snapshot | None] = var(None, always_update=True)
     form: var[str] = var("full")
 
     def __init__(self) -> None:
         super().__init__(id="tables")
 
-    def watch_snapshot(self) -> None:
-        self.redraw()
-
     def watch_form(self) -> None:
-        self.redraw()
-
-    def on_resize(self) -> None:
         self.redraw()
 
     def compact_width(self) -> int:

@@ -14,7 +14,6 @@ import arrow
 from rich.text import Text
 from textual import getters
 from textual.message import Message
-from textual.reactive import var
 
 from queueapp import phone
 from queueapp.goodwill.suggestions import Attention, needs_attention, ordinal
@@ -30,6 +29,7 @@ from queueapp.ui.format import (
     tag_icons,
 )
 from queueapp.ui.widgets.keyed import Column, KeyedTable, widest
+from queueapp.ui.widgets.state import DrawsState
 from queueapp.waitlist.room import CALLED, Party
 from queueapp.waitlist.seating import proposal_for_party
 
@@ -82,11 +82,10 @@ def _last_digits(number: str, country: str) -> str:
     return phone.display(number, country)[-4:]
 
 
-class WaitingList(KeyedTable):
+class WaitingList(DrawsState, KeyedTable):
     """The waiting parties in order; bound to the app's state."""
 
     app = getters.app(QueueApp)
-    snapshot: var[Snapshot | None] = var(None, always_update=True)
 
     class PartyChanged(Message):
         """The highlighted party changed without the cursor moving (their row left, or
@@ -100,12 +99,6 @@ class WaitingList(KeyedTable):
         super().__init__(id="waiting")
         self.narrow = False
         self._announced: str | None = None
-
-    def watch_snapshot(self) -> None:
-        self.redraw()
-
-    def on_resize(self) -> None:
-        self.redraw()
 
     def redraw(self) -> None:
         snap = self.snapshot

@@ -18,10 +18,9 @@ from queueapp.waitlist.seating import Proposal
 
 
 def clip(value: str, width: int) -> Text:
-    """Guest text as a Text (never read as markup), cut to ``width`` screen cells."""
-    text = Text(value.replace("\n", " "), no_wrap=True)
-    text.truncate(width, overflow="ellipsis")
-    return text
+    """Guest text as a Text (never read as markup) on one line, cut to ``width`` screen
+    cells."""
+    return fit(Text(value.replace("\n", " ")), width)
 
 
 def clock_minutes(since: float | None, now: float) -> int:

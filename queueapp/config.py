@@ -54,6 +54,9 @@ RANGES: dict[str, tuple[float, float]] = {
     "goodwill.repeat_guard_seconds": (0, 300),  # 0 turns the double-tap guard off
     "goodwill.void_free_minutes": (0, DAY_MINUTES),  # 0: every void needs a lead
     "privacy.keep_guest_days": (0, 3650),
+    "guests.tickets.up_to": (1, PARTY_SIZE_LIMIT),
+    "guests.joins_per_minute": (1, 600),
+    "web.port": (1, 65535),
     "sections.floor": (-10, 300),
     "tables.seats": (1, PARTY_SIZE_LIMIT),
     "joins.seats": (1, 1000),
@@ -151,6 +154,46 @@ class Goodwill:
 
 
 @dataclass(frozen=True)
+class TicketClass:
+    """Queue numbers for one table class: ``prefix`` and the largest party it takes
+    (``None`` on the last class: every larger party)."""
+
+    prefix: str
+    up_to: int | None
+
+
+DEFAULT_TICKETS = (TicketClass("A", 2), TicketClass("B", 4), TicketClass("C", 6),
+                   TicketClass("D", None))
+
+
+@dataclass(frozen=True)
+class Guests:
+    """The guest's side: queue numbers, self check-in and the web server's address."""
+
+    tickets: tuple[TicketClass, ...] = DEFAULT_TICKETS
+    self_check_in: bool = False  # /join lets guests add themselves
+    joins_per_minute: int = 5  # self check-ins allowed from one address per minute
+    listen: str = "127.0.0.1"  # [web] the address `queueapp serve` binds to
+    port: int = 8080
+    public_url: str = ""  # [web] how guests' phones reach the server (links, QR codes)
+
+    def ticket_class(self, size: int) -> TicketClass:
+        """The class a party of ``size`` queues in."""
+        for cls in self.tickets:
+            if cls.up_to is None or size <= cls.up_to:
+                return cls
+        return self.tickets[-1]
+
+    @property
+    def base_url(self) -> str:
+        """The address written into guest links: ``public_url``, else the bound one."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "localhost" if self.listen in ("127.0.0.1", "0.0.0.0", "::", "") else self.listen
+        return f"http://{host}:{self.port}"
+
+
+@dataclass(frozen=True)
 class Lead:
     name: str
     pin_hash: str
@@ -201,6 +244,7 @@ class Config:
     keep_guest_days: int = DEFAULT_KEEP_GUEST_DAYS  # [privacy]; 0 keeps personal data forever
     backup_keep: int = BACKUP_KEEP  # timed backups kept ([storage])
     backup_every_minutes: float = 0.0  # the app's backup timer; 0 = off ([storage])
+    guests: Guests = field(default_factory=Guests)  # [guests] and [web]
 
     @property
     def catalogue(self) -> Catalogue:
@@ -425,7 +469,58 @@ class _Validator:
             hosts=tuple(self._hosts()), leads=tuple(self._leads()),
             conversation=self._conversation(), hold_minutes=hold, keep_guest_days=keep_days,
             backup_keep=backup_keep, backup_every_minutes=backup_every,
+            guests=self._guests(),
         )
+
+    def _guests(self) -> Guests:
+        """[guests] queue numbers and self check-in, [web] where `queueapp serve` listens."""
+        g = self._section("guests")
+        raw = self._get(g, "tickets", list, "guests.tickets", None)
+        tickets = DEFAULT_TICKETS if raw is None else self._tickets(raw)
+        check_in = self._get(g, "self_check_in", bool, "guests.self_check_in", False)
+        per_minute = self._number(g, "joins_per_minute", "guests.joins_per_minute", 5,
+                                  whole=True)
+        w = self._section("web")
+        listen = self._get(w, "listen", str, "web.listen", "127.0.0.1").strip()
+        port = self._number(w, "port", "web.port", 8080, whole=True)
+        public = self._get(w, "public_url", str, "web.public_url", "").strip()
+        if public and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", public):
+            raise self.fail("web.public_url", f"{public!r} should be an address guests' "
+                            "phones can open, e.g. \"http://192.168.1.20:8080\".",
+                            self._line("public_url"))
+        return Guests(tickets, check_in, per_minute, listen, port, public)
+
+    def _tickets(self, raw: list[Any]) -> tuple[TicketClass, ...]:
+        """``tickets = [{prefix = "A", up_to = 2}, ..., {prefix = "D"}]``: prefixes of
+        capital letters, each class taking larger parties than the one before, the last
+        without ``up_to`` (every larger party)."""
+        line = self._line("tickets")
+        out: list[TicketClass] = []
+        example = ('e.g. [{prefix = "A", up_to = 2}, {prefix = "B", up_to = 4}, '
+                   '{prefix = "C"}]')
+        if not raw or not all(isinstance(e, dict) for e in raw):
+            raise self.fail("guests.tickets", f"should be a list of classes, {example}.", line)
+        for i, e in enumerate(raw):
+            fld = f"guests.tickets[{i + 1}]"
+            prefix = self._get(e, "prefix", str, f"{fld}.prefix", line=line).strip()
+            if not re.fullmatch(r"[A-Z]{1,3}", prefix) or any(c.prefix == prefix for c in out):
+                raise self.fail(f"{fld}.prefix", f"{prefix!r} should be 1 to 3 capital letters "
+                                "(A-Z), a different one for each class.", line)
+            last = i == len(raw) - 1
+            up_to = self._number(e, "up_to", f"{fld}.up_to", None, whole=True, line=line,
+                                 ranged="guests.tickets.up_to")
+            if up_to is None and not last:
+                raise self.fail(f"{fld}.up_to", f"is missing: every class but the last needs "
+                                f"the largest party it takes, {example}.", line)
+            if up_to is not None and out and up_to <= (out[-1].up_to or 0):
+                raise self.fail(f"{fld}.up_to", f"should be larger than the class before "
+                                f"({out[-1].up_to}).", line)
+            for key in e:
+                if key not in ("prefix", "up_to"):
+                    raise self.fail(f"{fld}.{key}", "is not a known field; use prefix and "
+                                    "up_to.", line)
+            out.append(TicketClass(prefix, None if last else up_to))
+        return tuple(out)
 
     def _backups(self, storage: dict[str, Any]) -> tuple[int, float]:
         """[storage] backup_keep (1..1000) and backup_every_minutes (0 = off, else

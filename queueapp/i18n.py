@@ -640,6 +640,10 @@ EN: dict[str, str] = {
         "space or choose another file with --out FILE.",
     "export_skipped": "{n} damaged rows were skipped: {rows}. Every other row was written. "
         "Check the file with queueapp verify, or put a backup back with queueapp restore FILE.",
+    # -- issue 11: the guest's side (store) --
+    "err_link_gone": "This link no longer works: the party has been seated, has left or "
+                     "was removed.",
+    "err_reply_answer": "A guest's answer {answer!r} is not one of {choices}.",
 }
 
 ZH: dict[str, str] = {
@@ -1241,6 +1245,9 @@ ZH: dict[str, str] = {
         "或用 --out FILE 选择其他文件。",
     "export_skipped": "已跳过 {n} 条损坏的记录：{rows}。其他记录均已写入。"
         "请用 queueapp verify 检查文件，或用 queueapp restore FILE 恢复备份。",
+    # -- issue 11: the guest's side (store) --
+    "err_link_gone": "这个链接已失效：这桌客人已入座、已离开或已被移除。",
+    "err_reply_answer": "客人回复 {answer!r} 无法识别；可用：{choices}。",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

@@ -44,6 +44,7 @@ NOT_WATCHED: dict[str, str] = {
     "parties": "a projection of events, rewritten only together with an events row",
     "room_tables": "a projection of events (and of the config, read at start-up)",
     "pin_attempts": "read only while a PIN is typed, never shown",
+    "guest_links": "written with the party's arrive event, which is watched",
     "_sqlite_migrations": "sqlite-utils' record of the schema, not the app's data",
 }
 

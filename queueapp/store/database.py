@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -42,6 +43,7 @@ from queueapp.store.schema import migrations
 from queueapp.store.times import epoch, iso
 from queueapp.waitlist.events import (
     ABANDON,
+    ANSWERS,
     ARRIVE,
     CALL,
     DEPART,
@@ -50,6 +52,7 @@ from queueapp.waitlist.events import (
     READY,
     RELEASE,
     REMOVE_REASONS,
+    REPLY,
     SEAT,
     UNDO,
     Event,
@@ -70,6 +73,8 @@ LIVE = (WAITING, CALLED, SEATED)  # statuses of parties still in the room
 BUSY_TIMEOUT = 5.0  # seconds a write waits for another program's lock before Busy
 PARTY_NUMBER_AT = 10  # party ids are "YYYYMMDD-NNN": the number starts at the 10th character
 LONGEST_HOLD = 24 * 60  # minutes: a hold longer than a day is a typing mistake
+TICKET_DIGITS = 3  # A012: queue numbers are zero-padded to this many digits
+JOINING_PAUSED = "joining_paused"  # settings key: "1" while the host pauses self check-in
 
 __all__ = ["DB_ERRORS", "LIVE", "Busy", "Conflict", "Store", "StoreError", "as_store_error",
            "default_db_path", "epoch", "iso", "resolve_db_path"]
@@ -344,10 +349,12 @@ class Store:
         db.execute(
             "INSERT OR REPLACE INTO parties (id, name, size, phone, tags, note, status, "
             "arrived_at, quoted_minutes, quote_low, quote_high, called_at, seated_at, "
-            "table_name, left_at, remove_reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "table_name, left_at, remove_reason, ticket, reply, reply_text, reply_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [p.id, p.name, p.size, p.phone, json.dumps(list(p.tags), ensure_ascii=False),
              p.note, p.status, iso(p.arrived), p.quote, p.quote_low, p.quote_high,
-             iso(p.called_at), iso(p.seated_at), p.table, iso(p.left_at), p.reason])
+             iso(p.called_at), iso(p.seated_at), p.table, iso(p.left_at), p.reason,
+             p.ticket, p.reply, p.reply_text, iso(p.reply_at)])
 
     def _save_table(self, db: Database, t: TableState) -> None:
         db.execute("UPDATE room_tables SET state = ?, party = ?, party_size = ?, joined = ?, "
@@ -387,21 +394,94 @@ class Store:
             "WHERE event = 'arrive' AND party LIKE ?", [PARTY_NUMBER_AT, day + "-%"]).fetchone()
         return f"{day}-{(row[0] or 0) + 1:03d}"
 
+    def _next_ticket(self, day: str, prefix: str) -> str:
+        """``prefix`` + the next number in its class today (``A012``): counted over every
+        arrival written that day, undone ones included, so a number is never given twice."""
+        row = self.db.execute(
+            "SELECT max(CAST(substr(json_extract(data, '$.ticket'), :n) AS INTEGER)) "
+            "FROM events WHERE event = 'arrive' AND party LIKE :day || '-%' "
+            "AND json_extract(data, '$.ticket') GLOB :prefix || '[0-9]*'",
+            {"n": len(prefix) + 1, "day": day, "prefix": prefix}).fetchone()
+        return f"{prefix}{(row[0] or 0) + 1:0{TICKET_DIGITS}d}"
+
     def add_party(self, now: float, size: int, name: str = "", phone: str = "",
                   tags: Iterable[str] = (), note: str = "", quote: Any = None,
-                  tz: str = "UTC", host: str = "") -> Event:
+                  tz: str = "UTC", host: str = "", ticket_prefix: str = "",
+                  via: str = "") -> Event:
+        """A party joins the list. With ``ticket_prefix`` (its table class's, from
+        ``config.guests.ticket_class(size)``) it gets the next queue number of the day
+        and a secret link to its own page. ``via`` names a door other than the stand
+        (``"join"``: the guest checked in on their phone)."""
         data: dict[str, Any] = {"name": name, "phone": phone, "tags": list(tags), "note": note}
         if quote is not None:
             data.update(quote=round(quote.minutes, 2), quote_low=round(quote.low, 2),
                         quote_high=round(quote.high, 2))
+        if via:
+            data["via"] = via
         with self.transaction() as db:
             pid = self.new_party_id(now, tz)
+            if ticket_prefix:
+                data["ticket"] = self._next_ticket(pid.split("-")[0], ticket_prefix)
             ev = Event(now, ARRIVE, pid, size, "", data)
             room = Room({})
             room.apply(ev)
             self._insert_event(db, ev, host=host)
             self._save_party(db, room.parties[pid])
+            if ticket_prefix:
+                db.execute("INSERT INTO guest_links (token, party, created) VALUES (?, ?, ?)",
+                           [secrets.token_urlsafe(16), pid, iso(now)])
         return ev
+
+    # -- the guest's side ------------------------------------------------------------
+    def guest_link(self, party_id: str) -> str:
+        """The secret token of the party's own page ("" when it has none)."""
+        row = self.db.execute("SELECT token FROM guest_links WHERE party = ?",
+                              [party_id]).fetchone()
+        return row[0] if row else ""
+
+    def party_for_link(self, token: str) -> Party | None:
+        """The party a page's token belongs to, whatever its status now (None: unknown)."""
+        row = self.db.execute("SELECT party FROM guest_links WHERE token = ?",
+                              [token]).fetchone()
+        return self.party(row[0]) if row else None
+
+    def _linked_waiting(self, room: Room, token: str) -> Party:
+        row = self.db.execute("SELECT party FROM guest_links WHERE token = ?",
+                              [token]).fetchone()
+        p = room.parties.get(row[0]) if row else None
+        if p is None or not p.waiting:
+            raise Conflict("err_link_gone")
+        return p
+
+    def guest_reply(self, now: float, token: str, answer: str, note: str = "",
+                    via: str = "page") -> Event:
+        """A guest answers from their page (``via="page"``) or a message: COMING ("on my
+        way back") or TEXT with their words in ``note``. Only the token's own party, and
+        only while it waits, can be touched."""
+        if answer not in ANSWERS:
+            raise StoreError("err_reply_answer", answer=answer, choices=", ".join(ANSWERS))
+        ev = Event(now, REPLY, "", None, "", {"answer": answer, "note": note, "via": via})
+
+        def check(room: Room) -> None:
+            ev.party = self._linked_waiting(room, token).id
+
+        return self._act(ev, check)
+
+    def guest_cancel(self, now: float, token: str, via: str = "page") -> Event:
+        """The guest gives up their place ("Cancel my place"): removed as cancelled."""
+        ev = Event(now, ABANDON, "", None, "", {"reason": "cancelled", "via": via})
+
+        def check(room: Room) -> None:
+            ev.party = self._linked_waiting(room, token).id
+
+        return self._act(ev, check)
+
+    def joining_paused(self) -> bool:
+        """Has the host paused self check-in (``/join``)?"""
+        return self.get_setting(JOINING_PAUSED) == "1"
+
+    def set_joining_paused(self, paused: bool) -> None:
+        self.set_setting(JOINING_PAUSED, "1" if paused else "0")
 
     def edit_party(self, now: float, party_id: str, changes: dict[str, Any],
                    host: str = "") -> Event:
@@ -725,6 +805,8 @@ def _party_from_row(row: dict[str, Any]) -> Party:
         left_at=epoch(row["left_at"]), reason=_text(row["remove_reason"]),
         quote=_number(row["quoted_minutes"]),
         quote_low=_number(row["quote_low"]), quote_high=_number(row["quote_high"]),
+        ticket=_text(row["ticket"]), reply=_text(row["reply"]),
+        reply_text=_text(row["reply_text"]), reply_at=epoch(row["reply_at"]),
     )
 
 

@@ -59,8 +59,9 @@ class PersonalData(Repository):
         live = ",".join(f"'{s}'" for s in LIVE)
         with self.store.transaction() as db:
             parties = db.execute(
-                f"UPDATE parties SET name = '', phone = '', note = '' WHERE arrived_at < ? "
-                f"AND status NOT IN ({live}) AND (name != '' OR phone != '' OR note != '')",
+                f"UPDATE parties SET name = '', phone = '', note = '', reply_text = '' "
+                f"WHERE arrived_at < ? AND status NOT IN ({live}) "
+                "AND (name != '' OR phone != '' OR note != '' OR reply_text != '')",
                 [before]).rowcount
             guests = db.execute(
                 "UPDATE guests SET name = '', birthday = '', phone = ? || id "

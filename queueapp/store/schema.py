@@ -468,3 +468,18 @@ def m008_roster_and_leads(db: Database) -> None:
             removed_by TEXT NOT NULL DEFAULT ''
         )""")
     db.execute("CREATE UNIQUE INDEX leads_one_name ON leads(name_key) WHERE removed_at IS NULL")
+
+
+@migrations()
+def m009_guest_side(db: Database) -> None:
+    """Queue numbers and the guest's answers on the parties projection, and the secret
+    link to each party's own page (kept out of the events: a link is a key, not a fact)."""
+    for column in ("ticket TEXT NOT NULL DEFAULT ''", "reply TEXT NOT NULL DEFAULT ''",
+                   "reply_text TEXT NOT NULL DEFAULT ''", "reply_at TEXT"):
+        db.execute(f"ALTER TABLE parties ADD COLUMN {column}")
+    db.execute("""
+        CREATE TABLE guest_links (
+            token TEXT PRIMARY KEY,
+            party TEXT NOT NULL UNIQUE,
+            created TEXT NOT NULL
+        )""")

@@ -23,7 +23,12 @@ CALL, EDIT, UNDO = "call", "edit", "undo"
 # a table kept for one party for some minutes (``data["minutes"]``), and its early end;
 # the host stand's own bookkeeping, never part of the contract's files
 HOLD, RELEASE = "hold", "release"
-APP_WORDS = (CALL, EDIT, UNDO, HOLD, RELEASE)
+# a guest's answer from their own page or a message: ``data["answer"]`` is coming or text,
+# the guest's own words in ``data["note"]`` (personal data: purged like a note)
+REPLY = "reply"
+APP_WORDS = (CALL, EDIT, UNDO, HOLD, RELEASE, REPLY)
+COMING, TEXT = "coming", "text"  # the answers a guest can give
+ANSWERS = (COMING, TEXT)
 COLUMNS = ("time", "event", "party", "size", "table")
 REMOVE_REASONS = ("walked_away", "cancelled", "no_show")
 MAX_SIZE = 1000  # a sanity bound on imported sizes (not the config's largest_party)

@@ -21,6 +21,7 @@ from queueapp.waitlist.events import (
     HOLD,
     READY,
     RELEASE,
+    REPLY,
     SEAT,
     Event,
 )
@@ -47,6 +48,10 @@ class Party:
     quote: float | None = None
     quote_low: float | None = None
     quote_high: float | None = None
+    ticket: str = ""  # the queue number guests see, e.g. "B007" ("" for imported history)
+    reply: str = ""  # the guest's last answer (COMING or TEXT), while still waiting
+    reply_text: str = ""
+    reply_at: float | None = None
 
     @property
     def waiting(self) -> bool:
@@ -136,7 +141,7 @@ class Room:
             ev.party, int(ev.size or d.get("size") or 1), ev.time,
             name=d.get("name", ""), phone=d.get("phone", ""), tags=tuple(d.get("tags", ())),
             note=d.get("note", ""), quote=d.get("quote"), quote_low=d.get("quote_low"),
-            quote_high=d.get("quote_high"),
+            quote_high=d.get("quote_high"), ticket=d.get("ticket", ""),
         )
 
     def _edit(self, ev: Event) -> None:
@@ -208,6 +213,12 @@ class Room:
             if t:
                 t.held_for, t.held_until = ev.party, until
 
+    def _reply(self, ev: Event) -> None:
+        p = self.parties.get(ev.party)
+        if p and p.waiting:
+            p.reply, p.reply_text = str(ev.data.get("answer", "")), str(ev.data.get("note", ""))
+            p.reply_at = ev.time
+
     def _release_hold(self, ev: Event) -> None:
         for name in ev.tables:
             t = self.tables.get(name)
@@ -223,5 +234,5 @@ class Room:
 _HANDLERS = {
     ARRIVE: Room._arrive, EDIT: Room._edit, CALL: Room._call, SEAT: Room._seat,
     DEPART: Room._depart, READY: Room._ready, ABANDON: Room._abandon, HOLD: Room._hold,
-    RELEASE: Room._release_hold,
+    RELEASE: Room._release_hold, REPLY: Room._reply,
 }

@@ -1,0 +1,110 @@
+"""Queue numbers, guest links and guests' own answers, in the store (issue 11)."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import at, config_variant
+
+from queueapp.config import ConfigError, parse_config
+from queueapp.store import Store
+from queueapp.store.errors import Conflict, StoreError
+from queueapp.waitlist.events import COMING, TEXT
+from queueapp.waitlist.room import REMOVED
+
+TZ = "Asia/Shanghai"
+
+
+def add(store: Store, config, size: int, when: float | None = None, name: str = "Guest") -> str:
+    prefix = config.guests.ticket_class(size).prefix
+    return store.add_party(at() if when is None else when, size, name, tz=TZ,
+                           ticket_prefix=prefix).party
+
+
+def test_tickets_count_per_class_and_restart_each_day(store: Store, config) -> None:
+    ids = [add(store, config, size) for size in (2, 4, 1, 7, 3, 6, 5)]
+    tickets = [store.party(pid).ticket for pid in ids]
+    assert tickets == ["A001", "B001", "A002", "D001", "B002", "C001", "C002"]
+    tomorrow = add(store, config, 2, at(24 * 60))
+    assert store.party(tomorrow).ticket == "A001"
+
+
+def test_an_undone_arrival_keeps_its_number_used(store: Store, config) -> None:
+    first = store.add_party(at(), 2, "X", tz=TZ, ticket_prefix="A")
+    store.undo(at(0.0166667), first.id)
+    assert store.party(add(store, config, 2, at(0.0333333))).ticket == "A002"
+
+
+def test_a_party_without_prefix_has_no_ticket_or_link(store: Store) -> None:
+    pid = store.add_party(at(), 2, "Imported", tz=TZ).party
+    assert store.party(pid).ticket == "" and store.guest_link(pid) == ""
+
+
+def test_links_are_secret_and_lead_to_their_own_party(store: Store, config) -> None:
+    a, b = add(store, config, 2), add(store, config, 4)
+    ta, tb = store.guest_link(a), store.guest_link(b)
+    assert len(ta) >= 20 and ta != tb
+    assert store.party_for_link(ta).id == a
+    assert store.party_for_link("not-a-token") is None
+
+
+def test_a_reply_marks_only_its_own_party(store: Store, config) -> None:
+    a, b = add(store, config, 2), add(store, config, 2)
+    store.guest_reply(at(1), store.guest_link(a), COMING)
+    room = store.load_room()
+    assert room.parties[a].reply == COMING and room.parties[a].reply_at == at(1)
+    assert room.parties[b].reply == ""
+    store.guest_reply(at(2), store.guest_link(b), TEXT, "at the shop next door, 5 min")
+    assert store.load_room().parties[b].reply_text == "at the shop next door, 5 min"
+
+
+def test_cancel_from_the_page_removes_the_party_and_kills_the_link(store: Store,
+                                                                   config) -> None:
+    a = add(store, config, 2)
+    token = store.guest_link(a)
+    ev = store.guest_cancel(at(1), token)
+    assert ev.data == {"reason": "cancelled", "via": "page"}
+    assert store.party(a).status == REMOVED
+    with pytest.raises(Conflict) as err:
+        store.guest_reply(at(1.5), token, COMING)
+    assert err.value.key == "err_link_gone"
+    with pytest.raises(Conflict):
+        store.guest_cancel(at(1.5), token)
+
+
+def test_unknown_answers_and_tokens_are_refused(store: Store, config) -> None:
+    a = add(store, config, 2)
+    with pytest.raises(StoreError):
+        store.guest_reply(at(), store.guest_link(a), "drop table")
+    with pytest.raises(Conflict):
+        store.guest_reply(at(), "nope", COMING)
+
+
+def test_the_host_pauses_and_resumes_joining(store: Store) -> None:
+    assert not store.joining_paused()
+    before = store.version()
+    store.set_joining_paused(True)
+    assert store.joining_paused() and store.version() != before
+    store.set_joining_paused(False)
+    assert not store.joining_paused()
+
+
+def test_ticket_classes_from_config() -> None:
+    cfg = config_variant(**{"[quoting]": "[guests]\ntickets = [{prefix = \"S\", up_to = 3}, "
+                            "{prefix = \"L\"}]\n\n[quoting]"})
+    assert [cfg.guests.ticket_class(n).prefix for n in (1, 3, 4, 40)] == ["S", "S", "L", "L"]
+
+
+@pytest.mark.parametrize("tickets, words", [
+    ('[{prefix = "a", up_to = 2}, {prefix = "B"}]', "capital letters"),
+    ('[{prefix = "A", up_to = 2}, {prefix = "A"}]', "a different one"),
+    ('[{prefix = "A"}, {prefix = "B"}]', "is missing"),
+    ('[{prefix = "A", up_to = 4}, {prefix = "B", up_to = 2}, {prefix = "C"}]', "larger"),
+    ('[{prefix = "A", up_to = 2.5}, {prefix = "B"}]', "whole number"),
+    ("[]", "list of classes"),
+])
+def test_bad_ticket_classes_are_explained(tickets: str, words: str) -> None:
+    text = ('[restaurant]\nname = "X"\ntimezone = "UTC"\ncountry = "GB"\n'
+            f'[guests]\ntickets = {tickets}\n[[tables]]\nname = "T1"\nseats = 2\n')
+    with pytest.raises(ConfigError) as err:
+        parse_config(text)
+    assert words in str(err.value) and "guests.tickets" in str(err.value)

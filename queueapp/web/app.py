@@ -137,23 +137,26 @@ class Web:
                                              switch=request.url.path),
                          status, headers)
 
-    def join_qr(self, request: Request) -> str:
-        """The board's QR code for ``/join`` (an inline SVG), when self check-in is on."""
+    def join_qr(self, t: Translator) -> str:
+        """The board's QR code for ``/join`` (an inline SVG) with its words, when self
+        check-in is on."""
         if not self.config.guests.self_check_in:
             return ""
         url = self.config.guests.base_url + "/join"
-        found = self._qr.get(url)
+        found = self._qr.get(t.language)
         if found is None:
             import segno
 
             svg = segno.make(url, error="m").svg_inline(scale=6, dark="#111", light="#fff")
-            found = self._qr[url] = (f'<div class="qr" role="img" aria-label="{render.e(url)}">'
-                                     f'{svg}</div><p class="url">{render.e(url)}</p>')
+            found = self._qr[t.language] = (
+                f'<div class="qr" role="img" aria-label="{render.e(url)}">'
+                f'{svg}</div><p>{render.e(t("web_board_join"))}</p>'
+                f'<p class="url">{render.e(url)}</p>')
         return found
 
     # -- the board -------------------------------------------------------------
     def board_html(self, t: Translator, state: LiveState, request: Request) -> str:
-        qr = self.join_qr(request)
+        qr = self.join_qr(t)
         return state.rendered(("board", t.language),
                               lambda: render.board_fragment(t, self.config, state.board,
                                                             state.busy, state.now, qr))
@@ -182,11 +185,12 @@ class Web:
         text = request.headers.get("last-event-id") or request.query_params.get("after", "")
         return int(text) if text.isascii() and text.isdecimal() and len(text) < 12 else 0
 
-    def stream(self, request: Request,
-               cut: Callable[[LiveState], tuple[str, str]]) -> StreamingResponse:
+    def stream(self, request: Request, cut: Callable[[LiveState], tuple[str, str]],
+               after: int | None = None) -> StreamingResponse:
         """Server-sent events: each new state as ``event: update`` (or ``gone``, after
-        which the stream ends), its data the HTML fragment to swap in."""
-        seq = self._after(request)
+        which the stream ends), its data the HTML fragment to swap in. ``after``: the
+        seq the page has (else the request's ``after`` or ``Last-Event-ID``)."""
+        seq = self._after(request) if after is None else after
 
         async def events() -> AsyncIterator[str]:
             nonlocal seq
@@ -207,11 +211,13 @@ class Web:
                                  headers={"cache-control": "no-store",
                                           "x-accel-buffering": "no"})
 
-    async def long_poll(self, request: Request,
-                        cut: Callable[[LiveState], tuple[str, str]]) -> Response:
+    async def long_poll(self, request: Request, cut: Callable[[LiveState], tuple[str, str]],
+                        after: int | None = None) -> Response:
         """The fragment of the first state newer than ``after`` (204 when none came in
         LONG_POLL_SECONDS); ``X-Seq`` and ``X-Kind`` (update or gone) say what it is."""
-        state = await self.hub.after(self._after(request), LONG_POLL_SECONDS)
+        if after is None:
+            after = self._after(request)
+        state = await self.hub.after(after, LONG_POLL_SECONDS)
         if state is None:
             return Response(status_code=204, headers={"cache-control": "no-store"})
         kind, fragment = cut(state)
@@ -259,18 +265,25 @@ class Web:
                   "poll": base.replace("?", "/live?", 1), "seq": str(state.seq)}))
 
     async def guest_events(self, request: Request) -> Response:
+        """A page's news; a party that has left gets its ``gone`` event at once."""
         token = request.path_params["token"]
         party = await self.linked(token)
-        if party is None or not party.waiting:
-            return self.gone(request, party)
-        return self.stream(request, self.guest_cut(self.t(request), party.id, token))
+        if party is None:
+            return self.gone(request, None)
+        if not party.waiting:
+            await self.hub.current()  # the state it is cut from knows the party left
+        cut = self.guest_cut(self.t(request), party.id, token)
+        return self.stream(request, cut, after=None if party.waiting else 0)
 
     async def guest_live(self, request: Request) -> Response:
         token = request.path_params["token"]
         party = await self.linked(token)
-        if party is None or not party.waiting:
-            return self.gone(request, party)
-        return await self.long_poll(request, self.guest_cut(self.t(request), party.id, token))
+        if party is None:
+            return self.gone(request, None)
+        if not party.waiting:
+            await self.hub.current()
+        cut = self.guest_cut(self.t(request), party.id, token)
+        return await self.long_poll(request, cut, after=None if party.waiting else 0)
 
     async def coming(self, request: Request) -> Response:
         """"I'm on my way back": a reply on the token's own party only."""

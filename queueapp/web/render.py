@@ -136,8 +136,7 @@ def board_fragment(t: Translator, config: Config, board: Board, busy: Busy, now:
     parts.append(f'<div id="classes" class="classes">{"".join(lines)}</div>')
     parts.append(busy_section(t, busy))
     if join_qr and not board.paused:
-        parts.append(f'<section id="join-here" class="join-here">{join_qr}'
-                     f'<p>{e(t("web_board_join"))}</p></section>')
+        parts.append(f'<section id="join-here" class="join-here">{join_qr}</section>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -185,8 +184,8 @@ def guest_fragment(t: Translator, config: Config, v: GuestView, token: str) -> s
         ahead = ", ".join(v.ahead)
         if v.ahead_count == 0:
             words = t("web_page_nobody_ahead")
-        elif ahead:
-            words = t("web_page_ahead", n=v.ahead_count, numbers=ahead)
+        elif len(v.ahead) == v.ahead_count:
+            words = t("web_page_ahead", numbers=ahead)
         else:
             words = t("web_page_ahead_count", n=v.ahead_count)
         out.append(f'<p id="ahead" data-ahead="{v.ahead_count}">{e(words)}</p>')

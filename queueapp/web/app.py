@@ -36,7 +36,7 @@ from queueapp.config import Config
 from queueapp.i18n import Translator
 from queueapp.lobby import checkin
 from queueapp.lobby import page as pages
-from queueapp.quotes.rule import Quote
+from queueapp.lobby.board import Board
 from queueapp.store import Conflict, Store, StoreError
 from queueapp.waitlist.events import COMING
 from queueapp.waitlist.room import Party
@@ -349,19 +349,15 @@ class Web:
         if await self.paused():
             return self.paused_page(request, 200)
         t = self.t(request)
-        quote = await self._preview(1)
-        return self.join_page(request, t, {}, {}, quote, 200)
+        state = await self.hub.current()
+        return self.join_page(request, t, {}, {}, state.board, 200)
 
     def join_page(self, request: Request, t: Translator, values: dict[str, str],
-                  problems: dict[str, checkin.Problem], quote: Quote | None,
+                  problems: dict[str, checkin.Problem], board: Board | None,
                   status: int) -> Response:
-        body = render.join_form(t, self.config, values, problems, quote)
+        body = render.join_form(t, self.config, values, problems, board)
         return self.page(render.layout(t, self.config, title=t("web_join_title"), body=body,
                                        kind="guest", switch="/join"), status)
-
-    async def _preview(self, size: int) -> Quote | None:
-        state = await self.hub.current()
-        return await run_in_threadpool(self.hub.quotes.preview_new, state.room, size, state.now)
 
     async def join_post(self, request: Request) -> Response:
         closed = self.join_closed(request)
@@ -452,6 +448,7 @@ def create_app(config: Config, store_path: str | Path, clock: Clock | None = Non
 
     routes = [
         Route("/", lambda request: RedirectResponse("/board", 307)),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
         Route("/board", web.board),
         Route("/board/events", web.board_events),
         Route("/board/live", web.board_live),

@@ -1,7 +1,7 @@
 """One live state for every page the server holds open.
 
 A single background task asks the store for its ``version()`` (one cheap query) every
-``POLL_SECONDS``; when it changed, or a minute passed (waits move with the clock), it
+``POLL_SECONDS``; when it changed, or a new minute began (waits move with the clock), it
 reads the room once, quotes every waiting party once and builds the board once, and
 wakes every page waiting for news. Five hundred open guest pages therefore cost one
 re-quote per change, not five hundred: each page's update is cut from this state.
@@ -29,7 +29,9 @@ from queueapp.store import DB_ERRORS, Store
 from queueapp.waitlist.room import Room
 
 POLL_SECONDS = 0.5  # how often the store's version is asked for
-REQUOTE_SECONDS = 60.0  # waits are quoted again this often even when nothing was written
+# waits are quoted again (and the board's clock moves) at every new minute, even when
+# nothing was written
+REQUOTE_SECONDS = 60.0
 BUSY_SECONDS = 900.0  # the busy hours are learnt again this often
 T = TypeVar("T")
 
@@ -92,7 +94,7 @@ class Hub:
             now = self.now()
             old = self._state
             if old is not None and not force and old.version == version \
-                    and now - old.now < REQUOTE_SECONDS:
+                    and now // REQUOTE_SECONDS == old.now // REQUOTE_SECONDS:
                 return old
             room = self.store.load_room()
             paused = self.store.joining_paused()

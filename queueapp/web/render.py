@@ -233,7 +233,8 @@ def cancel_confirm(t: Translator, v: GuestView, token: str) -> str:
 # -- self check-in ------------------------------------------------------------------------
 
 def join_form(t: Translator, config: Config, values: Mapping[str, str],
-              problems: Mapping[str, Problem], quote: Quote | None) -> str:
+              problems: Mapping[str, Problem], board: Board | None) -> str:
+    """The check-in form; with ``board``, the wait for each party size right now."""
     lang = t.language
 
     def field(name: str, label: str, kind: str, extra: str) -> str:
@@ -245,8 +246,13 @@ def join_form(t: Translator, config: Config, values: Mapping[str, str],
                 f'<input id="{name}" name="{name}" type="{kind}" '
                 f'value="{e(values.get(name, ""))}"{extra}{invalid}>{error}')
 
-    wait = f'<p id="join-wait" class="estimate">{e(t("web_join_wait", wait=wait_text(t, quote)))}</p>' \
-        if quote is not None else ""  # noqa: E501
+    wait = ""
+    if board is not None:
+        rows = "".join(f'<li><span class="sizes">{e(sizes(t, c.low, c.high))}</span> '
+                       f'<span class="wait">{e(wait_text(t, c.wait))}</span></li>'
+                       for c in board.classes)
+        wait = (f'<p class="label">{e(t("web_board_wait"))}</p>'
+                f'<ul id="join-waits" class="join-waits">{rows}</ul>')
     return (f'<section id="join" class="join"><h1>{e(t("web_join_title"))}</h1>{wait}'
             f'<form method="post" action="/join?lang={lang}" novalidate>'
             + field("name", t("field_name"), "text",

@@ -164,7 +164,7 @@ def test_self_check_in_is_off_by_default(client, store):
 
 def test_join_adds_the_party_and_opens_its_own_page(join_client, store, join_config):
     form = join_client.get("/join").text
-    assert 'id="join-submit"' in form and "Wait right now" in form
+    assert 'id="join-submit"' in form and "1–2 guests" in by_id(form, "join-waits")
     r = join_client.post("/join?lang=en", headers=ORIGIN, follow_redirects=False,
                          data={"name": "  Zhao  ", "size": "３", "phone": "138 1234 5678"})
     assert r.status_code == 303
@@ -317,3 +317,27 @@ def test_pages_carry_security_headers(client):
     assert r.headers["referrer-policy"] == "same-origin"
     assert client.get("/static/style.css").status_code == 200
     assert client.get("/static/live.js").status_code == 200
+
+
+def test_the_server_may_start_before_the_stand_on_a_new_file(tmp_path, config, clock):
+    from starlette.testclient import TestClient
+
+    from queueapp.web.app import create_app
+
+    path = tmp_path / "new.db"
+    with TestClient(create_app(config, path, clock)) as client:
+        assert "Nobody waiting" in client.get("/board").text
+        stand = Store.open(path, config, station="stand")  # the stand starts second
+        try:
+            pid, token = add(stand, config, -5, 2)
+            stand.call_party(at(0), pid)
+            assert "A001" in by_id(client.get("/board").text, "called-now")
+            assert client.get(f"/p/{token}").status_code == 200
+        finally:
+            stand.close()
+        stand = Store.open(path, config, station="stand")  # the stand restarts
+        try:
+            stand.seat_party(at(1), pid, next(iter(config.tables)).name)
+        finally:
+            stand.close()
+        assert client.get(f"/p/{token}").status_code == 404

@@ -725,6 +725,9 @@ EN: dict[str, str] = {
     "web_busy_page": "The waiting list is busy. This page tries again by itself in a few "
                      "seconds; nothing was changed.",
     "web_retry": "Try again",
+    "web_too_long_title": "Too much text",
+    "web_too_long": "The form sent far more text than a name, size and phone need. Please "
+                    "shorten what you typed and try again.",
     "web_not_found_title": "Page not found",
     "web_not_found": "There is no page at this address. The waiting list is at /board.",
     "serve_listening": "Serving the guest pages of {name} from {db}.\n"
@@ -1414,6 +1417,8 @@ ZH: dict[str, str] = {
     "web_busy_page_title": "请稍候",
     "web_busy_page": "等候队列正忙。此页面会在几秒后自动重试；没有任何改动。",
     "web_retry": "重试",
+    "web_too_long_title": "内容过长",
+    "web_too_long": "表单内容远超姓名、人数和电话所需。请缩短后重试。",
     "web_not_found_title": "找不到页面",
     "web_not_found": "此地址没有页面。等候队列在 /board。",
     "serve_listening": "正在提供 {name} 的顾客页面，数据库 {db}。\n"

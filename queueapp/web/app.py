@@ -49,6 +49,7 @@ LONG_POLL_SECONDS = 20.0  # a /live request waits this long for news before answ
 PING_SECONDS = 15.0  # an idle event stream sends a comment this often (keeps proxies open)
 RETRY_SECONDS = 3  # a busy page retries itself after this long
 TOKEN_MAX = 64  # longer "tokens" are not looked up at all
+FORM_MAX_BYTES = 64 * 1024  # a check-in form is a few hundred bytes; far longer is refused
 LIMITED_ADDRESSES = 10_000  # addresses the rate limit remembers at most
 SECURITY_HEADERS = [
     (b"content-security-policy",
@@ -373,6 +374,9 @@ class Web:
         if not self.limit.allows(address, now):
             return self.message(request, 429, "web_limit_title", "web_limit", "limited",
                                 headers={"retry-after": "60"})
+        if not request.headers.get("content-length", "0").isdecimal() or \
+                int(request.headers.get("content-length", "0")) > FORM_MAX_BYTES:
+            return self.message(request, 413, "web_too_long_title", "web_too_long", "too-long")
         form = await request.form(max_files=0, max_fields=10)
         values = {k: str(form.get(k, "")) for k in ("name", "size", "phone")}
         t = self.t(request)

@@ -119,7 +119,8 @@ class Hub:
     async def current(self) -> LiveState:
         """The state as of now: a page loaded right after a host's action shows it."""
         state = await self.in_thread(self.compute)
-        self._publish(state)
+        if state.seq != self._published:
+            await self._publish(state)
         return state
 
     @property
@@ -132,15 +133,12 @@ class Hub:
             self._changed = asyncio.Condition()
         return self._changed
 
-    def _publish(self, state: LiveState) -> None:
-        cond = self._condition()
-
-        async def wake() -> None:
-            async with cond:
-                cond.notify_all()
-
+    async def _publish(self, state: LiveState) -> None:
+        """Wake every page waiting for news (they read the newest state themselves)."""
         self._published = state.seq
-        asyncio.get_running_loop().create_task(wake())
+        cond = self._condition()
+        async with cond:
+            cond.notify_all()
 
     async def after(self, seq: int, timeout: float) -> LiveState | None:
         """The first state newer than ``seq``, or None when none came within ``timeout``."""
@@ -171,7 +169,7 @@ class Hub:
                 learnt_shown = learnt_shown or fresh_quoter
                 self.stale = False
                 if state.seq != self._published:
-                    self._publish(state)
+                    await self._publish(state)
             except DB_ERRORS:
                 self.stale = True  # a locked or vanished file: try again on the next poll
             await asyncio.sleep(POLL_SECONDS)

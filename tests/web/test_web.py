@@ -341,3 +341,10 @@ def test_the_server_may_start_before_the_stand_on_a_new_file(tmp_path, config, c
         finally:
             stand.close()
         assert client.get(f"/p/{token}").status_code == 404
+
+
+def test_a_huge_check_in_form_is_refused_before_it_is_read(join_client, store):
+    r = join_client.post("/join", headers=ORIGIN,
+                         data={"name": "x" * 100_000, "size": "2"})
+    assert r.status_code == 413 and 'id="too-long"' in r.text
+    assert store.load_room().waiting() == []

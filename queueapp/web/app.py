@@ -156,7 +156,7 @@ class Web:
         return found
 
     # -- the board -------------------------------------------------------------
-    def board_html(self, t: Translator, state: LiveState, request: Request) -> str:
+    def board_html(self, t: Translator, state: LiveState) -> str:
         qr = self.join_qr(t)
         return state.rendered(("board", t.language),
                               lambda: render.board_fragment(t, self.config, state.board,
@@ -166,7 +166,7 @@ class Web:
         t = self.t(request)
         state = await self.hub.current()
         lang = t.language
-        body = self.board_html(t, state, request)
+        body = self.board_html(t, state)
         return self.page(render.layout(
             t, self.config, title=t("web_board_title"), body=body, kind="board",
             switch="/board", live={"events": f"/board/events?lang={lang}",
@@ -174,12 +174,12 @@ class Web:
 
     async def board_events(self, request: Request) -> Response:
         t = self.t(request)
-        return self.stream(request, lambda state: ("update", self.board_html(t, state, request)))
+        return self.stream(request, lambda state: ("update", self.board_html(t, state)))
 
     async def board_live(self, request: Request) -> Response:
         t = self.t(request)
         return await self.long_poll(request,
-                                    lambda state: ("update", self.board_html(t, state, request)))
+                                    lambda state: ("update", self.board_html(t, state)))
 
     # -- news: server-sent events and long polls ----------------------------------------
     def _after(self, request: Request) -> int:

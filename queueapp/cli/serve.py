@@ -7,7 +7,6 @@ import socket
 
 import click
 
-from queueapp.cli.common import config_or_exit, obj
 from queueapp.i18n import Translator
 from queueapp.store import StoreError, resolve_db_path
 
@@ -40,6 +39,8 @@ def check_address(host: str, port: int, t: Translator) -> None:
 @click.option("--db", "db_path", type=click.Path(dir_okay=False),
               help="SQLite file the stand uses (default: [storage] db in config, then "
                    "queueapp.db in the user data directory).")
+@click.option("--demo", "use_demo", is_flag=True,
+              help="Serve the file `queueapp demo` keeps (demo.db in the user data directory).")
 @click.option("--host", default=None,
               help="Address to listen on (default: [web] listen, 127.0.0.1; 0.0.0.0 for "
                    "the restaurant's network).")
@@ -47,21 +48,22 @@ def check_address(host: str, port: int, t: Translator) -> None:
               help="Port (default: [web] port, 8080).")
 @click.pass_context
 def serve(ctx: click.Context, config_path: str | None, db_path: str | None,
-          host: str | None, port: int | None) -> None:
+          use_demo: bool, host: str | None, port: int | None) -> None:
     """Serve the waiting-area board (/board), each guest's own page (/p/...) and,
     when [guests] self_check_in is on, self check-in (/join)."""
     from dataclasses import replace
 
     import uvicorn
 
+    from queueapp.cli.main import _config, _db
     from queueapp.web.app import create_app
 
-    config = config_or_exit(config_path or obj(ctx, "config_path"))
+    config = _config(ctx, config_path, use_demo)
     t = Translator(config.language)
     guests = replace(config.guests, listen=host or config.guests.listen,
                      port=port or config.guests.port)
     config = replace(config, guests=guests)
-    path = resolve_db_path(db_path or obj(ctx, "db_path"), config)
+    path = resolve_db_path(_db(ctx, db_path, use_demo, config), config)
     check_address(guests.listen, guests.port, t)
     try:
         app = create_app(config, path)

@@ -12,6 +12,7 @@ import click
 from queueapp.cli.common import config_or_exit, obj, output, say_damaged, store_or_exit
 from queueapp.cli.quotes import backtest, simulate
 from queueapp.cli.roster import host, lead
+from queueapp.cli.serve import serve
 from queueapp.config import ENV_VAR, Config
 from queueapp.i18n import Translator
 from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error
@@ -396,3 +397,4 @@ main.add_command(backtest)
 main.add_command(simulate)
 main.add_command(lead)
 main.add_command(host)
+main.add_command(serve)

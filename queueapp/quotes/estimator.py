@@ -159,3 +159,9 @@ class Estimator(WalkQuoter):
         samples = self._walk(room, now, size)[NEW]
         self._asked.append((now, size, sorted_quantiles(samples, GUARDS)))
         return quote_from(samples, self._guard())
+
+    def preview_new(self, room: Room, size: int, now: float) -> Quote:
+        """What a newcomer of ``size`` would be quoted, told to nobody in particular (the
+        waiting-area board): unlike ``quote_new`` it is not matched to the next arrival,
+        so it never enters the estimator's check of its own quotes."""
+        return quote_from(self._walk(room, now, size)[NEW], self._guard())

@@ -77,7 +77,8 @@ NOT_KEYS = {"review_close", "review_filters", "review_details", "review_tab_", "
             "guest_id", "rescue_outcomes", "rescue_status",  # a column, a table, a view
             "rescue_outcomes_in_order", "guest_notes_no_update"}  # triggers (store/schema.py)
 # the same text in both languages on purpose: symbols, numbers, names, formats
-SAME_IN_BOTH = {"col_pos", "col_flag", "over_by", "rate_open_value", "tag_VIP"}
+SAME_IN_BOTH = {"col_pos", "col_flag", "over_by", "rate_open_value", "tag_VIP",
+                "web_lang_en", "web_lang_zh"}  # each language named in itself
 
 
 def _sources() -> dict[Path, str]:

@@ -7,7 +7,6 @@ has finished opening, and does not drop typed text on Escape without saying so.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -26,14 +25,14 @@ from queueapp import numbers, phone
 from queueapp.goodwill import guests
 from queueapp.goodwill.guests import GuestCard
 from queueapp.i18n import Translator
+from queueapp.lobby import checkin
 from queueapp.quotes.rule import Quote
 from queueapp.store import DB_ERRORS
 from queueapp.ui.app import QueueApp
 from queueapp.ui.format import guest_line
 from queueapp.waitlist.room import Party
 
-NAME_MAX = 60
-NOTE_MAX = 200
+NAME_MAX, NOTE_MAX = checkin.NAME_MAX, checkin.NOTE_MAX
 
 TYPED_SHOWN = 120  # characters of unsaved text named in the toast on Escape
 R = TypeVar("R")
@@ -76,70 +75,53 @@ def fields_of(party: Party) -> PartyFields:
     return PartyFields(party.name, party.size, party.phone, tuple(party.tags), party.note)
 
 
-class NameValidator(Validator):
+class _Checked(Validator):
+    """A field checked by the shared rules of ``queueapp.lobby.checkin`` (the guests' own
+    check-in page asks the same ones)."""
+
     def __init__(self, t: Translator) -> None:
         super().__init__()
         self.t = t
 
+    def problem(self, value: str) -> checkin.Problem | None:
+        raise NotImplementedError
+
     def validate(self, value: str) -> ValidationResult:
-        if not value.strip():
-            return self.failure(self.t("err_name_required"))
-        if len(value.strip()) > NAME_MAX:
-            return self.failure(self.t("err_name_long", max=NAME_MAX, n=len(value.strip())))
-        return self.success()
+        problem = self.problem(value)
+        return self.success() if problem is None else self.failure(problem.render(self.t))
 
 
-class SizeValidator(Validator):
+class NameValidator(_Checked):
+    def problem(self, value: str) -> checkin.Problem | None:
+        return checkin.name_problem(value)
+
+
+class SizeValidator(_Checked):
     def __init__(self, t: Translator, largest: int) -> None:
-        super().__init__()
-        self.t, self.largest = t, largest
+        super().__init__(t)
+        self.largest = largest
 
-    def validate(self, value: str) -> ValidationResult:
-        try:
-            numbers.parse_whole(value, 1, self.largest)
-        except numbers.NumberError as exc:
-            if exc.key == "num_empty":
-                return self.failure(self.t("err_size_required", max=self.largest))
-            if exc.key == "num_range":
-                return self.failure(self.t("err_size_range", max=self.largest))
-            if exc.key == "num_bad_char" and _looks_like_a_digit(str(exc.values["char"])):
-                # "²", "①", "٣": say why a digit-looking character is refused
-                return self.failure(self.t("err_size_prefix") + self.t(exc.key, **exc.values))
-            return self.failure(self.t("err_size_number", max=self.largest))
-        return self.success()
+    def problem(self, value: str) -> checkin.Problem | None:
+        return checkin.size_problem(value, self.largest)
 
 
-def _looks_like_a_digit(character: str) -> bool:
-    return unicodedata.numeric(character, None) is not None
-
-
-class PhoneValidator(Validator):
+class PhoneValidator(_Checked):
     """A phone number, or ``kept``: the masked number the form shows for the one already
     saved (``•••• 5678``), which stands for it unchanged."""
 
     def __init__(self, t: Translator, country: str, kept: str = "") -> None:
-        super().__init__()
-        self.t, self.country, self.kept = t, country, kept
+        super().__init__(t)
+        self.country, self.kept = country, kept
 
-    def validate(self, value: str) -> ValidationResult:
+    def problem(self, value: str) -> checkin.Problem | None:
         if self.kept and value == self.kept:
-            return self.success()
-        try:
-            phone.normalise(value, self.country)
-        except phone.PhoneError as exc:
-            return self.failure(self.t(f"err_phone_{exc}", country=self.country))
-        return self.success()
+            return None
+        return checkin.phone_problem(value, self.country)
 
 
-class NoteValidator(Validator):
-    def __init__(self, t: Translator) -> None:
-        super().__init__()
-        self.t = t
-
-    def validate(self, value: str) -> ValidationResult:
-        if len(value.strip()) > NOTE_MAX:
-            return self.failure(self.t("err_note_long", max=NOTE_MAX, n=len(value.strip())))
-        return self.success()
+class NoteValidator(_Checked):
+    def problem(self, value: str) -> checkin.Problem | None:
+        return checkin.note_problem(value)
 
 
 class FormScreen(ModalScreen[R | None], Generic[R]):

@@ -1,0 +1,77 @@
+"""``queueapp serve``: the guest web server (board, guests' own pages, self check-in)."""
+
+from __future__ import annotations
+
+import errno
+import socket
+
+import click
+
+from queueapp.i18n import Translator
+from queueapp.store import StoreError, resolve_db_path
+
+
+def check_address(host: str, port: int, t: Translator) -> None:
+    """Bind the address once before the server starts, so a port in use or an address
+    that is not this machine's ends with a sentence rather than a traceback."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise click.ClickException(t("serve_bad_address", host=host, port=port,
+                                     detail=exc)) from None
+    family, kind, proto, _, address = infos[0]
+    probe = socket.socket(family, kind, proto)
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(address)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise click.ClickException(t("serve_in_use", host=host, port=port)) from None
+        raise click.ClickException(t("serve_bad_address", host=host, port=port,
+                                     detail=exc.strerror or exc)) from None
+    finally:
+        probe.close()
+
+
+@click.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config file (default: $QUEUEAPP_CONFIG, then ./config.toml).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False),
+              help="SQLite file the stand uses (default: [storage] db in config, then "
+                   "queueapp.db in the user data directory).")
+@click.option("--demo", "use_demo", is_flag=True,
+              help="Serve the file `queueapp demo` keeps (demo.db in the user data directory).")
+@click.option("--host", default=None,
+              help="Address to listen on (default: [web] listen, 127.0.0.1; 0.0.0.0 for "
+                   "the restaurant's network).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="Port (default: [web] port, 8080).")
+@click.pass_context
+def serve(ctx: click.Context, config_path: str | None, db_path: str | None,
+          use_demo: bool, host: str | None, port: int | None) -> None:
+    """Serve the waiting-area board (/board), each guest's own page (/p/...) and,
+    when [guests] self_check_in is on, self check-in (/join)."""
+    from dataclasses import replace
+
+    import uvicorn
+
+    from queueapp.cli.main import _config, _db
+    from queueapp.web.app import create_app
+
+    config = _config(ctx, config_path, use_demo)
+    t = Translator(config.language)
+    guests = replace(config.guests, listen=host or config.guests.listen,
+                     port=port or config.guests.port)
+    config = replace(config, guests=guests)
+    path = resolve_db_path(_db(ctx, db_path, use_demo, config), config)
+    check_address(guests.listen, guests.port, t)
+    try:
+        app = create_app(config, path)
+    except StoreError as exc:
+        raise click.ClickException(t.error(exc)) from None
+    base = guests.base_url
+    join = base + "/join" if guests.self_check_in else t("serve_join_off")
+    click.echo(t("serve_listening", name=config.name, db=path, board=base + "/board",
+                 join=join))
+    uvicorn.run(app, host=guests.listen, port=guests.port, log_level="warning",
+                timeout_graceful_shutdown=2)

@@ -1,0 +1,79 @@
+"""Live quotes for a running front door (the stand, the guest web server).
+
+:class:`LiveQuotes` owns one estimator for the restaurant and keeps it current:
+``learn`` teaches a fresh estimator the last weeks of the file and swaps it in,
+``catch_up`` shows it what was written since, and the quote methods ask it under one
+lock, so any number of threads may quote while another learns. Until the history is
+learnt it quotes from the config's day-one defaults.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from queueapp.config import Config
+from queueapp.quotes.estimator import Estimator
+from queueapp.quotes.rule import Quote
+from queueapp.store import Store
+from queueapp.waitlist.room import Room, TableState
+
+HISTORY_DAYS = 56  # how far back the estimator learns from at start-up
+DAY = 86400  # seconds
+
+
+class LiveQuotes:
+    """The restaurant's estimator, learnt from its file and kept current; thread-safe."""
+
+    def __init__(self, config: Config, history_days: int = HISTORY_DAYS) -> None:
+        self.config = config
+        self.history_days = history_days
+        self._estimator = Estimator.for_config(config)
+        self._lock = threading.Lock()
+        self._observed: int | None = None  # the last event id seen; None until learnt
+
+    @property
+    def learnt(self) -> bool:
+        """Has the history been learnt (quotes no longer the day-one defaults)?"""
+        return self._observed is not None
+
+    def learn(self, store: Store, now: float) -> None:
+        """Teach a fresh estimator the last ``history_days`` of events, then swap it in:
+        quotes keep coming from the old one meanwhile (this may take seconds)."""
+        fresh = Estimator.for_config(self.config)
+        last = 0
+        for ev in store.all_events(since=now - self.history_days * DAY, by_time=True):
+            fresh.observe(ev)
+            last = max(last, ev.id or 0)
+        with self._lock:
+            self._estimator, self._observed = fresh, last
+
+    def catch_up(self, store: Store) -> None:
+        """Let the estimator learn from what was written since it last looked (nothing
+        before ``learn``: the history would be read twice)."""
+        with self._lock:
+            if self._observed is None:
+                return
+            for ev in store.all_events(after_id=self._observed):
+                self._estimator.observe(ev)
+                self._observed = ev.id or self._observed
+
+    def quote_all(self, room: Room, now: float) -> dict[str, Quote]:
+        """A fresh quote for every waiting party."""
+        with self._lock:
+            return self._estimator.quote_all(room, now)
+
+    def quote_new(self, room: Room, size: int, now: float) -> Quote:
+        """The quote a party of ``size`` joining now is told (and checked against later)."""
+        with self._lock:
+            return self._estimator.quote_new(room, size, now)
+
+    def preview_new(self, room: Room, size: int, now: float) -> Quote:
+        """What a party of ``size`` joining now would be quoted, told to no one party
+        (the board's wait per class)."""
+        with self._lock:
+            return self._estimator.preview_new(room, size, now)
+
+    def ready_in(self, table: TableState, now: float) -> float:
+        """Median minutes until a busy table is ready, as this restaurant's tables take."""
+        with self._lock:
+            return self._estimator.ready_in(table, now)

@@ -1,0 +1,477 @@
+"""The guest web server: the waiting-area board, each guest's own page, self check-in.
+
+A thin front door (Starlette): it reads the request, asks the core (``queueapp.lobby``,
+the store, the live quotes) and renders HTML with ``queueapp.web.render``. Every page
+is cut from one live state (``queueapp.web.hub``), kept current by one task.
+
+Routes (``lang=en|zh`` on any of them; the config's language by default):
+
+- ``GET /board``; its news: ``GET /board/events`` (server-sent events) or
+  ``GET /board/live?after=SEQ`` (a long poll)
+- ``GET /p/{token}``; ``/p/{token}/events``, ``/p/{token}/live?after=SEQ``;
+  ``POST /p/{token}/coming``; ``GET`` and ``POST /p/{token}/cancel``
+- ``GET`` and ``POST /join`` (only with ``[guests] self_check_in = true``)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from queueapp.clock import Clock, SystemClock
+from queueapp.config import Config
+from queueapp.i18n import Translator
+from queueapp.lobby import checkin
+from queueapp.lobby import page as pages
+from queueapp.lobby.board import Board
+from queueapp.store import Conflict, Store, StoreError
+from queueapp.waitlist.events import COMING
+from queueapp.waitlist.room import Party
+from queueapp.web import render
+from queueapp.web.hub import Hub, LiveState
+
+STATIC = Path(__file__).resolve().parent / "static"
+WEB_BUSY_TIMEOUT = 3.0  # seconds a web write waits for the stand's lock before "busy"
+LONG_POLL_SECONDS = 20.0  # a /live request waits this long for news before answering 204
+PING_SECONDS = 15.0  # an idle event stream sends a comment this often (keeps proxies open)
+RETRY_SECONDS = 3  # a busy page retries itself after this long
+TOKEN_MAX = 64  # longer "tokens" are not looked up at all
+FORM_MAX_BYTES = 64 * 1024  # a check-in form is a few hundred bytes; far longer is refused
+LIMITED_ADDRESSES = 10_000  # addresses the rate limit remembers at most
+SECURITY_HEADERS = [
+    (b"content-security-policy",
+     b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+     b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),  # a guest's link never leaves in a Referer
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class JoinLimit:
+    """At most ``per_minute`` check-ins from one client address in any minute."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._seen: dict[str, deque[float]] = {}
+
+    def allows(self, address: str, now: float) -> bool:
+        times = self._seen.get(address)
+        if times is None:
+            return True
+        while times and times[0] <= now - 60:
+            times.popleft()
+        return len(times) < self.per_minute
+
+    def count(self, address: str, now: float) -> None:
+        if len(self._seen) >= LIMITED_ADDRESSES:  # forget the quiet ones first
+            for key in [k for k, v in self._seen.items() if not v or v[-1] <= now - 60]:
+                del self._seen[key]
+            if len(self._seen) >= LIMITED_ADDRESSES:
+                self._seen.clear()
+        self._seen.setdefault(address, deque()).append(now)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
+
+
+def same_origin(request: Request, config: Config) -> bool:
+    """A POST must come from one of this server's own pages: its Origin (or, when a
+    browser sends none, its Referer) is this server, as the guest reached it or as
+    ``[web] public_url`` names it. A form on another site is refused."""
+    if request.headers.get("sec-fetch-site", "") == "cross-site":
+        return False
+    origin = request.headers.get("origin", "")
+    if not origin or origin == "null":
+        origin = _origin(request.headers.get("referer", ""))
+    allowed = {f"{request.url.scheme}://{request.headers.get('host', '')}".lower()}
+    if config.guests.public_url:
+        allowed.add(_origin(config.guests.public_url))
+    return origin.lower() in allowed
+
+
+class Web:
+    """The routes, over one store, one hub and the config."""
+
+    def __init__(self, config: Config, store: Store, clock: Clock) -> None:
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.hub = Hub(config, store, clock)
+        self.limit = JoinLimit(config.guests.joins_per_minute)
+        self._qr: dict[str, str] = {}
+
+    # -- helpers ---------------------------------------------------------------
+    def t(self, request: Request) -> Translator:
+        lang = request.query_params.get("lang", "")
+        return Translator(lang if lang in render.LANGS else self.config.language)
+
+    def now(self) -> float:
+        return self.clock.now().float_timestamp
+
+    def page(self, text: str, status: int = 200, headers: dict[str, str] | None = None
+             ) -> HTMLResponse:
+        return HTMLResponse(text, status, headers={"cache-control": "no-store",
+                                                  **(headers or {})})
+
+    def message(self, request: Request, status: int, title_key: str, text_key: str,
+                page_id: str, headers: dict[str, str] | None = None, **values: Any
+                ) -> HTMLResponse:
+        t = self.t(request)
+        return self.page(render.message_page(t, self.config, title=t(title_key, **values),
+                                             text=t(text_key, **values), page_id=page_id,
+                                             switch=request.url.path),
+                         status, headers)
+
+    def join_qr(self, t: Translator) -> str:
+        """The board's QR code for ``/join`` (an inline SVG) with its words, when self
+        check-in is on."""
+        if not self.config.guests.self_check_in:
+            return ""
+        url = self.config.guests.base_url + "/join"
+        found = self._qr.get(t.language)
+        if found is None:
+            import segno
+
+            svg = segno.make(url, error="m").svg_inline(scale=6, dark="#111", light="#fff")
+            found = self._qr[t.language] = (
+                f'<div class="qr" role="img" aria-label="{render.e(url)}">'
+                f'{svg}</div><p>{render.e(t("web_board_join"))}</p>'
+                f'<p class="url">{render.e(url)}</p>')
+        return found
+
+    # -- the board -------------------------------------------------------------
+    def board_html(self, t: Translator, state: LiveState) -> str:
+        qr = self.join_qr(t)
+        return state.rendered(("board", t.language),
+                              lambda: render.board_fragment(t, self.config, state.board,
+                                                            state.busy, state.now, qr))
+
+    async def board(self, request: Request) -> Response:
+        t = self.t(request)
+        state = await self.hub.current()
+        lang = t.language
+        body = self.board_html(t, state)
+        return self.page(render.layout(
+            t, self.config, title=t("web_board_title"), body=body, kind="board",
+            switch="/board", live={"events": f"/board/events?lang={lang}",
+                                   "poll": f"/board/live?lang={lang}", "seq": str(state.seq)}))
+
+    async def board_events(self, request: Request) -> Response:
+        t = self.t(request)
+        return self.stream(request, lambda state: ("update", self.board_html(t, state)))
+
+    async def board_live(self, request: Request) -> Response:
+        t = self.t(request)
+        return await self.long_poll(request,
+                                    lambda state: ("update", self.board_html(t, state)))
+
+    # -- news: server-sent events and long polls ----------------------------------------
+    def _after(self, request: Request) -> int:
+        text = request.headers.get("last-event-id") or request.query_params.get("after", "")
+        return int(text) if text.isascii() and text.isdecimal() and len(text) < 12 else 0
+
+    def stream(self, request: Request, cut: Callable[[LiveState], tuple[str, str]],
+               after: int | None = None) -> StreamingResponse:
+        """Server-sent events: each new state as ``event: update`` (or ``gone``, after
+        which the stream ends), its data the HTML fragment to swap in. ``after``: the
+        seq the page has (else the request's ``after`` or ``Last-Event-ID``)."""
+        seq = self._after(request) if after is None else after
+
+        async def events() -> AsyncIterator[str]:
+            nonlocal seq
+            yield f"retry: {RETRY_SECONDS * 1000}\n\n"
+            while True:
+                state = await self.hub.after(seq, PING_SECONDS)
+                if state is None:
+                    yield ": ping\n\n"
+                    continue
+                seq = state.seq
+                kind, fragment = cut(state)
+                data = "".join(f"data: {line}\n" for line in fragment.split("\n"))
+                yield f"id: {seq}\nevent: {kind}\n{data}\n"
+                if kind == "gone":
+                    return
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers={"cache-control": "no-store",
+                                          "x-accel-buffering": "no"})
+
+    async def long_poll(self, request: Request, cut: Callable[[LiveState], tuple[str, str]],
+                        after: int | None = None) -> Response:
+        """The fragment of the first state newer than ``after`` (204 when none came in
+        LONG_POLL_SECONDS); ``X-Seq`` and ``X-Kind`` (update or gone) say what it is."""
+        if after is None:
+            after = self._after(request)
+        state = await self.hub.after(after, LONG_POLL_SECONDS)
+        if state is None:
+            return Response(status_code=204, headers={"cache-control": "no-store"})
+        kind, fragment = cut(state)
+        return self.page(fragment, headers={"x-seq": str(state.seq), "x-kind": kind})
+
+    # -- a guest's own page -------------------------------------------------------
+    async def linked(self, token: str) -> Party | None:
+        if not token or len(token) > TOKEN_MAX:
+            return None
+        return await run_in_threadpool(self.store.party_for_link, token)
+
+    def gone(self, request: Request, party: Party | None) -> HTMLResponse:
+        t = self.t(request)
+        seated = party is not None and party.seated_at is not None
+        body = render.gone_fragment(t, seated)
+        return self.page(render.layout(t, self.config, title=t("web_gone_title"), body=body,
+                                       kind="guest", switch=request.url.path), 404)
+
+    def guest_cut(self, t: Translator, party_id: str, token: str
+                  ) -> Callable[[LiveState], tuple[str, str]]:
+        def cut(state: LiveState) -> tuple[str, str]:
+            p = state.room.parties.get(party_id)
+            if p is None or not p.waiting:
+                return "gone", render.gone_fragment(t, p is not None)
+            view = pages.view(state.room, p, self.config, state.quotes, state.now)
+            return "update", render.guest_fragment(t, self.config, view, token)
+        return cut
+
+    async def guest(self, request: Request) -> Response:
+        token = request.path_params["token"]
+        party = await self.linked(token)
+        if party is None:
+            return self.gone(request, None)
+        state = await self.hub.current()
+        live = state.room.parties.get(party.id)
+        if live is None or not live.waiting:
+            return self.gone(request, party)
+        t = self.t(request)
+        kind, body = self.guest_cut(t, party.id, token)(state)
+        base = render.page_link(token, t.language)
+        return self.page(render.layout(
+            t, self.config, title=t("web_page_title", ticket=live.ticket or "—"), body=body,
+            kind="guest", switch=request.url.path,
+            live={"events": base.replace("?", "/events?", 1),
+                  "poll": base.replace("?", "/live?", 1), "seq": str(state.seq)}))
+
+    async def guest_events(self, request: Request) -> Response:
+        """A page's news; a party that has left gets its ``gone`` event at once."""
+        token = request.path_params["token"]
+        party = await self.linked(token)
+        if party is None:
+            return self.gone(request, None)
+        if not party.waiting:
+            await self.hub.current()  # the state it is cut from knows the party left
+        cut = self.guest_cut(self.t(request), party.id, token)
+        return self.stream(request, cut, after=None if party.waiting else 0)
+
+    async def guest_live(self, request: Request) -> Response:
+        token = request.path_params["token"]
+        party = await self.linked(token)
+        if party is None:
+            return self.gone(request, None)
+        if not party.waiting:
+            await self.hub.current()
+        cut = self.guest_cut(self.t(request), party.id, token)
+        return await self.long_poll(request, cut, after=None if party.waiting else 0)
+
+    async def coming(self, request: Request) -> Response:
+        """"I'm on my way back": a reply on the token's own party only."""
+        if not same_origin(request, self.config):
+            return self.message(request, 403, "web_forbidden_title", "web_forbidden",
+                                "forbidden")
+        token = request.path_params["token"]
+        if await self.linked(token) is None:
+            return self.gone(request, None)
+        try:
+            await run_in_threadpool(self.store.guest_reply, self.now(), token, COMING)
+        except Conflict:
+            return self.gone(request, await self.linked(token))
+        await self.hub.current()
+        return RedirectResponse(render.page_link(token, self.t(request).language), 303)
+
+    async def cancel_ask(self, request: Request) -> Response:
+        token = request.path_params["token"]
+        party = await self.linked(token)
+        if party is None or not party.waiting:
+            return self.gone(request, party)
+        t = self.t(request)
+        state = await self.hub.current()
+        view = pages.view(state.room, state.room.parties.get(party.id, party), self.config,
+                          state.quotes, state.now)
+        return self.page(render.layout(t, self.config, title=t("web_page_cancel"),
+                                       body=render.cancel_confirm(t, view, token),
+                                       kind="guest", switch=request.url.path))
+
+    async def cancel(self, request: Request) -> Response:
+        if not same_origin(request, self.config):
+            return self.message(request, 403, "web_forbidden_title", "web_forbidden",
+                                "forbidden")
+        token = request.path_params["token"]
+        party = await self.linked(token)
+        if party is None:
+            return self.gone(request, None)
+        try:
+            await run_in_threadpool(self.store.guest_cancel, self.now(), token)
+        except Conflict:
+            return self.gone(request, await self.linked(token))
+        await self.hub.current()
+        return self.message(request, 200, "web_cancelled_title", "web_cancelled", "cancelled",
+                            ticket=party.ticket or "—")
+
+    # -- self check-in ------------------------------------------------------------
+    def join_closed(self, request: Request) -> Response | None:
+        if not self.config.guests.self_check_in:
+            return self.message(request, 404, "web_join_off_title", "web_join_off", "join-off")
+        return None
+
+    async def paused(self) -> bool:
+        return await run_in_threadpool(self.store.joining_paused)
+
+    def paused_page(self, request: Request, status: int) -> Response:
+        return self.message(request, status, "web_join_paused_title", "web_join_paused",
+                            "join-paused")
+
+    async def join(self, request: Request) -> Response:
+        closed = self.join_closed(request)
+        if closed is not None:
+            return closed
+        if await self.paused():
+            return self.paused_page(request, 200)
+        t = self.t(request)
+        state = await self.hub.current()
+        return self.join_page(request, t, {}, {}, state.board, 200)
+
+    def join_page(self, request: Request, t: Translator, values: dict[str, str],
+                  problems: dict[str, checkin.Problem], board: Board | None,
+                  status: int) -> Response:
+        body = render.join_form(t, self.config, values, problems, board)
+        return self.page(render.layout(t, self.config, title=t("web_join_title"), body=body,
+                                       kind="guest", switch="/join"), status)
+
+    async def join_post(self, request: Request) -> Response:
+        closed = self.join_closed(request)
+        if closed is not None:
+            return closed
+        if not same_origin(request, self.config):
+            return self.message(request, 403, "web_forbidden_title", "web_forbidden",
+                                "forbidden")
+        if await self.paused():
+            return self.paused_page(request, 409)
+        address = request.client.host if request.client else ""
+        now = self.now()
+        if not self.limit.allows(address, now):
+            return self.message(request, 429, "web_limit_title", "web_limit", "limited",
+                                headers={"retry-after": "60"})
+        if not request.headers.get("content-length", "0").isdecimal() or \
+                int(request.headers.get("content-length", "0")) > FORM_MAX_BYTES:
+            return self.message(request, 413, "web_too_long_title", "web_too_long", "too-long")
+        form = await request.form(max_files=0, max_fields=10)
+        values = {k: str(form.get(k, "")) for k in ("name", "size", "phone")}
+        t = self.t(request)
+        checked = checkin.check_in(values["name"], values["size"], values["phone"],
+                                   self.config.largest_party, self.config.country)
+        if isinstance(checked, checkin.Refused):
+            return self.join_page(request, t, values, checked.problems, None, 400)
+        token = await run_in_threadpool(self._add, checked, now)
+        self.limit.count(address, now)
+        await self.hub.current()
+        return RedirectResponse(render.page_link(token, t.language), 303)
+
+    def _add(self, entry: checkin.CheckIn, now: float) -> str:
+        """Save the guest's party with the quote it is told (worker thread); its token."""
+        room = self.store.load_room()
+        quote = self.hub.quotes.quote_new(room, entry.size, now)
+        ev = self.store.add_party(
+            now, entry.size, entry.name, entry.phone, quote=quote, tz=self.config.timezone,
+            ticket_prefix=self.config.guests.ticket_class(entry.size).prefix, via="join")
+        return self.store.guest_link(ev.party)
+
+    # -- faults ------------------------------------------------------------------------
+    async def busy(self, request: Request, exc: Exception) -> Response:
+        """A locked, busy or unreadable file: a page that tries again by itself."""
+        t = self.t(request)
+        page = render.message_page(t, self.config, title=t("web_busy_page_title"),
+                                   text=t("web_busy_page"), page_id="busy-file",
+                                   refresh=RETRY_SECONDS if request.method == "GET" else 0,
+                                   more=f'<p><a id="retry" class="button" href="'
+                                        f'{render.e(str(request.url))}">'
+                                        f'{render.e(t("web_retry"))}</a></p>')
+        return self.page(page, 503, {"retry-after": str(RETRY_SECONDS)})
+
+    async def not_found(self, request: Request, exc: Exception) -> Response:
+        return self.message(request, 404, "web_not_found_title", "web_not_found", "not-found")
+
+
+class SecurityHeaders:
+    """Adds the pages' security headers to every response."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def create_app(config: Config, store_path: str | Path, clock: Clock | None = None) -> Starlette:
+    """The guest web server over the SQLite file at ``store_path`` (created and migrated
+    if new, as the stand would). ``clock``: the time (tests pass a FixedClock)."""
+    store = Store.open(store_path, config, station="web", busy_timeout=WEB_BUSY_TIMEOUT)
+    web = Web(config, store, clock or SystemClock())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(web.hub.run())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            web.hub.close()
+
+    routes = [
+        Route("/", lambda request: RedirectResponse("/board", 307)),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
+        Route("/board", web.board),
+        Route("/board/events", web.board_events),
+        Route("/board/live", web.board_live),
+        Route("/p/{token}", web.guest),
+        Route("/p/{token}/events", web.guest_events),
+        Route("/p/{token}/live", web.guest_live),
+        Route("/p/{token}/coming", web.coming, methods=["POST"]),
+        Route("/p/{token}/cancel", web.cancel_ask, methods=["GET"]),
+        Route("/p/{token}/cancel", web.cancel, methods=["POST"]),
+        Route("/join", web.join, methods=["GET"]),
+        Route("/join", web.join_post, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    exception_handlers={StoreError: web.busy, sqlite3.Error: web.busy,
+                                        404: web.not_found})
+    app.add_middleware(SecurityHeaders)
+    app.state.web = web
+    return app
+
+
+

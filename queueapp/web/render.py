@@ -1,0 +1,265 @@
+"""The guest web pages as HTML, rendered on the server from the lobby's values.
+
+Every piece of text that did not come from this file goes through :func:`e` (HTML
+escaping, control characters dropped), so a name such as ``<script>`` shows as typed.
+Live parts of a page are one fragment inside ``<main id="live">``: the server sends a
+new fragment on every change and the page's small script only swaps it in, so there is
+one renderer (this module) and the page works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from urllib.parse import quote as url_quote
+
+import arrow
+
+from queueapp.config import Config
+from queueapp.i18n import Translator
+from queueapp.lobby.board import Board
+from queueapp.lobby.busy import Busy
+from queueapp.lobby.checkin import NAME_MAX, Problem
+from queueapp.lobby.page import GuestView
+from queueapp.privacy import printable
+from queueapp.quotes.rule import Quote
+
+LANGS = ("en", "zh")
+LANG_WORDS = {"en": "web_lang_en", "zh": "web_lang_zh"}  # each language named in itself
+NAME_SHOWN = 40  # characters of a guest's own name shown on their page
+
+
+def e(value: object) -> str:
+    """Any text for the page: control characters dropped, then HTML-escaped."""
+    return html.escape(printable(str(value), one_line=True), quote=True)
+
+
+def cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
+def local_time(at: float | None, tz: str) -> str:
+    return arrow.get(at).to(tz).format("HH:mm") if at else ""
+
+
+def sizes(t: Translator, low: int, high: int | None) -> str:
+    if high is None:
+        return t("web_sizes_up", low=low)
+    if high == low:
+        return t("web_sizes_one", n=low)
+    return t("web_sizes", low=low, high=high)
+
+
+def wait_text(t: Translator, quote: Quote | None) -> str:
+    if quote is None:
+        return t("web_wait_unknown")
+    point, low, high = quote.rounded()
+    if high == 0:
+        return t("web_wait_none")
+    return t("web_wait", point=point, low=low, high=high)
+
+
+# -- the page around a fragment -----------------------------------------------------
+
+def layout(t: Translator, config: Config, *, title: str, body: str, kind: str,
+           switch: str = "", live: Mapping[str, str] | None = None) -> str:
+    """A whole page. ``switch``: the page's address without ``lang`` (the language
+    switch links to it); ``live``: ``data-`` attributes of the live fragment, which is
+    then ``body`` inside ``<main id="live">``."""
+    lang = t.language
+    switcher = ""
+    if switch:
+        sep = "&" if "?" in switch else "?"
+        links = "".join(
+            f'<a id="lang-{code}" href="{e(switch + sep + "lang=" + code)}"'
+            + (' aria-current="true"' if code == lang else "") + f' lang="{code}">'
+            + e(t(LANG_WORDS[code])) + "</a>" for code in LANGS)
+        switcher = f'<nav class="langs" aria-label="{e(t("web_language"))}">{links}</nav>'
+    if live is not None:
+        attrs = "".join(f' data-{k}="{e(v)}"' for k, v in live.items())
+        main = f'<main id="live" aria-live="polite"{attrs}>{body}</main>'
+        script = '<script src="/static/live.js" defer></script>'
+    else:
+        main, script = f"<main>{body}</main>", ""
+    return ("<!doctype html>\n"
+            f'<html lang="{"zh-Hans" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{e(title)} · {e(config.name)}</title>"
+            '<link rel="stylesheet" href="/static/style.css">'
+            f'{script}</head><body class="{e(kind)}">'
+            f'<header><span class="restaurant">{e(config.name)}</span>{switcher}</header>'
+            f"{main}</body></html>\n")
+
+
+def message_page(t: Translator, config: Config, *, title: str, text: str, kind: str = "note",
+                 page_id: str = "message", more: str = "", refresh: int = 0,
+                 switch: str = "") -> str:
+    """A plain page saying one thing (not found, paused, too many tries, busy)."""
+    body = (f'<section id="{e(page_id)}" class="message {e(kind)}"><h1>{e(title)}</h1>'
+            f"<p>{e(text)}</p>{more}</section>")
+    page = layout(t, config, title=title, body=body, kind="guest", switch=switch)
+    if refresh:
+        page = page.replace("<head>", f'<head><meta http-equiv="refresh" content="{refresh}">',
+                            1)
+    return page
+
+
+# -- the board ------------------------------------------------------------------------
+
+def board_fragment(t: Translator, config: Config, board: Board, busy: Busy, now: float,
+                   join_qr: str = "") -> str:
+    tz = config.timezone
+    parts = [f'<div id="board" class="board-grid"><p id="clock" class="clock">'
+             f"{e(local_time(now, tz))}</p>"]
+    if board.paused:
+        parts.append(f'<p id="paused" class="paused" role="status">{e(t("web_board_paused"))}'
+                     "</p>")
+    called = "".join(f'<li class="ticket" data-ticket="{e(c.ticket)}">{e(c.ticket)}</li>'
+                     for c in board.called)
+    parts.append(f'<section id="called-now" class="called-now"><h2>{e(t("web_board_calling"))}'
+                 "</h2>" + (f'<ol class="called-list">{called}</ol>' if called else
+                            f'<p class="none">{e(t("web_board_none_called"))}</p>')
+                 + "</section>")
+    lines = []
+    for line in board.classes:
+        nxt = "".join(f'<li class="ticket">{e(n)}</li>' for n in line.next)
+        lines.append(
+            f'<section class="class" id="class-{e(line.prefix)}">'
+            f'<h3><span class="prefix">{e(line.prefix)}</span> '
+            f'<span class="sizes">{e(sizes(t, line.low, line.high))}</span></h3>'
+            f'<p class="label">{e(t("web_board_next"))}</p>'
+            + (f'<ol class="next">{nxt}</ol>' if nxt else
+               f'<p class="next none">{e(t("web_board_nobody"))}</p>')
+            + f'<p class="label">{e(t("web_board_wait"))}</p>'
+            f'<p class="wait" id="wait-{e(line.prefix)}">{e(wait_text(t, line.wait))}</p>'
+            f'<p class="count">{e(t("web_board_waiting", n=line.waiting))}</p></section>')
+    parts.append(f'<div id="classes" class="classes">{"".join(lines)}</div>')
+    parts.append(busy_section(t, busy))
+    if join_qr and not board.paused:
+        parts.append(f'<section id="join-here" class="join-here">{join_qr}</section>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _hour(h: int) -> str:
+    return f"{h % 24:02d}:00"
+
+
+def busy_section(t: Translator, busy: Busy) -> str:
+    if not busy.enough:
+        return f'<section id="busy" class="busy"><p>{e(t("web_busy_unknown"))}</p></section>'
+    spans = ", ".join(f"{_hour(a)}–{_hour(b)}" for a, b in busy.busy)
+    head = t("web_busy_weekday" if busy.weekday is not None else "web_busy_days",
+             days=busy.days)
+    text = [f'<p class="busy-hours">{e(t("web_busy_hours", hours=spans))}</p>']
+    if busy.best is not None and busy.best.wait is not None:
+        text.append(f'<p class="best" id="best">{e(t("web_busy_best", hour=_hour(busy.best.hour), minutes=max(0, round(busy.best.wait))))}</p>')  # noqa: E501
+    return (f'<section id="busy" class="busy"><h2>{e(t("web_busy_title"))}</h2>{"".join(text)}'
+            f'<p class="from">{e(head)}</p></section>')
+
+
+# -- one guest's page ---------------------------------------------------------------------
+
+def page_link(token: str, lang: str, action: str = "") -> str:
+    return f"/p/{url_quote(token, safe='')}" + (f"/{action}" if action else "") + \
+        f"?lang={lang}"
+
+
+def guest_fragment(t: Translator, config: Config, v: GuestView, token: str) -> str:
+    lang = t.language
+    state = "called" if v.called else "waiting"
+    out = [f'<div id="guest" class="guest-card {state}" data-status="{state}">'
+           f'<p class="label">{e(t("web_page_your_number"))}</p>'
+           f'<p id="ticket" class="ticket huge">{e(v.ticket or "—")}</p>'
+           f'<p id="party" class="who">{e(t("web_page_party", n=v.size))}'
+           + (f" · {e(cut(v.name, NAME_SHOWN))}" if v.name else "") + "</p>"]
+    if v.called:
+        out.append(f'<div id="called" class="called-box" role="alert"><h2>'
+                   f'{e(t("web_page_called"))}</h2><p>'
+                   f'{e(t("web_page_come_within", minutes=round(config.hold_minutes)))}'
+                   "</p></div>")
+    else:
+        out.append(f'<p id="position" class="position" data-position="{v.position}">'
+                   f'{e(t("web_page_position", n=v.position, sizes=sizes(t, v.class_low, v.class_high)))}</p>')  # noqa: E501
+        ahead = ", ".join(v.ahead)
+        if v.ahead_count == 0:
+            words = t("web_page_nobody_ahead")
+        elif len(v.ahead) == v.ahead_count:
+            words = t("web_page_ahead", numbers=ahead)
+        else:
+            words = t("web_page_ahead_count", n=v.ahead_count)
+        out.append(f'<p id="ahead" data-ahead="{v.ahead_count}">{e(words)}</p>')
+        out.append(f'<p class="label">{e(t("web_page_estimate"))}</p>'
+                   f'<p id="estimate" class="estimate">{e(wait_text(t, v.estimate))}</p>')
+        if v.reason:
+            line = t("web_page_reason_join").join(t(f.key, **f.values) for f in v.reason)
+            out.append(f'<p id="reason" class="reason">{e(line)}</p>')
+    if v.coming:
+        out.append(f'<p id="coming-noted" class="noted">{e(t("web_page_coming_noted"))}</p>')
+    out.append(f'<form method="post" action="{e(page_link(token, lang, "coming"))}">'
+               f'<button id="coming" class="primary" type="submit">'
+               f'{e(t("web_page_coming"))}</button></form>')
+    out.append(f'<form method="get" action="{e(page_link(token, lang, "cancel"))}">'
+               f'<input type="hidden" name="lang" value="{e(lang)}">'
+               f'<button id="cancel" class="quiet" type="submit">{e(t("web_page_cancel"))}'
+               "</button></form>")
+    if v.offers:
+        items = "".join(f"<li>{e(i.label_for(lang))}</li>" for i in v.offers)
+        out.append(f'<section id="offers" class="offers"><h2>{e(t("web_page_offers"))}</h2>'
+                   f"<ul>{items}</ul></section>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def gone_fragment(t: Translator, seated: bool) -> str:
+    title = t("web_gone_seated_title" if seated else "web_gone_title")
+    text = t("web_gone_seated" if seated else "web_gone")
+    return (f'<section id="gone" class="message note"><h1>{e(title)}</h1>'
+            f"<p>{e(text)}</p></section>")
+
+
+def cancel_confirm(t: Translator, v: GuestView, token: str) -> str:
+    lang = t.language
+    return (f'<section id="cancel-ask" class="message"><h1>'
+            f'{e(t("web_cancel_title", ticket=v.ticket or "—"))}</h1>'
+            f'<p>{e(t("web_cancel_text"))}</p>'
+            f'<form method="post" action="{e(page_link(token, lang, "cancel"))}">'
+            f'<button id="cancel-confirm" class="danger" type="submit">'
+            f'{e(t("web_cancel_yes"))}</button></form>'
+            f'<p><a id="keep" class="button" href="{e(page_link(token, lang))}">'
+            f'{e(t("web_cancel_no"))}</a></p></section>')
+
+
+# -- self check-in ------------------------------------------------------------------------
+
+def join_form(t: Translator, config: Config, values: Mapping[str, str],
+              problems: Mapping[str, Problem], board: Board | None) -> str:
+    """The check-in form; with ``board``, the wait for each party size right now."""
+    lang = t.language
+
+    def field(name: str, label: str, kind: str, extra: str) -> str:
+        problem = problems.get(name)
+        error = f'<p class="error" id="{name}-error">{e(problem.render(t))}</p>' \
+            if problem else ""
+        invalid = ' aria-invalid="true"' if problem else ""
+        return (f'<label for="{name}">{e(label)}</label>'
+                f'<input id="{name}" name="{name}" type="{kind}" '
+                f'value="{e(values.get(name, ""))}"{extra}{invalid}>{error}')
+
+    wait = ""
+    if board is not None:
+        rows = "".join(f'<li><span class="sizes">{e(sizes(t, c.low, c.high))}</span> '
+                       f'<span class="wait">{e(wait_text(t, c.wait))}</span></li>'
+                       for c in board.classes)
+        wait = (f'<p class="label">{e(t("web_board_wait"))}</p>'
+                f'<ul id="join-waits" class="join-waits">{rows}</ul>')
+    return (f'<section id="join" class="join"><h1>{e(t("web_join_title"))}</h1>{wait}'
+            f'<form method="post" action="/join?lang={lang}" novalidate>'
+            + field("name", t("field_name"), "text",
+                    f' autocomplete="name" maxlength="{NAME_MAX * 4}" required')
+            + field("size", t("field_size", max=config.largest_party), "text",
+                    ' inputmode="numeric" required')
+            + field("phone", t("field_phone"), "tel", ' autocomplete="tel" inputmode="tel"')
+            + f'<button id="join-submit" class="primary" type="submit">'
+              f'{e(t("web_join_submit"))}</button></form>'
+            f'<p class="hint">{e(t("web_join_hint"))}</p></section>')

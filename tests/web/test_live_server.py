@@ -1,0 +1,100 @@
+"""The server as it runs: uvicorn on a real socket, server-sent events read with httpx,
+and ``queueapp serve``'s clear refusals of a port in use or a bad address."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+import uvicorn
+from click.testing import CliRunner
+from helpers import CONFIG_PATH, at
+
+from queueapp.cli.main import main
+from queueapp.web.app import create_app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running(app) -> Iterator[str]:
+    """``app`` served by uvicorn on a free local port, in a thread: its base address."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", timeout_graceful_shutdown=1))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
+    """(event, data) pairs from a text/event-stream."""
+    kind, data = "", []
+    for line in lines:
+        if line.startswith("event: "):
+            kind = line[7:]
+        elif line.startswith("data: "):
+            data.append(line[6:])
+        elif line == "" and kind:
+            yield kind, "\n".join(data)
+            kind, data = "", []
+
+
+def test_server_sent_events_bring_the_hosts_actions_within_two_seconds(store, config, db_path,
+                                                                       clock):
+    ev = store.add_party(at(-5), 2, "Li", tz=config.timezone, ticket_prefix="A")
+    token = store.guest_link(ev.party)
+    with running(create_app(config, db_path, clock)) as base, httpx.Client(timeout=10) as http:
+        with http.stream("GET", f"{base}/board/events?after=0") as board:
+            stream = events(board.iter_lines())
+            kind, data = next(stream)  # the state as it is
+            assert kind == "update" and 'id="called-now"' in data and "A001" in data
+            started = time.monotonic()
+            store.call_party(at(0), ev.party)  # the host calls A001 at the stand
+            kind, data = next(stream)
+            assert time.monotonic() - started < 2.0
+            assert "A001" in data.split('id="classes"')[0]  # in "now calling"
+        with http.stream("GET", f"{base}/p/{token}/events?after=0") as page:
+            stream = events(page.iter_lines())
+            kind, data = next(stream)
+            assert kind == "update" and 'id="called"' in data
+            store.seat_party(at(1), ev.party, next(iter(config.tables)).name)
+            kind, data = next(stream)
+            assert kind == "gone" and "Enjoy your meal" in data
+            assert next(stream, None) is None  # the stream ends with it
+
+
+def test_serve_says_clearly_when_the_port_is_taken(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--config", str(CONFIG_PATH), "--db",
+                                           str(tmp_path / "q.db"), "--port", str(port)])
+    assert result.exit_code != 0
+    assert f"Port {port} on 127.0.0.1 is already in use" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_serve_says_clearly_when_the_address_is_not_this_machines(tmp_path):
+    result = CliRunner().invoke(main, ["serve", "--config", str(CONFIG_PATH), "--db",
+                                       str(tmp_path / "q.db"), "--host", "203.0.113.7",
+                                       "--port", str(free_port())])
+    assert result.exit_code != 0 and "Cannot listen on 203.0.113.7" in result.output
+    assert "Traceback" not in result.output

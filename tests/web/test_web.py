@@ -1,0 +1,350 @@
+"""The guest web server through Starlette's TestClient, on a real SQLite file with the
+tests' config and a fixed clock: every route, the guests' buttons, self check-in and
+the faults a guest can cause."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+from helpers import at
+
+from queueapp.store import Store
+from queueapp.web import app as web_app
+
+ORIGIN = {"origin": "http://testserver"}  # what a browser sends with a form of our own page
+
+
+def add(store: Store, config, minutes: float, size: int, name: str = "Guest",
+        phone: str = "") -> tuple[str, str]:
+    """A party added at the stand with its queue number: (party id, page token)."""
+    ev = store.add_party(at(minutes), size, name, phone, tz=config.timezone,
+                         ticket_prefix=config.guests.ticket_class(size).prefix)
+    return ev.party, store.guest_link(ev.party)
+
+
+def by_id(page: str, element_id: str) -> str:
+    """The text inside the element with ``element_id`` (tags dropped)."""
+    found = re.search(rf'<(\w+)[^>]*\bid="{element_id}"[^>]*>(.*?)</\1>', page, re.S)
+    assert found, f"#{element_id} not on the page"
+    return re.sub(r"<[^>]+>", " ", found.group(2))
+
+
+# -- the board -----------------------------------------------------------------------
+
+def test_board_shows_called_and_next_numbers_per_class(client, store, config):
+    a, _ = add(store, config, -20, 2, "Zebediah", "13812345678")
+    b1, _ = add(store, config, -15, 4)
+    add(store, config, -10, 3)
+    store.call_party(at(-1), b1)
+    page = client.get("/board").text
+    assert "B001" in by_id(page, "called-now")
+    assert "A001" in by_id(page, "class-A")
+    classes_b = by_id(page, "class-B")
+    assert "B002" in classes_b and "B001" not in classes_b  # called: no longer "next"
+    assert "min" in by_id(page, "wait-B") or "no wait" in by_id(page, "wait-B")
+    assert 'id="paused"' not in page
+    assert "Zebediah" not in page and "5678" not in page
+
+
+def test_board_says_when_joining_is_paused(client, store):
+    store.set_joining_paused(True)
+    page = client.get("/board").text
+    assert "paused" in by_id(page, "paused")
+    store.set_joining_paused(False)
+    assert 'id="paused"' not in client.get("/board").text
+
+
+def test_board_speaks_the_config_language_and_switches(client, zh_config, make_client):
+    english = client.get("/board").text
+    assert "Now calling" in english and 'id="lang-zh"' in english
+    assert "正在叫号" in client.get("/board?lang=zh").text
+    assert "Now calling" in client.get("/board?lang=xx").text  # unknown: the config's
+    assert "正在叫号" in make_client(zh_config).get("/board").text
+
+
+def test_board_says_honestly_when_there_is_no_history(client):
+    assert "few days of history" in by_id(client.get("/board").text, "busy")
+
+
+# -- a guest's own page -------------------------------------------------------------
+
+def test_guest_page_shows_number_position_estimate_reason_and_offers(client, store, config):
+    add(store, config, -12, 4, "First")
+    add(store, config, -8, 3, "Second")
+    _, token = add(store, config, -2, 4, "Third")
+    r = client.get(f"/p/{token}")
+    assert r.status_code == 200
+    page = r.text
+    assert by_id(page, "ticket").strip() == "B003"
+    assert "Place in line: 3" in by_id(page, "position")
+    assert "B001, B002" in by_id(page, "ahead")
+    assert re.search(r"\d+ min|no wait", by_id(page, "estimate"))
+    assert "2 parties are ahead of you" in by_id(page, "reason")
+    offers = by_id(page, "offers")
+    assert "Welcome tea" in offers and "Kitchen tour" not in offers  # a rescue is not offered
+    assert 'id="coming"' in page and 'id="cancel"' in page
+    assert "First" not in page and "Second" not in page  # others are numbers only
+
+
+def test_called_guest_is_told_to_come_within_the_hold_minutes(client, store, config):
+    pid, token = add(store, config, -10, 2)
+    store.call_party(at(-1), pid)
+    page = client.get(f"/p/{token}").text
+    assert "Your table is ready" in by_id(page, "called")
+    assert f"within {round(config.hold_minutes)} minutes" in page
+    assert 'id="position"' not in page
+
+
+def test_on_my_way_back_changes_only_the_guests_own_party(client, store, config):
+    mine, token = add(store, config, -10, 2, "Mine")
+    other, _ = add(store, config, -9, 2, "Other")
+    r = client.post(f"/p/{token}/coming?lang=en", headers=ORIGIN, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/p/{token}?lang=en"
+    assert store.party(mine).reply == "coming"
+    assert store.party(other).reply == ""
+    assert "on your way" in by_id(client.get(f"/p/{token}").text, "coming-noted")
+
+
+def test_cancel_asks_first_then_cancels_only_the_guests_own_party(client, store, config):
+    mine, token = add(store, config, -10, 2)
+    other, other_token = add(store, config, -9, 2)
+    ask = client.get(f"/p/{token}/cancel")
+    assert 'id="cancel-confirm"' in ask.text and 'id="keep"' in ask.text
+    assert store.party(mine).status == "waiting"  # asking changes nothing
+    done = client.post(f"/p/{token}/cancel", headers=ORIGIN)
+    assert done.status_code == 200 and "A001" in by_id(done.text, "cancelled")
+    assert store.party(mine).status == "removed" and store.party(mine).reason == "cancelled"
+    assert store.party(other).status == "waiting"
+    assert client.get(f"/p/{token}").status_code == 404  # the link stops working
+    assert client.post(f"/p/{token}/cancel", headers=ORIGIN).status_code == 404
+    assert client.get(f"/p/{other_token}").status_code == 200
+
+
+def test_a_post_from_another_site_is_refused(client, store, config):
+    pid, token = add(store, config, -10, 2)
+    for headers in ({}, {"origin": "http://evil.example"},
+                    {"referer": "http://evil.example/p/x"},
+                    {"origin": "http://testserver", "sec-fetch-site": "cross-site"}):
+        r = client.post(f"/p/{token}/cancel", headers=headers)
+        assert r.status_code == 403 and 'id="forbidden"' in r.text
+        assert client.post(f"/p/{token}/coming", headers=headers).status_code == 403
+    assert store.party(pid).status == "waiting" and store.party(pid).reply == ""
+    # a browser that sends no Origin but a Referer from our own page is let through
+    r = client.post(f"/p/{token}/coming", headers={"referer": f"http://testserver/p/{token}"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+
+
+def test_unknown_expired_or_seated_links_give_a_friendly_404(client, store, config):
+    for token in ("nope", "x" * 500, "%3Cscript%3E"):
+        r = client.get(f"/p/{token}")
+        assert r.status_code == 404 and 'id="gone"' in r.text and "Traceback" not in r.text
+    pid, token = add(store, config, -10, 2)
+    store.seat_party(at(0), pid, next(iter(config.tables)).name)
+    r = client.get(f"/p/{token}")
+    assert r.status_code == 404 and "Enjoy your meal" in r.text
+    live = client.get(f"/p/{token}/live")  # an open page learns it is over at once
+    assert live.headers["x-kind"] == "gone" and "Enjoy your meal" in live.text
+    assert client.get("/p/nope/live").status_code == 404
+    assert client.get("/p/nope/events").status_code == 404
+    r = client.get("/no/such/page")
+    assert r.status_code == 404 and 'id="not-found"' in r.text
+
+
+# -- self check-in ---------------------------------------------------------------------
+
+def test_self_check_in_is_off_by_default(client, store):
+    assert client.get("/join").status_code == 404
+    r = client.post("/join", data={"name": "A", "size": "2"}, headers=ORIGIN)
+    assert r.status_code == 404 and 'id="join-off"' in r.text
+    assert store.load_room().waiting() == []
+
+
+def test_join_adds_the_party_and_opens_its_own_page(join_client, store, join_config):
+    form = join_client.get("/join").text
+    assert 'id="join-submit"' in form and "1–2 guests" in by_id(form, "join-waits")
+    r = join_client.post("/join?lang=en", headers=ORIGIN, follow_redirects=False,
+                         data={"name": "  Zhao  ", "size": "３", "phone": "138 1234 5678"})
+    assert r.status_code == 303
+    page = join_client.get(r.headers["location"])
+    assert page.status_code == 200 and by_id(page.text, "ticket").strip() == "B001"
+    (party,) = store.load_room().waiting()
+    assert (party.name, party.size, party.phone) == ("Zhao", 3, "+8613812345678")
+    assert party.quote is not None  # the quote the guest was told is kept
+    ev = next(e for e in store.all_events() if e.event == "arrive")
+    assert ev.data["via"] == "join"
+
+
+@pytest.mark.parametrize("name,size,phone,field,words", [
+    ("", "2", "", "name", "Enter the guest's name."),
+    ("A" * 10_000, "2", "", "name", "Keep the name to 60 characters (now 10000)."),
+    ("Li", "²", "", "size", "Party size: “²” is not a digit"),
+    ("Li", "13", "", "size", "Party size must be from 1 to 12."),
+    ("Li", "two", "", "size", "Party size must be a whole number, 1 to 12."),
+    ("Li", "2", "call me", "phone", "This is not a phone number"),
+    ("Li", "2", "123", "phone", "Not a valid phone number for CN"),
+])
+def test_join_refuses_bad_input_with_the_stands_words(join_client, store, name, size, phone,
+                                                       field, words):
+    r = join_client.post("/join", headers=ORIGIN,
+                         data={"name": name, "size": size, "phone": phone})
+    assert r.status_code == 400
+    assert words in by_id(r.text, f"{field}-error").replace("&#x27;", "'")
+    assert store.load_room().waiting() == []
+
+
+def test_the_join_form_gives_back_what_was_typed_escaped(join_client):
+    r = join_client.post("/join", headers=ORIGIN,
+                         data={"name": '"><script>alert(1)</script>', "size": "²"})
+    assert r.status_code == 400
+    assert "<script>alert" not in r.text
+    assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in r.text
+
+
+def test_join_is_rate_limited_per_address(join_client, store, clock):
+    for n in range(3):  # joins_per_minute = 3 in this config
+        r = join_client.post("/join", headers=ORIGIN, data={"name": f"P{n}", "size": "2"},
+                             follow_redirects=False)
+        assert r.status_code == 303
+    r = join_client.post("/join", headers=ORIGIN, data={"name": "P3", "size": "2"})
+    assert r.status_code == 429 and 'id="limited"' in r.text
+    assert r.headers["retry-after"] == "60"
+    assert len(store.load_room().waiting()) == 3
+    clock.advance(seconds=61)
+    r = join_client.post("/join", headers=ORIGIN, data={"name": "P4", "size": "2"},
+                         follow_redirects=False)
+    assert r.status_code == 303
+
+
+def test_join_while_paused_says_so_and_adds_nobody(join_client, store):
+    store.set_joining_paused(True)
+    assert 'id="join-paused"' in join_client.get("/join").text
+    r = join_client.post("/join", headers=ORIGIN, data={"name": "Li", "size": "2"})
+    assert r.status_code == 409 and 'id="join-paused"' in r.text
+    assert store.load_room().waiting() == []
+    store.set_joining_paused(False)
+    r = join_client.post("/join", headers=ORIGIN, data={"name": "Li", "size": "2"},
+                         follow_redirects=False)
+    assert r.status_code == 303
+
+
+def test_join_from_another_site_is_refused(join_client, store):
+    r = join_client.post("/join", headers={"origin": "http://evil.example"},
+                         data={"name": "Li", "size": "2"})
+    assert r.status_code == 403 and store.load_room().waiting() == []
+
+
+# -- privacy and escaping -----------------------------------------------------------------
+
+def test_no_public_page_shows_another_guests_name_or_phone(join_client, store, join_config):
+    secret, _ = add(store, join_config, -10, 2, "Secretname", "13812345678")
+    _, token = add(store, join_config, -5, 2, "Visitor")
+    store.call_party(at(-1), secret)
+    pages = [join_client.get(url).text for url in
+             ("/board", "/board?lang=zh", f"/p/{token}", f"/p/{token}?lang=zh", "/join")]
+    pages += [join_client.get(f"/board/live?after=0&lang={lang}").text for lang in ("en", "zh")]
+    for page in pages:
+        assert "Secretname" not in page and "5678" not in page and "13812345678" not in page
+
+
+@pytest.mark.parametrize("name", [
+    "<script>alert(1)</script>", "Ana 🎉👨‍👩‍👧", "张伟", "Bell\x07\x1b[31mRed\u202eevil",
+    "W" * 10_000,
+])
+def test_guest_text_is_escaped_everywhere(client, store, config, name):
+    pid, token = add(store, config, -5, 2, name)
+    store.call_party(at(-1), pid)
+    for url in (f"/p/{token}", f"/p/{token}/cancel", f"/p/{token}/live?after=0", "/board"):
+        page = client.get(url).text
+        assert "<script>alert" not in page
+        assert "\x1b" not in page and "\x07" not in page and "\u202e" not in page
+        assert len(page) < 20_000  # a 10,000-character name is cut
+    own = client.get(f"/p/{token}").text
+    if name.startswith("<"):
+        assert "&lt;script&gt;" in own
+    elif name.startswith("W"):
+        assert "W" * 39 + "…" in own
+    elif not name.startswith("Bell"):
+        assert name in own
+
+
+# -- faults and news ------------------------------------------------------------------------
+
+def test_a_locked_file_gives_a_503_page_that_retries(make_client, store, config, db_path,
+                                                     monkeypatch):
+    monkeypatch.setattr(web_app, "WEB_BUSY_TIMEOUT", 0.2)
+    client = make_client()
+    pid, token = add(store, config, -5, 2)
+    client.get(f"/p/{token}")
+    other = sqlite3.connect(db_path, isolation_level=None)  # another program holds the lock
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        r = client.post(f"/p/{token}/coming", headers=ORIGIN)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert r.status_code == 503 and r.headers["retry-after"] == "3"
+    assert 'id="busy-file"' in r.text and 'id="retry"' in r.text
+    assert "Traceback" not in r.text
+    assert store.party(pid).reply == ""
+    r = client.post(f"/p/{token}/coming", headers=ORIGIN, follow_redirects=False)
+    assert r.status_code == 303  # the lock gone, the same press works
+
+
+def test_the_live_poll_brings_a_change_made_at_the_stand(client, store, config):
+    pid, token = add(store, config, -5, 2)
+    board = client.get("/board").text
+    seq = int(re.search(r'data-seq="(\d+)"', board).group(1))
+    page_seq = int(re.search(r'data-seq="(\d+)"', client.get(f"/p/{token}").text).group(1))
+    store.call_party(at(0), pid)  # the host calls the party at the stand
+    r = client.get(f"/board/live?after={seq}")
+    assert r.status_code == 200 and int(r.headers["x-seq"]) > seq
+    assert "A001" in by_id(r.text, "called-now")
+    r = client.get(f"/p/{token}/live?after={page_seq}")
+    assert r.status_code == 200 and r.headers["x-kind"] == "update"
+    assert 'id="called"' in r.text
+    store.seat_party(at(1), pid, next(iter(config.tables)).name)
+    r = client.get(f"/p/{token}/live?after={r.headers['x-seq']}")
+    assert r.headers["x-kind"] == "gone" and "Enjoy your meal" in r.text
+
+
+def test_pages_carry_security_headers(client):
+    r = client.get("/board")
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "same-origin"
+    assert client.get("/static/style.css").status_code == 200
+    assert client.get("/static/live.js").status_code == 200
+
+
+def test_the_server_may_start_before_the_stand_on_a_new_file(tmp_path, config, clock):
+    from starlette.testclient import TestClient
+
+    from queueapp.web.app import create_app
+
+    path = tmp_path / "new.db"
+    with TestClient(create_app(config, path, clock)) as client:
+        assert "Nobody waiting" in client.get("/board").text
+        stand = Store.open(path, config, station="stand")  # the stand starts second
+        try:
+            pid, token = add(stand, config, -5, 2)
+            stand.call_party(at(0), pid)
+            assert "A001" in by_id(client.get("/board").text, "called-now")
+            assert client.get(f"/p/{token}").status_code == 200
+        finally:
+            stand.close()
+        stand = Store.open(path, config, station="stand")  # the stand restarts
+        try:
+            stand.seat_party(at(1), pid, next(iter(config.tables)).name)
+        finally:
+            stand.close()
+        assert client.get(f"/p/{token}").status_code == 404
+
+
+def test_a_huge_check_in_form_is_refused_before_it_is_read(join_client, store):
+    r = join_client.post("/join", headers=ORIGIN,
+                         data={"name": "x" * 100_000, "size": "2"})
+    assert r.status_code == 413 and 'id="too-long"' in r.text
+    assert store.load_room().waiting() == []

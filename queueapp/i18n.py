@@ -640,6 +640,9 @@ EN: dict[str, str] = {
         "space or choose another file with --out FILE.",
     "export_skipped": "{n} damaged rows were skipped: {rows}. Every other row was written. "
         "Check the file with queueapp verify, or put a backup back with queueapp restore FILE.",
+    # -- simulated history carries quotes --
+    "demo_quoting": "Quoting {n} parties of simulated history as the stand would have, "
+        "each from what came before it (kept for the next demo today)...",
 }
 
 ZH: dict[str, str] = {
@@ -1241,6 +1244,9 @@ ZH: dict[str, str] = {
         "或用 --out FILE 选择其他文件。",
     "export_skipped": "已跳过 {n} 条损坏的记录：{rows}。其他记录均已写入。"
         "请用 queueapp verify 检查文件，或用 queueapp restore FILE 恢复备份。",
+    # -- simulated history carries quotes --
+    "demo_quoting": "正在按前台当时的做法为 {n} 组模拟历史客人估算等位时间，每组只依据之前发生的事"
+        "（结果会保留，今天再次演示时直接使用）……",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

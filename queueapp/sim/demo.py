@@ -8,6 +8,7 @@ newcomer sees a live restaurant with returning guests and a goodwill log.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from queueapp.config import Config
 from queueapp.goodwill import gestures, roster
 from queueapp.quotes.backtest import Metrics
 from queueapp.sim.goodwill import import_goodwill, simulate_goodwill, simulated_hosts
-from queueapp.sim.quoting import quote_arrivals
+from queueapp.sim.quoting import quote_arrivals, quote_once
 from queueapp.sim.simulator import evening_so_far, simulate
 from queueapp.store import Store
 from queueapp.waitlist.events import ABANDON, SEAT, Event
@@ -38,6 +39,13 @@ def demo_db_path() -> Path:
     directory (``~/.local/share/queueapp/demo.db`` on Linux), so ``--demo`` on the other
     commands finds it afterwards."""
     return platformdirs.user_data_path("queueapp", appauthor=False) / "demo.db"
+
+
+def demo_memo_path() -> Path:
+    """Where the demo keeps the quotes of its history (the user cache directory,
+    ``~/.cache/queueapp/demo`` on Linux): a month of quotes takes a while to compute,
+    and every demo that day has the same history."""
+    return platformdirs.user_cache_path("queueapp", appauthor=False) / "demo"
 
 
 # what the team wrote, in the restaurant's language: (category, what, done on the spot)
@@ -157,9 +165,14 @@ def write_quoted(store: Store, config: Config, events: list[Event], seed: int
 
 
 def build_demo(store: Store, config: Config, seed: int = 7, now: float | None = None,
-               history_days: int = 28) -> None:
-    """Four weeks of history, then this evening so far, ending at ``now``; every arrival
-    is quoted as the stand would have, in one pass over both, as ``backtest --db`` would."""
+               history_days: int = 28, memo: Path | None = None,
+               quoting: Callable[[int], object] | None = None) -> None:
+    """Four weeks of history, then this evening so far, ending at ``now``, into a fresh
+    ``store``. Every arrival carries the quote the stand would have told it: the
+    history's as the stand running through those weeks would have (learning as it
+    went; kept in the folder ``memo`` for the next demo on the same history, see
+    ``sim.quoting.quote_once``; ``quoting`` hears when they must be computed), the
+    evening's as the stand started this evening on that history would have."""
     end = now if now is not None else arrow.utcnow().float_timestamp
     today = arrow.get(end).to(config.timezone).floor("day")
     history: list[Event] = []
@@ -168,7 +181,8 @@ def build_demo(store: Store, config: Config, seed: int = 7, now: float | None = 
                            today.shift(days=-history_days).date())
     evening = evening_so_far(config, end, seed)
     store.check_new_parties(history + evening)
-    quote_arrivals(history + evening, config, list(store.all_events(by_time=True)))
+    quote_once(history, config, memo, quoting)
+    quote_arrivals(evening, config, learned=history)
     if history:
         import_with_goodwill(store, config, history, seed)
     import_with_goodwill(store, config, evening, seed + 1)

@@ -18,8 +18,8 @@ from queueapp.config import Config
 from queueapp.quotes.backtest import Metrics, backtest
 from queueapp.quotes.estimator import Estimator
 from queueapp.review import reports
-from queueapp.sim.demo import fill_history, write_quoted
-from queueapp.sim.quoting import quote_arrivals
+from queueapp.sim.demo import build_demo, fill_history, write_quoted
+from queueapp.sim.quoting import quote_arrivals, quote_once
 from queueapp.sim.simulator import simulate
 from queueapp.store import Store, StoreError
 from queueapp.waitlist.events import ARRIVE, SEAT, Event
@@ -153,3 +153,63 @@ def test_simulated_arrive_rows_read_back_as_parties_with_their_quote(store, conf
     assert party is not None
     assert (party.quote, party.quote_low, party.quote_high) == (
         first.data["quote"], first.data["quote_low"], first.data["quote_high"])
+
+
+# -- the demo: its history quoted once, kept for the next demo on the same history ---------
+
+EVENING = 1772800200.0  # 2026-03-06 20:30 in Shanghai: a Friday evening in full swing
+
+
+def demo_quotes(store: Store) -> dict[str, tuple[float, float, float]]:
+    return {p: (d["quote"], d["quote_low"], d["quote_high"])
+            for p, d in stored_quotes(store).items()}
+
+
+def test_the_demo_quotes_its_history_once_and_reads_it_back(tmp_path, config):
+    memo = tmp_path / "memo"
+    asked: list[int] = []
+    stores = [Store.open(tmp_path / f"demo{i}.db", config) for i in range(3)]
+    try:
+        build_demo(stores[0], config, seed=3, now=EVENING, history_days=3, memo=memo,
+                   quoting=asked.append)
+        first = demo_quotes(stores[0])
+        history = {p for p in first if not p.startswith("20260306")}
+        assert len(asked) == 1 and asked[0] == len(history) > 200
+        assert len(list(memo.glob("quotes-*.json"))) == 1
+        # every arrival is quoted; the history exactly as a backtest of the file quotes it
+        rep = reports.build(stores[0], WHOLE, config)
+        assert rep.accuracy.n == rep.seated > 200
+        again = backtest_of_file(stores[0], config)
+        for o in again.outcomes:
+            if o.party in history:
+                assert round(o.quoted, 2) == first[o.party][0], o.party
+
+        # the next demo on the same history reads the kept quotes: the very same numbers
+        build_demo(stores[1], config, seed=3, now=EVENING, history_days=3, memo=memo,
+                   quoting=asked.append)
+        assert len(asked) == 1 and demo_quotes(stores[1]) == first
+
+        # kept quotes that cannot be used as they are are computed again, never trusted
+        kept = next(memo.glob("quotes-*.json"))
+        kept.write_text(json.dumps({"quotes": [[1.0, 0.0, 2.0]]}), encoding="utf-8")
+        build_demo(stores[2], config, seed=3, now=EVENING, history_days=3, memo=memo,
+                   quoting=asked.append)
+        assert len(asked) == 2 and demo_quotes(stores[2]) == first
+    finally:
+        for s in stores:
+            s.close()
+
+
+def test_kept_quotes_follow_the_config_they_were_computed_for(tmp_path, config):
+    from dataclasses import replace
+
+    memo = tmp_path / "memo"
+    history = simulate(config, 1, "hotpot", seed=3, start=START)
+    assert quote_once(copy.deepcopy(history), config, memo) is False
+    assert quote_once(copy.deepcopy(history), config, memo) is True
+    slower = replace(config, quoting=replace(config.quoting, clearing_minutes=15))
+    fresh = copy.deepcopy(history)
+    assert quote_once(fresh, slower, memo) is False  # another config: computed again
+    plain = copy.deepcopy(history)
+    quote_arrivals(plain, slower)
+    assert [e.data for e in fresh] == [e.data for e in plain]

@@ -85,6 +85,8 @@ def quote_once(events: Sequence[Event], config: Config, memo: Path | None,
     for ev in events:
         ev.time = stored_time(ev.time)
     arrivals = [ev for ev in events if ev.event == ARRIVE]
+    if not arrivals:
+        return False  # nothing to quote (a demo without history)
     path = None if memo is None else memo / f"quotes-{_key(events, config)}.json"
     kept = _read(path, len(arrivals))
     if kept is None:

@@ -738,6 +738,9 @@ EN: dict[str, str] = {
     "serve_bad_address": "Cannot listen on {host}:{port}: {detail}. Give an address of "
                          "this machine with --host (127.0.0.1 for this machine only, 0.0.0.0 "
                          "for the restaurant's network).",
+    # -- simulated history carries quotes --
+    "demo_quoting": "Quoting {n} parties of simulated history as the stand would have, "
+        "each from what came before it (kept for the next demo today)...",
 }
 
 ZH: dict[str, str] = {
@@ -1428,6 +1431,9 @@ ZH: dict[str, str] = {
                     "请先停止它，或用 --port 指定其他端口。",
     "serve_bad_address": "无法在 {host}:{port} 监听：{detail}。请用 --host 指定本机地址"
                          "（127.0.0.1 仅本机，0.0.0.0 供餐厅网络使用）。",
+    # -- simulated history carries quotes --
+    "demo_quoting": "正在按前台当时的做法为 {n} 组模拟历史客人估算等位时间，每组只依据之前发生的事"
+        "（结果会保留，今天再次演示时直接使用）……",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

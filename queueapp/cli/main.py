@@ -99,7 +99,7 @@ def demo(ctx: click.Context, config_path: str | None, db_path: str | None, seed:
 
     Its file stays afterwards: `queueapp report --demo` (or any command with --demo)
     reads it."""
-    from queueapp.sim.demo import build_demo, demo_db_path
+    from queueapp.sim.demo import build_demo, demo_db_path, demo_memo_path
 
     config = config_or_exit(config_path or obj(ctx, "config_path") or _bundled_config())
     t = Translator(config.language)
@@ -111,7 +111,12 @@ def demo(ctx: click.Context, config_path: str | None, db_path: str | None, seed:
         path = demo_db_path()
         _remove_old_demo(path)
     store = store_or_exit(str(path), config)
-    build_demo(store, config, seed=seed)
+
+    def quoting(parties: int) -> None:  # the slow part, once per history: say so
+        if not no_app:
+            click.echo(t("demo_quoting", n=parties))
+
+    build_demo(store, config, seed=seed, memo=demo_memo_path(), quoting=quoting)
     if no_app:
         click.echo(str(path))
         return

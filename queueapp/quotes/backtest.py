@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from queueapp.config import Join, Table
-from queueapp.quotes.rule import Quoter
+from queueapp.quotes.rule import Quote, Quoter
 from queueapp.waitlist.events import ARRIVE, HOLD, RELEASE, SEAT, Event
 from queueapp.waitlist.room import Room
 
@@ -163,9 +163,15 @@ def check_events(events: Sequence[Event], tables: Iterable[Table]) -> None:
                 raise BacktestError(f"{where}: table {n!r} is not in the tables file.")
 
 
+QuoteSeen = Callable[[str, Event, Quote], object]  # quoter name, its arrive row, the quote
+
+
 def backtest_many(events: Sequence[Event], tables: Sequence[Table],
-                  quoters: dict[str, Quoter]) -> dict[str, Result]:
-    """Backtest several quoters in one pass over the log (they share the Room)."""
+                  quoters: dict[str, Quoter], on_quote: QuoteSeen | None = None
+                  ) -> dict[str, Result]:
+    """Backtest several quoters in one pass over the log (they share the Room).
+    ``on_quote`` is shown every whole quote with the very arrive row it was given for
+    (a simulation keeps them; party ids may repeat in an imported log)."""
     check_events(events, tables)
     room = Room.from_tables(tables)
     order: list[tuple[str, int]] = []
@@ -181,7 +187,10 @@ def backtest_many(events: Sequence[Event], tables: Sequence[Table],
                 order.append((ev.party, size))
             arrived[ev.party] = ev.time
             for name, q in quoters.items():
-                quoted[name][ev.party] = q.quote_new(room, size, ev.time).minutes
+                quote = q.quote_new(room, size, ev.time)
+                quoted[name][ev.party] = quote.minutes
+                if on_quote is not None:
+                    on_quote(name, ev, quote)
         elif ev.event == SEAT and ev.party in arrived and ev.party not in seated:
             seated[ev.party] = ev.time
         room.apply(ev)

@@ -8,6 +8,7 @@ newcomer sees a live restaurant with returning guests and a goodwill log.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -17,12 +18,12 @@ import platformdirs
 
 from queueapp.config import Config
 from queueapp.goodwill import gestures, roster
-from queueapp.quotes.estimator import Estimator
+from queueapp.quotes.backtest import Metrics
 from queueapp.sim.goodwill import import_goodwill, simulate_goodwill, simulated_hosts
+from queueapp.sim.quoting import quote_arrivals, quote_once
 from queueapp.sim.simulator import evening_so_far, simulate
 from queueapp.store import Store
-from queueapp.waitlist.events import ABANDON, ARRIVE, SEAT, Event
-from queueapp.waitlist.room import Room
+from queueapp.waitlist.events import ABANDON, SEAT, Event
 
 DEMO_HOST = "Lin"  # on duty in the demo when the config names no hosts
 # The demo's shift leads and their secrets, made in the demo's own database (documented
@@ -38,6 +39,13 @@ def demo_db_path() -> Path:
     directory (``~/.local/share/queueapp/demo.db`` on Linux), so ``--demo`` on the other
     commands finds it afterwards."""
     return platformdirs.user_data_path("queueapp", appauthor=False) / "demo.db"
+
+
+def demo_memo_path() -> Path:
+    """Where the demo keeps the quotes of its history (the user cache directory,
+    ``~/.cache/queueapp/demo`` on Linux): a month of quotes takes a while to compute,
+    and every demo that day has the same history."""
+    return platformdirs.user_cache_path("queueapp", appauthor=False) / "demo"
 
 
 # what the team wrote, in the restaurant's language: (category, what, done on the spot)
@@ -138,38 +146,45 @@ def simulate_complaints(events: list[Event], seed: int, hosts: tuple[str, ...] |
 
 def fill_history(store: Store, config: Config, days: int, scenario: str = "hotpot",
                  seed: int = 0, start: date | datetime | float | None = None) -> list[Event]:
-    """``days`` of simulated service from ``start`` into ``store``; returns the events."""
+    """``days`` of simulated service from ``start`` into ``store``, every arrival quoted
+    as the stand would have quoted it; returns the events."""
     events = simulate(config, days, scenario, seed, start)
-    import_with_goodwill(store, config, events, seed)
+    write_quoted(store, config, events, seed)
     return events
 
 
-def with_quotes(events: list[Event], history: list[Event], config: Config) -> list[Event]:
-    """Give each arrival the quote the stand would have told it, from what was known then."""
-    estimator = Estimator.for_config(config)
-    for ev in history:
-        estimator.observe(ev)
-    room = Room.from_config(config)
-    for ev in events:
-        if ev.event == ARRIVE:
-            q = estimator.quote_new(room, int(ev.size or 1), ev.time)
-            ev.data.update(quote=round(q.minutes, 2), quote_low=round(q.low, 2),
-                           quote_high=round(q.high, 2))
-        room.apply(ev)
-        estimator.observe(ev)
-    return events
+def write_quoted(store: Store, config: Config, events: list[Event], seed: int
+                 ) -> tuple[int, Metrics]:
+    """Simulated ``events`` into ``store``: each arrival first given the quote the stand
+    would have told it, learning from the file's own events and the earlier simulated
+    ones (``sim.quoting``), then written with what a good team would have logged.
+    Returns the events written and how good those quotes were."""
+    store.check_new_parties(events)  # before the slow part, as import_events would
+    metrics = quote_arrivals(events, config, list(store.all_events(by_time=True)))
+    return import_with_goodwill(store, config, events, seed), metrics
 
 
 def build_demo(store: Store, config: Config, seed: int = 7, now: float | None = None,
-               history_days: int = 28) -> None:
-    """Four weeks of history, then this evening so far, ending at ``now``."""
+               history_days: int = 28, memo: Path | None = None,
+               quoting: Callable[[int], object] | None = None) -> None:
+    """Four weeks of history, then this evening so far, ending at ``now``, into a fresh
+    ``store``. Every arrival carries the quote the stand would have told it: the
+    history's as the stand running through those weeks would have (learning as it
+    went; kept in the folder ``memo`` for the next demo on the same history, see
+    ``sim.quoting.quote_once``; ``quoting`` hears when they must be computed), the
+    evening's as the stand started this evening on that history would have."""
     end = now if now is not None else arrow.utcnow().float_timestamp
     today = arrow.get(end).to(config.timezone).floor("day")
     history: list[Event] = []
     if history_days:
-        history = fill_history(store, config, history_days, "hotpot", seed,
-                               today.shift(days=-history_days).date())
-    evening = with_quotes(evening_so_far(config, end, seed), history, config)
+        history = simulate(config, history_days, "hotpot", seed,
+                           today.shift(days=-history_days).date())
+    evening = evening_so_far(config, end, seed)
+    store.check_new_parties(history + evening)
+    quote_once(history, config, memo, quoting)
+    quote_arrivals(evening, config, learned=history)
+    if history:
+        import_with_goodwill(store, config, history, seed)
     import_with_goodwill(store, config, evening, seed + 1)
     add_demo_leads(store, config, end)
     if not config.hosts and roster.find_host(store, config, DEMO_HOST) is None:

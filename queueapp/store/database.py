@@ -67,6 +67,7 @@ from queueapp.waitlist.room import (
     Party,
     Room,
     TableState,
+    quote_data,
 )
 
 LIVE = (WAITING, CALLED, SEATED)  # statuses of parties still in the room
@@ -414,8 +415,7 @@ class Store:
         (``"join"``: the guest checked in on their phone)."""
         data: dict[str, Any] = {"name": name, "phone": phone, "tags": list(tags), "note": note}
         if quote is not None:
-            data.update(quote=round(quote.minutes, 2), quote_low=round(quote.low, 2),
-                        quote_high=round(quote.high, 2))
+            data.update(quote_data(quote))
         if via:
             data["via"] = via
         with self.transaction() as db:
@@ -657,6 +657,16 @@ class Store:
         t.held_for, t.held_until = replayed.held_for, replayed.held_until
 
     # -- bulk --------------------------------------------------------------------
+    def check_new_parties(self, events: Iterable[Event]) -> None:
+        """Refuse, as ``import_events`` would, events whose arriving party id is already in
+        the file: checked before slow work on them (quoting a month of history)."""
+        ids = [ev.party for ev in events if ev.event == ARRIVE]
+        taken = self.db.execute(
+            "SELECT id FROM parties WHERE id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY id LIMIT 1", [json.dumps(ids)]).fetchone()
+        if taken:
+            raise Conflict("err_party_id_taken", party=taken[0])
+
     def import_events(self, events: Iterable[Event], host: str = "",
                       hosts: Mapping[str, str] | None = None) -> int:
         """Append many events in one transaction (simulated or imported history).

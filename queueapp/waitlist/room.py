@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from queueapp.config import Config, Table
 from queueapp.waitlist.events import (
@@ -26,8 +26,18 @@ from queueapp.waitlist.events import (
     Event,
 )
 
+if TYPE_CHECKING:
+    from queueapp.quotes.rule import Quote
+
 WAITING, CALLED, SEATED, LEFT, REMOVED = "waiting", "called", "seated", "left", "removed"
 FREE, OCCUPIED, CLEARING = "free", "occupied", "clearing"
+
+
+def quote_data(quote: Quote) -> dict[str, float]:
+    """The quote given on arrival as the ``arrive`` row's data keeps it (``Room._arrive``
+    reads it into the party, the parties row and so the review), to 0.01 minute."""
+    return {"quote": round(quote.minutes, 2), "quote_low": round(quote.low, 2),
+            "quote_high": round(quote.high, 2)}
 
 
 @dataclass

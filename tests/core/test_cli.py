@@ -9,6 +9,7 @@ import json
 import sqlite3
 
 import arrow
+import pytest
 from click.testing import CliRunner
 from helpers import CONFIG_PATH
 
@@ -27,6 +28,13 @@ def at(minutes: float = 0.0) -> float:
 
 def run(*args: str):
     return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture(autouse=True)
+def demo_memo(tmp_path_factory, monkeypatch):
+    """The demo keeps its history's quotes in the user cache folder: in the tests, one
+    folder of their own (shared by this run's demos on the same history)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
 def build(store: Store) -> dict[str, str]:
@@ -121,6 +129,17 @@ def test_demo_builds_a_busy_evening(tmp_path, monkeypatch):
     assert tables.get("clearing", 0) >= 1
     assert len(set(waits)) > 1  # parties waiting for different times
     assert hostless == 0  # every simulated party was added by a host (the review filters by it)
+    # the four weeks of history are quoted as the stand would have (issue 14.3): the
+    # review's quote accuracy covers every seated party, not "parties 0"
+    today = arrow.now(TZ)
+    bundled = str(CONFIG_PATH.parent.parent / "config.toml")  # what the demo used
+    report = run("report", "--db", str(db), "--config", bundled, "--format", "json",
+                 "--from", today.shift(days=-28).format("YYYY-MM-DD"),
+                 "--to", today.format("YYYY-MM-DD"))
+    assert report.exit_code == 0, report.output
+    figures = json.loads(report.output)
+    assert figures["quotes"]["all"]["parties"] == figures["seated"] > 1000
+    assert 0.5 < figures["quotes"]["all"]["mean_abs_error_min"] < 20
     # and the store reads it back like any other file
     from queueapp.config import load_config
 

@@ -644,6 +644,18 @@ EN: dict[str, str] = {
     "err_link_gone": "This link no longer works: the party has been seated, has left or "
                      "was removed.",
     "err_reply_answer": "A guest's answer {answer!r} is not one of {choices}.",
+    # -- issue 12: messages --
+    "msg_added": "{restaurant}: you are number {ticket}. Your table should be ready in "
+                 "about {low}-{high} minutes. Follow your place: {link}",
+    "msg_close": "{restaurant}: {ticket}, your table is nearly ready. Please stay close. {link}",
+    "msg_ready": "{restaurant}: {ticket}, your table is ready! Please come to the host stand "
+                 "within {hold} minutes. Reply 1 if you are coming, 9 to cancel.",
+    "msg_again": "{restaurant}: {ticket}, we are calling you again ({count}). Your table is "
+                 "kept for {hold} more minutes.",
+    "msg_removed": "{restaurant}: {ticket}, your place in line has been cancelled. We hope "
+                   "to see you another time.",
+    "msg_thanks": "{restaurant}: thank you for dining with us, {name}! Tell us how it was: "
+                  "{link}",
 }
 
 ZH: dict[str, str] = {
@@ -1248,6 +1260,15 @@ ZH: dict[str, str] = {
     # -- issue 11: the guest's side (store) --
     "err_link_gone": "这个链接已失效：这桌客人已入座、已离开或已被移除。",
     "err_reply_answer": "客人回复 {answer!r} 无法识别；可用：{choices}。",
+    # -- issue 12: messages --
+    "msg_added": "{restaurant}：您的排队号是 {ticket}，预计等候 {low}-{high} 分钟。"
+                 "查看排队进度：{link}",
+    "msg_close": "{restaurant}：{ticket} 号，快轮到您了，请留在附近。{link}",
+    "msg_ready": "{restaurant}：{ticket} 号，您的餐桌已准备好！请在 {hold} 分钟内到迎宾台。"
+                 "回复 1 表示马上到，回复 9 取消排队。",
+    "msg_again": "{restaurant}：{ticket} 号，第 {count} 次叫号。您的餐桌将再保留 {hold} 分钟。",
+    "msg_removed": "{restaurant}：{ticket} 号，您的排队已取消。期待下次光临。",
+    "msg_thanks": "{restaurant}：{name}，感谢您的光临！欢迎告诉我们您的用餐体验：{link}",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

@@ -656,6 +656,13 @@ EN: dict[str, str] = {
                    "to see you another time.",
     "msg_thanks": "{restaurant}: thank you for dining with us, {name}! Tell us how it was: "
                   "{link}",
+    "fb_title": "{restaurant}: how was your meal?",
+    "fb_rate": "How was it? (1 = poor, 5 = excellent)",
+    "fb_words": "Anything we should know?",
+    "fb_send": "Send",
+    "fb_pick": "Please choose a rating from 1 to 5.",
+    "fb_thanks": "Thank you! The restaurant's manager reads every answer.",
+    "fb_gone": "This link is not valid.",
 }
 
 ZH: dict[str, str] = {
@@ -1269,6 +1276,13 @@ ZH: dict[str, str] = {
     "msg_again": "{restaurant}：{ticket} 号，第 {count} 次叫号。您的餐桌将再保留 {hold} 分钟。",
     "msg_removed": "{restaurant}：{ticket} 号，您的排队已取消。期待下次光临。",
     "msg_thanks": "{restaurant}：{name}，感谢您的光临！欢迎告诉我们您的用餐体验：{link}",
+    "fb_title": "{restaurant}：用餐体验如何？",
+    "fb_rate": "您的评价（1 = 很差，5 = 非常好）",
+    "fb_words": "有什么想告诉我们的吗？",
+    "fb_send": "提交",
+    "fb_pick": "请选择 1 到 5 的评分。",
+    "fb_thanks": "谢谢！餐厅经理会阅读每一条反馈。",
+    "fb_gone": "此链接无效。",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

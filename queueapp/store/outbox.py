@@ -25,6 +25,7 @@ from queueapp.waitlist.room import Party
 
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
 STATUSES = (QUEUED, SENT, FAILED)
+FEEDBACK_SOURCE = "feedback"  # complaints opened from the thank-you's feedback form
 ERROR_CHARS = 300  # the last error kept on a row (a provider's whole page is not needed)
 
 _COLUMNS = ("id, party, kind, key, channel, text, status, attempts, last_error, created, "
@@ -268,6 +269,11 @@ class Outbox(Repository):
             "('waiting', 'called') ORDER BY arrived_at DESC, id DESC LIMIT 1",
             [phone]).fetchone()
         return self.store.party(row[0]) if row else None
+
+    def feedback_given(self, party_id: str) -> bool:
+        """Has the party already answered its thank-you (one feedback item per party)?"""
+        return self.db.execute("SELECT 1 FROM complaints WHERE party = ? AND source = ? "
+                               "LIMIT 1", [party_id, FEEDBACK_SOURCE]).fetchone() is not None
 
     def link_for(self, party_id: str, now: float) -> str:
         """The party's page token, made now if it has none (a party added without a

@@ -663,6 +663,12 @@ EN: dict[str, str] = {
     "fb_pick": "Please choose a rating from 1 to 5.",
     "fb_thanks": "Thank you! The restaurant's manager reads every answer.",
     "fb_gone": "This link is not valid.",
+    "err_env_missing": "{where}: {field}: the environment variable {name} is not set. "
+                       "Set it where queueapp and queueapp serve start (its value is "
+                       "never printed or written to the config).",
+    "check_messages": "Messages: {n} channel(s) ({channels}); replies: {secret}.",
+    "check_secret_set": "webhook secret set",
+    "check_secret_none": "no webhook secret (the reply webhook refuses everything)",
 }
 
 ZH: dict[str, str] = {
@@ -1283,6 +1289,11 @@ ZH: dict[str, str] = {
     "fb_pick": "请选择 1 到 5 的评分。",
     "fb_thanks": "谢谢！餐厅经理会阅读每一条反馈。",
     "fb_gone": "此链接无效。",
+    "err_env_missing": "{where}：{field}：环境变量 {name} 未设置。请在启动 queueapp 和 "
+                       "queueapp serve 的环境中设置它（其值不会被打印或写入配置文件）。",
+    "check_messages": "消息：{n} 个渠道（{channels}）；回复：{secret}。",
+    "check_secret_set": "已设置 webhook 密钥",
+    "check_secret_none": "未设置 webhook 密钥（回复 webhook 将拒绝所有请求）",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

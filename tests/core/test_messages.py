@@ -295,3 +295,50 @@ def test_planning_is_tied_to_the_event_log(db_path: Path, receiver: Receiver) ->
     assert Sender(again, config, later).run_once().sent == 1
     assert [r["to"] for r in receiver.received] == [PHONE]
     assert again.outbox.for_parties([pid])[pid][0].status == SENT
+
+
+def _check(tmp_path: Path, extra: str, env: dict[str, str] | None = None):
+    from click.testing import CliRunner
+    from helpers import CONFIG_PATH
+
+    from queueapp.cli.main import main
+
+    path = tmp_path / "config.toml"
+    path.write_text(CONFIG_PATH.read_text(encoding="utf-8") + "\n[messages]\n" + extra + "\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["check-config", "--config", str(path)], env=env or {})
+    return result, path.read_text(encoding="utf-8").splitlines()
+
+
+def test_check_config_unknown_placeholder_names_its_line(tmp_path: Path) -> None:
+    result, lines = _check(tmp_path, 'channels = ["json://localhost/x"]\n\n'
+                           '[messages.templates.en]\nready = "Table for {name}"\n'
+                           'added = "Number {tiket}, see {link}"\n'
+                           '[messages.templates.zh]\nadded = "{ticket} 号"\n')
+    assert result.exit_code != 0
+    line = next(i + 1 for i, text in enumerate(lines) if "{tiket}" in text)
+    assert f"line {line}: messages.templates.en.added: {{tiket}} is not a placeholder" \
+        in result.output
+    result, lines = _check(tmp_path, '[messages.templates.zh]\nready = "请 {hold 分钟"\n')
+    assert result.exit_code != 0 and "messages.templates.zh.ready" in result.output
+
+
+def test_check_config_missing_variable_never_prints_a_secret(tmp_path: Path) -> None:
+    extra = ('channels = ["twilio://${QA_SID}:${QA_TOKEN}@15551234567/{phone}"]\n'
+             'webhook_secret = "${QA_HOOK}"')
+    result, lines = _check(tmp_path, extra, {"QA_SID": "AC123", "QA_HOOK": "hook-secret-1"})
+    line = next(i + 1 for i, text in enumerate(lines) if "channels" in text)
+    assert result.exit_code != 0
+    assert f"line {line}: messages.channels[1]: the environment variable QA_TOKEN is not set" \
+        in result.output
+    assert "AC123" not in result.output and "hook-secret-1" not in result.output
+    result, _ = _check(tmp_path, extra, {"QA_SID": "AC123", "QA_TOKEN": "tok-999",
+                                         "QA_HOOK": "hook-secret-1"})
+    assert result.exit_code == 0, result.output
+    assert "twilio://•••" in result.output and "webhook secret set" in result.output
+    assert "tok-999" not in result.output and "AC123" not in result.output
+
+
+def test_check_config_refuses_a_secret_written_in_the_file(tmp_path: Path) -> None:
+    result, _ = _check(tmp_path, 'webhook_secret = "plain-secret"')
+    assert result.exit_code != 0 and "messages.webhook_secret" in result.output

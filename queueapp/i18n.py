@@ -669,6 +669,9 @@ EN: dict[str, str] = {
     "check_messages": "Messages: {n} channel(s) ({channels}); replies: {secret}.",
     "check_secret_set": "webhook secret set",
     "check_secret_none": "no webhook secret (the reply webhook refuses everything)",
+    "report_messages": "Messages to guests",
+    "report_messages_value": "{sent} sent, {failed} failed; {called} called, {came} came "
+                             "within {hold} min, {no_show} no-show after a call",
 }
 
 ZH: dict[str, str] = {
@@ -1294,6 +1297,9 @@ ZH: dict[str, str] = {
     "check_messages": "消息：{n} 个渠道（{channels}）；回复：{secret}。",
     "check_secret_set": "已设置 webhook 密钥",
     "check_secret_none": "未设置 webhook 密钥（回复 webhook 将拒绝所有请求）",
+    "report_messages": "发给客人的消息",
+    "report_messages_value": "已发送 {sent} 条，失败 {failed} 条；叫号 {called} 桌，{hold} 分钟内到达 "
+                             "{came} 桌，叫号后未到 {no_show} 桌",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

@@ -342,3 +342,35 @@ def test_check_config_missing_variable_never_prints_a_secret(tmp_path: Path) -> 
 def test_check_config_refuses_a_secret_written_in_the_file(tmp_path: Path) -> None:
     result, _ = _check(tmp_path, 'webhook_secret = "plain-secret"')
     assert result.exit_code != 0 and "messages.webhook_secret" in result.output
+
+
+def test_review_counts_messages_and_calls_per_day(db_path: Path, receiver: Receiver) -> None:
+    from queueapp.review.exports import render_report, report_dict
+    from queueapp.review.reports import Filters, build
+
+    config = messages_config(receiver.url, "attempts = 1\nclose_position = 0\n"
+                             "close_minutes = 0")
+    store = _open(db_path, config)
+    clock = FixedClock(START)
+    sender = Sender(store, config, clock)
+    sender.run_once()
+    came = _add(store, config, name="Came")
+    late = _add(store, config, phone="+8613912345678", name="Late")
+    gone = _add(store, config, phone="+8613712345678", name="Gone")
+    sender.run_once()  # three "added" sent
+    receiver.down = True
+    store.call_party(at(1), came)
+    store.call_party(at(1), late)
+    store.call_party(at(1), gone)
+    sender.run_once()  # three "ready" failed (one attempt allowed)
+    store.seat_party(at(6), came, "A1")  # within the 10 minutes held
+    store.seat_party(at(15), late, "A2")  # after them
+    store.remove_party(at(14), gone, "no_show")
+    rep = build(store, Filters(at(-60), at(600)), config)
+    [day] = rep.messages
+    assert (day.day, day.sent, day.failed, day.called, day.came_in_time,
+            day.no_show_after_call) == ("2026-03-06", 3, 3, 3, 1, 1)
+    text = render_report(rep, config, "text")
+    assert "Messages to guests" in text
+    assert "3 sent, 3 failed; 3 called, 1 came within 10 min, 1 no-show after a call" in text
+    assert report_dict(rep, config)["messages_by_day"][0]["came_in_time"] == 1

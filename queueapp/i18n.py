@@ -672,6 +672,28 @@ EN: dict[str, str] = {
     "report_messages": "Messages to guests",
     "report_messages_value": "{sent} sent, {failed} failed; {called} called, {came} came "
                              "within {hold} min, {no_show} no-show after a call",
+    "key_resend": "Re-send message",
+    "msg_kind_added": "number",
+    "msg_kind_close": "getting close",
+    "msg_kind_ready": "table ready",
+    "msg_kind_again": "called again",
+    "msg_kind_removed": "removed",
+    "msg_kind_thanks": "thank-you",
+    "msg_status_queued": "sending",
+    "msg_status_sent": "sent",
+    "msg_status_failed": "failed",
+    "msg_line": "{kind}: {status}",
+    "hold_left": "{minutes} min left",
+    "hold_left_short": "{minutes}′",
+    "hold_over_title": "The {minutes} minutes are up for",
+    "hold_call_again": "Call again",
+    "hold_longer": "Hold {minutes} minutes longer",
+    "hold_no_show": "No-show: remove",
+    "hold_extended": "{name}: table held {minutes} minutes longer",
+    "resend_none": "No message to {name} to send again.",
+    "resend_queued": "Message to {name} queued again.",
+    "messages_env_missing": "Messages are not sent: the environment variable {name} is not "
+                            "set (see queueapp check-config). They stay queued.",
 }
 
 ZH: dict[str, str] = {
@@ -1298,8 +1320,30 @@ ZH: dict[str, str] = {
     "check_secret_set": "已设置 webhook 密钥",
     "check_secret_none": "未设置 webhook 密钥（回复 webhook 将拒绝所有请求）",
     "report_messages": "发给客人的消息",
-    "report_messages_value": "已发送 {sent} 条，失败 {failed} 条；叫号 {called} 桌，{hold} 分钟内到达 "
-                             "{came} 桌，叫号后未到 {no_show} 桌",
+    "report_messages_value": "已发送 {sent} 条，失败 {failed} 条；叫号 {called} 桌，"
+                             "{hold} 分钟内到达 {came} 桌，叫号后未到 {no_show} 桌",
+    "key_resend": "重发消息",
+    "msg_kind_added": "排队号",
+    "msg_kind_close": "即将轮到",
+    "msg_kind_ready": "餐桌已备好",
+    "msg_kind_again": "再次叫号",
+    "msg_kind_removed": "已取消",
+    "msg_kind_thanks": "致谢",
+    "msg_status_queued": "发送中",
+    "msg_status_sent": "已发送",
+    "msg_status_failed": "发送失败",
+    "msg_line": "{kind}：{status}",
+    "hold_left": "剩 {minutes} 分钟",
+    "hold_left_short": "{minutes}分",
+    "hold_over_title": "{minutes} 分钟已到：",
+    "hold_call_again": "再次叫号",
+    "hold_longer": "再保留 {minutes} 分钟",
+    "hold_no_show": "未到场：移除",
+    "hold_extended": "{name}：餐桌再保留 {minutes} 分钟",
+    "resend_none": "没有可重发给 {name} 的消息。",
+    "resend_queued": "给 {name} 的消息已重新排队发送。",
+    "messages_env_missing": "消息未发送：环境变量 {name} 未设置（见 queueapp check-config）。"
+                            "消息会保留在队列中。",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

@@ -15,6 +15,7 @@ Nothing here runs on the stand's UI thread: the app starts it as a thread.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -169,10 +170,8 @@ class Sender:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
-        try:
+        with contextlib.suppress(*DB_ERRORS):  # else it expires by itself
             self.store.outbox.release_lease(self.owner)
-        except DB_ERRORS:
-            pass  # it expires by itself
 
     def _loop(self) -> None:
         try:

@@ -16,12 +16,14 @@ class Receiver:
         self.down = False
         self.hang = threading.Event()  # set: requests wait until it is cleared
         self.released = threading.Event()
+        self.holding = threading.Event()  # set while a request is held by ``hang``
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if receiver.hang.is_set():
+                    receiver.holding.set()
                     receiver.released.wait(30)
                 if receiver.down:
                     self.send_response(503)

@@ -249,15 +249,15 @@ def test_getting_close_by_place_in_class_once(db_path: Path, receiver: Receiver)
     store.seat_party(at(6), first, "A1")
     sender.run_once()
     sender.run_once()
-    close = [m.party for m in store.outbox.between(at(-1), at(60)) if m.kind == "close"]
-    assert sorted(close) == sorted([first, big, second])  # once each
+    once = [m.party for m in store.outbox.between(at(-1), at(60)) if m.kind == "close"]
+    assert sorted(once) == sorted([first, big, second])  # once each
 
 
 def test_getting_close_by_estimate(db_path: Path, receiver: Receiver) -> None:
     config = messages_config(receiver.url, "close_position = 0\nclose_minutes = 10")
     store = _open(db_path, config)
     clock = FixedClock(START)
-    live = {"minutes": {}}
+    live: dict[str, dict[str, float]] = {"minutes": {}}
     sender = Sender(store, config, clock, estimates=lambda: live["minutes"])
     sender.run_once()
     pid = _add(store, config)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -14,6 +15,7 @@ class Receiver:
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
         self.down = False
+        self.delay = 0.0  # seconds each request takes (a slow provider)
         self.hang = threading.Event()  # set: requests wait until it is cleared
         self.released = threading.Event()
         self.holding = threading.Event()  # set while a request is held by ``hang``
@@ -22,6 +24,7 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                time.sleep(receiver.delay)
                 if receiver.hang.is_set():
                     receiver.holding.set()
                     receiver.released.wait(30)

@@ -374,3 +374,18 @@ def test_review_counts_messages_and_calls_per_day(db_path: Path, receiver: Recei
     assert "Messages to guests" in text
     assert "3 sent, 3 failed; 3 called, 1 came within 10 min, 1 no-show after a call" in text
     assert report_dict(rep, config)["messages_by_day"][0]["came_in_time"] == 1
+
+
+def test_privacy_purge_blanks_old_messages(db_path: Path, receiver: Receiver) -> None:
+    from queueapp.store.times import iso
+
+    config = messages_config(receiver.url)
+    store = _open(db_path, config)
+    sender = Sender(store, config, FixedClock(START))
+    sender.run_once()
+    pid = _add(store, config)
+    sender.run_once()
+    store.seat_party(at(5), pid, "A1")
+    store.privacy.anonymise(iso(at(60)) or "")
+    [row] = store.outbox.for_parties([pid])[pid]
+    assert (row.text, row.status) == ("", SENT)

@@ -188,7 +188,7 @@ class QueueApp(App[None]):
 
     def on_unmount(self) -> None:
         if self.sender is not None:
-            self.sender.stop()
+            self.sender.stop(timeout=2.0)  # a hanging provider must not hold up quitting
 
     @work(thread=True, group="privacy")
     def purge_old_guests(self) -> None:

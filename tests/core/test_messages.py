@@ -389,3 +389,26 @@ def test_privacy_purge_blanks_old_messages(db_path: Path, receiver: Receiver) ->
     store.privacy.anonymise(iso(at(60)) or "")
     [row] = store.outbox.for_parties([pid])[pid]
     assert (row.text, row.status) == ("", SENT)
+
+
+def test_thank_you_after_the_meal_with_a_feedback_link(db_path: Path,
+                                                       receiver: Receiver) -> None:
+    config = messages_config(receiver.url, "thanks = true\nclose_position = 0\n"
+                             "close_minutes = 0")
+    store = _open(db_path, config)
+    sender = Sender(store, config, FixedClock(START))
+    sender.run_once()
+    pid = _add(store, config)
+    store.seat_party(at(5), pid, "A1")
+    store.table_departed(at(50), "A1")
+    sender.run_once()  # seated before its number went out: only the thank-you is sent
+    assert [m.kind for m in store.outbox.for_parties([pid])[pid]] == ["thanks"]
+    other = _add(store, config, 51, phone="+8613912345678", name="Sun")
+    sender.run_once()
+    store.seat_party(at(52), other, "A2")
+    store.table_departed(at(90), "A2")
+    sender.run_once()
+    assert [m.kind for m in store.outbox.for_parties([other])[other]] == ["added", "thanks"]
+    token = store.guest_link(other)
+    assert receiver.bodies()[-1].endswith(f"/p/{token}/feedback")
+    assert "thank you for dining with us, Sun" in receiver.bodies()[-1]

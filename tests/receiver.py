@@ -19,6 +19,7 @@ class Receiver:
         self.hang = threading.Event()  # set: requests wait until it is cleared
         self.released = threading.Event()
         self.holding = threading.Event()  # set while a request is held by ``hang``
+        self.answered = 0  # requests answered (whatever the answer)
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -27,7 +28,8 @@ class Receiver:
                 time.sleep(receiver.delay)
                 if receiver.hang.is_set():
                     receiver.holding.set()
-                    receiver.released.wait(30)
+                    receiver.released.wait(60)
+                receiver.answered += 1
                 if receiver.down:
                     self.send_response(503)
                     self.end_headers()
@@ -50,7 +52,11 @@ class Receiver:
     @property
     def url(self) -> str:
         """An Apprise URL to this receiver, the guest's number in the payload's ``to``."""
-        return f"json://127.0.0.1:{self.port}/sms?:to={{phone}}&cto=2&rto=5"
+        return self.url_waiting(5)
+
+    def url_waiting(self, seconds: int) -> str:
+        """The URL, Apprise waiting up to ``seconds`` for an answer."""
+        return f"json://127.0.0.1:{self.port}/sms?:to={{phone}}&cto=2&rto={seconds}"
 
     def bodies(self) -> list[str]:
         return [r.get("message", "") for r in self.received]

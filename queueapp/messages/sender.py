@@ -15,13 +15,14 @@ Nothing here runs on the stand's UI thread: the app starts it as a thread.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
 import socket
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 
 from queueapp.clock import Clock
@@ -197,3 +198,17 @@ def start_sender(store: Store, config: Config, clock: Clock,
     sender = Sender(store, config, clock, estimates=estimates)
     sender.start()
     return sender
+
+
+@contextlib.asynccontextmanager
+async def running(store: Store, config: Config, clock: Clock,
+                  estimates: Estimates | None = None) -> AsyncIterator[Sender | None]:
+    """The sender for the life of a server (``queueapp serve``'s lifespan):
+    ``async with running(store, config, clock): yield``. Stopping frees the lease at
+    once (another station's sender takes over) and never waits long on a provider."""
+    sender = start_sender(store, config, clock, estimates)
+    try:
+        yield sender
+    finally:
+        if sender is not None:
+            await asyncio.to_thread(sender.stop, 2.0)

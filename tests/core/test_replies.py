@@ -159,3 +159,47 @@ def test_feedback_opens_an_item_once(client: TestClient, config: Config,
     assert (item.party, item.what, item.source) == (pid, "2/5: <b>cold</b> soup", "feedback")
     assert client.get("/p/nope/feedback").status_code == 404
     store.close()
+
+
+def test_wired_into_a_server_as_queueapp_serve_will_be(db_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The way the lead wires messages into `queueapp serve`: the sender runs for the
+    server's life (its lifespan), the reply routes are mounted beside the others."""
+    import contextlib
+    import time
+
+    from receiver import Receiver
+
+    from queueapp.messages.sender import running
+
+    receiver = Receiver()
+    monkeypatch.setenv(ENV, SECRET)
+    config = messages_config(receiver.url, f'webhook_secret = "${{{ENV}}}"\npoll_seconds = 0.2')
+    store = Store.open(db_path, config, station="web")
+    clock = FixedClock(START)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        async with running(store, config, clock):
+            yield
+
+    app = Starlette(routes=reply_routes(config, db_path, clock), lifespan=lifespan)
+    try:
+        with TestClient(app) as client:
+            deadline = time.monotonic() + 30
+            while store.outbox.lease_owner(at(0)) == "":  # its first round
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            pid = store.add_party(at(0), 2, "Wu", PHONE, tz=config.timezone,
+                                  ticket_prefix="A").party
+            store.call_party(at(1), pid)
+            while len(receiver.received) < 2:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            assert _send(client, PHONE, "1").json() == {"result": "coming"}
+        assert store.outbox.lease_owner(at(0)) == ""  # stopped with the server: lease free
+        assert store.party(pid).reply == "coming"
+        assert "your table is ready" in receiver.bodies()[1]
+    finally:
+        store.close()
+        receiver.close()

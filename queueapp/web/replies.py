@@ -38,6 +38,7 @@ from queueapp.complaints import loop as complaints
 from queueapp.config import Config
 from queueapp.i18n import Translator
 from queueapp.messages.settings import CANCEL, COMING, MissingVariable
+from queueapp.numbers import ascii_text
 from queueapp.phone import PhoneError, normalise
 from queueapp.privacy import printable
 from queueapp.store import Conflict, Store
@@ -117,7 +118,8 @@ def answer(store: Store, config: Config, now: float, phone: str, text: str) -> s
         return "unknown"
     token = store.outbox.link_for(party.id, now)
     words = printable(text, one_line=True).strip()[:LONGEST_TEXT]
-    action = config.messages.codes.get(words.casefold())
+    # a Chinese phone may type the code full-width ("１"): the same code
+    action = config.messages.codes.get(ascii_text(words).casefold())
     try:
         if action == CANCEL:
             store.guest_cancel(now, token, via="message")

@@ -72,6 +72,13 @@ def test_code_one_is_coming(client: TestClient, config: Config, db_path: Path) -
     assert p.reply == "coming" and p.reply_at is not None
 
 
+def test_full_width_code_is_the_same_code(client: TestClient, config: Config,
+                                          db_path: Path) -> None:
+    pid = _party(db_path, config)
+    assert _send(client, PHONE, "１").json() == {"result": "coming"}
+    assert _read(db_path, config, pid).reply == "coming"
+
+
 def test_code_nine_cancels(client: TestClient, config: Config, db_path: Path) -> None:
     pid = _party(db_path, config)
     assert _send(client, "138 1234 5678", "9").json() == {"result": "cancelled"}

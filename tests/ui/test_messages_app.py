@@ -186,3 +186,31 @@ async def test_hold_runs_out_call_again_and_hold_longer(make_app, receiver: Rece
         app.tick()
         await settle(app, pilot)
         assert isinstance(app.screen, HoldQuestion)  # asked again when that runs out
+
+
+async def test_review_summary_counts_messages(make_app, receiver: Receiver) -> None:
+    from textual.widgets import Input, Static
+
+    from queueapp.ui.screens.goodwill import PinScreen
+    from queueapp.ui.screens.review import ReviewScreen
+
+    config = messages_config(receiver.url, "poll_seconds = 0.2")
+    app = make_app(cfg=config)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await _sender_ready(app, pilot)
+        pid = _add(app.store, config, "Wu")
+        app.store.call_party(at(1), pid)
+        await _until(app, pilot, lambda: len(receiver.received) == 2)
+        app.store.seat_party(at(4), pid, "A1")  # came within the 10 minutes held
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PinScreen)
+        app.screen.query_one("#pin", Input).value = "246813"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        text = str(app.screen.query_one("#summary", Static).content)
+        assert "Messages to guests" in text
+        assert "2026-03-06: 2 sent, 0 failed; 1 called, 1 came within 10 min, " \
+               "0 no-show after a call" in text

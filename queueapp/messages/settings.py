@@ -214,7 +214,9 @@ def _codes(v: _Validator, m: dict[str, Any]) -> dict[str, str]:
             raise v.fail(f"messages.codes.{code}", f"{action!r} should be "
                          + " or ".join(f'"{a}"' for a in CODE_ACTIONS)
                          + ", e.g. \"1\" = \"coming\".", _line(v.lines, "messages.codes", code))
-    return {code.strip().casefold(): action for code, action in raw.items()}
+    from queueapp.numbers import ascii_text
+
+    return {ascii_text(code.strip()).casefold(): action for code, action in raw.items()}
 
 
 def _line(lines: list[str], section: str, key: str | None = None) -> int | None:

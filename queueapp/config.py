@@ -29,6 +29,7 @@ from queueapp.goodwill.catalogue import (
 )
 from queueapp.i18n import LANGUAGES
 from queueapp.keys import KEY_IDS
+from queueapp.messages import settings as message_settings
 
 PARTY_SIZE_LIMIT = 100  # the largest party (and dining_minutes key) a config may name
 DAY_MINUTES = 24 * 60
@@ -245,6 +246,8 @@ class Config:
     backup_keep: int = BACKUP_KEEP  # timed backups kept ([storage])
     backup_every_minutes: float = 0.0  # the app's backup timer; 0 = off ([storage])
     guests: Guests = field(default_factory=Guests)  # [guests] and [web]
+    messages: message_settings.Messages = field(  # [messages]: messages to guests
+        default_factory=message_settings.Messages)
 
     @property
     def catalogue(self) -> Catalogue:
@@ -469,7 +472,7 @@ class _Validator:
             hosts=tuple(self._hosts()), leads=tuple(self._leads()),
             conversation=self._conversation(), hold_minutes=hold, keep_guest_days=keep_days,
             backup_keep=backup_keep, backup_every_minutes=backup_every,
-            guests=self._guests(),
+            guests=self._guests(), messages=message_settings.parse(self),
         )
 
     def _guests(self) -> Guests:

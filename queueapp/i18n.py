@@ -741,6 +741,56 @@ EN: dict[str, str] = {
     # -- simulated history carries quotes --
     "demo_quoting": "Quoting {n} parties of simulated history as the stand would have, "
         "each from what came before it (kept for the next demo today)...",
+    # -- issue 12: messages --
+    "msg_added": "{restaurant}: you are number {ticket}. Your table should be ready in "
+                 "about {low}-{high} minutes. Follow your place: {link}",
+    "msg_close": "{restaurant}: {ticket}, your table is nearly ready. Please stay close. {link}",
+    "msg_ready": "{restaurant}: {ticket}, your table is ready! Please come to the host stand "
+                 "within {hold} minutes. Reply 1 if you are coming, 9 to cancel.",
+    "msg_again": "{restaurant}: {ticket}, we are calling you again ({count}). Your table is "
+                 "kept for {hold} more minutes.",
+    "msg_removed": "{restaurant}: {ticket}, your place in line has been cancelled. We hope "
+                   "to see you another time.",
+    "msg_thanks": "{restaurant}: thank you for dining with us, {name}! Tell us how it was: "
+                  "{link}",
+    "fb_title": "{restaurant}: how was your meal?",
+    "fb_rate": "How was it? (1 = poor, 5 = excellent)",
+    "fb_words": "Anything we should know?",
+    "fb_send": "Send",
+    "fb_pick": "Please choose a rating from 1 to 5.",
+    "fb_thanks": "Thank you! The restaurant's manager reads every answer.",
+    "fb_gone": "This link is not valid.",
+    "err_env_missing": "{where}: {field}: the environment variable {name} is not set. "
+                       "Set it where queueapp and queueapp serve start (its value is "
+                       "never printed or written to the config).",
+    "check_messages": "Messages: {n} channel(s) ({channels}); replies: {secret}.",
+    "check_secret_set": "webhook secret set",
+    "check_secret_none": "no webhook secret (the reply webhook refuses everything)",
+    "report_messages": "Messages to guests",
+    "report_messages_value": "{sent} sent, {failed} failed; {called} called, {came} came "
+                             "within {hold} min, {no_show} no-show after a call",
+    "key_resend": "Re-send message",
+    "msg_kind_added": "number",
+    "msg_kind_close": "getting close",
+    "msg_kind_ready": "table ready",
+    "msg_kind_again": "called again",
+    "msg_kind_removed": "removed",
+    "msg_kind_thanks": "thank-you",
+    "msg_status_queued": "sending",
+    "msg_status_sent": "sent",
+    "msg_status_failed": "failed",
+    "msg_line": "{kind}: {status}",
+    "hold_left": "{minutes} min left",
+    "hold_left_short": "{minutes}′",
+    "hold_over_title": "The {minutes} minutes are up for",
+    "hold_call_again": "Call again",
+    "hold_longer": "Hold {minutes} minutes longer",
+    "hold_no_show": "No-show: remove",
+    "hold_extended": "{name}: table held {minutes} minutes longer",
+    "resend_none": "No message to {name} to send again.",
+    "resend_queued": "Message to {name} queued again.",
+    "messages_env_missing": "Messages are not sent: the environment variable {name} is not "
+                            "set (see queueapp check-config). They stay queued.",
 }
 
 ZH: dict[str, str] = {
@@ -1434,6 +1484,52 @@ ZH: dict[str, str] = {
     # -- simulated history carries quotes --
     "demo_quoting": "正在按前台当时的做法为 {n} 组模拟历史客人估算等位时间，每组只依据之前发生的事"
         "（结果会保留，今天再次演示时直接使用）……",
+    # -- issue 12: messages --
+    "msg_added": "{restaurant}：您的排队号是 {ticket}，预计等候 {low}-{high} 分钟。"
+                 "查看排队进度：{link}",
+    "msg_close": "{restaurant}：{ticket} 号，快轮到您了，请留在附近。{link}",
+    "msg_ready": "{restaurant}：{ticket} 号，您的餐桌已准备好！请在 {hold} 分钟内到迎宾台。"
+                 "回复 1 表示马上到，回复 9 取消排队。",
+    "msg_again": "{restaurant}：{ticket} 号，第 {count} 次叫号。您的餐桌将再保留 {hold} 分钟。",
+    "msg_removed": "{restaurant}：{ticket} 号，您的排队已取消。期待下次光临。",
+    "msg_thanks": "{restaurant}：{name}，感谢您的光临！欢迎告诉我们您的用餐体验：{link}",
+    "fb_title": "{restaurant}：用餐体验如何？",
+    "fb_rate": "您的评价（1 = 很差，5 = 非常好）",
+    "fb_words": "有什么想告诉我们的吗？",
+    "fb_send": "提交",
+    "fb_pick": "请选择 1 到 5 的评分。",
+    "fb_thanks": "谢谢！餐厅经理会阅读每一条反馈。",
+    "fb_gone": "此链接无效。",
+    "err_env_missing": "{where}：{field}：环境变量 {name} 未设置。请在启动 queueapp 和 "
+                       "queueapp serve 的环境中设置它（其值不会被打印或写入配置文件）。",
+    "check_messages": "消息：{n} 个渠道（{channels}）；回复：{secret}。",
+    "check_secret_set": "已设置 webhook 密钥",
+    "check_secret_none": "未设置 webhook 密钥（回复 webhook 将拒绝所有请求）",
+    "report_messages": "发给客人的消息",
+    "report_messages_value": "已发送 {sent} 条，失败 {failed} 条；叫号 {called} 桌，"
+                             "{hold} 分钟内到达 {came} 桌，叫号后未到 {no_show} 桌",
+    "key_resend": "重发消息",
+    "msg_kind_added": "排队号",
+    "msg_kind_close": "即将轮到",
+    "msg_kind_ready": "餐桌已备好",
+    "msg_kind_again": "再次叫号",
+    "msg_kind_removed": "已取消",
+    "msg_kind_thanks": "致谢",
+    "msg_status_queued": "发送中",
+    "msg_status_sent": "已发送",
+    "msg_status_failed": "发送失败",
+    "msg_line": "{kind}：{status}",
+    "hold_left": "剩 {minutes} 分钟",
+    "hold_left_short": "{minutes}分",
+    "hold_over_title": "{minutes} 分钟已到：",
+    "hold_call_again": "再次叫号",
+    "hold_longer": "再保留 {minutes} 分钟",
+    "hold_no_show": "未到场：移除",
+    "hold_extended": "{name}：餐桌再保留 {minutes} 分钟",
+    "resend_none": "没有可重发给 {name} 的消息。",
+    "resend_queued": "给 {name} 的消息已重新排队发送。",
+    "messages_env_missing": "消息未发送：环境变量 {name} 未设置（见 queueapp check-config）。"
+                            "消息会保留在队列中。",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

@@ -26,6 +26,8 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     # -- who sits next --
     ("seat_next", "p", "seat_next"),
     ("hold", "k", "hold"),
+    # -- issue 12: messages --
+    ("resend", "m", "resend"),
 )
 
 KEY_IDS = frozenset(id_ for id_, _, _ in KEYS)

@@ -189,9 +189,30 @@ def check_config(ctx: click.Context, config_path: str | None) -> None:
         click.echo(Translator(config.language)(
             "warn_config_leads", names=", ".join(lead.name for lead in config.leads)),
             err=True)
+    _check_messages(config)
     click.echo(f"{config.path}: OK — {config.name}, {len(config.tables)} tables in "
                f"{len(config.sections)} sections, {sum(t.seats for t in config.tables)} seats, "
                f"{len(config.joins)} joins, language {config.language}.")
+
+
+def _check_messages(config: Config) -> None:
+    """``[messages]``: every ``${NAME}`` it reads must be set in the environment (the
+    value is never printed); then the channels, masked."""
+    from queueapp.messages import settings
+
+    t = Translator(config.language)
+    messages = config.messages
+    text = config.path.read_text(encoding="utf-8") if config.path else ""
+    problems = settings.environment_lines(messages, text)
+    if problems:
+        raise click.ClickException("\n".join(
+            t("err_env_missing", where=f"{config.path}, line {line}" if line else config.path,
+              field=fld, name=name) for line, fld, name in problems))
+    if messages.enabled:
+        click.echo(t("check_messages", n=len(messages.channels),
+                     channels=", ".join(settings.masked(u) for u in messages.channels),
+                     secret=t("check_secret_set") if messages.webhook_secret
+                     else t("check_secret_none")))
 
 
 FIRST_DAY, LAST_DAY = "1970-01-01", "2199-12-31"  # the dates a report or export may name

@@ -8,6 +8,7 @@ import socket
 import click
 
 from queueapp.i18n import Translator
+from queueapp.messages import settings as messages_settings
 from queueapp.store import StoreError, resolve_db_path
 
 
@@ -65,6 +66,9 @@ def serve(ctx: click.Context, config_path: str | None, db_path: str | None,
     config = replace(config, guests=guests)
     path = resolve_db_path(_db(ctx, db_path, use_demo, config), config)
     check_address(guests.listen, guests.port, t)
+    unset = messages_settings.missing(config.messages)
+    if unset:  # the sender and the reply webhook need them: say so before serving
+        raise click.ClickException(t("messages_env_missing", name=unset[0][1]))
     try:
         app = create_app(config, path)
     except StoreError as exc:

@@ -156,6 +156,7 @@ def report_dict(rep: Report, config: Config) -> dict[str, Any]:
             "by_host": {h: _acc(a) for h, a in rep.accuracy_by_host.items()},
         },
         "waiting_by_hour": {str(h): _r(v, 2) for h, v in rep.waiting_by_hour.items()},
+        "messages_by_day": [vars(d) for d in rep.messages],
     }
 
 
@@ -213,6 +214,11 @@ def report_lines(rep: Report, config: Config) -> list[tuple[str, list[list[str]]
         (t("report_by_category"), [[t(f"cat_{c}"), str(n)] for c, n in
                                    sorted(rep.complaints_by_category.items())] or [["—", ""]]),
     ]
+    if rep.messages:
+        sections.append((t("report_messages"), [
+            [d.day, t("report_messages_value", sent=d.sent, failed=d.failed, called=d.called,
+                      came=d.came_in_time, hold=round(config.hold_minutes),
+                      no_show=d.no_show_after_call)] for d in rep.messages]))
     # hosts' names were typed at the stand: nothing in them may drive the terminal
     return [(title, [[printable(cell, one_line=True) for cell in row] for row in rows])
             for title, rows in sections]

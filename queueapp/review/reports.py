@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from queueapp.config import Config
 from queueapp.goodwill.gestures import Gesture, Rescue, shift_starts_between
+from queueapp.messages.review import MessageDay
+from queueapp.messages.review import by_day as messages_by_day
 from queueapp.store import Store
 from queueapp.store.complaints import Complaint
 from queueapp.store.review import PartyRow
@@ -87,6 +89,9 @@ class Report:
     rescues: list[Rescue] = field(default_factory=list)
     # party id -> name, for every party the lists above name (people read names, not ids)
     names: dict[str, str] = field(default_factory=dict)
+    # messages to guests and what called parties did, per day (only when messaging is
+    # configured or messages were sent in range)
+    messages: list[MessageDay] = field(default_factory=list)
 
     @property
     def complaints_per_100(self) -> float | None:
@@ -136,6 +141,10 @@ def build(store: Store, f: Filters, config: Config, limit: int = GESTURES_LISTED
     _gestures(store, f, rep, config, limit)
     _rescues(store, f, rep)
     rep.names = _names(store, rep)
+    sent = store.outbox.between(f.start, f.end)
+    if sent or config.messages.enabled:
+        rep.messages = messages_by_day(sent, store.outbox.calls_between(f.start, f.end),
+                                       timezone, config.hold_minutes)
     return rep
 
 

@@ -38,6 +38,8 @@ WATCHED: tuple[Watch, ...] = (
     Watch("settings", "group_concat(key || '=' || value)", "the host on duty"),
     Watch("hosts", "count(*) + count(removed_at)", "a host added to or taken off the roster"),
     Watch("leads", "count(*) + count(removed_at)", "a shift lead added or removed"),
+    Watch("outbox", "coalesce(max(rev), 0)",
+          "a message queued, tried, sent or failed (the row and panel show it)"),
 )
 
 NOT_WATCHED: dict[str, str] = {
@@ -45,6 +47,7 @@ NOT_WATCHED: dict[str, str] = {
     "room_tables": "a projection of events (and of the config, read at start-up)",
     "pin_attempts": "read only while a PIN is typed, never shown",
     "guest_links": "written with the party's arrive event, which is watched",
+    "outbox_state": "the sender's lease and planning cursor: nothing on screen shows them",
     "_sqlite_migrations": "sqlite-utils' record of the schema, not the app's data",
 }
 

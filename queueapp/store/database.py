@@ -35,6 +35,7 @@ from queueapp.store.damage import DamageLog, decode_one, decoded
 from queueapp.store.errors import DB_ERRORS, Busy, Conflict, StoreError, as_store_error
 from queueapp.store.gestures import GestureLog
 from queueapp.store.guests import GuestBook
+from queueapp.store.outbox import Outbox
 from queueapp.store.privacy import PersonalData
 from queueapp.store.rescues import RescueLog
 from queueapp.store.review import ReviewQueries
@@ -117,6 +118,7 @@ class Store:
         self.review = ReviewQueries(self)
         self.privacy = PersonalData(self)
         self.roster = Roster(self)
+        self.outbox = Outbox(self)  # messages to guests (issue 12)
 
     # -- opening -----------------------------------------------------------
     @classmethod

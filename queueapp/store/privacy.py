@@ -78,4 +78,7 @@ class PersonalData(Repository):
             changed = [(new, event_id) for event_id, data in rows
                        if (new := _blank_personal(data)) is not None]
             db.conn.executemany("UPDATE events SET data = ? WHERE id = ?", changed)
+            # messages to guests hold names and links (issue 12): their words go too
+            db.execute("UPDATE outbox SET text = '', last_error = '' WHERE created < ? "
+                       "AND status != 'queued' AND (text != '' OR last_error != '')", [before])
         return Purged(parties, guests, notes, len(changed))

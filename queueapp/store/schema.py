@@ -483,3 +483,63 @@ def m009_guest_side(db: Database) -> None:
             party TEXT NOT NULL UNIQUE,
             created TEXT NOT NULL
         )""")
+
+
+@migrations()
+def m010_outbox(db: Database) -> None:
+    """Messages to guests: every message is a row before it is sent (``outbox``), and
+    one row (``outbox_state``) holds the sender's lease and how far the event log has
+    been turned into messages. A message's status only goes forward (queued, then sent
+    or failed), and a row is never deleted: a sent message can never be sent again."""
+    db.execute("""
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            party TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL UNIQUE,
+            channel TEXT NOT NULL,
+            text TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'queued'
+                CHECK (status IN ('queued', 'sent', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            last_error TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            next_at TEXT NOT NULL,
+            sent_at TEXT,
+            failed_at TEXT,
+            claimed_by TEXT NOT NULL DEFAULT '',
+            claimed_until TEXT,
+            event INTEGER,
+            rev INTEGER NOT NULL DEFAULT 0
+        )""")
+    db.execute("CREATE INDEX outbox_due ON outbox(status, next_at)")
+    db.execute("CREATE INDEX outbox_party ON outbox(party)")
+    db.execute("CREATE INDEX outbox_rev ON outbox(rev)")
+    db.execute("CREATE INDEX outbox_created ON outbox(created)")
+    db.execute("""
+        CREATE TRIGGER outbox_forward BEFORE UPDATE ON outbox
+        WHEN old.status != 'queued' AND (new.status IS NOT old.status
+             OR new.attempts IS NOT old.attempts OR new.sent_at IS NOT old.sent_at
+             OR new.claimed_by IS NOT old.claimed_by)
+        BEGIN SELECT RAISE(ABORT, 'outbox: a sent or failed message is final'); END""")
+    db.execute("""
+        CREATE TRIGGER outbox_fixed BEFORE UPDATE ON outbox
+        WHEN new.party IS NOT old.party OR new.kind IS NOT old.kind
+             OR new.key IS NOT old.key OR new.channel IS NOT old.channel
+             OR new.created IS NOT old.created OR new.attempts < old.attempts
+             OR (new.text IS NOT old.text AND new.text != '')
+        BEGIN SELECT RAISE(ABORT, 'outbox: what a message is and says cannot change'); END""")
+    db.execute("""
+        CREATE TRIGGER outbox_once BEFORE INSERT ON outbox
+        WHEN EXISTS (SELECT 1 FROM outbox WHERE key = new.key OR id = new.id)
+        BEGIN SELECT RAISE(IGNORE); END""")  # INSERT OR REPLACE would drop the sent row
+    db.execute("""
+        CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox
+        BEGIN SELECT RAISE(ABORT, 'outbox: messages are never deleted'); END""")
+    db.execute("""
+        CREATE TABLE outbox_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            owner TEXT NOT NULL DEFAULT '',
+            expires TEXT,
+            cursor INTEGER NOT NULL DEFAULT 0
+        )""")

@@ -32,12 +32,16 @@ from queueapp.goodwill import gestures, guests, suggestions
 from queueapp.goodwill.gestures import Gesture
 from queueapp.goodwill.guests import GuestCard
 from queueapp.i18n import Translator
+from queueapp.messages.holds import CallHolds
+from queueapp.messages.sender import Sender, start_sender
+from queueapp.messages.settings import MissingVariable
 from queueapp.quotes.estimator import Estimator
 from queueapp.quotes.rule import Quote, Quoter
 from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error, integrity
 from queueapp.store.backup import make_backup
 from queueapp.store.damage import named
 from queueapp.store.integrity import Verdict
+from queueapp.store.outbox import Message
 from queueapp.ui.bindings import in_language
 from queueapp.ui.format import clock_minutes
 from queueapp.ui.keynames import key_label
@@ -69,6 +73,8 @@ class Snapshot:
     quoted_at: float = 0.0  # when ``quotes`` were computed
     # who sits next: each ready table's proposed party (computed with the quotes)
     proposals: tuple[Proposal, ...] = ()
+    # messages to guests, by party, oldest first (issue 12)
+    messages: dict[str, list[Message]] = field(default_factory=dict)
 
     def minutes_left(self, party_id: str) -> float | None:
         """The live estimate counted down from when it was computed (between re-quotes
@@ -138,6 +144,8 @@ class QueueApp(App[None]):
         self._reads = itertools.count(1)
         self._damage_told = 0  # damaged rows the host has been told about
         self.stats = suggestions.Stats()
+        self.holds = CallHolds(config.hold_minutes)  # called parties' countdowns (issue 12)
+        self.sender: Sender | None = None  # while messages to guests are sent from here
         if not store.station:
             store.station = f"{socket.gethostname()}-{uuid.uuid4().hex[:6]}"
         self.title = config.name
@@ -157,8 +165,30 @@ class QueueApp(App[None]):
         self.set_interval(PURGE_CHECK_SECONDS, self.purge_old_guests)
         self.purge_old_guests()
         self.check_record()
+        self.start_sender()
         if self.config.backup_every_minutes:
             self.set_interval(self.config.backup_every_minutes * 60, self.timed_backup)
+
+    def start_sender(self) -> None:
+        """Messages to guests (``[messages]``): the sender runs in its own thread, so the
+        stand never waits on a provider. A channel whose ``${NAME}`` is not set: the
+        host is told, and messages stay queued until a sender can send them."""
+        try:
+            self.sender = start_sender(self.store, self.config, self.clock,
+                                       estimates=self._estimates)
+        except MissingVariable as exc:
+            self.notify(self.t("messages_env_missing", name=exc.name), severity="error",
+                        timeout=20)
+
+    def _estimates(self) -> dict[str, float]:
+        """The estimates on screen (for the "getting close" message; sender's thread)."""
+        snap = self.snapshot
+        left = {pid: snap.minutes_left(pid) for pid in snap.quotes}
+        return {pid: m for pid, m in left.items() if m is not None}
+
+    def on_unmount(self) -> None:
+        if self.sender is not None:
+            self.sender.stop(timeout=2.0)  # a hanging provider must not hold up quitting
 
     @work(thread=True, group="privacy")
     def purge_old_guests(self) -> None:
@@ -301,7 +331,8 @@ class QueueApp(App[None]):
         return Snapshot(room, quotes, seq,
                         gestures.gestures_by_party(store, waiting), cards, host, left,
                         complaints.open_count(store), pending, version, now, now,
-                        tuple(propose(room, now, self.config)))
+                        tuple(propose(room, now, self.config)),
+                        messages=store.outbox.for_parties(waiting))
 
     @work(thread=True, group="read")
     def reload(self) -> None:
@@ -395,6 +426,8 @@ class QueueApp(App[None]):
                 result = action(self.store, self.now())
             except DB_ERRORS as exc:
                 return as_store_error(exc)
+            if self.sender is not None:  # what was written may cause a message: now
+                self.sender.wake()
             if not reread:
                 return result, None
             try:  # the write is in: a failed re-read must not make it look unsaved

@@ -37,11 +37,13 @@ from queueapp.i18n import Translator
 from queueapp.lobby import checkin
 from queueapp.lobby import page as pages
 from queueapp.lobby.board import Board
+from queueapp.messages.sender import running
 from queueapp.store import Conflict, Store, StoreError
 from queueapp.waitlist.events import COMING
 from queueapp.waitlist.room import Party
 from queueapp.web import render
 from queueapp.web.hub import Hub, LiveState
+from queueapp.web.replies import reply_routes
 
 STATIC = Path(__file__).resolve().parent / "static"
 WEB_BUSY_TIMEOUT = 3.0  # seconds a web write waits for the stand's lock before "busy"
@@ -439,11 +441,17 @@ def create_app(config: Config, store_path: str | Path, clock: Clock | None = Non
     store = Store.open(store_path, config, station="web", busy_timeout=WEB_BUSY_TIMEOUT)
     web = Web(config, store, clock or SystemClock())
 
+    def estimates() -> dict[str, float]:
+        """The waits the pages show, for the sender's "getting close" messages."""
+        state = web.hub.state
+        return {pid: q.minutes for pid, q in state.quotes.items()} if state else {}
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         task = asyncio.create_task(web.hub.run())
         try:
-            yield
+            async with running(web.store, config, web.clock, estimates):
+                yield
         finally:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -465,6 +473,7 @@ def create_app(config: Config, store_path: str | Path, clock: Clock | None = Non
         Route("/join", web.join, methods=["GET"]),
         Route("/join", web.join_post, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        *reply_routes(config, store_path, web.clock),
     ]
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={StoreError: web.busy, sqlite3.Error: web.busy,

@@ -80,6 +80,7 @@ class MainScreen(StandActions, Screen[None]):
 
     def _state_arrived(self, snap: Snapshot) -> None:
         self.snapshot = snap
+        self.check_holds(snap)  # issue 12: a called party's hold ran out: ask the host
 
     def on_resize(self, event: events.Resize) -> None:
         width, height = event.size

@@ -644,6 +644,62 @@ class StandActions(Screen[None]):
         if not isinstance(ev, StoreError):
             self._wrote(ev, app.t("released", table=ev.table, name=p.name))
 
+    # -- issue 12: messages to guests ------------------------------------------------------
+    @on_party
+    async def action_resend(self, party: Party) -> None:
+        """Send the party's failed message again (else its newest one), as a new message:
+        the original keeps its status."""
+        from queueapp.messages.plan import resend
+        from queueapp.ui.messages import to_resend
+
+        app, t = self.app, self.app.t
+        message = to_resend(app.snapshot.messages.get(party.id, []))
+        if message is None:
+            app.notify(t("resend_none", name=party.name), severity="warning")
+            return
+        queued = await app.in_store(lambda store, now: resend(store, app.config, now,
+                                                              message.id))
+        if not isinstance(queued, StoreError):
+            app.notify(t("resend_queued", name=party.name), timeout=4)
+
+    def check_holds(self, snap: Any) -> None:
+        """Called parties whose hold ran out: the host is asked, one at a time, when no
+        other form is open (else at the next tick). Only with messages configured: the
+        countdown is what the message promised the guest."""
+        app = self.app
+        if not app.config.messages.enabled or app.screen is not self:
+            return
+        due = app.holds.due(snap.room.waiting(), snap.now)
+        if due:
+            app.holds.asked(due[0])
+            flows.start_flow(self, self._hold_over(due[0]))
+
+    async def _hold_over(self, party: Party) -> None:
+        from queueapp.messages.holds import HoldChoice
+        from queueapp.ui.messages import HoldQuestion
+
+        app, t = self.app, self.app.t
+        minutes = round(app.config.hold_minutes)
+        choice = await flows.ask(app, HoldQuestion(t, party.name or party.id, minutes))
+        if not self._still_here(party):
+            return
+        if choice is None:  # decide later: asked again in a minute
+            app.holds.extend(party, app.now(), minutes=1)
+        elif choice == HoldChoice.HOLD_LONGER:
+            app.holds.extend(party, app.now())
+            app.notify(t("hold_extended", name=party.name, minutes=minutes), timeout=4)
+        elif choice == HoldChoice.CALL_AGAIN:
+            ev = await app.in_store(lambda store, now: store.call_party(
+                now, party.id, app.snapshot.host))
+            if not isinstance(ev, StoreError):
+                self._wrote(ev, t("called", name=party.name))
+        else:
+            ev = await self._leave(party, lambda store, now: store.remove_party(
+                now, party.id, "no_show", app.snapshot.host))
+            if not isinstance(ev, StoreError):
+                self._wrote(ev, t("removed", name=party.name, reason=t("reason_no_show")))
+
+
 def _add_party(store: Store, now: float, *, entry: NewParty, tz: str, host: str) -> Event:
     """Save a new party with exactly the quote its form showed, then link its guest."""
     ev = store.add_party(now, entry.size, entry.name, entry.phone, list(entry.tags),

@@ -359,6 +359,13 @@ class ReviewScreen(Screen[None]):
         text.append("\n" + t("tab_quotes") + "\n", style="bold underline")
         line(t("sum_mae"), decimal_minutes(rep.accuracy.mae, t))
         line(t("sum_within5"), pct(rep.accuracy.within5))
+        if rep.messages:  # messages to guests, per day
+            text.append("\n" + t("report_messages") + "\n", style="bold underline")
+            for d in rep.messages:
+                line(d.day, t("report_messages_value", sent=d.sent, failed=d.failed,
+                              called=d.called, came=d.came_in_time,
+                              hold=round(app.config.hold_minutes),
+                              no_show=d.no_show_after_call), "bold red" if d.failed else "")
         self.query_one("#summary", Static).update(text)
 
     def _gestures(self, rep: Report) -> None:

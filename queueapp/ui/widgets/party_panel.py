@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from queueapp.goodwill.suggestions import Suggestion, suggest
 from queueapp.review.labels import gesture_label
+from queueapp.ui import messages as messages_ui
 from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.format import clip, guest_line
 
@@ -61,6 +62,10 @@ class PartyPanel(Static):
         if given:
             text.append("  " + t("had", what=", ".join(gesture_label(g, cfg) for g in given[-3:])),
                         style="dim")
+        sent = snap.messages.get(p.id)
+        if sent:  # issue 12: the messages to this party, newest last
+            text.append("\n")
+            text.append_text(messages_ui.panel_line(sent, t, cfg.timezone))
         for n, (sug, why) in enumerate(zip(self.suggestions, reasons, strict=True), start=1):
             item = sug.interaction
             text.append(f"\n{n} ", style="bold reverse")

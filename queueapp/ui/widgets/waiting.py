@@ -17,6 +17,7 @@ from textual.message import Message
 
 from queueapp import phone
 from queueapp.goodwill.suggestions import Attention, needs_attention, ordinal
+from queueapp.ui import messages as messages_ui
 from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.format import (
     HELD,
@@ -160,11 +161,17 @@ class WaitingList(DrawsState, KeyedTable):
             at = arrow.get(p.called_at).to(cfg.timezone).format("HH:mm")
             called = Text(t("called_at", time=at), style="bold green")
             left_compact = Text(f"☎ {at}", style="bold green")
+            hold = app.holds.minutes_left(p, now) if cfg.messages.enabled else None
+            if hold is not None:  # issue 12: the hold the message promised, counting down
+                called += Text(" ") + messages_ui.countdown(hold, t)
+                left_compact = Text("☎ ", style="bold green") + messages_ui.countdown(
+                    hold, t, short=True)
         name = Text((p.name or p.id).replace("\n", " "))
         tail = Text("")
         if p.phone:
             tail = Text(" " + _last_digits(p.phone, cfg.country), style="dim")
         flag = Text("!", style=attention_style(mark)) if mark is not None else Text("")
+        flag += messages_ui.marker(snap.messages.get(p.id, []))  # issue 12: ✉ or ✗
         return PartyCells(
             key=p.id, pos=Text(str(pos), style=style), name=name + tail, name_compact=name,
             flag=flag, size=Text(str(p.size)), tags=Text(words.replace("\n", " ")),

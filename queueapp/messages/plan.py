@@ -1,0 +1,207 @@
+"""Which messages the waiting list's events cause, and the "getting close" rule.
+
+Planning follows the event log: one transaction reads the events after the outbox's
+cursor, queues their messages and moves the cursor past them. So a message is tied to
+its event by the event's id, whatever door wrote it (the stand, a guest's page,
+another terminal): if a process dies after writing an event and before planning,
+the next planning pass (any station's sender, or this one after a restart) picks the
+event up; and a key per party and kind (and the count of a repeated call) makes
+planning the same event twice harmless. Nothing is lost and nothing is sent twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import quote as url_quote
+
+from queueapp.config import Config
+from queueapp.messages.settings import (
+    ADDED,
+    AGAIN,
+    CLOSE,
+    PHONE_FIELD,
+    READY,
+    REMOVED,
+    THANKS,
+    scheme,
+)
+from queueapp.messages.templates import render
+from queueapp.quotes.rule import Quote
+from queueapp.store import Store
+from queueapp.store.outbox import NewMessage
+from queueapp.waitlist.events import ABANDON, ARRIVE, CALL, DEPART, Event
+from queueapp.waitlist.room import CALLED, WAITING, Party
+
+STALE_MINUTES = 60  # an event older than this when first planned is not messaged any more
+REMOVED_REASONS = ("cancelled", "no_show")  # a walk-away is not told anything
+CLOSE_NOT_BEFORE = 5  # minutes after arrival: "getting close" never follows the first at once
+FEEDBACK_PATH = "/feedback"  # after the party's page link: the thank-you's feedback form
+
+Estimates = Callable[[], Mapping[str, float]]  # party id -> minutes left, as the stand shows
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One configured channel: its place in the config and its scheme (never its URL,
+    which may hold a secret), and whether it writes to the guest's own number."""
+
+    number: int  # 1, 2, ... as in the config's list
+    url: str  # as written, ``${ENV}`` not resolved
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}:{scheme(self.url)}"
+
+    @property
+    def per_guest(self) -> bool:
+        return PHONE_FIELD in self.url
+
+
+def channels(config: Config) -> list[Channel]:
+    return [Channel(i + 1, url) for i, url in enumerate(config.messages.channels)]
+
+
+def address(url: str, phone: str) -> str:
+    """The channel URL for one guest: ``{phone}`` replaced by the number, URL-encoded."""
+    return url.replace(PHONE_FIELD, url_quote(phone, safe=""))
+
+
+def message_key(party: str, kind: str, channel: Channel, count: int = 0) -> str:
+    """The idempotency key: one message of a kind per party (per count for "called
+    again") per channel."""
+    return f"{party}:{kind}" + (f":{count}" if count else "") + f"@{channel.label}"
+
+
+def values(config: Config, party: Party, link: str, count: int = 0) -> dict[str, object]:
+    """What a template's placeholders are filled with for ``party``."""
+    point = low = high = 0
+    if party.quote is not None:
+        point, low, high = Quote(party.quote, party.quote_low or party.quote,
+                                 party.quote_high or party.quote).rounded()
+    return {"ticket": party.ticket or party.id[-3:], "name": party.name, "minutes": point,
+            "low": low, "high": high, "link": link, "hold": round(config.hold_minutes),
+            "restaurant": config.name, "count": count}
+
+
+def kind_of(ev: Event, calls: int) -> str:
+    """The message an event causes ("" for none). ``calls``: the party's calls up to
+    and including this one."""
+    if ev.event == ARRIVE:
+        return ADDED
+    if ev.event == CALL:
+        return READY if calls <= 1 else AGAIN
+    if ev.event == ABANDON and ev.data.get("reason") in REMOVED_REASONS:
+        return REMOVED
+    if ev.event == DEPART and ev.party:
+        return THANKS
+    return ""
+
+
+def is_close(party: Party, position: int, minutes_left: float | None, config: Config,
+             now: float) -> bool:
+    """The "getting close" rule: ``close_position``-th (or nearer) in its class, or its
+    estimate under ``close_minutes``. Not in a party's first ``CLOSE_NOT_BEFORE``
+    minutes (its first message has just told it where it stands), nor for a party
+    quoted that short on arrival (it already knows)."""
+    rule = config.messages
+    if now - party.arrived < CLOSE_NOT_BEFORE * 60:
+        return False
+    if party.quote is not None and party.quote <= rule.close_minutes:
+        return False
+    near = bool(rule.close_position) and position <= rule.close_position
+    soon = bool(rule.close_minutes) and minutes_left is not None \
+        and minutes_left < rule.close_minutes
+    return near or soon
+
+
+def positions(parties: Iterable[Party], config: Config) -> dict[str, int]:
+    """Each waiting (not yet called) party's place in its table class (1 = next)."""
+    seen: dict[str, int] = {}
+    out: dict[str, int] = {}
+    for p in sorted(parties, key=lambda p: (p.arrived, p.id)):
+        if p.status != WAITING:
+            continue
+        prefix = config.guests.ticket_class(p.size).prefix
+        seen[prefix] = seen.get(prefix, 0) + 1
+        out[p.id] = seen[prefix]
+    return out
+
+
+def plan(store: Store, config: Config, now: float, estimates: Estimates | None = None) -> int:
+    """Queue the messages caused by events not planned yet, and the "getting close"
+    ones due now, in one transaction; how many were queued. Does nothing without
+    channels."""
+    if not config.messages.enabled:
+        return 0
+    wanted: list[NewMessage] = []
+    with store.transaction():
+        cursor = store.outbox.cursor()
+        last = store.last_event_id()
+        for ev in store.all_events(after_id=cursor):
+            if ev.time >= now - STALE_MINUTES * 60:
+                wanted += _for_event(store, config, ev, now)
+        wanted += _getting_close(store, config, now, estimates)
+        queued = store.outbox.enqueue(now, wanted)
+        store.outbox.advance(last)
+    return queued
+
+
+def resend(store: Store, config: Config, now: float, message_id: int) -> int:
+    """The host's re-send: the same text again as a new message on the same channel
+    (the original keeps its status: a sent row is never sent again). How many queued."""
+    with store.transaction():
+        original = store.outbox.get(message_id)
+        if original is None:
+            return 0
+        prefix = f"{original.key}#resend"
+        n = store.outbox.count_like(prefix) + 1
+        return store.outbox.enqueue(now, [NewMessage(
+            original.party, original.kind, f"{prefix}{n}", original.channel, original.text,
+            original.event)])
+
+
+def _for_event(store: Store, config: Config, ev: Event, now: float) -> list[NewMessage]:
+    party = store.party(ev.party) if ev.party else None
+    if party is None or not party.phone and all(c.per_guest for c in channels(config)):
+        return []
+    calls = store.outbox.calls_up_to(party.id, ev.id or 0) if ev.event == CALL else 0
+    kind = kind_of(ev, calls)
+    if not kind or kind == THANKS and not config.messages.thanks:
+        return []
+    if kind in (ADDED, READY, AGAIN) and party.status not in (WAITING, CALLED):
+        return []  # seated or gone before the message was planned: it would mislead
+    count = calls if kind == AGAIN else 0
+    return _messages(store, config, party, kind, now, count, ev.id)
+
+
+def _getting_close(store: Store, config: Config, now: float,
+                   estimates: Estimates | None) -> list[NewMessage]:
+    room = store.load_room()
+    live = estimates() if estimates is not None else {}
+    out: list[NewMessage] = []
+    for pid, position in positions(room.parties.values(), config).items():
+        party = room.parties[pid]
+        left = live.get(pid)
+        if left is None and party.quote is not None:
+            left = party.quote - (now - party.arrived) / 60
+        if is_close(party, position, left, config, now):
+            out += _messages(store, config, party, CLOSE, now)
+    return out
+
+
+def _messages(store: Store, config: Config, party: Party, kind: str, now: float,
+              count: int = 0, event: int | None = None) -> list[NewMessage]:
+    """The message of ``kind`` on each channel that can reach ``party`` and has not had
+    it yet (its text made only for those)."""
+    targets = [c for c in channels(config) if party.phone or not c.per_guest]
+    keys = {c.label: message_key(party.id, kind, c, count) for c in targets}
+    known = store.outbox.known_keys(keys.values())
+    targets = [c for c in targets if keys[c.label] not in known]
+    if not targets:
+        return []
+    link = config.guests.base_url + "/p/" + store.outbox.link_for(party.id, now)
+    if kind == THANKS:
+        link += FEEDBACK_PATH
+    text = render(config.messages, kind, values(config, party, link, count), config.language)
+    return [NewMessage(party.id, kind, keys[c.label], c.label, text, event) for c in targets]

@@ -1,0 +1,414 @@
+"""Messages to guests (issue 12): the outbox, planning, the sender through Apprise to a
+real local HTTP receiver, retries with an injected clock, the lease, and the config."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers import START, at
+from receiver import Receiver, messages_config
+
+from queueapp.clock import FixedClock
+from queueapp.config import Config
+from queueapp.messages import retry
+from queueapp.messages.plan import plan, resend
+from queueapp.messages.sender import Sender
+from queueapp.store import Store
+from queueapp.store.outbox import FAILED, QUEUED, SENT
+
+PHONE = "+8613812345678"
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    yield r
+    r.close()
+
+
+def _open(db_path: Path, config: Config) -> Store:
+    return Store.open(db_path, config, station="test")
+
+
+def _add(store: Store, config: Config, minutes: float = 0, size: int = 2,
+         phone: str = PHONE, name: str = "Wu") -> str:
+    from queueapp.quotes.rule import Quote
+
+    ev = store.add_party(at(minutes), size, name, phone, quote=Quote(25, 20, 35),
+                         tz=config.timezone,
+                         ticket_prefix=config.guests.ticket_class(size).prefix)
+    return ev.party
+
+
+def test_added_message_arrives_in_english(db_path: Path, receiver: Receiver) -> None:
+    config = messages_config(receiver.url)
+    store = _open(db_path, config)
+    clock = FixedClock(START)
+    sender = Sender(store, config, clock)
+    sender.run_once()  # the cursor starts at the newest event: history is not messaged
+    pid = _add(store, config)
+    done = sender.run_once()
+    assert done.sent == 1
+    [got] = receiver.received
+    token = store.guest_link(pid)
+    assert got["to"] == PHONE
+    assert "you are number A001" in got["message"]
+    assert "20-35 minutes" in got["message"]
+    assert f"{config.guests.base_url}/p/{token}" in got["message"]
+    [row] = store.outbox.for_parties([pid])[pid]
+    assert (row.status, row.attempts, row.kind) == (SENT, 1, "added")
+
+
+def test_messages_arrive_in_chinese_and_both(db_path: Path, tmp_path: Path,
+                                             receiver: Receiver) -> None:
+    zh = messages_config(receiver.url, language="zh")
+    store = _open(db_path, zh)
+    sender = Sender(store, zh, FixedClock(START))
+    sender.run_once()
+    pid = _add(store, zh)
+    store.call_party(at(1), pid)
+    sender.run_once()
+    assert receiver.bodies()[0].startswith(zh.name + "：您的排队号是 A001")
+    assert "请在 10 分钟内到迎宾台" in receiver.bodies()[1]
+    both = messages_config(receiver.url, 'language = "both"')
+    other = _open(tmp_path / "both.db", both)
+    bilingual = Sender(other, both, FixedClock(START))
+    bilingual.run_once()
+    _add(other, both)
+    bilingual.run_once()
+    zh_text, en_text = receiver.bodies()[2].split("\n")
+    assert "您的排队号是 A001" in zh_text and "you are number A001" in en_text
+
+
+def test_call_again_is_counted_and_each_event_messaged_once(db_path: Path,
+                                                           receiver: Receiver) -> None:
+    config = messages_config(receiver.url)
+    store = _open(db_path, config)
+    sender = Sender(store, config, FixedClock(START))
+    sender.run_once()
+    pid = _add(store, config)
+    store.call_party(at(1), pid)
+    store.call_party(at(4), pid)
+    store.call_party(at(8), pid)
+    sender.run_once()
+    sender.run_once()
+    assert plan(store, config, at(9)) == 0  # planning again queues nothing
+    kinds = [m.kind for m in store.outbox.for_parties([pid])[pid]]
+    assert kinds == ["added", "ready", "again", "again"]
+    assert "calling you again (2)" in receiver.bodies()[2]
+    assert "calling you again (3)" in receiver.bodies()[3]
+    assert len(receiver.received) == 4
+    store.remove_party(at(12), pid, "no_show")
+    sender.run_once()
+    assert "has been cancelled" in receiver.bodies()[-1]
+
+
+def test_provider_down_retried_with_backoff_then_sent_once(db_path: Path,
+                                                          receiver: Receiver) -> None:
+    config = messages_config(receiver.url, "close_position = 0\nclose_minutes = 0")
+    store = _open(db_path, config)
+    clock = FixedClock(START)
+    sender = Sender(store, config, clock)
+    sender.run_once()
+    pid = _add(store, config)
+    receiver.down = True
+    assert sender.run_once().retried == 1
+    [row] = store.outbox.for_parties([pid])[pid]
+    assert row.status == QUEUED and row.attempts == 1 and "503" in row.last_error
+    clock.advance(seconds=retry.delay(1) - 1)
+    assert sender.run_once().retried == 0  # not yet: the backoff holds it back
+    clock.advance(seconds=2)
+    assert sender.run_once().retried == 1  # tried again, still down
+    receiver.down = False
+    clock.advance(seconds=retry.delay(2) + 1)
+    assert sender.run_once().sent == 1
+    clock.advance(minutes=30)
+    sender.run_once()
+    assert len(receiver.received) == 1
+    [row] = store.outbox.for_parties([pid])[pid]
+    assert (row.status, row.attempts, row.last_error) == (SENT, 3, "")
+
+
+def test_receiver_gone_then_back_on_the_same_port(db_path: Path) -> None:
+    """Connection refused (nothing listening), then a receiver comes up: it arrives."""
+    first = Receiver()
+    port, url = first.port, first.url
+    first.close()
+    config = messages_config(url)
+    store = _open(db_path, config)
+    clock = FixedClock(START)
+    sender = Sender(store, config, clock)
+    sender.run_once()
+    _add(store, config)
+    assert sender.run_once().retried == 1
+    from http.server import ThreadingHTTPServer
+
+    back = Receiver()
+    back.server.shutdown()
+    back.server.server_close()
+    back.server = ThreadingHTTPServer(("127.0.0.1", port), back.server.RequestHandlerClass)
+    import threading
+
+    threading.Thread(target=back.server.serve_forever, daemon=True).start()
+    try:
+        clock.advance(seconds=retry.delay(1) + 1)
+        assert sender.run_once().sent == 1
+        assert len(back.received) == 1
+    finally:
+        back.close()
+
+
+def test_failed_after_attempts_and_resend_makes_a_new_row(db_path: Path,
+                                                         receiver: Receiver) -> None:
+    config = messages_config(receiver.url, "attempts = 2\nclose_position = 0")
+    store = _open(db_path, config)
+    clock = FixedClock(START)
+    sender = Sender(store, config, clock)
+    sender.run_once()
+    pid = _add(store, config)
+    receiver.down = True
+    sender.run_once()
+    clock.advance(minutes=5)
+    assert sender.run_once().failed == 1
+    [row] = store.outbox.for_parties([pid])[pid]
+    assert row.status == FAILED and row.failed_at is not None and row.last_error
+    with pytest.raises(sqlite3.DatabaseError):  # final: a trigger refuses to revive it
+        store.db.execute("UPDATE outbox SET status = 'queued' WHERE id = ?", [row.id])
+    with pytest.raises(sqlite3.DatabaseError):
+        store.db.execute("DELETE FROM outbox WHERE id = ?", [row.id])
+    receiver.down = False
+    assert resend(store, config, clock.now().float_timestamp, row.id) == 1
+    assert sender.run_once().sent == 1
+    rows = store.outbox.for_parties([pid])[pid]
+    assert [r.status for r in rows] == [FAILED, SENT]
+    assert rows[1].text == rows[0].text and len(receiver.received) == 1
+
+
+def test_a_sent_row_is_never_sent_again(db_path: Path, receiver: Receiver) -> None:
+    config = messages_config(receiver.url)
+    store = _open(db_path, config)
+    sender = Sender(store, config, FixedClock(START))
+    sender.run_once()
+    pid = _add(store, config)
+    sender.run_once()
+    [row] = store.outbox.for_parties([pid])[pid]
+    with pytest.raises(sqlite3.DatabaseError):
+        store.db.execute("UPDATE outbox SET status = 'queued', attempts = 0 WHERE id = ?",
+                         [row.id])
+    store.db.execute("INSERT OR REPLACE INTO outbox (party, kind, key, channel, text, created, "
+                     "next_at) VALUES (?, 'added', ?, ?, 'x', '2026', '2026')",
+                     [pid, row.key, row.channel])  # ignored: the key is taken
+    assert store.outbox.get(row.id) == row
+    assert sender.run_once().sent == 0 and len(receiver.received) == 1
+
+
+def test_one_lease_across_senders(db_path: Path, receiver: Receiver) -> None:
+    config = messages_config(receiver.url)
+    store = _open(db_path, config)
+    clock = FixedClock(START)
+    first = Sender(store, config, clock, owner="one")
+    second = Sender(store, config, clock, owner="two")
+    assert first.run_once().leased
+    _add(store, config)
+    assert not second.run_once().leased  # the lease is the first's: nothing sent twice
+    assert first.run_once().sent == 1
+    clock.advance(seconds=31)  # the first stopped renewing: its lease ran out
+    assert second.run_once().leased
+    assert not first.run_once().leased
+    first.stop()
+    second.stop()  # frees the lease at once
+    assert store.outbox.lease_owner(clock.now().float_timestamp) == ""
+    assert len(receiver.received) == 1
+
+
+def test_no_channel_queues_nothing(store: Store, config: Config) -> None:
+    _add(store, config)
+    assert not config.messages.enabled
+    assert plan(store, config, at(1)) == 0
+    assert store.db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+
+
+def test_getting_close_by_place_in_class_once(db_path: Path, receiver: Receiver) -> None:
+    config = messages_config(receiver.url, "close_position = 1\nclose_minutes = 0")
+    store = _open(db_path, config)
+    clock = FixedClock(START)
+    sender = Sender(store, config, clock)
+    sender.run_once()
+    first = _add(store, config, name="Ahead")
+    second = _add(store, config, 1, phone="+8613912345678", name="Next")
+    big = _add(store, config, 1, size=6, phone="+8613712345678", name="Big")
+    sender.run_once()
+    assert not [m for m in store.outbox.between(at(-1), at(60)) if m.kind == "close"]
+    clock.advance(minutes=6)  # never at once after the first message
+    sender.run_once()
+    close = {m.party for m in store.outbox.between(at(-1), at(60)) if m.kind == "close"}
+    assert close == {first, big}  # first in each class; the second is second in its class
+    store.seat_party(at(6), first, "A1")
+    sender.run_once()
+    sender.run_once()
+    once = [m.party for m in store.outbox.between(at(-1), at(60)) if m.kind == "close"]
+    assert sorted(once) == sorted([first, big, second])  # once each
+
+
+def test_getting_close_by_estimate(db_path: Path, receiver: Receiver) -> None:
+    config = messages_config(receiver.url, "close_position = 0\nclose_minutes = 10")
+    store = _open(db_path, config)
+    clock = FixedClock(START)
+    live: dict[str, dict[str, float]] = {"minutes": {}}
+    sender = Sender(store, config, clock, estimates=lambda: live["minutes"])
+    sender.run_once()
+    pid = _add(store, config)
+    clock.advance(minutes=6)
+    sender.run_once()
+    assert [m.kind for m in store.outbox.for_parties([pid])[pid]] == ["added"]
+    live["minutes"] = {pid: 8.0}
+    sender.run_once()
+    assert [m.kind for m in store.outbox.for_parties([pid])[pid]] == ["added", "close"]
+    assert "nearly ready" in receiver.bodies()[-1]
+
+
+def test_a_party_without_phone_gets_nothing(db_path: Path, receiver: Receiver) -> None:
+    config = messages_config(receiver.url)
+    store = _open(db_path, config)
+    sender = Sender(store, config, FixedClock(START))
+    sender.run_once()
+    pid = _add(store, config, phone="")
+    sender.run_once()
+    assert store.outbox.for_parties([pid]) == {} and receiver.received == []
+
+
+def test_planning_is_tied_to_the_event_log(db_path: Path, receiver: Receiver) -> None:
+    """An event written while no sender ran (a process died right after it) is
+    messaged by the next sender; one much older than STALE is not."""
+    config = messages_config(receiver.url, "close_position = 0\nclose_minutes = 0")
+    store = _open(db_path, config)
+    Sender(store, config, FixedClock(START)).run_once()
+    _add(store, config, -200, phone="+8613712345678", name="Old")  # 3 hours before now
+    pid = _add(store, config)
+    store.close()
+    again = _open(db_path, config)
+    later = FixedClock(START)
+    later.advance(seconds=31)  # the dead sender's lease runs out
+    assert Sender(again, config, later).run_once().sent == 1
+    assert [r["to"] for r in receiver.received] == [PHONE]
+    assert again.outbox.for_parties([pid])[pid][0].status == SENT
+
+
+def _check(tmp_path: Path, extra: str, env: dict[str, str] | None = None):
+    from click.testing import CliRunner
+    from helpers import CONFIG_PATH
+
+    from queueapp.cli.main import main
+
+    path = tmp_path / "config.toml"
+    path.write_text(CONFIG_PATH.read_text(encoding="utf-8") + "\n[messages]\n" + extra + "\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["check-config", "--config", str(path)], env=env or {})
+    return result, path.read_text(encoding="utf-8").splitlines()
+
+
+def test_check_config_unknown_placeholder_names_its_line(tmp_path: Path) -> None:
+    result, lines = _check(tmp_path, 'channels = ["json://localhost/x"]\n\n'
+                           '[messages.templates.en]\nready = "Table for {name}"\n'
+                           'added = "Number {tiket}, see {link}"\n'
+                           '[messages.templates.zh]\nadded = "{ticket} 号"\n')
+    assert result.exit_code != 0
+    line = next(i + 1 for i, text in enumerate(lines) if "{tiket}" in text)
+    assert f"line {line}: messages.templates.en.added: {{tiket}} is not a placeholder" \
+        in result.output
+    result, lines = _check(tmp_path, '[messages.templates.zh]\nready = "请 {hold 分钟"\n')
+    assert result.exit_code != 0 and "messages.templates.zh.ready" in result.output
+
+
+def test_check_config_missing_variable_never_prints_a_secret(tmp_path: Path) -> None:
+    extra = ('channels = ["twilio://${QA_SID}:${QA_TOKEN}@15551234567/{phone}"]\n'
+             'webhook_secret = "${QA_HOOK}"')
+    result, lines = _check(tmp_path, extra, {"QA_SID": "AC123", "QA_HOOK": "hook-secret-1"})
+    line = next(i + 1 for i, text in enumerate(lines) if "channels" in text)
+    assert result.exit_code != 0
+    assert f"line {line}: messages.channels[1]: the environment variable QA_TOKEN is not set" \
+        in result.output
+    assert "AC123" not in result.output and "hook-secret-1" not in result.output
+    result, _ = _check(tmp_path, extra, {"QA_SID": "AC123", "QA_TOKEN": "tok-999",
+                                         "QA_HOOK": "hook-secret-1"})
+    assert result.exit_code == 0, result.output
+    assert "twilio://•••" in result.output and "webhook secret set" in result.output
+    assert "tok-999" not in result.output and "AC123" not in result.output
+
+
+def test_check_config_refuses_a_secret_written_in_the_file(tmp_path: Path) -> None:
+    result, _ = _check(tmp_path, 'webhook_secret = "plain-secret"')
+    assert result.exit_code != 0 and "messages.webhook_secret" in result.output
+
+
+def test_review_counts_messages_and_calls_per_day(db_path: Path, receiver: Receiver) -> None:
+    from queueapp.review.exports import render_report, report_dict
+    from queueapp.review.reports import Filters, build
+
+    config = messages_config(receiver.url, "attempts = 1\nclose_position = 0\n"
+                             "close_minutes = 0")
+    store = _open(db_path, config)
+    clock = FixedClock(START)
+    sender = Sender(store, config, clock)
+    sender.run_once()
+    came = _add(store, config, name="Came")
+    late = _add(store, config, phone="+8613912345678", name="Late")
+    gone = _add(store, config, phone="+8613712345678", name="Gone")
+    sender.run_once()  # three "added" sent
+    receiver.down = True
+    store.call_party(at(1), came)
+    store.call_party(at(1), late)
+    store.call_party(at(1), gone)
+    sender.run_once()  # three "ready" failed (one attempt allowed)
+    store.seat_party(at(6), came, "A1")  # within the 10 minutes held
+    store.seat_party(at(15), late, "A2")  # after them
+    store.remove_party(at(14), gone, "no_show")
+    rep = build(store, Filters(at(-60), at(600)), config)
+    [day] = rep.messages
+    assert (day.day, day.sent, day.failed, day.called, day.came_in_time,
+            day.no_show_after_call) == ("2026-03-06", 3, 3, 3, 1, 1)
+    text = render_report(rep, config, "text")
+    assert "Messages to guests" in text
+    assert "3 sent, 3 failed; 3 called, 1 came within 10 min, 1 no-show after a call" in text
+    assert report_dict(rep, config)["messages_by_day"][0]["came_in_time"] == 1
+
+
+def test_privacy_purge_blanks_old_messages(db_path: Path, receiver: Receiver) -> None:
+    from queueapp.store.times import iso
+
+    config = messages_config(receiver.url)
+    store = _open(db_path, config)
+    sender = Sender(store, config, FixedClock(START))
+    sender.run_once()
+    pid = _add(store, config)
+    sender.run_once()
+    store.seat_party(at(5), pid, "A1")
+    store.privacy.anonymise(iso(at(60)) or "")
+    [row] = store.outbox.for_parties([pid])[pid]
+    assert (row.text, row.status) == ("", SENT)
+
+
+def test_thank_you_after_the_meal_with_a_feedback_link(db_path: Path,
+                                                       receiver: Receiver) -> None:
+    config = messages_config(receiver.url, "thanks = true\nclose_position = 0\n"
+                             "close_minutes = 0")
+    store = _open(db_path, config)
+    sender = Sender(store, config, FixedClock(START))
+    sender.run_once()
+    pid = _add(store, config)
+    store.seat_party(at(5), pid, "A1")
+    store.table_departed(at(50), "A1")
+    sender.run_once()  # seated before its number went out: only the thank-you is sent
+    assert [m.kind for m in store.outbox.for_parties([pid])[pid]] == ["thanks"]
+    other = _add(store, config, 51, phone="+8613912345678", name="Sun")
+    sender.run_once()
+    store.seat_party(at(52), other, "A2")
+    store.table_departed(at(90), "A2")
+    sender.run_once()
+    assert [m.kind for m in store.outbox.for_parties([other])[other]] == ["added", "thanks"]
+    token = store.guest_link(other)
+    assert receiver.bodies()[-1].endswith(f"/p/{token}/feedback")
+    assert "thank you for dining with us, Sun" in receiver.bodies()[-1]

@@ -1,0 +1,216 @@
+"""The stand with messages to guests (issue 12), through the real app and a real local
+HTTP receiver: the add returns while the provider hangs (the sender is a thread), the
+row's marker and the panel show sent and failed messages, `m` re-sends, and after a
+call the hold counts down and the host is asked what to do when it runs out."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+
+import pytest
+from helpers import START, at, on_screen, settle
+from receiver import Receiver, messages_config
+from textual.widgets import OptionList
+
+from queueapp.clock import FixedClock
+from queueapp.messages.holds import HoldChoice
+from queueapp.quotes.rule import Quote
+from queueapp.store.outbox import FAILED, SENT
+from queueapp.ui.messages import HoldQuestion
+from queueapp.ui.screens.main import MainScreen
+from queueapp.ui.widgets import PartyPanel
+
+SIZE = (150, 40)
+WIDE = (230, 50)  # the waiting list in its wide form: "10 min left" in words
+PHONE = "+8613812345678"
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    yield r
+    r.close()
+
+
+async def _until(app, pilot, test, seconds: float = 40.0) -> None:
+    """Wait (the sender is a real thread) until ``test()`` holds."""
+    end = time.monotonic() + seconds
+    while not test():
+        assert time.monotonic() < end, "timed out"
+        await asyncio.sleep(0.05)
+        await pilot.pause()
+
+
+async def _sender_ready(app, pilot) -> None:
+    """The sender's first round ran (from then on every new event is messaged)."""
+    now = app.now()
+    await _until(app, pilot, lambda: app.store.outbox.lease_owner(now) != "")
+
+
+def _add(store, config, name: str, phone: str = PHONE, minutes: float = 0) -> str:
+    return store.add_party(at(minutes), 2, name, phone, quote=Quote(25, 20, 35),
+                           tz=config.timezone, ticket_prefix="A").party
+
+
+def _panel(app) -> str:
+    return str(app.screen.query_one(PartyPanel).render())
+
+
+def _row(app, pid: str) -> str:
+    table = app.screen.query_one("#waiting")
+    return " ".join(str(c) for c in table.get_row(pid))
+
+
+async def test_the_add_returns_while_the_provider_hangs(make_app, receiver: Receiver) -> None:
+    config = messages_config(receiver.url_waiting(60), "poll_seconds = 0.2")
+    app = make_app(cfg=config)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await _sender_ready(app, pilot)
+        receiver.hang.set()
+        _add(app.store, config, "First")
+        await _until(app, pilot, receiver.holding.is_set)  # the sender is stuck in a send
+        started = time.monotonic()
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Li", "space", *"Wei", "tab", "3", "tab", *"13812345679")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        # saved and on the list while the provider still holds the first send (it holds
+        # it for up to 60 s): the stand did not wait for it
+        assert receiver.answered == 0 and time.monotonic() - started < 30
+        assert isinstance(app.screen, MainScreen)
+        assert [p.name for p in app.snapshot.room.waiting()] == ["First", "Li Wei"]
+        receiver.hang.clear()
+        receiver.released.set()
+        await _until(app, pilot, lambda: len(receiver.received) == 2)
+        assert sorted(r["to"] for r in receiver.received) == [PHONE, "+8613812345679"]
+
+
+async def test_marker_panel_and_resend(make_app, receiver: Receiver) -> None:
+    config = messages_config(receiver.url, "poll_seconds = 0.2\nattempts = 1")
+    app = make_app(cfg=config)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await _sender_ready(app, pilot)
+        receiver.down = True
+        pid = _add(app.store, config, "Wu")
+        await _until(app, pilot, lambda: [m.status for m in app.store.outbox.for_parties(
+            [pid]).get(pid, [])] == [FAILED])
+        app.reload()
+        await settle(app, pilot)
+        assert "✗" in _row(app, pid)
+        panel = _panel(app)
+        assert "✗ 19:00 number: failed — Failed to send JSON" in panel, panel
+        receiver.down = False
+        await pilot.press("m")
+        await settle(app, pilot)
+        await _until(app, pilot, lambda: [m.status for m in app.store.outbox.for_parties(
+            [pid])[pid]] == [FAILED, SENT])
+        app.reload()
+        await settle(app, pilot)
+        assert "✉" in _row(app, pid) and "✗" not in _row(app, pid)
+        assert "number: sent" in _panel(app)
+        assert len(receiver.received) == 1
+
+
+async def _hold_runs_out(app, pilot, clock: FixedClock, config, name: str) -> str:
+    await settle(app, pilot)
+    await _sender_ready(app, pilot)
+    pid = _add(app.store, config, name)
+    app.store.call_party(at(0), pid)
+    app.reload()
+    await settle(app, pilot)
+    assert "10 min left" in _row(app, pid)
+    clock.advance(minutes=4)
+    app.tick()
+    await settle(app, pilot)
+    assert "6 min left" in _row(app, pid)
+    assert isinstance(app.screen, MainScreen)
+    clock.advance(minutes=6, seconds=1)
+    app.tick()
+    await settle(app, pilot)
+    assert isinstance(app.screen, HoldQuestion)
+    assert name in on_screen(app)
+    return pid
+
+
+async def _choose(app, pilot, choice: HoldChoice) -> None:
+    options = app.screen.query_one(OptionList)
+    options.highlighted = [o.id for o in options.options].index(choice.value)
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+@pytest.fixture
+def moving_clock() -> FixedClock:
+    return FixedClock(START)
+
+
+async def test_hold_runs_out_no_show(make_app, receiver: Receiver,
+                                     moving_clock: FixedClock) -> None:
+    config = messages_config(receiver.url, "poll_seconds = 0.2")
+    app = make_app(cfg=config, clk=moving_clock)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        pid = await _hold_runs_out(app, pilot, moving_clock, config, "Zhao")
+        await _choose(app, pilot, HoldChoice.NO_SHOW)
+        p = app.store.party(pid)
+        assert (p.status, p.reason) == ("removed", "no_show")
+
+
+async def test_hold_runs_out_call_again_and_hold_longer(make_app, receiver: Receiver,
+                                                        moving_clock: FixedClock) -> None:
+    config = messages_config(receiver.url, "poll_seconds = 0.2")
+    app = make_app(cfg=config, clk=moving_clock)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        pid = await _hold_runs_out(app, pilot, moving_clock, config, "Qian")
+        await _choose(app, pilot, HoldChoice.CALL_AGAIN)
+        assert app.store.party(pid).called_at == moving_clock.now().float_timestamp
+        assert "10 min left" in _row(app, pid)  # a new call: a new countdown
+        await _until(app, pilot, lambda: "again" in [
+            m.kind for m in app.store.outbox.for_parties([pid])[pid]])
+        assert any("calling you again (2)" in b for b in receiver.bodies())
+        moving_clock.advance(minutes=10, seconds=1)
+        app.tick()
+        await settle(app, pilot)
+        await _choose(app, pilot, HoldChoice.HOLD_LONGER)
+        assert isinstance(app.screen, MainScreen)
+        assert app.store.party(pid).status == "called"
+        moving_clock.advance(minutes=9)
+        app.tick()
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)  # held longer: not asked yet
+        moving_clock.advance(minutes=1, seconds=1)
+        app.tick()
+        await settle(app, pilot)
+        assert isinstance(app.screen, HoldQuestion)  # asked again when that runs out
+
+
+async def test_review_summary_counts_messages(make_app, receiver: Receiver) -> None:
+    from textual.widgets import Input, Static
+
+    from queueapp.ui.screens.goodwill import PinScreen
+    from queueapp.ui.screens.review import ReviewScreen
+
+    config = messages_config(receiver.url, "poll_seconds = 0.2")
+    app = make_app(cfg=config)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await _sender_ready(app, pilot)
+        pid = _add(app.store, config, "Wu")
+        app.store.call_party(at(1), pid)
+        await _until(app, pilot, lambda: len(receiver.received) == 2)
+        app.store.seat_party(at(4), pid, "A1")  # came within the 10 minutes held
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PinScreen)
+        app.screen.query_one("#pin", Input).value = "246813"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        text = str(app.screen.query_one("#summary", Static).content)
+        assert "Messages to guests" in text
+        assert "2026-03-06: 2 sent, 0 failed; 1 called, 1 came within 10 min, " \
+               "0 no-show after a call" in text

@@ -32,6 +32,7 @@ import asyncio
 import os
 import random
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -156,6 +157,57 @@ async def listen(client: httpx.AsyncClient, page: Page) -> None:
         page.ended = True
 
 
+def where_time_goes(db: Path, config: Config, waiting: list[tuple[str, str]], pages: int,
+                    repeats: int = 5) -> dict[str, float]:
+    """The server's work for one new state, timed in this process on the same file
+    (median of ``repeats``, seconds): the hub's state (read, quote every party, the
+    board's wait per class), and cutting every page's fragment from it."""
+    from queueapp.clock import SystemClock
+    from queueapp.i18n import Translator
+    from queueapp.lobby import page as lobby_page
+    from queueapp.lobby.board import class_bounds
+    from queueapp.web import render
+    from queueapp.web.hub import Hub
+
+    store = Store.open(db, config, station="probe")
+    hub = Hub(config, store, SystemClock())
+    hub.quotes.learn(store, time.time())
+    t = Translator("en")
+    sizes = [high if high is not None else low for _, low, high in class_bounds(config.guests)]
+    spent: dict[str, list[float]] = {}
+
+    def timed(name: str, start: tuple[float, float]) -> None:
+        wall, cpu = time.perf_counter() - start[0], time.process_time() - start[1]
+        spent.setdefault(name + " (wall)", []).append(wall)
+        spent.setdefault(name + " (CPU)", []).append(cpu)
+
+    def clock() -> tuple[float, float]:
+        return time.perf_counter(), time.process_time()
+
+    for _ in range(repeats):
+        start = clock()
+        state = hub.compute(force=True)
+        timed("a new state (read, quotes, board)", start)
+        start = clock()
+        hub.quotes.quote_all(state.room, state.now)
+        timed(f"  of which: quote the {len(waiting)} parties", start)
+        start = clock()
+        for size in sizes:
+            hub.quotes.preview_new(state.room, size, state.now)
+        timed(f"  of which: the board's wait for {len(sizes)} classes", start)
+        start = clock()
+        for i in range(pages):
+            pid, token = waiting[i % len(waiting)]
+            view = lobby_page.view(state.room, state.room.parties[pid], config, state.quotes,
+                                   state.now)
+            render.guest_fragment(t, config, view, token)
+        timed(f"{pages} pages' fragments cut from it", start)
+    hub.close()
+    store.close()
+    return {name: statistics.median(values) for name, values in sorted(
+        spent.items(), key=lambda item: list(spent).index(item[0]) + 0.5 * ("CPU" in item[0]))}
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
@@ -239,6 +291,8 @@ async def run(args: argparse.Namespace) -> None:
             stand = Store.open(db, config, station="stand")
             line = [pid for pid, _ in waiting]
             rounds_cpu, rounds_at = cpu_seconds(server.pid), time.time()
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            client_before = usage.ru_utime + usage.ru_stime
             for _ in range(args.rounds):
                 head = line.pop(0)
                 before = {id(p): (p.status, p.position) for p in pages}
@@ -285,6 +339,9 @@ async def run(args: argparse.Namespace) -> None:
                 await asyncio.sleep(args.gap + random.uniform(0, 0.5))
             rounds_wall = time.time() - rounds_at
             rounds_share = (cpu_seconds(server.pid) - rounds_cpu) / rounds_wall
+            client_cpu = resource.getrusage(resource.RUSAGE_SELF)
+            client_share = (client_cpu.ru_utime + client_cpu.ru_stime - client_before) \
+                / rounds_wall
             stand.close()
             memory = rss_mb(server.pid)
             for task in tasks:
@@ -298,6 +355,9 @@ async def run(args: argparse.Namespace) -> None:
         server.terminate()
         server.wait(10)
         log.close()
+    try:
+        spent = where_time_goes(db, config, waiting, args.pages)
+    finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -317,6 +377,11 @@ async def run(args: argparse.Namespace) -> None:
     print(f"server CPU: {idle_share:.1%} of one core idle with every page open, "
           f"{rounds_share:.1%} during the rounds ({rounds_share * rounds_wall / args.rounds:.2f}"
           f" CPU-s per call incl. the idle cost); memory {memory:.0f} MB")
+    print(f"client (this process, reading {len(pages)} streams) CPU during the rounds: "
+          f"{client_share:.1%} of one core")
+    print("where the server's time goes, timed in-process afterwards (median of 5):")
+    for name, seconds in spent.items():
+        print(f"  {name}: {seconds:.3f} s")
     print(f"machine: {os.cpu_count()} cores, load average {load_average()} at the end "
           "(the benchmark's client, Chromium and the server share them)")
 

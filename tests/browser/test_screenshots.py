@@ -3,8 +3,8 @@ on a busy evening: they fit their screens (nothing to scroll sideways, the board
 screen), the numbers are big, and the pictures are taken.
 
 The pictures go to a temporary folder; ``QUEUEAPP_SCREENSHOTS=docs pytest
-tests/browser/test_screenshots.py`` writes them for the README (docs/board.png,
-docs/guest-page.png).
+tests/browser/test_screenshots.py -k en`` writes the README's (docs/board.png,
+docs/guest-page.png); the Chinese pages are checked the same way.
 """
 
 from __future__ import annotations
@@ -55,9 +55,10 @@ async def font_px(page: Page, selector: str) -> float:
                                f"{selector!r})).fontSize)")
 
 
-async def test_board_on_a_1920x1080_screen(served, open_page: OpenPage, tmp_path):
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_board_on_a_1920x1080_screen(served, open_page: OpenPage, tmp_path, lang):
     busy_evening(served)
-    board = await open_page(served.url("/board"), view=BOARD_VIEW)
+    board = await open_page(served.url(f"/board?lang={lang}"), view=BOARD_VIEW)
     await expect(board.locator("#called-now .ticket")).to_have_text(["C001", "B001", "A001"])
     await expect(board.locator("#class-B .next .ticket")).to_have_text(
         ["B002", "B003", "B004", "B005", "B006"])
@@ -69,14 +70,16 @@ async def test_board_on_a_1920x1080_screen(served, open_page: OpenPage, tmp_path
     assert await font_px(board, "#called-now .ticket") >= 120
     assert await font_px(board, "#class-B .next .ticket") >= 48
     assert await font_px(board, "#wait-B") >= 36
-    picture = picture_folder(tmp_path) / "board.png"
+    picture = picture_folder(tmp_path) / ("board.png" if lang == "en" else "board-zh.png")
     await board.screenshot(path=str(picture))
     assert picture.read_bytes().startswith(PNG)
 
 
-async def test_guest_page_on_a_390px_phone(served, open_page: OpenPage, tmp_path):
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_guest_page_on_a_390px_phone(served, open_page: OpenPage, tmp_path, lang):
     token = busy_evening(served)
-    page = await open_page(served.url(f"/p/{token}"), view=PHONE_VIEW, scale=PHONE_SCALE)
+    page = await open_page(served.url(f"/p/{token}?lang={lang}"), view=PHONE_VIEW,
+                           scale=PHONE_SCALE)
     await expect(page.locator("#ticket")).to_have_text("B005")
     await expect(page.locator("#position")).to_have_attribute("data-position", "4")
     # fits the phone: nothing wider than the screen, the buttons inside it
@@ -87,6 +90,7 @@ async def test_guest_page_on_a_390px_phone(served, open_page: OpenPage, tmp_path
             and box["x"] + box["width"] <= PHONE_VIEW["width"], button
         assert box["height"] >= 44, button  # big enough for a thumb
     assert await font_px(page, "#ticket") >= 64
-    picture = picture_folder(tmp_path) / "guest-page.png"
+    picture = picture_folder(tmp_path) / ("guest-page.png" if lang == "en"
+                                          else "guest-page-zh.png")
     await page.screenshot(path=str(picture))  # what the phone shows, 390x844
     assert picture.read_bytes().startswith(PNG)

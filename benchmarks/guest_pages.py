@@ -204,8 +204,7 @@ def where_time_goes(db: Path, config: Config, waiting: list[tuple[str, str]], pa
         timed(f"{pages} pages' fragments cut from it", start)
     hub.close()
     store.close()
-    return {name: statistics.median(values) for name, values in sorted(
-        spent.items(), key=lambda item: list(spent).index(item[0]) + 0.5 * ("CPU" in item[0]))}
+    return {name: statistics.median(values) for name, values in spent.items()}
 
 
 def percentile(values: list[float], share: float) -> float:

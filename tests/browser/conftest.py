@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from browsing import CHROMIUM, CHROMIUM_ARGS, PHONE_VIEW, WAIT_MS, OpenPage, Served, serving
+from helpers import config_variant
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from queueapp.clock import FixedClock
@@ -29,6 +30,14 @@ expect.set_options(timeout=WAIT_MS)
 def served(store: Store, config: Config, db_path: Path, clock: FixedClock
            ) -> Iterator[Served]:
     """``create_app`` on the test's file, with the test's fixed clock, served for real."""
+    with serving(create_app(config, db_path, clock)) as base:
+        yield Served(base, store, config, clock)
+
+
+@pytest.fixture
+def served_join(store: Store, db_path: Path, clock: FixedClock) -> Iterator[Served]:
+    """The same, with self check-in on (``/join``)."""
+    config = config_variant(**{"[quoting]\n": "[guests]\nself_check_in = true\n\n[quoting]\n"})
     with serving(create_app(config, db_path, clock)) as base:
         yield Served(base, store, config, clock)
 

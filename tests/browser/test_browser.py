@@ -154,3 +154,26 @@ async def test_a_guest_page_open_through_the_evening_ends_when_the_party_is_seat
     await expect(page.locator("#called")).to_be_visible()
     served.stand.seat_party(at(0), pid, "A1")
     await expect(page.locator("#gone h1")).to_have_text(T("web_gone_seated_title"))
+
+
+async def test_on_my_way_back_reaches_the_stand(served, open_page):
+    pid, token = served.add(-20, 4, "Chen")
+    page = await open_page(served.url(f"/p/{token}"))
+    await page.locator("#coming").click()  # a real form post, with the browser's Origin
+    await expect(page.locator("#coming-noted")).to_have_text(T("web_page_coming_noted"))
+    party = served.stand.party(pid)
+    assert party is not None and party.reply == "coming"
+
+
+async def test_a_guest_joins_from_the_phone_and_the_board_shows_the_number(served_join,
+                                                                          open_page):
+    board = await open_page(served_join.url("/board"), view=BOARD_VIEW)
+    phone = await open_page(served_join.url("/join"))
+    await phone.locator("#name").fill("Li Na")
+    await phone.locator("#size").fill("２")  # a full-width digit, as a Chinese keyboard types
+    await phone.locator("#join-submit").click()
+    await expect(phone.locator("#ticket")).to_have_text("A001")  # the guest's own page
+    await expect(phone.locator("#position")).to_have_attribute("data-position", "1")
+    await expect(board.locator("#class-A .next .ticket")).to_have_text(["A001"])
+    [party] = served_join.stand.load_room().waiting()
+    assert (party.name, party.size, party.ticket) == ("Li Na", 2, "A001")

@@ -630,7 +630,7 @@ class _Validator:
         known = ("id", "label", "label_zh", "category", "cost", "script", "script_zh",
                  "min_waited", "max_waited", "min_over_quote", "max_over_quote", "tags",
                  "min_size", "max_size", "hours", "season", "returning", "repeat_after",
-                 "needs_approval", "rescue")
+                 "needs_approval", "rescue", "on_guest_page")
         out: list[Interaction] = []
         seen: set[str] = set()
         for i, e in enumerate(self._array("interactions")):
@@ -705,7 +705,8 @@ class _Validator:
                 season=season, returning=get("returning", bool),
                 repeat_after=nums["repeat_after"],
                 needs_approval=get("needs_approval", bool, False),
-                rescue=get("rescue", bool, False)))
+                rescue=get("rescue", bool, False),
+                on_guest_page=get("on_guest_page", bool, True)))
         return out
 
     def _goodwill(self) -> Goodwill:

@@ -54,6 +54,7 @@ class Interaction:
     repeat_after: float | None = None  # minutes; None = once per party
     needs_approval: bool = False
     rescue: bool = False
+    on_guest_page: bool = True  # listed among what guests are offered on their own page
 
     def label_for(self, language: str) -> str:
         return self.label_zh if language == "zh" and self.label_zh else self.label

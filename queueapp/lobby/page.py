@@ -96,7 +96,8 @@ def offers(catalogue: Catalogue, party: Party, now: float) -> tuple[Interaction,
     tags = {t.casefold() for t in party.tags}
     found = []
     for item in catalogue:
-        if item.category not in OFFERED or item.rescue or item.needs_approval:
+        if item.category not in OFFERED or item.rescue or item.needs_approval \
+                or not item.on_guest_page:
             continue
         if item.min_over_quote is not None or item.max_over_quote is not None \
                 or item.returning is not None:

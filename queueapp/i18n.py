@@ -644,6 +644,29 @@ EN: dict[str, str] = {
     "err_link_gone": "This link no longer works: the party has been seated, has left or "
                      "was removed.",
     "err_reply_answer": "A guest's answer {answer!r} is not one of {choices}.",
+    # -- issue 11: the stand --
+    "key_pause_joining": "Pause / resume self check-in",
+    "key_guest_link": "Guest's page as a QR code",
+    "col_ticket": "No.",
+    "added_ticket": "Added {name}, {ticket}: quote {point} min ({low}–{high})",
+    "reply_coming": "coming",
+    "reply_quoted": "“{text}”",
+    "guest_coming_toast": "{who}: on the way back",
+    "guest_text_toast": "{who}: “{text}”",
+    "guest_cancelled_toast": "{who} cancelled from their phone",
+    "header_joining_paused": "Joining paused",
+    "joining_off_in_config": "Self check-in is off in the config ([guests] self_check_in = "
+        "false): there is nothing to pause.",
+    "joining_paused_toast": "Self check-in paused: guests cannot join the list from their "
+        "phones until you resume it.",
+    "joining_resumed_toast": "Self check-in resumed: guests can join the list again.",
+    "panel_ahead": "{n} ahead",
+    "panel_first": "first in line",
+    "panel_page": "Page:",
+    "panel_qr_key": "{key}: QR",
+    "no_guest_link": "{name} has no page of their own (added before queue numbers).",
+    "qr_title": "{who}: scan for your place in line",
+    "qr_hint": "Esc closes",
 }
 
 ZH: dict[str, str] = {
@@ -1248,6 +1271,28 @@ ZH: dict[str, str] = {
     # -- issue 11: the guest's side (store) --
     "err_link_gone": "这个链接已失效：这桌客人已入座、已离开或已被移除。",
     "err_reply_answer": "客人回复 {answer!r} 无法识别；可用：{choices}。",
+    # -- issue 11: the stand --
+    "key_pause_joining": "暂停 / 恢复自助取号",
+    "key_guest_link": "客人页面二维码",
+    "col_ticket": "号",
+    "added_ticket": "已添加 {name}，{ticket} 号：预估 {point} 分钟（{low}–{high}）",
+    "reply_coming": "正在回来",
+    "reply_quoted": "“{text}”",
+    "guest_coming_toast": "{who}：正在回来",
+    "guest_text_toast": "{who}：“{text}”",
+    "guest_cancelled_toast": "{who} 已在手机上取消排队",
+    "header_joining_paused": "自助取号已暂停",
+    "joining_off_in_config": "配置中未开启自助取号（[guests] self_check_in = false），"
+        "无需暂停。",
+    "joining_paused_toast": "自助取号已暂停：恢复之前，客人无法用手机排队。",
+    "joining_resumed_toast": "自助取号已恢复：客人可以再次用手机排队。",
+    "panel_ahead": "前面 {n} 桌",
+    "panel_first": "排在第一",
+    "panel_page": "页面：",
+    "panel_qr_key": "{key}：二维码",
+    "no_guest_link": "{name} 没有自己的页面（在启用排队号之前添加）。",
+    "qr_title": "{who}：扫码查看排队进度",
+    "qr_hint": "Esc 关闭",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

@@ -26,6 +26,10 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     # -- who sits next --
     ("seat_next", "p", "seat_next"),
     ("hold", "k", "hold"),
+    # -- issue 11: the stand --
+    ("pause_joining", "j", "pause_joining"),
+    ("guest_link", "q", "guest_link"),
 )
 
 KEY_IDS = frozenset(id_ for id_, _, _ in KEYS)
+DEFAULT_KEYS = {id_: key for id_, key, _ in KEYS}  # before the config's [keys]

@@ -21,6 +21,7 @@ from queueapp.quotes.estimator import Estimator
 from queueapp.sim.goodwill import import_goodwill, simulate_goodwill, simulated_hosts
 from queueapp.sim.simulator import evening_so_far, simulate
 from queueapp.store import Store
+from queueapp.store.database import TICKET_DIGITS
 from queueapp.waitlist.events import ABANDON, ARRIVE, SEAT, Event
 from queueapp.waitlist.room import Room
 
@@ -160,6 +161,17 @@ def with_quotes(events: list[Event], history: list[Event], config: Config) -> li
     return events
 
 
+def with_tickets(events: list[Event], config: Config) -> list[Event]:
+    """Give each arrival of the evening the queue number the stand would have given it:
+    its table class's next number, in order of arrival (as ``Store.add_party`` counts)."""
+    given: dict[str, int] = {}
+    for ev in sorted((e for e in events if e.event == ARRIVE), key=lambda e: e.time):
+        prefix = config.guests.ticket_class(int(ev.size or 1)).prefix
+        given[prefix] = given.get(prefix, 0) + 1
+        ev.data["ticket"] = f"{prefix}{given[prefix]:0{TICKET_DIGITS}d}"
+    return events
+
+
 def build_demo(store: Store, config: Config, seed: int = 7, now: float | None = None,
                history_days: int = 28) -> None:
     """Four weeks of history, then this evening so far, ending at ``now``."""
@@ -169,8 +181,12 @@ def build_demo(store: Store, config: Config, seed: int = 7, now: float | None = 
     if history_days:
         history = fill_history(store, config, history_days, "hotpot", seed,
                                today.shift(days=-history_days).date())
-    evening = with_quotes(evening_so_far(config, end, seed), history, config)
+    evening = with_tickets(with_quotes(evening_so_far(config, end, seed), history, config),
+                           config)
     import_with_goodwill(store, config, evening, seed + 1)
+    for party in store.load_room().waiting():  # each waiting party has its own page
+        if party.ticket:
+            store.give_link(party.id, end)
     add_demo_leads(store, config, end)
     if not config.hosts and roster.find_host(store, config, DEMO_HOST) is None:
         roster.add_host(store, config, DEMO_HOST, next(iter(DEMO_LEADS)), end)

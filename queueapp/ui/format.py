@@ -14,6 +14,8 @@ from queueapp.goodwill.suggestions import ordinal
 from queueapp.i18n import Translator
 from queueapp.quotes.rule import Quote
 from queueapp.review.labels import gesture_label
+from queueapp.waitlist.events import COMING
+from queueapp.waitlist.room import Party
 from queueapp.waitlist.seating import Proposal
 
 
@@ -134,3 +136,27 @@ def proposal_text(proposal: Proposal, now: float, t: Translator) -> str:
         minutes = max(1, math.ceil((proposal.until - now) / 60))
         return t("held_table", table=proposal.table, minutes=minutes)
     return t("proposed_table", table=proposal.table)
+
+
+def party_label(party: Party | None, fallback: str = "") -> str:
+    """A party as the host says it aloud and guests read it: ``B007 Zhang Wei`` (its
+    queue number first), the name alone without one, else ``fallback`` (its id)."""
+    if party is None:
+        return fallback
+    name = " ".join(party.name.split())  # one line, whatever was typed
+    return " ".join(part for part in (party.ticket, name) if part) or fallback or party.id
+
+
+REPLY_MARK = "↩"  # a guest answered from their page or a message
+
+
+def reply_marker(party: Party, t: Translator) -> Text:
+    """``↩ coming`` or the guest's own words (``↩ “5 min”``) for their row; empty when
+    they have not answered. Guest text: a Text, never markup."""
+    if not party.reply:
+        return Text("")
+    if party.reply == COMING:
+        return Text(f"{REPLY_MARK} " + t("reply_coming"), style="bold green")
+    words = " ".join(party.reply_text.split())
+    return Text(f"{REPLY_MARK} ", style="bold green") + Text(t("reply_quoted", text=words),
+                                                             style="green")

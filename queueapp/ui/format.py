@@ -14,7 +14,7 @@ from queueapp.goodwill.suggestions import ordinal
 from queueapp.i18n import Translator
 from queueapp.quotes.rule import Quote
 from queueapp.review.labels import gesture_label
-from queueapp.waitlist.events import COMING
+from queueapp.waitlist.events import COMING, TEXT
 from queueapp.waitlist.room import Party
 from queueapp.waitlist.seating import Proposal
 
@@ -148,6 +148,8 @@ def party_label(party: Party | None, fallback: str = "") -> str:
 
 
 REPLY_MARK = "↩"  # a guest answered from their page or a message
+# the answer as icons, for rows too narrow for its words: on the way back, or a message
+REPLY_ICONS = {COMING: REPLY_MARK + "✓", TEXT: REPLY_MARK + "💬"}
 
 
 def reply_marker(party: Party, t: Translator) -> Text:

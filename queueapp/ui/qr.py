@@ -8,7 +8,7 @@ import segno
 from rich.text import Text
 
 QUIET = 2  # modules of light border around the code (phones need some quiet zone)
-STYLE = "black on white"  # fixed: the code must not follow the terminal's theme
+STYLE = "#000000 on #ffffff"  # true colours: not the theme's nor the terminal's palette
 # (top module dark, bottom module dark) -> the character that draws both
 BLOCKS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
 

@@ -22,6 +22,7 @@ from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.format import (
     HELD,
     NEXT,
+    REPLY_ICONS,
     REPLY_MARK,
     clock_minutes,
     fit,
@@ -182,7 +183,7 @@ class WaitingList(DrawsState, KeyedTable):
         reply = reply_marker(p, t)
         if reply:  # the guest's answer leads: it is the newest thing to know
             tags = reply + Text(" · ") + tags if tags else reply
-            icons = Text(REPLY_MARK, style="bold green") + icons
+            icons = Text(REPLY_ICONS.get(p.reply, REPLY_MARK), style="bold green") + icons
         return PartyCells(
             key=p.id, pos=number, ticketed=bool(p.ticket), name=name + tail, name_compact=name,
             flag=flag, size=Text(str(p.size)), tags=tags,

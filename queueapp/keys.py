@@ -28,7 +28,7 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("hold", "k", "hold"),
     # -- issue 11: the stand --
     ("pause_joining", "j", "pause_joining"),
-    ("guest_link", "q", "guest_link"),
+    ("page_qr", "q", "page_qr"),
 )
 
 KEY_IDS = frozenset(id_ for id_, _, _ in KEYS)

@@ -160,5 +160,4 @@ def reply_marker(party: Party, t: Translator) -> Text:
     if party.reply == COMING:
         return Text(f"{REPLY_MARK} " + t("reply_coming"), style="bold green")
     words = " ".join(party.reply_text.split())
-    return Text(f"{REPLY_MARK} ", style="bold green") + Text(t("reply_quoted", text=words),
-                                                             style="green")
+    return Text(f"{REPLY_MARK} ", style="bold green") + Text(f"“{words}”", style="green")

@@ -177,8 +177,12 @@ class StandActions(Screen[None]):
                 break  # else the form comes back filled in: nothing typed is lost
         point, low, high = entry.quote.rounded()
         ticket = str(ev.data.get("ticket", ""))  # the number to tell the guest
-        self._wrote(ev, t("added_ticket" if ticket else "added", name=entry.name,
-                          ticket=ticket, point=point, low=low, high=high))
+        if ticket:
+            said = t("added_ticket", name=entry.name, ticket=ticket, point=point, low=low,
+                     high=high)
+        else:  # a config with no ticket classes cannot happen; an old store's party can
+            said = t("added", name=entry.name, point=point, low=low, high=high)
+        self._wrote(ev, said)
         await self._confirm_guest(ev)
 
     async def _confirm_guest(self, ev: Event) -> None:
@@ -664,7 +668,7 @@ class StandActions(Screen[None]):
                        timeout=6)
 
     @on_party
-    async def action_guest_link(self, party: Party) -> None:
+    async def action_page_qr(self, party: Party) -> None:
         """The party's own page as a QR code a guest can scan off the screen, and its
         address (to read out or type)."""
         from queueapp.ui.screens.guest_link import GuestLinkScreen

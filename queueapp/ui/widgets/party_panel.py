@@ -50,9 +50,13 @@ class PartyPanel(Static):
                                    attention_minutes=cfg.attention_minutes, limit=SUGGESTIONS)
         reasons = [[r.render(t) for r in sug.reasons] for sug in self.suggestions]
         common = [r for r in reasons[0] if all(r in rs for rs in reasons)] if reasons else []
-        text = Text(p.ticket + " ", style="bold reverse") if p.ticket else Text("")
-        text.append_text(clip(p.name or p.id, 30))
-        text.stylize("bold", len(p.ticket) + 1 if p.ticket else 0)
+        text = Text()
+        if p.ticket:  # the number the guest knows themselves by, first
+            text.append(p.ticket, style="bold reverse")
+            text.append(" ")
+        name = clip(p.name or p.id, 30)
+        name.stylize("bold")
+        text.append_text(name)
         text.append(f" ({p.size})  ")
         text.append(guest_line(card, now, cfg.timezone, t), style="cyan")
         if p.tags:  # the row may show them as icons only: here in words
@@ -101,7 +105,7 @@ class PartyPanel(Static):
             line.append_text(reply)
         url = snap.guest_url(p.id, app.config.guests.base_url)
         if url:  # the key first: on a narrow panel the address is what gets cut
-            key = key_label(app.config.keys.get("guest_link") or DEFAULT_KEYS["guest_link"])
+            key = key_label(app.config.keys.get("page_qr") or DEFAULT_KEYS["page_qr"])
             line.append("  " + t("panel_qr_key", key=key), style="bold")
             line.append("  " + t("panel_page") + " ", style="dim")
             line.append(url, style="underline")

@@ -61,13 +61,16 @@ async def test_added_parties_get_their_class_number_on_the_row_and_in_the_toast(
     app = make_app()
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await settle(app, pilot)
-        for name, size in (("Zhang Wei", "4"), ("Li Na", "2"), ("Chen Bo", "3")):
+        for name, size, ticket in (("Zhang Wei", "4", "B001"), ("Li Na", "2", "A001"),
+                                   ("Chen Bo", "3", "B002")):
             await pilot.press("a")
             await pilot.pause()
             await type_text(pilot, name)
             await pilot.press("tab", size, "enter")
             await settle(app, pilot)
             assert isinstance(app.screen, MainScreen)
+            said = toasts(app)
+            assert any(t.startswith(f"Added {name}, {ticket}: quote ") for t in said), said
         by_name = {p.name: p for p in app.snapshot.room.waiting()}
         assert {n: p.ticket for n, p in by_name.items()} == {
             "Zhang Wei": "B001", "Li Na": "A001", "Chen Bo": "B002"}
@@ -75,9 +78,6 @@ async def test_added_parties_get_their_class_number_on_the_row_and_in_the_toast(
         assert waiting_table(app).columns["col_pos"].label.plain == "No."
         for p in by_name.values():
             assert cell(app, p.id, "col_pos") == p.ticket
-        said = toasts(app)
-        assert any(t.startswith("Added Zhang Wei, B001: quote ") for t in said), said
-        assert any(t.startswith("Added Chen Bo, B002: quote ") for t in said), said
         # the party panel names them by number too, with their page and the QR key
         await pilot.press("up", "up", "up")
         await pilot.pause()
@@ -218,6 +218,38 @@ async def test_the_panel_gives_the_link_and_q_shows_a_qr_that_decodes(make_app, 
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_a_tall_wide_screen_draws_the_code_beside_the_panel(make_app, store, config):
+    first = add(store, config, -20, 3, "Guest One")
+    second = add(store, config, -10, 2, "Guest Two")
+    app = make_app()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(app, pilot)
+        qr = app.screen.query_one("#panel-qr", Static)
+        for pid in (first, second):  # it follows the highlight
+            assert app.screen.current_party_id() == pid
+            url = f"{config.guests.base_url}/p/{store.guest_link(pid)}"
+            lines = qr_lines(url)
+            painted = [qr.render_line(y).text for y in range(qr.size.height)]
+            assert len(painted) >= len(lines) and qr.region.bottom <= 49  # whole
+            code_part = painted[:len(lines)]
+            assert code_part == lines
+            code = segno.make(url, error="l")
+            assert read_back(code_part)[:len(modules(url))] == modules(url)
+            assert [row[2:-2] for row in read_back(code_part)[2:2 + len(code.matrix)]] == [
+                [bool(m) for m in row] for row in code.matrix]
+            await pilot.press("down")
+            await pilot.pause()
+
+
+async def test_the_code_is_not_drawn_beside_the_panel_where_it_would_not_fit(make_app, store,
+                                                                           config):
+    add(store, config, -20, 3, "Guest One")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert not app.screen.query_one("#panel-qr", Static).display
 
 
 async def test_q_on_a_party_without_a_page_says_so(make_app, store):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 import segno
 from helpers import at, config_variant, on_screen, settle, toasts
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
 
 from queueapp.quotes.rule import Quote
 from queueapp.store import Store
@@ -94,6 +94,23 @@ async def test_a_party_without_a_number_keeps_its_position(make_app, store, conf
         await settle(app, pilot)
         old, new = [p.id for p in app.snapshot.room.waiting()]
         assert (cell(app, old, "col_pos"), cell(app, new, "col_pos")) == ("1", "A001")
+
+
+async def test_find_by_queue_number(make_app, store, config):
+    add(store, config, -20, 4, "Zhang Wei")
+    wanted = add(store, config, -15, 4, "Li Na")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        await type_text(pilot, "b002")
+        await pilot.pause()
+        matches = app.screen.query_one("#matches", OptionList)
+        assert [str(o.prompt).split("  ")[0] for o in matches.options] == ["B002 Li Na"]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.current_party_id() == wanted
 
 
 # -- guests' answers and cancels ---------------------------------------------------------------

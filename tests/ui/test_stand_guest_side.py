@@ -209,7 +209,7 @@ async def test_the_panel_gives_the_link_and_q_shows_a_qr_that_decodes(make_app, 
     pid = add(store, config, -20, 3, "Guest One")
     url = f"{config.guests.base_url}/p/{store.guest_link(pid)}"
     app = make_app()
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, notifications=True) as pilot:
         await settle(app, pilot)
         panel = str(app.screen.query_one("#party-panel", Static).render())
         assert "q: QR" in panel and f"{config.guests.base_url}/p/" in panel
@@ -232,9 +232,16 @@ async def test_the_panel_gives_the_link_and_q_shows_a_qr_that_decodes(make_app, 
         assert [row[2:-2] for row in drawn[2:2 + len(code.matrix)]] == [
             [bool(m) for m in row] for row in code.matrix]
         assert url in on_screen(app)
+        # a guest's answer arriving meanwhile is not drawn over the code...
+        store.guest_reply(at(0), store.guest_link(pid), COMING)
+        await other_program(app, pilot)
+        assert isinstance(app.screen, GuestLinkScreen)
+        assert not [toast for toast in app.screen.query("Toast") if toast.display]
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, MainScreen)
+        # ...it shows once the code is closed
+        assert "B001 Guest One: on the way back" in toasts(app)
 
 
 async def test_a_tall_wide_screen_draws_the_code_beside_the_panel(make_app, store, config):

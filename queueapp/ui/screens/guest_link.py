@@ -41,6 +41,11 @@ class GuestLinkScreen(ModalScreen[None]):
         width: auto;
         height: auto;
     }
+    /* nothing is drawn over the code while a guest scans it: messages wait under it and
+       show when it closes */
+    GuestLinkScreen Toast {
+        display: none;
+    }
     """
     BINDINGS = [Binding("escape,enter,q", "close", "Close", id="qr_close")]
 

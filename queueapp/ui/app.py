@@ -39,7 +39,7 @@ from queueapp.store.backup import make_backup
 from queueapp.store.damage import named
 from queueapp.store.integrity import Verdict
 from queueapp.ui.bindings import in_language
-from queueapp.ui.format import clock_minutes, party_label
+from queueapp.ui.format import clock_minutes, guest_words, party_label
 from queueapp.ui.keynames import key_label
 from queueapp.waitlist.events import ABANDON, COMING, REPLY, Event
 from queueapp.waitlist.room import Party, Room, TableState
@@ -324,7 +324,8 @@ class QueueApp(App[None]):
         return Snapshot(room, quotes, seq,
                         gestures.gestures_by_party(store, waiting), cards, host, left,
                         complaints.open_count(store), pending, version, now, now,
-                        tuple(propose(room, now, self.config)), store.joining_paused(), news, links)
+                        tuple(propose(room, now, self.config)), store.joining_paused(), news,
+                        links)
 
     def _guest_news(self) -> tuple[GuestNews, ...]:
         """Guests' answers and cancels written since the last look (worker thread). The
@@ -351,8 +352,8 @@ class QueueApp(App[None]):
             elif ev.data.get("answer") == COMING:
                 self.notify(self.t("guest_coming_toast", who=who), timeout=12)
             else:
-                note = " ".join(str(ev.data.get("note", "")).split())
-                self.notify(self.t("guest_text_toast", who=who, text=note), timeout=15)
+                said = guest_words(str(ev.data.get("note", "")))
+                self.notify(self.t("guest_text_toast", who=who, text=said), timeout=15)
 
     @work(thread=True, group="read")
     def reload(self) -> None:

@@ -12,6 +12,7 @@ from queueapp.goodwill.gestures import Gesture
 from queueapp.goodwill.guests import GuestCard
 from queueapp.goodwill.suggestions import ordinal
 from queueapp.i18n import Translator
+from queueapp.privacy import printable
 from queueapp.quotes.rule import Quote
 from queueapp.review.labels import gesture_label
 from queueapp.waitlist.events import COMING, TEXT
@@ -143,7 +144,7 @@ def party_label(party: Party | None, fallback: str = "") -> str:
     queue number first), the name alone without one, else ``fallback`` (its id)."""
     if party is None:
         return fallback
-    name = " ".join(party.name.split())  # one line, whatever was typed
+    name = guest_words(party.name)  # one line, whatever was typed (or self-checked-in)
     return " ".join(part for part in (party.ticket, name) if part) or fallback or party.id
 
 
@@ -159,5 +160,11 @@ def reply_marker(party: Party, t: Translator) -> Text:
         return Text("")
     if party.reply == COMING:
         return Text(f"{REPLY_MARK} " + t("reply_coming"), style="bold green")
-    words = " ".join(party.reply_text.split())
-    return Text(f"{REPLY_MARK} ", style="bold green") + Text(f"“{words}”", style="green")
+    return Text(f"{REPLY_MARK} ", style="bold green") + Text(f"“{guest_words(party.reply_text)}”",
+                                                             style="green")
+
+
+def guest_words(text: str) -> str:
+    """What a guest wrote (from their phone: anything), on one line, without control
+    characters that could drive the terminal or make it read backwards."""
+    return " ".join(printable(text, one_line=True).split())

@@ -145,6 +145,18 @@ async def test_an_answer_from_the_page_shows_on_the_row_and_toasts_once(make_app
         assert "↩ “5 min [b]late[/b]”" in panel
 
 
+async def test_a_guests_words_cannot_drive_the_terminal(make_app, store, config):
+    pid = add(store, config, -20, 2, "Li Na")
+    app = make_app()
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await settle(app, pilot)
+        store.guest_reply(at(0), store.guest_link(pid), TEXT,
+                          note="\x1b[2Jlate\u202e\nby 5\x07")
+        await other_program(app, pilot)
+        assert cell(app, pid, "col_tags") == "↩ “[2Jlate by 5”"
+        assert "A001 Li Na: “[2Jlate by 5”" in toasts(app)
+
+
 async def test_an_answer_from_before_the_stand_started_is_marked_not_toasted(make_app, store,
                                                                            config):
     pid = add(store, config, -20, 2, "Early")

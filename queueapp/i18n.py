@@ -104,7 +104,7 @@ EN: dict[str, str] = {
     "no_tables_occupied": "No table is occupied.",
     "no_tables_clearing": "No table is being cleared.",
     "find_title": "Find a party",
-    "ph_find": "Part of a name or phone number",
+    "ph_find": "Part of a name, phone or queue number",
     "find_hint": "↑↓ choose · Enter go to · Esc cancel",
     "find_none": "No party matches.",
     "seated_at": "at {table}",
@@ -791,6 +791,28 @@ EN: dict[str, str] = {
     "resend_queued": "Message to {name} queued again.",
     "messages_env_missing": "Messages are not sent: the environment variable {name} is not "
                             "set (see queueapp check-config). They stay queued.",
+    # -- issue 11: the stand --
+    "key_pause_joining": "Pause / resume self check-in",
+    "key_page_qr": "Guest's page as a QR code",
+    "col_ticket": "No.",
+    "added_ticket": "Added {name}, {ticket}: quote {point} min ({low}–{high})",
+    "reply_coming": "coming",
+    "guest_coming_toast": "{who}: on the way back",
+    "guest_text_toast": "{who}: “{text}”",
+    "guest_cancelled_toast": "{who} cancelled from their phone",
+    "header_joining_paused": "Joining paused",
+    "joining_off_in_config": "Self check-in is off in the config ([guests] self_check_in = "
+        "false): there is nothing to pause.",
+    "joining_paused_toast": "Self check-in paused: guests cannot join the list from their "
+        "phones until you resume it.",
+    "joining_resumed_toast": "Self check-in resumed: guests can join the list again.",
+    "panel_ahead": "{n} ahead",
+    "panel_first": "first in line",
+    "panel_page": "Page:",
+    "panel_qr_key": "{key}: QR",
+    "no_guest_link": "{name} has no page of their own (added before queue numbers).",
+    "qr_title": "{who}: scan for your place in line",
+    "qr_hint": "Esc closes",
 }
 
 ZH: dict[str, str] = {
@@ -884,7 +906,7 @@ ZH: dict[str, str] = {
     "no_tables_occupied": "没有用餐中的餐桌。",
     "no_tables_clearing": "没有清理中的餐桌。",
     "find_title": "查找客人",
-    "ph_find": "姓名或电话的一部分",
+    "ph_find": "姓名、电话或排队号的一部分",
     "find_hint": "↑↓ 选择 · Enter 前往 · Esc 取消",
     "find_none": "没有匹配的客人。",
     "seated_at": "在 {table}",
@@ -1530,6 +1552,27 @@ ZH: dict[str, str] = {
     "resend_queued": "给 {name} 的消息已重新排队发送。",
     "messages_env_missing": "消息未发送：环境变量 {name} 未设置（见 queueapp check-config）。"
                             "消息会保留在队列中。",
+    # -- issue 11: the stand --
+    "key_pause_joining": "暂停 / 恢复自助取号",
+    "key_page_qr": "客人页面二维码",
+    "col_ticket": "号",
+    "added_ticket": "已添加 {name}，{ticket} 号：预估 {point} 分钟（{low}–{high}）",
+    "reply_coming": "正在回来",
+    "guest_coming_toast": "{who}：正在回来",
+    "guest_text_toast": "{who}：“{text}”",
+    "guest_cancelled_toast": "{who} 已在手机上取消排队",
+    "header_joining_paused": "自助取号已暂停",
+    "joining_off_in_config": "配置中未开启自助取号（[guests] self_check_in = false），"
+        "无需暂停。",
+    "joining_paused_toast": "自助取号已暂停：恢复之前，客人无法用手机排队。",
+    "joining_resumed_toast": "自助取号已恢复：客人可以再次用手机排队。",
+    "panel_ahead": "前面 {n} 桌",
+    "panel_first": "排在第一",
+    "panel_page": "页面：",
+    "panel_qr_key": "{key}：二维码",
+    "no_guest_link": "{name} 没有自己的页面（在启用排队号之前添加）。",
+    "qr_title": "{who}：扫码查看排队进度",
+    "qr_hint": "Esc 关闭",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

@@ -28,6 +28,10 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("hold", "k", "hold"),
     # -- issue 12: messages --
     ("resend", "m", "resend"),
+    # -- issue 11: the stand --
+    ("pause_joining", "j", "pause_joining"),
+    ("page_qr", "q", "page_qr"),
 )
 
 KEY_IDS = frozenset(id_ for id_, _, _ in KEYS)
+DEFAULT_KEYS = {id_: key for id_, key, _ in KEYS}  # before the config's [keys]

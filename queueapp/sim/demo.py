@@ -23,7 +23,8 @@ from queueapp.sim.goodwill import import_goodwill, simulate_goodwill, simulated_
 from queueapp.sim.quoting import quote_arrivals, quote_once
 from queueapp.sim.simulator import evening_so_far, simulate
 from queueapp.store import Store
-from queueapp.waitlist.events import ABANDON, SEAT, Event
+from queueapp.store.database import TICKET_DIGITS
+from queueapp.waitlist.events import ABANDON, ARRIVE, SEAT, Event
 
 DEMO_HOST = "Lin"  # on duty in the demo when the config names no hosts
 # The demo's shift leads and their secrets, made in the demo's own database (documented
@@ -164,6 +165,17 @@ def write_quoted(store: Store, config: Config, events: list[Event], seed: int
     return import_with_goodwill(store, config, events, seed), metrics
 
 
+def with_tickets(events: list[Event], config: Config) -> list[Event]:
+    """Give each arrival of the evening the queue number the stand would have given it:
+    its table class's next number, in order of arrival (as ``Store.add_party`` counts)."""
+    given: dict[str, int] = {}
+    for ev in sorted((e for e in events if e.event == ARRIVE), key=lambda e: e.time):
+        prefix = config.guests.ticket_class(int(ev.size or 1)).prefix
+        given[prefix] = given.get(prefix, 0) + 1
+        ev.data["ticket"] = f"{prefix}{given[prefix]:0{TICKET_DIGITS}d}"
+    return events
+
+
 def build_demo(store: Store, config: Config, seed: int = 7, now: float | None = None,
                history_days: int = 28, memo: Path | None = None,
                quoting: Callable[[int], object] | None = None) -> None:
@@ -179,13 +191,16 @@ def build_demo(store: Store, config: Config, seed: int = 7, now: float | None = 
     if history_days:
         history = simulate(config, history_days, "hotpot", seed,
                            today.shift(days=-history_days).date())
-    evening = evening_so_far(config, end, seed)
+    evening = with_tickets(evening_so_far(config, end, seed), config)
     store.check_new_parties(history + evening)
     quote_once(history, config, memo, quoting)
     quote_arrivals(evening, config, learned=history)
     if history:
         import_with_goodwill(store, config, history, seed)
     import_with_goodwill(store, config, evening, seed + 1)
+    for party in store.load_room().waiting():  # each waiting party has its own page
+        if party.ticket:
+            store.give_link(party.id, end)
     add_demo_leads(store, config, end)
     if not config.hosts and roster.find_host(store, config, DEMO_HOST) is None:
         roster.add_host(store, config, DEMO_HOST, next(iter(DEMO_LEADS)), end)

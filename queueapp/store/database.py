@@ -441,6 +441,17 @@ class Store:
                               [party_id]).fetchone()
         return row[0] if row else ""
 
+    def give_link(self, party_id: str, now: float) -> str:
+        """A page of its own for a party added without one (an imported or simulated
+        arrival): its token, the one it has if it has one already."""
+        with self.transaction() as db:
+            token = self.guest_link(party_id)
+            if not token:
+                token = secrets.token_urlsafe(16)
+                db.execute("INSERT INTO guest_links (token, party, created) VALUES (?, ?, ?)",
+                           [token, party_id, iso(now)])
+        return token
+
     def party_for_link(self, token: str) -> Party | None:
         """The party a page's token belongs to, whatever its status now (None: unknown)."""
         row = self.db.execute("SELECT party FROM guest_links WHERE token = ?",

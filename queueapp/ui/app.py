@@ -43,11 +43,20 @@ from queueapp.store.damage import named
 from queueapp.store.integrity import Verdict
 from queueapp.store.outbox import Message
 from queueapp.ui.bindings import in_language
-from queueapp.ui.format import clock_minutes
+from queueapp.ui.format import clock_minutes, guest_words, party_label
 from queueapp.ui.keynames import key_label
-from queueapp.waitlist.events import Event
-from queueapp.waitlist.room import Room, TableState
+from queueapp.waitlist.events import ABANDON, COMING, REPLY, Event
+from queueapp.waitlist.room import Party, Room, TableState
 from queueapp.waitlist.seating import Proposal, propose
+
+
+@dataclass(frozen=True)
+class GuestNews:
+    """A guest answered from their page or a message (a REPLY event), or cancelled their
+    place (an ABANDON with ``via``): the host is told once, as it arrives."""
+
+    event: Event
+    party: Party | None  # as it is now (a cancelled party has left the room)
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,6 +84,15 @@ class Snapshot:
     proposals: tuple[Proposal, ...] = ()
     # messages to guests, by party, oldest first (issue 12)
     messages: dict[str, list[Message]] = field(default_factory=dict)
+    joining_paused: bool = False  # the host paused self check-in (``[guests]``)
+    # guests' answers and cancels written since the read before this one (toasted once)
+    guest_news: tuple[GuestNews, ...] = ()
+    links: dict[str, str] = field(default_factory=dict)  # waiting party -> its page's token
+
+    def guest_url(self, party_id: str, base_url: str) -> str:
+        """The address of the party's own page ("" when it has none)."""
+        token = self.links.get(party_id)
+        return f"{base_url}/p/{token}" if token else ""
 
     def minutes_left(self, party_id: str) -> float | None:
         """The live estimate counted down from when it was computed (between re-quotes
@@ -143,6 +161,9 @@ class QueueApp(App[None]):
         self.undo_stack: list[int] = []
         self._reads = itertools.count(1)
         self._damage_told = 0  # damaged rows the host has been told about
+        # the last event looked at for guests' answers and cancels (None: not yet read)
+        self._news_after: int | None = None
+        self._news_lock = threading.Lock()
         self.stats = suggestions.Stats()
         self.holds = CallHolds(config.hold_minutes)  # called parties' countdowns (issue 12)
         self.sender: Sender | None = None  # while messages to guests are sent from here
@@ -316,6 +337,7 @@ class QueueApp(App[None]):
         store, now = self.store, self.now()
         seq = next(self._reads)
         version = self.store.version()
+        news = self._guest_news()
         room = store.load_room()
         waiting = [p.id for p in room.waiting()]
         cards = {}
@@ -326,13 +348,43 @@ class QueueApp(App[None]):
         host = gestures.host_on_duty(store)
         left = gestures.budget_left(store, host, now, self.config) if host else None
         pending = store.pending_rescues()
+        links = {pid: token for pid in waiting if (token := store.guest_link(pid))}
         self._observe_new()
         quotes = self._quote_all(room)
         return Snapshot(room, quotes, seq,
                         gestures.gestures_by_party(store, waiting), cards, host, left,
                         complaints.open_count(store), pending, version, now, now,
                         tuple(propose(room, now, self.config)),
-                        messages=store.outbox.for_parties(waiting))
+                        messages=store.outbox.for_parties(waiting),
+                        joining_paused=store.joining_paused(), guest_news=news, links=links)
+
+    def _guest_news(self) -> tuple[GuestNews, ...]:
+        """Guests' answers and cancels written since the last look (worker thread). The
+        first look only marks where to start: what came before is on the rows already."""
+        with self._news_lock:
+            store = self.store
+            if self._news_after is None:
+                self._news_after = store.last_event_id()
+                return ()
+            news = []
+            for ev in store.all_events(after_id=self._news_after):
+                self._news_after = max(self._news_after, ev.id or 0)
+                if ev.event == REPLY or (ev.event == ABANDON and ev.data.get("via")):
+                    news.append(GuestNews(ev, store.party(ev.party)))
+            return tuple(news)
+
+    def _tell_guest_news(self, news: tuple[GuestNews, ...]) -> None:
+        """A toast for each guest's answer or cancel, once, on the terminal that read it."""
+        for item in news:
+            ev, who = item.event, party_label(item.party, item.event.party)
+            if ev.event == ABANDON:
+                self.notify(self.t("guest_cancelled_toast", who=who), severity="warning",
+                            timeout=12)
+            elif ev.data.get("answer") == COMING:
+                self.notify(self.t("guest_coming_toast", who=who), timeout=12)
+            else:
+                said = guest_words(str(ev.data.get("note", "")))
+                self.notify(self.t("guest_text_toast", who=who, text=said), timeout=15)
 
     @work(thread=True, group="read")
     def reload(self) -> None:
@@ -357,6 +409,7 @@ class QueueApp(App[None]):
         self.call_from_thread(self._show, snap)
 
     def _show(self, snap: Snapshot) -> None:
+        self._tell_guest_news(snap.guest_news)  # even from a read a newer one overtook
         if snap.seq < self.snapshot.seq:
             return  # an older read finished after a newer one
         first = self.snapshot.seq == 0

@@ -12,8 +12,11 @@ from queueapp.goodwill.gestures import Gesture
 from queueapp.goodwill.guests import GuestCard
 from queueapp.goodwill.suggestions import ordinal
 from queueapp.i18n import Translator
+from queueapp.privacy import printable
 from queueapp.quotes.rule import Quote
 from queueapp.review.labels import gesture_label
+from queueapp.waitlist.events import COMING, TEXT
+from queueapp.waitlist.room import Party
 from queueapp.waitlist.seating import Proposal
 
 
@@ -134,3 +137,34 @@ def proposal_text(proposal: Proposal, now: float, t: Translator) -> str:
         minutes = max(1, math.ceil((proposal.until - now) / 60))
         return t("held_table", table=proposal.table, minutes=minutes)
     return t("proposed_table", table=proposal.table)
+
+
+def party_label(party: Party | None, fallback: str = "") -> str:
+    """A party as the host says it aloud and guests read it: ``B007 Zhang Wei`` (its
+    queue number first), the name alone without one, else ``fallback`` (its id)."""
+    if party is None:
+        return fallback
+    name = guest_words(party.name)  # one line, whatever was typed (or self-checked-in)
+    return " ".join(part for part in (party.ticket, name) if part) or fallback or party.id
+
+
+REPLY_MARK = "↩"  # a guest answered from their page or a message
+# the answer as icons, for rows too narrow for its words: on the way back, or a message
+REPLY_ICONS = {COMING: REPLY_MARK + "✓", TEXT: REPLY_MARK + "💬"}
+
+
+def reply_marker(party: Party, t: Translator) -> Text:
+    """``↩ coming`` or the guest's own words (``↩ “5 min”``) for their row; empty when
+    they have not answered. Guest text: a Text, never markup."""
+    if not party.reply:
+        return Text("")
+    if party.reply == COMING:
+        return Text(f"{REPLY_MARK} " + t("reply_coming"), style="bold green")
+    return Text(f"{REPLY_MARK} ", style="bold green") + Text(f"“{guest_words(party.reply_text)}”",
+                                                             style="green")
+
+
+def guest_words(text: str) -> str:
+    """What a guest wrote (from their phone: anything), on one line, without control
+    characters that could drive the terminal or make it read backwards."""
+    return " ".join(printable(text, one_line=True).split())

@@ -204,7 +204,10 @@ async def test_add_party_success(make_app, store, config):
         stored = store.party(new.id)
         assert stored.phone == "+8613812345678" and stored.arrived == at(0)
         assert cell(waiting_table(app), new.id, "col_quote") == f"{point} ({low}–{high})"
-        assert f"Added Li Wei: quote {point} min ({low}–{high})" in toasts(app)
+        # the queue number of its table class (3 guests: B), on the row and in the toast
+        assert stored.ticket == "B001"
+        assert cell(waiting_table(app), new.id, "col_pos") == "B001"
+        assert f"Added Li Wei, B001: quote {point} min ({low}–{high})" in toasts(app)
 
 
 # -- seat -------------------------------------------------------------------------------------
@@ -641,7 +644,7 @@ async def test_guest_name_with_brackets_shown_exactly(make_app, store):
         assert cell(waiting_table(app), pid, "col_name") == "Zhang [VIP] 张伟"
         assert store.party(pid).name == "Zhang [VIP] 张伟"
         # the toast shows the name as typed, brackets included
-        assert any(t.startswith("Added Zhang [VIP] 张伟:") for t in toasts(app))
+        assert any(t.startswith("Added Zhang [VIP] 张伟, A001:") for t in toasts(app))
         await pilot.press("s", "enter")
         await settle(app, pilot)
         assert table_cells(app, "A1")["col_party"] == "Zhang [VIP] 张伟 (2)"

@@ -27,6 +27,7 @@ from queueapp.ui.widgets import (
     WaitingList,
 )
 from queueapp.ui.widgets.banner import RecordBanner
+from queueapp.ui.widgets.panel_qr import PanelQR
 from queueapp.waitlist.room import Party
 
 # keys shown in the footer; every key's description comes from the translator ("key_<id>")
@@ -39,6 +40,7 @@ KEY_ORDER = {id_: n for n, (id_, _, _) in enumerate(KEYS)}
 FULL_FROM, FULL_WIDTH = 150, 70
 MEDIUM_FROM, MEDIUM_WIDTH = 110, 50
 SHORT_BELOW = 34  # rows: the attention box and party panel take less height
+TALL_FROM = 48  # rows (on a full-width screen): the party panel shows the page's QR code
 
 
 def key_bindings() -> list[BindingType]:
@@ -67,7 +69,9 @@ class MainScreen(StandActions, Screen[None]):
             with Vertical(id="left"):
                 yield Static(t("waiting_title"), classes="panel-title")
                 yield WaitingList().data_bind(MainScreen.snapshot)
-                yield PartyPanel().data_bind(MainScreen.snapshot)
+                with Horizontal(id="party-box"):
+                    yield PartyPanel().data_bind(MainScreen.snapshot)
+                    yield PanelQR().data_bind(MainScreen.snapshot)
             with Vertical(id="right"):
                 yield AttentionBox().data_bind(MainScreen.snapshot)
                 yield Static(t("tables_title"), classes="panel-title")
@@ -93,6 +97,8 @@ class MainScreen(StandActions, Screen[None]):
         else:
             tables.form, right.styles.width = "compact", tables.compact_width()
         self.set_class(height < SHORT_BELOW, "-short")
+        # room for the highlighted party's QR code beside the party panel
+        self.set_class(height >= TALL_FROM and width >= FULL_FROM, "-tall")
 
     def command_bindings(self) -> list[Binding]:
         """The host's keys as currently mapped (after the config's ``[keys]``)."""
@@ -109,7 +115,9 @@ class MainScreen(StandActions, Screen[None]):
         self._follow_party()
 
     def _follow_party(self) -> None:
-        self.query_one(PartyPanel).party_id = self.current_party_id()
+        party_id = self.current_party_id()
+        self.query_one(PartyPanel).party_id = party_id
+        self.query_one(PanelQR).party_id = party_id
 
     @property
     def _suggestions(self) -> list[Suggestion]:

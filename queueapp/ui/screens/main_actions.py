@@ -34,7 +34,7 @@ from queueapp.store import Conflict, Store, StoreError
 from queueapp.ui import flows
 from queueapp.ui.app import QueueApp
 from queueapp.ui.bindings import in_language
-from queueapp.ui.format import clip, guest_line
+from queueapp.ui.format import clip, guest_line, party_label
 from queueapp.waitlist.events import Event
 from queueapp.waitlist.room import CLEARING, OCCUPIED, Party
 from queueapp.waitlist.seating import (
@@ -170,12 +170,19 @@ class StandActions(Screen[None]):
                 return
             if choice != SamePhone.ADD:
                 continue  # back to the form, as typed
-            ev = await app.in_store(partial(_add_party, entry=entry, tz=app.config.timezone,
-                                            host=app.snapshot.host))
+            ev = await app.in_store(partial(
+                _add_party, entry=entry, tz=app.config.timezone, host=app.snapshot.host,
+                ticket_prefix=app.config.guests.ticket_class(entry.size).prefix))
             if not isinstance(ev, StoreError):
                 break  # else the form comes back filled in: nothing typed is lost
         point, low, high = entry.quote.rounded()
-        self._wrote(ev, t("added", name=entry.name, point=point, low=low, high=high))
+        ticket = str(ev.data.get("ticket", ""))  # the number to tell the guest
+        if ticket:
+            said = t("added_ticket", name=entry.name, ticket=ticket, point=point, low=low,
+                     high=high)
+        else:  # a config with no ticket classes cannot happen; an old store's party can
+            said = t("added", name=entry.name, point=point, low=low, high=high)
+        self._wrote(ev, said)
         await self._confirm_guest(ev)
 
     async def _confirm_guest(self, ev: Event) -> None:
@@ -233,7 +240,7 @@ class StandActions(Screen[None]):
     async def action_call(self, party: Party) -> None:
         ev = await self.app.in_store(lambda store, now: store.call_party(now, party.id))
         if not isinstance(ev, StoreError):
-            self._wrote(ev, self.app.t("called", name=party.name))
+            self._wrote(ev, self.app.t("called", name=party_label(party)))
 
     @on_party
     async def action_seat(self, party: Party) -> None:
@@ -699,11 +706,52 @@ class StandActions(Screen[None]):
             if not isinstance(ev, StoreError):
                 self._wrote(ev, t("removed", name=party.name, reason=t("reason_no_show")))
 
+    # -- issue 11: the stand --------------------------------------------------------------
+    def action_pause_joining(self) -> None:
+        """Pause self check-in (``/join``) or let guests join again: one key, both ways."""
+        app, t = self.app, self.app.t
+        if not app.config.guests.self_check_in:
+            app.notify(t("joining_off_in_config"), severity="warning", timeout=8)
+            return
+        flows.start_flow(self, self._pause_joining())
 
-def _add_party(store: Store, now: float, *, entry: NewParty, tz: str, host: str) -> Event:
-    """Save a new party with exactly the quote its form showed, then link its guest."""
+    async def _pause_joining(self) -> None:
+        app, t = self.app, self.app.t
+        paused = await app.in_store(_toggle_joining)
+        if not isinstance(paused, StoreError):
+            app.notify(t("joining_paused_toast" if paused else "joining_resumed_toast"),
+                       timeout=6)
+
+    @on_party
+    async def action_page_qr(self, party: Party) -> None:
+        """The party's own page as a QR code a guest can scan off the screen, and its
+        address (to read out or type)."""
+        from queueapp.ui.screens.guest_link import GuestLinkScreen
+
+        app = self.app
+        url = app.snapshot.guest_url(party.id, app.config.guests.base_url)
+        if not url:
+            app.notify(app.t("no_guest_link", name=party_label(party)), severity="warning",
+                       timeout=6)
+            return
+        await flows.ask(app, GuestLinkScreen(party, url))
+
+
+def _toggle_joining(store: Store, _now: float) -> bool:
+    """Pause self check-in if it runs, else resume it (as the file says now, whatever
+    another terminal did meanwhile); True when it is now paused."""
+    with store.transaction():
+        paused = not store.joining_paused()
+        store.set_joining_paused(paused)
+    return paused
+
+
+def _add_party(store: Store, now: float, *, entry: NewParty, tz: str, host: str,
+               ticket_prefix: str) -> Event:
+    """Save a new party with exactly the quote its form showed and the next queue number
+    of its table class (and so its own page), then link its guest."""
     ev = store.add_party(now, entry.size, entry.name, entry.phone, list(entry.tags),
-                         entry.note, entry.quote, tz=tz, host=host)
+                         entry.note, entry.quote, tz=tz, host=host, ticket_prefix=ticket_prefix)
     _link_guest(store, ev)  # the party is saved: a failure here must not undo that
     return ev
 

@@ -93,7 +93,8 @@ class TablePicker(Chooser):
 
 
 class FindScreen(ModalScreen[tuple[str, str] | None]):
-    """Type part of a name or phone number; Enter jumps to the highlighted match."""
+    """Type part of a name, phone number or queue number; Enter jumps to the highlighted
+    match."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="find_cancel"),
@@ -126,10 +127,12 @@ class FindScreen(ModalScreen[tuple[str, str] | None]):
         matches.clear_options()
         for p in sorted(app.snapshot.room.parties.values(), key=lambda p: p.arrived):
             hit = not q or q in p.name.casefold() or (
-                len(q_digits) >= 3 and q_digits in phone.digits(p.phone))
+                len(q_digits) >= 3 and q_digits in phone.digits(p.phone)) or (
+                bool(q_digits) and q in p.ticket.casefold())  # a queue number: B007, 007
             if not hit:
                 continue
-            label = clip(p.name or p.id, 40)
+            label = Text(p.ticket + " ", style="bold") if p.ticket else Text()
+            label.append_text(clip(p.name or p.id, 40))
             label.append(f"  ({p.size})")
             where = t("seated_at", table=p.table) if p.table else t(f"status_{p.status}")
             label.append(f"  {where}", style="dim")

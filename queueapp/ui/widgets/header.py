@@ -55,6 +55,9 @@ class StandHeader(DrawsState, Static):
                                   style="bold magenta")))
         parts.append((0, Text(parties_and_guests(len(waiting), sum(p.size for p in waiting),
                                                  t), style="bold yellow")))
+        if snap.joining_paused and cfg.guests.self_check_in:  # guests cannot join: say so
+            # after the count: on a narrow screen it goes just before the count does
+            parts.append((0, Text(t("header_joining_paused"), style="bold black on yellow")))
         seats = []
         for s in cfg.sections:
             free = sum(tb.seats for tb in room.tables.values()

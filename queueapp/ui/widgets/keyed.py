@@ -71,7 +71,8 @@ class KeyedTable(DataTable[Any]):
                   header: bool = True, order_by: str | None = None) -> None:
         """Show ``rows`` (in that order) under ``columns``. Columns are rebuilt only when
         their widths or labels change; rows are diffed by key. ``order_by`` names a
-        column whose cells read as the row's position, to reorder rows in place."""
+        column to reorder rows in place by (into the order of ``rows``; its cells may
+        hold anything, e.g. queue numbers)."""
         before_key, before_row = self.current_key(), self.cursor_row
         wanted = [key for key, _ in rows]
         layout = (tuple(columns), padding, header)
@@ -113,8 +114,9 @@ class KeyedTable(DataTable[Any]):
                 self.clear()
                 for key, cells in rows:
                     self.add_row(*map(Cell, cells), key=key)
-            else:
-                self.sort(order_by, key=lambda cell: int(cell.plain))
+            else:  # the cells of that column, ranked by where their rows belong
+                rank = {id(self.get_cell(key, order_by)): n for n, key in enumerate(wanted)}
+                self.sort(order_by, key=lambda cell: rank[id(cell)])
 
 
 def same_drawing(a: object, b: object) -> bool:

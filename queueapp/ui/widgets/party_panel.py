@@ -9,10 +9,13 @@ from textual.reactive import var
 from textual.widgets import Static
 
 from queueapp.goodwill.suggestions import Suggestion, suggest
+from queueapp.keys import DEFAULT_KEYS
 from queueapp.review.labels import gesture_label
 from queueapp.ui import messages as messages_ui
 from queueapp.ui.app import QueueApp, Snapshot
-from queueapp.ui.format import clip, guest_line
+from queueapp.ui.format import clip, guest_line, reply_marker
+from queueapp.ui.keynames import key_label
+from queueapp.waitlist.room import Party
 
 SUGGESTIONS = 9  # numbered suggestions: keys 1-9 give them
 
@@ -48,8 +51,13 @@ class PartyPanel(Static):
                                    attention_minutes=cfg.attention_minutes, limit=SUGGESTIONS)
         reasons = [[r.render(t) for r in sug.reasons] for sug in self.suggestions]
         common = [r for r in reasons[0] if all(r in rs for rs in reasons)] if reasons else []
-        text = clip(p.name or p.id, 30)
-        text.stylize("bold")
+        text = Text()
+        if p.ticket:  # the number the guest knows themselves by, first
+            text.append(p.ticket, style="bold reverse")
+            text.append(" ")
+        name = clip(p.name or p.id, 30)
+        name.stylize("bold")
+        text.append_text(name)
         text.append(f" ({p.size})  ")
         text.append(guest_line(card, now, cfg.timezone, t), style="cyan")
         if p.tags:  # the row may show them as icons only: here in words
@@ -66,6 +74,7 @@ class PartyPanel(Static):
         if sent:  # issue 12: the messages to this party, newest last
             text.append("\n")
             text.append_text(messages_ui.panel_line(sent, t, cfg.timezone))
+        text.append_text(self._guest_side(p, snap))
         for n, (sug, why) in enumerate(zip(self.suggestions, reasons, strict=True), start=1):
             item = sug.interaction
             text.append(f"\n{n} ", style="bold reverse")
@@ -86,3 +95,23 @@ class PartyPanel(Static):
             text.append(" · ".join(avoid[:3]))
         text.no_wrap, text.overflow = True, "ellipsis"
         self.update(text, layout=False)  # a fixed height: no layout needed
+
+    def _guest_side(self, p: Party, snap: Snapshot) -> Text:
+        """The second line: where they are in line, their answer, their page's address
+        and the key that shows it as a QR code to scan."""
+        app, t = self.app, self.app.t
+        line = Text("\n")
+        order = [w.id for w in snap.room.waiting()]
+        ahead = order.index(p.id) if p.id in order else 0
+        line.append(t("panel_ahead", n=ahead) if ahead else t("panel_first"), style="dim")
+        reply = reply_marker(p, t)
+        if reply:
+            line.append("  ")
+            line.append_text(reply)
+        url = snap.guest_url(p.id, app.config.guests.base_url)
+        if url:  # the key first: on a narrow panel the address is what gets cut
+            key = key_label(app.config.keys.get("page_qr") or DEFAULT_KEYS["page_qr"])
+            line.append("  " + t("panel_qr_key", key=key), style="bold")
+            line.append("  " + t("panel_page") + " ", style="dim")
+            line.append(url, style="underline")
+        return line

@@ -17,15 +17,19 @@ from textual.message import Message
 
 from queueapp import phone
 from queueapp.goodwill.suggestions import Attention, needs_attention, ordinal
+from queueapp.i18n import Translator
 from queueapp.ui import messages as messages_ui
 from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.format import (
     HELD,
     NEXT,
+    REPLY_ICONS,
+    REPLY_MARK,
     clock_minutes,
     fit,
     minutes_text,
     proposal_text,
+    reply_marker,
     rounded_quote,
     tag_icons,
 )
@@ -48,7 +52,8 @@ class PartyCells:
     """One party's cells, in both the wide and the compact form."""
 
     key: str
-    pos: Text
+    pos: Text  # the queue number (the position when the party has none)
+    ticketed: bool
     name: Text
     name_compact: Text
     flag: Text
@@ -75,6 +80,11 @@ def attention_style(a: Attention) -> str:
     if a.over_quote is not None and a.over_quote > 0:
         return "bold white on red"
     return "bold black on yellow" if a.flagged else "bold yellow"
+
+
+def _number_label(parties: list[PartyCells], t: Translator) -> str:
+    """The first column's header: queue numbers once any party has one, else positions."""
+    return t("col_ticket") if any(c.ticketed for c in parties) else t("col_pos")
 
 
 @cache
@@ -172,10 +182,19 @@ class WaitingList(DrawsState, KeyedTable):
             tail = Text(" " + _last_digits(p.phone, cfg.country), style="dim")
         flag = Text("!", style=attention_style(mark)) if mark is not None else Text("")
         flag += messages_ui.marker(snap.messages.get(p.id, []))  # issue 12: ✉ or ✗
+        # the queue number guests know themselves by; the position for a party without
+        # one (added before queue numbers); the position is in the party panel too
+        number = Text(p.ticket, style=style) if p.ticket else Text(str(pos), style=style)
+        tags = Text(words.replace("\n", " "))
+        icons = Text(tag_icons(p.tags, p.note, returning), style="cyan")
+        reply = reply_marker(p, t)
+        if reply:  # the guest's answer leads: it is the newest thing to know
+            tags = reply + Text(" · ") + tags if tags else reply
+            icons = Text(REPLY_ICONS.get(p.reply, REPLY_MARK), style="bold green") + icons
         return PartyCells(
-            key=p.id, pos=Text(str(pos), style=style), name=name + tail, name_compact=name,
-            flag=flag, size=Text(str(p.size)), tags=Text(words.replace("\n", " ")),
-            icons=fit(Text(tag_icons(p.tags, p.note, returning), style="cyan"), ICONS_MAX),
+            key=p.id, pos=number, ticketed=bool(p.ticket), name=name + tail, name_compact=name,
+            flag=flag, size=Text(str(p.size)), tags=tags,
+            icons=fit(icons, ICONS_MAX),
             waited=Text(minutes_text(waited, t), style=style), quote=quote,
             quote_compact=quote_compact, left=left, left_compact=left_compact, called=called)
 
@@ -187,6 +206,7 @@ class WaitingList(DrawsState, KeyedTable):
         t = self.app.t
         col = {k: t(k) for k in ("col_pos", "col_name", "col_flag", "col_size", "col_tags",
                                  "col_waited", "col_quote", "col_left", "col_called")}
+        col["col_pos"] = _number_label(parties, t)
         fixed = {
             "col_pos": widest([c.pos for c in parties], Text(col["col_pos"]).cell_len),
             "col_flag": widest([c.flag for c in parties], Text(col["col_flag"]).cell_len),
@@ -218,7 +238,7 @@ class WaitingList(DrawsState, KeyedTable):
         """Icons for tags and note, the quote without its range, the call time in the
         estimate's place; one blank cell after each column (no cell padding)."""
         t = self.app.t
-        labels = {"col_pos": t("col_pos"), "col_name": t("col_name"),
+        labels = {"col_pos": _number_label(parties, t), "col_name": t("col_name"),
                   "col_flag": t("col_flag"), "col_size": t("col_size"), "col_tags": "",
                   "col_waited": t("col_waited"), "col_quote": t("col_quote"),
                   "col_left": t("col_left_short")}

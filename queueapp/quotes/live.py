@@ -4,7 +4,8 @@
 ``learn`` teaches a fresh estimator the last weeks of the file and swaps it in,
 ``catch_up`` shows it what was written since, and the quote methods ask it under one
 lock, so any number of threads may quote while another learns. Until the history is
-learnt it quotes from the config's day-one defaults.
+learnt it quotes from the config's day-one defaults. Given a quoter of its own (tests,
+benchmarks), it learns nothing at start and shows that quoter every event instead.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import threading
 
 from queueapp.config import Config
 from queueapp.quotes.estimator import Estimator
-from queueapp.quotes.rule import Quote
+from queueapp.quotes.rule import Quote, Quoter
 from queueapp.store import Store
 from queueapp.waitlist.room import Room, TableState
 
@@ -24,12 +25,15 @@ DAY = 86400  # seconds
 class LiveQuotes:
     """The restaurant's estimator, learnt from its file and kept current; thread-safe."""
 
-    def __init__(self, config: Config, history_days: int = HISTORY_DAYS) -> None:
+    def __init__(self, config: Config, history_days: int = HISTORY_DAYS,
+                 quoter: Quoter | None = None) -> None:
         self.config = config
         self.history_days = history_days
-        self._estimator = Estimator.for_config(config)
+        self._estimator: Quoter = quoter or Estimator.for_config(config)
+        self.learns_history = quoter is None
         self._lock = threading.Lock()
-        self._observed: int | None = None  # the last event id seen; None until learnt
+        # the last event id seen; None until the history is learnt
+        self._observed: int | None = None if self.learns_history else 0
 
     @property
     def learnt(self) -> bool:
@@ -71,9 +75,16 @@ class LiveQuotes:
         """What a party of ``size`` joining now would be quoted, told to no one party
         (the board's wait per class)."""
         with self._lock:
-            return self._estimator.preview_new(room, size, now)
+            preview = getattr(self._estimator, "preview_new", self._estimator.quote_new)
+            return preview(room, size, now)
+
+    @property
+    def knows_tables(self) -> bool:
+        """Can it tell when a busy table will be ready (``ready_in``)? A plain rule
+        cannot: then the config's typical times are used."""
+        return hasattr(self._estimator, "ready_in")
 
     def ready_in(self, table: TableState, now: float) -> float:
         """Median minutes until a busy table is ready, as this restaurant's tables take."""
         with self._lock:
-            return self._estimator.ready_in(table, now)
+            return self._estimator.ready_in(table, now)  # type: ignore[attr-defined]

@@ -35,7 +35,7 @@ from queueapp.i18n import Translator
 from queueapp.messages.holds import CallHolds
 from queueapp.messages.sender import Sender, start_sender
 from queueapp.messages.settings import MissingVariable
-from queueapp.quotes.estimator import Estimator
+from queueapp.quotes.live import LiveQuotes
 from queueapp.quotes.rule import Quote, Quoter
 from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error, integrity
 from queueapp.store.backup import make_backup
@@ -113,7 +113,6 @@ SYSTEM_COMMANDS = {
     "Screenshot": ("sys_screenshot", "sys_screenshot_help"),
 }
 
-HISTORY_DAYS = 56  # how far back the estimator learns from at start-up
 LEARN_DAYS = 90  # how far back what guests accepted and stayed for is learnt
 DAY = 86400  # seconds
 RELEARN_SECONDS = 600  # how often what guests accept is learnt again
@@ -149,11 +148,8 @@ class QueueApp(App[None]):
         self.config = config
         self.store = store
         self.clock = clock or SystemClock()
-        self.quoter = quoter or Estimator.for_config(config)
-        self._learns_history = quoter is None
-        self._quoter_lock = threading.Lock()
-        # the last event id the quoter has seen; None until the history is learnt
-        self._observed: int | None = None if self._learns_history else 0
+        # the restaurant's quotes, learnt from its file (the same as `queueapp serve`'s)
+        self.quotes = LiveQuotes(config, quoter=quoter)
         self.t = Translator(config.language)
         start = self.now()
         self.set_reactive(QueueApp.snapshot, Snapshot(Room.from_config(config), now=start,
@@ -284,31 +280,18 @@ class QueueApp(App[None]):
     def learn_history(self) -> None:
         """Teach a fresh estimator the last weeks, then swap it in (the UI keeps quoting
         with the old one meanwhile)."""
-        fresh = Estimator.for_config(self.config)
-        last = 0
         try:
-            for ev in self.store.all_events(since=self.now() - HISTORY_DAYS * DAY,
-                                                 by_time=True):
-                fresh.observe(ev)
-                last = max(last, ev.id or 0)
+            self.quotes.learn(self.store, self.now())
         except DB_ERRORS:
             return
-        with self._quoter_lock:  # here, in the worker: the UI thread never waits on it
-            self.quoter, self._observed = fresh, last
         self.call_from_thread(self.reload)
 
     def _observe_new(self) -> None:
         """Let the quoter learn from what happened since it last looked (worker thread)."""
-        with self._quoter_lock:
-            if self._observed is None:
-                return
-            for ev in self.store.all_events(after_id=self._observed):
-                self.quoter.observe(ev)
-                self._observed = ev.id or self._observed
+        self.quotes.catch_up(self.store)
 
     def _quote_all(self, room: Room) -> dict[str, Quote]:
-        with self._quoter_lock:
-            return self.quoter.quote_all(room, self.now())
+        return self.quotes.quote_all(room, self.now())
 
     @work(thread=True, group="learn")
     def learn(self) -> None:
@@ -417,7 +400,7 @@ class QueueApp(App[None]):
         self._tell_damage()
         if first:  # the room is on screen: now the slower background work
             self.check_long_waits()  # waits that grew long while the app was closed
-            if self._learns_history:
+            if self.quotes.learns_history:
                 self.learn_history()
             self.learn()
 
@@ -449,21 +432,14 @@ class QueueApp(App[None]):
     def table_ready_in(self) -> Callable[[TableState], float] | None:
         """Minutes until a busy table is ready, as the quoter learnt it; None when the
         quoter cannot tell (then the config's typical times are used)."""
-        ready = getattr(self.quoter, "ready_in", None)
-        if ready is None:
+        if not self.quotes.knows_tables:
             return None
-
-        def ready_in(table: TableState) -> float:
-            with self._quoter_lock:
-                return ready(table, self.now())
-
-        return ready_in
+        return lambda table: self.quotes.ready_in(table, self.now())
 
     def quote_new(self, size: int) -> Quote:
         """The quote for a new party of ``size``. It takes the quoter's lock and may run
         a Monte Carlo walk: call it from a worker thread, never from the UI thread."""
-        with self._quoter_lock:
-            return self.quoter.quote_new(self.snapshot.room, size, self.now())
+        return self.quotes.quote_new(self.snapshot.room, size, self.now())
 
     # -- writing -------------------------------------------------------------
     async def in_store(self, action: Callable[[Store, float], T],

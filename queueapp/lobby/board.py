@@ -14,8 +14,8 @@ from queueapp.config import Guests, TicketClass
 from queueapp.quotes.rule import Quote
 from queueapp.waitlist.room import CALLED, WAITING, Party, Room
 
-CALLED_SHOWN = 6  # called numbers on the board, the latest first
-NEXT_SHOWN = 5  # next numbers shown per class
+CALLED_SHOWN = 4  # called numbers on the board, the latest first (fits 1080 px)
+NEXT_SHOWN = 3  # next numbers shown per class (one line each at 1920 px)
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 For each simulator scenario: simulate some weeks, backtest the estimator
 (learning online from the log only), the simple baselines and the
 true-parameter forward simulation (the practical limit), then check the
-target from issue 3. Then time quote_all (60 parties over 40 tables) and a
-full backtest of a five-week, 27-table log.
+targets from issues 3 and 14 (the latter per party-size band). Then time
+a full re-quote of 60 parties over 40 tables and the backtest of a 20,000-event
+log (``benchmarks/requote_speed.py``, ``benchmarks/backtest_speed.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from queueapp.waitlist.room import CLEARING, OCCUPIED, Party, Room
 
 ROOT = Path(__file__).resolve().parent.parent
 SIMPLE = ("host rule", "last-to-enter", "head-of-line", "queue-length")
+BANDS = (("1-2", 1, 2), ("3-4", 3, 4), ("5-6", 5, 6), ("7+", 7, 10_000))
 
 
 def run_scenario(name: str, days: int, seed: int) -> dict:
@@ -40,7 +42,9 @@ def run_scenario(name: str, days: int, seed: int) -> dict:
     return {"name": name, "events": len(events), "tables": len(layout.tables),
             "seconds": time.perf_counter() - t0,
             "overall": {k: r.metrics for k, r in results.items()},
-            "sizes": {k: r.by_size() for k, r in results.items()}}
+            "sizes": {k: r.by_size() for k, r in results.items()},
+            "bands": {k: {b: Metrics.of(o for o in r.outcomes if lo <= o.size <= hi)
+                          for b, lo, hi in BANDS} for k, r in results.items()}}
 
 
 def row(label: str, m: Metrics) -> str:
@@ -52,14 +56,41 @@ HEAD = ("| quoter | seated | MAE (min) | within 5 min | signed error (min) | wai
         "| --- | ---: | ---: | ---: | ---: | ---: |")
 
 
+def cap_of(limit: Metrics) -> float:
+    """The target for the estimator's MAE next to the limit's (issues 3 and 14)."""
+    return max(1.3 * limit.mae, limit.mae + 1.0)
+
+
+def band_lines(res: dict) -> tuple[list[str], bool]:
+    """Per party-size band: the estimator's MAE against the limit's (issue 14)."""
+    est, lim = res["bands"]["estimator"], res["bands"]["limit"]
+    out = ["Per party-size band (issue 14 target: estimator MAE <= max(1.3 x limit, "
+           "limit + 1) in every band):", "",
+           "| band | seated | MAE | signed | >5 over | limit MAE | limit signed "
+           "| limit >5 over | cap | met |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    ok = True
+    for b, _, _ in BANDS:
+        m, lm = est[b], lim[b]
+        if not m.seated:
+            continue
+        met = m.mae <= cap_of(lm)
+        ok &= met
+        out.append(f"| {b} | {m.seated} | {m.mae:.2f} | {m.bias:+.2f} | {m.over5:.1%} "
+                   f"| {lm.mae:.2f} | {lm.bias:+.2f} | {lm.over5:.1%} | {cap_of(lm):.2f} "
+                   f"| {'yes' if met else 'NO'} |")
+    return out + [""], ok
+
+
 def report(res: dict) -> tuple[list[str], bool]:
     o = res["overall"]
     est, lim = o["estimator"], o["limit"]
     best_name = min(SIMPLE, key=lambda k: o[k].mae)
     best = o[best_name]
-    cap = max(1.3 * lim.mae, lim.mae + 1.0)
+    cap = cap_of(lim)
     checks = [est.mae <= 0.65 * best.mae, est.mae <= cap, est.over5 <= 0.12]
-    ok = all(checks)
+    bands, bands_ok = band_lines(res)
+    ok = all(checks) and bands_ok
     out = [f"### {res['name']} ({res['tables']} tables, {res['events']} events, "
            f"backtest of all quoters {res['seconds']:.0f} s)", "", HEAD]
     out += [row(k, m) for k, m in o.items()]
@@ -67,7 +98,7 @@ def report(res: dict) -> tuple[list[str], bool]:
             f"{best.mae:.2f}) = {0.65 * best.mae:.2f}: {'yes' if checks[0] else 'NO'}; "
             f"<= max(1.3 x limit, limit + 1) = {cap:.2f}: {'yes' if checks[1] else 'NO'}; "
             f"waited >5 min over {est.over5:.1%} <= 12%: {'yes' if checks[2] else 'NO'}.",
-            "", "Per party size (estimator / limit / best baseline MAE):", "",
+            "", *bands, "Per party size (estimator / limit / best baseline MAE):", "",
             "| size | seated | MAE | within 5 | signed | >5 over | limit MAE | "
             f"{best_name} MAE |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for size, m in res["sizes"]["estimator"].items():

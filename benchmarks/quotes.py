@@ -11,20 +11,19 @@ log (``benchmarks/requote_speed.py``, ``benchmarks/backtest_speed.py``).
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
-from queueapp.config import Quoting, Table, load_config
-from queueapp.quotes.backtest import Metrics, backtest, backtest_many
+import backtest_speed
+import requote_speed
+
+from queueapp.config import Quoting
+from queueapp.quotes.backtest import Metrics, backtest_many
 from queueapp.quotes.baselines import all_baselines, limit_quoter
 from queueapp.quotes.estimator import Estimator
 from queueapp.sim.simulator import get_scenario, layout_for, scenario_names, simulate
-from queueapp.waitlist.room import CLEARING, OCCUPIED, Party, Room
 
-ROOT = Path(__file__).resolve().parent.parent
 SIMPLE = ("host rule", "last-to-enter", "head-of-line", "queue-length")
 BANDS = (("1-2", 1, 2), ("3-4", 3, 4), ("5-6", 5, 6), ("7+", 7, 10_000))
 
@@ -109,50 +108,13 @@ def report(res: dict) -> tuple[list[str], bool]:
     return out + [""], ok
 
 
-def busy_room(n_tables: int = 40, n_waiting: int = 60, now: float = 1_780_000_000.0) -> Room:
-    """40 tables at every stage and 60 parties waiting, for the speed test."""
-    mix = [2, 2, 4, 4, 4, 6, 8, 2, 4, 12]
-    tables = [Table(f"T{i + 1}", mix[i % len(mix)]) for i in range(n_tables)]
-    room = Room.from_tables(tables)
-    for i, t in enumerate(room.tables.values()):
-        if i % 7 == 6:
-            t.state, t.since = CLEARING, now - 120 * (i % 5)
-        else:
-            t.state, t.party_size = OCCUPIED, min(t.seats, 2 + i % 5)
-            t.party, t.since = f"x{i}", now - 60 * (5 + 13 * i % 100)
-    for i in range(n_waiting):
-        room.parties[f"w{i}"] = Party(f"w{i}", [2, 4, 3, 2, 6, 4, 8, 2][i % 8],
-                                      now - 60 * (n_waiting - i))
-    return room
-
-
 def speed() -> tuple[list[str], bool]:
-    config = load_config(ROOT / "config.toml")
-    events = simulate(config, 35, "hotpot", seed=3)
-    t0 = time.perf_counter()
-    est = Estimator(config.quoting, config.tables, config.timezone, config.joins)
-    result = backtest(events, config.tables, est)
-    wall = time.perf_counter() - t0
-    room = busy_room()
-    now = 1_780_000_000.0
-    est40 = Estimator(Quoting(), tuple(Table(t.name, t.seats) for t in room.tables.values()))
-    for ev in simulate(None, 14, "hotpot", seed=4):
-        est40.observe(ev)
-    times = []
-    for _ in range(30):
-        t1 = time.perf_counter()
-        quotes = est40.quote_all(room, now)
-        times.append((time.perf_counter() - t1) * 1000)
-    assert len(quotes) == 60
-    median = statistics.median(times)
-    ok = median < 50 and wall < 60
-    return ["## Speed", "",
-            f"- quote_all, 60 waiting parties over 40 tables (learned from 14 days): median "
-            f"{median:.1f} ms, worst {max(times):.1f} ms of 30 runs (target < 50 ms: "
-            f"{'yes' if median < 50 else 'NO'}).",
-            f"- backtest of a {len(events)}-event, 35-day log on the 27-table config.toml: "
-            f"{wall:.1f} s wall, {result.metrics.parties} quotes (target < 60 s: "
-            f"{'yes' if wall < 60 else 'NO'}).", ""], ok
+    """The two speed benchmarks (each also a command of its own)."""
+    median, worst, n = requote_speed.measure()
+    wall, cpu, events, parties = backtest_speed.measure()
+    ok = median < requote_speed.TARGET_MS and wall < backtest_speed.TARGET_S
+    return ["## Speed", "", requote_speed.line(median, worst, n, 30),
+            backtest_speed.line(wall, cpu, events, parties), ""], ok
 
 
 def main() -> int:

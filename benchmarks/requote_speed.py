@@ -47,7 +47,7 @@ def learned_estimator(room: Room) -> Estimator:
 
 
 def measure(runs: int = 30) -> tuple[float, float, int]:
-    """(median ms, worst ms, parties quoted)."""
+    """(median ms, worst ms, parties quoted), wall clock."""
     room = busy_room()
     est = learned_estimator(room)
     times, quotes = [], {}

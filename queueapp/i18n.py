@@ -640,6 +640,19 @@ EN: dict[str, str] = {
         "space or choose another file with --out FILE.",
     "export_skipped": "{n} damaged rows were skipped: {rows}. Every other row was written. "
         "Check the file with queueapp verify, or put a backup back with queueapp restore FILE.",
+    # -- why a quote (issue 14) --
+    "why_wait_line": "Why: {reason}",
+    "why_wait_sep": "; ",
+    "why_wait_table": "table for {seats}",
+    "why_wait_join": "joined table for {seats}",
+    "why_wait_free_now": "a {table} is free now",
+    "why_wait_held": "a table is held for this party",
+    "why_wait_no_table": "no table here seats {size}",
+    "why_wait_ahead_none": "first in line for a {table}",
+    "why_wait_ahead_one": "1 party ahead for a {table}",
+    "why_wait_ahead_many": "{n} parties ahead for a {table}",
+    "why_wait_frees_one": "one should free in about {minutes} min",
+    "why_wait_frees_many": "{count} should free in about {minutes} min",
 }
 
 ZH: dict[str, str] = {
@@ -1241,6 +1254,19 @@ ZH: dict[str, str] = {
         "或用 --out FILE 选择其他文件。",
     "export_skipped": "已跳过 {n} 条损坏的记录：{rows}。其他记录均已写入。"
         "请用 queueapp verify 检查文件，或用 queueapp restore FILE 恢复备份。",
+    # -- why a quote (issue 14) --
+    "why_wait_line": "原因：{reason}",
+    "why_wait_sep": "；",
+    "why_wait_table": "{seats}人桌",
+    "why_wait_join": "{seats}人拼桌",
+    "why_wait_free_now": "现在有空的{table}",
+    "why_wait_held": "已为这桌客人留了桌",
+    "why_wait_no_table": "店里没有能坐 {size} 人的桌子",
+    "why_wait_ahead_none": "排在等{table}的第一位",
+    "why_wait_ahead_one": "前面有 1 桌在等{table}",
+    "why_wait_ahead_many": "前面有 {n} 桌在等{table}",
+    "why_wait_frees_one": "约 {minutes} 分钟后空出一张",
+    "why_wait_frees_many": "约 {minutes} 分钟后空出 {count} 张",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

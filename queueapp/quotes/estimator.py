@@ -16,11 +16,13 @@ import random
 import statistics
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import replace
 
 from queueapp.config import Config, Join, Quoting, Table
 from queueapp.quotes.history import History
+from queueapp.quotes.reason import explain
 from queueapp.quotes.rule import Quote
-from queueapp.quotes.walk import Model, sorted_quantiles, walk
+from queueapp.quotes.walk import Model, Trace, sorted_quantiles, walk_traced
 from queueapp.waitlist.events import ABANDON, ARRIVE, SEAT, Event
 from queueapp.waitlist.room import FREE, OCCUPIED, Room, TableState
 
@@ -52,18 +54,35 @@ class WalkQuoter:
     def observe(self, event: Event) -> None:
         return None
 
-    def _walk(self, room: Room, now: float, extra: int | None) -> dict[str, list[float]]:
+    def _walk(self, room: Room, now: float, extra: int | None,
+              ) -> tuple[dict[str, list[float]], dict[str, Trace], dict[str, int]]:
+        """Samples per party, the traces of the parties to explain (the new party
+        only, when there is one), and each party's size."""
         parties = [(p.id, p.size, p.waited(now)) for p in room.waiting()]
         if extra is not None:
             parties.append((NEW, extra, 0.0))
-        return walk(room.tables.values(), self.joins, parties, now, self.model, self.samples,
-                    holds=room.holds(now))
+        explain_for = (NEW,) if extra is not None else {pid for pid, _, _ in parties}
+        samples, traces = walk_traced(room.tables.values(), self.joins, parties, now,
+                                      self.model, self.samples, holds=room.holds(now),
+                                      trace=explain_for)
+        return samples, traces, {pid: size for pid, size, _ in parties}
+
+    def _quote(self, pid: str, samples: list[float], traces: dict[str, Trace],
+               sizes: dict[str, int], guard: float) -> Quote:
+        quote = quote_from(samples, guard)
+        trace = traces.get(pid)
+        if trace is None:
+            return quote
+        return replace(quote, reason=explain(samples, trace, sizes[pid]))
 
     def quote_all(self, room: Room, now: float) -> dict[str, Quote]:
-        return {pid: quote_from(s, self.guard) for pid, s in self._walk(room, now, None).items()}
+        samples, traces, sizes = self._walk(room, now, None)
+        return {pid: self._quote(pid, s, traces, sizes, self.guard)
+                for pid, s in samples.items()}
 
     def quote_new(self, room: Room, size: int, now: float) -> Quote:
-        return quote_from(self._walk(room, now, size)[NEW], self.guard)
+        samples, traces, sizes = self._walk(room, now, size)
+        return self._quote(NEW, samples[NEW], traces, sizes, self.guard)
 
 
 class Estimator(WalkQuoter):
@@ -153,9 +172,11 @@ class Estimator(WalkQuoter):
 
     def quote_all(self, room: Room, now: float) -> dict[str, Quote]:
         g = self._guard()
-        return {pid: quote_from(s, g) for pid, s in self._walk(room, now, None).items()}
+        samples, traces, sizes = self._walk(room, now, None)
+        return {pid: self._quote(pid, s, traces, sizes, g) for pid, s in samples.items()}
 
     def quote_new(self, room: Room, size: int, now: float) -> Quote:
-        samples = self._walk(room, now, size)[NEW]
-        self._asked.append((now, size, sorted_quantiles(samples, GUARDS)))
-        return quote_from(samples, self._guard())
+        samples, traces, sizes = self._walk(room, now, size)
+        mine = samples[NEW]
+        self._asked.append((now, size, sorted_quantiles(mine, GUARDS)))
+        return self._quote(NEW, mine, traces, sizes, self._guard())

@@ -20,7 +20,7 @@ import heapq
 import math
 import random
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -151,9 +151,9 @@ def walk(tables: Iterable[TableState], joins: Sequence[Join],
 def walk_traced(tables: Iterable[TableState], joins: Sequence[Join],
                 parties: Sequence[tuple[str, int, float]], now: float, model: Model,
                 samples: int = 80, seed: int = 20240901,
-                holds: Mapping[str, str] | None = None, trace: bool = False,
+                holds: Mapping[str, str] | None = None, trace: Container[str] = (),
                 ) -> tuple[dict[str, list[float]], dict[str, Trace]]:
-    """:func:`walk`, and with ``trace`` also each party's :class:`Trace`."""
+    """:func:`walk`, and the :class:`Trace` of each party named in ``trace``."""
     rng = random.Random(seed)
     rnd = rng.random
     tabs = list(tables)
@@ -189,16 +189,16 @@ def walk_traced(tables: Iterable[TableState], joins: Sequence[Join],
         plans.append((pid, opts, cum, model.turn(size, now), waited, size))
     out: dict[str, list[float]] = {pid: [] for pid, *_ in plans}
     out.update((pid, []) for pid, _, _ in held_plans)
-    traces: dict[str, Trace] = {pid: Trace([], []) for pid in out} if trace else {}
+    traces: dict[str, Trace] = {pid: Trace([], []) for pid in out if pid in trace}
     for pid, _, _ in held_plans:
-        if trace:
+        if pid in traces:
             traces[pid].keys.extend([HELD] * samples)
             traces[pid].turns.extend([1] * samples)
     free_at_once = _free_at_once(tabs, keys, free_draw, kept, plans, held_plans)
     if free_at_once is not None:  # nobody ahead and a table that fits is free: no draws
         pid = plans[0][0]
         out[pid] = [0.0] * samples
-        if trace:
+        if pid in traces:
             traces[pid] = Trace([free_at_once] * samples, [1] * samples)
         return out, traces
     strict = model.strictness

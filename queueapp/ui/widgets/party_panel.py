@@ -9,6 +9,7 @@ from textual.reactive import var
 from textual.widgets import Static
 
 from queueapp.goodwill.suggestions import Suggestion, suggest
+from queueapp.quotes import reason
 from queueapp.review.labels import gesture_label
 from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.format import clip, guest_line
@@ -61,6 +62,9 @@ class PartyPanel(Static):
         if given:
             text.append("  " + t("had", what=", ".join(gesture_label(g, cfg) for g in given[-3:])),
                         style="dim")
+        wait_why = reason.say(snap.quotes.get(p.id), t)
+        if wait_why:  # where the live estimate comes from
+            text.append("\n" + t("why_wait_line", reason=wait_why), style="italic")
         for n, (sug, why) in enumerate(zip(self.suggestions, reasons, strict=True), start=1):
             item = sug.interaction
             text.append(f"\n{n} ", style="bold reverse")

@@ -10,14 +10,13 @@ for a table for 4; 3 should free in about 12 min".
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from queueapp.i18n import Translator
-from queueapp.quotes.walk import HELD, JOIN_KEY, Trace, key_seats
+from queueapp.quotes.walk import HELD, JOIN_KEY, MARK, Trace, key_seats
 
 if TYPE_CHECKING:
     from queueapp.quotes.rule import Quote
@@ -38,25 +37,37 @@ class Reason:
 
 
 def explain(samples: Sequence[float], trace: Trace, size: int) -> tuple[Reason, ...]:
-    """The reason the walk gives for a party's sampled waits (minutes from now)."""
-    keys = trace.keys
-    if not keys:
+    """The reason the walk gives for a party's sampled waits (minutes from now): the
+    table class it was seated at most often, and in those samples the median number
+    of tables of that class that had to free for it and when."""
+    marks = trace.marks
+    n = len(marks)
+    if not n:
         return ()
-    if all(k == HELD for k in keys):
-        return (Reason("why_wait_held"),)
-    if statistics.median(samples) <= NOW:
-        at_once = Counter(k for k, x in zip(keys, samples, strict=True) if x <= NOW and k >= 0)
-        if at_once:
-            return (Reason("why_wait_free_now", _table(at_once.most_common(1)[0][0])),)
-    key = Counter(keys).most_common(1)[0][0]
+    ordered = sorted(samples)
+    if marks.count(marks[0]) == n:  # the usual case: one class, one count, all samples
+        key, turns, minutes = _unmark(marks[0]) + (ordered[n // 2],)
+        if key == HELD:
+            return (Reason("why_wait_held"),)
+        if minutes <= NOW and key >= 0:
+            return (Reason("why_wait_free_now", _table(key)),)
+    else:
+        keys = trace.keys
+        if ordered[n // 2] <= NOW:
+            at_once = Counter(k for k, x in zip(keys, samples, strict=True)
+                              if x <= NOW and k >= 0)
+            if at_once:
+                return (Reason("why_wait_free_now", _table(at_once.most_common(1)[0][0])),)
+        key = Counter(keys).most_common(1)[0][0]
+        if key == HELD:
+            return (Reason("why_wait_held"),)
+        mine = [i for i, k in enumerate(keys) if k == key]
+        turns = sorted(marks[i] for i in mine)[(len(mine) - 1) // 2] % MARK
+        minutes = sorted(samples[i] for i in mine)[len(mine) // 2]
     if key == -1:
         return (Reason("why_wait_no_table", (("size", size),)),)
-    if key == HELD:
-        return (Reason("why_wait_held"),)
-    mine = [i for i, k in enumerate(keys) if k == key]
-    turns = int(statistics.median_low([trace.turns[i] for i in mine]))
-    minutes = max(1, int(statistics.median([samples[i] for i in mine]) + 0.5))
     table = _table(key)
+    whole = max(1, int(minutes + 0.5))
     ahead = turns - 1
     if ahead <= 0:
         first = Reason("why_wait_ahead_none", table)
@@ -65,10 +76,15 @@ def explain(samples: Sequence[float], trace: Trace, size: int) -> tuple[Reason, 
     else:
         first = Reason("why_wait_ahead_many", (("n", ahead), *table))
     if turns <= 1:
-        frees = Reason("why_wait_frees_one", (("minutes", minutes),))
+        frees = Reason("why_wait_frees_one", (("minutes", whole),))
     else:
-        frees = Reason("why_wait_frees_many", (("count", turns), ("minutes", minutes)))
+        frees = Reason("why_wait_frees_many", (("count", turns), ("minutes", whole)))
     return first, frees
+
+
+def _unmark(mark: int) -> tuple[int, int]:
+    """A trace mark as (table class, tables freed); -1 and ``HELD`` stand as they are."""
+    return (mark // MARK, mark % MARK) if mark >= 0 else (mark, 0)
 
 
 def _table(key: int) -> tuple[tuple[str, int], ...]:

@@ -117,16 +117,26 @@ def sorted_quantiles(xs: list[float], qs: Iterable[float]) -> list[float]:
 class Trace:
     """What one party's samples found, for the reason given with its quote.
 
-    Per sample: the table class the party was seated at (-1: nothing seats it;
-    ``HELD``: a table kept for it) and how many tables of that class had to free
-    for it, its own included (the parties ahead seated there first, who did not
-    walk away, plus one).
+    Per sample, one mark (one append in the walk's hot loop): the table class the
+    party was seated at times MARK plus how many tables of that class had to free
+    for it, its own included (the parties ahead seated there first, who did not walk
+    away, plus one); -1 when nothing seats it, ``HELD`` when a table is kept for it.
     """
 
-    keys: list[int]
-    turns: list[int]
+    marks: list[int]
+
+    @property
+    def keys(self) -> list[int]:
+        """The table class per sample (-1: none; ``HELD``: the table kept for it)."""
+        return [m // MARK if m >= 0 else m for m in self.marks]
+
+    @property
+    def turns(self) -> list[int]:
+        """Tables of that class that had to free for the party, per sample."""
+        return [m % MARK if m >= 0 else (1 if m == HELD else 0) for m in self.marks]
 
 
+MARK = 4096  # a trace mark is class * MARK + tables freed (fewer than MARK parties wait)
 HELD = -2  # Trace key: the party sits at the table(s) kept for it
 
 
@@ -189,17 +199,16 @@ def walk_traced(tables: Iterable[TableState], joins: Sequence[Join],
         plans.append((pid, opts, cum, model.turn(size, now), waited, size))
     out: dict[str, list[float]] = {pid: [] for pid, *_ in plans}
     out.update((pid, []) for pid, _, _ in held_plans)
-    traces: dict[str, Trace] = {pid: Trace([], []) for pid in out if pid in trace}
+    traces: dict[str, Trace] = {pid: Trace([]) for pid in out if pid in trace}
     for pid, _, _ in held_plans:
         if pid in traces:
-            traces[pid].keys.extend([HELD] * samples)
-            traces[pid].turns.extend([1] * samples)
+            traces[pid].marks.extend([HELD] * samples)
     free_at_once = _free_at_once(tabs, keys, free_draw, kept, plans, held_plans)
     if free_at_once is not None:  # nobody ahead and a table that fits is free: no draws
         pid = plans[0][0]
         out[pid] = [0.0] * samples
         if pid in traces:
-            traces[pid] = Trace([free_at_once] * samples, [1] * samples)
+            traces[pid] = Trace([free_at_once * MARK + 1] * samples)
         return out, traces
     strict = model.strictness
     release_of = getattr(model, "release", None)
@@ -244,13 +253,16 @@ def walk_traced(tables: Iterable[TableState], joins: Sequence[Join],
             if pool is None:
                 pool = dining[size] = _cycled(_draws(turn, rnd, samples))
             turns = pool[at:at + samples]
-        loop.append((out[pid], traces.get(pid), sets[0], choice, turns, leave))
+        mark_of = traces.get(pid)
+        loop.append((out[pid], mark_of.marks if mark_of else None, sets[0], choice, turns,
+                     leave))
     groups = [[i for i, k in enumerate(keys) if k == key] if key in reach else []
               for key in all_keys]
     joined = [(where[k], members) for k, members in zip(join_keys, join_members, strict=True)
               if members and k in reach]
     n_tabs = len(tabs)
     heappush, heapify, heapreplace = heapq.heappush, heapq.heapify, heapq.heapreplace
+    marked = [k * MARK for k in all_keys]
     for s in range(samples):  # the hot loop: plain indexing, no helpers
         free = [0.0] * n_tabs
         for i, col in cols:
@@ -280,8 +292,7 @@ def walk_traced(tables: Iterable[TableState], joins: Sequence[Join],
             if best_c < 0:
                 mine.append(NO_TABLE)
                 if traced is not None:
-                    traced.keys.append(-1)
-                    traced.turns.append(0)
+                    traced.append(-1)
                 continue
             seat = best
             if seat < hol:
@@ -293,8 +304,7 @@ def walk_traced(tables: Iterable[TableState], joins: Sequence[Join],
                     seat = hol
             mine.append(seat)
             if traced is not None:
-                traced.keys.append(all_keys[best_c])
-                traced.turns.append(seated[best_c] + 1)
+                traced.append(marked[best_c] + seated[best_c] + 1)
             if leave is not None and leave[0][s] < leave[1](seat):
                 continue  # walked away before a table came: frees their place
             seated[best_c] += 1

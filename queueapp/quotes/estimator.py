@@ -32,6 +32,13 @@ GUARD = 0.5  # the point is at least this quantile minus OVER minutes
 GUARDS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 TOO_LONG = 0.10  # aim: at most this share of guests wait more than OVER past the quote
 DECAY = 0.998  # calibration memory: roughly the last 500 seated parties
+BANDS = (2, 4, 6)  # party-size bands whose guard may go lower: 1-2, 3-4, 5-6, 7+
+ALL = len(BANDS) + 1  # the calibration slot for every party together
+
+
+def size_band(size: int) -> int:
+    """0 for parties of 1-2, 1 for 3-4, 2 for 5-6, 3 for 7 and more."""
+    return next((i for i, top in enumerate(BANDS) if size <= top), len(BANDS))
 
 
 def quote_from(samples: list[float], guard: float = GUARD) -> Quote:
@@ -94,7 +101,11 @@ class Estimator(WalkQuoter):
     It also checks itself: the quote given at arrival (``quote_new``) is kept
     until the party is seated, and the point is raised from the median just
     enough that, on this restaurant's recent parties, no more than 10% waited
-    over 5 minutes longer than quoted.
+    over 5 minutes longer than quoted. A size band whose own parties need less
+    (couples seated at the many two-tops, say) gets the lower guard its own
+    record allows, once it has 50 seated parties to judge by; no band gets more
+    than all parties together need (a wide band raised on its own was
+    over-quoted more than it gained).
     """
 
     @classmethod
@@ -107,10 +118,11 @@ class Estimator(WalkQuoter):
         self.history = History(quoting, tables, timezone)
         super().__init__(self.history, joins, samples, 0.6)
         self._asked: deque[tuple[float, int, list[float]]] = deque(maxlen=50)
-        self._open: dict[str, list[float]] = {}  # party -> guard quantiles at arrival
+        self._open: dict[str, tuple[int, list[float]]] = {}  # party -> band, guard cuts
         self._arrived: dict[str, float] = {}
-        self._over = [0.0] * len(GUARDS)
-        self._seen = 0.0
+        # per size band, and (last, ALL) for all parties: over-quotes per guard, seen
+        self._over = [[0.0] * len(GUARDS) for _ in range(ALL + 1)]
+        self._seen = [0.0] * (ALL + 1)
 
     def observe(self, event: Event) -> None:
         self.history.observe(event)
@@ -118,9 +130,11 @@ class Estimator(WalkQuoter):
         if kind == ARRIVE:
             self._match(event)
         elif kind == SEAT:
-            cuts = self._open.pop(event.party, None)
-            if cuts is not None:
-                self._check(cuts, (event.time - self._arrived.pop(event.party)) / 60.0)
+            got = self._open.pop(event.party, None)
+            if got is not None:
+                waited = (event.time - self._arrived.pop(event.party)) / 60.0
+                self._check(got[1], waited, got[0])
+                self._check(got[1], waited, ALL)
         elif kind == ABANDON:
             self._open.pop(event.party, None)
             self._arrived.pop(event.party, None)
@@ -136,25 +150,38 @@ class Estimator(WalkQuoter):
                     old = next(iter(self._open))
                     del self._open[old]
                     self._arrived.pop(old, None)
-                self._open[event.party] = cuts
+                self._open[event.party] = (size_band(size), cuts)
                 self._arrived[event.party] = event.time
                 return
 
-    def _check(self, cuts: list[float], waited: float) -> None:
-        """Which guard levels would have kept this wait within OVER of the quote."""
+    def _check(self, cuts: list[float], waited: float, slot: int) -> None:
+        """Which guard levels would have kept this wait within OVER of the quote
+        (``slot``: the party's size band, or ALL)."""
         mid = cuts[0]
-        self._seen = self._seen * DECAY + 1.0
+        self._seen[slot] = self._seen[slot] * DECAY + 1.0
+        over_at = self._over[slot]
         for i, upper in enumerate(cuts):
             over = waited > max(mid, upper - OVER) + OVER
-            self._over[i] = self._over[i] * DECAY + over
+            over_at[i] = over_at[i] * DECAY + over
 
-    def _guard(self) -> float:
-        if self._seen < 50:
-            return self.guard
-        for g, over in zip(GUARDS, self._over, strict=True):
-            if over / self._seen <= TOO_LONG:
+    def _level(self, slot: int) -> float | None:
+        """The lowest guard that kept ``slot``'s recent parties within the aim, or None
+        before 50 of them have been seated."""
+        seen = self._seen[slot]
+        if seen < 50:
+            return None
+        for g, over in zip(GUARDS, self._over[slot], strict=True):
+            if over / seen <= TOO_LONG:
                 return g
         return GUARDS[-1]
+
+    def _guard(self, size: int | None = None) -> float:
+        """The guard for a party of ``size`` (None: the one for all parties)."""
+        every = self._level(ALL)
+        if every is None:
+            return self.guard
+        own = None if size is None else self._level(size_band(size))
+        return every if own is None else min(every, own)
 
     def ready_in(self, table: TableState, now: float, draws: int = 101) -> float:
         """Median minutes until a table is ready for the next party, from what this
@@ -171,12 +198,13 @@ class Estimator(WalkQuoter):
         return statistics.median(sampler(rnd) for _ in range(draws))
 
     def quote_all(self, room: Room, now: float) -> dict[str, Quote]:
-        g = self._guard()
+        guards = {band: self._guard(top) for band, top in enumerate((*BANDS, BANDS[-1] + 1))}
         samples, traces, sizes = self._walk(room, now, None)
-        return {pid: self._quote(pid, s, traces, sizes, g) for pid, s in samples.items()}
+        return {pid: self._quote(pid, s, traces, sizes, guards[size_band(sizes[pid])])
+                for pid, s in samples.items()}
 
     def quote_new(self, room: Room, size: int, now: float) -> Quote:
         samples, traces, sizes = self._walk(room, now, size)
         mine = samples[NEW]
         self._asked.append((now, size, sorted_quantiles(mine, GUARDS)))
-        return self._quote(NEW, mine, traces, sizes, self._guard())
+        return self._quote(NEW, mine, traces, sizes, self._guard(size))

@@ -35,7 +35,7 @@ BIN = 5.0  # minutes per walk-away hazard bin
 BINS = 60  # hazard known up to 5 hours of waiting
 RBIN = 2.0  # minutes per bin of the host's release hazard (order kept, then let go)
 RBINS = 30  # release hazard known up to an hour of a table standing free for a later party
-HAZARD_PRIOR = 100.0  # minutes at risk a walk-away bin borrows from the pooled rate
+HAZARD_PRIOR = 100.0  # minutes at risk a walk-away bin borrows from the bin before it
 PRIOR_SIGMA = 0.3  # spread of the day-one dining-time prior (log scale)
 EXTRAS = 4096  # clearing + lag draws the walk reads busy tables' extra minutes from
 EXTRAS_EVERY = 100  # events between fresh draws of that pool
@@ -473,17 +473,20 @@ class History:
     def hazard(self) -> list[float]:
         """Cumulative walk-away hazard at each bin edge.
 
-        Each bin is shrunk toward the pooled rate over all bins (itself shrunk toward
-        0.2% a minute on day one), not toward that day-one rate: few parties wait an
-        hour, so late bins are sparse, and pulling them toward 0.2% a minute made a
-        room whose guests leave after half an hour look patient, and the parties
-        waiting for its one big table were quoted as if the line ahead would all stay.
+        Each bin's rate is shrunk toward the rate of the bin before it (the first bin's
+        toward the pooled rate over all bins, itself 0.2% a minute on day one). Few
+        parties wait an hour, so late bins are sparse: pulled toward a fixed 0.2% a
+        minute they made a room whose guests leave after half an hour look patient,
+        and the parties waiting for its one big table were quoted as if the line ahead
+        would all stay; pulled toward the neighbour, a sparse bin follows the trend of
+        the waits just shorter than it (guests who stay long are the patient ones).
         """
         if self._hazard is None:
-            pooled = (sum(self.aband) + 0.4) / (sum(self.exposure) + 200.0)
+            rate = (sum(self.aband) + 0.4) / (sum(self.exposure) + 200.0)
             h, acc = [0.0], 0.0
             for a, x in zip(self.aband, self.exposure, strict=True):
-                acc += BIN * (a + HAZARD_PRIOR * pooled) / (x + HAZARD_PRIOR)
+                rate = (a + HAZARD_PRIOR * rate) / (x + HAZARD_PRIOR)
+                acc += BIN * rate
                 h.append(acc)
             self._hazard = h
         return self._hazard

@@ -46,30 +46,32 @@ def learned_estimator(room: Room) -> Estimator:
     return est
 
 
-def measure(runs: int = 30) -> tuple[float, float, int]:
-    """(median ms, worst ms, parties quoted), wall clock."""
+def measure(runs: int = 30) -> tuple[float, float, float, int]:
+    """(median ms, worst ms, median CPU ms, parties quoted). On a shared machine the
+    wall clock counts the other work too; the CPU time is this process's own."""
     room = busy_room()
     est = learned_estimator(room)
-    times, quotes = [], {}
+    times, cpu, quotes = [], [], {}
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         quotes = est.quote_all(room, NOW)
         times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times), max(times), len(quotes)
+        cpu.append((time.process_time() - c0) * 1000)
+    return statistics.median(times), max(times), statistics.median(cpu), len(quotes)
 
 
-def line(median: float, worst: float, n: int, runs: int) -> str:
+def line(median: float, worst: float, cpu: float, n: int, runs: int) -> str:
     return (f"- quote_all, {n} waiting parties over 40 tables (learned from 14 days): median "
-            f"{median:.1f} ms, worst {worst:.1f} ms of {runs} runs (target < {TARGET_MS:.0f} ms: "
-            f"{'yes' if median < TARGET_MS else 'NO'}).")
+            f"{median:.1f} ms, worst {worst:.1f} ms of {runs} runs, median CPU {cpu:.1f} ms "
+            f"(target < {TARGET_MS:.0f} ms: {'yes' if median < TARGET_MS else 'NO'}).")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=30)
     args = ap.parse_args()
-    median, worst, n = measure(args.runs)
-    print(line(median, worst, n, args.runs))
+    median, worst, cpu, n = measure(args.runs)
+    print(line(median, worst, cpu, n, args.runs))
     return 0 if median < TARGET_MS else 1
 
 

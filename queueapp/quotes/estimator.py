@@ -7,7 +7,9 @@ frees after the rest of a dining time like the ones this restaurant has seen,
 given how long the party has sat; parties ahead may walk away; the host keeps
 order as strictly as the log shows. The point is the median sampled wait,
 raised where the spread is wide so few guests wait more than 5 minutes past it;
-the range is the middle 80% of the samples.
+the range is the middle 80% of the samples. Each quote carries its reason from the
+same walk (:mod:`queueapp.quotes.reason`): which tables the party waits for, how
+many parties ahead take them first, and when they should free.
 """
 
 from __future__ import annotations

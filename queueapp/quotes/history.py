@@ -470,6 +470,19 @@ class History:
         n = len(lag)
         return lambda rnd: max(0.0, points[int(rnd() * 64)] - lag[int(rnd() * n)])
 
+    def leaving_most(self, waited: float) -> float:
+        """The highest walk-away rate (per minute) from ``waited`` minutes of waiting on:
+        no party can walk away sooner than an Exp(1) draw divided by it."""
+        rates = self._rates()
+        return max(rates[min(len(rates) - 1, int(max(0.0, waited) // BIN)):])
+
+    def _rates(self) -> list[float]:
+        """The walk-away rate per minute in each bin of the current hazard."""
+        h = self.hazard()
+        if self._slopes is None:
+            self._slopes = [(h[b + 1] - h[b]) / BIN for b in range(len(h) - 1)]
+        return self._slopes
+
     def hazard(self) -> list[float]:
         """Cumulative walk-away hazard at each bin edge.
 
@@ -497,10 +510,8 @@ class History:
     def leaving(self, waited: float) -> Callable[[float], float]:
         """The walk-away hazard still to come between now and ``x`` minutes from now,
         for a party that has waited ``waited`` (what ``patience`` inverts)."""
-        h = self.hazard()
-        if self._slopes is None:
-            self._slopes = [(h[b + 1] - h[b]) / BIN for b in range(len(h) - 1)]
-        return _hazard_ahead(h, self._slopes, BIN, waited)
+        rates = self._rates()
+        return _hazard_ahead(self.hazard(), rates, BIN, waited)
 
 
 def _fixed(u: float) -> Callable[[], float]:

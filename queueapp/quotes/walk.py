@@ -68,7 +68,9 @@ class Model(Protocol):
 
     # Optional: ``leaving(waited) -> Callable[[float], float] | None``, the cumulative
     # walk-away hazard from now to ``x`` minutes from now. A model that has it is walked
-    # with an Exp(1) draw against it (the same as a patience draw, without inverting).
+    # with an Exp(1) draw against it (the same as a patience draw, without inverting);
+    # with ``leaving_most(waited) -> float``, the highest hazard rate (per minute) ahead,
+    # the walk skips the hazard for a draw too big to run out by then.
     # Optional on a Sampler: ``many(rnd, n) -> list[float]``, ``n`` draws in a batch.
 
 
@@ -255,7 +257,7 @@ def walk_traced(tables: Iterable[TableState], joins: Sequence[Join],
             turns = pool[at:at + samples]
         mark_of = traces.get(pid)
         loop.append((out[pid], mark_of.marks if mark_of else None, sets[0], choice, turns,
-                     leave))
+                     *(leave or (None, None, None))))
     groups = [[i for i, k in enumerate(keys) if k == key] if key in reach else []
               for key in all_keys]
     joined = [(where[k], members) for k, members in zip(join_keys, join_members, strict=True)
@@ -281,7 +283,7 @@ def walk_traced(tables: Iterable[TableState], joins: Sequence[Join],
             heappush(heaps[c], max(free[m] for m in members))
         hol = 0.0
         seated = [0] * len(heaps)  # per class: parties seated there so far this sample
-        for mine, traced, allowed, choice, turns, leave in loop:
+        for mine, traced, allowed, choice, turns, quick, draw, gone in loop:
             if choice is not None:
                 allowed = choice[s]
             best, best_c = math.inf, -1
@@ -305,7 +307,7 @@ def walk_traced(tables: Iterable[TableState], joins: Sequence[Join],
             mine.append(seat)
             if traced is not None:
                 traced.append(marked[best_c] + seated[best_c] + 1)
-            if leave is not None and leave[0][s] < leave[1](seat):
+            if quick is not None and quick[s] < seat and draw[s] < gone(seat):
                 continue  # walked away before a table came: frees their place
             seated[best_c] += 1
             heapreplace(heaps[best_c], seat + turns[s])
@@ -341,21 +343,27 @@ def _cycled(pool: list[float]) -> list[float]:
 
 
 def _leaving(model: Model, waited: float, rnd: Rnd, n: int, expo: list[float],
-             ) -> tuple[list[float], Callable[[float], float]] | None:
-    """Per sample, whether a party walks away before a seat ``x`` minutes from now is
-    ``threshold[s] < transform(x)``: with the model's cumulative hazard when it has one
-    (``leaving``: an Exp(1) draw, from ``expo``, against the hazard to come), else a
-    patience draw."""
+             ) -> tuple[list[float], list[float], Callable[[float], float]] | None:
+    """Per sample, whether a party walks away before a seat ``x`` minutes from now:
+    ``quick[s] < x and draw[s] < gone(x)``. With the model's cumulative hazard when
+    it has one (``leaving``: an Exp(1) draw, from ``expo``, against the hazard to
+    come; ``quick`` is the soonest that draw could run out, at the highest rate
+    ahead, so most parties who stay are known to without computing the hazard),
+    else a patience draw (``quick`` and ``draw`` the same)."""
     by_hazard = getattr(model, "leaving", None)
     if by_hazard is not None:
-        ahead = by_hazard(waited)
-        if ahead is None:
+        gone = by_hazard(waited)
+        if gone is None:
             return None
-        return expo, ahead
+        most = getattr(model, "leaving_most", None)
+        fastest = most(waited) if most is not None else math.inf
+        quick = [e / fastest for e in expo] if fastest > 0 else expo
+        return quick, expo, gone
     patience = model.patience(waited)
     if patience is None:
         return None
-    return [patience(rnd) for _ in range(n)], _same
+    draws = [patience(rnd) for _ in range(n)]
+    return draws, draws, _same
 
 
 def _free_at_once(tabs: Sequence[TableState], keys: Sequence[int],

@@ -3,28 +3,29 @@
 For each simulator scenario: simulate some weeks, backtest the estimator
 (learning online from the log only), the simple baselines and the
 true-parameter forward simulation (the practical limit), then check the
-target from issue 3. Then time quote_all (60 parties over 40 tables) and a
-full backtest of a five-week, 27-table log.
+targets from issues 3 and 14 (the latter per party-size band). Then time
+a full re-quote of 60 parties over 40 tables and the backtest of a 20,000-event
+log (``benchmarks/requote_speed.py``, ``benchmarks/backtest_speed.py``).
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
-from queueapp.config import Quoting, Table, load_config
-from queueapp.quotes.backtest import Metrics, backtest, backtest_many
+import backtest_speed
+import requote_speed
+
+from queueapp.config import Quoting
+from queueapp.quotes.backtest import Metrics, backtest_many
 from queueapp.quotes.baselines import all_baselines, limit_quoter
 from queueapp.quotes.estimator import Estimator
 from queueapp.sim.simulator import get_scenario, layout_for, scenario_names, simulate
-from queueapp.waitlist.room import CLEARING, OCCUPIED, Party, Room
 
-ROOT = Path(__file__).resolve().parent.parent
 SIMPLE = ("host rule", "last-to-enter", "head-of-line", "queue-length")
+BANDS = (("1-2", 1, 2), ("3-4", 3, 4), ("5-6", 5, 6), ("7+", 7, 10_000))
 
 
 def run_scenario(name: str, days: int, seed: int) -> dict:
@@ -40,7 +41,9 @@ def run_scenario(name: str, days: int, seed: int) -> dict:
     return {"name": name, "events": len(events), "tables": len(layout.tables),
             "seconds": time.perf_counter() - t0,
             "overall": {k: r.metrics for k, r in results.items()},
-            "sizes": {k: r.by_size() for k, r in results.items()}}
+            "sizes": {k: r.by_size() for k, r in results.items()},
+            "bands": {k: {b: Metrics.of(o for o in r.outcomes if lo <= o.size <= hi)
+                          for b, lo, hi in BANDS} for k, r in results.items()}}
 
 
 def row(label: str, m: Metrics) -> str:
@@ -52,14 +55,41 @@ HEAD = ("| quoter | seated | MAE (min) | within 5 min | signed error (min) | wai
         "| --- | ---: | ---: | ---: | ---: | ---: |")
 
 
+def cap_of(limit: Metrics) -> float:
+    """The target for the estimator's MAE next to the limit's (issues 3 and 14)."""
+    return max(1.3 * limit.mae, limit.mae + 1.0)
+
+
+def band_lines(res: dict) -> tuple[list[str], bool]:
+    """Per party-size band: the estimator's MAE against the limit's (issue 14)."""
+    est, lim = res["bands"]["estimator"], res["bands"]["limit"]
+    out = ["Per party-size band (issue 14 target: estimator MAE <= max(1.3 x limit, "
+           "limit + 1) in every band):", "",
+           "| band | seated | MAE | signed | >5 over | limit MAE | limit signed "
+           "| limit >5 over | cap | met |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    ok = True
+    for b, _, _ in BANDS:
+        m, lm = est[b], lim[b]
+        if not m.seated:
+            continue
+        met = m.mae <= cap_of(lm)
+        ok &= met
+        out.append(f"| {b} | {m.seated} | {m.mae:.2f} | {m.bias:+.2f} | {m.over5:.1%} "
+                   f"| {lm.mae:.2f} | {lm.bias:+.2f} | {lm.over5:.1%} | {cap_of(lm):.2f} "
+                   f"| {'yes' if met else 'NO'} |")
+    return out + [""], ok
+
+
 def report(res: dict) -> tuple[list[str], bool]:
     o = res["overall"]
     est, lim = o["estimator"], o["limit"]
     best_name = min(SIMPLE, key=lambda k: o[k].mae)
     best = o[best_name]
-    cap = max(1.3 * lim.mae, lim.mae + 1.0)
+    cap = cap_of(lim)
     checks = [est.mae <= 0.65 * best.mae, est.mae <= cap, est.over5 <= 0.12]
-    ok = all(checks)
+    bands, bands_ok = band_lines(res)
+    ok = all(checks) and bands_ok
     out = [f"### {res['name']} ({res['tables']} tables, {res['events']} events, "
            f"backtest of all quoters {res['seconds']:.0f} s)", "", HEAD]
     out += [row(k, m) for k, m in o.items()]
@@ -67,7 +97,7 @@ def report(res: dict) -> tuple[list[str], bool]:
             f"{best.mae:.2f}) = {0.65 * best.mae:.2f}: {'yes' if checks[0] else 'NO'}; "
             f"<= max(1.3 x limit, limit + 1) = {cap:.2f}: {'yes' if checks[1] else 'NO'}; "
             f"waited >5 min over {est.over5:.1%} <= 12%: {'yes' if checks[2] else 'NO'}.",
-            "", "Per party size (estimator / limit / best baseline MAE):", "",
+            "", *bands, "Per party size (estimator / limit / best baseline MAE):", "",
             "| size | seated | MAE | within 5 | signed | >5 over | limit MAE | "
             f"{best_name} MAE |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for size, m in res["sizes"]["estimator"].items():
@@ -78,50 +108,13 @@ def report(res: dict) -> tuple[list[str], bool]:
     return out + [""], ok
 
 
-def busy_room(n_tables: int = 40, n_waiting: int = 60, now: float = 1_780_000_000.0) -> Room:
-    """40 tables at every stage and 60 parties waiting, for the speed test."""
-    mix = [2, 2, 4, 4, 4, 6, 8, 2, 4, 12]
-    tables = [Table(f"T{i + 1}", mix[i % len(mix)]) for i in range(n_tables)]
-    room = Room.from_tables(tables)
-    for i, t in enumerate(room.tables.values()):
-        if i % 7 == 6:
-            t.state, t.since = CLEARING, now - 120 * (i % 5)
-        else:
-            t.state, t.party_size = OCCUPIED, min(t.seats, 2 + i % 5)
-            t.party, t.since = f"x{i}", now - 60 * (5 + 13 * i % 100)
-    for i in range(n_waiting):
-        room.parties[f"w{i}"] = Party(f"w{i}", [2, 4, 3, 2, 6, 4, 8, 2][i % 8],
-                                      now - 60 * (n_waiting - i))
-    return room
-
-
 def speed() -> tuple[list[str], bool]:
-    config = load_config(ROOT / "config.toml")
-    events = simulate(config, 35, "hotpot", seed=3)
-    t0 = time.perf_counter()
-    est = Estimator(config.quoting, config.tables, config.timezone, config.joins)
-    result = backtest(events, config.tables, est)
-    wall = time.perf_counter() - t0
-    room = busy_room()
-    now = 1_780_000_000.0
-    est40 = Estimator(Quoting(), tuple(Table(t.name, t.seats) for t in room.tables.values()))
-    for ev in simulate(None, 14, "hotpot", seed=4):
-        est40.observe(ev)
-    times = []
-    for _ in range(30):
-        t1 = time.perf_counter()
-        quotes = est40.quote_all(room, now)
-        times.append((time.perf_counter() - t1) * 1000)
-    assert len(quotes) == 60
-    median = statistics.median(times)
-    ok = median < 50 and wall < 60
-    return ["## Speed", "",
-            f"- quote_all, 60 waiting parties over 40 tables (learned from 14 days): median "
-            f"{median:.1f} ms, worst {max(times):.1f} ms of 30 runs (target < 50 ms: "
-            f"{'yes' if median < 50 else 'NO'}).",
-            f"- backtest of a {len(events)}-event, 35-day log on the 27-table config.toml: "
-            f"{wall:.1f} s wall, {result.metrics.parties} quotes (target < 60 s: "
-            f"{'yes' if wall < 60 else 'NO'}).", ""], ok
+    """The two speed benchmarks (each also a command of its own)."""
+    median, worst, cpu_ms, n = requote_speed.measure()
+    wall, cpu, events, parties = backtest_speed.measure()
+    ok = median < requote_speed.TARGET_MS and wall < backtest_speed.TARGET_S
+    return ["## Speed", "", requote_speed.line(median, worst, cpu_ms, n, 30),
+            backtest_speed.line(wall, cpu, events, parties), ""], ok
 
 
 def main() -> int:

@@ -289,7 +289,7 @@ EN: dict[str, str] = {
     "key_give_8": "Give suggestion 8",
     "key_give_9": "Give suggestion 9",
     "key_review": "Review (lead)",
-    "long_wait_opened": "{n} party(ies) now {minutes}+ min past their quote: opened as items (i)",
+    "long_wait_opened": "Waits now {minutes}+ min past the quote: {n}, opened as items (i)",
     "review_needs_pin": "The review is for shift leads: PIN please",
     "review_title": "Shift review · {lead} · Esc back · filters: from, to, host, category, party",
     "all_hosts": "All hosts",
@@ -813,6 +813,19 @@ EN: dict[str, str] = {
     "no_guest_link": "{name} has no page of their own (added before queue numbers).",
     "qr_title": "{who}: scan for your place in line",
     "qr_hint": "Esc closes",
+    # -- why a quote (issue 14) --
+    "why_wait_line": "Why: {reason}",
+    "why_wait_sep": "; ",
+    "why_wait_table": "table for {seats}",
+    "why_wait_join": "joined table for {seats}",
+    "why_wait_free_now": "a {table} is free now",
+    "why_wait_held": "a table is held for this party",
+    "why_wait_no_table": "no table here seats {size}",
+    "why_wait_ahead_none": "first in line for a {table}",
+    "why_wait_ahead_one": "1 party ahead for a {table}",
+    "why_wait_ahead_many": "{n} parties ahead for a {table}",
+    "why_wait_frees_one": "one should free in about {minutes} min",
+    "why_wait_frees_many": "{count} should free in about {minutes} min",
 }
 
 ZH: dict[str, str] = {
@@ -1573,6 +1586,19 @@ ZH: dict[str, str] = {
     "no_guest_link": "{name} 没有自己的页面（在启用排队号之前添加）。",
     "qr_title": "{who}：扫码查看排队进度",
     "qr_hint": "Esc 关闭",
+    # -- why a quote (issue 14) --
+    "why_wait_line": "原因：{reason}",
+    "why_wait_sep": "；",
+    "why_wait_table": "{seats}人桌",
+    "why_wait_join": "{seats}人拼桌",
+    "why_wait_free_now": "现在有空的{table}",
+    "why_wait_held": "已为这桌客人留了桌",
+    "why_wait_no_table": "店里没有能坐 {size} 人的桌子",
+    "why_wait_ahead_none": "排在等{table}的第一位",
+    "why_wait_ahead_one": "前面有 1 桌在等{table}",
+    "why_wait_ahead_many": "前面有 {n} 桌在等{table}",
+    "why_wait_frees_one": "约 {minutes} 分钟后空出一张",
+    "why_wait_frees_many": "约 {minutes} 分钟后空出 {count} 张",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

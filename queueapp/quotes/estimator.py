@@ -7,7 +7,9 @@ frees after the rest of a dining time like the ones this restaurant has seen,
 given how long the party has sat; parties ahead may walk away; the host keeps
 order as strictly as the log shows. The point is the median sampled wait,
 raised where the spread is wide so few guests wait more than 5 minutes past it;
-the range is the middle 80% of the samples.
+the range is the middle 80% of the samples. Each quote carries its reason from the
+same walk (:mod:`queueapp.quotes.reason`): which tables the party waits for, how
+many parties ahead take them first, and when they should free.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ import random
 import statistics
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import replace
 
 from queueapp.config import Config, Join, Quoting, Table
 from queueapp.quotes.history import History
+from queueapp.quotes.reason import explain
 from queueapp.quotes.rule import Quote
-from queueapp.quotes.walk import Model, sorted_quantiles, walk
+from queueapp.quotes.walk import Model, Trace, sorted_quantiles, walk_traced
 from queueapp.waitlist.events import ABANDON, ARRIVE, SEAT, Event
 from queueapp.waitlist.room import FREE, OCCUPIED, Room, TableState
 
@@ -30,6 +34,13 @@ GUARD = 0.5  # the point is at least this quantile minus OVER minutes
 GUARDS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 TOO_LONG = 0.10  # aim: at most this share of guests wait more than OVER past the quote
 DECAY = 0.998  # calibration memory: roughly the last 500 seated parties
+BANDS = (2, 4, 6)  # party-size bands whose guard may go lower: 1-2, 3-4, 5-6, 7+
+ALL = len(BANDS) + 1  # the calibration slot for every party together
+
+
+def size_band(size: int) -> int:
+    """0 for parties of 1-2, 1 for 3-4, 2 for 5-6, 3 for 7 and more."""
+    return next((i for i, top in enumerate(BANDS) if size <= top), len(BANDS))
 
 
 def quote_from(samples: list[float], guard: float = GUARD) -> Quote:
@@ -52,18 +63,35 @@ class WalkQuoter:
     def observe(self, event: Event) -> None:
         return None
 
-    def _walk(self, room: Room, now: float, extra: int | None) -> dict[str, list[float]]:
+    def _walk(self, room: Room, now: float, extra: int | None,
+              ) -> tuple[dict[str, list[float]], dict[str, Trace], dict[str, int]]:
+        """Samples per party, the traces of the parties to explain (the new party
+        only, when there is one), and each party's size."""
         parties = [(p.id, p.size, p.waited(now)) for p in room.waiting()]
         if extra is not None:
             parties.append((NEW, extra, 0.0))
-        return walk(room.tables.values(), self.joins, parties, now, self.model, self.samples,
-                    holds=room.holds(now))
+        explain_for = (NEW,) if extra is not None else {pid for pid, _, _ in parties}
+        samples, traces = walk_traced(room.tables.values(), self.joins, parties, now,
+                                      self.model, self.samples, holds=room.holds(now),
+                                      trace=explain_for)
+        return samples, traces, {pid: size for pid, size, _ in parties}
+
+    def _quote(self, pid: str, samples: list[float], traces: dict[str, Trace],
+               sizes: dict[str, int], guard: float) -> Quote:
+        quote = quote_from(samples, guard)
+        trace = traces.get(pid)
+        if trace is None:
+            return quote
+        return replace(quote, reason=explain(samples, trace, sizes[pid]))
 
     def quote_all(self, room: Room, now: float) -> dict[str, Quote]:
-        return {pid: quote_from(s, self.guard) for pid, s in self._walk(room, now, None).items()}
+        samples, traces, sizes = self._walk(room, now, None)
+        return {pid: self._quote(pid, s, traces, sizes, self.guard)
+                for pid, s in samples.items()}
 
     def quote_new(self, room: Room, size: int, now: float) -> Quote:
-        return quote_from(self._walk(room, now, size)[NEW], self.guard)
+        samples, traces, sizes = self._walk(room, now, size)
+        return self._quote(NEW, samples[NEW], traces, sizes, self.guard)
 
 
 class Estimator(WalkQuoter):
@@ -75,7 +103,11 @@ class Estimator(WalkQuoter):
     It also checks itself: the quote given at arrival (``quote_new``) is kept
     until the party is seated, and the point is raised from the median just
     enough that, on this restaurant's recent parties, no more than 10% waited
-    over 5 minutes longer than quoted.
+    over 5 minutes longer than quoted. A size band whose own parties need less
+    (couples seated at the many two-tops, say) gets the lower guard its own
+    record allows, once it has 50 seated parties to judge by; no band gets more
+    than all parties together need (a wide band raised on its own was
+    over-quoted more than it gained).
     """
 
     @classmethod
@@ -88,10 +120,11 @@ class Estimator(WalkQuoter):
         self.history = History(quoting, tables, timezone)
         super().__init__(self.history, joins, samples, 0.6)
         self._asked: deque[tuple[float, int, list[float]]] = deque(maxlen=50)
-        self._open: dict[str, list[float]] = {}  # party -> guard quantiles at arrival
+        self._open: dict[str, tuple[int, list[float]]] = {}  # party -> band, guard cuts
         self._arrived: dict[str, float] = {}
-        self._over = [0.0] * len(GUARDS)
-        self._seen = 0.0
+        # per size band, and (last, ALL) for all parties: over-quotes per guard, seen
+        self._over = [[0.0] * len(GUARDS) for _ in range(ALL + 1)]
+        self._seen = [0.0] * (ALL + 1)
 
     def observe(self, event: Event) -> None:
         self.history.observe(event)
@@ -99,9 +132,11 @@ class Estimator(WalkQuoter):
         if kind == ARRIVE:
             self._match(event)
         elif kind == SEAT:
-            cuts = self._open.pop(event.party, None)
-            if cuts is not None:
-                self._check(cuts, (event.time - self._arrived.pop(event.party)) / 60.0)
+            got = self._open.pop(event.party, None)
+            if got is not None:
+                waited = (event.time - self._arrived.pop(event.party)) / 60.0
+                self._check(got[1], waited, got[0])
+                self._check(got[1], waited, ALL)
         elif kind == ABANDON:
             self._open.pop(event.party, None)
             self._arrived.pop(event.party, None)
@@ -117,25 +152,38 @@ class Estimator(WalkQuoter):
                     old = next(iter(self._open))
                     del self._open[old]
                     self._arrived.pop(old, None)
-                self._open[event.party] = cuts
+                self._open[event.party] = (size_band(size), cuts)
                 self._arrived[event.party] = event.time
                 return
 
-    def _check(self, cuts: list[float], waited: float) -> None:
-        """Which guard levels would have kept this wait within OVER of the quote."""
+    def _check(self, cuts: list[float], waited: float, slot: int) -> None:
+        """Which guard levels would have kept this wait within OVER of the quote
+        (``slot``: the party's size band, or ALL)."""
         mid = cuts[0]
-        self._seen = self._seen * DECAY + 1.0
+        self._seen[slot] = self._seen[slot] * DECAY + 1.0
+        over_at = self._over[slot]
         for i, upper in enumerate(cuts):
             over = waited > max(mid, upper - OVER) + OVER
-            self._over[i] = self._over[i] * DECAY + over
+            over_at[i] = over_at[i] * DECAY + over
 
-    def _guard(self) -> float:
-        if self._seen < 50:
-            return self.guard
-        for g, over in zip(GUARDS, self._over, strict=True):
-            if over / self._seen <= TOO_LONG:
+    def _level(self, slot: int) -> float | None:
+        """The lowest guard that kept ``slot``'s recent parties within the aim, or None
+        before 50 of them have been seated."""
+        seen = self._seen[slot]
+        if seen < 50:
+            return None
+        for g, over in zip(GUARDS, self._over[slot], strict=True):
+            if over / seen <= TOO_LONG:
                 return g
         return GUARDS[-1]
+
+    def _guard(self, size: int | None = None) -> float:
+        """The guard for a party of ``size`` (None: the one for all parties)."""
+        every = self._level(ALL)
+        if every is None:
+            return self.guard
+        own = None if size is None else self._level(size_band(size))
+        return every if own is None else min(every, own)
 
     def ready_in(self, table: TableState, now: float, draws: int = 101) -> float:
         """Median minutes until a table is ready for the next party, from what this
@@ -152,16 +200,20 @@ class Estimator(WalkQuoter):
         return statistics.median(sampler(rnd) for _ in range(draws))
 
     def quote_all(self, room: Room, now: float) -> dict[str, Quote]:
-        g = self._guard()
-        return {pid: quote_from(s, g) for pid, s in self._walk(room, now, None).items()}
+        guards = {band: self._guard(top) for band, top in enumerate((*BANDS, BANDS[-1] + 1))}
+        samples, traces, sizes = self._walk(room, now, None)
+        return {pid: self._quote(pid, s, traces, sizes, guards[size_band(sizes[pid])])
+                for pid, s in samples.items()}
 
     def quote_new(self, room: Room, size: int, now: float) -> Quote:
-        samples = self._walk(room, now, size)[NEW]
-        self._asked.append((now, size, sorted_quantiles(samples, GUARDS)))
-        return quote_from(samples, self._guard())
+        samples, traces, sizes = self._walk(room, now, size)
+        mine = samples[NEW]
+        self._asked.append((now, size, sorted_quantiles(mine, GUARDS)))
+        return self._quote(NEW, mine, traces, sizes, self._guard(size))
 
     def preview_new(self, room: Room, size: int, now: float) -> Quote:
         """What a newcomer of ``size`` would be quoted, told to nobody in particular (the
         waiting-area board): unlike ``quote_new`` it is not matched to the next arrival,
         so it never enters the estimator's check of its own quotes."""
-        return quote_from(self._walk(room, now, size)[NEW], self._guard())
+        samples, traces, sizes = self._walk(room, now, size)
+        return self._quote(NEW, samples[NEW], traces, sizes, self._guard(size))

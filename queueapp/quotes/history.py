@@ -10,6 +10,7 @@ falls back to coarser history, then to the documented config defaults
 from __future__ import annotations
 
 import math
+import random
 import zoneinfo
 from bisect import bisect_right
 from collections import Counter
@@ -18,7 +19,14 @@ from datetime import datetime
 from statistics import NormalDist
 
 from queueapp.config import Quoting, Table
-from queueapp.quotes.walk import JOIN_KEY, Sampler, key_seats, table_key, tail_sampler
+from queueapp.quotes.walk import (
+    JOIN_KEY,
+    Batch,
+    Sampler,
+    key_seats,
+    table_key,
+    tail_sampler,
+)
 from queueapp.waitlist.events import ABANDON, ARRIVE, DEPART, READY, SEAT, Event
 
 RING = 400  # recent samples kept per question: old habits fade
@@ -27,7 +35,10 @@ BIN = 5.0  # minutes per walk-away hazard bin
 BINS = 60  # hazard known up to 5 hours of waiting
 RBIN = 2.0  # minutes per bin of the host's release hazard (order kept, then let go)
 RBINS = 30  # release hazard known up to an hour of a table standing free for a later party
+HAZARD_PRIOR = 100.0  # minutes at risk a walk-away bin borrows from the bin before it
 PRIOR_SIGMA = 0.3  # spread of the day-one dining-time prior (log scale)
+EXTRAS = 4096  # clearing + lag draws the walk reads busy tables' extra minutes from
+EXTRAS_EVERY = 100  # events between fresh draws of that pool
 
 
 def daypart(hour: int) -> int:
@@ -96,6 +107,28 @@ def _inverse_hazard(h: list[float], width: float, start: float) -> Sampler:
     return lambda rnd: at(base - math.log(1.0 - rnd())) - start
 
 
+def _hazard_ahead(h: list[float], slopes: list[float], width: float, start: float,
+                  ) -> Callable[[float], float]:
+    """``x -> H(start + x) - H(start)`` for the cumulative hazard ``h`` at each
+    ``width``-minute bin edge (linear within a bin, the last rate beyond), clipped as
+    :func:`_inverse_hazard` clips ``start``: the two agree on who walks away."""
+    bins = len(h) - 1
+    top = bins * width
+    last_rate = slopes[-1]
+    start = min(start, top - 1e-6)
+    b0 = int(start // width)
+    base = h[b0] + (start - b0 * width) * slopes[b0]
+    end = h[-1]
+
+    def ahead(x: float) -> float:
+        at = start + x
+        if at >= top:
+            return end + (at - top) * last_rate - base
+        b = int(at / width)
+        return h[b] + (at - b * width) * slopes[b] - base
+    return ahead
+
+
 def _add_spell(exposure: list[float], ended: list[float], width: float, minutes: float,
                happened: bool) -> None:
     """One spell of ``minutes`` into per-bin exposure (minutes at risk), and the event
@@ -134,6 +167,7 @@ class History:
         self.aband = [0.0] * BINS
         self.exposure = [0.0] * BINS
         self._hazard: list[float] | None = None
+        self._slopes: list[float] | None = None  # per-bin rates of the hazard
         self.taken = 0  # a table went to a later party while the head (who did not fit) waited
         self.held = 0  # ... or the head was seated first: the host kept order
         # how long such a table stood free before a later party got it (right-censored
@@ -143,6 +177,8 @@ class History:
         self._release: list[float] | None = None
         self._release_points: list[float] | None = None
         self.events_seen = 0
+        self._extras: list[float] | None = None
+        self._extras_at = 0
         # live state needed to turn events into samples
         self.waiting: dict[str, tuple[float, int]] = {}  # arrival order
         self.at_table: dict[str, tuple[str, int, float]] = {}  # table -> party, size, seated
@@ -275,7 +311,7 @@ class History:
     def _spell(self, waited: float, walked: bool) -> None:
         """A finished wait: exposure to walking away, and a walk-away if it ended so."""
         _add_spell(self.exposure, self.aband, BIN, waited, walked)
-        self._hazard = None
+        self._hazard = self._slopes = None
 
     def _add_dining(self, size: int, seated: float, minutes: float) -> None:
         wd, hour = self.local(seated)
@@ -316,8 +352,10 @@ class History:
         i = bisect_right(values, elapsed)
         n = len(values) - i
         if n >= 3:  # the walk's hottest sampler: one flat expression (as tail_sampler)
-            return lambda rnd: (values[i + int(rnd() * n)] - elapsed + clear[int(rnd() * nc)]
-                                + lag[int(rnd() * nl)])
+            return Batch(
+                lambda rnd: (values[i + int(rnd() * n)] - elapsed + clear[int(rnd() * nc)]
+                             + lag[int(rnd() * nl)]),
+                lambda rnd, k: self._with_extra(values, i, n, -elapsed, rnd, k))
         rest = tail_sampler(values, elapsed, max(2.0, 0.08 * values[len(values) // 2]))
         return lambda rnd: rest(rnd) + clear[int(rnd() * nc)] + lag[int(rnd() * nl)]
 
@@ -331,7 +369,34 @@ class History:
         values = self.dining_values(size, at)
         clear, lag = self.clearing_values(), self.lag_values()
         n, nc, nl = len(values), len(clear), len(lag)
-        return lambda rnd: values[int(rnd() * n)] + clear[int(rnd() * nc)] + lag[int(rnd() * nl)]
+        return Batch(
+            lambda rnd: values[int(rnd() * n)] + clear[int(rnd() * nc)] + lag[int(rnd() * nl)],
+            lambda rnd, k: self._with_extra(values, 0, n, 0.0, rnd, k))
+
+    def _with_extra(self, values: list[float], first: int, n: int, shift: float,
+                    rnd: Callable[[], float], k: int) -> list[float]:
+        """``k`` draws of a dining time from ``values[first:first + n]`` plus ``shift``,
+        clearing and the host's lag; the last two read from :meth:`extras` at a random
+        offset (one uniform a draw instead of three: the walk's biggest cost)."""
+        extras = self.extras()
+        if k > EXTRAS:
+            clear, lag = self.clearing_values(), self.lag_values()
+            nc, nl = len(clear), len(lag)
+            return [values[first + int(rnd() * n)] + shift + clear[int(rnd() * nc)]
+                    + lag[int(rnd() * nl)] for _ in range(k)]
+        at = int(rnd() * EXTRAS)
+        return [values[first + int(rnd() * n)] + shift + e for e in extras[at:at + k]]
+
+    def extras(self) -> list[float]:
+        """Clearing plus the host's lag: EXTRAS draws (then the same again, so a stretch
+        from any offset fits), drawn afresh every EXTRAS_EVERY events seen."""
+        if self._extras is None or self.events_seen - self._extras_at >= EXTRAS_EVERY:
+            clear, lag = self.clearing_values(), self.lag_values()
+            nc, nl = len(clear), len(lag)
+            r = random.Random(self.events_seen).random
+            pool = [clear[int(r() * nc)] + lag[int(r() * nl)] for _ in range(EXTRAS)]
+            self._extras, self._extras_at = pool + pool, self.events_seen
+        return self._extras
 
     def options(self, size: int, keys: Sequence[int]) -> tuple[list[tuple[int, ...]], list[float]]:
         """Sets of table classes a party of ``size`` may take, with cumulative chances.
@@ -405,18 +470,48 @@ class History:
         n = len(lag)
         return lambda rnd: max(0.0, points[int(rnd() * 64)] - lag[int(rnd() * n)])
 
+    def leaving_most(self, waited: float) -> float:
+        """The highest walk-away rate (per minute) from ``waited`` minutes of waiting on:
+        no party can walk away sooner than an Exp(1) draw divided by it."""
+        rates = self._rates()
+        return max(rates[min(len(rates) - 1, int(max(0.0, waited) // BIN)):])
+
+    def _rates(self) -> list[float]:
+        """The walk-away rate per minute in each bin of the current hazard."""
+        h = self.hazard()
+        if self._slopes is None:
+            self._slopes = [(h[b + 1] - h[b]) / BIN for b in range(len(h) - 1)]
+        return self._slopes
+
     def hazard(self) -> list[float]:
-        """Cumulative walk-away hazard at each bin edge (prior: 0.2% a minute)."""
+        """Cumulative walk-away hazard at each bin edge.
+
+        Each bin's rate is shrunk toward the rate of the bin before it (the first bin's
+        toward the pooled rate over all bins, itself 0.2% a minute on day one). Few
+        parties wait an hour, so late bins are sparse: pulled toward a fixed 0.2% a
+        minute they made a room whose guests leave after half an hour look patient,
+        and the parties waiting for its one big table were quoted as if the line ahead
+        would all stay; pulled toward the neighbour, a sparse bin follows the trend of
+        the waits just shorter than it (guests who stay long are the patient ones).
+        """
         if self._hazard is None:
+            rate = (sum(self.aband) + 0.4) / (sum(self.exposure) + 200.0)
             h, acc = [0.0], 0.0
             for a, x in zip(self.aband, self.exposure, strict=True):
-                acc += BIN * (a + 0.4) / (x + 200.0)
+                rate = (a + HAZARD_PRIOR * rate) / (x + HAZARD_PRIOR)
+                acc += BIN * rate
                 h.append(acc)
             self._hazard = h
         return self._hazard
 
     def patience(self, waited: float) -> Sampler | None:
         return _inverse_hazard(self.hazard(), BIN, waited)
+
+    def leaving(self, waited: float) -> Callable[[float], float]:
+        """The walk-away hazard still to come between now and ``x`` minutes from now,
+        for a party that has waited ``waited`` (what ``patience`` inverts)."""
+        rates = self._rates()
+        return _hazard_ahead(self.hazard(), rates, BIN, waited)
 
 
 def _fixed(u: float) -> Callable[[], float]:

@@ -15,17 +15,21 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from queueapp.config import Quoting
+from queueapp.quotes.reason import Reason
 from queueapp.waitlist.events import Event
 from queueapp.waitlist.room import CLEARING, FREE, OCCUPIED, Party, Room
 
 
 @dataclass(frozen=True)
 class Quote:
-    """A wait in minutes from now (or from arrival for a new party), with an 80% range."""
+    """A wait in minutes from now (or from arrival for a new party), with an 80% range,
+    and why (``reason``: parts from the estimator's walk, rendered by
+    :func:`queueapp.quotes.reason.say`; empty for quoters that cannot tell)."""
 
     minutes: float
     low: float
     high: float
+    reason: tuple[Reason, ...] = ()
 
     def rounded(self) -> tuple[int, int, int]:
         """Guest-facing numbers: the point to 5 minutes, the range outward to 5 minutes."""

@@ -132,6 +132,23 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
              ((2, 30), (3, 15), (4, 30), (5, 8), (6, 10), (8, 7)),
              ((2, 75), (4, 95), (6, 110), (8, 120)), late=1.15, weekend=1.05, sigma=0.3,
              clearing=6, patience=100, stayers=0.35, strict=0.35, slack=2),
+    # issue 14: a large table is scarce, guests leave soon, the host skips ahead
+    Scenario("corner", "corner cafe: two- and four-tops, one six-top, guests who leave "
+             "after about 35 minutes, a host who seats whoever a free table fits",
+             ((2, 8), (4, 8), (6, 1)),
+             (Meal(11.5, 14, 12.5, 0.8, 23, 4), Meal(17.5, 21.5, 19.2, 1.0, 26, 5)),
+             (0.85, 0.85, 0.9, 0.95, 1.2, 1.35, 1.1), 0.2,
+             ((1, 6), (2, 45), (3, 14), (4, 22), (5, 7), (6, 6)),
+             ((2, 45), (4, 55), (6, 70)), sigma=0.28, clearing=3, lag=1.5, patience=35,
+             stayers=0.1, strict=0.0, slack=2),
+    Scenario("dumplings", "dumpling house: many four-tops, one six- and one eight-top, "
+             "impatient guests, a host who seats the first party a free table fits",
+             ((2, 6), (4, 12), (6, 1), (8, 1)),
+             (Meal(11, 14, 12.3, 0.8, 22, 5), Meal(17, 21, 18.8, 1.0, 24, 5)),
+             (0.9, 0.9, 0.9, 1.0, 1.2, 1.4, 1.2), 0.2,
+             ((1, 4), (2, 36), (3, 15), (4, 27), (5, 7), (6, 6), (7, 3), (8, 2)),
+             ((2, 45), (4, 55), (6, 70), (8, 80)), sigma=0.3, clearing=4, lag=1.5,
+             patience=40, stayers=0.15, strict=0.1, slack=1),
 )}
 
 

@@ -22,6 +22,7 @@ from queueapp.lobby.busy import Busy
 from queueapp.lobby.checkin import NAME_MAX, Problem
 from queueapp.lobby.page import GuestView
 from queueapp.privacy import printable
+from queueapp.quotes import reason
 from queueapp.quotes.rule import Quote
 
 LANGS = ("en", "zh")
@@ -191,8 +192,12 @@ def guest_fragment(t: Translator, config: Config, v: GuestView, token: str) -> s
         out.append(f'<p id="ahead" data-ahead="{v.ahead_count}">{e(words)}</p>')
         out.append(f'<p class="label">{e(t("web_page_estimate"))}</p>'
                    f'<p id="estimate" class="estimate">{e(wait_text(t, v.estimate))}</p>')
-        if v.reason:
+        # why: the estimator's own reason for this estimate (its walk), else what is
+        # true in the room now (a quoter that gives no reason)
+        line = reason.say(v.estimate, t) if v.estimate is not None else ""
+        if not line and v.reason:
             line = t("web_page_reason_join").join(t(f.key, **f.values) for f in v.reason)
+        if line:
             out.append(f'<p id="reason" class="reason">{e(line)}</p>')
     if v.coming:
         out.append(f'<p id="coming-noted" class="noted">{e(t("web_page_coming_noted"))}</p>')

@@ -1,10 +1,14 @@
-"""The estimator at the stand: the quote is on the add form before saving, and the
-live estimate on each row counts down as the (injected) clock moves."""
+"""The estimator at the stand: the quote is on the add form before saving, with why;
+the live estimate on each row counts down as the (injected) clock moves, and the
+party panel says where it comes from."""
 
 from __future__ import annotations
 
+import pytest
 from helpers import at, settle
 from textual.widgets import DataTable, Static
+
+from queueapp.quotes.reason import say
 
 SIZE = (170, 48)
 
@@ -27,10 +31,10 @@ async def test_quote_on_the_form_and_the_estimate_counts_down(make_app, store, c
         await pilot.pause()
         await pilot.press(*"Zhou", "tab", "2")
         await pilot.pause()
-        shown = str(app.screen.query_one("#quote", Static).render())
+        shown = str(app.screen.query_one("#quote", Static).render()).splitlines()
         point, low, high = app.quote_new(2).rounded()
         assert point > 0 and low <= point <= high
-        assert shown == f"Quote to tell the guest: {point} min ({low}–{high})"
+        assert shown[0] == f"Quote to tell the guest: {point} min ({low}–{high})"
         await pilot.press("enter")
         await settle(app, pilot)
         party = app.snapshot.room.waiting()[0]
@@ -42,3 +46,34 @@ async def test_quote_on_the_form_and_the_estimate_counts_down(make_app, store, c
         await pilot.pause()
         after = left_minutes(app, party.id)
         assert after < before - 3  # the live estimate counts down with the clock
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+async def test_the_add_form_and_the_party_panel_say_why(make_app, store, config, zh_config,
+                                                        language):
+    # every table taken: the new party waits, and the walk can say for which table
+    room = store.load_room()
+    for i, name in enumerate(room.tables):
+        pid = store.add_party(at(-30 + i), 2, f"Diner {i}").party
+        store.seat_party(at(-29 + i), pid, name)
+    app = make_app(cfg=zh_config if language == "zh" else config)
+    t = app.t
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Zhou", "tab", "4")
+        await pilot.pause()
+        await settle(app, pilot)
+        lines = str(app.screen.query_one("#quote", Static).render()).splitlines()
+        why = say(app.quote_new(4), t)  # the same room, the same walk: the same reason
+        assert why and lines[1] == t("why_wait_line", reason=why)
+        assert ("table for 4" in why) if language == "en" else ("4人桌" in why)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        party = app.snapshot.room.waiting()[0]
+        app.requote()
+        await settle(app, pilot)
+        panel = str(app.screen.query_one("#party-panel", Static).render()).splitlines()
+        live = say(app.snapshot.quotes[party.id], t)
+        assert live and t("why_wait_line", reason=live) in panel

@@ -26,6 +26,7 @@ from queueapp.goodwill import guests
 from queueapp.goodwill.guests import GuestCard
 from queueapp.i18n import Translator
 from queueapp.lobby import checkin
+from queueapp.quotes import reason
 from queueapp.quotes.rule import Quote
 from queueapp.store import DB_ERRORS
 from queueapp.ui.app import QueueApp
@@ -325,8 +326,12 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
             return  # the size changed meanwhile: its own worker shows its quote
         self._quote = (size, quote)
         point, low, high = quote.rounded()
-        self.query_one("#quote", Static).update(
-            Text(self.app.t("quote_for_guest", point=point, low=low, high=high), style="bold"))
+        t = self.app.t
+        shown = Text(t("quote_for_guest", point=point, low=low, high=high), style="bold")
+        why = reason.say(quote, t)
+        if why:  # where the wait comes from, to tell the guest with it
+            shown.append("\n" + t("why_wait_line", reason=why), style="not bold italic")
+        self.query_one("#quote", Static).update(shown)
         if self._save_when_quoted:
             self.action_submit()
 

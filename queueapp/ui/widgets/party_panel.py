@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from queueapp.goodwill.suggestions import Suggestion, suggest
 from queueapp.keys import DEFAULT_KEYS
+from queueapp.quotes import reason
 from queueapp.review.labels import gesture_label
 from queueapp.ui import messages as messages_ui
 from queueapp.ui.app import QueueApp, Snapshot
@@ -75,6 +76,9 @@ class PartyPanel(Static):
             text.append("\n")
             text.append_text(messages_ui.panel_line(sent, t, cfg.timezone))
         text.append_text(self._guest_side(p, snap))
+        wait_why = reason.say(snap.quotes.get(p.id), t)
+        if wait_why:  # where the live estimate comes from
+            text.append("\n" + t("why_wait_line", reason=wait_why), style="italic")
         for n, (sug, why) in enumerate(zip(self.suggestions, reasons, strict=True), start=1):
             item = sug.interaction
             text.append(f"\n{n} ", style="bold reverse")

@@ -1,0 +1,109 @@
+"""Why a quote is what it is: a short, true sentence from the estimator's own walk.
+
+The walk records, for the party being quoted, which table class it was seated at in
+each sample and how many tables of that class had to free for it (the parties ahead
+seated there first, who did not walk away, plus its own). :func:`explain` turns the
+typical sample into :class:`Reason` parts (an i18n key and its values: no words in
+the core); :func:`say` renders them in the reader's language, e.g. "2 parties ahead
+for a table for 4; 3 should free in about 12 min".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from queueapp.i18n import Translator
+from queueapp.quotes.walk import HELD, JOIN_KEY, MARK, Trace, key_seats
+
+if TYPE_CHECKING:
+    from queueapp.quotes.rule import Quote
+
+NOW = 0.5  # a median wait this short (minutes) is "a table is free now"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One part of a quote's explanation: an i18n key and its (whole-number) values.
+
+    ``seats`` and ``joined`` name a table class; :func:`say` turns them into the
+    ``{table}`` words ("table for 4", "4人桌").
+    """
+
+    key: str
+    values: tuple[tuple[str, int], ...] = ()
+
+
+def explain(samples: Sequence[float], trace: Trace, size: int) -> tuple[Reason, ...]:
+    """The reason the walk gives for a party's sampled waits (minutes from now): the
+    table class it was seated at most often, and in those samples the median number
+    of tables of that class that had to free for it and when."""
+    marks = trace.marks
+    n = len(marks)
+    if not n:
+        return ()
+    ordered = sorted(samples)
+    by_mark = sorted(marks)
+    low, high = by_mark[0], by_mark[-1]
+    if low == high or (low >= 0 and low // MARK == high // MARK):
+        # the usual case: one table class in every sample (all the sorting in C)
+        key, turns = _unmark(by_mark[(n - 1) // 2])
+        minutes = ordered[n // 2]
+        if key == HELD:
+            return (Reason("why_wait_held"),)
+        if minutes <= NOW and key >= 0:
+            return (Reason("why_wait_free_now", _table(key)),)
+    else:
+        keys = trace.keys
+        if ordered[n // 2] <= NOW:
+            at_once = Counter(k for k, x in zip(keys, samples, strict=True)
+                              if x <= NOW and k >= 0)
+            if at_once:
+                return (Reason("why_wait_free_now", _table(at_once.most_common(1)[0][0])),)
+        key = Counter(keys).most_common(1)[0][0]
+        if key == HELD:
+            return (Reason("why_wait_held"),)
+        mine = [i for i, k in enumerate(keys) if k == key]
+        turns = sorted(marks[i] for i in mine)[(len(mine) - 1) // 2] % MARK
+        minutes = sorted(samples[i] for i in mine)[len(mine) // 2]
+    if key == -1:
+        return (Reason("why_wait_no_table", (("size", size),)),)
+    table = _table(key)
+    whole = max(1, int(minutes + 0.5))
+    ahead = turns - 1
+    if ahead <= 0:
+        first = Reason("why_wait_ahead_none", table)
+    elif ahead == 1:
+        first = Reason("why_wait_ahead_one", table)
+    else:
+        first = Reason("why_wait_ahead_many", (("n", ahead), *table))
+    if turns <= 1:
+        frees = Reason("why_wait_frees_one", (("minutes", whole),))
+    else:
+        frees = Reason("why_wait_frees_many", (("count", turns), ("minutes", whole)))
+    return first, frees
+
+
+def _unmark(mark: int) -> tuple[int, int]:
+    """A trace mark as (table class, tables freed); -1 and ``HELD`` stand as they are."""
+    return (mark // MARK, mark % MARK) if mark >= 0 else (mark, 0)
+
+
+def _table(key: int) -> tuple[tuple[str, int], ...]:
+    return (("seats", key_seats(key)), ("joined", int(key >= JOIN_KEY)))
+
+
+def say(quote: Quote | None, t: Translator) -> str:
+    """The quote's reason as one line in ``t``'s language; "" when it has none (the
+    day-one rule and the baselines give none)."""
+    parts = getattr(quote, "reason", ()) if quote is not None else ()
+    out = []
+    for part in parts:
+        values: dict[str, object] = dict(part.values)
+        if "seats" in values:
+            values["table"] = t("why_wait_join" if values.get("joined") else "why_wait_table",
+                                seats=values["seats"])
+        out.append(t(part.key, **values))
+    return t("why_wait_sep").join(out)

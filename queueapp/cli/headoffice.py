@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +18,9 @@ from queueapp.cli.common import config_or_exit, obj, output
 from queueapp.config import Config
 from queueapp.i18n import Translator
 from queueapp.store import Store, StoreError, resolve_db_path
+
+if TYPE_CHECKING:  # psycopg loads only when a head office command runs
+    from queueapp.headoffice.push import Result
 
 
 def _store(ctx: click.Context, db_path: str | None, config: Config) -> Store:
@@ -31,7 +35,7 @@ def _store(ctx: click.Context, db_path: str | None, config: Config) -> Store:
         raise click.ClickException(t.error(exc)) from None
 
 
-def _say_result(t: Translator, result, stamp: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _say_result(t: Translator, result: Result, stamp: bool = False) -> None:
     when = time.strftime("%H:%M:%S ") if stamp else ""
     if not result.total and not result.batches:
         click.echo(when + t("sync_nothing", site=result.site))

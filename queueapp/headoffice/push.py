@@ -221,7 +221,7 @@ def _send(conn: psycopg.Connection[Any], batch: Batch, site: str, names: Pseudon
                 sets = sql.SQL(", ").join(
                     sql.SQL("{0} = excluded.{0}").format(sql.Identifier(c))
                     for c in (*feed.column_names, "synced_at"))
-                conflict = sql.SQL("DO UPDATE SET {}").format(sets)
+                conflict: sql.Composable = sql.SQL("DO UPDATE SET {}").format(sets)
             else:
                 conflict = sql.SQL("DO NOTHING")
             cur.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM stage "

@@ -152,7 +152,9 @@ TOUCHES: dict[str, str] = {
                        "ON r.site = x.site AND r.local_id = x.rescue_id",
 }
 
-_SUMS = ", ".join(f"sum(d.{c}) AS {c}" for c in DAY_COLUMNS[2:])
+_SUMS = ", ".join(
+    f"sum(d.{c})::{'float8' if DAY_TYPES.get(c) == 'double precision' else 'bigint'} AS {c}"
+    for c in DAY_COLUMNS[2:])
 
 
 def figures_sql(by_week: bool) -> str:
@@ -170,11 +172,11 @@ SELECT t.site, t.period AS week, t.parties, t.guests, t.seated,
     round(t.cost::numeric, 2)::float8 AS spend,
     s.budget_per_shift * (SELECT count(DISTINCT (x.host, x.shift_start)) FROM site_shifts x
         WHERE x.site = t.site AND {shifts_where}) AS budget,
-    CASE WHEN t.parties > 0 THEN 100.0 * (t.given - t.voided) / t.parties END
+    CASE WHEN t.parties > 0 THEN 100.0::float8 * (t.given - t.voided) / t.parties END
         AS gestures_per_100,
     t.walkaways, t.walkaways_after_quote, t.rescues, t.stayed, t.rescues_left,
     t.complaints,
-    CASE WHEN t.parties > 0 THEN 100.0 * t.complaints / t.parties END AS complaints_per_100,
+    CASE WHEN t.parties > 0 THEN 100.0::float8 * t.complaints / t.parties END AS complaints_per_100,
     t.unhandled, t.unrechecked, t.still_open, t.past_quote_10,
     t.quoted, CASE WHEN t.quoted > 0 THEN t.error_abs / t.quoted END AS quote_mae,
     CASE WHEN t.quoted > 0 THEN t.within5::float8 / t.quoted END AS within5,

@@ -70,9 +70,11 @@ class Cluster:
                   "--no-instructions")
         return self
 
-    def start(self) -> None:
-        opts = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+    def start(self, durable: bool = False) -> None:
+        """``durable``: PostgreSQL's own defaults (benchmarks); else no fsync (tests)."""
+        opts = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
+        if not durable:
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(self.bin / "pg_ctl", "-D", self.data, "-l", self.root / "log", "-o", opts,
                   "-w", "start")
 

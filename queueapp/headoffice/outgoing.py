@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,6 +23,7 @@ from queueapp.store.sync import Batch
 from queueapp.store.times import epoch, iso
 
 STAFF = b"staff\x00"  # the prefix that keeps staff pseudonyms apart from guests'
+E164 = re.compile(r"\+[1-9][0-9]{5,14}")  # how the stand stores a number it has checked
 
 
 class Pseudonyms:
@@ -38,10 +40,13 @@ class Pseudonyms:
         """The guest behind a phone number (None without one)."""
         if not phone:
             return None
-        try:
-            e164 = normalise(phone, self.country)
-        except PhoneError:  # written before phones were checked: as written, digits only
-            e164 = "+" + "".join(ch for ch in phone if ch.isascii() and ch.isdigit())
+        if E164.fullmatch(phone):  # already normalised (the stand checks every number)
+            e164 = phone
+        else:
+            try:
+                e164 = normalise(phone, self.country)
+            except PhoneError:  # written before phones were checked: its digits
+                e164 = "+" + "".join(ch for ch in phone if ch.isascii() and ch.isdigit())
         return self._mac(e164.encode("ascii"))
 
     def person(self, name: str | None) -> str:

@@ -210,11 +210,13 @@ def _send(conn: psycopg.Connection[Any], batch: Batch, site: str, names: Pseudon
             raise _Moved
         if batch.rows:
             table = sql.Identifier(feed.name)
+            stage = sql.Identifier(f"stage_{feed.name}")
             cols = sql.SQL(", ").join(map(sql.Identifier, ("site", "local_id",
                                                            *feed.column_names)))
-            cur.execute(sql.SQL("CREATE TEMP TABLE stage (LIKE {} INCLUDING DEFAULTS) "
-                                "ON COMMIT DROP").format(table))
-            with cur.copy(sql.SQL("COPY stage ({}) FROM STDIN").format(cols)) as copy:
+            # a staging table per feed and connection, emptied at every commit
+            cur.execute(sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} (LIKE {} INCLUDING "
+                                "DEFAULTS) ON COMMIT DELETE ROWS").format(stage, table))
+            with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(stage, cols)) as copy:
                 for values in outgoing(batch, site, names, config):
                     copy.write_row(values)
             if feed.upsert:
@@ -224,15 +226,16 @@ def _send(conn: psycopg.Connection[Any], batch: Batch, site: str, names: Pseudon
                 conflict: sql.Composable = sql.SQL("DO UPDATE SET {}").format(sets)
             else:
                 conflict = sql.SQL("DO NOTHING")
-            cur.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM stage "
+            cur.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} "
                                 "ON CONFLICT (site, local_id) {}").format(
-                table, cols, cols, conflict))
+                table, cols, cols, stage, conflict))
             touches = schema.TOUCHES.get(feed.name)
             if touches:
                 days = [r[0] for r in cur.execute(
-                    f"SELECT DISTINCT (x.t AT TIME ZONE s.timezone)::date FROM ({touches}) "
-                    "x(t), sites s WHERE s.name = %s AND x.t IS NOT NULL", [site])]
-                refresh_days(cur, site, days)
+                    "SELECT DISTINCT (x.t AT TIME ZONE s.timezone)::date FROM ("
+                    + touches.format(stage=f"stage_{feed.name}") + ") x(t), sites s "
+                    "WHERE s.name = %(site)s AND x.t IS NOT NULL", {"site": site})]
+                refresh_days(cur, site, days, shifts=feed.name == schema.SHIFTS_FROM)
         if inside is not None:
             inside(feed.name, batch)
         cur.execute("UPDATE sync_marks SET last_id = %s, rows_sent = rows_sent + %s, "
@@ -240,8 +243,10 @@ def _send(conn: psycopg.Connection[Any], batch: Batch, site: str, names: Pseudon
                     [batch.mark, len(batch.rows), site, feed.name])
 
 
-def refresh_days(cur: psycopg.Cursor[Any], site: str, days: list[dt.date]) -> None:
-    """Recompute a store's daily figures for ``days`` from the rows now there."""
+def refresh_days(cur: psycopg.Cursor[Any], site: str, days: list[dt.date],
+                 shifts: bool = True) -> None:
+    """Recompute a store's daily figures for ``days`` from the rows now there (and the
+    shifts each host gave in, when gestures came)."""
     if not days:
         return
     params = {"site": site, "days": days}
@@ -249,6 +254,8 @@ def refresh_days(cur: psycopg.Cursor[Any], site: str, days: list[dt.date]) -> No
                 params)
     cur.execute(f"INSERT INTO site_days ({', '.join(schema.DAY_COLUMNS)}) {schema.DAY_PARTS}",
                 params)
+    if not shifts:
+        return
     cur.execute("DELETE FROM site_shifts WHERE site = %(site)s "
                 "AND day = ANY(%(days)s::date[])", params)
     cur.execute(f"INSERT INTO site_shifts (site, day, host, shift_start) {schema.SHIFT_PARTS}",

@@ -138,19 +138,21 @@ SELECT DISTINCT %(site)s, {_local_day('g.time')}, g.host, g.shift_start
 FROM gestures g, s WHERE g.site = s.name AND g.void_of IS NULL AND {_in_days('g.time')}
 """
 
-# the times whose local days a batch of each feed changes the figures of (``stage`` is
-# the batch); a feed not listed changes no figure
+# the times whose local days a batch of each feed changes the figures of (``{stage}`` is
+# the batch, ``%(site)s`` its store); a feed not listed changes no figure
 TOUCHES: dict[str, str] = {
-    "parties": "SELECT arrived_at FROM stage",
-    "gestures": "SELECT time FROM stage UNION SELECT o.time FROM stage x JOIN gestures o "
-                "ON o.site = x.site AND o.local_id = x.void_of",
-    "complaints": "SELECT recorded_at FROM stage",
-    "complaint_steps": "SELECT c.recorded_at FROM stage x JOIN complaints c "
-                       "ON c.site = x.site AND c.local_id = x.complaint_id",
-    "rescues": "SELECT time FROM stage",
-    "rescue_outcomes": "SELECT r.time FROM stage x JOIN rescues r "
-                       "ON r.site = x.site AND r.local_id = x.rescue_id",
+    "parties": "SELECT arrived_at FROM {stage}",
+    "gestures": "SELECT time FROM {stage} UNION ALL SELECT o.time FROM gestures o "
+                "WHERE o.site = %(site)s AND o.local_id = ANY(ARRAY(SELECT void_of "
+                "FROM {stage} WHERE void_of IS NOT NULL))",
+    "complaints": "SELECT recorded_at FROM {stage}",
+    "complaint_steps": "SELECT c.recorded_at FROM complaints c WHERE c.site = %(site)s "
+                       "AND c.local_id = ANY(ARRAY(SELECT complaint_id FROM {stage}))",
+    "rescues": "SELECT time FROM {stage}",
+    "rescue_outcomes": "SELECT r.time FROM rescues r WHERE r.site = %(site)s "
+                       "AND r.local_id = ANY(ARRAY(SELECT rescue_id FROM {stage}))",
 }
+SHIFTS_FROM = "gestures"  # the only feed that changes site_shifts
 
 _SUMS = ", ".join(
     f"sum(d.{c})::{'float8' if DAY_TYPES.get(c) == 'double precision' else 'bigint'} AS {c}"

@@ -463,3 +463,24 @@ def test_command_line(central: str, one_store: Store, config: Config, monkeypatc
     assert data["stores"][0]["parties"] == 14 and data["chain"]["stores"] == 1
     done = runner.invoke(main, [*base, "chain-report", "--pg", central, "--from", "20-11-2026"])
     assert done.exit_code == 2 and "YYYY-MM-DD" in done.output
+
+
+def test_the_headoffice_config_section(monkeypatch):
+    from helpers import config_variant
+
+    from queueapp.config import ConfigError, HeadOffice
+
+    def variant(body: str) -> Config:
+        return config_variant(**{"[goodwill]": f"[headoffice]\n{body}\n\n[goodwill]"})
+
+    cfg = variant('url = "postgresql://store@hq.example/chain"\nsite = "sh-1"\n'
+                  "every_seconds = 30")
+    assert cfg.headoffice == HeadOffice("postgresql://store@hq.example/chain", "sh-1", "", 30)
+    monkeypatch.setenv("QUEUEAPP_CHAIN_KEY", "from the environment")
+    assert cfg.headoffice.resolved_key() == "from the environment"
+    for bad, says in (('url = "mysql://x/y"', "PostgreSQL address"),
+                      ('site = "two words"', "letters, digits"),
+                      ("every_seconds = 1", "every_seconds")):
+        with pytest.raises(ConfigError) as err:
+            variant(bad)
+        assert says in str(err.value)

@@ -161,9 +161,3 @@ class SyncReader(Repository):
             f"ORDER BY {feed.id_expr} LIMIT ?", [after, limit]).fetchall()
         mark = rows[-1][0] if rows else after
         return Batch(feed, after, mark, [tuple(r) for r in rows])
-
-    def waiting(self, feed: Feed, after: int) -> int:
-        """How many ids after the mark are still to send (for progress)."""
-        table = (FEEDS_BY_NAME[feed.follows] if feed.follows else feed).source.split()[0]
-        return self.db.execute(f"SELECT count(*) FROM {table} WHERE id > ?",
-                               [after]).fetchone()[0]

@@ -58,6 +58,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "guests.tickets.up_to": (1, PARTY_SIZE_LIMIT),
     "guests.joins_per_minute": (1, 600),
     "web.port": (1, 65535),
+    "headoffice.every_seconds": (10, 86400),
     "sections.floor": (-10, 300),
     "tables.seats": (1, PARTY_SIZE_LIMIT),
     "joins.seats": (1, 1000),
@@ -194,6 +195,28 @@ class Guests:
         return f"http://{host}:{self.port}"
 
 
+CHAIN_KEY_ENV = "QUEUEAPP_CHAIN_KEY"  # the chain-wide pseudonym key, if not in [headoffice]
+HEADOFFICE_URL_ENV = "QUEUEAPP_HEADOFFICE_URL"  # the central database, if not in [headoffice]
+
+
+@dataclass(frozen=True)
+class HeadOffice:
+    """[headoffice]: where this restaurant's records go (``queueapp sync``), under which
+    site name, and the chain-wide key that turns phones and staff names into pseudonyms.
+    The URL and key may come from the environment instead (kept out of a file hosts read)."""
+
+    url: str = ""
+    site: str = ""
+    key: str = ""
+    every_seconds: float = 60.0  # how often the app's background worker sends
+
+    def resolved_url(self) -> str:
+        return self.url or os.environ.get(HEADOFFICE_URL_ENV, "").strip()
+
+    def resolved_key(self) -> str:
+        return self.key or os.environ.get(CHAIN_KEY_ENV, "")
+
+
 @dataclass(frozen=True)
 class Lead:
     name: str
@@ -248,6 +271,7 @@ class Config:
     guests: Guests = field(default_factory=Guests)  # [guests] and [web]
     messages: message_settings.Messages = field(  # [messages]: messages to guests
         default_factory=message_settings.Messages)
+    headoffice: HeadOffice = field(default_factory=HeadOffice)  # [headoffice]
 
     @property
     def catalogue(self) -> Catalogue:
@@ -473,7 +497,23 @@ class _Validator:
             conversation=self._conversation(), hold_minutes=hold, keep_guest_days=keep_days,
             backup_keep=backup_keep, backup_every_minutes=backup_every,
             guests=self._guests(), messages=message_settings.parse(self),
+            headoffice=self._headoffice(),
         )
+
+    def _headoffice(self) -> HeadOffice:
+        """[headoffice] url, site, key, every_seconds (all optional)."""
+        h = self._section("headoffice")
+        url = self._get(h, "url", str, "headoffice.url", "").strip()
+        if url and not re.match(r"postgres(ql)?://", url):
+            raise self.fail("headoffice.url", f"{url!r} should be a PostgreSQL address, e.g. "
+                            "\"postgresql://queueapp@hq.example/chain\".", self._line("url"))
+        site = self._get(h, "site", str, "headoffice.site", "").strip()
+        if site and not re.fullmatch(r"[\w.-]{1,64}", site):
+            raise self.fail("headoffice.site", f"{site!r} should be 1 to 64 letters, digits, "
+                            "'-', '_' or '.' (e.g. \"shanghai-jingan\").", self._line("site"))
+        key = self._get(h, "key", str, "headoffice.key", "")
+        every = self._number(h, "every_seconds", "headoffice.every_seconds", 60.0)
+        return HeadOffice(url, site, key, every)
 
     def _guests(self) -> Guests:
         """[guests] queue numbers and self check-in, [web] where `queueapp serve` listens."""

@@ -826,6 +826,66 @@ EN: dict[str, str] = {
     "why_wait_ahead_many": "{n} parties ahead for a {table}",
     "why_wait_frees_one": "one should free in about {minutes} min",
     "why_wait_frees_many": "{count} should free in about {minutes} min",
+    # -- issue 13: head office --
+    "err_hq_no_db": "{path}: no such database file. Check the path (--db FILE).",
+    "err_hq_no_url": "No head office address: give --to postgresql://… or set [headoffice] "
+                     "url (or QUEUEAPP_HEADOFFICE_URL).",
+    "err_hq_url": "{url} is not a PostgreSQL address: write it as "
+                  "postgresql://user:password@host:5432/database.",
+    "err_hq_password": "Head office database {where}: the user name or password was "
+                       "refused. Check them in the address.",
+    "err_hq_no_database": "Head office database {where}: no such database. Create it "
+                          "(createdb) or correct its name in the address.",
+    "err_hq_unreachable": "Head office database {where} does not answer ({detail}). Check "
+                          "the address and that the server runs; the stand works on, and "
+                          "the records go when it is back.",
+    "err_hq_failed": "Head office database {where}: {detail}. Nothing of the batch was "
+                     "kept; the next run sends it again.",
+    "err_hq_no_schema": "Head office database {where} has no queueapp schema yet: run "
+                        "queueapp sync --to URL --init once.",
+    "err_hq_schema_newer": "Head office database {where} has schema version {version}, "
+                           "newer than this queueapp knows ({known}): upgrade queueapp here.",
+    "err_hq_schema_older": "Head office database {where} has schema version {version}; this "
+                           "queueapp needs {known}: run queueapp sync --init to migrate it.",
+    "err_hq_site_clash": "The site name {site} belongs to another store in the head office "
+                         "database: give this store its own name ([headoffice] site or "
+                         "--site).",
+    "err_hq_site_renamed": "This store is known to head office as {known}, not {site}: "
+                           "keep the name {known} (a store's site name does not change).",
+    "err_hq_no_site": "This store has no site name: set [headoffice] site (e.g. "
+                      "\"shanghai-jingan\") or give --site.",
+    "err_hq_no_key": "No chain key: set [headoffice] key or QUEUEAPP_CHAIN_KEY (the same for "
+                     "every store of the chain). Without it guests cannot be pseudonymised, "
+                     "so nothing is sent.",
+    "sync_done": "{site}: sent {rows} rows in {batches} batches ({detail}).",
+    "sync_nothing": "{site}: nothing new to send.",
+    "sync_init_done": "Head office schema migrated from version {before} to {version}.",
+    "sync_init_current": "Head office schema is up to date (version {version}).",
+    "sync_retry": "{error} Trying again in {seconds} s.",
+    "hq_sync_failed": "Head office sync: {error}",
+    "hq_sync_back": "Head office sync works again.",
+    "chain_head": "Chain report {first} – {last}",
+    "chain_total": "chain ({n} stores)",
+    "chain_no_stores": "No store has sent figures for these days.",
+    "chain_col_rank": "rank",
+    "chain_col_site": "store",
+    "chain_col_parties": "parties",
+    "chain_col_guests": "guests",
+    "chain_col_gestures": "gestures",
+    "chain_col_gestures_per_100": "gestures/100 parties",
+    "chain_col_spend": "spend",
+    "chain_col_budget": "budget",
+    "chain_col_walkaways": "walk-aways",
+    "chain_col_after_quote": "after quote",
+    "chain_col_rescues": "rescues",
+    "chain_col_stayed": "stayed",
+    "chain_col_complaints": "complaints",
+    "chain_col_complaints_per_100": "complaints/100 parties",
+    "chain_col_unhandled": "not handled",
+    "chain_col_unrechecked": "not rechecked",
+    "chain_col_past_quote": "waited 10+ min past quote",
+    "chain_col_mae": "quote error (min)",
+    "chain_col_within5": "within 5 min",
 }
 
 ZH: dict[str, str] = {
@@ -1599,6 +1659,61 @@ ZH: dict[str, str] = {
     "why_wait_ahead_many": "前面有 {n} 桌在等{table}",
     "why_wait_frees_one": "约 {minutes} 分钟后空出一张",
     "why_wait_frees_many": "约 {minutes} 分钟后空出 {count} 张",
+    # -- issue 13: head office --
+    "err_hq_no_db": "{path}：没有这个数据库文件。请检查路径（--db FILE）。",
+    "err_hq_no_url": "没有总部地址：请用 --to postgresql://… 指定，或设置 [headoffice] url"
+                     "（或 QUEUEAPP_HEADOFFICE_URL）。",
+    "err_hq_url": "{url} 不是 PostgreSQL 地址：请写成 "
+                  "postgresql://用户:密码@主机:5432/数据库。",
+    "err_hq_password": "总部数据库 {where}：用户名或密码被拒绝。请检查地址中的用户名和密码。",
+    "err_hq_no_database": "总部数据库 {where}：没有这个数据库。请先创建（createdb），"
+                          "或改正地址中的库名。",
+    "err_hq_unreachable": "总部数据库 {where} 没有响应（{detail}）。请检查地址和服务器是否"
+                          "在运行；前台照常工作，服务器恢复后记录会补传。",
+    "err_hq_failed": "总部数据库 {where}：{detail}。这一批没有留下任何内容，下次会重新发送。",
+    "err_hq_no_schema": "总部数据库 {where} 还没有 queueapp 的表结构：请先运行一次 "
+                        "queueapp sync --to URL --init。",
+    "err_hq_schema_newer": "总部数据库 {where} 的表结构版本为 {version}，比本机 queueapp "
+                           "所知的（{known}）更新：请先升级本机的 queueapp。",
+    "err_hq_schema_older": "总部数据库 {where} 的表结构版本为 {version}，本 queueapp 需要 "
+                           "{known}：请运行 queueapp sync --init 进行迁移。",
+    "err_hq_site_clash": "门店名 {site} 在总部数据库里已属于另一家门店：请给本店起一个"
+                         "自己的名字（[headoffice] site 或 --site）。",
+    "err_hq_site_renamed": "总部已把本店登记为 {known}，而不是 {site}：请继续使用 {known}"
+                           "（门店名不能更改）。",
+    "err_hq_no_site": "本店还没有门店名：请设置 [headoffice] site（例如 "
+                      "\"shanghai-jingan\"）或使用 --site。",
+    "err_hq_no_key": "没有连锁密钥：请设置 [headoffice] key 或 QUEUEAPP_CHAIN_KEY（全连锁"
+                     "各店相同）。没有它就无法把客人化名，因此不会发送任何内容。",
+    "sync_done": "{site}：已发送 {rows} 行，共 {batches} 批（{detail}）。",
+    "sync_nothing": "{site}：没有新的内容要发送。",
+    "sync_init_done": "总部表结构已从版本 {before} 迁移到 {version}。",
+    "sync_init_current": "总部表结构已是最新（版本 {version}）。",
+    "sync_retry": "{error} {seconds} 秒后重试。",
+    "hq_sync_failed": "总部同步：{error}",
+    "hq_sync_back": "总部同步已恢复。",
+    "chain_head": "连锁报表 {first} – {last}",
+    "chain_total": "全连锁（{n} 家店）",
+    "chain_no_stores": "这些日期没有门店上传数据。",
+    "chain_col_rank": "名次",
+    "chain_col_site": "门店",
+    "chain_col_parties": "桌数",
+    "chain_col_guests": "人数",
+    "chain_col_gestures": "关怀",
+    "chain_col_gestures_per_100": "每百桌关怀",
+    "chain_col_spend": "花费",
+    "chain_col_budget": "预算",
+    "chain_col_walkaways": "离开",
+    "chain_col_after_quote": "超过报时后离开",
+    "chain_col_rescues": "挽留",
+    "chain_col_stayed": "留下",
+    "chain_col_complaints": "投诉",
+    "chain_col_complaints_per_100": "每百桌投诉",
+    "chain_col_unhandled": "未处理",
+    "chain_col_unrechecked": "未复查",
+    "chain_col_past_quote": "超过报时 10 分钟以上",
+    "chain_col_mae": "报时误差（分钟）",
+    "chain_col_within5": "5 分钟内",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

@@ -66,3 +66,25 @@ def make_app(config: Config, db_path: Path, clock: FixedClock) -> Iterator[Calla
     yield factory
     for s in opened:
         s.close()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """A throwaway PostgreSQL cluster (tests/pgcluster.py) for the head office tests: in
+    a temporary folder, on a free port, stopped and removed afterwards. Missing
+    PostgreSQL fails loudly (CI installs it): these tests are never skipped."""
+    from pgcluster import Cluster
+
+    try:
+        cluster = Cluster().init()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    cluster.start()
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture
+def central(postgres: object) -> str:
+    """A fresh, empty central database on the session's cluster: its URL."""
+    return postgres.new_database()  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from queueapp.cli.common import config_or_exit, obj, output, say_damaged, store_or_exit
+from queueapp.cli.headoffice import chain_report, sync_command
 from queueapp.cli.quotes import backtest, simulate
 from queueapp.cli.roster import host, lead
 from queueapp.cli.serve import serve
@@ -421,6 +422,8 @@ def verify(ctx: click.Context, config_path: str | None, db_path: str | None,
 
 main.add_command(backtest)
 main.add_command(simulate)
+main.add_command(sync_command)
+main.add_command(chain_report)
 main.add_command(lead)
 main.add_command(host)
 main.add_command(serve)

@@ -144,9 +144,11 @@ def _parse_start(text: str | None, days: int, config: Config) -> date:
 @click.option("--start", "start_text", help="First day (YYYY-MM-DD); default: DAYS days ago.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Config whose tables are simulated.")
+@click.option("--site", default="", help="Site name for head office (queueapp sync), "
+              "written into the file.")
 @click.pass_context
 def simulate(ctx: click.Context, db_path: str | None, days: int, scenario: str, seed: int,
-             start_text: str | None, config_path: str | None) -> None:
+             start_text: str | None, config_path: str | None, site: str) -> None:
     """Fill a database with simulated history, through the app's own store."""
     config = config_or_exit(config_path or obj(ctx, "config_path"))
     db_path = db_path or obj(ctx, "db_path")
@@ -166,6 +168,8 @@ def simulate(ctx: click.Context, db_path: str | None, days: int, scenario: str, 
     started = time.perf_counter()
     try:
         n, quotes = write_quoted(store, config, events, seed)
+        if site:
+            store.sync.set_site_name(site)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     except BacktestError as exc:  # the file's own events name tables the config lacks

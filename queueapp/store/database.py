@@ -41,6 +41,7 @@ from queueapp.store.rescues import RescueLog
 from queueapp.store.review import ReviewQueries
 from queueapp.store.roster import Roster
 from queueapp.store.schema import migrations
+from queueapp.store.sync import SyncReader
 from queueapp.store.times import epoch, iso
 from queueapp.waitlist.events import (
     ABANDON,
@@ -119,6 +120,7 @@ class Store:
         self.privacy = PersonalData(self)
         self.roster = Roster(self)
         self.outbox = Outbox(self)  # messages to guests (issue 12)
+        self.sync = SyncReader(self)  # what head office is sent (store/sync.py)
 
     # -- opening -----------------------------------------------------------
     @classmethod

@@ -163,6 +163,11 @@ class QueueApp(App[None]):
         self.stats = suggestions.Stats()
         self.holds = CallHolds(config.hold_minutes)  # called parties' countdowns (issue 12)
         self.sender: Sender | None = None  # while messages to guests are sent from here
+        # head office sync ([headoffice]): one run at a time, stopped when the app ends;
+        # the error last shown (each is shown once, until a run succeeds)
+        self._headoffice_lock = threading.Lock()
+        self._headoffice_stop = threading.Event()
+        self._headoffice_error = ""
         if not store.station:
             store.station = f"{socket.gethostname()}-{uuid.uuid4().hex[:6]}"
         self.title = config.name
@@ -185,6 +190,35 @@ class QueueApp(App[None]):
         self.start_sender()
         if self.config.backup_every_minutes:
             self.set_interval(self.config.backup_every_minutes * 60, self.timed_backup)
+        headoffice = self.config.headoffice
+        if headoffice.resolved_url() and headoffice.site:
+            self.set_interval(headoffice.every_seconds, self.sync_headoffice)
+            self.sync_headoffice()
+
+    @work(thread=True, group="headoffice", exit_on_error=False)
+    def sync_headoffice(self) -> None:
+        """Send what is new to head office (``queueapp sync`` in the background). A thread
+        of its own with a short connect timeout: a server that is down or slow never
+        touches the stand, and what it missed goes on the next run. A failure is shown
+        once, quietly, until a run succeeds again."""
+        from queueapp.headoffice.push import HeadOfficeError, Target, sync
+
+        if not self._headoffice_lock.acquire(blocking=False):
+            return  # the last run is still sending
+        try:
+            target = Target.resolve(self.config, self.store)
+            sync(self.store, self.config, target, stop=self._headoffice_stop)
+        except (HeadOfficeError, *DB_ERRORS) as exc:
+            message = self.t("hq_sync_failed", error=self.t.error(exc))
+            if message != self._headoffice_error:
+                self._headoffice_error = message
+                self.call_from_thread(self.notify, message, severity="warning", timeout=8)
+            return
+        finally:
+            self._headoffice_lock.release()
+        if self._headoffice_error:
+            self._headoffice_error = ""
+            self.call_from_thread(self.notify, self.t("hq_sync_back"), timeout=5)
 
     def start_sender(self) -> None:
         """Messages to guests (``[messages]``): the sender runs in its own thread, so the
@@ -204,6 +238,7 @@ class QueueApp(App[None]):
         return {pid: m for pid, m in left.items() if m is not None}
 
     def on_unmount(self) -> None:
+        self._headoffice_stop.set()  # a long first sync ends after its current batch
         if self.sender is not None:
             self.sender.stop(timeout=2.0)  # a hanging provider must not hold up quitting
 

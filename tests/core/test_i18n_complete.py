@@ -75,6 +75,7 @@ NOT_KEYS = {"review_close", "review_filters", "review_details", "review_tab_", "
             "help_close", "record_close", "key_",
             "guest_visits", "guest_notes", "guest_links",  # table names (store/changes.py)
             "guest_id", "rescue_outcomes", "rescue_status",  # a column, a table, a view
+            "rescue_id",  # a column (store/sync.py)
             "rescue_outcomes_in_order", "guest_notes_no_update"}  # triggers (store/schema.py)
 # the same text in both languages on purpose: symbols, numbers, names, formats
 SAME_IN_BOTH = {"col_pos", "col_flag", "over_by", "rate_open_value", "tag_VIP",

@@ -253,9 +253,17 @@ def _v1(run: Callable[[str], None]) -> None:
     run(f"CREATE VIEW chain_week AS {figures_sql(by_week=True)}")
 
 
+def _v2(run: Callable[[str], None]) -> None:
+    """Messages to guests: what was sent, by which kind of channel, and how it went."""
+    for sql in feed_table(FEEDS_BY_NAME["messages"]):
+        run(sql)
+    run("CREATE INDEX messages_created ON messages (site, created)")
+
+
 # (version, what it does, how): append only
 MIGRATIONS: tuple[tuple[int, str, Callable[[Callable[[str], None]], None]], ...] = (
     (1, "feeds, sites, marks, daily figures, chain views", _v1),
+    (2, "messages to guests", _v2),
 )
 LATEST = MIGRATIONS[-1][0]
 VERSION_TABLE = ("CREATE TABLE IF NOT EXISTS queueapp_schema (version integer PRIMARY KEY, "

@@ -12,7 +12,10 @@ acknowledged, so a run resumes exactly where the last committed batch ended:
   their outcomes) by its own ``id``;
 - ``parties`` (a projection, rewritten in place) *follows the events*: its mark is an
   event id, and a batch is every party that the events after the mark touched, as it
-  stands now (a later event sends it again, and the central row is updated).
+  stands now (a later event sends it again, and the central row is updated);
+- ``messages`` (the outbox: a row's status moves on after it is written) by its
+  revision ``rev``, which every insert or change raises: a changed row comes again and
+  the central row is updated. No message's words leave (they hold the guest's name).
 
 Columns of kind ``person`` (a host's or lead's name) and ``guest`` (a phone number)
 are read raw and turned into keyed pseudonyms before anything is sent
@@ -53,6 +56,7 @@ class Feed:
     id_expr: str  # the local id
     follows: str = ""
     upsert: bool = False  # rows change after they are sent (else append-only)
+    mark_expr: str = ""  # what the marks count, when not the local id (a revision)
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -105,6 +109,13 @@ FEEDS: tuple[Feed, ...] = (
     Feed("rescue_outcomes", "int", _cols(
         ("rescue_id", "int"), ("outcome", "text"), ("time", "time"), ("station", "text")),
         "rescue_outcomes o", "o.id"),
+    # messages to guests: what was sent and how it went, never its words or errors (the
+    # guest's name and number are in them)
+    Feed("messages", "int", _cols(
+        ("party", "text"), ("kind", "text"), ("channel", "text", "substr(m.channel, instr(m.channel, ':') + 1)"),
+        ("status", "text"), ("attempts", "int"), ("created", "time"), ("sent_at", "time"),
+        ("failed_at", "time")),
+        "outbox m", "m.id", upsert=True, mark_expr="m.rev"),
 )
 FEEDS_BY_NAME = {f.name: f for f in FEEDS}
 
@@ -156,6 +167,17 @@ class SyncReader(Repository):
                 f"(SELECT party FROM {table} WHERE id > ? AND id <= ? AND party != '') "
                 f"ORDER BY {feed.id_expr}", [after, mark]).fetchall()
             return Batch(feed, after, max(mark, after), [tuple(r) for r in rows])
+        if feed.mark_expr:  # by revision: every row up to the last revision taken, whole
+            by = feed.mark_expr
+            last = self.db.execute(
+                f"SELECT max(r) FROM (SELECT {by} AS r FROM {feed.source} WHERE {by} > ? "
+                f"ORDER BY {by} LIMIT ?)", [after, limit]).fetchone()[0]
+            if last is None:
+                return Batch(feed, after, after, [])
+            rows = self.db.execute(
+                f"SELECT {feed.id_expr}, {cols} FROM {feed.source} WHERE {by} > ? AND "
+                f"{by} <= ? ORDER BY {by}, {feed.id_expr}", [after, last]).fetchall()
+            return Batch(feed, after, int(last), [tuple(r) for r in rows])
         rows = self.db.execute(
             f"SELECT {feed.id_expr}, {cols} FROM {feed.source} WHERE {feed.id_expr} > ? "
             f"ORDER BY {feed.id_expr} LIMIT ?", [after, limit]).fetchall()

@@ -30,6 +30,7 @@ from queueapp.goodwill import gestures, guests
 from queueapp.headoffice import report as chain
 from queueapp.headoffice.outgoing import Pseudonyms
 from queueapp.headoffice.push import HeadOfficeError, Target, migrate, sync
+from queueapp.headoffice.schema import LATEST
 from queueapp.quotes.rule import Quote
 from queueapp.review.reports import Filters, build
 from queueapp.sim.demo import import_with_goodwill
@@ -406,6 +407,34 @@ def test_no_personal_data_in_any_central_table(two_stores, central: str, config:
     assert leaked == []
 
 
+def test_messages_go_with_their_status_and_never_their_words(central: str, one_store: Store,
+                                                             config: Config):
+    """A message is sent when queued and again when its status moves on (by revision);
+    its words (the guest's name, the page's link) stay in the restaurant."""
+    from queueapp.store.outbox import NewMessage
+
+    migrate(central)
+    target = Target(central, "alpha", KEY)
+    ev = one_store.add_party(local("2026-11-22T12:00"), 2, "Wordy Guest", "+8613800001111",
+                             tz=TZ, ticket_prefix="A")
+    words = [f"Hello Wordy Guest, A001 link {n}" for n in range(3)]
+    one_store.outbox.enqueue(local("2026-11-22T12:00"), [
+        NewMessage(ev.party, kind, f"{ev.party}:{kind}", "1:json", text)
+        for kind, text in zip(("added", "close", "ready"), words, strict=True)])
+    sync(one_store, config, target, batch_size=2)  # a revision is never cut in two
+    assert_complete(central, "alpha", one_store)
+    first = one_store.outbox.for_parties([ev.party])[ev.party][0]
+    one_store.outbox.mark_sent(first.id, local("2026-11-22T12:01"))
+    assert sync(one_store, config, target).rows == {"messages": 1}
+    with psycopg.connect(central) as conn:
+        rows = conn.execute("SELECT local_id, kind, channel, status FROM messages "
+                            "WHERE site = 'alpha' ORDER BY local_id").fetchall()
+        every = conn.execute("SELECT m::text FROM messages m").fetchall()
+    assert [r[1:] for r in rows] == [("added", "json", "sent"), ("close", "json", "queued"),
+                                     ("ready", "json", "queued")]
+    assert not any("Wordy" in r[0] or "1111" in r[0] for r in every)
+
+
 # -- faults and bad input ------------------------------------------------------------------
 
 def test_errors_say_what_is_wrong(postgres, central: str, one_store: Store, config: Config,
@@ -422,7 +451,7 @@ def test_errors_say_what_is_wrong(postgres, central: str, one_store: Store, conf
     assert key_of(postgres.url("no_such_db")) == "err_hq_no_database"
     assert key_of(central) == "err_hq_no_schema"
     migrate(central)
-    assert migrate(central) == (1, 1)  # again: already current
+    assert migrate(central) == (LATEST, LATEST)  # again: already current
     sync(one_store, config, Target(central, "alpha", KEY))
     other = Store.open(tmp_path / "other.db", config)
     assert key_of(central, "alpha", other) == "err_hq_site_clash"  # another store, same name
@@ -448,7 +477,7 @@ def test_command_line(central: str, one_store: Store, config: Config, monkeypatc
                                 str(one_store.path)])
     assert done.exit_code == 1 and "--init" in done.output
     done = runner.invoke(main, [*base, "sync", "--to", central, "--init"])
-    assert done.exit_code == 0 and "version 0 to 1" in done.output
+    assert done.exit_code == 0 and f"version 0 to {LATEST}" in done.output
     done = runner.invoke(main, [*base, "sync", "--to", central, "--site", "alpha", "--db",
                                 str(one_store.path)])
     assert done.exit_code == 0 and "alpha: sent" in done.output, done.output

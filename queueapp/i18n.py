@@ -800,6 +800,7 @@ EN: dict[str, str] = {
     "guest_coming_toast": "{who}: on the way back",
     "guest_text_toast": "{who}: “{text}”",
     "guest_cancelled_toast": "{who} cancelled from their phone",
+    "guest_joined_toast": "{who} ({size}) joined the list from their phone",
     "header_joining_paused": "Joining paused",
     "joining_off_in_config": "Self check-in is off in the config ([guests] self_check_in = "
         "false): there is nothing to pause.",
@@ -1634,6 +1635,7 @@ ZH: dict[str, str] = {
     "guest_coming_toast": "{who}：正在回来",
     "guest_text_toast": "{who}：“{text}”",
     "guest_cancelled_toast": "{who} 已在手机上取消排队",
+    "guest_joined_toast": "{who}（{size} 位）已在手机上取号",
     "header_joining_paused": "自助取号已暂停",
     "joining_off_in_config": "配置中未开启自助取号（[guests] self_check_in = false），"
         "无需暂停。",

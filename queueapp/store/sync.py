@@ -112,7 +112,8 @@ FEEDS: tuple[Feed, ...] = (
     # messages to guests: what was sent and how it went, never its words or errors (the
     # guest's name and number are in them)
     Feed("messages", "int", _cols(
-        ("party", "text"), ("kind", "text"), ("channel", "text", "substr(m.channel, instr(m.channel, ':') + 1)"),
+        ("party", "text"), ("kind", "text"),
+        ("channel", "text", "substr(m.channel, instr(m.channel, ':') + 1)"),
         ("status", "text"), ("attempts", "int"), ("created", "time"), ("sent_at", "time"),
         ("failed_at", "time")),
         "outbox m", "m.id", upsert=True, mark_expr="m.rev"),

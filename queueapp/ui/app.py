@@ -45,7 +45,7 @@ from queueapp.store.outbox import Message
 from queueapp.ui.bindings import in_language
 from queueapp.ui.format import clock_minutes, guest_words, party_label
 from queueapp.ui.keynames import key_label
-from queueapp.waitlist.events import ABANDON, COMING, REPLY, Event
+from queueapp.waitlist.events import ABANDON, ARRIVE, COMING, REPLY, Event
 from queueapp.waitlist.room import Party, Room, TableState
 from queueapp.waitlist.seating import Proposal, propose
 
@@ -387,7 +387,7 @@ class QueueApp(App[None]):
             news = []
             for ev in store.all_events(after_id=self._news_after):
                 self._news_after = max(self._news_after, ev.id or 0)
-                if ev.event == REPLY or (ev.event == ABANDON and ev.data.get("via")):
+                if ev.event == REPLY or (ev.event in (ABANDON, ARRIVE) and ev.data.get("via")):
                     news.append(GuestNews(ev, store.party(ev.party)))
             return tuple(news)
 
@@ -397,6 +397,9 @@ class QueueApp(App[None]):
             ev, who = item.event, party_label(item.party, item.event.party)
             if ev.event == ABANDON:
                 self.notify(self.t("guest_cancelled_toast", who=who), severity="warning",
+                            timeout=12)
+            elif ev.event == ARRIVE:  # a guest checked in on their phone (/join)
+                self.notify(self.t("guest_joined_toast", who=who, size=ev.size or 1),
                             timeout=12)
             elif ev.data.get("answer") == COMING:
                 self.notify(self.t("guest_coming_toast", who=who), timeout=12)

@@ -344,3 +344,18 @@ async def test_j_with_self_check_in_off_says_so_and_changes_nothing(make_app, st
         store.set_joining_paused(True)  # left paused in the file: not shown while it is off
         await other_program(app, pilot)
         assert "Joining paused" not in header(app)
+
+
+async def test_a_self_check_in_is_told_once_but_the_hosts_own_add_is_not(make_app, store,
+                                                                         config):
+    app = make_app()
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await settle(app, pilot)
+        # /join writes as the web server does: its own ticket, via "join"
+        joined = store.add_party(at(0), 3, "Phone Guest", tz=config.timezone,
+                                 ticket_prefix="B", via="join")
+        store.add_party(at(0), 2, "At the stand", tz=config.timezone, ticket_prefix="A")
+        await other_program(app, pilot)
+        assert joined.party in [str(k.value) for k in waiting_table(app).rows]
+        told = [t for t in toasts(app) if "joined the list" in t]
+        assert told == ["B001 Phone Guest (3) joined the list from their phone"]

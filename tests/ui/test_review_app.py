@@ -225,7 +225,7 @@ async def test_long_wait_opens_an_item_by_itself(config, store, clock):
         assert [(c.party, c.category, c.source, c.recorded_by) for c in items] == \
             [(late.id, "wait", complaints.LONG_WAIT, "Lin")]
         assert items[0].what == "Waited 40 min on a 20 min quote (20 min over)."
-        assert any(m.startswith("1 party(ies) now 15+ min past their quote") for m in
+        assert any(m.startswith("Waits now 15+ min past the quote: 1,") for m in
                    toasts(app))
         assert "1 open items (i)" in header(app)
 

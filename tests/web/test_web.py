@@ -4,12 +4,15 @@ the faults a guest can cause."""
 
 from __future__ import annotations
 
+import html
 import re
 import sqlite3
 
 import pytest
 from helpers import at
 
+from queueapp.i18n import Translator
+from queueapp.quotes import reason
 from queueapp.store import Store
 from queueapp.web import app as web_app
 
@@ -73,7 +76,7 @@ def test_board_says_honestly_when_there_is_no_history(client):
 def test_guest_page_shows_number_position_estimate_reason_and_offers(client, store, config):
     add(store, config, -12, 4, "First")
     add(store, config, -8, 3, "Second")
-    _, token = add(store, config, -2, 4, "Third")
+    pid, token = add(store, config, -2, 4, "Third")
     r = client.get(f"/p/{token}")
     assert r.status_code == 200
     page = r.text
@@ -81,7 +84,10 @@ def test_guest_page_shows_number_position_estimate_reason_and_offers(client, sto
     assert "Place in line: 3" in by_id(page, "position")
     assert "B001, B002" in by_id(page, "ahead")
     assert re.search(r"\d+ min|no wait", by_id(page, "estimate"))
-    assert "2 parties are ahead of you" in by_id(page, "reason")
+    # why: the estimator's own reason for the estimate shown (from its walk)
+    state = client.app.state.web.hub.state
+    why = reason.say(state.quotes[pid], Translator("en"))
+    assert why and by_id(page, "reason").strip() == html.escape(why)
     offers = by_id(page, "offers")
     assert "Welcome tea" in offers and "Kitchen tour" not in offers  # a rescue is not offered
     assert 'id="coming"' in page and 'id="cancel"' in page

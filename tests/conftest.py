@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from helpers import CONFIG_PATH, START, add_leads, config_variant
+from receiver import Receiver
 
 from queueapp.clock import FixedClock
 from queueapp.config import Config, load_config
@@ -88,3 +89,11 @@ def postgres() -> Iterator[object]:
 def central(postgres: object) -> str:
     """A fresh, empty central database on the session's cluster: its URL."""
     return postgres.new_database()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A local HTTP server standing in for a message provider (Apprise's ``json://``)."""
+    r = Receiver()
+    yield r
+    r.close()

@@ -4,7 +4,6 @@ real local HTTP receiver, retries with an injected clock, the lease, and the con
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,6 @@ from queueapp.store import Store
 from queueapp.store.outbox import FAILED, QUEUED, SENT
 
 PHONE = "+8613812345678"
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    r = Receiver()
-    yield r
-    r.close()
 
 
 def _open(db_path: Path, config: Config) -> Store:

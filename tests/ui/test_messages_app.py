@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 
 import pytest
 from helpers import START, at, on_screen, settle
@@ -25,13 +24,6 @@ from queueapp.ui.widgets import PartyPanel
 SIZE = (150, 40)
 WIDE = (230, 50)  # the waiting list in its wide form: "10 min left" in words
 PHONE = "+8613812345678"
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    r = Receiver()
-    yield r
-    r.close()
 
 
 async def _until(app, pilot, test, seconds: float = 40.0) -> None:

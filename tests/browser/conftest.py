@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from browsing import CHROMIUM, CHROMIUM_ARGS, PHONE_VIEW, WAIT_MS, OpenPage, Served, serving
-from helpers import config_variant
+from browsing import CHROMIUM, CHROMIUM_ARGS, PHONE_VIEW, WAIT_MS, OpenPage, Served
+from helpers import config_variant, serving
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from queueapp.clock import FixedClock

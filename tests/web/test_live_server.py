@@ -4,43 +4,15 @@ and ``queueapp serve``'s clear refusals of a port in use or a bad address."""
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
-import uvicorn
 from click.testing import CliRunner
-from helpers import CONFIG_PATH, at
+from helpers import CONFIG_PATH, at, free_port, serving
 
 from queueapp.cli.main import main
 from queueapp.web.app import create_app
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def running(app) -> Iterator[str]:
-    """``app`` served by uvicorn on a free local port, in a thread: its base address."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", timeout_graceful_shutdown=1))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 def events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
@@ -60,7 +32,7 @@ def test_server_sent_events_bring_the_hosts_actions_within_two_seconds(store, co
                                                                        clock):
     ev = store.add_party(at(-5), 2, "Li", tz=config.timezone, ticket_prefix="A")
     token = store.guest_link(ev.party)
-    with running(create_app(config, db_path, clock)) as base, httpx.Client(timeout=10) as http:
+    with serving(create_app(config, db_path, clock)) as base, httpx.Client(timeout=10) as http:
         with http.stream("GET", f"{base}/board/events?after=0") as board:
             stream = events(board.iter_lines())
             kind, data = next(stream)  # the state as it is

@@ -66,7 +66,7 @@ def _explain(exc: psycopg.Error, url: str) -> HeadOfficeError:
         return HeadOfficeError("err_hq_no_database", where=where(url))
     if isinstance(exc, psycopg.OperationalError):
         return HeadOfficeError("err_hq_unreachable", where=where(url),
-                               detail=text.splitlines()[-1] if text else type(exc).__name__)
+                               detail=text.splitlines()[-1].strip() if text else type(exc).__name__)
     return HeadOfficeError("err_hq_failed", where=where(url), detail=text.splitlines()[0])
 
 

@@ -168,29 +168,22 @@ def test_feedback_opens_an_item_once(client: TestClient, config: Config,
     store.close()
 
 
-def test_wired_into_a_server_as_queueapp_serve_will_be(db_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """The way the lead wires messages into `queueapp serve`: the sender runs for the
-    server's life (its lifespan), the reply routes are mounted beside the others."""
-    import contextlib
+def test_queueapp_serves_app_sends_and_takes_replies(db_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """`queueapp serve`'s own app (``create_app``): the sender runs for the server's life
+    (its lifespan), the reply routes are mounted beside the guest pages."""
     import time
 
     from receiver import Receiver
 
-    from queueapp.messages.sender import running
+    from queueapp.web.app import create_app
 
     receiver = Receiver()
     monkeypatch.setenv(ENV, SECRET)
     config = messages_config(receiver.url, f'webhook_secret = "${{{ENV}}}"\npoll_seconds = 0.2')
-    store = Store.open(db_path, config, station="web")
+    store = Store.open(db_path, config, station="stand")
     clock = FixedClock(START)
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette):
-        async with running(store, config, clock):
-            yield
-
-    app = Starlette(routes=reply_routes(config, db_path, clock), lifespan=lifespan)
+    app = create_app(config, db_path, clock)
     try:
         with TestClient(app) as client:
             deadline = time.monotonic() + 30

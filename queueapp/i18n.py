@@ -851,6 +851,11 @@ EN: dict[str, str] = {
     "err_hq_site_clash": "The site name {site} belongs to another store in the head office "
                          "database: give this store its own name ([headoffice] site or "
                          "--site).",
+    "err_hq_file_behind": "This file is behind what head office already holds for site "
+                          "{site} ({feed}: head office has up to {central}, this file up to "
+                          "{local}): it was put back from a backup or copied. Nothing was "
+                          "sent, so nothing is lost or mixed up. Give this file a new site "
+                          "name ([headoffice] site), or ask head office to clear that site.",
     "err_hq_site_renamed": "This store is known to head office as {known}, not {site}: "
                            "keep the name {known} (a store's site name does not change).",
     "err_hq_no_site": "This store has no site name: set [headoffice] site (e.g. "
@@ -1681,6 +1686,10 @@ ZH: dict[str, str] = {
                            "{known}：请运行 queueapp sync --init 进行迁移。",
     "err_hq_site_clash": "门店名 {site} 在总部数据库里已属于另一家门店：请给本店起一个"
                          "自己的名字（[headoffice] site 或 --site）。",
+    "err_hq_file_behind": "这个数据库文件落后于总部已有的 {site} 门店数据（{feed}：总部已到 "
+                          "{central}，本文件只到 {local}）：它是从备份恢复或复制来的。本次"
+                          "没有发送任何数据，不会丢失或混乱。请给这个文件换一个门店名"
+                          "（[headoffice] site），或请总部清除该门店的数据。",
     "err_hq_site_renamed": "总部已把本店登记为 {known}，而不是 {site}：请继续使用 {known}"
                            "（门店名不能更改）。",
     "err_hq_no_site": "本店还没有门店名：请设置 [headoffice] site（例如 "

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 from psycopg import sql
@@ -53,8 +54,16 @@ def where(url: str) -> str:
     except psycopg.Error:
         return "?"
     user = f"{info['user']}@" if info.get("user") else ""
-    return f"{user}{info.get('host') or 'localhost'}:{info.get('port') or 5432}/" \
-           f"{info.get('dbname') or ''}"
+    host = str(info.get("host") or "localhost").rsplit("@", 1)[-1]  # an unescaped @ in a password
+    return f"{user}{host}:{info.get('port') or 5432}/{info.get('dbname') or ''}"
+
+
+def shown(url: str) -> str:
+    """An address as typed, for a message: scheme, host and path only (a password may be
+    in the user part or the query)."""
+    parts = urlsplit(url)
+    host = (parts.netloc.rsplit("@", 1)[-1]) if parts.netloc else ""
+    return f"{parts.scheme}://{host}{parts.path}" if parts.scheme else "?"
 
 
 def _explain(exc: psycopg.Error, url: str) -> HeadOfficeError:
@@ -76,13 +85,13 @@ def connect(url: str) -> Iterator[psycopg.Connection[Any]]:
     if not url:
         raise HeadOfficeError("err_hq_no_url")
     if not url.startswith(("postgresql://", "postgres://")):
-        raise HeadOfficeError("err_hq_url", url=url.split("@")[-1])
+        raise HeadOfficeError("err_hq_url", url=shown(url))
     try:
         conninfo_to_dict(url)
         conn = psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, autocommit=True,
                                application_name="queueapp sync")
     except psycopg.ProgrammingError:
-        raise HeadOfficeError("err_hq_url", url=url.split("@")[-1]) from None
+        raise HeadOfficeError("err_hq_url", url=shown(url)) from None
     except psycopg.Error as exc:
         raise _explain(exc, url) from None
     try:
@@ -189,6 +198,26 @@ def claim(conn: psycopg.Connection[Any], site: str, site_id: str, config: Config
                      "ON CONFLICT DO NOTHING", [site, [f.name for f in FEEDS]])
 
 
+def _same_file(conn: psycopg.Connection[Any], store: Store, site: str, feed: Feed) -> None:
+    """Refuse a file that went back in time (put back from a backup, or copied): its
+    ids run below head office's mark, or the row head office holds at the mark is not
+    this file's row there. Sending it would leave gaps and mix two histories."""
+    central, local = _mark(conn, site, feed), store.sync.top(feed)
+    same = central <= local
+    if same and central:
+        stamp = store.sync.stamp(feed, central)
+        if stamp is not None:
+            column, here = stamp
+            row = conn.execute(sql.SQL("SELECT extract(epoch FROM {}) FROM {} WHERE site = %s "
+                                       "AND local_id = %s").format(
+                sql.Identifier(column), sql.Identifier(feed.name)), [site, central]).fetchone()
+            there = None if row is None or row[0] is None else float(row[0])
+            same = here is not None and there is not None and abs(here - there) < 0.01
+    if not same:
+        raise HeadOfficeError("err_hq_file_behind", site=site, feed=feed.name,
+                              central=central, local=local)
+
+
 class _Moved(Exception):
     """The mark moved under this run (another run for the same store sent the batch)."""
 
@@ -236,6 +265,13 @@ def _send(conn: psycopg.Connection[Any], batch: Batch, site: str, names: Pseudon
                     + touches.format(stage=f"stage_{feed.name}") + ") x(t), sites s "
                     "WHERE s.name = %(site)s AND x.t IS NOT NULL", {"site": site})]
                 refresh_days(cur, site, days, shifts=feed.name == schema.SHIFTS_FROM)
+        if batch.gone:  # parties undone here (an undone arrival): gone centrally too
+            days = [r[0] for r in cur.execute(
+                sql.SQL("DELETE FROM {} p USING sites s WHERE p.site = %s AND s.name = p.site "
+                        "AND p.local_id = ANY(%s) RETURNING (p.arrived_at AT TIME ZONE "
+                        "s.timezone)::date").format(sql.Identifier(feed.name)),
+                [site, list(batch.gone)])]
+            refresh_days(cur, site, sorted(set(days)), shifts=False)
         if inside is not None:
             inside(feed.name, batch)
         cur.execute("UPDATE sync_marks SET last_id = %s, rows_sent = rows_sent + %s, "
@@ -276,6 +312,8 @@ def sync(store: Store, config: Config, target: Target, batch_size: int = BATCH,
     with connect(target.url) as conn:
         check_schema(conn, target.url)
         claim(conn, target.site, site_id, config)
+        for feed in FEEDS:
+            _same_file(conn, store, target.site, feed)
         for feed in FEEDS:
             while not (stop is not None and stop.is_set()):
                 after = _mark(conn, target.site, feed)

@@ -44,10 +44,13 @@ class LiveQuotes:
         """Teach a fresh estimator the last ``history_days`` of events, then swap it in:
         quotes keep coming from the old one meanwhile (this may take seconds)."""
         fresh = Estimator.for_config(self.config)
-        last = 0
+        # from the newest event written, not the newest learnt: after weeks with no
+        # events (a seasonal closing) the window is empty, and catching up from 0
+        # would teach it everything the window leaves out
+        last = store.last_event_id()
         for ev in store.all_events(since=now - self.history_days * DAY, by_time=True):
-            fresh.observe(ev)
-            last = max(last, ev.id or 0)
+            if (ev.id or 0) <= last:
+                fresh.observe(ev)
         with self._lock:
             self._estimator, self._observed = fresh, last
 

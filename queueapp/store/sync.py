@@ -31,6 +31,7 @@ from typing import Any
 
 from queueapp.store.repository import Repository
 from queueapp.store.schema import PERSONAL_PATHS
+from queueapp.store.times import epoch
 
 KINDS = ("int", "real", "text", "time", "json", "person", "guest", "shift")
 SITE_ID = "headoffice_site_id"  # settings: this file's own random id, claimed centrally
@@ -75,7 +76,7 @@ FEEDS: tuple[Feed, ...] = (
     Feed("events", "int", _cols(
         ("time", "time"), ("event", "text"), ("party", "text"), ("size", "int"),
         ("table_name", "text"), ("data", "json", f"json_remove(e.data, {PERSONAL_PATHS})"),
-        ("host", "person"), ("station", "text"), ("ref", "int")),
+        ("host", "person"), ("station", "person"), ("ref", "int")),
         "events e", "e.id"),
     Feed("parties", "text", _cols(
         ("size", "int"), ("tags", "json"), ("status", "text"), ("arrived_at", "time"),
@@ -92,7 +93,7 @@ FEEDS: tuple[Feed, ...] = (
         ("label", "text", "CASE WHEN g.category = 'custom' THEN '' ELSE g.label END"),
         ("category", "text"), ("cost", "real"), ("host", "person"),
         ("approved_by", "person"), ("void_of", "int"), ("voided_by", "person"),
-        ("station", "text"), ("shift_start", "shift", "g.time")),
+        ("station", "person"), ("shift_start", "shift", "g.time")),
         "gestures g", "g.id"),
     Feed("complaints", "int", _cols(
         ("recorded_at", "time"), ("party", "text"), ("table_name", "text"),
@@ -100,14 +101,14 @@ FEEDS: tuple[Feed, ...] = (
         "complaints c", "c.id"),
     Feed("complaint_steps", "int", _cols(
         ("complaint_id", "int"), ("step", "text"), ("time", "time"), ("host", "person"),
-        ("sent_to", "text"), ("station", "text")),
+        ("sent_to", "text"), ("station", "person")),
         "complaint_steps s", "s.id"),
     Feed("rescues", "int", _cols(
         ("time", "time"), ("party", "text"), ("host", "person"), ("offer", "text"),
-        ("station", "text")),
+        ("station", "person")),
         "rescues r", "r.id"),
     Feed("rescue_outcomes", "int", _cols(
-        ("rescue_id", "int"), ("outcome", "text"), ("time", "time"), ("station", "text")),
+        ("rescue_id", "int"), ("outcome", "text"), ("time", "time"), ("station", "person")),
         "rescue_outcomes o", "o.id"),
     # messages to guests: what was sent and how it went, never its words or errors (the
     # guest's name and number are in them)
@@ -130,6 +131,9 @@ class Batch:
     after: int
     mark: int
     rows: list[tuple[Any, ...]]
+    # local ids the events after the mark touched that no longer exist here (an undone
+    # arrival's party): head office must forget them too
+    gone: tuple[str, ...] = ()
 
 
 class SyncReader(Repository):
@@ -155,6 +159,28 @@ class SyncReader(Repository):
     def set_site_name(self, name: str) -> None:
         self.store.set_setting(SITE_NAME, name)
 
+    def top(self, feed: Feed) -> int:
+        """The largest mark this file could have been acknowledged up to: a central mark
+        above it means the file went back in time (restored from a backup)."""
+        if feed.follows:
+            feed = FEEDS_BY_NAME[feed.follows]
+        measure = feed.mark_expr or feed.id_expr
+        return int(self.db.execute(f"SELECT coalesce(max({measure}), 0) FROM "
+                                   f"{feed.source}").fetchone()[0])
+
+    def stamp(self, feed: Feed, local_id: int) -> tuple[str, float | None] | None:
+        """(column, epoch seconds) of the row ``local_id`` of an append-only feed: its
+        first time column, to tell that the row head office holds under that id is this
+        file's (None: a feed with no such check, or no time column)."""
+        if feed.follows or feed.mark_expr:
+            return None
+        column = next((c for c in feed.columns if c.kind == "time"), None)
+        if column is None:
+            return None
+        row = self.db.execute(f"SELECT {column.expr} FROM {feed.source} "
+                              f"WHERE {feed.id_expr} = ?", [local_id]).fetchone()
+        return column.name, (epoch(row[0]) if row else None)
+
     def batch(self, feed: Feed, after: int, limit: int) -> Batch:
         """Up to ``limit`` rows of ``feed`` after the mark ``after``, oldest first."""
         cols = ", ".join(c.expr for c in feed.columns)
@@ -163,11 +189,16 @@ class SyncReader(Repository):
             table = source.source.split()[0]
             top = self.db.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
             mark = min(top, after + limit)
+            touched = [r[0] for r in self.db.execute(
+                f"SELECT DISTINCT party FROM {table} WHERE id > ? AND id <= ? AND party != ''",
+                [after, mark])]
             rows = self.db.execute(
                 f"SELECT {feed.id_expr}, {cols} FROM {feed.source} WHERE {feed.id_expr} IN "
                 f"(SELECT party FROM {table} WHERE id > ? AND id <= ? AND party != '') "
                 f"ORDER BY {feed.id_expr}", [after, mark]).fetchall()
-            return Batch(feed, after, max(mark, after), [tuple(r) for r in rows])
+            found = {r[0] for r in rows}
+            return Batch(feed, after, max(mark, after), [tuple(r) for r in rows],
+                         tuple(sorted(p for p in touched if p not in found)))
         if feed.mark_expr:  # by revision: every row up to the last revision taken, whole
             by = feed.mark_expr
             last = self.db.execute(

@@ -435,6 +435,45 @@ def test_messages_go_with_their_status_and_never_their_words(central: str, one_s
     assert not any("Wordy" in r[0] or "1111" in r[0] for r in every)
 
 
+def test_an_undone_arrival_leaves_head_office_too(central: str, one_store: Store,
+                                                   config: Config):
+    migrate(central)
+    target = Target(central, "alpha", KEY)
+    kept = one_store.add_party(local("2026-11-22T12:00"), 2, "Kept", tz=TZ)
+    undone = one_store.add_party(local("2026-11-22T12:01"), 4, "Typo", tz=TZ)
+    sync(one_store, config, target)
+    one_store.undo(local("2026-11-22T12:02"), undone.id or 0)
+    sync(one_store, config, target)
+    with psycopg.connect(central) as conn:
+        ids = {r[0] for r in conn.execute("SELECT local_id FROM parties WHERE site = 'alpha' "
+                                          "AND arrived_at >= '2026-11-22'")}
+    assert ids == {kept.party}
+    day = date(2026, 11, 22)
+    row = {r["site"]: r for r in chain.build(central, day, day).stores}["alpha"]
+    own = build(one_store, _days("2026-11-22", "2026-11-22"), config)
+    assert (row["parties"], row["guests"]) == (own.parties, own.guests) == (1, 2)
+
+
+def test_a_file_put_back_from_a_backup_is_refused_not_half_sent(central: str, tmp_path: Path,
+                                                                one_store: Store,
+                                                                config: Config):
+    from queueapp.store.backup import make_backup
+
+    migrate(central)
+    target = Target(central, "alpha", KEY)
+    sync(one_store, config, target)
+    backup = make_backup(one_store.path, local("2026-11-22T11:00"), tmp_path / "b").path
+    one_store.add_party(local("2026-11-22T12:00"), 4, "After the backup", tz=TZ)
+    sync(one_store, config, target)
+    before = central_ids(central, "alpha")
+    restored = Store.open(backup, config)
+    restored.add_party(local("2026-11-22T13:00"), 6, "After the restore", tz=TZ)
+    with pytest.raises(HeadOfficeError) as err:
+        sync(restored, config, target)
+    assert err.value.key == "err_hq_file_behind" and "backup" in str(err.value)
+    assert central_ids(central, "alpha") == before  # nothing sent, nothing mixed up
+
+
 # -- faults and bad input ------------------------------------------------------------------
 
 def test_errors_say_what_is_wrong(postgres, central: str, one_store: Store, config: Config,

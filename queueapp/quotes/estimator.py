@@ -82,7 +82,7 @@ class WalkQuoter:
         trace = traces.get(pid)
         if trace is None:
             return quote
-        return replace(quote, reason=explain(samples, trace, sizes[pid]))
+        return replace(quote, reason=explain(samples, trace, sizes[pid], quote.minutes))
 
     def quote_all(self, room: Room, now: float) -> dict[str, Quote]:
         samples, traces, sizes = self._walk(room, now, None)

@@ -10,6 +10,7 @@ for a table for 4; 3 should free in about 12 min".
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,30 +37,39 @@ class Reason:
     values: tuple[tuple[str, int], ...] = ()
 
 
-def explain(samples: Sequence[float], trace: Trace, size: int) -> tuple[Reason, ...]:
+def explain(samples: Sequence[float], trace: Trace, size: int,
+            point: float | None = None) -> tuple[Reason, ...]:
     """The reason the walk gives for a party's sampled waits (minutes from now): the
     table class it was seated at most often, and in those samples the median number
-    of tables of that class that had to free for it and when."""
+    of tables of that class that had to free for it and when. With ``point`` (the
+    quote's minutes, raised above the median for safety) the sample at the quote
+    stands in for the median, so the reason never says less than the quote does."""
     marks = trace.marks
     n = len(marks)
     if not n:
         return ()
     ordered = sorted(samples)
     by_mark = sorted(marks)
+    # the sample the quote stands on: the median, or where the quote's own point falls
+    # when it was raised above the median (so the reason's minutes are the quote's)
+    at = (n - 1) // 2 if point is None else \
+        min(n - 1, max((n - 1) // 2, bisect.bisect_right(ordered, point) - 1))
     low, high = by_mark[0], by_mark[-1]
     if low == high or (low >= 0 and low // MARK == high // MARK):
         # the usual case: one table class in every sample (all the sorting in C)
-        key, turns = _unmark(by_mark[(n - 1) // 2])
-        minutes = ordered[n // 2]
+        key, turns = _unmark(by_mark[at])
+        minutes = ordered[n // 2] if point is None else point
+        if key >= 0 and key_seats(key) < size:
+            return (Reason("why_wait_no_table", (("size", size),)),)
         if key == HELD:
             return (Reason("why_wait_held"),)
         if minutes <= NOW and key >= 0:
             return (Reason("why_wait_free_now", _table(key)),)
     else:
         keys = trace.keys
-        if ordered[n // 2] <= NOW:
+        if (ordered[n // 2] if point is None else point) <= NOW:
             at_once = Counter(k for k, x in zip(keys, samples, strict=True)
-                              if x <= NOW and k >= 0)
+                              if x <= NOW and k >= 0 and key_seats(k) >= size)
             if at_once:
                 return (Reason("why_wait_free_now", _table(at_once.most_common(1)[0][0])),)
         key = Counter(keys).most_common(1)[0][0]
@@ -67,8 +77,10 @@ def explain(samples: Sequence[float], trace: Trace, size: int) -> tuple[Reason, 
             return (Reason("why_wait_held"),)
         mine = [i for i, k in enumerate(keys) if k == key]
         turns = sorted(marks[i] for i in mine)[(len(mine) - 1) // 2] % MARK
-        minutes = sorted(samples[i] for i in mine)[len(mine) // 2]
-    if key == -1:
+        minutes = sorted(samples[i] for i in mine)[len(mine) // 2] if point is None \
+            else point
+    if key == -1 or key_seats(key) < size:
+        # nothing here seats the party (the walk put it at the largest table)
         return (Reason("why_wait_no_table", (("size", size),)),)
     table = _table(key)
     whole = max(1, int(minutes + 0.5))

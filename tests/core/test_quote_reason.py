@@ -101,3 +101,35 @@ def test_big_parties_at_the_one_six_top_are_not_grossly_over_quoted() -> None:
     assert big.seated > 50
     assert big.bias < 12.0 and big.mae < 19.0
     assert small.mae < 2.0
+
+
+def test_the_reason_never_says_less_than_the_quote(config) -> None:
+    """Over a whole simulated evening, every quote's reason agrees with its minutes:
+    "free now" only for a quote of (about) nothing, and the minutes said are the
+    quote's own, even where the quote was raised above the median for safety."""
+    from queueapp.sim.simulator import evening_so_far
+
+    end = 1_772_800_000.0
+    estimator = Estimator.for_config(config)
+    room = Room.from_config(config)
+    for ev in evening_so_far(config, end, seed=3):
+        estimator.observe(ev)
+        room.apply(ev)
+    checked = 0
+    for pid, quote in estimator.quote_all(room, end).items():
+        keys = [r.key for r in quote.reason]
+        if "why_wait_free_now" in keys:
+            assert quote.minutes <= 0.5, (pid, quote)
+        for part in quote.reason:
+            said = dict(part.values).get("minutes")
+            if said is not None:
+                assert said == max(1, int(quote.minutes + 0.5)), (pid, quote)
+                checked += 1
+    assert checked >= 5
+
+
+def test_a_party_no_table_seats_is_told_so_not_of_a_smaller_free_table() -> None:
+    tables = (Table("A", 2), Table("B", 4))
+    quote = Estimator(Quoting(), tables).quote_new(Room.from_tables(tables), 6, 1_780_000_000)
+    assert [r.key for r in quote.reason] == ["why_wait_no_table"]
+    assert say(quote, Translator("en")) == "no table here seats 6"

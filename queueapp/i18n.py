@@ -645,6 +645,8 @@ EN: dict[str, str] = {
                      "was removed.",
     "err_reply_answer": "A guest's answer {answer!r} is not one of {choices}.",
     # -- issue 11: guest web --
+    "web_join_phone_taken": "This phone number is already on the list. If that is your "
+                            "party, use the link you were sent; otherwise ask the host.",
     "web_lang_en": "English",
     "web_lang_zh": "中文",
     "web_language": "Language",
@@ -1497,6 +1499,8 @@ ZH: dict[str, str] = {
     "err_link_gone": "这个链接已失效：这桌客人已入座、已离开或已被移除。",
     "err_reply_answer": "客人回复 {answer!r} 无法识别；可用：{choices}。",
     # -- issue 11: guest web --
+    "web_join_phone_taken": "这个电话号码已经在排队名单上。如果是您这一桌，请使用收到的链接；"
+                            "否则请联系迎宾员。",
     "web_lang_en": "English",
     "web_lang_zh": "中文",
     "web_language": "语言",

@@ -78,6 +78,20 @@ class JoinLimit:
             times.popleft()
         return len(times) < self.per_minute
 
+    def take(self, address: str, now: float) -> bool:
+        """Check and count in one step (no ``await`` between them: simultaneous posts
+        from one address cannot all pass); False when the address is over its limit."""
+        if not self.allows(address, now):
+            return False
+        self.count(address, now)
+        return True
+
+    def give_back(self, address: str) -> None:
+        """A counted check-in that was not saved (a refused form) does not count."""
+        times = self._seen.get(address)
+        if times:
+            times.pop()
+
     def count(self, address: str, now: float) -> None:
         if len(self._seen) >= LIMITED_ADDRESSES:  # forget the quiet ones first
             for key in [k for k, v in self._seen.items() if not v or v[-1] <= now - 60]:
@@ -373,32 +387,44 @@ class Web:
             return self.paused_page(request, 409)
         address = request.client.host if request.client else ""
         now = self.now()
-        if not self.limit.allows(address, now):
-            return self.message(request, 429, "web_limit_title", "web_limit", "limited",
-                                headers={"retry-after": "60"})
         if not request.headers.get("content-length", "0").isdecimal() or \
                 int(request.headers.get("content-length", "0")) > FORM_MAX_BYTES:
             return self.message(request, 413, "web_too_long_title", "web_too_long", "too-long")
-        form = await request.form(max_files=0, max_fields=10)
-        values = {k: str(form.get(k, "")) for k in ("name", "size", "phone")}
-        t = self.t(request)
-        checked = checkin.check_in(values["name"], values["size"], values["phone"],
-                                   self.config.largest_party, self.config.country)
-        if isinstance(checked, checkin.Refused):
-            return self.join_page(request, t, values, checked.problems, None, 400)
-        token = await run_in_threadpool(self._add, checked, now)
-        self.limit.count(address, now)
+        if not self.limit.take(address, now):
+            return self.message(request, 429, "web_limit_title", "web_limit", "limited",
+                                headers={"retry-after": "60"})
+        try:
+            form = await request.form(max_files=0, max_fields=10)
+            values = {k: str(form.get(k, "")) for k in ("name", "size", "phone")}
+            t = self.t(request)
+            checked = checkin.check_in(values["name"], values["size"], values["phone"],
+                                       self.config.largest_party, self.config.country)
+            result = checked if isinstance(checked, checkin.Refused) else \
+                await run_in_threadpool(self._add, checked, now)
+        except BaseException:
+            self.limit.give_back(address)  # not saved: it does not count
+            raise
+        if isinstance(result, checkin.Refused):
+            self.limit.give_back(address)
+            return self.join_page(request, t, values, result.problems, None, 400)
         await self.hub.current()
-        return RedirectResponse(render.page_link(token, t.language), 303)
+        return RedirectResponse(render.page_link(result, t.language), 303)
 
-    def _add(self, entry: checkin.CheckIn, now: float) -> str:
-        """Save the guest's party with the quote it is told (worker thread); its token."""
+    def _add(self, entry: checkin.CheckIn, now: float) -> str | checkin.Refused:
+        """Save the guest's party with the quote it is told (worker thread); its token.
+        A phone a waiting party already gave is refused: replies to it and messages
+        from it would reach the other party."""
         room = self.store.load_room()
         quote = self.hub.quotes.quote_new(room, entry.size, now)
-        ev = self.store.add_party(
-            now, entry.size, entry.name, entry.phone, quote=quote, tz=self.config.timezone,
-            ticket_prefix=self.config.guests.ticket_class(entry.size).prefix, via="join")
-        return self.store.guest_link(ev.party)
+        with self.store.transaction():
+            if entry.phone and any(p.phone == entry.phone
+                                   for p in self.store.load_room().waiting()):
+                return checkin.Refused({"phone": checkin.Problem.of("web_join_phone_taken")})
+            ev = self.store.add_party(
+                now, entry.size, entry.name, entry.phone, quote=quote,
+                tz=self.config.timezone,
+                ticket_prefix=self.config.guests.ticket_class(entry.size).prefix, via="join")
+            return self.store.guest_link(ev.party)
 
     # -- faults ------------------------------------------------------------------------
     async def busy(self, request: Request, exc: Exception) -> Response:

@@ -354,3 +354,40 @@ def test_a_huge_check_in_form_is_refused_before_it_is_read(join_client, store):
                          data={"name": "x" * 100_000, "size": "2"})
     assert r.status_code == 413 and 'id="too-long"' in r.text
     assert store.load_room().waiting() == []
+
+
+def test_the_join_limit_holds_for_simultaneous_posts(join_config, db_path, clock, store):
+    """Posts arriving together from one address cannot all pass the limit (it is
+    checked and counted in one step), and each saved party is one of the allowed."""
+    import asyncio
+
+    import httpx
+    from helpers import serving
+
+    from queueapp.web.app import create_app
+
+    async def flood(base: str) -> list[int]:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            posts = [http.post("/join", headers={"origin": base},
+                               data={"name": f"Flood {n}", "size": "2", "phone": ""})
+                     for n in range(20)]
+            return [r.status_code for r in await asyncio.gather(*posts)]
+
+    with serving(create_app(join_config, db_path, clock)) as base:
+        codes = asyncio.run(flood(base))
+    assert sorted(codes).count(303) == 3 and codes.count(429) == 17
+    assert len(store.load_room().waiting()) == 3
+
+
+def test_a_phone_already_on_the_list_cannot_join_again(join_client, store, config):
+    store.add_party(at(-5), 2, "Ann", "+8613800001111", tz=config.timezone, ticket_prefix="A")
+    r = join_client.post("/join", headers=ORIGIN,
+                         data={"name": "Mallory", "size": "2", "phone": "138 0000 1111"})
+    assert r.status_code == 400
+    assert "already on the list" in by_id(r.text, "phone-error")
+    assert [p.name for p in store.load_room().waiting()] == ["Ann"]
+    # the refused form does not count against the address's limit
+    for n in range(3):
+        r = join_client.post("/join", headers=ORIGIN, data={"name": f"P{n}", "size": "2"},
+                             follow_redirects=False)
+        assert r.status_code == 303

@@ -22,7 +22,6 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -43,6 +42,7 @@ from queueapp.waitlist.events import COMING
 from queueapp.waitlist.room import Party
 from queueapp.web import render
 from queueapp.web.hub import Hub, LiveState
+from queueapp.web.origin import same_origin
 from queueapp.web.replies import reply_routes
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -99,26 +99,6 @@ class JoinLimit:
             if len(self._seen) >= LIMITED_ADDRESSES:
                 self._seen.clear()
         self._seen.setdefault(address, deque()).append(now)
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
-
-
-def same_origin(request: Request, config: Config) -> bool:
-    """A POST must come from one of this server's own pages: its Origin (or, when a
-    browser sends none, its Referer) is this server, as the guest reached it or as
-    ``[web] public_url`` names it. A form on another site is refused."""
-    if request.headers.get("sec-fetch-site", "") == "cross-site":
-        return False
-    origin = request.headers.get("origin", "")
-    if not origin or origin == "null":
-        origin = _origin(request.headers.get("referer", ""))
-    allowed = {f"{request.url.scheme}://{request.headers.get('host', '')}".lower()}
-    if config.guests.public_url:
-        allowed.add(_origin(config.guests.public_url))
-    return origin.lower() in allowed
 
 
 class Web:
@@ -199,8 +179,12 @@ class Web:
 
     # -- news: server-sent events and long polls ----------------------------------------
     def _after(self, request: Request) -> int:
+        """The state the page already has. One beyond the newest (a page kept open while
+        the server restarted and counted again from 1) has nothing: it gets the newest."""
         text = request.headers.get("last-event-id") or request.query_params.get("after", "")
-        return int(text) if text.isascii() and text.isdecimal() and len(text) < 12 else 0
+        after = int(text) if text.isascii() and text.isdecimal() and len(text) < 12 else 0
+        state = self.hub.state
+        return after if state is not None and after <= state.seq else 0
 
     def stream(self, request: Request, cut: Callable[[LiveState], tuple[str, str]],
                after: int | None = None) -> StreamingResponse:

@@ -45,6 +45,8 @@ from queueapp.store import Conflict, Store
 from queueapp.store.outbox import FEEDBACK_SOURCE
 from queueapp.waitlist.events import COMING as ANSWER_COMING
 from queueapp.waitlist.events import TEXT as ANSWER_TEXT
+from queueapp.waitlist.room import LEFT, SEATED
+from queueapp.web.origin import same_origin
 
 REPLY_PATH = "/messages/reply"
 FEEDBACK_PATH = "/p/{token}/feedback"
@@ -190,10 +192,12 @@ class Replies:
         t = self._t(request)
         token = request.path_params["token"]
         party = await run_in_threadpool(self.store.party_for_link, token)
-        if party is None:
+        if party is None or party.status not in (SEATED, LEFT):  # after the meal only
             return self._page(t, t("fb_gone"), status=404)
         if request.method == "GET":
             return self._page(t, self._form(t))
+        if not same_origin(request, self.config):  # a form on another site
+            return self._page(t, html.escape(t("web_forbidden")), status=403)
         form = await request.form()
         try:
             rating = int(str(form.get("rating", "")))

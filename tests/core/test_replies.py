@@ -156,12 +156,20 @@ def test_feedback_opens_an_item_once(client: TestClient, config: Config,
     pid = _party(db_path, config)
     store = Store.open(db_path, config)
     token = store.guest_link(pid)
+    assert client.get(f"/p/{token}/feedback").status_code == 404  # still waiting: not yet
+    store.seat_party(at(30), pid, "A1")
+    store.table_departed(at(90), "A1")  # after the meal
     page = client.get(f"/p/{token}/feedback")
     assert page.status_code == 200 and "how was your meal" in page.text
-    assert client.post(f"/p/{token}/feedback", data={"rating": "9"}).status_code == 400
-    ok = client.post(f"/p/{token}/feedback", data={"rating": "2", "words": "<b>cold</b> soup"})
+    own = {"origin": "http://testserver"}
+    assert client.post(f"/p/{token}/feedback", data={"rating": "2"},
+                       headers={"origin": "https://elsewhere.example"}).status_code == 403
+    assert client.post(f"/p/{token}/feedback", data={"rating": "9"},
+                       headers=own).status_code == 400
+    ok = client.post(f"/p/{token}/feedback", data={"rating": "2", "words": "<b>cold</b> soup"},
+                     headers=own)
     assert ok.status_code == 200 and "Thank you" in ok.text
-    client.post(f"/p/{token}/feedback", data={"rating": "1", "words": "again"})
+    client.post(f"/p/{token}/feedback", data={"rating": "1", "words": "again"}, headers=own)
     [item] = store.complaints.open_items()
     assert (item.party, item.what, item.source) == (pid, "2/5: <b>cold</b> soup", "feedback")
     assert client.get("/p/nope/feedback").status_code == 404

@@ -391,3 +391,13 @@ def test_a_phone_already_on_the_list_cannot_join_again(join_client, store, confi
         r = join_client.post("/join", headers=ORIGIN, data={"name": f"P{n}", "size": "2"},
                              follow_redirects=False)
         assert r.status_code == 303
+
+
+def test_a_page_open_across_a_server_restart_gets_the_news_at_once(client, store, config):
+    """A page that kept its number from before the server restarted (the count starts
+    again at 1) is given the newest state, not left waiting for the count to catch up."""
+    add(store, config, -5, 2)
+    client.get("/board")
+    r = client.get("/board/live?after=987654")
+    assert r.status_code == 200 and int(r.headers["x-seq"]) < 987654
+    assert "A001" in by_id(r.text, "classes")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import quote as url_quote
 
 from queueapp.config import Config
+from queueapp.lobby.board import class_of
 from queueapp.messages.settings import (
     ADDED,
     AGAIN,
@@ -67,10 +68,13 @@ def address(url: str, phone: str) -> str:
     return url.replace(PHONE_FIELD, url_quote(phone, safe=""))
 
 
-def message_key(party: str, kind: str, channel: Channel, count: int = 0) -> str:
+def message_key(party: str, kind: str, channel: Channel, count: int = 0,
+                call: int | None = None) -> str:
     """The idempotency key: one message of a kind per party (per count for "called
-    again") per channel."""
-    return f"{party}:{kind}" + (f":{count}" if count else "") + f"@{channel.label}"
+    again") per channel; "table ready" and "called again" per call event, so a call
+    undone and made again is told again."""
+    return f"{party}:{kind}" + (f":{count}" if count else "") \
+        + (f"#{call}" if call is not None else "") + f"@{channel.label}"
 
 
 def values(config: Config, party: Party, link: str, count: int = 0) -> dict[str, object]:
@@ -122,7 +126,7 @@ def positions(parties: Iterable[Party], config: Config) -> dict[str, int]:
     for p in sorted(parties, key=lambda p: (p.arrived, p.id)):
         if p.status != WAITING:
             continue
-        prefix = config.guests.ticket_class(p.size).prefix
+        prefix = class_of(p, config.guests)  # its number's line, as its page shows it
         seen[prefix] = seen.get(prefix, 0) + 1
         out[p.id] = seen[prefix]
     return out
@@ -195,7 +199,8 @@ def _messages(store: Store, config: Config, party: Party, kind: str, now: float,
     """The message of ``kind`` on each channel that can reach ``party`` and has not had
     it yet (its text made only for those)."""
     targets = [c for c in channels(config) if party.phone or not c.per_guest]
-    keys = {c.label: message_key(party.id, kind, c, count) for c in targets}
+    call = event if kind in (READY, AGAIN) else None
+    keys = {c.label: message_key(party.id, kind, c, count, call) for c in targets}
     known = store.outbox.known_keys(keys.values())
     targets = [c for c in targets if keys[c.label] not in known]
     if not targets:

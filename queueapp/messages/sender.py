@@ -29,9 +29,11 @@ from queueapp.clock import Clock
 from queueapp.config import Config
 from queueapp.messages import retry
 from queueapp.messages.plan import Estimates, address, channels, plan
-from queueapp.messages.settings import resolve, variables
+from queueapp.messages.settings import ADDED, AGAIN, CLOSE, READY, REMOVED, resolve, variables
 from queueapp.store import DB_ERRORS, Store
 from queueapp.store.outbox import Message
+from queueapp.waitlist.room import CALLED, WAITING
+from queueapp.waitlist.room import REMOVED as REMOVED_STATUS
 
 LEASE_SECONDS = 30.0  # the lease lasts this long unless renewed (each round renews it)
 CLAIM_SECONDS = 60.0  # one send may take this long before another sender may retry it
@@ -120,6 +122,11 @@ class Sender:
             claimed = store.outbox.claim(message.id, self.owner, now, self.claim_seconds)
             if claimed is None:
                 continue
+            stale = self._no_longer_true(claimed)
+            if stale:  # retried past the moment it was for: sending it would mislead
+                store.outbox.mark_failed(claimed.id, stale, self.now())
+                failed += 1
+                continue
             ok, error = self._send(claimed)
             after = self.now()
             if ok:
@@ -133,6 +140,18 @@ class Sender:
                                         after + retry.delay(claimed.attempts))
                 retried += 1
         return Round(True, planned, sent, retried, failed)
+
+    def _no_longer_true(self, message: Message) -> str:
+        """Why the message would now mislead its guest ("" when it still holds): a
+        "table ready" for a party no longer called, "you are number A012" or "getting
+        close" for one seated or gone, "removed" for one put back on the list."""
+        party = self.store.party(message.party)
+        status = party.status if party is not None else ""
+        holds = {ADDED: (WAITING, CALLED), CLOSE: (WAITING,), READY: (CALLED,),
+                 AGAIN: (CALLED,), REMOVED: (REMOVED_STATUS,)}.get(message.kind)
+        if holds is None or status in holds:
+            return ""
+        return f"not sent: no longer true (the party is {status or 'gone'} now)"
 
     def _send(self, message: Message) -> tuple[bool, str]:
         url = self.urls.get(message.channel)

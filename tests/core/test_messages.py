@@ -404,3 +404,46 @@ def test_thank_you_after_the_meal_with_a_feedback_link(db_path: Path,
     token = store.guest_link(other)
     assert receiver.bodies()[-1].endswith(f"/p/{token}/feedback")
     assert "thank you for dining with us, Sun" in receiver.bodies()[-1]
+
+
+def test_a_call_undone_and_made_again_is_told_again(db_path: Path,
+                                                    receiver: Receiver) -> None:
+    config = messages_config(receiver.url, "close_position = 0\nclose_minutes = 0")
+    store = _open(db_path, config)
+    clock = FixedClock(START)
+    sender = Sender(store, config, clock)
+    sender.run_once()
+    pid = _add(store, config)
+    sender.run_once()  # "you are number A001"
+    mistake = store.call_party(at(1), pid)  # the wrong party called...
+    sender.run_once()
+    store.undo(at(2), mistake.id or 0)  # ...and undone
+    store.call_party(at(20), pid)  # the real call, twenty minutes later
+    clock.advance(minutes=20)
+    sender.run_once()
+    kinds = [r.kind for r in store.outbox.for_parties([pid])[pid]]
+    assert kinds == ["added", "ready", "ready"]
+    assert len(receiver.received) == 3 and "table is ready" in receiver.bodies()[-1]
+
+
+def test_a_message_that_is_no_longer_true_is_not_sent(db_path: Path,
+                                                      receiver: Receiver) -> None:
+    """Held back by a provider outage, "your table is ready" is not sent once the party
+    has been seated meanwhile: it is marked failed with the reason."""
+    config = messages_config(receiver.url, "close_position = 0\nclose_minutes = 0")
+    store = _open(db_path, config)
+    clock = FixedClock(START)
+    sender = Sender(store, config, clock)
+    sender.run_once()
+    pid = _add(store, config)
+    receiver.down = True
+    store.call_party(at(1), pid)
+    sender.run_once()  # both tried, both held back
+    store.seat_party(at(3), pid, "A1")
+    receiver.down = False
+    clock.advance(minutes=10)
+    sender.run_once()
+    rows = store.outbox.for_parties([pid])[pid]
+    assert [(r.kind, r.status) for r in rows] == [("added", FAILED), ("ready", FAILED)]
+    assert all("no longer true" in r.last_error for r in rows)
+    assert receiver.received == []

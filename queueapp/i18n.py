@@ -641,6 +641,8 @@ EN: dict[str, str] = {
     "export_skipped": "{n} damaged rows were skipped: {rows}. Every other row was written. "
         "Check the file with queueapp verify, or put a backup back with queueapp restore FILE.",
     # -- issue 11: the guest's side (store) --
+    "err_db_gone": "The database file {path} is gone (moved or deleted). Put it back, or "
+                   "start again with the right --db FILE.",
     "err_link_gone": "This link no longer works: the party has been seated, has left or "
                      "was removed.",
     "err_reply_answer": "A guest's answer {answer!r} is not one of {choices}.",
@@ -1496,6 +1498,8 @@ ZH: dict[str, str] = {
     "export_skipped": "已跳过 {n} 条损坏的记录：{rows}。其他记录均已写入。"
         "请用 queueapp verify 检查文件，或用 queueapp restore FILE 恢复备份。",
     # -- issue 11: the guest's side (store) --
+    "err_db_gone": "数据库文件 {path} 不见了（被移动或删除）。请放回原处，"
+                   "或用正确的 --db 文件重新启动。",
     "err_link_gone": "这个链接已失效：这桌客人已入座、已离开或已被移除。",
     "err_reply_answer": "客人回复 {answer!r} 无法识别；可用：{choices}。",
     # -- issue 11: guest web --

@@ -111,6 +111,10 @@ class Store:
         self.busy_timeout = busy_timeout
         self.readonly = readonly
         self._local = threading.local()
+        # the file this store reads (device, inode): another program may replace it (a
+        # new demo, a restore); every thread's connection is then opened again
+        self._identity: tuple[int, int] | None = None
+        self._generation = 0
         self.damage = DamageLog()  # rows that could not be read, skipped (store/damage.py)
         self.gestures = GestureLog(self)
         self.guests = GuestBook(self)
@@ -185,7 +189,13 @@ class Store:
     def db(self) -> Database:
         """A connection for the calling thread (sqlite3 connections cannot cross threads)."""
         db = getattr(self._local, "db", None)
+        if db is not None and getattr(self._local, "generation", 0) != self._generation:
+            db.conn.close()  # the file was replaced since this thread connected
+            self._local.db = db = None
         if db is None:
+            self._local.generation = self._generation
+            if self._identity is None:
+                self._identity = _identity(self.path)
             if self.readonly:
                 conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
                                        timeout=self.busy_timeout, isolation_level=None)
@@ -279,9 +289,22 @@ class Store:
                        "DO UPDATE SET value = excluded.value", [key, value])
 
     # -- reading -----------------------------------------------------------------
+    @property
+    def generation(self) -> int:
+        """How many times the file was found replaced by another (see ``version``)."""
+        return self._generation
+
     def version(self) -> tuple[Any, ...]:
         """Any change another terminal should see changes this (every table registers in
-        ``store/changes.py``): a station re-reads when it differs from what it last read."""
+        ``store/changes.py``): a station re-reads when it differs from what it last read.
+        It also notices the file replaced by another one (a new demo, a restore) and
+        reads the new one from then on; a file gone is an error, not an empty list."""
+        found = _identity(self.path)
+        if found is None:
+            raise StoreError("err_db_gone", path=self.path)
+        if self._identity is not None and found != self._identity:
+            self._identity = found
+            self._generation += 1
         return tuple(self.db.execute(_VERSION_SQL).fetchone())
 
     def pending_rescues(self) -> dict[str, list[int]]:
@@ -711,6 +734,15 @@ class Store:
 
 
 _VERSION_SQL = version_sql()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file now at ``path``; None when there is none."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _create_private(path: Path) -> None:

@@ -162,11 +162,16 @@ class Hub:
         learning = asyncio.get_running_loop().run_in_executor(
             None, self._learn)  # a thread of its own: the board stays live while it learns
         learnt_shown = False
+        generation = self.store.generation
         while True:
             fresh_quoter = learning.done() and not learnt_shown
             try:
                 state = await self.in_thread(self.compute, fresh_quoter)
                 learnt_shown = learnt_shown or fresh_quoter
+                if self.store.generation != generation:  # another file: its own history
+                    generation = self.store.generation
+                    learning = asyncio.get_running_loop().run_in_executor(None, self._learn)
+                    learnt_shown = False
                 self.stale = False
                 if state.seq != self._published:
                     await self._publish(state)

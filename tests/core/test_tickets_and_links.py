@@ -108,3 +108,34 @@ def test_bad_ticket_classes_are_explained(tickets: str, words: str) -> None:
     with pytest.raises(ConfigError) as err:
         parse_config(text)
     assert words in str(err.value) and "guests.tickets" in str(err.value)
+
+
+def test_a_file_replaced_under_a_running_store_is_read_anew(tmp_path, config) -> None:
+    """`queueapp serve --demo` keeps running while a new demo replaces its file: the
+    store notices at its next look (``version``) and reads the new file, in every
+    thread; a file gone is an error saying so, not an empty list."""
+    import os
+    import threading
+
+    path = tmp_path / "live.db"
+    serving = Store.open(path, config)
+    serving.add_party(at(), 2, "Old evening", tz=TZ, ticket_prefix="A")
+    serving.version()
+    fresh = Store.open(tmp_path / "new.db", config)
+    fresh.add_party(at(), 4, "New evening", tz=TZ, ticket_prefix="B")
+    fresh.close()
+    os.replace(tmp_path / "new.db", path)
+    for side in ("-wal", "-shm"):
+        (tmp_path / f"live.db{side}").unlink(missing_ok=True)
+    serving.version()
+    assert [p.name for p in serving.load_room().waiting()] == ["New evening"]
+    seen: list[str] = []
+    worker = threading.Thread(target=lambda: seen.extend(
+        p.name for p in serving.load_room().waiting()))
+    worker.start()
+    worker.join()
+    assert seen == ["New evening"]
+    path.unlink()
+    with pytest.raises(StoreError) as err:
+        serving.version()
+    assert err.value.key == "err_db_gone"

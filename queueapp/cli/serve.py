@@ -74,6 +74,10 @@ def serve(ctx: click.Context, config_path: str | None, db_path: str | None,
     except StoreError as exc:
         raise click.ClickException(t.error(exc)) from None
     base = guests.base_url
+    try:  # the stand's links and QR codes, and messages, point where guests reach us
+        app.state.web.store.set_guest_address(base)
+    except StoreError as exc:
+        raise click.ClickException(t.error(exc)) from None
     join = base + "/join" if guests.self_check_in else t("serve_join_off")
     click.echo(t("serve_listening", name=config.name, db=path, board=base + "/board",
                  join=join))

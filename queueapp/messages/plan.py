@@ -205,7 +205,8 @@ def _messages(store: Store, config: Config, party: Party, kind: str, now: float,
     targets = [c for c in targets if keys[c.label] not in known]
     if not targets:
         return []
-    link = config.guests.base_url + "/p/" + store.outbox.link_for(party.id, now)
+    link = store.guest_address(config.guests.base_url) + "/p/" \
+        + store.outbox.link_for(party.id, now)
     if kind == THANKS:
         link += FEEDBACK_PATH
     text = render(config.messages, kind, values(config, party, link, count), config.language)

@@ -89,10 +89,12 @@ class Snapshot:
     guest_news: tuple[GuestNews, ...] = ()
     links: dict[str, str] = field(default_factory=dict)  # waiting party -> its page's token
 
-    def guest_url(self, party_id: str, base_url: str) -> str:
+    guest_address: str = ""  # where guests reach `queueapp serve` (store.guest_address)
+
+    def guest_url(self, party_id: str) -> str:
         """The address of the party's own page ("" when it has none)."""
         token = self.links.get(party_id)
-        return f"{base_url}/p/{token}" if token else ""
+        return f"{self.guest_address}/p/{token}" if token else ""
 
     def minutes_left(self, party_id: str) -> float | None:
         """The live estimate counted down from when it was computed (between re-quotes
@@ -374,7 +376,8 @@ class QueueApp(App[None]):
                         complaints.open_count(store), pending, version, now, now,
                         tuple(propose(room, now, self.config)),
                         messages=store.outbox.for_parties(waiting),
-                        joining_paused=store.joining_paused(), guest_news=news, links=links)
+                        joining_paused=store.joining_paused(), guest_news=news, links=links,
+                        guest_address=store.guest_address(self.config.guests.base_url))
 
     def _guest_news(self) -> tuple[GuestNews, ...]:
         """Guests' answers and cancels written since the last look (worker thread). The

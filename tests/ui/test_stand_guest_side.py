@@ -359,3 +359,16 @@ async def test_a_self_check_in_is_told_once_but_the_hosts_own_add_is_not(make_ap
         assert joined.party in [str(k.value) for k in waiting_table(app).rows]
         told = [t for t in toasts(app) if "joined the list" in t]
         assert told == ["B001 Phone Guest (3) joined the list from their phone"]
+
+
+async def test_links_point_where_the_running_server_says_guests_reach_it(make_app, store,
+                                                                        config):
+    """`queueapp serve --port 9000` writes its address into the file: the stand's links
+    and QR codes use it, not the config's default port."""
+    pid = add(store, config, -20, 3, "Guest One")
+    store.set_guest_address("http://192.168.1.20:9000/")
+    app = make_app()
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await settle(app, pilot)
+        panel = str(app.screen.query_one("#party-panel", Static).render())
+        assert f"http://192.168.1.20:9000/p/{store.guest_link(pid)}" in panel

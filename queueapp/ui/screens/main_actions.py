@@ -729,7 +729,7 @@ class StandActions(Screen[None]):
         from queueapp.ui.screens.guest_link import GuestLinkScreen
 
         app = self.app
-        url = app.snapshot.guest_url(party.id, app.config.guests.base_url)
+        url = app.snapshot.guest_url(party.id)
         if not url:
             app.notify(app.t("no_guest_link", name=party_label(party)), severity="warning",
                        timeout=6)

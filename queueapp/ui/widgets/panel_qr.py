@@ -31,7 +31,7 @@ class PanelQR(DrawsState, Static):
         snap = self.snapshot
         if snap is None or not self.display:
             return
-        url = snap.guest_url(self.party_id, self.app.config.guests.base_url) \
+        url = snap.guest_url(self.party_id) \
             if self.party_id else ""
         room = (url, self.content_region.height)
         if room == self._drawn:

@@ -112,7 +112,7 @@ class PartyPanel(Static):
         if reply:
             line.append("  ")
             line.append_text(reply)
-        url = snap.guest_url(p.id, app.config.guests.base_url)
+        url = snap.guest_url(p.id)
         if url:  # the key first: on a narrow panel the address is what gets cut
             key = key_label(app.config.keys.get("page_qr") or DEFAULT_KEYS["page_qr"])
             line.append("  " + t("panel_qr_key", key=key), style="bold")

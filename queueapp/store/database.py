@@ -190,7 +190,8 @@ class Store:
     def db(self) -> Database:
         """A connection for the calling thread (sqlite3 connections cannot cross threads)."""
         db = getattr(self._local, "db", None)
-        if db is not None and getattr(self._local, "generation", 0) != self._generation:
+        if db is not None and getattr(self._local, "generation", 0) != self._generation \
+                and not getattr(self._local, "depth", 0):  # never inside a transaction
             db.conn.close()  # the file was replaced since this thread connected
             self._local.db = db = None
         if db is None:

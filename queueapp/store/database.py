@@ -78,7 +78,7 @@ PARTY_NUMBER_AT = 10  # party ids are "YYYYMMDD-NNN": the number starts at the 1
 LONGEST_HOLD = 24 * 60  # minutes: a hold longer than a day is a typing mistake
 TICKET_DIGITS = 3  # A012: queue numbers are zero-padded to this many digits
 JOINING_PAUSED = "joining_paused"  # settings key: "1" while the host pauses self check-in
-GUEST_ADDRESS = "guest_address"  # settings key: where `queueapp serve` last said guests reach it
+GUEST_ADDRESS = "serve_address"  # settings key: where `queueapp serve` last said guests reach it
 
 __all__ = ["DB_ERRORS", "LIVE", "Busy", "Conflict", "Store", "StoreError", "as_store_error",
            "default_db_path", "epoch", "iso", "resolve_db_path"]

@@ -11,12 +11,12 @@ planning the same event twice harmless. Nothing is lost and nothing is sent twic
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote as url_quote
 
 from queueapp.config import Config
-from queueapp.lobby.board import class_of
+from queueapp.lobby.board import in_line
 from queueapp.messages.settings import (
     ADDED,
     AGAIN,
@@ -32,7 +32,7 @@ from queueapp.quotes.rule import Quote
 from queueapp.store import Store
 from queueapp.store.outbox import NewMessage
 from queueapp.waitlist.events import ABANDON, ARRIVE, CALL, DEPART, Event
-from queueapp.waitlist.room import CALLED, WAITING, Party
+from queueapp.waitlist.room import CALLED, WAITING, Party, Room
 
 STALE_MINUTES = 60  # an event older than this when first planned is not messaged any more
 REMOVED_REASONS = ("cancelled", "no_show")  # a walk-away is not told anything
@@ -119,17 +119,11 @@ def is_close(party: Party, position: int, minutes_left: float | None, config: Co
     return near or soon
 
 
-def positions(parties: Iterable[Party], config: Config) -> dict[str, int]:
-    """Each waiting (not yet called) party's place in its table class (1 = next)."""
-    seen: dict[str, int] = {}
-    out: dict[str, int] = {}
-    for p in sorted(parties, key=lambda p: (p.arrived, p.id)):
-        if p.status != WAITING:
-            continue
-        prefix = class_of(p, config.guests)  # its number's line, as its page shows it
-        seen[prefix] = seen.get(prefix, 0) + 1
-        out[p.id] = seen[prefix]
-    return out
+def positions(room: Room, config: Config) -> dict[str, int]:
+    """Each waiting (not yet called) party's place in its table class's line (1 =
+    next): the line its own page and the board show."""
+    return {p.id: place for cls in config.guests.tickets
+            for place, p in enumerate(in_line(room, config.guests, cls.prefix), start=1)}
 
 
 def plan(store: Store, config: Config, now: float, estimates: Estimates | None = None) -> int:
@@ -184,7 +178,7 @@ def _getting_close(store: Store, config: Config, now: float,
     room = store.load_room()
     live = estimates() if estimates is not None else {}
     out: list[NewMessage] = []
-    for pid, position in positions(room.parties.values(), config).items():
+    for pid, position in positions(room, config).items():
         party = room.parties[pid]
         left = live.get(pid)
         if left is None and party.quote is not None:

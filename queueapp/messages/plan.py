@@ -200,7 +200,7 @@ def _messages(store: Store, config: Config, party: Party, kind: str, now: float,
     if not targets:
         return []
     link = store.guest_address(config.guests.base_url) + "/p/" \
-        + store.outbox.link_for(party.id, now)
+        + store.give_link(party.id, now)
     if kind == THANKS:
         link += FEEDBACK_PATH
     text = render(config.messages, kind, values(config, party, link, count), config.language)

@@ -457,8 +457,7 @@ class Store:
             self._insert_event(db, ev, host=host)
             self._save_party(db, room.parties[pid])
             if ticket_prefix:
-                db.execute("INSERT INTO guest_links (token, party, created) VALUES (?, ?, ?)",
-                           [secrets.token_urlsafe(16), pid, iso(now)])
+                self._new_link(db, pid, now)
         return ev
 
     # -- the guest's side ------------------------------------------------------------
@@ -470,25 +469,31 @@ class Store:
 
     def give_link(self, party_id: str, now: float) -> str:
         """A page of its own for a party added without one (an imported or simulated
-        arrival): its token, the one it has if it has one already."""
+        arrival, one a message must link to): its token, the one it has if it has one
+        already."""
         with self.transaction() as db:
-            token = self.guest_link(party_id)
-            if not token:
-                token = secrets.token_urlsafe(16)
-                db.execute("INSERT INTO guest_links (token, party, created) VALUES (?, ?, ?)",
-                           [token, party_id, iso(now)])
+            return self.guest_link(party_id) or self._new_link(db, party_id, now)
+
+    @staticmethod
+    def _new_link(db: Database, party_id: str, now: float) -> str:
+        token = secrets.token_urlsafe(16)  # 128 random bits: unguessable
+        db.execute("INSERT INTO guest_links (token, party, created) VALUES (?, ?, ?)",
+                   [token, party_id, iso(now)])
         return token
+
+    def _linked_party(self, token: str) -> str:
+        """The id of the party ``token`` belongs to ("" when none)."""
+        row = self.db.execute("SELECT party FROM guest_links WHERE token = ?",
+                              [token]).fetchone()
+        return row[0] if row else ""
 
     def party_for_link(self, token: str) -> Party | None:
         """The party a page's token belongs to, whatever its status now (None: unknown)."""
-        row = self.db.execute("SELECT party FROM guest_links WHERE token = ?",
-                              [token]).fetchone()
-        return self.party(row[0]) if row else None
+        party_id = self._linked_party(token)
+        return self.party(party_id) if party_id else None
 
     def _linked_waiting(self, room: Room, token: str) -> Party:
-        row = self.db.execute("SELECT party FROM guest_links WHERE token = ?",
-                              [token]).fetchone()
-        p = room.parties.get(row[0]) if row else None
+        p = room.parties.get(self._linked_party(token))
         if p is None or not p.waiting:
             raise Conflict("err_link_gone")
         return p

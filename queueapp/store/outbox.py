@@ -13,7 +13,6 @@ that checks the lease is still the caller's.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -274,18 +273,6 @@ class Outbox(Repository):
         """Has the party already answered its thank-you (one feedback item per party)?"""
         return self.db.execute("SELECT 1 FROM complaints WHERE party = ? AND source = ? "
                                "LIMIT 1", [party_id, FEEDBACK_SOURCE]).fetchone() is not None
-
-    def link_for(self, party_id: str, now: float) -> str:
-        """The party's page token, made now if it has none (a party added without a
-        queue number still gets a page its messages can link to and replies can use)."""
-        with self.store.transaction() as db:
-            token = self.store.guest_link(party_id)
-            if token:
-                return token
-            token = secrets.token_urlsafe(16)
-            db.execute("INSERT INTO guest_links (token, party, created) VALUES (?, ?, ?)",
-                       [token, party_id, iso(now)])
-            return token
 
 
 def _needed(text: object) -> float:

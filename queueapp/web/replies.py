@@ -118,7 +118,7 @@ def answer(store: Store, config: Config, now: float, phone: str, text: str) -> s
     party = store.outbox.waiting_party_for_phone(e164)
     if party is None:
         return "unknown"
-    token = store.outbox.link_for(party.id, now)
+    token = store.give_link(party.id, now)
     words = printable(text, one_line=True).strip()[:LONGEST_TEXT]
     # a Chinese phone may type the code full-width ("１"): the same code
     action = config.messages.codes.get(ascii_text(words).casefold())

@@ -266,25 +266,29 @@ class Web:
                   "poll": base.replace("?", "/live?", 1), "seq": str(state.seq)}))
 
     async def guest_events(self, request: Request) -> Response:
-        """A page's news; a party that has left gets its ``gone`` event at once."""
+        """A page's news by server-sent events."""
+        found = await self._guest_news(request)
+        return found if isinstance(found, Response) else self.stream(request, *found)
+
+    async def guest_live(self, request: Request) -> Response:
+        """A page's news by long poll."""
+        found = await self._guest_news(request)
+        return found if isinstance(found, Response) else \
+            await self.long_poll(request, *found)
+
+    async def _guest_news(self, request: Request
+                          ) -> Response | tuple[Callable[[LiveState], tuple[str, str]],
+                                                int | None]:
+        """What a page's news is cut with, and from which state: a party that has left
+        gets its ``gone`` news at once (the gone page for an unknown token)."""
         token = request.path_params["token"]
         party = await self.linked(token)
         if party is None:
             return self.gone(request, None)
         if not party.waiting:
             await self.hub.current()  # the state it is cut from knows the party left
-        cut = self.guest_cut(self.t(request), party.id, token)
-        return self.stream(request, cut, after=None if party.waiting else 0)
-
-    async def guest_live(self, request: Request) -> Response:
-        token = request.path_params["token"]
-        party = await self.linked(token)
-        if party is None:
-            return self.gone(request, None)
-        if not party.waiting:
-            await self.hub.current()
-        cut = self.guest_cut(self.t(request), party.id, token)
-        return await self.long_poll(request, cut, after=None if party.waiting else 0)
+        return (self.guest_cut(self.t(request), party.id, token),
+                None if party.waiting else 0)
 
     async def coming(self, request: Request) -> Response:
         """"I'm on my way back": a reply on the token's own party only."""

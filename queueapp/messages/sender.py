@@ -32,7 +32,7 @@ from queueapp.messages.plan import Estimates, address, channels, plan
 from queueapp.messages.settings import ADDED, AGAIN, CLOSE, READY, REMOVED, resolve, variables
 from queueapp.store import DB_ERRORS, Store
 from queueapp.store.outbox import Message
-from queueapp.waitlist.room import CALLED, WAITING
+from queueapp.waitlist.room import CALLED, WAITING, Party
 from queueapp.waitlist.room import REMOVED as REMOVED_STATUS
 
 LEASE_SECONDS = 30.0  # the lease lasts this long unless renewed (each round renews it)
@@ -122,12 +122,13 @@ class Sender:
             claimed = store.outbox.claim(message.id, self.owner, now, self.claim_seconds)
             if claimed is None:
                 continue
-            stale = self._no_longer_true(claimed)
+            party = store.party(claimed.party)  # as it is now, just before sending
+            stale = _no_longer_true(claimed, party)
             if stale:  # retried past the moment it was for: sending it would mislead
                 store.outbox.mark_failed(claimed.id, stale, self.now())
                 failed += 1
                 continue
-            ok, error = self._send(claimed)
+            ok, error = self._send(claimed, party)
             after = self.now()
             if ok:
                 store.outbox.mark_sent(claimed.id, after)
@@ -141,23 +142,10 @@ class Sender:
                 retried += 1
         return Round(True, planned, sent, retried, failed)
 
-    def _no_longer_true(self, message: Message) -> str:
-        """Why the message would now mislead its guest ("" when it still holds): a
-        "table ready" for a party no longer called, "you are number A012" or "getting
-        close" for one seated or gone, "removed" for one put back on the list."""
-        party = self.store.party(message.party)
-        status = party.status if party is not None else ""
-        holds = {ADDED: (WAITING, CALLED), CLOSE: (WAITING,), READY: (CALLED,),
-                 AGAIN: (CALLED,), REMOVED: (REMOVED_STATUS,)}.get(message.kind)
-        if holds is None or status in holds:
-            return ""
-        return f"not sent: no longer true (the party is {status or 'gone'} now)"
-
-    def _send(self, message: Message) -> tuple[bool, str]:
+    def _send(self, message: Message, party: Party | None) -> tuple[bool, str]:
         url = self.urls.get(message.channel)
         if url is None:
             return False, f"channel {message.channel} is no longer in the config"
-        party = self.store.party(message.party)
         phone = party.phone if party is not None else ""
         if "{phone}" in url and not phone:
             return False, "the party has no phone number"
@@ -231,3 +219,15 @@ async def running(store: Store, config: Config, clock: Clock,
     finally:
         if sender is not None:
             await asyncio.to_thread(sender.stop, 2.0)
+
+
+def _no_longer_true(message: Message, party: Party | None) -> str:
+    """Why the message would now mislead its guest ("" when it still holds): a
+    "table ready" for a party no longer called, "you are number A012" or "getting
+    close" for one seated or gone, "removed" for one put back on the list."""
+    status = party.status if party is not None else ""
+    holds = {ADDED: (WAITING, CALLED), CLOSE: (WAITING,), READY: (CALLED,),
+             AGAIN: (CALLED,), REMOVED: (REMOVED_STATUS,)}.get(message.kind)
+    if holds is None or status in holds:
+        return ""
+    return f"not sent: no longer true (the party is {status or 'gone'} now)"

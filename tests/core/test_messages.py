@@ -25,6 +25,18 @@ def _open(db_path: Path, config: Config) -> Store:
     return Store.open(db_path, config, station="test")
 
 
+def _started(db_path: Path, *config_args: str) -> tuple[Config, Store, FixedClock, Sender]:
+    """A store on a config made from ``config_args`` (``messages_config``'s), a fixed
+    clock, and a sender past its first round: the cursor starts at the newest event,
+    so history is never messaged and what follows is."""
+    config = messages_config(*config_args)
+    store = _open(db_path, config)
+    clock = FixedClock(START)
+    sender = Sender(store, config, clock)
+    sender.run_once()
+    return config, store, clock, sender
+
+
 def _add(store: Store, config: Config, minutes: float = 0, size: int = 2,
          phone: str = PHONE, name: str = "Wu") -> str:
     from queueapp.quotes.rule import Quote
@@ -36,11 +48,7 @@ def _add(store: Store, config: Config, minutes: float = 0, size: int = 2,
 
 
 def test_added_message_arrives_in_english(db_path: Path, receiver: Receiver) -> None:
-    config = messages_config(receiver.url)
-    store = _open(db_path, config)
-    clock = FixedClock(START)
-    sender = Sender(store, config, clock)
-    sender.run_once()  # the cursor starts at the newest event: history is not messaged
+    config, store, clock, sender = _started(db_path, receiver.url)
     pid = _add(store, config)
     done = sender.run_once()
     assert done.sent == 1
@@ -100,11 +108,8 @@ def test_call_again_is_counted_and_each_event_messaged_once(db_path: Path,
 
 def test_provider_down_retried_with_backoff_then_sent_once(db_path: Path,
                                                           receiver: Receiver) -> None:
-    config = messages_config(receiver.url, "close_position = 0\nclose_minutes = 0")
-    store = _open(db_path, config)
-    clock = FixedClock(START)
-    sender = Sender(store, config, clock)
-    sender.run_once()
+    config, store, clock, sender = _started(
+        db_path, receiver.url, "close_position = 0\nclose_minutes = 0")
     pid = _add(store, config)
     receiver.down = True
     assert sender.run_once().retried == 1
@@ -129,11 +134,7 @@ def test_receiver_gone_then_back_on_the_same_port(db_path: Path) -> None:
     first = Receiver()
     port, url = first.port, first.url
     first.close()
-    config = messages_config(url)
-    store = _open(db_path, config)
-    clock = FixedClock(START)
-    sender = Sender(store, config, clock)
-    sender.run_once()
+    config, store, clock, sender = _started(db_path, url)
     _add(store, config)
     assert sender.run_once().retried == 1
     from http.server import ThreadingHTTPServer
@@ -155,11 +156,8 @@ def test_receiver_gone_then_back_on_the_same_port(db_path: Path) -> None:
 
 def test_failed_after_attempts_and_resend_makes_a_new_row(db_path: Path,
                                                          receiver: Receiver) -> None:
-    config = messages_config(receiver.url, "attempts = 2\nclose_position = 0")
-    store = _open(db_path, config)
-    clock = FixedClock(START)
-    sender = Sender(store, config, clock)
-    sender.run_once()
+    config, store, clock, sender = _started(
+        db_path, receiver.url, "attempts = 2\nclose_position = 0")
     pid = _add(store, config)
     receiver.down = True
     sender.run_once()
@@ -224,11 +222,8 @@ def test_no_channel_queues_nothing(store: Store, config: Config) -> None:
 
 
 def test_getting_close_by_place_in_class_once(db_path: Path, receiver: Receiver) -> None:
-    config = messages_config(receiver.url, "close_position = 1\nclose_minutes = 0")
-    store = _open(db_path, config)
-    clock = FixedClock(START)
-    sender = Sender(store, config, clock)
-    sender.run_once()
+    config, store, clock, sender = _started(
+        db_path, receiver.url, "close_position = 1\nclose_minutes = 0")
     first = _add(store, config, name="Ahead")
     second = _add(store, config, 1, phone="+8613912345678", name="Next")
     big = _add(store, config, 1, size=6, phone="+8613712345678", name="Big")
@@ -340,12 +335,8 @@ def test_review_counts_messages_and_calls_per_day(db_path: Path, receiver: Recei
     from queueapp.review.exports import render_report, report_dict
     from queueapp.review.reports import Filters, build
 
-    config = messages_config(receiver.url, "attempts = 1\nclose_position = 0\n"
-                             "close_minutes = 0")
-    store = _open(db_path, config)
-    clock = FixedClock(START)
-    sender = Sender(store, config, clock)
-    sender.run_once()
+    config, store, clock, sender = _started(
+        db_path, receiver.url, "attempts = 1\nclose_position = 0\nclose_minutes = 0")
     came = _add(store, config, name="Came")
     late = _add(store, config, phone="+8613912345678", name="Late")
     gone = _add(store, config, phone="+8613712345678", name="Gone")
@@ -408,11 +399,8 @@ def test_thank_you_after_the_meal_with_a_feedback_link(db_path: Path,
 
 def test_a_call_undone_and_made_again_is_told_again(db_path: Path,
                                                     receiver: Receiver) -> None:
-    config = messages_config(receiver.url, "close_position = 0\nclose_minutes = 0")
-    store = _open(db_path, config)
-    clock = FixedClock(START)
-    sender = Sender(store, config, clock)
-    sender.run_once()
+    config, store, clock, sender = _started(
+        db_path, receiver.url, "close_position = 0\nclose_minutes = 0")
     pid = _add(store, config)
     sender.run_once()  # "you are number A001"
     mistake = store.call_party(at(1), pid)  # the wrong party called...
@@ -430,11 +418,8 @@ def test_a_message_that_is_no_longer_true_is_not_sent(db_path: Path,
                                                       receiver: Receiver) -> None:
     """Held back by a provider outage, "your table is ready" is not sent once the party
     has been seated meanwhile: it is marked failed with the reason."""
-    config = messages_config(receiver.url, "close_position = 0\nclose_minutes = 0")
-    store = _open(db_path, config)
-    clock = FixedClock(START)
-    sender = Sender(store, config, clock)
-    sender.run_once()
+    config, store, clock, sender = _started(
+        db_path, receiver.url, "close_position = 0\nclose_minutes = 0")
     pid = _add(store, config)
     receiver.down = True
     store.call_party(at(1), pid)

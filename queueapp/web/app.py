@@ -405,8 +405,7 @@ class Web:
         room = self.store.load_room()
         quote = self.hub.quotes.quote_new(room, entry.size, now)
         with self.store.transaction():
-            if entry.phone and any(p.phone == entry.phone
-                                   for p in self.store.load_room().waiting()):
+            if entry.phone and self.store.outbox.waiting_party_for_phone(entry.phone):
                 return checkin.Refused({"phone": checkin.Problem.of("web_join_phone_taken")})
             ev = self.store.add_party(
                 now, entry.size, entry.name, entry.phone, quote=quote,

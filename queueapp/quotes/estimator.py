@@ -31,10 +31,10 @@ from queueapp.waitlist.room import FREE, OCCUPIED, Room, TableState
 NEW = "__new__"
 OVER = 5.0  # minutes past the quote that count as "waited longer than quoted"
 GUARD = 0.5  # the point is at least this quantile minus OVER minutes
-GUARDS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+GUARDS = tuple(g / 100 for g in range(50, 96, 2))  # 0.50, 0.52 ... 0.94
 TOO_LONG = 0.10  # aim: at most this share of guests wait more than OVER past the quote
 DECAY = 0.998  # calibration memory: roughly the last 500 seated parties
-BANDS = (2, 4, 6)  # party-size bands whose guard may go lower: 1-2, 3-4, 5-6, 7+
+BANDS = (2, 4, 6)  # party-size bands with a guard of their own: 1-2, 3-4, 5-6, 7+
 ALL = len(BANDS) + 1  # the calibration slot for every party together
 
 
@@ -103,11 +103,11 @@ class Estimator(WalkQuoter):
     It also checks itself: the quote given at arrival (``quote_new``) is kept
     until the party is seated, and the point is raised from the median just
     enough that, on this restaurant's recent parties, no more than 10% waited
-    over 5 minutes longer than quoted. A size band whose own parties need less
-    (couples seated at the many two-tops, say) gets the lower guard its own
-    record allows, once it has 50 seated parties to judge by; no band gets more
-    than all parties together need (a wide band raised on its own was
-    over-quoted more than it gained).
+    over 5 minutes longer than quoted. Each size band is judged on its own
+    parties once it has 50 seated to judge by (before that, on everyone's):
+    couples seated at the many two-tops need little guard, the parties of seven
+    waiting for the one eight-top need much more, and one guard for the room
+    over-quoted the first while it let the second wait past their quotes.
     """
 
     @classmethod
@@ -183,7 +183,7 @@ class Estimator(WalkQuoter):
         if every is None:
             return self.guard
         own = None if size is None else self._level(size_band(size))
-        return every if own is None else min(every, own)
+        return every if own is None else own
 
     def ready_in(self, table: TableState, now: float, draws: int = 101) -> float:
         """Median minutes until a table is ready for the next party, from what this

@@ -36,6 +36,9 @@ BINS = 60  # hazard known up to 5 hours of waiting
 RBIN = 2.0  # minutes per bin of the host's release hazard (order kept, then let go)
 RBINS = 30  # release hazard known up to an hour of a table standing free for a later party
 HAZARD_PRIOR = 100.0  # minutes at risk a walk-away bin borrows from the bin before it
+PACE_DECAY = 0.995  # the pace of dining against the config follows the last ~200 parties
+PACE_ENOUGH = 10  # parties dined before that pace is trusted
+PACE_PRIOR = 5.0  # parties at the config's own pace it is shrunk toward
 PRIOR_SIGMA = 0.3  # spread of the day-one dining-time prior (log scale)
 EXTRAS = 4096  # clearing + lag draws the walk reads busy tables' extra minutes from
 EXTRAS_EVERY = 100  # events between fresh draws of that pool
@@ -185,7 +188,10 @@ class History:
         self.departed: dict[str, float] = {}
         self.ready_wait: dict[str, float] = {}  # table -> ready time, someone fitting waited
         self.chance: dict[str, tuple[str, float]] = {}  # table -> (head who did not fit, since)
-        self._prior: dict[int, list[float]] = {}
+        self._prior: dict[tuple[int, float], list[float]] = {}
+        # (daypart, weekend) and None for all: decayed sum of log(dining / config default)
+        # and the decayed count of parties behind it
+        self._pace: dict[tuple[int, bool] | None, list[float]] = {}
         self._clear_prior = _lognormal_points(quoting.clearing_minutes, 0.4)
 
     # -- time -------------------------------------------------------------------
@@ -316,6 +322,11 @@ class History:
     def _add_dining(self, size: int, seated: float, minutes: float) -> None:
         wd, hour = self.local(seated)
         s, dp, we = min(size, 20), daypart(hour), wd >= 5
+        ratio = math.log(minutes / self.quoting.dining_for(s))
+        for where in ((dp, we), None):
+            acc = self._pace.setdefault(where, [0.0, 0.0])
+            acc[0] = acc[0] * PACE_DECAY + ratio
+            acc[1] = acc[1] * PACE_DECAY + 1.0
         for key in ((s, dp, we), (s, dp), (s,), ("b", band(s))):
             ring = self.dining.get(key)
             if ring is None:
@@ -336,10 +347,26 @@ class History:
             ring = self.dining.get(key)
             if ring is not None and len(ring) >= ENOUGH:
                 return ring.sorted()
-        prior = self._prior.get(s)
+        pace = round(self.pace(dp, we), 2)
+        prior = self._prior.get((s, pace))
         if prior is None:
-            prior = self._prior[s] = _lognormal_points(self.quoting.dining_for(s), PRIOR_SIGMA)
+            if len(self._prior) > 2000:
+                self._prior.clear()
+            prior = self._prior[s, pace] = _lognormal_points(
+                self.quoting.dining_for(s) * pace, PRIOR_SIGMA)
         return prior
+
+    def pace(self, dp: int, we: bool) -> float:
+        """How long this restaurant's parties dine against the config's defaults, at this
+        meal and kind of day (all meals until it has seen some): the config's minutes
+        times this stand in for a party size too rare to have its own history yet. The
+        many small parties teach it within a day, so a six-top is not quoted at the
+        config's pace for the weeks its own history takes."""
+        for where in ((dp, we), None):
+            acc = self._pace.get(where)
+            if acc is not None and acc[1] >= PACE_ENOUGH:
+                return math.exp(acc[0] / (acc[1] + PACE_PRIOR))
+        return 1.0
 
     def clearing_values(self) -> list[float]:
         ring = self.clearing_ring

@@ -124,3 +124,41 @@ def test_quote_all_covers_every_waiting_party_in_order() -> None:
     for q in quotes.values():
         point, low, high = q.rounded()
         assert low <= point <= high
+
+
+def test_a_rare_party_size_is_quoted_at_the_pace_the_small_parties_set() -> None:
+    """Couples who dine in 44 minutes where the config says 55 teach the history that
+    this restaurant is quick: a party of six, never seen yet, is no longer taken to
+    dine the config's 85 minutes (the dumplings scenario's over-quote in week one)."""
+    history = Estimator(Q, tables(("A", 2), ("F", 6))).history
+    at = NOW
+    day_one = sorted(history.dining_values(6, at))
+    for i in range(30):
+        t = at + i * 3 * 3600
+        history.observe(Event(t, ARRIVE, f"c{i}", 2))
+        history.observe(Event(t, SEAT, f"c{i}", 2, "A"))
+        history.observe(Event(t + 44 * 60, DEPART, f"c{i}", 2, "A"))
+    learned = sorted(history.dining_values(6, at))
+    assert 84 <= day_one[len(day_one) // 2] <= 86
+    assert 64 <= learned[len(learned) // 2] <= 74  # 85 x 44/55 = 68, shrunk a little to 85
+
+
+def test_a_size_band_that_waits_past_its_quotes_gets_a_guard_of_its_own() -> None:
+    """Parties of eight who keep waiting until the top of their range raise their own
+    guard, though they are too few to move the room's; couples seated at once keep the
+    room's low one."""
+    ts = tables(("A1", 2), ("A2", 2), ("E", 8))
+    room = Room.from_tables(ts)
+    occupy(room, "E", 8, 10)
+    est = Estimator(Q, ts)
+    t = NOW
+    for i in range(660):
+        size = 8 if i % 11 == 0 else 2
+        quote = est.quote_new(room, size, t)
+        waited = quote.high if size == 8 else 0.0  # eights: the top of the 80% range
+        est.observe(Event(t, ARRIVE, f"p{i}", size))
+        est.observe(Event(t + waited * 60, SEAT, f"p{i}", size, "E" if size == 8 else "A1"))
+        t += 60
+    assert est._guard(2) == 0.5
+    assert est._guard() == 0.5  # the room: 60 late parties in 660 is within its 10%
+    assert est._guard(8) >= 0.9  # the eights: only their 90th percentile holds them

@@ -178,6 +178,7 @@ class Guests:
     listen: str = "127.0.0.1"  # [web] the address `queueapp serve` binds to
     port: int = 8080
     public_url: str = ""  # [web] how guests' phones reach the server (links, QR codes)
+    tickets_restart: int = 4 * 60  # local minutes after midnight the numbers start again
 
     def ticket_class(self, size: int) -> TicketClass:
         """The class a party of ``size`` queues in."""
@@ -521,6 +522,16 @@ class _Validator:
         raw = self._get(g, "tickets", list, "guests.tickets", None)
         tickets = DEFAULT_TICKETS if raw is None else self._tickets(raw)
         check_in = self._get(g, "self_check_in", bool, "guests.self_check_in", False)
+        restart_raw = self._get(g, "tickets_restart", str, "guests.tickets_restart", "04:00")
+        try:
+            restart = parse_clock(restart_raw)
+            if not 0 <= restart < 24 * 60:
+                raise ValueError
+        except ValueError:
+            raise self.fail("guests.tickets_restart", f"{restart_raw!r} should be the local "
+                            "time queue numbers start again from 1, e.g. \"04:00\" (a "
+                            "service running past midnight keeps its numbers).",
+                            self._line("tickets_restart")) from None
         per_minute = self._number(g, "joins_per_minute", "guests.joins_per_minute", 5,
                                   whole=True)
         w = self._section("web")
@@ -531,7 +542,7 @@ class _Validator:
             raise self.fail("web.public_url", f"{public!r} should be an address guests' "
                             "phones can open, e.g. \"http://192.168.1.20:8080\".",
                             self._line("public_url"))
-        return Guests(tickets, check_in, per_minute, listen, port, public)
+        return Guests(tickets, check_in, per_minute, listen, port, public, restart)
 
     def _tickets(self, raw: list[Any]) -> tuple[TicketClass, ...]:
         """``tickets = [{prefix = "A", up_to = 2}, ..., {prefix = "D"}]``: prefixes of

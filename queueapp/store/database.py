@@ -424,24 +424,26 @@ class Store:
             "WHERE event = 'arrive' AND party LIKE ?", [PARTY_NUMBER_AT, day + "-%"]).fetchone()
         return f"{day}-{(row[0] or 0) + 1:03d}"
 
-    def _next_ticket(self, day: str, prefix: str) -> str:
-        """``prefix`` + the next number in its class today (``A012``): counted over every
-        arrival written that day, undone ones included, so a number is never given twice."""
+    def _next_ticket(self, since: float, prefix: str) -> str:
+        """``prefix`` + the next number in its class since the numbers last restarted
+        (``A012``): counted over every arrival written since ``since``, undone ones
+        included, so a number is never given twice."""
         row = self.db.execute(
             "SELECT max(CAST(substr(json_extract(data, '$.ticket'), :n) AS INTEGER)) "
-            "FROM events WHERE event = 'arrive' AND party LIKE :day || '-%' "
+            "FROM events WHERE event = 'arrive' AND time >= :since "
             "AND json_extract(data, '$.ticket') GLOB :prefix || '[0-9]*'",
-            {"n": len(prefix) + 1, "day": day, "prefix": prefix}).fetchone()
+            {"n": len(prefix) + 1, "since": iso(since), "prefix": prefix}).fetchone()
         return f"{prefix}{(row[0] or 0) + 1:0{TICKET_DIGITS}d}"
 
     def add_party(self, now: float, size: int, name: str = "", phone: str = "",
                   tags: Iterable[str] = (), note: str = "", quote: Any = None,
                   tz: str = "UTC", host: str = "", ticket_prefix: str = "",
-                  via: str = "") -> Event:
+                  via: str = "", tickets_restart: int = 0) -> Event:
         """A party joins the list. With ``ticket_prefix`` (its table class's, from
         ``config.guests.ticket_class(size)``) it gets the next queue number of the day
-        and a secret link to its own page. ``via`` names a door other than the stand
-        (``"join"``: the guest checked in on their phone)."""
+        and a secret link to its own page; the numbers' day begins ``tickets_restart``
+        minutes after local midnight (``[guests] tickets_restart``). ``via`` names a door
+        other than the stand (``"join"``: the guest checked in on their phone)."""
         data: dict[str, Any] = {"name": name, "phone": phone, "tags": list(tags), "note": note}
         if quote is not None:
             data.update(quote_data(quote))
@@ -450,7 +452,8 @@ class Store:
         with self.transaction() as db:
             pid = self.new_party_id(now, tz)
             if ticket_prefix:
-                data["ticket"] = self._next_ticket(pid.split("-")[0], ticket_prefix)
+                data["ticket"] = self._next_ticket(
+                    numbers_began(now, tz, tickets_restart), ticket_prefix)
             ev = Event(now, ARRIVE, pid, size, "", data)
             room = Room({})
             room.apply(ev)
@@ -890,3 +893,13 @@ def _number(value: object) -> float | None:
             or abs(value) == float("inf"):
         raise TypeError(f"{value!r} is not a number of minutes")
     return value
+
+
+def numbers_began(now: float, tz: str, restart: int) -> float:
+    """When the queue numbers in use at ``now`` began: the last local ``restart`` minutes
+    after midnight at or before ``now`` (a service running past midnight keeps its day)."""
+    import arrow
+
+    local = arrow.get(now).to(tz)
+    began = local.floor("day").shift(minutes=restart)
+    return (began if began <= local else began.shift(days=-1)).float_timestamp

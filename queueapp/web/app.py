@@ -410,7 +410,8 @@ class Web:
             ev = self.store.add_party(
                 now, entry.size, entry.name, entry.phone, quote=quote,
                 tz=self.config.timezone,
-                ticket_prefix=self.config.guests.ticket_class(entry.size).prefix, via="join")
+                ticket_prefix=self.config.guests.ticket_class(entry.size).prefix, via="join",
+                tickets_restart=self.config.guests.tickets_restart)
             return self.store.guest_link(ev.party)
 
     # -- faults ------------------------------------------------------------------------

@@ -139,3 +139,27 @@ def test_a_file_replaced_under_a_running_store_is_read_anew(tmp_path, config) ->
     with pytest.raises(StoreError) as err:
         serving.version()
     assert err.value.key == "err_db_gone"
+
+
+def test_numbers_run_on_past_midnight_and_restart_at_tickets_restart(store: Store,
+                                                                     config) -> None:
+    """A late service keeps its numbers after midnight (A002 at 00:30, not a second
+    A001 beside the evening's A001); they start again at ``tickets_restart`` (04:00)."""
+    assert config.guests.tickets_restart == 4 * 60
+    evening = at(4 * 60 + 45)  # 23:45 local (START is 19:00)
+    first = store.add_party(evening, 2, "Late", tz=TZ, ticket_prefix="A",
+                            tickets_restart=config.guests.tickets_restart)
+    after_midnight = store.add_party(evening + 45 * 60, 2, "Later", tz=TZ, ticket_prefix="A",
+                                     tickets_restart=config.guests.tickets_restart)
+    next_day = store.add_party(evening + (4 * 60 + 20) * 60, 2, "Breakfast", tz=TZ,
+                               ticket_prefix="A",
+                               tickets_restart=config.guests.tickets_restart)
+    assert [store.party(e.party).ticket for e in (first, after_midnight, next_day)] == \
+        ["A001", "A002", "A001"]
+
+
+@pytest.mark.parametrize("value", ['"25:00"', '"4"', '"noon"', "4"])
+def test_a_bad_tickets_restart_is_refused_naming_the_field(value: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        config_variant(**{"[storage]": f"[guests]\ntickets_restart = {value}\n\n[storage]"})
+    assert "guests.tickets_restart" in str(err.value)

@@ -172,7 +172,8 @@ class StandActions(Screen[None]):
                 continue  # back to the form, as typed
             ev = await app.in_store(partial(
                 _add_party, entry=entry, tz=app.config.timezone, host=app.snapshot.host,
-                ticket_prefix=app.config.guests.ticket_class(entry.size).prefix))
+                ticket_prefix=app.config.guests.ticket_class(entry.size).prefix,
+                tickets_restart=app.config.guests.tickets_restart))
             if not isinstance(ev, StoreError):
                 break  # else the form comes back filled in: nothing typed is lost
         point, low, high = entry.quote.rounded()
@@ -747,11 +748,12 @@ def _toggle_joining(store: Store, _now: float) -> bool:
 
 
 def _add_party(store: Store, now: float, *, entry: NewParty, tz: str, host: str,
-               ticket_prefix: str) -> Event:
+               ticket_prefix: str, tickets_restart: int) -> Event:
     """Save a new party with exactly the quote its form showed and the next queue number
     of its table class (and so its own page), then link its guest."""
     ev = store.add_party(now, entry.size, entry.name, entry.phone, list(entry.tags),
-                         entry.note, entry.quote, tz=tz, host=host, ticket_prefix=ticket_prefix)
+                         entry.note, entry.quote, tz=tz, host=host, ticket_prefix=ticket_prefix,
+                         tickets_restart=tickets_restart)
     _link_guest(store, ev)  # the party is saved: a failure here must not undo that
     return ev
 

@@ -74,8 +74,6 @@ EN: dict[str, str] = {
     # results
     "added": "Added {name}: quote {point} min ({low}–{high})",
     "edited": "Saved changes to {name}",
-    "edited_new_number": "Saved changes to {name}: new number {ticket} for the new party "
-                         "size; tell the guest",
     "called": "Called {name}: their table is ready",
     "seated": "Seated {name} at {table}",
     "removed": "Removed {name}: {reason}",
@@ -962,7 +960,6 @@ ZH: dict[str, str] = {
                                 "请检查号码或加上国家区号（+44 ...）。",
     "added": "已添加 {name}：预估 {point} 分钟（{low}–{high}）",
     "edited": "已保存 {name} 的修改",
-    "edited_new_number": "已保存 {name} 的修改：人数变了，新号码 {ticket}，请告诉客人",
     "called": "已叫号 {name}：餐桌已备好",
     "seated": "{name} 已入座 {table}",
     "removed": "已移除 {name}：{reason}",

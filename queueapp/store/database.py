@@ -426,12 +426,11 @@ class Store:
 
     def _next_ticket(self, since: float, prefix: str) -> str:
         """``prefix`` + the next number in its class since the numbers last restarted
-        (``A012``): counted over every arrival (and size edit that moved a party to another
-        class) written since ``since``, undone ones included, so a number is never given
-        twice."""
+        (``A012``): counted over every arrival written since ``since``, undone ones
+        included, so a number is never given twice."""
         row = self.db.execute(
             "SELECT max(CAST(substr(json_extract(data, '$.ticket'), :n) AS INTEGER)) "
-            "FROM events WHERE event IN ('arrive', 'edit') AND time >= :since "
+            "FROM events WHERE event = 'arrive' AND time >= :since "
             "AND json_extract(data, '$.ticket') GLOB :prefix || '[0-9]*'",
             {"n": len(prefix) + 1, "since": iso(since), "prefix": prefix}).fetchone()
         return f"{prefix}{(row[0] or 0) + 1:0{TICKET_DIGITS}d}"
@@ -541,23 +540,10 @@ class Store:
         self.set_setting(JOINING_PAUSED, "1" if paused else "0")
 
     def edit_party(self, now: float, party_id: str, changes: dict[str, Any],
-                   host: str = "", ticket_prefix: str = "", tz: str = "UTC",
-                   tickets_restart: int = 0) -> Event:
-        """Change a waiting party. A party with a queue number whose new size belongs to
-        another table class (``ticket_prefix``, the new size's) gets that class's next
-        number, so the board and its page show it in the line it now waits in."""
+                   host: str = "") -> Event:
         data = {k: (list(v) if k == "tags" else v) for k, v in changes.items() if k != "size"}
         ev = Event(now, EDIT, party_id, changes.get("size"), "", data)
-
-        def check(room: Room) -> None:
-            party = _need_waiting(room, party_id)
-            if ev.size and ticket_prefix and party.ticket and not (
-                    party.ticket.startswith(ticket_prefix)
-                    and party.ticket[len(ticket_prefix):].isdigit()):
-                data["ticket"] = self._next_ticket(numbers_began(now, tz, tickets_restart),
-                                                   ticket_prefix)
-
-        return self._act(ev, check, host)
+        return self._act(ev, lambda room: _need_waiting(room, party_id), host)
 
     def call_party(self, now: float, party_id: str, host: str = "") -> Event:
         return self._act(Event(now, CALL, party_id), lambda r: _need_waiting(r, party_id), host)

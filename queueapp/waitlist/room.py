@@ -159,7 +159,7 @@ class Room:
         if not p:
             return
         d: dict[str, Any] = ev.data
-        for key in ("name", "phone", "note", "ticket"):
+        for key in ("name", "phone", "note"):
             if key in d:
                 setattr(p, key, d[key])
         if "tags" in d:

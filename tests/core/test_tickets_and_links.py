@@ -163,27 +163,3 @@ def test_a_bad_tickets_restart_is_refused_naming_the_field(value: str) -> None:
     with pytest.raises(ConfigError) as err:
         config_variant(**{"[storage]": f"[guests]\ntickets_restart = {value}\n\n[storage]"})
     assert "guests.tickets_restart" in str(err.value)
-
-
-def test_a_party_edited_into_another_class_gets_that_class_next_number(store: Store,
-                                                                       config) -> None:
-    """2 -> 6 guests moves a party from the two-tops' line to the six-tops': it gets the
-    next C number (the board and its page show it there); a size within its class keeps
-    its number; no number is ever given twice, an undone change's included."""
-    a, c = add(store, config, 2), add(store, config, 5)
-    assert (store.party(a).ticket, store.party(c).ticket) == ("A001", "C001")
-
-    def edit(pid: str, size: int, minutes: float):
-        return store.edit_party(at(minutes), pid, {"size": size}, tz=TZ,
-                                ticket_prefix=config.guests.ticket_class(size).prefix,
-                                tickets_restart=config.guests.tickets_restart)
-
-    moved = edit(a, 6, 1)
-    assert moved.data["ticket"] == "C002" and store.party(a).ticket == "C002"
-    assert "ticket" not in edit(a, 5, 2).data and store.party(a).ticket == "C002"
-    assert store.party(add(store, config, 2, at(3))).ticket == "A002"  # A001 stays used
-    assert store.party(add(store, config, 6, at(4))).ticket == "C003"
-    b = add(store, config, 3, at(5))
-    store.undo(at(6), edit(b, 8, 5.5).id)  # B001 -> D001, undone: B001 again
-    assert store.party(b).ticket == "B001"
-    assert store.party(add(store, config, 7, at(7))).ticket == "D002"

@@ -517,22 +517,6 @@ async def test_edit(make_app, store):
     assert len(edits) == 1 and edits[0].size == 5 and "phone" not in edits[0].data
 
 
-async def test_an_edit_into_another_table_class_tells_the_host_the_new_number(make_app, store):
-    pid = add(store, size=2, ticket_prefix="A")
-    app = make_app()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(app, pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        await pilot.press("tab")
-        await type_text(pilot, "5")
-        await pilot.press("enter")
-        await settle(app, pilot)
-        assert any("Saved changes to Li Wei: new number C001" in x for x in toasts(app))
-        assert cell(waiting_table(app), pid, "col_pos") == "C001"
-    assert store.party(pid).ticket == "C001"
-
-
 # -- restart, two terminals --------------------------------------------------------------------
 
 async def test_restart_shows_the_same_state(make_app, store, db_path):

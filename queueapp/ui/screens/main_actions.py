@@ -232,13 +232,9 @@ class StandActions(Screen[None]):
             if choice != SamePhone.ADD:
                 continue
             ev = await app.in_store(partial(_edit_party, party_id=party.id,
-                                            changes=entry.as_changes(), host=app.snapshot.host,
-                                            config=app.config))
+                                            changes=entry.as_changes(), host=app.snapshot.host))
             if not isinstance(ev, StoreError):
-                ticket = ev.data.get("ticket")  # a new class, a new number: tell the guest
-                self._wrote(ev, app.t("edited_new_number", name=entry.fields.name,
-                                      ticket=ticket) if ticket else
-                            app.t("edited", name=entry.fields.name))
+                self._wrote(ev, app.t("edited", name=entry.fields.name))
                 return
 
     @on_party
@@ -763,11 +759,8 @@ def _add_party(store: Store, now: float, *, entry: NewParty, tz: str, host: str,
 
 
 def _edit_party(store: Store, now: float, *, party_id: str, changes: dict[str, Any],
-                host: str, config: Config) -> Event:
-    size = changes.get("size")
-    ev = store.edit_party(now, party_id, changes, host=host, tz=config.timezone,
-                          ticket_prefix=config.guests.ticket_class(size).prefix if size else "",
-                          tickets_restart=config.guests.tickets_restart)
+                host: str) -> Event:
+    ev = store.edit_party(now, party_id, changes, host=host)
     _link_guest(store, ev)
     return ev
 

@@ -31,6 +31,7 @@ from queueapp.i18n import LANGUAGES
 from queueapp.keys import KEY_IDS
 from queueapp.messages import settings as message_settings
 
+TICKETS_RESTART = 4 * 60  # queue numbers start again at 04:00 local, after a late service
 PARTY_SIZE_LIMIT = 100  # the largest party (and dining_minutes key) a config may name
 DAY_MINUTES = 24 * 60
 MONEY_LIMIT = 1_000_000  # the most a budget or a gesture's cost may be
@@ -178,7 +179,7 @@ class Guests:
     listen: str = "127.0.0.1"  # [web] the address `queueapp serve` binds to
     port: int = 8080
     public_url: str = ""  # [web] how guests' phones reach the server (links, QR codes)
-    tickets_restart: int = 4 * 60  # local minutes after midnight the numbers start again
+    tickets_restart: int = TICKETS_RESTART  # local minutes after midnight numbers restart
 
     def ticket_class(self, size: int) -> TicketClass:
         """The class a party of ``size`` queues in."""

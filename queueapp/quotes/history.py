@@ -39,6 +39,7 @@ HAZARD_PRIOR = 100.0  # minutes at risk a walk-away bin borrows from the bin bef
 PACE_DECAY = 0.995  # the pace of dining against the config follows the last ~200 parties
 PACE_ENOUGH = 10  # parties dined before that pace is trusted
 PACE_PRIOR = 5.0  # parties at the config's own pace it is shrunk toward
+PACE_CLIP = math.log(3.0)  # one dinner counts as at most 3 times (or a third of) the config's
 PRIOR_SIGMA = 0.3  # spread of the day-one dining-time prior (log scale)
 EXTRAS = 4096  # clearing + lag draws the walk reads busy tables' extra minutes from
 EXTRAS_EVERY = 100  # events between fresh draws of that pool
@@ -322,7 +323,9 @@ class History:
     def _add_dining(self, size: int, seated: float, minutes: float) -> None:
         wd, hour = self.local(seated)
         s, dp, we = min(size, 20), daypart(hour), wd >= 5
-        ratio = math.log(minutes / self.quoting.dining_for(s))
+        # clipped: one table seated by mistake and cleared a minute later must not set
+        # the pace (the rings behind quotes use quantiles; this is a mean)
+        ratio = max(-PACE_CLIP, min(PACE_CLIP, math.log(minutes / self.quoting.dining_for(s))))
         for where in ((dp, we), None):
             acc = self._pace.setdefault(where, [0.0, 0.0])
             acc[0] = acc[0] * PACE_DECAY + ratio

@@ -25,7 +25,7 @@ from typing import Any
 import platformdirs
 from sqlite_utils import Database
 
-from queueapp.config import Config, Table
+from queueapp.config import TICKETS_RESTART, Config, Table
 from queueapp.i18n import Term
 from queueapp.store import chain
 from queueapp.store.backup import quick_check, unknown_migrations
@@ -424,21 +424,23 @@ class Store:
             "WHERE event = 'arrive' AND party LIKE ?", [PARTY_NUMBER_AT, day + "-%"]).fetchone()
         return f"{day}-{(row[0] or 0) + 1:03d}"
 
-    def _next_ticket(self, since: float, prefix: str) -> str:
-        """``prefix`` + the next number in its class since the numbers last restarted
-        (``A012``): counted over every arrival written since ``since``, undone ones
-        included, so a number is never given twice."""
+    def _next_ticket(self, day: tuple[float, float], prefix: str) -> str:
+        """``prefix`` + the next number in its class on the numbers' ``day`` (its start
+        and end, from :func:`numbers_day`), ``A012``: counted over every arrival written
+        in it, undone ones included, so a number is never given twice. A row stamped
+        beyond the day (a station whose clock was days ahead) does not hold the count up."""
         row = self.db.execute(
             "SELECT max(CAST(substr(json_extract(data, '$.ticket'), :n) AS INTEGER)) "
-            "FROM events WHERE event = 'arrive' AND time >= :since "
+            "FROM events WHERE event = 'arrive' AND time >= :since AND time < :until "
             "AND json_extract(data, '$.ticket') GLOB :prefix || '[0-9]*'",
-            {"n": len(prefix) + 1, "since": iso(since), "prefix": prefix}).fetchone()
+            {"n": len(prefix) + 1, "since": iso(day[0]), "until": iso(day[1]),
+             "prefix": prefix}).fetchone()
         return f"{prefix}{(row[0] or 0) + 1:0{TICKET_DIGITS}d}"
 
     def add_party(self, now: float, size: int, name: str = "", phone: str = "",
                   tags: Iterable[str] = (), note: str = "", quote: Any = None,
                   tz: str = "UTC", host: str = "", ticket_prefix: str = "",
-                  via: str = "", tickets_restart: int = 0) -> Event:
+                  via: str = "", tickets_restart: int = TICKETS_RESTART) -> Event:
         """A party joins the list. With ``ticket_prefix`` (its table class's, from
         ``config.guests.ticket_class(size)``) it gets the next queue number of the day
         and a secret link to its own page; the numbers' day begins ``tickets_restart``
@@ -452,8 +454,8 @@ class Store:
         with self.transaction() as db:
             pid = self.new_party_id(now, tz)
             if ticket_prefix:
-                data["ticket"] = self._next_ticket(
-                    numbers_began(now, tz, tickets_restart), ticket_prefix)
+                data["ticket"] = self._next_ticket(numbers_day(now, tz, tickets_restart),
+                                                   ticket_prefix)
             ev = Event(now, ARRIVE, pid, size, "", data)
             room = Room({})
             room.apply(ev)
@@ -895,11 +897,14 @@ def _number(value: object) -> float | None:
     return value
 
 
-def numbers_began(now: float, tz: str, restart: int) -> float:
-    """When the queue numbers in use at ``now`` began: the last local ``restart`` minutes
-    after midnight at or before ``now`` (a service running past midnight keeps its day)."""
+def numbers_day(now: float, tz: str, restart: int) -> tuple[float, float]:
+    """The queue numbers' day that ``now`` falls in, as (start, end) epoch seconds: from
+    the last local ``restart`` minutes after midnight at or before ``now`` to the next
+    (a service running past midnight keeps its day)."""
     import arrow
 
     local = arrow.get(now).to(tz)
     began = local.floor("day").shift(minutes=restart)
-    return (began if began <= local else began.shift(days=-1)).float_timestamp
+    if began > local:
+        began = began.shift(days=-1)
+    return began.float_timestamp, began.shift(days=1).float_timestamp

@@ -162,3 +162,20 @@ def test_a_size_band_that_waits_past_its_quotes_gets_a_guard_of_its_own() -> Non
     assert est._guard(2) == 0.5
     assert est._guard() == 0.5  # the room: 60 late parties in 660 is within its 10%
     assert est._guard(8) >= 0.9  # the eights: only their 90th percentile holds them
+
+
+def test_one_table_cleared_by_mistake_does_not_set_the_pace() -> None:
+    """A party seated at the wrong table and moved a minute later is a 'dinner' of one
+    minute: it may nudge the pace, not drop a six-top's day-one quote by a quarter."""
+    history = Estimator(Q, tables(("A", 2), ("F", 6))).history
+    for i in range(12):
+        t = NOW + i * 3 * 3600
+        history.observe(Event(t, ARRIVE, f"c{i}", 2))
+        history.observe(Event(t, SEAT, f"c{i}", 2, "A"))
+        history.observe(Event(t + 55 * 60, DEPART, f"c{i}", 2, "A"))
+    t = NOW + 12 * 3 * 3600
+    history.observe(Event(t, ARRIVE, "oops", 2))
+    history.observe(Event(t, SEAT, "oops", 2, "A"))
+    history.observe(Event(t + 12, DEPART, "oops", 2, "A"))
+    six = sorted(history.dining_values(6, NOW))
+    assert six[len(six) // 2] >= 78  # 85 at the config's pace; unclipped it fell to 62

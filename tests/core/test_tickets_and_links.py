@@ -163,3 +163,13 @@ def test_a_bad_tickets_restart_is_refused_naming_the_field(value: str) -> None:
     with pytest.raises(ConfigError) as err:
         config_variant(**{"[storage]": f"[guests]\ntickets_restart = {value}\n\n[storage]"})
     assert "guests.tickets_restart" in str(err.value)
+
+
+def test_a_row_stamped_days_ahead_does_not_hold_up_todays_numbers(store: Store,
+                                                                 config) -> None:
+    """A station whose clock ran three days ahead wrote A001 'on Monday': today's line
+    still starts at A001 and counts on from its own numbers only."""
+    ahead = store.add_party(at(3 * 24 * 60), 2, "Clock ahead", tz=TZ, ticket_prefix="A")
+    assert store.party(ahead.party).ticket == "A001"
+    assert store.party(add(store, config, 2)).ticket == "A001"
+    assert store.party(add(store, config, 2, at(1))).ticket == "A002"

@@ -10,23 +10,26 @@ from queueapp.config import Config
 from queueapp.goodwill.gestures import TABLE_OFFER, Gesture
 from queueapp.i18n import Translator
 
-# party ids are the local day and the ticket number of that day: 20261129-052
+# party ids are the local day and the party's row number that day: 20261129-052
 _TICKET = re.compile(r"\d{8}-(\d+)")
 
 
 def ticket(party_id: str) -> str:
-    """The ticket (row) number the host called out: ``052`` of ``20261129-052``; ids
-    imported from elsewhere are shown whole."""
+    """The day's row number of a party without a queue number: ``052`` of
+    ``20261129-052``; ids imported from elsewhere are shown whole."""
     found = _TICKET.fullmatch(party_id)
     return found.group(1) if found else party_id
 
 
-def party_label(party_id: str, names: dict[str, str]) -> str:
-    """``Zhao (052)``; the id alone when the party has no name on file."""
+def party_label(party_id: str, names: dict[str, str],
+                tickets: dict[str, str] | None = None) -> str:
+    """``Zhao (A012)``, by the queue number the host called out; ``Zhao (052)``, by the
+    day's row number, for a party without one; the id alone when it has no name on file."""
     if not party_id:
         return ""
     name = names.get(party_id, "").strip()
-    return f"{name} ({ticket(party_id)})" if name else party_id
+    number = (tickets or {}).get(party_id) or ticket(party_id)
+    return f"{name} ({number})" if name else party_id
 
 
 def gesture_label(g: Gesture, config: Config) -> str:

@@ -89,6 +89,8 @@ class Report:
     rescues: list[Rescue] = field(default_factory=list)
     # party id -> name, for every party the lists above name (people read names, not ids)
     names: dict[str, str] = field(default_factory=dict)
+    # party id -> the queue number it was called by (A012), for those that had one
+    tickets: dict[str, str] = field(default_factory=dict)
     # messages to guests and what called parties did, per day (only when messaging is
     # configured or messages were sent in range)
     messages: list[MessageDay] = field(default_factory=list)
@@ -141,6 +143,7 @@ def build(store: Store, f: Filters, config: Config, limit: int = GESTURES_LISTED
     _gestures(store, f, rep, config, limit)
     _rescues(store, f, rep)
     rep.names = _names(store, rep)
+    rep.tickets = store.review.party_tickets(rep.names)
     sent = store.outbox.between(f.start, f.end)
     if sent or config.messages.enabled:
         rep.messages = messages_by_day(sent, store.outbox.calls_between(f.start, f.end),

@@ -117,6 +117,16 @@ class ReviewQueries(Repository):
             [json.dumps(wanted)])
         return {pid: name or "" for pid, name in rows}
 
+    def party_tickets(self, party_ids: Iterable[str]) -> dict[str, str]:
+        """``{party id: queue number}`` for the ids that are parties with one (A012)."""
+        wanted = sorted({pid for pid in party_ids if pid})
+        if not wanted:
+            return {}
+        rows = self.db.execute(
+            "SELECT id, ticket FROM parties WHERE ticket != '' AND id IN "
+            "(SELECT value FROM json_each(?))", [json.dumps(wanted)])
+        return dict(rows)
+
     def complaints(self, f: RangeFilter) -> list[Complaint]:
         """Items recorded in the range, oldest first."""
         where, params = _where(f, "recorded_at", "recorded_by", "category", "party")

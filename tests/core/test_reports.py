@@ -440,3 +440,20 @@ def test_report_in_chinese(shift, config):
     assert english == set(), english
     md = render_report(rep, zh, "markdown")
     assert "| 项目 | 数值 | 预算 |" in md
+
+
+def test_the_review_names_a_party_by_the_queue_number_it_was_called_by(tmp_path, config):
+    """Zhao (A001), as the host called them out; a party imported without a number keeps
+    the day's row number (Sun (002))."""
+    from queueapp.review.labels import party_label
+
+    store = Store.open(tmp_path / "t.db", config)
+    zhao = store.add_party(local("2026-11-20T18:05"), 2, "Zhao", tz=config.timezone,
+                           ticket_prefix="A").party
+    sun = add(store, config, "2026-11-20T18:10", 3, "Sun", 30, "Ana")
+    store.remove_party(local("2026-11-20T18:45"), zhao, "walked_away")
+    store.remove_party(local("2026-11-20T18:20"), sun, "walked_away")
+    rep = build(store, day(config, "2026-11-20"), config)
+    assert rep.tickets == {zhao: "A001"}
+    assert [party_label(p.id, rep.names, rep.tickets) for p in rep.walkaways] == \
+        ["Zhao (A001)", "Sun (002)"]

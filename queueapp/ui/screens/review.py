@@ -317,9 +317,13 @@ class ReviewScreen(Screen[None]):
         more.update(text)
         more.display = bool(text)
 
+    def _label(self, party_id: str) -> str:
+        """The party by name and the number the host called out (``Zhao (A012)``)."""
+        rep = self.report
+        return party_label(party_id, rep.names if rep else {}, rep.tickets if rep else {})
+
     def _party(self, party_id: str, width: int) -> Text:
-        names = self.report.names if self.report else {}
-        return clip(party_label(party_id, names), width)
+        return clip(self._label(party_id), width)
 
     def _summary(self, rep: Report) -> None:
         app = self.app
@@ -477,7 +481,6 @@ class ReviewScreen(Screen[None]):
         """A record's title and every field, labelled in the screen's language."""
         app = self.app
         t, cfg = app.t, app.config
-        names = self.report.names if self.report else {}
         tz = cfg.timezone
 
         def when(ts: float | None) -> str:
@@ -486,7 +489,7 @@ class ReviewScreen(Screen[None]):
         if isinstance(record, Gesture):
             g = record
             label = gesture_label(g, cfg)
-            fields = [(t("col_when"), when(g.time)), (t("col_party"), party_label(g.party, names)),
+            fields = [(t("col_when"), when(g.time)), (t("col_party"), self._label(g.party)),
                       (t("col_gesture"), label), (t("col_category"), t(f"cat_{g.category}")),
                       (t("col_cost"), money(cfg.currency, g.cost)), (t("col_host"), g.host),
                       (t("field_lead"), g.approved_by), (t("col_note"), g.note)]
@@ -495,18 +498,18 @@ class ReviewScreen(Screen[None]):
                     " · " + t("voided_by", host=g.voided_by) if g.voided_by else "")))
             elif g.voided:
                 fields.append((t("voided"), t("voided")))
-            return f"{label} · {party_label(g.party, names)}", fields
+            return f"{label} · {self._label(g.party)}", fields
         if isinstance(record, PartyRow):
             p = record
-            return party_label(p.id, names), [
-                (t("col_party"), party_label(p.id, names)), (t("col_size"), str(p.size)),
+            return self._label(p.id), [
+                (t("col_party"), self._label(p.id)), (t("col_size"), str(p.size)),
                 (t("record_arrived"), when(p.arrived)), (t("record_left"), when(p.left)),
                 (t("col_waited"), whole_minutes(p.waited, t)),
                 (t("col_quote"), whole_minutes(p.quote, t)), (t("col_host"), p.host)]
         if isinstance(record, Rescue):
             r = record
-            return f"{offer_label(r.offer, cfg, t)} · {party_label(r.party, names)}", [
-                (t("col_when"), when(r.time)), (t("col_party"), party_label(r.party, names)),
+            return f"{offer_label(r.offer, cfg, t)} · {self._label(r.party)}", [
+                (t("col_when"), when(r.time)), (t("col_party"), self._label(r.party)),
                 (t("col_offer"), offer_label(r.offer, cfg, t)),
                 (t("col_outcome"), self._outcome(r)), (t("record_decided"), when(r.decided_at)),
                 (t("col_host"), r.host)]
@@ -516,11 +519,11 @@ class ReviewScreen(Screen[None]):
                  (t("step_fed_back"), c.fed_back_at, c.fed_back_by, c.fed_back_note,
                   t(f"to_{c.fed_back_to}") if c.fed_back_to else "")]
         fields = [(t("col_when"), when(c.recorded_at)),
-                  (t("col_party"), party_label(c.party, names)), (t("col_table"), c.table_name),
+                  (t("col_party"), self._label(c.party)), (t("col_table"), c.table_name),
                   (t("col_category"), t(f"cat_{c.category}")),
                   (t("col_what"), c.what), (t("field_action"), c.action),
                   (t("col_by"), c.recorded_by)]
         for step, at, by, note, to in steps:
             fields.append((step, " · ".join(x for x in (when(at), to, by, note) if x)))
-        who = party_label(c.party, names) or c.table_name
+        who = self._label(c.party) or c.table_name
         return f"{t('tab_complaints')} · {t(f'cat_{c.category}')} · {who}", fields

@@ -428,11 +428,17 @@ class Store:
         """``prefix`` + the next number in its class on the numbers' ``day`` (its start
         and end, from :func:`numbers_day`), ``A012``: counted over every arrival written
         in it, undone ones included, so a number is never given twice. A row stamped
-        beyond the day (a station whose clock was days ahead) does not hold the count up."""
+        beyond the day (a station whose clock was days ahead) does not hold the count up.
+        Numbers still waiting from the day before count too: a line that runs through
+        the restart (a restaurant open all night) goes on from them instead of showing
+        a second A005 beside the first."""
         row = self.db.execute(
-            "SELECT max(CAST(substr(json_extract(data, '$.ticket'), :n) AS INTEGER)) "
+            "SELECT max(n) FROM ("
+            "SELECT CAST(substr(json_extract(data, '$.ticket'), :n) AS INTEGER) AS n "
             "FROM events WHERE event = 'arrive' AND time >= :since AND time < :until "
-            "AND json_extract(data, '$.ticket') GLOB :prefix || '[0-9]*'",
+            "AND json_extract(data, '$.ticket') GLOB :prefix || '[0-9]*' "
+            "UNION ALL SELECT CAST(substr(ticket, :n) AS INTEGER) FROM parties "
+            "WHERE status IN ('waiting', 'called') AND ticket GLOB :prefix || '[0-9]*')",
             {"n": len(prefix) + 1, "since": iso(day[0]), "until": iso(day[1]),
              "prefix": prefix}).fetchone()
         return f"{prefix}{(row[0] or 0) + 1:0{TICKET_DIGITS}d}"

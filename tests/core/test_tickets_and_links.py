@@ -24,6 +24,8 @@ def test_tickets_count_per_class_and_restart_each_day(store: Store, config) -> N
     ids = [add(store, config, size) for size in (2, 4, 1, 7, 3, 6, 5)]
     tickets = [store.party(pid).ticket for pid in ids]
     assert tickets == ["A001", "B001", "A002", "D001", "B002", "C001", "C002"]
+    for i, pid in enumerate(ids):  # the evening's line empties
+        store.remove_party(at(60 + i), pid, "walked_away")
     tomorrow = add(store, config, 2, at(24 * 60))
     assert store.party(tomorrow).ticket == "A001"
 
@@ -151,6 +153,8 @@ def test_numbers_run_on_past_midnight_and_restart_at_tickets_restart(store: Stor
                             tickets_restart=config.guests.tickets_restart)
     after_midnight = store.add_party(evening + 45 * 60, 2, "Later", tz=TZ, ticket_prefix="A",
                                      tickets_restart=config.guests.tickets_restart)
+    for i, ev in enumerate((first, after_midnight)):  # the line empties by 01:00
+        store.seat_party(evening + (60 + i) * 60, ev.party, f"A{i + 1}")
     next_day = store.add_party(evening + (4 * 60 + 20) * 60, 2, "Breakfast", tz=TZ,
                                ticket_prefix="A",
                                tickets_restart=config.guests.tickets_restart)
@@ -167,9 +171,26 @@ def test_a_bad_tickets_restart_is_refused_naming_the_field(value: str) -> None:
 
 def test_a_row_stamped_days_ahead_does_not_hold_up_todays_numbers(store: Store,
                                                                  config) -> None:
-    """A station whose clock ran three days ahead wrote A001 'on Monday': today's line
-    still starts at A001 and counts on from its own numbers only."""
+    """A station whose clock ran three days ahead wrote A001 'on Monday' (and the party
+    has gone): today's line still starts at A001 and counts on from its own numbers."""
     ahead = store.add_party(at(3 * 24 * 60), 2, "Clock ahead", tz=TZ, ticket_prefix="A")
     assert store.party(ahead.party).ticket == "A001"
+    store.remove_party(at(3 * 24 * 60 + 1), ahead.party, "cancelled")
     assert store.party(add(store, config, 2)).ticket == "A001"
     assert store.party(add(store, config, 2, at(1))).ticket == "A002"
+
+
+def test_numbers_still_waiting_at_the_restart_are_not_given_again(store: Store,
+                                                                   config) -> None:
+    """Open all night: A001 and A002 still wait at 04:00, so the new day's first couple
+    is A003 (not a second A001 on the board); once the line has emptied the next day
+    starts at A001 again."""
+    night = at(8 * 60 + 30)  # 03:30 local
+    waiting = [store.add_party(night + i * 60, 2, f"Night {i}", tz=TZ, ticket_prefix="A").party
+               for i in range(2)]
+    morning = store.add_party(night + 45 * 60, 2, "Dawn", tz=TZ, ticket_prefix="A")
+    assert store.party(morning.party).ticket == "A003"
+    for i, pid in enumerate([*waiting, morning.party]):
+        store.seat_party(night + (50 + i) * 60, pid, ["A1", "A2", "A3"][i])
+    next_day = store.add_party(night + 25 * 3600, 2, "Next", tz=TZ, ticket_prefix="A")
+    assert store.party(next_day.party).ticket == "A001"

@@ -5,7 +5,11 @@ All arithmetic is done in UTC; convert to the restaurant's zone only to show.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from datetime import time as dtime
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 import arrow
 
@@ -35,3 +39,31 @@ class FixedClock:
 
     def advance(self, minutes: float = 0, seconds: float = 0) -> None:
         self._now = self._now.shift(minutes=minutes, seconds=seconds)
+
+
+def period_start(now: float, timezone: str, starts: Iterable[int]) -> float:
+    """When the period ``now`` falls in began: the latest of the local times of day
+    ``starts`` (minutes after midnight) at or before ``now`` (a shift, the queue
+    numbers' day)."""
+    tz = ZoneInfo(timezone)
+    local = datetime.fromtimestamp(now, tz)
+    minute = local.hour * 60 + local.minute
+    ordered = sorted(starts)
+    earlier = [m for m in ordered if m <= minute]
+    day = local.date() if earlier else local.date() - timedelta(days=1)
+    start = earlier[-1] if earlier else ordered[-1]
+    return datetime.combine(day, dtime(start // 60, start % 60), tz).timestamp()
+
+
+def period_bounds(now: float, timezone: str, starts: Iterable[int]) -> tuple[float, float]:
+    """The period ``now`` falls in: when it began and when the next one begins."""
+    ordered = sorted(starts)
+    start = period_start(now, timezone, ordered)
+    tz = ZoneInfo(timezone)
+    day = datetime.fromtimestamp(start, tz).date()
+    while True:  # the first start after this one (the next day's first, at the latest)
+        for m in ordered:
+            t = datetime.combine(day, dtime(m // 60, m % 60), tz).timestamp()
+            if t > start:
+                return start, t
+        day += timedelta(days=1)

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
+from queueapp.clock import period_bounds, period_start
 from queueapp.config import Config, Goodwill
 from queueapp.goodwill import roster
 from queueapp.goodwill.catalogue import CUSTOM_ID, Interaction, custom
@@ -123,14 +124,7 @@ def set_host_on_duty(store: Store, name: str, config: Config) -> str:
 
 def shift_start(now: float, config: Config) -> float:
     """When the shift that ``now`` falls in began (``goodwill.shift_starts``, local time)."""
-    tz = ZoneInfo(config.timezone)
-    local = datetime.fromtimestamp(now, tz)
-    minute = local.hour * 60 + local.minute
-    starts = sorted(config.goodwill.shift_starts or (MIDNIGHT,))
-    earlier = [m for m in starts if m <= minute]
-    day = local.date() if earlier else local.date() - timedelta(days=1)
-    start = earlier[-1] if earlier else starts[-1]
-    return datetime.combine(day, dtime(start // 60, start % 60), tz).timestamp()
+    return period_start(now, config.timezone, config.goodwill.shift_starts or (MIDNIGHT,))
 
 
 def shift_starts_between(start: float, end: float, config: Config) -> list[float]:
@@ -153,16 +147,7 @@ def shift_starts_between(start: float, end: float, config: Config) -> list[float
 
 def shift_bounds(now: float, config: Config) -> tuple[float, float]:
     """The shift ``now`` falls in: when it began and when the next one begins."""
-    start = shift_start(now, config)
-    tz = ZoneInfo(config.timezone)
-    starts = sorted(config.goodwill.shift_starts or (MIDNIGHT,))
-    day = datetime.fromtimestamp(start, tz).date()
-    while True:  # the first start after this one (the next day's first, at the latest)
-        for m in starts:
-            t = datetime.combine(day, dtime(m // 60, m % 60), tz).timestamp()
-            if t > start:
-                return start, t
-        day += timedelta(days=1)
+    return period_bounds(now, config.timezone, config.goodwill.shift_starts or (MIDNIGHT,))
 
 
 def spent_this_shift(store: Store, host: str, now: float, config: Config) -> float:

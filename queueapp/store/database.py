@@ -25,6 +25,7 @@ from typing import Any
 import platformdirs
 from sqlite_utils import Database
 
+from queueapp.clock import period_bounds
 from queueapp.config import TICKETS_RESTART, Config, Table
 from queueapp.i18n import Term
 from queueapp.store import chain
@@ -907,10 +908,4 @@ def numbers_day(now: float, tz: str, restart: int) -> tuple[float, float]:
     """The queue numbers' day that ``now`` falls in, as (start, end) epoch seconds: from
     the last local ``restart`` minutes after midnight at or before ``now`` to the next
     (a service running past midnight keeps its day)."""
-    import arrow
-
-    local = arrow.get(now).to(tz)
-    began = local.floor("day").shift(minutes=restart)
-    if began > local:
-        began = began.shift(days=-1)
-    return began.float_timestamp, began.shift(days=1).float_timestamp
+    return period_bounds(now, tz, (restart,))

@@ -6,7 +6,7 @@ import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 from queueapp.store.complaints import SELECT as COMPLAINTS
 from queueapp.store.complaints import Complaint, complaint_from_row
@@ -107,25 +107,23 @@ class ReviewQueries(Repository):
 
     def party_names(self, party_ids: Iterable[str]) -> dict[str, str]:
         """``{party id: name}`` for the ids that are parties (unknown ids are left out):
-        the review and the report show people, not ids. The ids go in as one JSON array
-        (a month's review names thousands, more than SQLite binds as parameters)."""
-        wanted = sorted({pid for pid in party_ids if pid})
-        if not wanted:
-            return {}
-        rows = self.db.execute(
-            "SELECT id, name FROM parties WHERE id IN (SELECT value FROM json_each(?))",
-            [json.dumps(wanted)])
-        return {pid: name or "" for pid, name in rows}
+        the review and the report show people, not ids."""
+        return {pid: name or "" for pid, name in self._of_parties(party_ids, "name")}
 
     def party_tickets(self, party_ids: Iterable[str]) -> dict[str, str]:
         """``{party id: queue number}`` for the ids that are parties with one (A012)."""
+        return {pid: ticket for pid, ticket in self._of_parties(party_ids, "ticket") if ticket}
+
+    def _of_parties(self, party_ids: Iterable[str], column: Literal["name", "ticket"],
+                    ) -> list[tuple[str, Any]]:
+        """``(id, column)`` of the ids that are parties. The ids go in as one JSON array
+        (a month's review names thousands, more than SQLite binds as parameters)."""
         wanted = sorted({pid for pid in party_ids if pid})
         if not wanted:
-            return {}
-        rows = self.db.execute(
-            "SELECT id, ticket FROM parties WHERE ticket != '' AND id IN "
-            "(SELECT value FROM json_each(?))", [json.dumps(wanted)])
-        return dict(rows)
+            return []
+        return self.db.execute(
+            f"SELECT id, {column} FROM parties WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(wanted)]).fetchall()
 
     def complaints(self, f: RangeFilter) -> list[Complaint]:
         """Items recorded in the range, oldest first."""

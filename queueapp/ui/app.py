@@ -8,6 +8,8 @@ of the store's version picks up what other terminals wrote.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import socket
 import threading
@@ -119,6 +121,7 @@ LEARN_DAYS = 90  # how far back what guests accepted and stayed for is learnt
 DAY = 86400  # seconds
 RELEARN_SECONDS = 600  # how often what guests accept is learnt again
 LONG_WAIT_CHECK_SECONDS = 30  # how often long waits are checked (the README says 30 s)
+FORM_OPENING_SECONDS = 1.0  # at most this long, Tab waits for keys typed as a form opened
 PURGE_CHECK_SECONDS = 3600  # how often the daily purge of old guests' data is looked at
 
 
@@ -126,9 +129,13 @@ class QueueApp(App[None]):
     CSS_PATH = "queueapp.tcss"
     TITLE = "queueapp"
     # Textual's own palette key, described in the host's language (with this binding
-    # Textual adds no English one of its own)
+    # Textual adds no English one of its own). Tab and Shift+Tab are taken by the app
+    # itself (see action_next_field).
     BINDINGS = [Binding(App.COMMAND_PALETTE_BINDING, "command_palette", "key_palette",
-                        show=False, priority=True, id="palette")]
+                        show=False, priority=True, id="palette"),
+                Binding("tab", "next_field(1)", "key_focus_next", show=False, priority=True),
+                Binding("shift+tab", "next_field(-1)", "key_focus_previous", show=False,
+                        priority=True)]
 
     def __new__(cls, config: Config, *args: Any, **kwargs: Any) -> QueueApp:
         """A QueueApp speaks its config's language, key descriptions included: those
@@ -547,6 +554,27 @@ class QueueApp(App[None]):
         return self.t(f"did_{ev.event}", name=name, table=ev.table,
                       reason=self.t(f"reason_{ev.data.get('reason', '')}")
                       if ev.data.get("reason") else "")
+
+    # -- keys typed in one burst ----------------------------------------------
+    async def action_next_field(self, step: int) -> None:
+        """Tab (``step`` 1) or Shift+Tab (-1), in the order the keys were typed.
+
+        The app sends each key to whatever has focus when it reads it. Left to the field
+        it leaves (Textual's default), Tab moved focus only after the keys typed after it
+        had been sent to that same field: "Wu", Tab, "4" in one burst gave a name "Wu4".
+        Taken here, focus moves before the next key is read. Keys typed while a form was
+        still opening wait in the form's own queue: focus moves on only after them.
+        """
+        screen = self.screen
+        if screen.focused is None:
+            done = asyncio.Event()
+            screen.call_later(done.set)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), FORM_OPENING_SECONDS)
+        if step > 0:
+            screen.focus_next()
+        else:
+            screen.focus_previous()
 
     # -- command palette -----------------------------------------------------
     def action_command_palette(self) -> None:

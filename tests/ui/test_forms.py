@@ -28,6 +28,7 @@ PHONE = "+8613812345678"
 SIZE = (170, 48)
 LONG = "9" * 10_000
 BAD_NUMBERS = ["²", "-1", "", LONG]  # refused, each with a message under the field
+CHARACTERS = {"tab": "\t"}  # what a terminal sends for a key with a name
 
 
 @pytest.fixture
@@ -81,7 +82,7 @@ async def typed_at_once(app, pilot, opener: str, screen: type, keys: list[str]) 
         await asyncio.sleep(0)
     assert isinstance(app.screen, screen)
     for key in keys:
-        app.post_message(events.Key(key, key))
+        app.post_message(events.Key(key, key if len(key) == 1 else CHARACTERS.get(key)))
     await settle(app, pilot)
     await pilot.press("enter")
     await settle(app, pilot, 5)
@@ -235,6 +236,21 @@ async def test_a_pin_typed_at_once_is_not_lost(make_app, store):
         await typed_at_once(app, pilot, "R", PinScreen, list("246813"))
         assert isinstance(app.screen, ReviewScreen), app.screen
     assert store.db.execute("SELECT lead, ok FROM pin_attempts").fetchall() == [("Mei", 1)]
+
+
+async def test_a_party_typed_in_one_burst_lands_field_by_field(make_app, store):
+    """Name, Tab, size, Tab, phone, Shift+Tab back to the size and a new one, in one
+    burst (keys sent at once by a terminal, as tmux does): each key lands in the field
+    the Tab before it moved to. (The field Tab left used to handle it only after the
+    keys after it had been sent there too: the name read "Wu413812345678".)"""
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        burst = [*"Wu", "tab", "4", "tab", *"13812345678", "shift+tab", "3"]
+        await typed_at_once(app, pilot, "a", PartyForm, burst)
+        assert isinstance(app.screen, MainScreen), [w.value for w in app.screen.query(Input)]
+    [party] = store.load_room().waiting()
+    assert (party.name, party.size, party.phone) == ("Wu", 3, PHONE)
 
 
 async def test_the_o_form_saves_an_observation_typed_at_once(make_app, store, clock, config):

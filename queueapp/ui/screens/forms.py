@@ -156,7 +156,9 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         # Textual calls every class's on_mount (subclasses' first): subclasses say where
         # focus starts by overriding start_focus, not by focusing in their own on_mount
         self._initial = {w.id or "": w.value for w in self.query(Input)}
-        self.start_focus().focus()
+        # at once, not later (Widget.focus): keys typed as the form opened are handled in
+        # order after this, and a Tab among them moves on from here (QueueApp.next_field)
+        self.set_focus(self.start_focus())
 
     def first_field(self) -> Input:
         """The field typed text goes to when nothing that takes text has focus."""
@@ -174,7 +176,7 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
             # taking focus would select what is in the field, and the next key typed
             # would replace it: keep the cursor after what was just typed instead
             field.select_on_focus = False
-            field.focus()
+            self.set_focus(field)
             event.stop()
 
     def _field_for(self, character: str) -> Input | None:

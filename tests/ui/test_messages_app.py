@@ -110,7 +110,8 @@ async def test_marker_panel_and_resend(make_app, receiver: Receiver) -> None:
 
 async def _hold_runs_out(app, pilot, clock: FixedClock, config, name: str) -> str:
     await settle(app, pilot)
-    await _sender_ready(app, pilot)
+    if config.messages.enabled:
+        await _sender_ready(app, pilot)
     pid = _add(app.store, config, name)
     app.store.call_party(at(0), pid)
     app.reload()
@@ -147,6 +148,19 @@ async def test_hold_runs_out_no_show(make_app, receiver: Receiver,
     app = make_app(cfg=config, clk=moving_clock)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         pid = await _hold_runs_out(app, pilot, moving_clock, config, "Zhao")
+        await _choose(app, pilot, HoldChoice.NO_SHOW)
+        p = app.store.party(pid)
+        assert (p.status, p.reason) == ("removed", "no_show")
+
+
+async def test_hold_counts_down_without_messages_too(make_app, config,
+                                                     moving_clock: FixedClock) -> None:
+    """No message channel: the guest's page (or the host's voice) promised the hold all
+    the same, so the row counts it down and the host is asked when it runs out."""
+    assert not config.messages.enabled
+    app = make_app(cfg=config, clk=moving_clock)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        pid = await _hold_runs_out(app, pilot, moving_clock, config, "Sun")
         await _choose(app, pilot, HoldChoice.NO_SHOW)
         p = app.store.party(pid)
         assert (p.status, p.reason) == ("removed", "no_show")

@@ -672,10 +672,10 @@ class StandActions(Screen[None]):
 
     def check_holds(self, snap: Any) -> None:
         """Called parties whose hold ran out: the host is asked, one at a time, when no
-        other form is open (else at the next tick). Only with messages configured: the
-        countdown is what the message promised the guest."""
+        other form is open (else at the next tick). With or without messages: the
+        guest's page promised the hold, and a party called by voice is owed it too."""
         app = self.app
-        if not app.config.messages.enabled or app.screen is not self:
+        if app.screen is not self:
             return
         due = app.holds.due(snap.room.waiting(), snap.now)
         if due:

@@ -171,9 +171,10 @@ class WaitingList(DrawsState, KeyedTable):
             at = arrow.get(p.called_at).to(cfg.timezone).format("HH:mm")
             called = Text(t("called_at", time=at), style="bold green")
             left_compact = Text(f"☎ {at}", style="bold green")
-            hold = app.holds.minutes_left(p, now) if cfg.messages.enabled else None
-            if hold is not None:  # issue 12: the hold the message promised, counting down
-                called += Text(" ") + messages_ui.countdown(hold, t)
+            hold = app.holds.minutes_left(p, now)
+            if hold is not None:  # the hold the guest was promised, counting down where
+                # the wait left was (a called party waits for nothing else)
+                left = messages_ui.countdown(hold, t)
                 left_compact = Text("☎ ", style="bold green") + messages_ui.countdown(
                     hold, t, short=True)
         name = Text((p.name or p.id).replace("\n", " "))

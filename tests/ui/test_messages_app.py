@@ -142,25 +142,17 @@ def moving_clock() -> FixedClock:
     return FixedClock(START)
 
 
-async def test_hold_runs_out_no_show(make_app, receiver: Receiver,
+@pytest.mark.parametrize("messages", [True, False], ids=["messages", "no-messages"])
+async def test_hold_runs_out_no_show(make_app, receiver: Receiver, config, messages: bool,
                                      moving_clock: FixedClock) -> None:
-    config = messages_config(receiver.url, "poll_seconds = 0.2")
+    """Without a message channel too: the guest's page (or the host's voice) promised
+    the hold all the same, so the row counts it down and the host is asked."""
+    if messages:
+        config = messages_config(receiver.url, "poll_seconds = 0.2")
+    assert config.messages.enabled is messages
     app = make_app(cfg=config, clk=moving_clock)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         pid = await _hold_runs_out(app, pilot, moving_clock, config, "Zhao")
-        await _choose(app, pilot, HoldChoice.NO_SHOW)
-        p = app.store.party(pid)
-        assert (p.status, p.reason) == ("removed", "no_show")
-
-
-async def test_hold_counts_down_without_messages_too(make_app, config,
-                                                     moving_clock: FixedClock) -> None:
-    """No message channel: the guest's page (or the host's voice) promised the hold all
-    the same, so the row counts it down and the host is asked when it runs out."""
-    assert not config.messages.enabled
-    app = make_app(cfg=config, clk=moving_clock)
-    async with app.run_test(size=WIDE, notifications=True) as pilot:
-        pid = await _hold_runs_out(app, pilot, moving_clock, config, "Sun")
         await _choose(app, pilot, HoldChoice.NO_SHOW)
         p = app.store.party(pid)
         assert (p.status, p.reason) == ("removed", "no_show")

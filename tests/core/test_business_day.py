@@ -14,26 +14,20 @@ from datetime import date
 import arrow
 import pytest
 from click.testing import CliRunner
-from helpers import CONFIG_PATH, config_variant
+from helpers import CONFIG_PATH, LATE_MIDNIGHT, config_variant, fill_late_service, local
 
 from queueapp.cli.main import _range, main
 from queueapp.clock import business_date, business_day_bounds, business_days, into_day
 from queueapp.config import ConfigError
-from queueapp.goodwill import gestures
 from queueapp.lobby import busy
 from queueapp.messages.review import by_day as messages_by_day
-from queueapp.quotes.rule import Quote
 from queueapp.review.reports import Filters, build
 from queueapp.store import Store
 from queueapp.store.outbox import CallOutcome
 from queueapp.waitlist.events import ARRIVE, SEAT, Event
 
 TZ = "Asia/Shanghai"
-MIDNIGHT = 'currency = "¥"\nday_starts = "00:00"'  # a restaurant that keeps calendar days
-
-
-def local(text: str) -> float:
-    return arrow.get(text).replace(tzinfo=TZ).float_timestamp
+MIDNIGHT = LATE_MIDNIGHT
 
 
 def calendar_days(first: str, last: str) -> Filters:
@@ -99,41 +93,8 @@ def test_a_business_day_across_a_clock_change_is_23_or_25_hours():
 
 @pytest.fixture
 def late(db_path, config) -> Store:
-    """An evening from 18:00 to 01:30 on Friday 2026-11-20, a guest at 03:59 (still that
-    evening) and the first of Saturday's at 04:00:
-
-    ====  =====  ================  ========================================
-    who   size   arrived (local)   then
-    ====  =====  ================  ========================================
-    Chen  2      11-20 18:00       seated 18:20 at A1
-    Wang  4      11-20 22:30       seated 23:00 at A4; jasmine tea at 22:40
-    Zhao  2      11-21 00:40       walked away 01:10 (30 on a 15 quote)
-    Sun   3      11-21 01:30       seated 01:45 at A5; fruit plate at 01:35
-    Li    1      11-21 03:59       seated 03:59:50 at A3
-    Wu    2      11-21 04:00       still waiting
-    ====  =====  ================  ========================================
-    """
     store = Store.open(db_path, config)
-    cat = config.catalogue
-
-    def add(when: str, size: int, name: str, quote: float) -> str:
-        q = Quote(quote, quote * 0.75, quote * 1.35)
-        return store.add_party(local(when), size, name, "", [], "", q, tz=TZ,
-                               host="Lin").party
-
-    chen = add("2026-11-20T18:00", 2, "Chen", 20)
-    store.seat_party(local("2026-11-20T18:20"), chen, "A1")
-    wang = add("2026-11-20T22:30", 4, "Wang", 30)
-    gestures.give(store, local("2026-11-20T22:40"), wang, cat["jasmine_tea"], "Lin")
-    store.seat_party(local("2026-11-20T23:00"), wang, "A4")
-    zhao = add("2026-11-21T00:40", 2, "Zhao", 15)
-    store.remove_party(local("2026-11-21T01:10"), zhao, "walked_away")
-    sun = add("2026-11-21T01:30", 3, "Sun", 15)
-    gestures.give(store, local("2026-11-21T01:35"), sun, cat["fruit_plate"], "Lin")
-    store.seat_party(local("2026-11-21T01:45"), sun, "A5")
-    li = add("2026-11-21T03:59", 1, "Li", 5)
-    store.seat_party(local("2026-11-21T03:59") + 50, li, "A3")
-    add("2026-11-21T04:00", 2, "Wu", 10)
+    fill_late_service(store, config)
     yield store
     store.close()
 

@@ -19,12 +19,14 @@ from helpers import CONFIG_PATH, LATE_MIDNIGHT, config_variant, fill_late_servic
 from queueapp.cli.main import _range, main
 from queueapp.clock import business_date, business_day_bounds, business_days, into_day
 from queueapp.config import ConfigError
+from queueapp.i18n import Translator
 from queueapp.lobby import busy
 from queueapp.messages.review import by_day as messages_by_day
 from queueapp.review.reports import Filters, build
 from queueapp.store import Store
 from queueapp.store.outbox import CallOutcome
 from queueapp.waitlist.events import ARRIVE, SEAT, Event
+from queueapp.web.render import busy_section
 
 TZ = "Asia/Shanghai"
 MIDNIGHT = LATE_MIDNIGHT
@@ -197,6 +199,7 @@ def test_busy_hours_keep_a_late_service_with_its_evening():
     assert found.enough and found.weekday == 4 and found.days == 3
     assert [h.hour for h in found.hours] == [18, 19, 20, 21, 22, 23, 0, 1]
     assert found.busy == ((23, 25),)  # 23:00-01:00, one span across midnight
+    assert "Busiest: 23:00–01:00" in busy_section(Translator("en"), found)  # the board
     # at 23:30 the hours still to come are after midnight: 01:00's short wait
     assert found.best is not None and found.best.hour == 1 and found.best.wait == 5
     # Friday 01:30 is still Friday's evening: the same figures, Friday's weekday

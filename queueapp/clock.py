@@ -6,7 +6,7 @@ All arithmetic is done in UTC; convert to the restaurant's zone only to show.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -67,3 +67,37 @@ def period_bounds(now: float, timezone: str, starts: Iterable[int]) -> tuple[flo
             if t > start:
                 return start, t
         day += timedelta(days=1)
+
+
+# -- the business day ---------------------------------------------------------------------
+# A restaurant's "day" runs from ``[restaurant] day_starts`` to the next one: a hotpot
+# house open until 02:00 has one evening, not the end of one date and the start of the
+# next. It is the one-start case of the periods above.
+
+def business_date(now: float, timezone: str, day_starts: int) -> date:
+    """The business date ``now`` belongs to: the local date its day began on (01:30 with
+    days starting at 04:00 belongs to the evening before)."""
+    start = period_start(now, timezone, (day_starts,))
+    return datetime.fromtimestamp(start, ZoneInfo(timezone)).date()
+
+
+def business_day_bounds(day: date, timezone: str, day_starts: int) -> tuple[float, float]:
+    """Business date ``day`` as [start, end) epoch seconds: ``day_starts`` on that date
+    to ``day_starts`` on the next (23 or 25 hours across a clock change)."""
+    begins = datetime.combine(day, dtime(day_starts // 60, day_starts % 60),
+                              ZoneInfo(timezone)).timestamp()
+    return period_bounds(begins, timezone, (day_starts,))
+
+
+def business_days(first: date, last: date, timezone: str,
+                  day_starts: int) -> tuple[float, float]:
+    """Business dates ``first`` to ``last`` (inclusive) as one [start, end) range."""
+    return (business_day_bounds(first, timezone, day_starts)[0],
+            business_day_bounds(last, timezone, day_starts)[1])
+
+
+def into_day(minute: int, day_starts: int) -> int:
+    """How many minutes local time of day ``minute`` is into the business day (with days
+    starting at 04:00, 01:00 is 1260 in): sorting hours by it puts a late service's after
+    the evening's."""
+    return (minute - day_starts) % (24 * 60)

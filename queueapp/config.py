@@ -31,7 +31,8 @@ from queueapp.i18n import LANGUAGES
 from queueapp.keys import KEY_IDS
 from queueapp.messages import settings as message_settings
 
-TICKETS_RESTART = 4 * 60  # queue numbers start again at 04:00 local, after a late service
+DAY_STARTS = 4 * 60  # the business day begins at 04:00 local: a late service is one day
+TICKETS_RESTART = DAY_STARTS  # queue numbers start again with the day, unless told otherwise
 PARTY_SIZE_LIMIT = 100  # the largest party (and dining_minutes key) a config may name
 DAY_MINUTES = 24 * 60
 MONEY_LIMIT = 1_000_000  # the most a budget or a gesture's cost may be
@@ -180,6 +181,7 @@ class Guests:
     port: int = 8080
     public_url: str = ""  # [web] how guests' phones reach the server (links, QR codes)
     tickets_restart: int = TICKETS_RESTART  # local minutes after midnight numbers restart
+    # ([restaurant] day_starts when not given)
 
     def ticket_class(self, size: int) -> TicketClass:
         """The class a party of ``size`` queues in."""
@@ -252,6 +254,9 @@ class Config:
     currency: str
     tables: tuple[Table, ...]
     sections: tuple[Section, ...]
+    # [restaurant] day_starts: local minutes after midnight the business day begins; a
+    # "day" in reports, the review, busy hours and head office runs from it to the next
+    day_starts: int = DAY_STARTS
     joins: tuple[Join, ...] = ()
     db: str = ""
     refresh_seconds: float = 5.0
@@ -426,6 +431,9 @@ class _Validator:
                             self._line("language"))
         largest = self._number(r, "largest_party", "restaurant.largest_party", 12, whole=True)
         currency = self._get(r, "currency", str, "restaurant.currency", "¥")
+        day_starts = self._time_of_day(r, "day_starts", "restaurant.day_starts", "04:00",
+                                       "the business day begins (a service running past "
+                                       "midnight counts as the day it began)")
 
         sections = self._sections()
         tables = self._tables()
@@ -489,7 +497,8 @@ class _Validator:
 
         return Config(
             path=self.path, name=name, timezone=tz, country=country, language=language,
-            largest_party=largest, currency=currency, tables=tuple(tables),
+            largest_party=largest, currency=currency, day_starts=day_starts,
+            tables=tuple(tables),
             sections=tuple(sections), joins=tuple(joins), db=db, refresh_seconds=refresh,
             sync_seconds=sync, attention_minutes=attention, long_wait_minutes=long_wait,
             quoting=quoting,
@@ -498,7 +507,7 @@ class _Validator:
             hosts=tuple(self._hosts()), leads=tuple(self._leads()),
             conversation=self._conversation(), hold_minutes=hold, keep_guest_days=keep_days,
             backup_keep=backup_keep, backup_every_minutes=backup_every,
-            guests=self._guests(), messages=message_settings.parse(self),
+            guests=self._guests(day_starts), messages=message_settings.parse(self),
             headoffice=self._headoffice(),
         )
 
@@ -517,22 +526,31 @@ class _Validator:
         every = self._number(h, "every_seconds", "headoffice.every_seconds", 60.0)
         return HeadOffice(url, site, key, every)
 
-    def _guests(self) -> Guests:
-        """[guests] queue numbers and self check-in, [web] where `queueapp serve` listens."""
+    def _time_of_day(self, table: dict[str, Any], key: str, fld: str, default: str,
+                     what: str) -> int:
+        """A local time of day ``"HH:MM"`` (00:00 to 23:59) as minutes after midnight;
+        ``what`` says what it is for in the message when it is not one."""
+        raw = self._get(table, key, str, fld, default)
+        try:
+            minutes = parse_clock(raw)
+            if not 0 <= minutes < DAY_MINUTES:
+                raise ValueError
+        except ValueError:
+            raise self.fail(fld, f"{raw!r} should be the local time {what}, e.g. \"04:00\".",
+                            self._line(key)) from None
+        return minutes
+
+    def _guests(self, day_starts: int) -> Guests:
+        """[guests] queue numbers and self check-in, [web] where `queueapp serve` listens.
+        Numbers restart with the business day (``day_starts``) unless told otherwise."""
         g = self._section("guests")
         raw = self._get(g, "tickets", list, "guests.tickets", None)
         tickets = DEFAULT_TICKETS if raw is None else self._tickets(raw)
         check_in = self._get(g, "self_check_in", bool, "guests.self_check_in", False)
-        restart_raw = self._get(g, "tickets_restart", str, "guests.tickets_restart", "04:00")
-        try:
-            restart = parse_clock(restart_raw)
-            if not 0 <= restart < 24 * 60:
-                raise ValueError
-        except ValueError:
-            raise self.fail("guests.tickets_restart", f"{restart_raw!r} should be the local "
-                            "time queue numbers start again from 1, e.g. \"04:00\" (a "
-                            "service running past midnight keeps its numbers).",
-                            self._line("tickets_restart")) from None
+        restart = self._time_of_day(g, "tickets_restart", "guests.tickets_restart",
+                                    f"{day_starts // 60:02d}:{day_starts % 60:02d}",
+                                    "queue numbers start again from 1 (a service running "
+                                    "past midnight keeps its numbers)")
         per_minute = self._number(g, "joins_per_minute", "guests.joins_per_minute", 5,
                                   whole=True)
         w = self._section("web")

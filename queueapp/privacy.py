@@ -43,7 +43,9 @@ def scrub(value: Any, one_line: bool = False) -> Any:
 
 def cutoff(day: str, tz: str) -> float:
     """The start of local day ``day`` (``YYYY-MM-DD``) as epoch seconds; ValueError if it
-    is not such a date."""
+    is not such a date. A calendar day, not a business day: retention is counted in whole
+    days, where a few hours either side make no difference, and "older than 30 November"
+    should mean midnight to whoever reads the rule."""
     try:
         return arrow.get(day, "YYYY-MM-DD", tzinfo=tz).float_timestamp
     except (arrow.parser.ParserError, ValueError, OverflowError):
@@ -58,8 +60,10 @@ def purge(store: Store, before: float) -> Purged:
 
 
 def purge_if_due(store: Store, now: float, config: Config) -> Purged | None:
-    """Once a local day, when ``keep_guest_days`` is set: purge what is older than that.
-    None when it is not due (already done today, or the config keeps data forever)."""
+    """Once a local (calendar) day, when ``keep_guest_days`` is set: purge what is older
+    than that many days before midnight (see :func:`cutoff`: retention by whole days need
+    not follow the business day). None when it is not due (already done today, or the
+    config keeps data forever)."""
     if not config.keep_guest_days:
         return None
     today = arrow.get(now).to(config.timezone)

@@ -110,3 +110,55 @@ def serving(app: object) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+# -- a service past midnight (the business day) ------------------------------------------
+# the tests' config as a restaurant that keeps calendar days: every day from midnight
+LATE_MIDNIGHT = 'currency = "¥"\nday_starts = "00:00"'
+
+
+def local(text: str, tz: str = "Asia/Shanghai") -> float:
+    """A local time (``2026-11-20T18:00``) as epoch seconds."""
+    return arrow.get(text).replace(tzinfo=tz).float_timestamp
+
+
+def fill_late_service(store, config) -> None:
+    """An evening from 18:00 to 01:30 on Friday 2026-11-20, a guest at 03:59 (still that
+    evening, with days starting at 04:00) and the first of Saturday's at 04:00:
+
+    ====  =====  ================  ========================================
+    who   size   arrived (local)   then
+    ====  =====  ================  ========================================
+    Chen  2      11-20 18:00       seated 18:20 at A1
+    Wang  4      11-20 22:30       seated 23:00 at A4; jasmine tea at 22:40
+    Zhao  2      11-21 00:40       walked away 01:10 (30 on a 15 quote)
+    Sun   3      11-21 01:30       seated 01:45 at A5; fruit plate at 01:35
+    Li    1      11-21 03:59       seated 03:59:50 at A3
+    Wu    2      11-21 04:00       still waiting
+    ====  =====  ================  ========================================
+
+    Every party added by Lin.
+    """
+    from queueapp.goodwill import gestures
+    from queueapp.quotes.rule import Quote
+
+    cat = config.catalogue
+
+    def add(when: str, size: int, name: str, quote: float) -> str:
+        q = Quote(quote, quote * 0.75, quote * 1.35)
+        return store.add_party(local(when), size, name, "", [], "", q, tz=config.timezone,
+                               host="Lin").party
+
+    chen = add("2026-11-20T18:00", 2, "Chen", 20)
+    store.seat_party(local("2026-11-20T18:20"), chen, "A1")
+    wang = add("2026-11-20T22:30", 4, "Wang", 30)
+    gestures.give(store, local("2026-11-20T22:40"), wang, cat["jasmine_tea"], "Lin")
+    store.seat_party(local("2026-11-20T23:00"), wang, "A4")
+    zhao = add("2026-11-21T00:40", 2, "Zhao", 15)
+    store.remove_party(local("2026-11-21T01:10"), zhao, "walked_away")
+    sun = add("2026-11-21T01:30", 3, "Sun", 15)
+    gestures.give(store, local("2026-11-21T01:35"), sun, cat["fruit_plate"], "Lin")
+    store.seat_party(local("2026-11-21T01:45"), sun, "A5")
+    li = add("2026-11-21T03:59", 1, "Li", 5)
+    store.seat_party(local("2026-11-21T03:59") + 50, li, "A3")
+    add("2026-11-21T04:00", 2, "Wu", 10)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from queueapp.cli.common import config_or_exit, obj, output
+from queueapp.clock import SystemClock, business_date
 from queueapp.config import Config
 from queueapp.i18n import Translator
 from queueapp.store import Store, StoreError, resolve_db_path
@@ -112,7 +113,7 @@ def _day(t: Translator, option: str, text: str | None, default: date) -> date:
 @click.option("--pg", "url", metavar="URL",
               help="Central PostgreSQL (postgresql://…); default [headoffice] url.")
 @click.option("--from", "date_from", metavar="DATE", help="First day (YYYY-MM-DD, each "
-              "store's local date); default today.")
+              "store's business date: from its own day_starts); default today.")
 @click.option("--to", "date_to", metavar="DATE", help="Last day, inclusive; default --from.")
 @click.option("--rank", type=click.Choice(["parties", "gestures_per_100", "within5",
                                            "quote_mae", "complaints_per_100", "past_quote_10",
@@ -132,7 +133,10 @@ def chain_report(ctx: click.Context, url: str | None, date_from: str | None,
 
     config = config_or_exit(config_path or obj(ctx, "config_path"))
     t = Translator(config.language)
-    first = _day(t, "--from", date_from, date.today())
+    # today: the business day this config's restaurant is in (a day runs from day_starts)
+    first = _day(t, "--from", date_from,
+                 business_date(SystemClock().now().float_timestamp, config.timezone,
+                               config.day_starts))
     last = _day(t, "--to", date_to, first)
     if last < first:
         raise click.BadParameter(t("err_dates_order", first=first, last=last))

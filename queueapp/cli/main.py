@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import click
@@ -219,14 +220,18 @@ def _check_messages(config: Config) -> None:
 FIRST_DAY, LAST_DAY = "1970-01-01", "2199-12-31"  # the dates a report or export may name
 
 
-def _range(config: Config, start: str | None, end: str | None) -> tuple[float, float]:
-    """Local dates (YYYY-MM-DD, inclusive) to a UTC range; default: today."""
+def _range(config: Config, start: str | None, end: str | None,
+           now: float | None = None) -> tuple[float, float]:
+    """Business dates (YYYY-MM-DD, inclusive) to a UTC range, each from ``[restaurant]
+    day_starts`` to the next; default: the business day ``now`` (the clock's) is in."""
     import arrow
+
+    from queueapp.clock import SystemClock, business_date, business_days
 
     tz = config.timezone
     t = Translator(config.language)
 
-    def day(option: str, text: str) -> arrow.Arrow:
+    def day(option: str, text: str) -> date:
         try:
             found = arrow.get(text, "YYYY-MM-DD", tzinfo=tz)
         except (arrow.parser.ParserError, ValueError, OverflowError):
@@ -234,18 +239,23 @@ def _range(config: Config, start: str | None, end: str | None) -> tuple[float, f
         if not FIRST_DAY <= found.format("YYYY-MM-DD") <= LAST_DAY:
             raise click.BadParameter(t("err_date_range", option=option, date=text,
                                        first=FIRST_DAY, last=LAST_DAY))
-        return found
+        return found.date()
 
-    first = day("--from", start) if start else arrow.now(tz).floor("day")
+    if start:
+        first = day("--from", start)
+    else:
+        when = SystemClock().now().float_timestamp if now is None else now
+        first = business_date(when, tz, config.day_starts)
     last = day("--to", end) if end else first
     if last < first:
-        raise click.BadParameter(t("err_dates_order", first=first.format("YYYY-MM-DD"),
-                                   last=last.format("YYYY-MM-DD")))
-    return first.float_timestamp, last.shift(days=1).float_timestamp
+        raise click.BadParameter(t("err_dates_order", first=first.isoformat(),
+                                   last=last.isoformat()))
+    return business_days(first, last, tz, config.day_starts)
 
 
 FROM_OPTION = click.option("--from", "date_from", metavar="DATE",
-                           help="First day (YYYY-MM-DD, local); default today.")
+                           help="First business day (YYYY-MM-DD, local; a day runs from "
+                           "[restaurant] day_starts); default today.")
 TO_OPTION = click.option("--to", "date_to", metavar="DATE",
                          help="Last day, inclusive (YYYY-MM-DD); default the --from day.")
 

@@ -75,7 +75,9 @@ class GuestCard:
         return self._kind("note")
 
     def days_to_birthday(self, now: float, tz: str) -> int | None:
-        """Days until the next birthday (0 = today), or None when unknown."""
+        """Days until the next birthday (0 = today), or None when unknown. By the calendar,
+        not the business day: a birthday is the guest's date, and at 00:30 it is the
+        birthday of whoever was born on the new date."""
         if not self.birthday:
             return None
         today = arrow.get(now).to(tz).floor("day")

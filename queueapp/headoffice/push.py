@@ -176,24 +176,30 @@ class Result:
 
 def claim(conn: psycopg.Connection[Any], site: str, site_id: str, config: Config) -> None:
     """Register this store under ``site`` (or check it is the one registered there), and
-    record what its figures need. Another store with the same name is refused."""
+    record what its figures need. Another store with the same name is refused. A store
+    whose days now begin elsewhere (its time zone or ``day_starts`` changed) has all its
+    daily figures recomputed on the new days, in the same transaction: no figure of the
+    chain is left counted on the old ones."""
     with conn.transaction():
         row = conn.execute("SELECT name FROM sites WHERE site_id = %s", [site_id]).fetchone()
         if row and row[0] != site:
             raise HeadOfficeError("err_hq_site_renamed", site=site, known=row[0])
-        values = [config.name, config.timezone, config.currency,
+        values = [config.name, config.timezone, config.day_starts, config.currency,
                   config.goodwill.budget_per_shift,
                   " ".join(f"{m // 60:02d}:{m % 60:02d}" for m in config.goodwill.shift_starts)]
-        conn.execute("INSERT INTO sites (name, site_id, restaurant, timezone, currency, "
-                     "budget_per_shift, shift_starts) VALUES (%s, %s, %s, %s, %s, %s, %s) "
-                     "ON CONFLICT (name) DO NOTHING", [site, site_id, *values])
-        owner = conn.execute("SELECT site_id FROM sites WHERE name = %s FOR UPDATE",
-                             [site]).fetchone()
+        conn.execute("INSERT INTO sites (name, site_id, restaurant, timezone, day_starts, "
+                     "currency, budget_per_shift, shift_starts) VALUES (%s, %s, %s, %s, %s, "
+                     "%s, %s, %s) ON CONFLICT (name) DO NOTHING", [site, site_id, *values])
+        owner = conn.execute("SELECT site_id, timezone, day_starts FROM sites WHERE name = %s "
+                             "FOR UPDATE", [site]).fetchone()
         if owner is None or owner[0] != site_id:
             raise HeadOfficeError("err_hq_site_clash", site=site)
-        conn.execute("UPDATE sites SET restaurant = %s, timezone = %s, currency = %s, "
-                     "budget_per_shift = %s, shift_starts = %s WHERE name = %s",
+        conn.execute("UPDATE sites SET restaurant = %s, timezone = %s, day_starts = %s, "
+                     "currency = %s, budget_per_shift = %s, shift_starts = %s WHERE name = %s",
                      [*values, site])
+        if (owner[1], owner[2]) != (config.timezone, config.day_starts):
+            with conn.cursor() as cur:
+                redo_days(cur, site)
         conn.execute("INSERT INTO sync_marks (site, feed) SELECT %s, unnest(%s::text[]) "
                      "ON CONFLICT DO NOTHING", [site, [f.name for f in FEEDS]])
 
@@ -261,15 +267,15 @@ def _send(conn: psycopg.Connection[Any], batch: Batch, site: str, names: Pseudon
             touches = schema.TOUCHES.get(feed.name)
             if touches:
                 days = [r[0] for r in cur.execute(
-                    "SELECT DISTINCT (x.t AT TIME ZONE s.timezone)::date FROM ("
+                    f"SELECT DISTINCT {schema.local_day('x.t')} FROM ("
                     + touches.format(stage=f"stage_{feed.name}") + ") x(t), sites s "
                     "WHERE s.name = %(site)s AND x.t IS NOT NULL", {"site": site})]
                 refresh_days(cur, site, days, shifts=feed.name == schema.SHIFTS_FROM)
         if batch.gone:  # parties undone here (an undone arrival): gone centrally too
             days = [r[0] for r in cur.execute(
                 sql.SQL("DELETE FROM {} p USING sites s WHERE p.site = %s AND s.name = p.site "
-                        "AND p.local_id = ANY(%s) RETURNING (p.arrived_at AT TIME ZONE "
-                        "s.timezone)::date").format(sql.Identifier(feed.name)),
+                        "AND p.local_id = ANY(%s) RETURNING "
+                        + schema.local_day("p.arrived_at")).format(sql.Identifier(feed.name)),
                 [site, list(batch.gone)])]
             refresh_days(cur, site, sorted(set(days)), shifts=False)
         if inside is not None:
@@ -296,6 +302,16 @@ def refresh_days(cur: psycopg.Cursor[Any], site: str, days: list[dt.date],
                 "AND day = ANY(%(days)s::date[])", params)
     cur.execute(f"INSERT INTO site_shifts (site, day, host, shift_start) {schema.SHIFT_PARTS}",
                 params)
+
+
+def redo_days(cur: psycopg.Cursor[Any], site: str) -> None:
+    """Every daily figure of a store again, on the days its ``sites`` row now says."""
+    cur.execute("DELETE FROM site_days WHERE site = %s", [site])
+    cur.execute("DELETE FROM site_shifts WHERE site = %s", [site])
+    times = " UNION ".join(f"SELECT DISTINCT {schema.local_day(f'x.{column}')} FROM {table} x, "
+                           "sites s WHERE s.name = %(site)s AND x.site = s.name"
+                           for table, column in schema.DAY_TIMES)
+    refresh_days(cur, site, [r[0] for r in cur.execute(times, {"site": site})])
 
 
 def sync(store: Store, config: Config, target: Target, batch_size: int = BATCH,

@@ -10,10 +10,12 @@ Tables:
 - one per feed (``store/sync.py``: events, parties, gestures, complaints,
   complaint_steps, rescues, rescue_outcomes), keyed by ``(site, local_id)``;
 - ``sites``: each store's name, its own random id (a second store claiming the name
-  is refused), and what its figures need (time zone, budget per shift);
+  is refused), and what its figures need (time zone, business day start, budget per
+  shift);
 - ``sync_marks``: per site and feed, the last local id acknowledged (the central
   database is the truth of what it has: a run starts after it);
-- ``site_days`` and ``site_shifts``: each store's figures per local day, recomputed in
+- ``site_days`` and ``site_shifts``: each store's figures per business day (its local
+  date, from the store's ``day_starts``: a service past midnight is one day), recomputed in
   the same transaction as every batch that touches the day (a year of a hundred stores
   is then read in milliseconds, not by scanning tens of millions of rows).
 
@@ -58,24 +60,31 @@ WITHIN = 5  # reports.WITHIN
 LONG_PAST_QUOTE = 10  # reports.LONG_PAST_QUOTE
 
 
-def _local_day(column: str) -> str:
-    return f"({column} AT TIME ZONE s.timezone)::date"
+# the store's day start (sites.day_starts, minutes after local midnight) as an interval
+_DAY_START = "make_interval(mins => s.day_starts)"
+
+
+def local_day(column: str) -> str:
+    """The business date of a time (``s``: its row of ``sites``): the local date of the
+    day it falls in, days beginning ``day_starts`` after midnight (clock.business_date)."""
+    return f"(({column} AT TIME ZONE s.timezone) - {_DAY_START})::date"
 
 
 def _in_days(column: str) -> str:
-    """Rows of the days asked for (``%(days)s``, local dates), by a range the index serves."""
-    return (f"{column} >= (SELECT min(d) FROM unnest(%(days)s::date[]) d)::timestamp "
-            f"AT TIME ZONE s.timezone AND {column} < ((SELECT max(d) FROM "
-            f"unnest(%(days)s::date[]) d) + 1)::timestamp AT TIME ZONE s.timezone "
-            f"AND {_local_day(column)} = ANY(%(days)s::date[])")
+    """Rows of the days asked for (``%(days)s``, business dates), by a range the index
+    serves: from the first day's start to the start of the day after the last."""
+    return (f"{column} >= ((SELECT min(d) FROM unnest(%(days)s::date[]) d)::timestamp "
+            f"+ {_DAY_START}) AT TIME ZONE s.timezone AND {column} < (((SELECT max(d) FROM "
+            f"unnest(%(days)s::date[]) d) + 1)::timestamp + {_DAY_START}) AT TIME ZONE "
+            f"s.timezone AND {local_day(column)} = ANY(%(days)s::date[])")
 
 
-# one store's figures for some local days: each a sum over the day's rows
+# one store's figures for some business days: each a sum over the day's rows
 DAY_PARTS = f"""
-WITH s AS (SELECT name, timezone FROM sites WHERE name = %(site)s),
+WITH s AS (SELECT name, timezone, day_starts FROM sites WHERE name = %(site)s),
 pw AS (SELECT p.*, {WAITED} AS waited FROM parties p, s WHERE p.site = s.name
        AND {_in_days('p.arrived_at')}),
-pp AS (SELECT {_local_day('p.arrived_at')} AS day,
+pp AS (SELECT {local_day('p.arrived_at')} AS day,
         count(*) AS parties,                               -- Report.parties
         sum(p.size) AS guests,                             -- Report.guests
         count(p.seated_at) AS seated,                      -- Report.seated
@@ -92,20 +101,20 @@ pp AS (SELECT {_local_day('p.arrived_at')} AS day,
         count(*) FILTER (WHERE {QUOTED} AND abs(p.quoted_minutes - p.waited) <= {WITHIN})
             AS within5                                     -- Accuracy.within5 * n
        FROM pw p, s GROUP BY 1),
-gg AS (SELECT {_local_day('g.time')} AS day,
+gg AS (SELECT {local_day('g.time')} AS day,
         count(*) FILTER (WHERE g.void_of IS NULL) AS given,       -- HostTotals.given
         count(g.void_of) AS voids,                                -- HostTotals.voids
         count(*) FILTER (WHERE g.void_of IS NULL AND EXISTS (SELECT 1 FROM gestures v
             WHERE v.site = g.site AND v.void_of = g.local_id)) AS voided,
         coalesce(sum(g.cost), 0) AS cost                           -- net: voids subtract
        FROM gestures g, s WHERE g.site = s.name AND {_in_days('g.time')} GROUP BY 1),
-cc AS (SELECT {_local_day('c.recorded_at')} AS day, count(*) AS complaints,
+cc AS (SELECT {local_day('c.recorded_at')} AS day, count(*) AS complaints,
         count(*) FILTER (WHERE c.handled_at IS NULL) AS unhandled,
         count(*) FILTER (WHERE c.rechecked_at IS NULL) AS unrechecked,
         count(*) FILTER (WHERE c.fed_back_at IS NULL) AS still_open
        FROM complaint_status c, s WHERE c.site = s.name AND {_in_days('c.recorded_at')}
        GROUP BY 1),
-rr AS (SELECT {_local_day('r.time')} AS day, count(*) AS rescues,
+rr AS (SELECT {local_day('r.time')} AS day, count(*) AS rescues,
         count(*) FILTER (WHERE r.outcome = 'stayed') AS stayed,
         count(*) FILTER (WHERE r.outcome = 'left') AS rescues_left
        FROM rescue_status r, s WHERE r.site = s.name AND {_in_days('r.time')} GROUP BY 1),
@@ -130,15 +139,15 @@ DAY_COLUMNS = ("site", "day", "parties", "guests", "seated", "walkaways",
                "unhandled", "unrechecked", "still_open", "rescues", "stayed", "rescues_left")
 DAY_TYPES = {"site": "text", "day": "date", "error_abs": "double precision",
              "error_signed": "double precision", "cost": "double precision"}
-# the shifts each host gave anything in (a void alone does not count), per local day:
+# the shifts each host gave anything in (a void alone does not count), per business day:
 # ReviewQueries.shifts_given_in counts them, and each is one budget_per_shift
 SHIFT_PARTS = f"""
-WITH s AS (SELECT name, timezone FROM sites WHERE name = %(site)s)
-SELECT DISTINCT %(site)s, {_local_day('g.time')}, g.host, g.shift_start
+WITH s AS (SELECT name, timezone, day_starts FROM sites WHERE name = %(site)s)
+SELECT DISTINCT %(site)s, {local_day('g.time')}, g.host, g.shift_start
 FROM gestures g, s WHERE g.site = s.name AND g.void_of IS NULL AND {_in_days('g.time')}
 """
 
-# the times whose local days a batch of each feed changes the figures of (``{stage}`` is
+# the times whose business days a batch of each feed changes the figures of (``{stage}`` is
 # the batch, ``%(site)s`` its store); a feed not listed changes no figure
 TOUCHES: dict[str, str] = {
     "parties": "SELECT arrived_at FROM {stage}",
@@ -153,6 +162,9 @@ TOUCHES: dict[str, str] = {
                        "AND r.local_id = ANY(ARRAY(SELECT rescue_id FROM {stage}))",
 }
 SHIFTS_FROM = "gestures"  # the only feed that changes site_shifts
+# (table, time column) of every row DAY_PARTS counts: the days a store has figures for
+DAY_TIMES = (("parties", "arrived_at"), ("gestures", "time"), ("complaints", "recorded_at"),
+             ("rescues", "time"))
 
 _SUMS = ", ".join(
     f"sum(d.{c})::{'float8' if DAY_TYPES.get(c) == 'double precision' else 'bigint'} AS {c}"
@@ -260,10 +272,19 @@ def _v2(run: Callable[[str], None]) -> None:
     run("CREATE INDEX messages_created ON messages (site, created)")
 
 
+def _v3(run: Callable[[str], None]) -> None:
+    """Each store's business day: its figures' days begin ``day_starts`` minutes after
+    local midnight. Stores already here keep midnight (0), so their figures stay as they
+    were until a store sends its own day start."""
+    run("ALTER TABLE sites ADD COLUMN day_starts integer NOT NULL DEFAULT 0 "
+        "CHECK (day_starts >= 0 AND day_starts < 1440)")
+
+
 # (version, what it does, how): append only
 MIGRATIONS: tuple[tuple[int, str, Callable[[Callable[[str], None]], None]], ...] = (
     (1, "feeds, sites, marks, daily figures, chain views", _v1),
     (2, "messages to guests", _v2),
+    (3, "each store's business day start", _v3),
 )
 LATEST = MIGRATIONS[-1][0]
 VERSION_TABLE = ("CREATE TABLE IF NOT EXISTS queueapp_schema (version integer PRIMARY KEY, "

@@ -1,8 +1,10 @@
 """Busy hours and the best time to come, learnt from this restaurant's own events.
 
 For each local hour of the day: how many parties arrived on an average day and how
-long they waited (arrival to seat, median). Recent weeks only; days of the same
-weekday as today are preferred when there are enough of them. With too little
+long they waited (arrival to seat, median). Days are the restaurant's business days
+(``[restaurant] day_starts``), so a late service's small hours stay with its evening.
+Recent weeks only; days of the same weekday as today are preferred when there are
+enough of them. With too little
 history it says so (``enough`` False) rather than guess.
 """
 
@@ -12,9 +14,10 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-import arrow
-
+from queueapp.clock import business_date, business_day_bounds, into_day
 from queueapp.store import Store
 from queueapp.waitlist.events import ARRIVE, SEAT, Event
 
@@ -37,68 +40,80 @@ class Busy:
     enough: bool  # False: too little history to say anything
     days: int  # days the figures come from
     weekday: int | None  # 0=Monday..6: the figures are for this weekday (None: every day)
-    hours: tuple[Hour, ...]  # hours with arrivals, in order
-    busy: tuple[tuple[int, int], ...]  # busy spans (first hour, hour after the last)
+    hours: tuple[Hour, ...]  # hours with arrivals, in the business day's order
+    # busy spans (first hour, hour after the last; past 24 when a span runs past midnight)
+    busy: tuple[tuple[int, int], ...]
     best: Hour | None  # among the hours still to come today, the shortest usual wait
 
 
 NOTHING = Busy(False, 0, None, (), (), None)
 
 
-def learn(events: Iterable[Event], now: float, tz: str) -> Busy:
-    """The busy hours from ``events`` (any order) before today (local), as of ``now``."""
-    local_now = arrow.get(now).to(tz)
-    today = local_now.floor("day")
-    arrived: dict[str, tuple[str, int, int]] = {}  # party -> (date, weekday, hour)
+def learn(events: Iterable[Event], now: float, tz: str, day_starts: int) -> Busy:
+    """The busy hours from ``events`` (any order) before today, as of ``now``. Days are
+    business days (from ``day_starts``, local): an arrival at 01:00 belongs to the evening
+    before, counts on its weekday, and its hour comes after that evening's."""
+    zone = ZoneInfo(tz)
+    today = business_date(now, tz, day_starts)
+    today_starts = business_day_bounds(today, tz, day_starts)[0]
+    arrived: dict[str, tuple[date, int]] = {}  # party -> (business date, local hour)
     seated: dict[str, float] = {}
     times: dict[str, float] = {}
     for ev in events:
-        if ev.time >= today.float_timestamp:
+        if ev.time >= today_starts:
             continue  # today is not over: its hours would count short
         if ev.event == ARRIVE:
-            at = arrow.get(ev.time).to(tz)
-            arrived[ev.party] = (at.format("YYYY-MM-DD"), at.weekday(), at.hour)
+            arrived[ev.party] = (business_date(ev.time, tz, day_starts),
+                                 datetime.fromtimestamp(ev.time, zone).hour)
             times[ev.party] = ev.time
         elif ev.event == SEAT:
             seated[ev.party] = ev.time
-    same = {d for d, wd, _ in arrived.values() if wd == local_now.weekday()}
-    every = {d for d, _, _ in arrived.values()}
+    same = {d for d, _ in arrived.values() if d.weekday() == today.weekday()}
+    every = {d for d, _ in arrived.values()}
     if len(same) >= MIN_DAYS:
-        days, weekday = same, local_now.weekday()
+        days, weekday = same, today.weekday()
     elif len(every) >= MIN_DAYS:
         days, weekday = every, None
     else:
         return NOTHING
     counts: dict[int, int] = defaultdict(int)
     waits: dict[int, list[float]] = defaultdict(list)
-    for pid, (date, _, hour) in arrived.items():
-        if date not in days:
+    for pid, (day, hour) in arrived.items():
+        if day not in days:
             continue
         counts[hour] += 1
         if pid in seated and seated[pid] >= times[pid]:
             waits[hour].append((seated[pid] - times[pid]) / 60.0)
+
+    def into(hour: int) -> int:  # minutes into the business day the hour starts
+        return into_day(hour * 60, day_starts)
+
     hours = tuple(Hour(h, counts[h] / len(days),
                        statistics.median(waits[h]) if len(waits[h]) >= MIN_WAITS else None)
-                  for h in sorted(counts))
+                  for h in sorted(counts, key=into))
     peak = max(h.arrivals for h in hours)
     busy_hours = [h.hour for h in hours if h.arrivals >= BUSY_SHARE * peak]
-    to_come = [h for h in hours if h.hour > local_now.hour and h.wait is not None]
-    best = min(to_come, key=lambda h: (round(h.wait or 0.0), h.arrivals, h.hour)) \
+    local_now = datetime.fromtimestamp(now, zone)
+    now_into = into_day(local_now.hour * 60 + local_now.minute, day_starts)
+    to_come = [h for h in hours if into(h.hour) > now_into and h.wait is not None]
+    best = min(to_come, key=lambda h: (round(h.wait or 0.0), h.arrivals, into(h.hour))) \
         if to_come else None
     return Busy(True, len(days), weekday, hours, _spans(busy_hours), best)
 
 
 def _spans(hours: list[int]) -> tuple[tuple[int, int], ...]:
-    """Consecutive hours as (first, after last): [18, 19, 20, 12] -> (12, 13), (18, 21)."""
+    """Consecutive hours, given in the business day's order, as (first, after last); a
+    span past midnight ends past 24: [12, 18, 19, 20] -> (12, 13), (18, 21), and
+    [22, 23, 0] -> (22, 25)."""
     spans: list[list[int]] = []
-    for h in sorted(hours):
-        if spans and spans[-1][1] == h:
-            spans[-1][1] = h + 1
+    for h in hours:
+        if spans and spans[-1][1] % 24 == h:
+            spans[-1][1] += 1
         else:
             spans.append([h, h + 1])
     return tuple((a, b) for a, b in spans)
 
 
-def busy_hours(store: Store, now: float, tz: str, weeks: int = WEEKS) -> Busy:
+def busy_hours(store: Store, now: float, tz: str, day_starts: int, weeks: int = WEEKS) -> Busy:
     """The busy hours from the store's events of the last ``weeks`` weeks."""
-    return learn(store.all_events(since=now - weeks * 7 * DAY), now, tz)
+    return learn(store.all_events(since=now - weeks * 7 * DAY), now, tz, day_starts)

@@ -1,19 +1,18 @@
-"""The review's message figures, per local day: messages sent and failed, called
+"""The review's message figures, per business day: messages sent and failed, called
 parties who came within the hold time, and no-shows after a call."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
+from queueapp.clock import business_date
 from queueapp.store.outbox import FAILED, QUEUED, SENT, CallOutcome, Message
 
 
 @dataclass
 class MessageDay:
-    day: str  # YYYY-MM-DD, local
+    day: str  # YYYY-MM-DD, the business date
     sent: int = 0
     failed: int = 0
     queued: int = 0  # still being tried
@@ -23,13 +22,13 @@ class MessageDay:
 
 
 def by_day(messages: Iterable[Message], calls: Iterable[CallOutcome], timezone: str,
-           hold_minutes: float) -> list[MessageDay]:
-    """One row per local day that had a message or a call, oldest first."""
-    tz = ZoneInfo(timezone)
+           hold_minutes: float, day_starts: int) -> list[MessageDay]:
+    """One row per business day (from ``day_starts``, local) that had a message or a
+    call, oldest first: a call at 00:30 counts with the evening it belongs to."""
     days: dict[str, MessageDay] = {}
 
     def day(t: float) -> MessageDay:
-        key = datetime.fromtimestamp(t, tz).strftime("%Y-%m-%d")
+        key = business_date(t, timezone, day_starts).isoformat()
         return days.setdefault(key, MessageDay(key))
 
     for m in messages:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from queueapp.clock import into_day
 from queueapp.config import Config
 from queueapp.goodwill.gestures import Gesture, Rescue, shift_starts_between
 from queueapp.messages.review import MessageDay
@@ -136,9 +138,10 @@ def build(store: Store, f: Filters, config: Config, limit: int = GESTURES_LISTED
             by_host[p.host or NO_HOST].append(err)
             rep.quoted_vs_actual.append((p.quote, waited))
     rep.accuracy = Accuracy.of(errors)
-    rep.accuracy_by_hour = {h: Accuracy.of(v) for h, v in sorted(by_hour.items())}
+    rep.accuracy_by_hour = {h: Accuracy.of(by_hour[h])
+                            for h in _in_day_order(by_hour, config.day_starts)}
     rep.accuracy_by_host = {h: Accuracy.of(v) for h, v in sorted(by_host.items())}
-    rep.waiting_by_hour = _waiting_by_hour(rows, timezone)
+    rep.waiting_by_hour = _waiting_by_hour(rows, timezone, config.day_starts)
     _complaints(store, f, rep)
     _gestures(store, f, rep, config, limit)
     _rescues(store, f, rep)
@@ -147,7 +150,7 @@ def build(store: Store, f: Filters, config: Config, limit: int = GESTURES_LISTED
     sent = store.outbox.between(f.start, f.end)
     if sent or config.messages.enabled:
         rep.messages = messages_by_day(sent, store.outbox.calls_between(f.start, f.end),
-                                       timezone, config.hold_minutes)
+                                       timezone, config.hold_minutes, config.day_starts)
     return rep
 
 
@@ -159,8 +162,16 @@ def _names(store: Store, rep: Report) -> dict[str, str]:
     return ids | store.review.party_names(wanted - set(ids))
 
 
-def _waiting_by_hour(rows: list[PartyRow], timezone: str) -> dict[int, float]:
-    """Average number of parties waiting in each local hour, over the days in range."""
+def _in_day_order(hours: Iterable[int], day_starts: int) -> list[int]:
+    """Local hours as the business day runs (a late service's 00:00 after its 23:00)."""
+    return sorted(hours, key=lambda h: into_day(h * 60, day_starts))
+
+
+def _waiting_by_hour(rows: list[PartyRow], timezone: str,
+                     day_starts: int) -> dict[int, float]:
+    """Average number of parties waiting in each local hour, over the days in range (an
+    hour's days are counted by calendar date: for one hour, the same count as by business
+    date), in the order of the business day."""
     tz = ZoneInfo(timezone)
     minutes: dict[int, float] = defaultdict(float)
     days: dict[int, set[date]] = defaultdict(set)
@@ -176,7 +187,8 @@ def _waiting_by_hour(rows: list[PartyRow], timezone: str) -> dict[int, float]:
             minutes[local.hour] += (nxt - t) / 60
             days[local.hour].add(local.date())
             t = nxt
-    return {h: minutes[h] / 60 / max(1, len(days[h])) for h in sorted(minutes)}
+    return {h: minutes[h] / 60 / max(1, len(days[h]))
+            for h in _in_day_order(minutes, day_starts)}
 
 
 def _complaints(store: Store, f: Filters, rep: Report) -> None:

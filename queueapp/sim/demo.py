@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import arrow
 import platformdirs
 
+from queueapp.clock import business_date
 from queueapp.config import Config
 from queueapp.goodwill import gestures, roster
 from queueapp.quotes.backtest import Metrics
@@ -186,11 +187,13 @@ def build_demo(store: Store, config: Config, seed: int = 7, now: float | None = 
     ``sim.quoting.quote_once``; ``quoting`` hears when they must be computed), the
     evening's as the stand started this evening on that history would have."""
     end = now if now is not None else arrow.utcnow().float_timestamp
-    today = arrow.get(end).to(config.timezone).floor("day")
+    # the history ends where this evening's business day began: a demo started at 01:00
+    # has no simulated evening beside (and on the same tables as) the one running
+    today = business_date(end, config.timezone, config.day_starts)
     history: list[Event] = []
     if history_days:
         history = simulate(config, history_days, "hotpot", seed,
-                           today.shift(days=-history_days).date())
+                           today - timedelta(days=history_days))
     evening = with_tickets(evening_so_far(config, end, seed), config)
     store.check_new_parties(history + evening)
     quote_once(history, config, memo, quoting)

@@ -101,7 +101,8 @@ class Hub:
             self.quotes.catch_up(self.store)
             quotes = self.quotes.quote_all(room, now)
             if now - self._busy_at >= BUSY_SECONDS:
-                self._busy = busy.busy_hours(self.store, now, self.config.timezone)
+                self._busy = busy.busy_hours(self.store, now, self.config.timezone,
+                                             self.config.day_starts)
                 self._busy_at = now
             board = boards.build(room, self.config.guests, paused,
                                  lambda size: self._wait_for(room, size, now))

@@ -14,6 +14,8 @@ from click.testing import CliRunner
 from helpers import CONFIG_PATH
 
 from queueapp.cli.main import main
+from queueapp.clock import business_date
+from queueapp.config import DAY_STARTS
 from queueapp.store import Store
 from queueapp.waitlist.events import read_events_csv
 
@@ -207,11 +209,12 @@ def test_demo_keeps_its_file_where_demo_finds_it(tmp_path, monkeypatch):
     built = run("demo", "--no-app")
     assert built.exit_code == 0, built.output
     assert built.output.strip() == str(expected)
-    # the demo's evening is the 2.5 hours before now: from the day it began (yesterday,
-    # run just after midnight in the restaurant's zone) to today
-    now = arrow.now("Asia/Shanghai")
-    report = run("report", "--demo", "--format", "json", "--from",
-                 now.shift(hours=-3).format("YYYY-MM-DD"), "--to", now.format("YYYY-MM-DD"))
+    # the demo's evening is the 2.5 hours before now: from the business day it began in
+    # (yesterday's, run just after the day starts in the restaurant's zone) to today's
+    now = arrow.utcnow().float_timestamp
+    first, last = (business_date(t, "Asia/Shanghai", DAY_STARTS) for t in (now - 3 * 3600, now))
+    report = run("report", "--demo", "--format", "json", "--from", first.isoformat(),
+                 "--to", last.isoformat())
     assert report.exit_code == 0, report.output
     assert json.loads(report.output)["parties"] > 10  # this evening
 

@@ -21,16 +21,17 @@ import arrow
 import psycopg
 import pytest
 from click.testing import CliRunner
-from helpers import CONFIG_PATH, add_leads
+from helpers import CONFIG_PATH, LATE_MIDNIGHT, add_leads, config_variant, fill_late_service
 
 from queueapp.cli.main import main
+from queueapp.clock import business_days
 from queueapp.complaints import loop as complaints
-from queueapp.config import Config, load_config
+from queueapp.config import DAY_STARTS, Config, load_config
 from queueapp.goodwill import gestures, guests
 from queueapp.headoffice import report as chain
 from queueapp.headoffice.outgoing import Pseudonyms
 from queueapp.headoffice.push import HeadOfficeError, Target, migrate, sync
-from queueapp.headoffice.schema import LATEST
+from queueapp.headoffice.schema import DAY_COLUMNS, LATEST, MIGRATIONS, VERSION_TABLE
 from queueapp.quotes.rule import Quote
 from queueapp.review.reports import Filters, build
 from queueapp.sim.demo import import_with_goodwill
@@ -294,10 +295,10 @@ def two_stores(central: str, tmp_path: Path, config: Config):
     b.close()
 
 
-def _days(first: str, last: str) -> Filters:
-    start = arrow.get(first, tzinfo=TZ)
-    end = arrow.get(last, tzinfo=TZ).shift(days=1)
-    return Filters(start.float_timestamp, end.float_timestamp)
+def _days(first: str, last: str, day_starts: int = DAY_STARTS) -> Filters:
+    """The business days ``first`` to ``last`` as ``queueapp report`` reads them."""
+    return Filters(*business_days(date.fromisoformat(first), date.fromisoformat(last), TZ,
+                                  day_starts))
 
 
 @pytest.mark.parametrize("first,last", [("2026-11-20", "2026-11-20"),
@@ -552,3 +553,72 @@ def test_the_headoffice_config_section(monkeypatch):
         with pytest.raises(ConfigError) as err:
             variant(bad)
         assert says in str(err.value)
+
+
+# -- the business day ---------------------------------------------------------------------
+
+def _site_days(url: str, site: str) -> dict[date, int]:
+    with psycopg.connect(url) as conn:
+        return dict(conn.execute("SELECT day, parties FROM site_days WHERE site = %s "
+                                 "ORDER BY day", [site]).fetchall())
+
+
+def test_a_late_service_is_one_business_day_at_head_office(central: str, tmp_path: Path,
+                                                           config: Config):
+    """18:00 to 01:30 (and a guest at 03:59) is one day centrally as at the stand; a store
+    that moves its day start has every figure recomputed on the new days."""
+    migrate(central)
+    store = Store.open(tmp_path / "late.db", config, station="test")
+    add_leads(store)
+    fill_late_service(store, config)
+    midnight = config_variant(**{'currency = "¥"': LATE_MIDNIGHT})
+    friday, saturday = date(2026, 11, 20), date(2026, 11, 21)
+
+    def agrees(cfg: Config, day: date) -> int:
+        """The chain's row for the store on ``day`` is its own report's: its parties."""
+        row = {r["site"]: r for r in chain.build(central, day, day).stores}["late"]
+        own = build(store, _days(day.isoformat(), day.isoformat(), cfg.day_starts), cfg)
+        assert (row["parties"], row["guests"], row["seated"], row["gestures"],
+                row["walkaways"]) == (own.parties, own.guests, own.seated, own.gesture_count,
+                                      len(own.walkaways))
+        assert row["spend"] == pytest.approx(own.gesture_cost, abs=0.005)
+        assert row["budget"] == pytest.approx(sum(own.budget_by_host.values()))
+        return row["parties"]
+
+    # first as a restaurant that keeps calendar days: what head office counted before
+    sync(store, midnight, Target(central, "late", KEY))
+    assert _site_days(central, "late") == {friday: 2, saturday: 4}
+    assert (agrees(midnight, friday), agrees(midnight, saturday)) == (2, 4)
+    # days from 04:00: nothing new to send, every day recomputed on the business days
+    assert sync(store, config, Target(central, "late", KEY)).total == 0
+    assert _site_days(central, "late") == {friday: 5, saturday: 1}
+    assert (agrees(config, friday), agrees(config, saturday)) == (5, 1)
+    with psycopg.connect(central) as conn:
+        assert conn.execute("SELECT timezone, day_starts FROM sites WHERE name = 'late'"
+                            ).fetchone() == (TZ, 240)
+    # the next batch's days are business days too: Sunday 02:00 is Saturday's evening
+    store.add_party(local("2026-11-22T02:00"), 2, "Night owl", tz=TZ, host="Lin")
+    sync(store, config, Target(central, "late", KEY))
+    assert _site_days(central, "late") == {friday: 5, saturday: 2}
+    store.close()
+
+
+def test_schema_v3_keeps_midnight_for_the_stores_already_there(central: str):
+    """A head office at version 2 with a store and its figures: the migration gives the
+    store day_starts 0, so its figures mean what they meant until it sends its own."""
+    with psycopg.connect(central, autocommit=True) as conn:
+        conn.execute(VERSION_TABLE)
+        for version, about, run in MIGRATIONS[:2]:
+            run(lambda text: conn.execute(text))  # type: ignore[arg-type]
+            conn.execute("INSERT INTO queueapp_schema (version, about) VALUES (%s, %s)",
+                         [version, about])
+        conn.execute("INSERT INTO sites (name, site_id, timezone) VALUES ('old', 'x', %s)",
+                     [TZ])
+        conn.execute("INSERT INTO site_days SELECT 'old', '2026-11-20', "
+                     + ", ".join(["3"] * (len(DAY_COLUMNS) - 2)))
+    assert migrate(central) == (2, LATEST) and LATEST == 3
+    with psycopg.connect(central) as conn:
+        assert conn.execute("SELECT day_starts FROM sites WHERE name = 'old'").fetchone() == (0,)
+        assert _site_days(central, "old") == {date(2026, 11, 20): 3}
+        with pytest.raises(psycopg.errors.CheckViolation):
+            conn.execute("UPDATE sites SET day_starts = 1440 WHERE name = 'old'")

@@ -4,8 +4,10 @@ hours, the shared check-in rules; and the live quotes the web server uses."""
 from __future__ import annotations
 
 import arrow
+import pytest
 from helpers import START, at
 
+from queueapp.config import DAY_STARTS
 from queueapp.i18n import Translator
 from queueapp.lobby import board as boards
 from queueapp.lobby import busy, checkin, page
@@ -103,39 +105,42 @@ def _day(events, day, hour_counts, wait):
             events.append(Event(t + wait[hour] * 60, SEAT, pid, 2, "T1"))
 
 
-def test_busy_hours_and_the_best_time_come_from_the_same_weekday():
+@pytest.mark.parametrize("day_starts", [0, DAY_STARTS])  # an evening's figures: the same
+def test_busy_hours_and_the_best_time_come_from_the_same_weekday(day_starts: int):
     now = arrow.get(START)  # a Friday, 19:00 local
     tz = "Asia/Shanghai"
-    assert busy.learn([], now.float_timestamp, tz) == busy.NOTHING
+    assert busy.learn([], now.float_timestamp, tz, day_starts) == busy.NOTHING
     events: list[Event] = []
     for weeks in (1, 2, 3):
         _day(events, now.shift(weeks=-weeks), {18: 10, 19: 9, 20: 4, 21: 2},
              {18: 30, 19: 40, 20: 15, 21: 5})
     for days in (1, 2, 3, 4):  # other weekdays: busy at lunch instead
         _day(events, now.shift(days=-days), {12: 10, 13: 2}, {12: 30, 13: 5})
-    found = busy.learn(events, now.float_timestamp, tz)
+    found = busy.learn(events, now.float_timestamp, tz, day_starts)
     assert found.enough and found.weekday == now.weekday() and found.days == 3
     assert found.busy == ((18, 20),)
     assert found.best is not None and found.best.hour == 21 and found.best.wait == 5
     events_today = [Event(now.float_timestamp - 60, ARRIVE, "today", 2)]
-    assert busy.learn(events + events_today, now.float_timestamp, tz) == found  # today left out
+    # today left out
+    assert busy.learn(events + events_today, now.float_timestamp, tz, day_starts) == found
 
 
-def test_busy_hours_fall_back_to_every_day_and_say_when_there_is_too_little():
+@pytest.mark.parametrize("day_starts", [0, DAY_STARTS])
+def test_busy_hours_fall_back_to_every_day_and_say_when_there_is_too_little(day_starts: int):
     now = arrow.get(START)
     tz = "Asia/Shanghai"
     events: list[Event] = []
     for days in (1, 2):
         _day(events, now.shift(days=-days), {12: 5}, {12: 10})
-    assert not busy.learn(events, now.float_timestamp, tz).enough
+    assert not busy.learn(events, now.float_timestamp, tz, day_starts).enough
     _day(events, now.shift(days=-3), {12: 5}, {12: 10})
-    found = busy.learn(events, now.float_timestamp, tz)
+    found = busy.learn(events, now.float_timestamp, tz, day_starts)
     assert found.enough and found.weekday is None and found.busy == ((12, 13),)
     assert found.best is None  # nothing later today to suggest
 
 
 def test_busy_hours_from_the_store(store, config):
-    assert busy.busy_hours(store, at(0), config.timezone) == busy.NOTHING
+    assert busy.busy_hours(store, at(0), config.timezone, config.day_starts) == busy.NOTHING
 
 
 def test_check_in_uses_the_stands_rules_and_words():

@@ -351,7 +351,8 @@ def test_cli_report_in_every_format(shift, db_path, config):
     data = json.loads(res.output)
     assert (data["parties"], data["gestures"]["given"], data["gestures"]["cost"]) == (7, 8, 64.0)
     assert data["walkaways"]["after_quote"] == 1
-    assert data["from"].startswith("2026-11-20T00:00:00+08:00")
+    # a business day: from [restaurant] day_starts (04:00) to 04:00 the next morning
+    assert data["from"].startswith("2026-11-20T04:00:00+08:00")
 
     res = runner.invoke(main, base + ["--to", "2026-11-21", "--format", "json"])
     assert json.loads(res.output)["parties"] == 8

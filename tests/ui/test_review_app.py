@@ -13,7 +13,7 @@ from collections import defaultdict
 
 import arrow
 import pytest
-from helpers import CONFIG_PATH, settle, toasts
+from helpers import CONFIG_PATH, LATE_MIDNIGHT, config_variant, settle, toasts
 from rich.cells import cell_len
 from textual.widgets import DataTable, Input, OptionList, Select, Static, TabbedContent
 
@@ -699,3 +699,31 @@ async def test_the_host_filter_offers_hosts_a_lead_added(config, store, clock):
         listed = screen.query_one("#host", Select).query_one(OptionList)
         offered = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
         assert "Qiu" in offered and all(h in offered for h in config.hosts)
+
+
+def _evening_past_midnight(store, config) -> None:
+    """Chen at 18:00 (seated 18:20), Wang at 22:30 (seated 23:00), Zhao at 00:40, waiting."""
+    chen = add(store, config, local("2026-11-20T18:00"), 2, "Chen", host="Lin")
+    store.seat_party(local("2026-11-20T18:20"), chen.id, "A1")
+    wang = add(store, config, local("2026-11-20T22:30"), 4, "Wang", host="Lin")
+    store.seat_party(local("2026-11-20T23:00"), wang.id, "A4")
+    add(store, config, local("2026-11-21T00:40"), 2, "Zhao", host="Lin")
+
+
+@pytest.mark.parametrize("day_starts,today,parties", [
+    ("04:00", "2026-11-20", "Parties: 3 (8 guests), 2 seated"),  # the whole evening
+    ("00:00", "2026-11-21", "Parties: 1 (2 guests), 0 seated"),  # calendar days, as before
+])
+async def test_review_just_after_midnight_opens_on_the_business_day(store, day_starts: str,
+                                                                    today: str, parties: str):
+    """At 00:50 the review's today is the business day the evening began in: from 18:00,
+    not only the minutes since midnight (unless the restaurant keeps calendar days)."""
+    config = config_variant(**{'currency = "¥"': LATE_MIDNIGHT.replace("00:00", day_starts)})
+    _evening_past_midnight(store, config)
+    app = QueueApp(config, store, clock=FixedClock(local("2026-11-21T00:50")))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        screen = await _open_review(app, pilot)
+        assert [screen.query_one(f"#{f}", Input).value for f in ("from", "to")] == \
+            [today, today]
+        assert parties in summary(screen)

@@ -34,6 +34,7 @@ from textual.widgets import (
 )
 from textual_plotext import PlotextPlot
 
+from queueapp.clock import business_date, business_days
 from queueapp.complaints import loop as complaints
 from queueapp.complaints.loop import Complaint
 from queueapp.goodwill import roster
@@ -138,7 +139,8 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app = self.app
         t, cfg = app.t, app.config
-        today = arrow.get(app.now()).to(cfg.timezone).format("YYYY-MM-DD")
+        # the business day the lead is in: at 00:30 the evening that began yesterday
+        today = business_date(app.now(), cfg.timezone, cfg.day_starts).isoformat()
         hosts = sorted(set(cfg.hosts) | ({app.snapshot.host} - {""}))
         self._hosts_offered = hosts
         categories = list(GESTURE_CATEGORIES) + list(complaints.CATEGORIES)
@@ -209,20 +211,20 @@ class ReviewScreen(Screen[None]):
         tz = app.config.timezone
         error = self.query_one("#filter-error", Static)
         try:
-            start = arrow.get(self.query_one("#from", Input).value.strip(), "YYYY-MM-DD",
-                              tzinfo=tz)
-            end = arrow.get(self.query_one("#to", Input).value.strip(), "YYYY-MM-DD",
-                            tzinfo=tz).shift(days=1)
-        except (arrow.parser.ParserError, ValueError):
+            first, last = (arrow.get(self.query_one(f"#{field}", Input).value.strip(),
+                                     "YYYY-MM-DD", tzinfo=tz).date() for field in ("from", "to"))
+            # each a business day, from [restaurant] day_starts to the next
+            start, end = business_days(first, last, tz, app.config.day_starts)
+        except (arrow.parser.ParserError, ValueError, OverflowError, OSError):
             error.update(app.t("err_dates"))
             return None
-        if end <= start:
+        if last < first:
             error.update(app.t("err_date_order"))
             return None
         error.update("")
         host = self.query_one("#host", Select).value
         category = self.query_one("#category", Select).value
-        return Filters(start.float_timestamp, end.float_timestamp,
+        return Filters(start, end,
                        host if isinstance(host, str) else "",
                        category if isinstance(category, str) else "",
                        self.query_one("#party", Input).value.strip())

@@ -8,8 +8,6 @@ of the store's version picks up what other terminals wrote.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import itertools
 import socket
 import threading
@@ -45,6 +43,7 @@ from queueapp.store.damage import named
 from queueapp.store.integrity import Verdict
 from queueapp.store.outbox import Message
 from queueapp.ui.bindings import in_language
+from queueapp.ui.field import handled_so_far
 from queueapp.ui.format import clock_minutes, guest_words, party_label
 from queueapp.ui.keynames import key_label
 from queueapp.waitlist.events import ABANDON, ARRIVE, COMING, REPLY, Event
@@ -121,7 +120,6 @@ LEARN_DAYS = 90  # how far back what guests accepted and stayed for is learnt
 DAY = 86400  # seconds
 RELEARN_SECONDS = 600  # how often what guests accept is learnt again
 LONG_WAIT_CHECK_SECONDS = 30  # how often long waits are checked (the README says 30 s)
-FORM_OPENING_SECONDS = 1.0  # at most this long, Tab waits for keys typed as a form opened
 PURGE_CHECK_SECONDS = 3600  # how often the daily purge of old guests' data is looked at
 
 
@@ -567,10 +565,7 @@ class QueueApp(App[None]):
         """
         screen = self.screen
         if screen.focused is None:
-            done = asyncio.Event()
-            screen.call_later(done.set)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(done.wait(), FORM_OPENING_SECONDS)
+            await handled_so_far(screen)
         if step > 0:
             screen.focus_next()
         else:

@@ -19,6 +19,7 @@ from queueapp.complaints import loop as complaints
 from queueapp.store import Store, StoreError
 from queueapp.ui import flows
 from queueapp.ui.app import QueueApp
+from queueapp.ui.field import Field
 from queueapp.ui.format import clip
 from queueapp.ui.screens.forms import FormScreen
 
@@ -63,14 +64,14 @@ class ComplaintForm(FormScreen[ComplaintEntry]):
             d = self.draft
             with Grid(classes="fields"):
                 yield Label(t("field_what"))
-                yield Input(d.what if d else "", id="what", placeholder=t("ph_what"),
+                yield Field(d.what if d else "", id="what", placeholder=t("ph_what"),
                             compact=True)
                 yield Static("", id="what-error", classes="error")
                 yield Label(t("field_category"))
                 yield OptionList(*[Option(t(f"cat_{c}"), id=c) for c in complaints.CATEGORIES],
                                  id="category", compact=True)
                 yield Label(t("field_action"))
-                yield Input(d.action if d else "", id="action", placeholder=t("ph_action"),
+                yield Field(d.action if d else "", id="action", placeholder=t("ph_action"),
                             compact=True)
                 yield Static("", id="action-error", classes="error")
             yield Static(t("form_hint"), classes="hint")
@@ -116,7 +117,7 @@ class StepForm(FormScreen[StepEntry]):
                     yield OptionList(*[Option(t(f"to_{d}"), id=d) for d in complaints.FEEDBACK_TO],
                                      id="to", compact=True)
                 yield Label(t("field_step_note"))
-                yield Input(id="note", placeholder=t(f"ph_step_{self.step}"), compact=True)
+                yield Field(id="note", placeholder=t(f"ph_step_{self.step}"), compact=True)
                 yield Static("", id="note-error", classes="error")
             yield Static(t("form_hint"), classes="hint")
 

@@ -30,6 +30,7 @@ from queueapp.quotes import reason
 from queueapp.quotes.rule import Quote
 from queueapp.store import DB_ERRORS
 from queueapp.ui.app import QueueApp
+from queueapp.ui.field import Field, handled_so_far
 from queueapp.ui.format import guest_line
 from queueapp.waitlist.room import Party
 
@@ -143,7 +144,7 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
     """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form_cancel"),
-        Binding("enter", "submit", "Save", priority=True, id="form_submit"),
+        Binding("enter", "save", "Save", priority=True, id="form_submit"),
     ]
 
     app = getters.app(QueueApp)
@@ -159,6 +160,17 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         # at once, not later (Widget.focus): keys typed as the form opened are handled in
         # order after this, and a Tab among them moves on from here (QueueApp.next_field)
         self.set_focus(self.start_focus())
+
+    async def action_save(self) -> None:
+        """Enter: save what was typed, the keys typed just before it included (Enter is
+        read as soon as it arrives, and a field may not have handled those yet)."""
+        if self.focused is not None:
+            await handled_so_far(self.focused)
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        """Save the form (each form says how)."""
+        raise NotImplementedError
 
     def first_field(self) -> Input:
         """The field typed text goes to when nothing that takes text has focus."""
@@ -262,17 +274,17 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
             yield Static("", id="guest", classes="guest")
             with Grid(classes="fields"):
                 yield Label(t("field_name"))
-                yield Input(v.name if v else "", id="name", placeholder=t("ph_name"),
+                yield Field(v.name if v else "", id="name", placeholder=t("ph_name"),
                             compact=True, validators=[NameValidator(t)],
                             validate_on=["changed", "submitted"])
                 yield Static("", id="name-error", classes="error")
                 yield Label(t("field_size", max=cfg.largest_party))
-                yield Input(str(v.size) if v else "", id="size", placeholder=t("ph_size"),
+                yield Field(str(v.size) if v else "", id="size", placeholder=t("ph_size"),
                             compact=True, validators=[SizeValidator(t, cfg.largest_party)],
                             validate_on=["changed", "submitted"])
                 yield Static("", id="size-error", classes="error")
                 yield Label(t("field_phone"))
-                yield Input(shown_phone, id="phone", placeholder=t("ph_phone"), compact=True,
+                yield Field(shown_phone, id="phone", placeholder=t("ph_phone"), compact=True,
                             validators=[PhoneValidator(t, cfg.country, shown_phone)],
                             validate_on=["changed", "submitted"])
                 yield Static("", id="phone-error", classes="error")
@@ -280,7 +292,7 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
                 yield SelectionList[str](*[(t.tag(tag), tag, tag in chosen) for tag in cfg.tags],
                                          id="tags", compact=True)
                 yield Label(t("field_note"))
-                yield Input(v.note if v else "", id="note", placeholder=t("ph_note"),
+                yield Field(v.note if v else "", id="note", placeholder=t("ph_note"),
                             compact=True, validators=[NoteValidator(t)],
                             validate_on=["changed", "submitted"])
                 yield Static("", id="note-error", classes="error")

@@ -25,6 +25,7 @@ from queueapp.goodwill.roster import secret_problem
 from queueapp.goodwill.suggestions import RescueOption
 from queueapp.store import StoreError
 from queueapp.ui.app import QueueApp
+from queueapp.ui.field import Field
 from queueapp.ui.format import clip, gesture_cells
 from queueapp.ui.screens.forms import FormScreen
 from queueapp.ui.screens.pickers import Chooser
@@ -89,7 +90,7 @@ class HostNameForm(FormScreen[HostName]):
         t = self.app.t
         with Vertical(classes="dialog"):
             yield Static(t("host_title"), classes="dialog-title")
-            yield Input(id="name", placeholder=t("ph_host"), compact=True)
+            yield Field(id="name", placeholder=t("ph_host"), compact=True)
             yield Static("", id="name-error", classes="error")
 
     def action_submit(self) -> None:
@@ -126,7 +127,7 @@ class PinScreen(FormScreen[PinEntry]):
                 yield Label(t("field_lead"))
                 yield OptionList(id="lead", compact=True)
                 yield Label(t("field_pin"))
-                yield Input(id="pin", password=True, compact=True, placeholder=t("ph_pin"))
+                yield Field(id="pin", password=True, compact=True, placeholder=t("ph_pin"))
                 yield Static("", id="pin-error", classes="error")
             yield Static(t("pin_hint"), classes="hint")
 
@@ -208,13 +209,13 @@ class CustomGestureForm(FormScreen[CustomGesture]):
             yield Static(t("custom_title"), classes="dialog-title")
             with Grid(classes="fields"):
                 yield Label(t("field_gesture"))
-                yield Input(id="label", placeholder=t("ph_gesture"), compact=True)
+                yield Field(id="label", placeholder=t("ph_gesture"), compact=True)
                 yield Static("", id="label-error", classes="error")
                 yield Label(t("field_cost", currency=self.app.config.currency))
-                yield Input(id="cost", compact=True, placeholder=t("ph_cost"))
+                yield Field(id="cost", compact=True, placeholder=t("ph_cost"))
                 yield Static("", id="cost-error", classes="error")
                 yield Label(t("field_note"))
-                yield Input(id="note", placeholder=t("ph_note"), compact=True)
+                yield Field(id="note", placeholder=t("ph_note"), compact=True)
                 yield Static("", id="note-error", classes="error")
             yield Static(t("form_hint"), classes="hint")
 
@@ -296,7 +297,7 @@ class NoteForm(FormScreen[NoteEntry]):
             yield Static(title, classes="dialog-title")
             with Grid(classes="fields"):
                 yield Label(t("field_observation"))
-                yield Input(self.draft.text if self.draft else "", id="text",
+                yield Field(self.draft.text if self.draft else "", id="text",
                             placeholder=t("ph_observation"), compact=True)
                 yield Static("", id="text-error", classes="error")
                 yield Label(t("field_kind"))
@@ -388,7 +389,7 @@ class VoidForm(FormScreen[VoidEntry]):
             title = Text(t("void_title") + " ")
             title.append_text(clip(self.gesture.label, 40))
             yield Static(title, classes="dialog-title")
-            yield Input(id="note", placeholder=t("ph_void"), compact=True)
+            yield Field(id="note", placeholder=t("ph_void"), compact=True)
             yield Static("", id="note-error", classes="error")
             yield Static(t("form_hint"), classes="hint")
 

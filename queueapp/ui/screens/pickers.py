@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from queueapp import phone
 from queueapp.ui.app import QueueApp
+from queueapp.ui.field import Field
 from queueapp.ui.format import clip
 from queueapp.ui.keynames import key_label
 from queueapp.waitlist.events import REMOVE_REASONS
@@ -108,7 +109,7 @@ class FindScreen(ModalScreen[tuple[str, str] | None]):
         t = self.app.t
         with Vertical(classes="dialog"):
             yield Static(t("find_title"), classes="dialog-title")
-            yield Input(id="query", placeholder=t("ph_find"))
+            yield Field(id="query", placeholder=t("ph_find"))
             yield OptionList(id="matches")
             yield Static(t("find_hint"), classes="hint")
 

@@ -52,6 +52,7 @@ from queueapp.store import DB_ERRORS, as_store_error, integrity
 from queueapp.store.integrity import Verdict
 from queueapp.ui.app import QueueApp
 from queueapp.ui.bindings import in_language
+from queueapp.ui.field import Field
 from queueapp.ui.format import clip, gesture_cells
 
 LIST_LIMIT = 200  # rows per list on screen; the totals and `queueapp export` cover all
@@ -146,13 +147,13 @@ class ReviewScreen(Screen[None]):
         categories = list(GESTURE_CATEGORIES) + list(complaints.CATEGORIES)
         yield Static(Text(t("review_title", lead=self.lead), style="bold"), id="review-title")
         with Horizontal(id="filters"):
-            yield Input(today, id="from", placeholder="YYYY-MM-DD", compact=True)
-            yield Input(today, id="to", placeholder="YYYY-MM-DD", compact=True)
+            yield Field(today, id="from", placeholder="YYYY-MM-DD", compact=True)
+            yield Field(today, id="to", placeholder="YYYY-MM-DD", compact=True)
             yield Select([(h, h) for h in hosts], id="host", prompt=t("all_hosts"),
                          compact=True)
             yield Select([(t(f"cat_{c}"), c) for c in categories], id="category",
                          prompt=t("all_categories"), compact=True)
-            yield Input(id="party", placeholder=t("ph_party_filter"), compact=True)
+            yield Field(id="party", placeholder=t("ph_party_filter"), compact=True)
         yield Static("", id="filter-error", classes="error")
         with TabbedContent(id="tabs"):
             # each tab's title carries the key that opens it

@@ -96,6 +96,23 @@ def business_days(first: date, last: date, timezone: str,
             business_day_bounds(last, timezone, day_starts)[1])
 
 
+def clock_change_at(timezone: str, minute: int, years: Iterable[int]) -> date | None:
+    """A date in ``years`` on which local time of day ``minute`` is skipped or repeated
+    by a change of the clocks in ``timezone`` (None: it never is). A day cannot begin at
+    such a time: "02:30" on the night 02:00 becomes 03:00 is no moment at all."""
+    at = dtime(minute // 60, minute % 60)
+    zone = ZoneInfo(timezone)
+    for year in years:
+        day = date(year, 1, 1)
+        while day.year == year:
+            local = datetime.combine(day, at)
+            if (local.replace(tzinfo=zone, fold=0).utcoffset()
+                    != local.replace(tzinfo=zone, fold=1).utcoffset()):
+                return day
+            day += timedelta(days=1)
+    return None
+
+
 def into_day(minute: int, day_starts: int) -> int:
     """How many minutes local time of day ``minute`` is into the business day (with days
     starting at 04:00, 01:00 is 1260 in): sorting hours by it puts a late service's after

@@ -13,12 +13,14 @@ import re
 import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import phonenumbers
 
 from queueapp import numbers
+from queueapp.clock import clock_change_at
 from queueapp.goodwill.catalogue import (
     CATEGORIES,
     Catalogue,
@@ -434,6 +436,14 @@ class _Validator:
         day_starts = self._time_of_day(r, "day_starts", "restaurant.day_starts", "04:00",
                                        "the business day begins (a service running past "
                                        "midnight counts as the day it began)")
+        this_year = datetime.now().year
+        changed = clock_change_at(tz, day_starts, (this_year, this_year + 1))
+        if changed is not None:
+            raise self.fail("restaurant.day_starts", f"{day_starts // 60:02d}:"
+                            f"{day_starts % 60:02d} is skipped or repeated when the clocks "
+                            f"change in {tz} (on {changed.isoformat()}): a day cannot begin "
+                            "then. Choose a time the clocks never change at, such as "
+                            "\"04:00\".", self._line("day_starts"))
 
         sections = self._sections()
         tables = self._tables()

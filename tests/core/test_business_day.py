@@ -59,6 +59,22 @@ def test_a_bad_day_starts_is_refused_naming_the_field_and_line(value: str):
     assert "business day begins" in text or "should be text" in text
 
 
+@pytest.mark.parametrize(("zone", "starts"), [("Europe/Berlin", "02:30"),
+                                             ("America/New_York", "01:30")])
+def test_a_day_start_the_clocks_skip_or_repeat_is_refused(zone: str, starts: str):
+    """02:30 in Berlin does not exist on the spring night and 01:30 in New York happens
+    twice in the autumn: a day beginning then would have no single start."""
+    with pytest.raises(ConfigError) as err:
+        config_variant(**{'timezone = "Asia/Shanghai"': f'timezone = "{zone}"',
+                          'currency = "¥"': f'currency = "¥"\nday_starts = "{starts}"'})
+    text = str(err.value)
+    assert f"line 12: restaurant.day_starts: {starts} is skipped or repeated when the " \
+           f"clocks change in {zone} (on " in text
+    assert 'such as "04:00"' in text
+    ok = config_variant(**{'timezone = "Asia/Shanghai"': f'timezone = "{zone}"'})
+    assert ok.day_starts == 4 * 60  # the default is clear of every change in these zones
+
+
 # -- the pure helper ----------------------------------------------------------------------
 
 def test_a_time_belongs_to_the_business_day_it_falls_in():

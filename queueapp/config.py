@@ -513,7 +513,7 @@ class _Validator:
             sync_seconds=sync, attention_minutes=attention, long_wait_minutes=long_wait,
             quoting=quoting,
             extra_tags=tuple(t.strip() for t in extra), keys=dict(keys),
-            interactions=tuple(self._interactions()), goodwill=self._goodwill(),
+            interactions=tuple(self._interactions()), goodwill=self._goodwill(day_starts),
             hosts=tuple(self._hosts()), leads=tuple(self._leads()),
             conversation=self._conversation(), hold_minutes=hold, keep_guest_days=keep_days,
             backup_keep=backup_keep, backup_every_minutes=backup_every,
@@ -789,10 +789,13 @@ class _Validator:
                 on_guest_page=get("on_guest_page", bool, True)))
         return out
 
-    def _goodwill(self) -> Goodwill:
+    def _goodwill(self, day_starts: int) -> Goodwill:
+        """[goodwill]: one shift a day from ``day_starts`` unless ``shift_starts`` says
+        otherwise (a budget that began again at midnight would split a late service)."""
         g = self._section("goodwill")
         budget = self._number(g, "budget_per_shift", "goodwill.budget_per_shift", 300.0)
-        starts_raw = self._get(g, "shift_starts", list, "goodwill.shift_starts", ["00:00"])
+        starts_raw = self._get(g, "shift_starts", list, "goodwill.shift_starts",
+                               [f"{day_starts // 60:02d}:{day_starts % 60:02d}"])
         try:
             if not starts_raw or not all(isinstance(x, str) for x in starts_raw):
                 raise ValueError("should list the local times shifts begin, e.g. "

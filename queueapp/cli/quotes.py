@@ -7,7 +7,7 @@ one-line message and a non-zero exit (click.ClickException), never a traceback.
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import click
 
@@ -122,10 +122,13 @@ backtest = backtest_command
 
 
 def _parse_start(text: str | None, days: int, config: Config) -> date:
+    """``--start``, or the date ``days`` before today's business day (the simulated days
+    end where the day being served began)."""
     if not text:
-        import zoneinfo
+        from queueapp.clock import SystemClock, business_date
 
-        today = datetime.now(zoneinfo.ZoneInfo(config.timezone)).date()
+        today = business_date(SystemClock().now().float_timestamp, config.timezone,
+                              config.day_starts)
         return today - timedelta(days=days)
     try:
         return date.fromisoformat(text)

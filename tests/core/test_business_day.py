@@ -50,6 +50,16 @@ def test_day_starts_defaults_to_four_and_tickets_restart_follows_it(config):
     assert (own.day_starts, own.guests.tickets_restart) == (330, 180)  # given: kept
 
 
+def test_goodwill_shifts_default_to_one_a_day_from_the_day_start():
+    """Without [goodwill] shift_starts the budget runs from day_starts to day_starts: a
+    service past midnight keeps the one budget (it used to begin again at 00:00)."""
+    no_shifts = {'shift_starts = ["10:00", "16:30"]': ""}
+    assert config_variant(**no_shifts).goodwill.shift_starts == (4 * 60,)
+    late = config_variant(**no_shifts, **{'currency = "¥"':
+                                          'currency = "¥"\nday_starts = "05:30"'})
+    assert late.goodwill.shift_starts == (5 * 60 + 30,)
+
+
 @pytest.mark.parametrize("value", ['"25:00"', '"24:00"', '"4"', '"noon"', "4", '""'])
 def test_a_bad_day_starts_is_refused_naming_the_field_and_line(value: str):
     with pytest.raises(ConfigError) as err:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -120,6 +121,7 @@ LEARN_DAYS = 90  # how far back what guests accepted and stayed for is learnt
 DAY = 86400  # seconds
 RELEARN_SECONDS = 600  # how often what guests accept is learnt again
 LONG_WAIT_CHECK_SECONDS = 30  # how often long waits are checked (the README says 30 s)
+QUIT_AGAIN_SECONDS = 8.0  # a second Ctrl+Q within this quits though a form is typed in
 PURGE_CHECK_SECONDS = 3600  # how often the daily purge of old guests' data is looked at
 
 
@@ -169,6 +171,8 @@ class QueueApp(App[None]):
         self._news_lock = threading.Lock()
         self.stats = suggestions.Stats()
         self.holds = CallHolds(config.hold_minutes)  # called parties' countdowns (issue 12)
+        # when Ctrl+Q last named an unsaved form, and what it named
+        self._quit_warned: tuple[float, str] = (float("-inf"), "")
         self.sender: Sender | None = None  # while messages to guests are sent from here
         # head office sync ([headoffice]): one run at a time, stopped when the app ends;
         # the error last shown (each is shown once, until a run succeeds)
@@ -243,6 +247,23 @@ class QueueApp(App[None]):
         snap = self.snapshot
         left = {pid: snap.minutes_left(pid) for pid in snap.quotes}
         return {pid: m for pid, m in left.items() if m is not None}
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q (or the palette's Quit). Everything on the list is saved already, but
+        not a form still open with something typed: the first press names it and says how
+        to keep it; a second one within QUIT_AGAIN_SECONDS quits without it."""
+        from queueapp.ui.screens.forms import FormScreen
+
+        open_forms = [s for s in self.screen_stack if isinstance(s, FormScreen) and s.typed()]
+        if open_forms:
+            typed, now = open_forms[-1].typed_text(), time.monotonic()
+            warned_at, warned_of = self._quit_warned
+            if warned_of != typed or now - warned_at > QUIT_AGAIN_SECONDS:
+                self._quit_warned = (now, typed)
+                self.notify(self.t("quit_unsaved", what=typed), severity="warning",
+                            timeout=QUIT_AGAIN_SECONDS)
+                return
+        await super().action_quit()
 
     def on_unmount(self) -> None:
         self._headoffice_stop.set()  # a long first sync ends after its current batch

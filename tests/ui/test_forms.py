@@ -258,6 +258,33 @@ async def test_a_party_typed_in_one_burst_lands_field_by_field(make_app, store):
     assert (party.name, party.size, party.phone) == ("Wu", 3, PHONE)
 
 
+async def test_quitting_with_a_form_typed_in_names_it_before_quitting(make_app, store):
+    """Ctrl+Q with a party half typed: the first press says what is not saved and how to
+    keep it; Enter still saves it; a second Ctrl+Q (after typing another) quits."""
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a", *"Qian", "tab", "2", "ctrl+q")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PartyForm)
+        assert "Not saved yet: Qian · 2. Enter saves it; Ctrl+Q again quits without it." \
+            in toasts(app)
+        await pilot.press("enter")
+        await settle(app, pilot, 5)
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("a", *"Sun", "ctrl+q")
+        await settle(app, pilot)
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        await app.workers.wait_for_complete()
+        for _ in range(50):
+            if not app.is_running:
+                break
+            await asyncio.sleep(0.05)
+        assert not app.is_running
+    assert [p.name for p in store.load_room().waiting()] == ["Qian"]
+
+
 async def test_the_o_form_saves_an_observation_typed_at_once(make_app, store, clock, config):
     gestures.set_host_on_duty(store, "Hao", config)
     card = earlier_visits(store, config, sizes=(2,))

@@ -213,14 +213,17 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         """Has anything been typed (or changed) since the form opened?"""
         return any(w.value != self._initial.get(w.id or "", "") for w in self.query(Input))
 
+    def typed_text(self) -> str:
+        """What was typed and not saved, to name it (secrets left out), shortened."""
+        return " · ".join(w.value.strip() for w in self.query(Input)
+                          if not w.password and w.value.strip()
+                          and w.value != self._initial.get(w.id or "", ""))[:TYPED_SHOWN]
+
     def action_cancel(self) -> None:
         """Escape closes at once; what was typed is named in a toast, never dropped
         silently (a host who pressed it by mistake can type it again from there)."""
         if self.typed():
-            typed = " · ".join(w.value.strip() for w in self.query(Input)
-                               if not w.password and w.value.strip()
-                               and w.value != self._initial.get(w.id or "", ""))
-            self.app.notify(self.app.t("form_not_saved", what=typed[:TYPED_SHOWN]),
+            self.app.notify(self.app.t("form_not_saved", what=self.typed_text()),
                             severity="warning", timeout=8)
         self.dismiss(None)
 

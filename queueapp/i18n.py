@@ -794,6 +794,7 @@ EN: dict[str, str] = {
     "hold_longer": "Hold {minutes} minutes longer",
     "hold_no_show": "No-show: remove",
     "hold_extended": "{name}: table held {minutes} minutes longer",
+    "hold_ask_later": "{name}: asked again in a minute",
     "resend_none": "No message to {name} to send again.",
     "resend_queued": "Message to {name} queued again.",
     "messages_env_missing": "Messages are not sent: the environment variable {name} is not "
@@ -1641,6 +1642,7 @@ ZH: dict[str, str] = {
     "hold_longer": "再保留 {minutes} 分钟",
     "hold_no_show": "未到场：移除",
     "hold_extended": "{name}：餐桌再保留 {minutes} 分钟",
+    "hold_ask_later": "{name}：一分钟后再问",
     "resend_none": "没有可重发给 {name} 的消息。",
     "resend_queued": "给 {name} 的消息已重新排队发送。",
     "messages_env_missing": "消息未发送：环境变量 {name} 未设置（见 queueapp check-config）。"

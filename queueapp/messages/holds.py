@@ -58,6 +58,14 @@ class CallHolds:
         if call is not None:
             self._asked.add(call)
 
+    def forget(self, p: Party) -> None:
+        """The host answered "no-show": should that be undone, the party is back with its
+        hold long run out, and is asked about again (not left counting nothing down)."""
+        call = self._call(p)
+        if call is not None:
+            self._asked.discard(call)
+            self._extended.pop(call, None)
+
     def extend(self, p: Party, now: float, minutes: float | None = None) -> None:
         """Hold longer: another ``hold_minutes`` (or ``minutes``) from now, then ask again."""
         call = self._call(p)

@@ -9,7 +9,7 @@ import asyncio
 import time
 
 import pytest
-from helpers import START, at, on_screen, settle
+from helpers import START, at, on_screen, settle, toasts
 from receiver import Receiver, messages_config
 from textual.widgets import OptionList
 
@@ -156,6 +156,16 @@ async def test_hold_runs_out_no_show(make_app, receiver: Receiver, config, messa
         await _choose(app, pilot, HoldChoice.NO_SHOW)
         p = app.store.party(pid)
         assert (p.status, p.reason) == ("removed", "no_show")
+        # undone (they walked in after all): back on the list, and asked about again
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert app.store.party(pid).status == "called"
+        app.tick()
+        await settle(app, pilot)
+        assert isinstance(app.screen, HoldQuestion)
+        await pilot.press("escape")  # decide later: said, and asked again in a minute
+        await settle(app, pilot)
+        assert "Zhao: asked again in a minute" in toasts(app)
 
 
 async def test_hold_runs_out_call_again_and_hold_longer(make_app, receiver: Receiver,

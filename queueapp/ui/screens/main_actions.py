@@ -693,6 +693,7 @@ class StandActions(Screen[None]):
             return
         if choice is None:  # decide later: asked again in a minute
             app.holds.extend(party, app.now(), minutes=1)
+            app.notify(t("hold_ask_later", name=party.name or party.id), timeout=4)
         elif choice == HoldChoice.HOLD_LONGER:
             app.holds.extend(party, app.now())
             app.notify(t("hold_extended", name=party.name, minutes=minutes), timeout=4)
@@ -705,6 +706,7 @@ class StandActions(Screen[None]):
             ev = await self._leave(party, lambda store, now: store.remove_party(
                 now, party.id, "no_show", app.snapshot.host))
             if not isinstance(ev, StoreError):
+                app.holds.forget(party)
                 self._wrote(ev, t("removed", name=party.name, reason=t("reason_no_show")))
 
     # -- issue 11: the stand --------------------------------------------------------------

@@ -55,6 +55,22 @@ def test_returning_guest_recognised_with_notes_and_gestures(store, config):
     assert u.record_visit(store, p2).visits == 2
 
 
+def test_a_guest_still_on_the_list_is_not_called_returning_for_that_visit(store):
+    """The phone of a party still waiting, typed again on the add form: the card is the
+    one of the visit in progress (first visit: not returning; the form says the phone is
+    on the list), not a "2nd visit, last visit today" made of the visit itself."""
+    p1, _ = visit(store, DAY1)
+    now = u.recognise(store, PHONE)
+    assert now is not None and now.visit_number == 1 and not now.returning
+    store.seat_party(DAY1 + 1200, p1.id, "A4")
+    after = u.recognise(store, PHONE)
+    assert after is not None and after.visit_number == 2 and after.returning
+    visit(store, DAY2)
+    during = u.recognise(store, PHONE)
+    assert during is not None and during.visit_number == 2
+    assert during.last_visit == pytest.approx(DAY1)
+
+
 def test_voided_gestures_are_not_on_the_card(store, config):
     p1, card = visit(store, DAY1)
     wrong = g.give(store, DAY1 + 60, p1, config.catalogue["fruit_plate"], "Lin")

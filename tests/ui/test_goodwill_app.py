@@ -619,7 +619,8 @@ async def test_o_notes_an_observation_on_the_guest_card(config, store, clock):
         await settle(app, pilot)
         assert guests.guest(store, card.id).allergies == ["peanuts"]
         assert "peanuts" in shown(app, "#party-panel")
-    # it is there on the next visit
+    # it is there on the next visit (once this one is seated)
+    store.seat_party(clock.now().float_timestamp, party.id, "A4")
     later = guests.recognise(store, PHONE)
     assert later.visit_number == 3
     assert later.likes == ["jasmine tea", "prefers the window"]

@@ -5,12 +5,13 @@ each sample and how many tables of that class had to free for it (the parties ah
 seated there first, who did not walk away, plus its own). :func:`explain` turns the
 typical sample into :class:`Reason` parts (an i18n key and its values: no words in
 the core); :func:`say` renders them in the reader's language, e.g. "2 parties ahead
-for a table for 4; 3 should free in about 12 min".
+for a table for 4; 3 must free up, the last in about 12 min".
 """
 
 from __future__ import annotations
 
 import bisect
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -107,13 +108,23 @@ def _table(key: int) -> tuple[tuple[str, int], ...]:
     return (("seats", key_seats(key)), ("joined", int(key >= JOIN_KEY)))
 
 
-def say(quote: Quote | None, t: Translator) -> str:
+def guest_minutes(x: float) -> int:
+    """Minutes as a guest is told them: to 5 minutes, at least 5."""
+    return max(5, int(5 * math.floor(x / 5 + 0.5)))
+
+
+def say(quote: Quote | None, t: Translator, for_guest: bool = False) -> str:
     """The quote's reason as one line in ``t``'s language; "" when it has none (the
-    day-one rule and the baselines give none)."""
+    day-one rule and the baselines give none). ``for_guest``: next to the quote as the
+    guest is told it (to 5 minutes), its minutes are rounded the same way ("25 min ...
+    free in about 25 min", not "... about 27")."""
     parts = getattr(quote, "reason", ()) if quote is not None else ()
     out = []
     for part in parts:
         values: dict[str, object] = dict(part.values)
+        minutes = values.get("minutes")
+        if for_guest and isinstance(minutes, int):
+            values["minutes"] = guest_minutes(minutes)
         if "seats" in values:
             values["table"] = t("why_wait_join" if values.get("joined") else "why_wait_table",
                                 seats=values["seats"])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from queueapp.config import Quoting
-from queueapp.quotes.reason import Reason
+from queueapp.quotes.reason import Reason, guest_minutes
 from queueapp.waitlist.events import Event
 from queueapp.waitlist.room import CLEARING, FREE, OCCUPIED, Party, Room
 
@@ -35,14 +35,10 @@ class Quote:
         """Guest-facing numbers: the point to 5 minutes, the range outward to 5 minutes."""
         if self.high <= 0.5:
             return 0, 0, 0
-        point = max(5, _round5(self.minutes))
+        point = guest_minutes(self.minutes)
         low = min(point, max(0, 5 * math.floor(self.low / 5)))
         high = max(point, 5 * math.ceil(self.high / 5))
         return point, low, high
-
-
-def _round5(x: float) -> int:
-    return int(5 * math.floor(x / 5 + 0.5))
 
 
 class Quoter(Protocol):

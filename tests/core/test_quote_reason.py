@@ -50,17 +50,21 @@ def test_the_reason_is_what_the_walk_found_in_english_and_chinese() -> None:
         Reason("why_wait_ahead_many", (("n", 2), ("seats", 4), ("joined", 0))),
         Reason("why_wait_frees_many", (("count", 3), ("minutes", minutes))))
     assert 20 < minutes < 120
-    assert say(quote, EN) == (f"2 parties ahead for a table for 4; 3 should free in about "
-                              f"{minutes} min")
-    assert say(quote, ZH) == f"前面有 2 桌在等4人桌；约 {minutes} 分钟后空出 3 张"
+    assert say(quote, EN) == (f"2 parties ahead for a table for 4; 3 must free up, the last "
+                              f"in about {minutes} min")
+    assert say(quote, ZH) == f"前面有 2 桌在等4人桌；需空出 3 张，最后一张约 {minutes} 分钟后"
+    # next to the quote as the guest is told it (to 5 minutes), the same rounding
+    told = quote.rounded()[0]
+    assert say(quote, EN, for_guest=True).endswith(f"the last in about {told} min")
+    assert abs(told - minutes) <= 2.5
 
 
 def test_quote_all_explains_every_party_by_its_place_in_line() -> None:
     ts, room = built_room()
     quotes = Estimator(Q, ts).quote_all(room, NOW)
     assert say(quotes["w0"], EN).startswith("first in line for a table for 4; one should free")
-    assert say(quotes["w1"], EN).startswith("1 party ahead for a table for 4; 2 should free")
-    assert say(quotes["w1"], ZH).startswith("前面有 1 桌在等4人桌；约 ")
+    assert say(quotes["w1"], EN).startswith("1 party ahead for a table for 4; 2 must free up")
+    assert say(quotes["w1"], ZH).startswith("前面有 1 桌在等4人桌；需空出 2 张，最后一张约 ")
 
 
 def test_a_free_table_a_held_table_and_no_reason() -> None:

@@ -66,7 +66,7 @@ async def test_the_add_form_and_the_party_panel_say_why(make_app, store, config,
         await pilot.pause()
         await settle(app, pilot)
         lines = str(app.screen.query_one("#quote", Static).render()).splitlines()
-        why = say(app.quote_new(4), t)  # the same room, the same walk: the same reason
+        why = say(app.quote_new(4), t, for_guest=True)  # the same room and walk: its reason
         assert why and lines[1] == t("why_wait_line", reason=why)
         assert ("table for 4" in why) if language == "en" else ("4人桌" in why)
         await pilot.press("enter")

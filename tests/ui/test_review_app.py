@@ -668,7 +668,7 @@ async def test_command_palette_in_chinese(zh_config, store, clock):
         await pilot.press(*["backspace"] * 2, *"退出")
         await pilot.pause(0.5)
         await settle(app, pilot)
-        assert "退出程序（所有内容都已保存）" in screen_text(app)
+        assert "退出程序（名单上的一切都已保存）" in screen_text(app)
         assert app.screen.query_one(CommandList).option_count >= 1
 
 

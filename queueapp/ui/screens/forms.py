@@ -345,7 +345,7 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         point, low, high = quote.rounded()
         t = self.app.t
         shown = Text(t("quote_for_guest", point=point, low=low, high=high), style="bold")
-        why = reason.say(quote, t)
+        why = reason.say(quote, t, for_guest=True)
         if why:  # where the wait comes from, to tell the guest with it
             shown.append("\n" + t("why_wait_line", reason=why), style="not bold italic")
         self.query_one("#quote", Static).update(shown)

@@ -41,6 +41,16 @@ class FixedClock:
         self._now = self._now.shift(minutes=minutes, seconds=seconds)
 
 
+def clock_minutes(since: float | None, now: float) -> int:
+    """Whole minutes from ``since`` to ``now`` as a wall clock counts them (the minute
+    hand, not the stopwatch): every time on screen steps at the same moment, once a
+    minute, so the lists are redrawn once a minute instead of whenever one of sixty
+    parties passes its own minute. At most a minute more than the stopwatch."""
+    if since is None:
+        return 0
+    return max(0, int(now // 60) - int(since // 60))
+
+
 def period_start(now: float, timezone: str, starts: Iterable[int]) -> float:
     """When the period ``now`` falls in began: the latest of the local times of day
     ``starts`` (minutes after midnight) at or before ``now`` (a shift, the queue

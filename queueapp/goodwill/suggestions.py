@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from queueapp.clock import clock_minutes
 from queueapp.config import Config
 from queueapp.goodwill.catalogue import Catalogue, Interaction
 from queueapp.goodwill.gestures import Gesture
@@ -272,12 +273,13 @@ def suggest(party: Party, now: float, catalogue: Catalogue | Iterable[Interactio
     returning = bool(guest and guest.returning)
     where = situation(waited, over, leaving)
 
-    leave_reason = Reason.of("why_leaving", waited=round(waited))
+    shown = clock_minutes(party.arrived, now)  # the minutes the row shows, to the minute
+    leave_reason = Reason.of("why_leaving", waited=shown)
     if idle >= attention_minutes:
-        wait_reason = (Reason.of("why_untouched", waited=round(waited), idle=round(idle))
-                       if given else Reason.of("why_nothing_yet", waited=round(waited)))
+        wait_reason = (Reason.of("why_untouched", waited=shown, idle=round(idle))
+                       if given else Reason.of("why_nothing_yet", waited=shown))
     else:
-        wait_reason = Reason.of("why_waited", waited=round(waited))
+        wait_reason = Reason.of("why_waited", waited=shown)
     quote_reason = None
     if over is not None and over > PAST:
         quote_reason = Reason.of("why_quote_passed", minutes=round(over))

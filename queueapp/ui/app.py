@@ -26,7 +26,7 @@ from textual.reactive import var
 from textual.screen import Screen
 
 from queueapp import privacy
-from queueapp.clock import Clock, SystemClock
+from queueapp.clock import Clock, SystemClock, clock_minutes
 from queueapp.complaints import loop as complaints
 from queueapp.config import Config
 from queueapp.goodwill import gestures, guests, suggestions
@@ -45,7 +45,7 @@ from queueapp.store.integrity import Verdict
 from queueapp.store.outbox import Message
 from queueapp.ui.bindings import in_language
 from queueapp.ui.field import handled_so_far
-from queueapp.ui.format import clock_minutes, guest_words, party_label
+from queueapp.ui.format import guest_words, party_label
 from queueapp.ui.keynames import key_label
 from queueapp.waitlist.events import ABANDON, ARRIVE, COMING, REPLY, Event
 from queueapp.waitlist.room import Party, Room, TableState

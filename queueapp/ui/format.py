@@ -26,16 +26,6 @@ def clip(value: str, width: int) -> Text:
     return fit(Text(value.replace("\n", " ")), width)
 
 
-def clock_minutes(since: float | None, now: float) -> int:
-    """Whole minutes from ``since`` to ``now`` as a wall clock counts them (the minute
-    hand, not the stopwatch): every time on screen steps at the same moment, once a
-    minute, so the lists are redrawn once a minute instead of whenever one of sixty
-    parties passes its own minute. At most a minute more than the stopwatch."""
-    if since is None:
-        return 0
-    return max(0, int(now // 60) - int(since // 60))
-
-
 def minutes_text(minutes: float, t: Translator) -> str:
     """``7 min`` or ``1 h 05`` for longer waits."""
     m = int(minutes)

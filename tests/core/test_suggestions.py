@@ -117,6 +117,15 @@ def test_untouched_reason(config):
     assert "nothing offered" not in recent[0].reason(EN)
 
 
+def test_the_reason_counts_waited_minutes_as_the_list_does(config):
+    """Arrived at 18:07:50, now 19:00:10: the list's minute hand says 53 min (the clock
+    went from :07 to :00 53 times), so the reason does too, not the stopwatch's 52."""
+    arrived_late_in_a_minute = party(52 + 10 / 60)
+    assert arrived_late_in_a_minute.arrived % 60 == 50
+    nothing = suggest(arrived_late_in_a_minute, NOW + 10, config.catalogue, [])
+    assert nothing[0].reason(EN).startswith("waited 53 min, nothing offered yet")
+
+
 def test_returning_guest_likes_dislikes_birthday(store, config):
     cat = config.catalogue
     first_at = NOW - 30 * 86400

@@ -12,9 +12,10 @@ from rich.text import Text
 from textual import getters
 from textual.reactive import var
 
+from queueapp.clock import clock_minutes
 from queueapp.i18n import Translator
 from queueapp.ui.app import QueueApp, Snapshot
-from queueapp.ui.format import HELD, NEXT, clock_minutes, fit, minutes_text
+from queueapp.ui.format import HELD, NEXT, fit, minutes_text
 from queueapp.ui.widgets.keyed import Column, KeyedTable, widest
 from queueapp.ui.widgets.state import DrawsState
 from queueapp.waitlist.room import CLEARING, FREE, OCCUPIED, TableState

@@ -16,6 +16,7 @@ from textual import getters
 from textual.message import Message
 
 from queueapp import phone
+from queueapp.clock import clock_minutes
 from queueapp.goodwill.suggestions import Attention, needs_attention, ordinal
 from queueapp.i18n import Translator
 from queueapp.ui import messages as messages_ui
@@ -25,7 +26,6 @@ from queueapp.ui.format import (
     NEXT,
     REPLY_ICONS,
     REPLY_MARK,
-    clock_minutes,
     fit,
     minutes_text,
     proposal_text,

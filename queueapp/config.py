@@ -437,7 +437,10 @@ class _Validator:
                                        "the business day begins (a service running past "
                                        "midnight counts as the day it began)")
         this_year = datetime.now().year
-        changed = clock_change_at(tz, day_starts, (this_year, this_year + 1))
+        # midnight stays allowed wherever the clocks change then (Cairo, Santiago...):
+        # "00:00" is calendar days, counted as they always were
+        changed = None if day_starts == 0 else \
+            clock_change_at(tz, day_starts, (this_year, this_year + 1))
         if changed is not None:
             raise self.fail("restaurant.day_starts", f"{day_starts // 60:02d}:"
                             f"{day_starts % 60:02d} is skipped or repeated when the clocks "

@@ -128,17 +128,18 @@ def _usual_size(store: Store, earlier: list[str]) -> int | None:
 
 def recognise(store: Store, phone: str) -> GuestCard | None:
     """The card of a returning guest by E.164 phone, for the visit about to be added; or,
-    while a party with that phone is still on the list, as of that visit (a guest whose
+    while the guest's latest visit is still on the list, as of that visit (a guest whose
     first visit is still waiting is not returning: the form says the phone is on the list)."""
     if not phone:
         return None
     row = store.guests.by_phone(phone)
     if row is None:
         return None
-    for party_id, _ in store.guests.visits(row.id):
-        party = store.party(party_id)
-        if party is not None and party.waiting:
-            return _card(store, row, party_id)
+    visits = store.guests.visits(row.id)
+    if visits:
+        latest = store.party(visits[-1][0])
+        if latest is not None and latest.waiting:
+            return _card(store, row, latest.id)
     return _card(store, row)
 
 

@@ -247,6 +247,15 @@ def _fits(item: Interaction, party: Party, now: float, catalogue: Catalogue, wai
     return catalogue.in_season(item, now)
 
 
+def _untouched(arrived: float, last_given: float | None, now: float) -> Reason:
+    """"waited 22 min, nothing offered yet" or "..., nothing offered for 15 min", the
+    minutes counted as the list counts them (``clock_minutes``)."""
+    waited = clock_minutes(arrived, now)
+    if last_given is None:
+        return Reason.of("why_nothing_yet", waited=waited)
+    return Reason.of("why_untouched", waited=waited, idle=clock_minutes(last_given, now))
+
+
 def suggest(party: Party, now: float, catalogue: Catalogue | Iterable[Interaction],
             history: Iterable[Gesture], guest: GuestCard | None = None,
             stats: Stats | None = None, quote_minutes: float | None = None,
@@ -276,8 +285,7 @@ def suggest(party: Party, now: float, catalogue: Catalogue | Iterable[Interactio
     shown = clock_minutes(party.arrived, now)  # the minutes the row shows, to the minute
     leave_reason = Reason.of("why_leaving", waited=shown)
     if idle >= attention_minutes:
-        wait_reason = (Reason.of("why_untouched", waited=shown, idle=round(idle))
-                       if given else Reason.of("why_nothing_yet", waited=shown))
+        wait_reason = _untouched(party.arrived, last, now)
     else:
         wait_reason = Reason.of("why_waited", waited=shown)
     quote_reason = None
@@ -372,8 +380,7 @@ def needs_attention(parties: Iterable[Party], now: float,
             continue
         reasons = []
         if flagged:
-            reasons.append(Reason.of("why_untouched", waited=round(waited), idle=round(idle))
-                           if given else Reason.of("why_nothing_yet", waited=round(waited)))
+            reasons.append(_untouched(p.arrived, last, now))
         if overdue:
             reasons.append(Reason.of("why_quote_passed", minutes=round(over or 0)))
         elif soon:

@@ -254,7 +254,9 @@ class QueueApp(App[None]):
         to keep it; a second one within QUIT_AGAIN_SECONDS quits without it."""
         from queueapp.ui.screens.forms import FormScreen
 
-        open_forms = [s for s in self.screen_stack if isinstance(s, FormScreen) and s.typed()]
+        # a PIN typed and not sent is not worth keeping the app open for
+        open_forms = [s for s in self.screen_stack if isinstance(s, FormScreen)
+                      and s.typed_text()]
         if open_forms:
             typed, now = open_forms[-1].typed_text(), time.monotonic()
             warned_at, warned_of = self._quit_warned

@@ -40,10 +40,11 @@ class Field(Input):
 
     async def _on_key(self, event: events.Key) -> None:
         action = EDITING_KEYS.get(event.key)
-        if action is not None:
+        # an action that does not apply (Ctrl+C with nothing selected) lets the key go on
+        # to the screen and the app, as it did through the binding
+        if action is not None and await self.app.run_action(action, self):
             event.stop()
             event.prevent_default()  # Input's own handler is not needed: done here
-            await self.run_action(action)
 
 
 async def handled_so_far(widget: Widget) -> None:

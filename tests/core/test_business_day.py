@@ -85,6 +85,14 @@ def test_a_day_start_the_clocks_skip_or_repeat_is_refused(zone: str, starts: str
     assert ok.day_starts == 4 * 60  # the default is clear of every change in these zones
 
 
+def test_calendar_days_stay_allowed_where_the_clocks_change_at_midnight():
+    """Cairo's clocks change at midnight: "00:00" (calendar days, as before business
+    days) must still load there."""
+    cairo = config_variant(**{'timezone = "Asia/Shanghai"': 'timezone = "Africa/Cairo"',
+                              'currency = "¥"': 'currency = "¥"\nday_starts = "00:00"'})
+    assert cairo.day_starts == 0
+
+
 # -- the pure helper ----------------------------------------------------------------------
 
 def test_a_time_belongs_to_the_business_day_it_falls_in():

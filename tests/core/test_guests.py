@@ -71,6 +71,16 @@ def test_a_guest_still_on_the_list_is_not_called_returning_for_that_visit(store)
     assert during.last_visit == pytest.approx(DAY1)
 
 
+def test_an_old_visit_left_on_the_list_does_not_hide_a_returning_guest(store):
+    """Only the latest visit, still waiting, is "the visit in progress": one never
+    closed weeks ago (left on the list by mistake) does not make a regular a stranger."""
+    visit(store, DAY1)  # never seated nor removed
+    p2, _ = visit(store, DAY2)
+    store.seat_party(DAY2 + 1200, p2.id, "A4")
+    card = u.recognise(store, PHONE)
+    assert card is not None and card.visit_number == 3 and card.returning
+
+
 def test_voided_gestures_are_not_on_the_card(store, config):
     p1, card = visit(store, DAY1)
     wrong = g.give(store, DAY1 + 60, p1, config.catalogue["fruit_plate"], "Lin")

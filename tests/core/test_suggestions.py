@@ -124,6 +124,11 @@ def test_the_reason_counts_waited_minutes_as_the_list_does(config):
     assert arrived_late_in_a_minute.arrived % 60 == 50
     nothing = suggest(arrived_late_in_a_minute, NOW + 10, config.catalogue, [])
     assert nothing[0].reason(EN).startswith("waited 53 min, nothing offered yet")
+    [box] = needs_attention([arrived_late_in_a_minute], NOW + 10, {}, 15)  # the same there
+    assert box.reason(EN).startswith("waited 53 min, nothing offered yet")
+    tea = {"p1": [given("welcome_tea", 20 + 10 / 60)]}  # given at 18:39:50: 21 on the clock
+    [box] = needs_attention([arrived_late_in_a_minute], NOW + 10, tea, 15)
+    assert box.reason(EN).startswith("waited 53 min, nothing offered for 21 min")
 
 
 def test_returning_guest_likes_dislikes_birthday(store, config):

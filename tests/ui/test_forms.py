@@ -90,6 +90,15 @@ async def typed_at_once(app, pilot, opener: str, screen: type, keys: list[str]) 
     await settle(app, pilot, 5)
 
 
+async def closed(app) -> bool:
+    """Has the app closed (within a few seconds of being told to)?"""
+    for _ in range(50):
+        if not app.is_running:
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
 def main(app) -> MainScreen:
     return next(s for s in app.screen_stack if isinstance(s, MainScreen))
 
@@ -276,13 +285,20 @@ async def test_quitting_with_a_form_typed_in_names_it_before_quitting(make_app, 
         await settle(app, pilot)
         assert app.is_running
         await pilot.press("ctrl+q")
-        await app.workers.wait_for_complete()
-        for _ in range(50):
-            if not app.is_running:
-                break
-            await asyncio.sleep(0.05)
-        assert not app.is_running
+        assert await closed(app)
     assert [p.name for p in store.load_room().waiting()] == ["Qian"]
+
+
+async def test_quitting_on_the_pin_box_quits_at_once(make_app):
+    """A PIN typed and not sent is not worth a warning (and it is never shown)."""
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PinScreen)
+        await pilot.press(*"2468", "ctrl+q")
+        assert await closed(app)
 
 
 async def test_the_o_form_saves_an_observation_typed_at_once(make_app, store, clock, config):

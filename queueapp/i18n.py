@@ -639,6 +639,8 @@ EN: dict[str, str] = {
     "err_date_range": "{option} {date} is outside the dates queueapp reports on ({first} to "
         "{last}); give a date in that range.",
     "err_dates_order": "--to {last} is before --from {first}; swap them.",
+    "report_not_begun": "That business day has not begun yet (it begins {start}): nothing "
+        "to count.",
     "err_write_out": "Could not write {path}: {detail}. Nothing more was written; free some "
         "space or choose another file with --out FILE.",
     "export_skipped": "{n} damaged rows were skipped: {rows}. Every other row was written. "
@@ -1500,6 +1502,7 @@ ZH: dict[str, str] = {
     "err_date_range": "{option} {date} 超出 queueapp 报表的日期范围（{first} 至 {last}）；"
         "请给出此范围内的日期。",
     "err_dates_order": "--to {last} 早于 --from {first}；请对调。",
+    "report_not_begun": "这个营业日还没开始（{start} 开始）：还没有可统计的内容。",
     "err_write_out": "无法写入 {path}：{detail}。没有再写入更多内容；请释放空间，"
         "或用 --out FILE 选择其他文件。",
     "export_skipped": "已跳过 {n} 条损坏的记录：{rows}。其他记录均已写入。"

@@ -285,9 +285,17 @@ def report(ctx: click.Context, config_path: str | None, db_path: str | None, use
     start, end = _range(config, date_from, date_to)
     rep = build(store, Filters(start, end, host, category, party), config)
     text = render_report(rep, config, fmt)
-    with output(out, Translator(config.language)) as fh:
+    t = Translator(config.language)
+    with output(out, t) as fh:
         fh.write(text)
-    say_damaged(store, Translator(config.language))
+    say_damaged(store, t)
+    from queueapp.clock import SystemClock
+
+    if start > SystemClock().now().float_timestamp:  # zeros, and why (on stderr: the
+        import arrow  # report itself stays as it is)
+
+        click.echo(t("report_not_begun", start=arrow.get(start).to(config.timezone)
+                     .format("YYYY-MM-DD HH:mm")), err=True)
 
 
 @main.command()

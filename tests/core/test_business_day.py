@@ -156,6 +156,21 @@ def test_report_counts_the_late_evening_as_one_day(late, db_path):
     assert both["parties"] == 6
 
 
+def test_a_report_of_a_day_not_begun_says_so_beside_its_zeros(late, db_path):
+    """A date still to come: the report is the same (all zeros, valid JSON on stdout),
+    and stderr says why, so nobody reads the zeros as a night with no guests."""
+    res = CliRunner().invoke(main, ["report", "--db", str(db_path), "--config",
+                                    str(CONFIG_PATH), "--format", "json", "--from",
+                                    "2199-12-30"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["parties"] == 0
+    assert res.stderr.strip() == ("That business day has not begun yet (it begins "
+                                  "2199-12-30 04:00): nothing to count.")
+    past = CliRunner().invoke(main, ["report", "--db", str(db_path), "--config",
+                                     str(CONFIG_PATH), "--from", "2026-11-20"])
+    assert "not begun" not in past.stderr
+
+
 def test_report_today_just_after_midnight_is_the_evening_that_began_yesterday(config):
     for now in ("2026-11-21T00:05", "2026-11-21T01:30", "2026-11-21T03:59"):
         assert _range(config, None, None, now=local(now)) == \

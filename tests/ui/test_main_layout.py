@@ -11,6 +11,7 @@ import pytest
 from helpers import at, settle
 from textual.widgets import DataTable, Static
 
+from queueapp.goodwill import gestures
 from queueapp.quotes.rule import Quote, RuleQuoter
 from queueapp.store import Store
 from queueapp.ui.app import QueueApp
@@ -134,6 +135,21 @@ async def test_header_keeps_the_waiting_count_in_words_that_agree(make_app, stor
     async with zh.run_test(size=size) as pilot:
         await settle(zh, pilot)
         assert "等位：2 桌，3 人" in painted(zh.screen.query_one("#header", Static))[0]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_header_names_the_host_on_duty_and_the_budget_left_at_every_size(
+        make_app, store, config, size):
+    """At 80 columns the host and the budget left stay, shortened ("Lin ¥300"), rather
+    than being dropped: who gives the goodwill matters most in a rush."""
+    gestures.set_host_on_duty(store, "Lin", config)
+    add(store, -5, 2, "Solo")
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        line = painted(app.screen.query_one("#header", Static))[0]
+        assert "Waiting: 1 party, 2 guests" in line
+        assert ("On duty: Lin (Goodwill left: ¥300)" in line) or ("Lin ¥300" in line), line
 
 
 async def test_every_party_needing_attention_is_marked_most_urgent_first(make_app, store,

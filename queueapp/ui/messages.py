@@ -99,7 +99,8 @@ class HoldQuestion(ModalScreen[HoldChoice | None]):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        title = Text(t("hold_over_title", minutes=self.minutes) + " ")
+        title = Text(t("hold_over_title_one" if self.minutes == 1 else "hold_over_title",
+                       minutes=self.minutes) + " ")
         title.append_text(clip(self.party_name, 40))
         with Vertical(classes="dialog"):
             yield Static(title, classes="dialog-title")

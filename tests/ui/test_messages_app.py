@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 
 import pytest
 from helpers import START, at, on_screen, settle, toasts
@@ -166,6 +167,22 @@ async def test_hold_runs_out_no_show(make_app, receiver: Receiver, config, messa
         await pilot.press("escape")  # decide later: said, and asked again in a minute
         await settle(app, pilot)
         assert "Zhao: asked again in a minute" in toasts(app)
+
+
+async def test_a_one_minute_hold_is_one_minute(make_app, config,
+                                              moving_clock: FixedClock) -> None:
+    config = replace(config, hold_minutes=1)
+    app = make_app(cfg=config, clk=moving_clock)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await settle(app, pilot)
+        pid = _add(app.store, config, "Ma")
+        app.store.call_party(at(0), pid)
+        moving_clock.advance(minutes=1, seconds=1)
+        app.reload()
+        app.tick()
+        await settle(app, pilot)
+        assert isinstance(app.screen, HoldQuestion)
+        assert "The minute is up for Ma" in on_screen(app)
 
 
 async def test_hold_runs_out_call_again_and_hold_longer(make_app, receiver: Receiver,

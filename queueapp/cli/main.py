@@ -277,6 +277,9 @@ def report(ctx: click.Context, config_path: str | None, db_path: str | None, use
            date_from: str | None, date_to: str | None, host: str, category: str, party: str,
            fmt: str, out) -> None:
     """The shift-lead review's figures for a date range."""
+    import arrow
+
+    from queueapp.clock import SystemClock
     from queueapp.review.exports import render_report
     from queueapp.review.reports import Filters, build
 
@@ -289,11 +292,8 @@ def report(ctx: click.Context, config_path: str | None, db_path: str | None, use
     with output(out, t) as fh:
         fh.write(text)
     say_damaged(store, t)
-    from queueapp.clock import SystemClock
-
     if start > SystemClock().now().float_timestamp:  # zeros, and why (on stderr: the
-        import arrow  # report itself stays as it is)
-
+        # report itself stays as it is)
         click.echo(t("report_not_begun", start=arrow.get(start).to(config.timezone)
                      .format("YYYY-MM-DD HH:mm")), err=True)
 

@@ -99,6 +99,16 @@ async def closed(app) -> bool:
     return False
 
 
+async def add_form(app, pilot) -> PartyForm:
+    """The app settled, then ``a``: the add form, open."""
+    await settle(app, pilot)
+    await pilot.press("a")
+    await settle(app, pilot)
+    form = app.screen
+    assert isinstance(form, PartyForm)
+    return form
+
+
 def main(app) -> MainScreen:
     return next(s for s in app.screen_stack if isinstance(s, MainScreen))
 
@@ -109,11 +119,7 @@ async def test_party_size_refuses_what_is_not_a_number_and_takes_full_width_digi
         make_app, store):
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(app, pilot)
-        await pilot.press("a")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, PartyForm)
+        form = await add_form(app, pilot)
         await fill(app, pilot, "#name", "Wu")
         # '²' typed as a key (it crashed the app: '²'.isdigit() is True, int('²') fails)
         form.query_one("#size", Input).focus()
@@ -265,6 +271,23 @@ async def test_a_party_typed_in_one_burst_lands_field_by_field(make_app, store):
         assert isinstance(app.screen, MainScreen), [w.value for w in app.screen.query(Input)]
     [party] = store.load_room().waiting()
     assert (party.name, party.size, party.phone) == ("Wu", 3, PHONE)
+
+
+async def test_a_guest_or_quote_worked_out_after_the_form_closed_changes_nothing(
+        make_app, store):
+    """Enter saved the party while its phone was still being looked up (a fast host): the
+    answer arrives to a closed form and is dropped (it raised NoMatches, and the app
+    ended with a traceback). The same for a quote still being worked out."""
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        form = await add_form(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert form not in app.screen_stack
+        form._show_guest(None, PHONE)  # what the lookup's worker calls when it is done
+        form._show_quote(2, Quote(20, 15, 27))  # and the quote's, likewise
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
 
 
 async def test_quitting_with_a_form_typed_in_names_it_before_quitting(make_app, store):

@@ -340,6 +340,20 @@ async def review_of_seeded_shift(config, store, clock, tab: str, size=SIZE, **te
         yield app, pilot, await _open_review(app, pilot, tab), p
 
 
+async def test_a_report_built_after_the_review_closed_changes_nothing(config, store, clock):
+    """The lead closed the review while its figures were still being read: they arrive
+    to a closed screen and are dropped (they raised NoMatches, ending the app)."""
+    async with review_of_seeded_shift(config, store, clock, "") as (app, pilot, screen, _):
+        report = screen.report
+        assert report is not None
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert screen not in app.screen_stack
+        screen._show(report, screen._asked, ["Lin"])  # what the worker calls when done
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ReviewScreen)
+
+
 def listed(screen: ReviewScreen) -> list[tuple[str, str, str]]:
     """(party, gesture label, host) per row of the Gestures tab, newest first."""
     return [(r[1], r[2], r[5]) for r in rows(screen.query_one("#gestures", DataTable))]

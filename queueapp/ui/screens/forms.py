@@ -339,8 +339,8 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
             self.app.call_from_thread(self._show_quote, size, quote)
 
     def _show_quote(self, size: int, quote: Quote) -> None:
-        if self._typed_size() != size or not self.is_mounted:
-            return  # the size changed meanwhile: its own worker shows its quote
+        if self not in self.app.screen_stack or self._typed_size() != size:
+            return  # closed, or the size changed meanwhile (its own worker shows its quote)
         self._quote = (size, quote)
         point, low, high = quote.rounded()
         t = self.app.t
@@ -393,6 +393,8 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         self.run_worker(look, thread=True, exclusive=True, group="guest")
 
     def _show_guest(self, card: GuestCard | None, e164: str) -> None:
+        if self not in self.app.screen_stack:
+            return  # saved or closed while the guest was looked up
         app = self.app
         label = self.query_one("#guest", Static)
         try:

@@ -270,8 +270,8 @@ class ReviewScreen(Screen[None]):
 
     # -- drawing -----------------------------------------------------------------------
     def _show(self, rep: Report, asked: int, hosts: list[str]) -> None:
-        if asked != self._asked:
-            return  # the filters changed again while this was being built
+        if asked != self._asked or self not in self.app.screen_stack:
+            return  # the filters changed again (or the review closed) while it was built
         self._offer_hosts(hosts)
         self.report = rep
         self.drawn = set()

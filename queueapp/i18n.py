@@ -881,6 +881,9 @@ EN: dict[str, str] = {
     "sync_retry": "{error} Trying again in {seconds} s.",
     "hq_sync_failed": "Head office sync: {error}",
     "hq_sync_back": "Head office sync works again.",
+    "hq_days_moved": "Head office: {site}'s days now begin at {now}, not {was}; every "
+        "daily figure was counted again. If another terminal of this store says "
+        "otherwise, make their config files agree.",
     "chain_head": "Chain report {first} – {last}",
     "chain_total": "chain ({n} stores)",
     "chain_no_stores": "No store has sent figures for these days.",
@@ -1724,6 +1727,8 @@ ZH: dict[str, str] = {
     "sync_retry": "{error} {seconds} 秒后重试。",
     "hq_sync_failed": "总部同步：{error}",
     "hq_sync_back": "总部同步已恢复。",
+    "hq_days_moved": "总部：{site} 的营业日现在从 {now} 开始，而不是 {was}；所有每日数据"
+        "已重新统计。如果本店另一台终端的设置不同，请让它们的配置文件一致。",
     "chain_head": "连锁报表 {first} – {last}",
     "chain_total": "全连锁（{n} 家店）",
     "chain_no_stores": "这些日期没有门店上传数据。",

@@ -36,8 +36,13 @@ def _store(ctx: click.Context, db_path: str | None, config: Config) -> Store:
         raise click.ClickException(t.error(exc)) from None
 
 
-def _say_result(t: Translator, result: Result, stamp: bool = False) -> None:
+def _say_result(t: Translator, result: Result, config: Config, stamp: bool = False) -> None:
+    from queueapp.headoffice.push import days_moved
+
     when = time.strftime("%H:%M:%S ") if stamp else ""
+    moved = days_moved(t, result, config)
+    if moved:
+        click.echo(when + moved, err=True)
     if not result.total and not result.batches:
         click.echo(when + t("sync_nothing", site=result.site))
         return
@@ -84,14 +89,15 @@ def sync_command(ctx: click.Context, url: str | None, site: str, init: bool,
     errors = (HeadOfficeError, StoreError)
     if every is None:
         try:
-            _say_result(t, sync(store, config, target, batch_size or BATCH))
+            _say_result(t, sync(store, config, target, batch_size or BATCH), config)
         except errors as exc:
             raise click.ClickException(t.error(exc)) from None
         return
     try:
         while True:
             try:
-                _say_result(t, sync(store, config, target, batch_size or BATCH), stamp=True)
+                _say_result(t, sync(store, config, target, batch_size or BATCH), config,
+                            stamp=True)
             except errors as exc:  # down or refused: say so, try again next time
                 click.echo(time.strftime("%H:%M:%S ") + t("sync_retry", error=t.error(exc),
                                                            seconds=f"{every:g}"), err=True)

@@ -25,7 +25,7 @@ from psycopg.conninfo import conninfo_to_dict
 from queueapp.config import Config
 from queueapp.headoffice import schema
 from queueapp.headoffice.outgoing import Pseudonyms, outgoing
-from queueapp.i18n import ENGLISH
+from queueapp.i18n import ENGLISH, Translator
 from queueapp.store import Store
 from queueapp.store.sync import FEEDS, Batch, Feed
 
@@ -168,18 +168,35 @@ class Result:
     site: str
     rows: dict[str, int] = field(default_factory=dict)  # feed -> rows sent this run
     batches: int = 0
+    # the time zone and day start head office counted this store's days by before this
+    # run, when this run moved them (every daily figure recounted): worth telling, since
+    # two terminals whose configs disagree would move them back and forth
+    days_were: tuple[str, int] | None = None
 
     @property
     def total(self) -> int:
         return sum(self.rows.values())
 
 
-def claim(conn: psycopg.Connection[Any], site: str, site_id: str, config: Config) -> None:
+def days_moved(t: Translator, result: Result, config: Config) -> str:
+    """What to tell when a run moved the store's days at head office ("" if it did not)."""
+    if result.days_were is None:
+        return ""
+
+    def when(zone: str, minutes: int) -> str:
+        return f"{minutes // 60:02d}:{minutes % 60:02d} ({zone})"
+
+    return t("hq_days_moved", site=result.site, was=when(*result.days_were),
+             now=when(config.timezone, config.day_starts))
+
+
+def claim(conn: psycopg.Connection[Any], site: str, site_id: str,
+          config: Config) -> tuple[str, int] | None:
     """Register this store under ``site`` (or check it is the one registered there), and
     record what its figures need. Another store with the same name is refused. A store
     whose days now begin elsewhere (its time zone or ``day_starts`` changed) has all its
     daily figures recomputed on the new days, in the same transaction: no figure of the
-    chain is left counted on the old ones."""
+    chain is left counted on the old ones. Returns the old (time zone, day start) then."""
     with conn.transaction():
         row = conn.execute("SELECT name FROM sites WHERE site_id = %s", [site_id]).fetchone()
         if row and row[0] != site:
@@ -197,11 +214,13 @@ def claim(conn: psycopg.Connection[Any], site: str, site_id: str, config: Config
         conn.execute("UPDATE sites SET restaurant = %s, timezone = %s, day_starts = %s, "
                      "currency = %s, budget_per_shift = %s, shift_starts = %s WHERE name = %s",
                      [*values, site])
-        if (owner[1], owner[2]) != (config.timezone, config.day_starts):
+        moved = (owner[1], owner[2]) != (config.timezone, config.day_starts)
+        if moved:
             with conn.cursor() as cur:
                 redo_days(cur, site)
         conn.execute("INSERT INTO sync_marks (site, feed) SELECT %s, unnest(%s::text[]) "
                      "ON CONFLICT DO NOTHING", [site, [f.name for f in FEEDS]])
+    return (owner[1], owner[2]) if moved else None
 
 
 def _same_file(conn: psycopg.Connection[Any], store: Store, site: str, feed: Feed) -> None:
@@ -327,7 +346,7 @@ def sync(store: Store, config: Config, target: Target, batch_size: int = BATCH,
     result = Result(target.site)
     with connect(target.url) as conn:
         check_schema(conn, target.url)
-        claim(conn, target.site, site_id, config)
+        result.days_were = claim(conn, target.site, site_id, config)
         for feed in FEEDS:
             _same_file(conn, store, target.site, feed)
         for feed in FEEDS:

@@ -212,13 +212,16 @@ class QueueApp(App[None]):
         of its own with a short connect timeout: a server that is down or slow never
         touches the stand, and what it missed goes on the next run. A failure is shown
         once, quietly, until a run succeeds again."""
-        from queueapp.headoffice.push import HeadOfficeError, Target, sync
+        from queueapp.headoffice.push import HeadOfficeError, Target, days_moved, sync
 
         if not self._headoffice_lock.acquire(blocking=False):
             return  # the last run is still sending
         try:
             target = Target.resolve(self.config, self.store)
-            sync(self.store, self.config, target, stop=self._headoffice_stop)
+            result = sync(self.store, self.config, target, stop=self._headoffice_stop)
+            moved = days_moved(self.t, result, self.config)
+            if moved:  # said each time: terminals whose configs disagree are seen at once
+                self.call_from_thread(self.notify, moved, severity="warning", timeout=12)
         except (HeadOfficeError, *DB_ERRORS) as exc:
             message = self.t("hq_sync_failed", error=self.t.error(exc))
             if message != self._headoffice_error:

@@ -30,8 +30,9 @@ from queueapp.config import DAY_STARTS, Config, load_config
 from queueapp.goodwill import gestures, guests
 from queueapp.headoffice import report as chain
 from queueapp.headoffice.outgoing import Pseudonyms
-from queueapp.headoffice.push import HeadOfficeError, Target, migrate, sync
+from queueapp.headoffice.push import HeadOfficeError, Target, days_moved, migrate, sync
 from queueapp.headoffice.schema import DAY_COLUMNS, LATEST, MIGRATIONS, VERSION_TABLE
+from queueapp.i18n import Translator
 from queueapp.quotes.rule import Quote
 from queueapp.review.reports import Filters, build
 from queueapp.sim.demo import import_with_goodwill
@@ -505,7 +506,8 @@ def test_errors_say_what_is_wrong(postgres, central: str, one_store: Store, conf
     assert err.value.key == "err_hq_schema_newer"
 
 
-def test_command_line(central: str, one_store: Store, config: Config, monkeypatch):
+def test_command_line(central: str, one_store: Store, config: Config, monkeypatch,
+                      tmp_path: Path):
     runner = CliRunner()
     base = ["--config", str(CONFIG_PATH)]
     monkeypatch.delenv("QUEUEAPP_CHAIN_KEY", raising=False)
@@ -521,6 +523,15 @@ def test_command_line(central: str, one_store: Store, config: Config, monkeypatc
     done = runner.invoke(main, [*base, "sync", "--to", central, "--site", "alpha", "--db",
                                 str(one_store.path)])
     assert done.exit_code == 0 and "alpha: sent" in done.output, done.output
+    assert "days now begin" not in done.stderr
+    # the same store from a terminal whose config counts calendar days: said on stderr
+    calendar = tmp_path / "calendar.toml"
+    calendar.write_text(CONFIG_PATH.read_text(encoding="utf-8").replace(
+        'currency = "¥"', LATE_MIDNIGHT), encoding="utf-8")
+    done = runner.invoke(main, ["--config", str(calendar), "sync", "--to", central, "--site",
+                                "alpha", "--db", str(one_store.path)])
+    assert done.exit_code == 0 and "alpha: nothing new" in done.stdout, done.output
+    assert "alpha's days now begin at 00:00 (Asia/Shanghai), not 04:00" in done.stderr
     for fmt in ("text", "csv", "json", "markdown"):
         done = runner.invoke(main, [*base, "chain-report", "--pg", central, "--from",
                                     "2026-11-20", "--to", "2026-11-21", "--format", fmt])
@@ -586,11 +597,17 @@ def test_a_late_service_is_one_business_day_at_head_office(central: str, tmp_pat
         return row["parties"]
 
     # first as a restaurant that keeps calendar days: what head office counted before
-    sync(store, midnight, Target(central, "late", KEY))
+    assert sync(store, midnight, Target(central, "late", KEY)).days_were is None  # new
     assert _site_days(central, "late") == {friday: 2, saturday: 4}
     assert (agrees(midnight, friday), agrees(midnight, saturday)) == (2, 4)
-    # days from 04:00: nothing new to send, every day recomputed on the business days
-    assert sync(store, config, Target(central, "late", KEY)).total == 0
+    # days from 04:00: nothing new to send, every day recomputed on the business days,
+    # and said (two terminals whose configs disagree would move them back and forth)
+    moved = sync(store, config, Target(central, "late", KEY))
+    assert (moved.total, moved.days_were) == (0, (TZ, 0))
+    assert days_moved(Translator("en"), moved, config) == (
+        "Head office: late's days now begin at 04:00 (Asia/Shanghai), not 00:00 "
+        "(Asia/Shanghai); every daily figure was counted again. If another terminal of "
+        "this store says otherwise, make their config files agree.")
     assert _site_days(central, "late") == {friday: 5, saturday: 1}
     assert (agrees(config, friday), agrees(config, saturday)) == (5, 1)
     with psycopg.connect(central) as conn:
@@ -598,7 +615,8 @@ def test_a_late_service_is_one_business_day_at_head_office(central: str, tmp_pat
                             ).fetchone() == (TZ, 240)
     # the next batch's days are business days too: Sunday 02:00 is Saturday's evening
     store.add_party(local("2026-11-22T02:00"), 2, "Night owl", tz=TZ, host="Lin")
-    sync(store, config, Target(central, "late", KEY))
+    again = sync(store, config, Target(central, "late", KEY))
+    assert again.days_were is None and days_moved(Translator("en"), again, config) == ""
     assert _site_days(central, "late") == {friday: 5, saturday: 2}
     store.close()
 

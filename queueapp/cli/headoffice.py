@@ -36,13 +36,8 @@ def _store(ctx: click.Context, db_path: str | None, config: Config) -> Store:
         raise click.ClickException(t.error(exc)) from None
 
 
-def _say_result(t: Translator, result: Result, config: Config, stamp: bool = False) -> None:
-    from queueapp.headoffice.push import days_moved
-
+def _say_result(t: Translator, result: Result, stamp: bool = False) -> None:
     when = time.strftime("%H:%M:%S ") if stamp else ""
-    moved = days_moved(t, result, config)
-    if moved:
-        click.echo(when + moved, err=True)
     if not result.total and not result.batches:
         click.echo(when + t("sync_nothing", site=result.site))
         return
@@ -69,7 +64,14 @@ def sync_command(ctx: click.Context, url: str | None, site: str, init: bool,
                  db_path: str | None) -> None:
     """Send this restaurant's records to the head office database (no names, phones
     or notes: guests and staff as keyed pseudonyms)."""
-    from queueapp.headoffice.push import BATCH, HeadOfficeError, Target, migrate, sync
+    from queueapp.headoffice.push import (
+        BATCH,
+        HeadOfficeError,
+        Target,
+        days_moved,
+        migrate,
+        sync,
+    )
 
     config = config_or_exit(config_path or obj(ctx, "config_path"))
     t = Translator(config.language)
@@ -87,16 +89,21 @@ def sync_command(ctx: click.Context, url: str | None, site: str, init: bool,
     except HeadOfficeError as exc:
         raise click.ClickException(t.error(exc)) from None
     errors = (HeadOfficeError, StoreError)
+
+    def told(was: tuple[str, int]) -> None:  # on stderr, even if the run then fails
+        when = time.strftime("%H:%M:%S ") if every is not None else ""
+        click.echo(when + days_moved(t, target.site, was, config), err=True)
+
     if every is None:
         try:
-            _say_result(t, sync(store, config, target, batch_size or BATCH), config)
+            _say_result(t, sync(store, config, target, batch_size or BATCH, moved=told))
         except errors as exc:
             raise click.ClickException(t.error(exc)) from None
         return
     try:
         while True:
             try:
-                _say_result(t, sync(store, config, target, batch_size or BATCH), config,
+                _say_result(t, sync(store, config, target, batch_size or BATCH, moved=told),
                             stamp=True)
             except errors as exc:  # down or refused: say so, try again next time
                 click.echo(time.strftime("%H:%M:%S ") + t("sync_retry", error=t.error(exc),

@@ -277,9 +277,6 @@ def report(ctx: click.Context, config_path: str | None, db_path: str | None, use
            date_from: str | None, date_to: str | None, host: str, category: str, party: str,
            fmt: str, out) -> None:
     """The shift-lead review's figures for a date range."""
-    import arrow
-
-    from queueapp.clock import SystemClock
     from queueapp.review.exports import render_report
     from queueapp.review.reports import Filters, build
 
@@ -292,8 +289,17 @@ def report(ctx: click.Context, config_path: str | None, db_path: str | None, use
     with output(out, t) as fh:
         fh.write(text)
     say_damaged(store, t)
-    if start > SystemClock().now().float_timestamp:  # zeros, and why (on stderr: the
-        # report itself stays as it is)
+    _say_if_not_begun(t, config, start)
+
+
+def _say_if_not_begun(t: Translator, config: Config, start: float) -> None:
+    """A range that begins in the future is all zeros or empty: say why, on stderr (what
+    was written stays as it is)."""
+    import arrow
+
+    from queueapp.clock import SystemClock
+
+    if start > SystemClock().now().float_timestamp:
         click.echo(t("report_not_begun", start=arrow.get(start).to(config.timezone)
                      .format("YYYY-MM-DD HH:mm")), err=True)
 
@@ -320,9 +326,11 @@ def export(ctx: click.Context, kind: str, config_path: str | None, db_path: str 
     start, end = _range(config, date_from, date_to)
     rows = export_rows(store, kind, Filters(start, end), config)
     text = write_rows(rows, fmt, store.review.log_columns(kind))
-    with output(out, Translator(config.language)) as fh:
+    t = Translator(config.language)
+    with output(out, t) as fh:
         fh.write(text)
-    say_damaged(store, Translator(config.language))
+    say_damaged(store, t)
+    _say_if_not_begun(t, config, start)
 
 
 @main.command("backup")

@@ -178,15 +178,14 @@ class Result:
         return sum(self.rows.values())
 
 
-def days_moved(t: Translator, result: Result, config: Config) -> str:
-    """What to tell when a run moved the store's days at head office ("" if it did not)."""
-    if result.days_were is None:
-        return ""
+def days_moved(t: Translator, site: str, was: tuple[str, int], config: Config) -> str:
+    """What to tell when a run moved the store's days at head office from ``was`` (its
+    time zone and day start before) to the config's."""
 
     def when(zone: str, minutes: int) -> str:
         return f"{minutes // 60:02d}:{minutes % 60:02d} ({zone})"
 
-    return t("hq_days_moved", site=result.site, was=when(*result.days_were),
+    return t("hq_days_moved", site=site, was=when(*was),
              now=when(config.timezone, config.day_starts))
 
 
@@ -335,18 +334,23 @@ def redo_days(cur: psycopg.Cursor[Any], site: str) -> None:
 
 def sync(store: Store, config: Config, target: Target, batch_size: int = BATCH,
          between: Hook | None = None, inside: Hook | None = None,
-         stop: threading.Event | None = None) -> Result:
+         stop: threading.Event | None = None,
+         moved: Callable[[tuple[str, int]], object] | None = None) -> Result:
     """Send everything new since the last acknowledged batch of every feed.
 
     ``between`` runs after each committed batch, ``inside`` inside each batch's
     transaction before its mark moves (tests put faults there); ``stop`` ends the run
-    after the current batch (the app quitting)."""
+    after the current batch (the app quitting). ``moved`` hears the store's old (time
+    zone, day start) as soon as this run has moved its days, before anything is sent:
+    the move is committed then, and must be told even if a batch then fails."""
     names = Pseudonyms(target.key, config.country)
     site_id = store.sync.site_id()
     result = Result(target.site)
     with connect(target.url) as conn:
         check_schema(conn, target.url)
         result.days_were = claim(conn, target.site, site_id, config)
+        if result.days_were is not None and moved is not None:
+            moved(result.days_were)
         for feed in FEEDS:
             _same_file(conn, store, target.site, feed)
         for feed in FEEDS:

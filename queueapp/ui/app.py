@@ -218,10 +218,15 @@ class QueueApp(App[None]):
             return  # the last run is still sending
         try:
             target = Target.resolve(self.config, self.store)
-            result = sync(self.store, self.config, target, stop=self._headoffice_stop)
-            moved = days_moved(self.t, result, self.config)
-            if moved:  # said each time: terminals whose configs disagree are seen at once
-                self.call_from_thread(self.notify, moved, severity="warning", timeout=12)
+
+            def told(was: tuple[str, int]) -> None:
+                # said each time, even if the run then fails: terminals whose configs
+                # disagree are seen at once
+                self.call_from_thread(self.notify, days_moved(self.t, target.site, was,
+                                                              self.config),
+                                      severity="warning", timeout=12)
+
+            sync(self.store, self.config, target, stop=self._headoffice_stop, moved=told)
         except (HeadOfficeError, *DB_ERRORS) as exc:
             message = self.t("hq_sync_failed", error=self.t.error(exc))
             if message != self._headoffice_error:

@@ -157,8 +157,8 @@ def test_report_counts_the_late_evening_as_one_day(late, db_path):
 
 
 def test_a_report_of_a_day_not_begun_says_so_beside_its_zeros(late, db_path):
-    """A date still to come: the report is the same (all zeros, valid JSON on stdout),
-    and stderr says why, so nobody reads the zeros as a night with no guests."""
+    """A date still to come: the report (all zeros, valid JSON on stdout) or the export
+    (no rows) is the same, and stderr says why: nobody reads it as a night with no guests."""
     res = CliRunner().invoke(main, ["report", "--db", str(db_path), "--config",
                                     str(CONFIG_PATH), "--format", "json", "--from",
                                     "2199-12-30"])
@@ -169,6 +169,10 @@ def test_a_report_of_a_day_not_begun_says_so_beside_its_zeros(late, db_path):
     past = CliRunner().invoke(main, ["report", "--db", str(db_path), "--config",
                                      str(CONFIG_PATH), "--from", "2026-11-20"])
     assert "not begun" not in past.stderr
+    export = CliRunner().invoke(main, ["export", "parties", "--db", str(db_path), "--config",
+                                       str(CONFIG_PATH), "--from", "2199-12-30"])
+    assert export.exit_code == 0, export.output
+    assert "has not begun yet (it begins 2199-12-30 04:00)" in export.stderr
 
 
 def test_report_today_just_after_midnight_is_the_evening_that_began_yesterday(config):

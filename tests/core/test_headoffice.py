@@ -602,9 +602,10 @@ def test_a_late_service_is_one_business_day_at_head_office(central: str, tmp_pat
     assert (agrees(midnight, friday), agrees(midnight, saturday)) == (2, 4)
     # days from 04:00: nothing new to send, every day recomputed on the business days,
     # and said (two terminals whose configs disagree would move them back and forth)
-    moved = sync(store, config, Target(central, "late", KEY))
-    assert (moved.total, moved.days_were) == (0, (TZ, 0))
-    assert days_moved(Translator("en"), moved, config) == (
+    told: list[tuple[str, int]] = []
+    moved = sync(store, config, Target(central, "late", KEY), moved=told.append)
+    assert (moved.total, moved.days_were, told) == (0, (TZ, 0), [(TZ, 0)])
+    assert days_moved(Translator("en"), "late", (TZ, 0), config) == (
         "Head office: late's days now begin at 04:00 (Asia/Shanghai), not 00:00 "
         "(Asia/Shanghai); every daily figure was counted again. If another terminal of "
         "this store says otherwise, make their config files agree.")
@@ -615,9 +616,19 @@ def test_a_late_service_is_one_business_day_at_head_office(central: str, tmp_pat
                             ).fetchone() == (TZ, 240)
     # the next batch's days are business days too: Sunday 02:00 is Saturday's evening
     store.add_party(local("2026-11-22T02:00"), 2, "Night owl", tz=TZ, host="Lin")
-    again = sync(store, config, Target(central, "late", KEY))
-    assert again.days_were is None and days_moved(Translator("en"), again, config) == ""
+    again = sync(store, config, Target(central, "late", KEY), moved=told.append)
+    assert again.days_were is None and told == [(TZ, 0)]  # nothing moved: nothing said
     assert _site_days(central, "late") == {friday: 5, saturday: 2}
+    # a run that moves the days and then fails still says so: the move is committed
+    store.add_party(local("2026-11-22T03:00"), 2, "Later owl", tz=TZ, host="Lin")
+
+    def cut(feed: str, batch: object) -> None:
+        raise HeadOfficeError("err_hq_failed", where="at test", detail="the line dropped")
+
+    with pytest.raises(HeadOfficeError):
+        sync(store, midnight, Target(central, "late", KEY), inside=cut, moved=told.append)
+    assert told == [(TZ, 0), (TZ, 240)]
+    assert sync(store, midnight, Target(central, "late", KEY)).days_were is None
     store.close()
 
 

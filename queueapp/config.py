@@ -25,6 +25,7 @@ from queueapp.goodwill.catalogue import (
     CATEGORIES,
     Catalogue,
     Interaction,
+    clock_text,
     parse_clock,
     parse_hours,
     parse_season,
@@ -442,8 +443,8 @@ class _Validator:
         changed = None if day_starts == 0 else \
             clock_change_at(tz, day_starts, (this_year, this_year + 1))
         if changed is not None:
-            raise self.fail("restaurant.day_starts", f"{day_starts // 60:02d}:"
-                            f"{day_starts % 60:02d} is skipped or repeated when the clocks "
+            raise self.fail("restaurant.day_starts", f"{clock_text(day_starts)} is skipped "
+                            "or repeated when the clocks "
                             f"change in {tz} (on {changed.isoformat()}): a day cannot begin "
                             "then. Choose a time the clocks never change at, such as "
                             "\"04:00\".", self._line("day_starts"))
@@ -561,7 +562,7 @@ class _Validator:
         tickets = DEFAULT_TICKETS if raw is None else self._tickets(raw)
         check_in = self._get(g, "self_check_in", bool, "guests.self_check_in", False)
         restart = self._time_of_day(g, "tickets_restart", "guests.tickets_restart",
-                                    f"{day_starts // 60:02d}:{day_starts % 60:02d}",
+                                    clock_text(day_starts),
                                     "queue numbers start again from 1 (a service running "
                                     "past midnight keeps its numbers)")
         per_minute = self._number(g, "joins_per_minute", "guests.joins_per_minute", 5,
@@ -798,7 +799,7 @@ class _Validator:
         g = self._section("goodwill")
         budget = self._number(g, "budget_per_shift", "goodwill.budget_per_shift", 300.0)
         starts_raw = self._get(g, "shift_starts", list, "goodwill.shift_starts",
-                               [f"{day_starts // 60:02d}:{day_starts % 60:02d}"])
+                               [clock_text(day_starts)])
         try:
             if not starts_raw or not all(isinstance(x, str) for x in starts_raw):
                 raise ValueError("should list the local times shifts begin, e.g. "

@@ -130,6 +130,11 @@ def parse_clock(text: str) -> int:
     return int(m[1]) * 60 + int(m[2])
 
 
+def clock_text(minutes: int) -> str:
+    """Minutes after local midnight as ``"HH:MM"``: what ``parse_clock`` reads."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
     """``"11:00-14:00, 17:00-22:00"`` -> ((660, 840), (1020, 1320))."""
     out = []

@@ -23,6 +23,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 from queueapp.config import Config
+from queueapp.goodwill.catalogue import clock_text
 from queueapp.headoffice import schema
 from queueapp.headoffice.outgoing import Pseudonyms, outgoing
 from queueapp.i18n import ENGLISH, Translator
@@ -183,7 +184,7 @@ def days_moved(t: Translator, site: str, was: tuple[str, int], config: Config) -
     time zone and day start before) to the config's."""
 
     def when(zone: str, minutes: int) -> str:
-        return f"{minutes // 60:02d}:{minutes % 60:02d} ({zone})"
+        return f"{clock_text(minutes)} ({zone})"
 
     return t("hq_days_moved", site=site, was=when(*was),
              now=when(config.timezone, config.day_starts))
@@ -202,7 +203,7 @@ def claim(conn: psycopg.Connection[Any], site: str, site_id: str,
             raise HeadOfficeError("err_hq_site_renamed", site=site, known=row[0])
         values = [config.name, config.timezone, config.day_starts, config.currency,
                   config.goodwill.budget_per_shift,
-                  " ".join(f"{m // 60:02d}:{m % 60:02d}" for m in config.goodwill.shift_starts)]
+                  " ".join(clock_text(m) for m in config.goodwill.shift_starts)]
         conn.execute("INSERT INTO sites (name, site_id, restaurant, timezone, day_starts, "
                      "currency, budget_per_shift, shift_starts) VALUES (%s, %s, %s, %s, %s, "
                      "%s, %s, %s) ON CONFLICT (name) DO NOTHING", [site, site_id, *values])

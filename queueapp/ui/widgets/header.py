@@ -52,7 +52,7 @@ class StandHeader(DrawsState, Static):
             (1, Text(cfg.name, style="bold"), None), (0, Text(local.format("HH:mm")), None)]
         if snap.host:
             host = Text(t("host_on_duty", host=snap.host), style="bold cyan")
-            short = host.copy()  # at 80 columns: who is on duty, and what is left to give
+            short = None  # at 80 columns: who is on duty, and what is left to give
             if snap.budget_left is not None:
                 amount = f"{snap.budget_left:g}"
                 spent = "red" if snap.budget_left <= 0 else ""

@@ -6,6 +6,7 @@ guest's name and size filled in, visit numbers that agree."""
 from __future__ import annotations
 
 import asyncio
+from typing import TypeVar
 
 import arrow
 import pytest
@@ -28,6 +29,7 @@ PHONE = "+8613812345678"
 SIZE = (170, 48)
 LONG = "9" * 10_000
 BAD_NUMBERS = ["²", "-1", "", LONG]  # refused, each with a message under the field
+S = TypeVar("S")  # a screen a key opens
 CHARACTERS = {"tab": "\t", "enter": "\r"}  # what a terminal sends for these keys
 
 
@@ -99,13 +101,14 @@ async def closed(app) -> bool:
     return False
 
 
-async def add_form(app, pilot) -> PartyForm:
-    """The app settled, then ``a``: the add form, open."""
+async def opened(app, pilot, key: str, screen: type[S]) -> S:
+    """The app settled, then ``key``: ``screen`` is open (the add form for ``a``, the PIN
+    box for ``R``)."""
     await settle(app, pilot)
-    await pilot.press("a")
+    await pilot.press(key)
     await settle(app, pilot)
     form = app.screen
-    assert isinstance(form, PartyForm)
+    assert isinstance(form, screen)
     return form
 
 
@@ -119,7 +122,7 @@ async def test_party_size_refuses_what_is_not_a_number_and_takes_full_width_digi
         make_app, store):
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        form = await add_form(app, pilot)
+        form = await opened(app, pilot, "a", PartyForm)
         await fill(app, pilot, "#name", "Wu")
         # '²' typed as a key (it crashed the app: '²'.isdigit() is True, int('²') fails)
         form.query_one("#size", Input).focus()
@@ -197,11 +200,7 @@ async def test_pin_box_refuses_what_cannot_be_a_secret_before_anything_is_checke
     characters: "²" is not a digit) or too long: refused on the form, never counted."""
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(app, pilot)
-        await pilot.press("R")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, PinScreen)
+        form = await opened(app, pilot, "R", PinScreen)
         assert form.query_one("#pin", Input).placeholder == "6+ digits, or a passphrase"
         for text in ("²²²²²²", "-1", "", "2468", "pass wd", LONG):
             await fill(app, pilot, "#pin", text)
@@ -280,7 +279,7 @@ async def test_a_guest_or_quote_worked_out_after_the_form_closed_changes_nothing
     ended with a traceback). The same for a quote still being worked out."""
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        form = await add_form(app, pilot)
+        form = await opened(app, pilot, "a", PartyForm)
         await pilot.press("escape")
         await settle(app, pilot)
         assert form not in app.screen_stack
@@ -316,10 +315,7 @@ async def test_quitting_on_the_pin_box_quits_at_once(make_app):
     """A PIN typed and not sent is not worth a warning (and it is never shown)."""
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(app, pilot)
-        await pilot.press("R")
-        await settle(app, pilot)
-        assert isinstance(app.screen, PinScreen)
+        await opened(app, pilot, "R", PinScreen)
         await pilot.press(*"2468", "ctrl+q")
         assert await closed(app)
 
@@ -537,10 +533,7 @@ async def test_a_pin_typed_once_the_dialog_is_open_keeps_every_digit(make_app, s
     next ones follow it (none replaces the one before)."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("R")
-        await settle(app, pilot)
-        assert isinstance(app.screen, PinScreen)
+        await opened(app, pilot, "R", PinScreen)
         for key in "246813":
             await pilot.press(key)
             await pilot.pause()

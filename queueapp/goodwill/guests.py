@@ -9,6 +9,7 @@ visits.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import arrow
@@ -155,11 +156,15 @@ def guest_for_party(store: Store, party_id: str) -> GuestCard | None:
 
 
 def match_by_name(store: Store, name: str, limit: int = MATCHES) -> list[GuestCard]:
-    """Known guests whose name matches (exact first, then starting with it), latest first."""
+    """Known guests whose name matches, latest first: the same name first, then names
+    that start with it. Where names are written in words, the typed ones must be whole
+    ("Li" is Li Fang, not Liu Yang); a Chinese, Japanese or Korean name has none ("李"
+    is 李娜)."""
     text = name.strip()
     if not text:
         return []
-    return [_card(store, r) for r in store.guests.named(text, limit)]
+    wide = unicodedata.east_asian_width(text[-1]) in ("W", "F")
+    return [_card(store, r) for r in store.guests.named(text, limit, whole_words=not wide)]
 
 
 def record_visit(store: Store, party: Party, guest_id: int | None = None) -> GuestCard | None:

@@ -75,14 +75,15 @@ class GuestBook(Repository):
                               [party_id]).fetchone()
         return row[0] if row else None
 
-    def named(self, name: str, limit: int) -> list[GuestRow]:
-        """Guests called ``name`` (any case) first, then those whose name starts with it;
+    def named(self, name: str, limit: int, *, whole_words: bool) -> list[GuestRow]:
+        """Guests called ``name`` (any case) first, then those whose name starts with it
+        (``whole_words``: with its words, "Li" finding "Li Fang" but not "Liu Yang");
         latest visit first."""
         like = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         rows = self.db.execute(
             _GUEST + " WHERE name = ? COLLATE NOCASE OR name LIKE ? ESCAPE '\\' "
             "ORDER BY (name = ? COLLATE NOCASE) DESC, last_seen DESC LIMIT ?",
-            [name, like + "%", name, limit]).fetchall()
+            [name, like + (" %" if whole_words else "%"), name, limit]).fetchall()
         return decoded(self.store.damage, "guests", rows, _guest, lambda r: r[0])
 
     def visits(self, guest_id: int) -> list[tuple[str, float]]:

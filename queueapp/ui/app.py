@@ -8,6 +8,7 @@ of the store's version picks up what other terminals wrote.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import socket
 import threading
@@ -16,9 +17,9 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -123,6 +124,15 @@ RELEARN_SECONDS = 600  # how often what guests accept is learnt again
 LONG_WAIT_CHECK_SECONDS = 30  # how often long waits are checked (the README says 30 s)
 QUIT_AGAIN_SECONDS = 8.0  # a second Ctrl+Q within this quits though a form is typed in
 PURGE_CHECK_SECONDS = 3600  # how often the daily purge of old guests' data is looked at
+SAVE_WAIT_SECONDS = 10.0  # keys typed after Enter wait at most this long for the save
+
+
+@runtime_checkable
+class Saving(Protocol):
+    """A form that may take a moment after Enter to save (the add form waits for its
+    quote): until it has, keys typed after Enter wait, instead of landing in it."""
+
+    def saving(self) -> bool: ...
 
 
 class QueueApp(App[None]):
@@ -173,6 +183,12 @@ class QueueApp(App[None]):
         self.holds = CallHolds(config.hold_minutes)  # called parties' countdowns (issue 12)
         # when Ctrl+Q last named an unsaved form, and what it named
         self._quit_warned: tuple[float, str] = (float("-inf"), "")
+        # keys read while a screen's own key (one that may open a form) is being handled,
+        # and which such key they wait for (see on_event)
+        self._held_keys: list[events.Key] | None = None
+        self._holds = itertools.count(1)
+        self._hold = 0
+        self._releases: set[asyncio.Task[None]] = set()  # asyncio keeps weak references
         self.sender: Sender | None = None  # while messages to guests are sent from here
         # head office sync ([headoffice]): one run at a time, stopped when the app ends;
         # the error last shown (each is shown once, until a run succeeds)
@@ -585,6 +601,69 @@ class QueueApp(App[None]):
                       if ev.data.get("reason") else "")
 
     # -- keys typed in one burst ----------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed after a screen's own key wait until it has been handled.
+
+        The app sends each key on as soon as it reads it, to whatever has focus then. A
+        key that opens a form ("a") opens it only once the screen has handled it, so in
+        a burst ("a", "Wu", read at once when the stand was busy drawing) the letters
+        after it went to the waiting list, where "u" is undo. Now the keys after such a
+        key are held until it has been handled (and the form it opened is on screen),
+        then sent on in the order they were typed. Keys of the app itself (Tab, Ctrl+Q)
+        and of the focused widget (the arrows) go on at once, as before.
+        """
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+        elif self._held_keys is not None:
+            self._held_keys.append(event)
+        elif self._screen_key(event):
+            self._held_keys, self._hold = [], next(self._holds)
+            screen = self.screen
+            target = self.focused or screen
+            await super().on_event(event)
+            task = asyncio.get_running_loop().create_task(
+                self._release_after(screen, target, self._hold))
+            self._releases.add(task)
+            task.add_done_callback(self._releases.discard)
+        else:
+            await super().on_event(event)
+
+    def _screen_key(self, event: events.Key) -> bool:
+        """Is ``event`` a key of the screen on top, bound to one of its actions?"""
+        screen = self.screen
+        bindings = screen.active_bindings
+        return any(bound.node is screen
+                   for key in (event.key, *event.aliases)
+                   if (bound := bindings.get(key)) is not None)
+
+    async def _release_after(self, screen: Screen[Any], target: Any, hold: int) -> None:
+        """Send the held keys on (from the app's own queue, so that keys read meanwhile
+        keep their place behind them) once the key sent to ``target`` has been handled
+        and a flow it started has had its turn to open a form, or at once when the
+        screen on top has changed: a form that opened has first mounted and taken focus,
+        a form that closed is gone."""
+        handled = asyncio.ensure_future(handled_so_far(target))
+        while not handled.done() and self.screen is screen:
+            await asyncio.wait({handled}, timeout=0.01)
+        if self.screen is screen:
+            await asyncio.sleep(0)
+        handled.cancel()
+        if isinstance(screen, Saving):  # saved once its quote is in: the keys wait
+            for _ in range(round(SAVE_WAIT_SECONDS / 0.01)):
+                if self.screen is not screen or not screen.saving():
+                    break
+                await asyncio.sleep(0.01)
+        if self.screen is not screen and screen in self.screen_stack:  # one opened
+            await handled_so_far(self.screen)
+        self.call_later(self._release, hold)
+
+    async def _release(self, hold: int) -> None:
+        if hold != self._hold or self._held_keys is None:
+            return  # released already
+        keys, self._held_keys = self._held_keys, None
+        for key in keys:
+            await self.on_event(key)  # a screen's key among them holds the rest again
+
     async def action_next_field(self, step: int) -> None:
         """Tab (``step`` 1) or Shift+Tab (-1), in the order the keys were typed.
 
@@ -621,3 +700,4 @@ class QueueApp(App[None]):
                 key = key_label(binding.key)  # as mapped: the config's [keys] applied
                 yield SystemCommand(binding.description, self.t("palette_help", keys=key),
                                     lambda b=binding: screen.run_action(b.action))
+

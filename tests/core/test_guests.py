@@ -122,3 +122,13 @@ def test_birthday_and_note_validation(store):
         u.add_note(store, 12345, "like", "tea", "Lin", DAY1)
     u.add_note(store, card.id, "note", "prefers the window", "Hao", DAY1)
     assert u.recognise(store, PHONE).other_notes == ["prefers the window"]
+
+
+def test_a_name_typed_matches_whole_words_or_a_chinese_name_s_first_characters(store):
+    """"Li" is Li Fang (her given name not typed), not Liu Yang; a Chinese name is
+    written without spaces, so "李" is 李娜."""
+    for n, name in enumerate(("Li Fang", "Liu Yang", "li", "李娜", "李")):
+        visit(store, DAY1 + 60 * n, phone=f"+86138000000{n:02d}", name=name)
+    assert [c.name for c in u.match_by_name(store, "Li")] == ["li", "Li Fang"]
+    assert [c.name for c in u.match_by_name(store, "李")] == ["李", "李娜"]
+    assert [c.name for c in u.match_by_name(store, "Li Fa")] == []

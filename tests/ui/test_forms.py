@@ -272,6 +272,24 @@ async def test_a_party_typed_in_one_burst_lands_field_by_field(make_app, store):
     assert (party.name, party.size, party.phone) == ("Wu", 3, PHONE)
 
 
+async def test_keys_typed_straight_after_a_key_that_opens_a_form_land_in_it(
+        make_app, store, clock, config):
+    """"a" and the name in one burst (read at once while the stand was busy): the letters
+    went to the waiting list before the form was open, where "u" is undo and "s" seat.
+    Now they wait for the form; and two parties typed ahead, one after the other, are
+    both added as typed."""
+    add(store, clock, config, 5, 2, "Chen")
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        burst = ["a", *"Wusc", "tab", "3", "enter", "a", *"Li", "tab", "2", "enter"]
+        for key in burst:
+            app.post_message(events.Key(key, key if len(key) == 1 else CHARACTERS[key]))
+        await settle(app, pilot, 8)
+        assert isinstance(app.screen, MainScreen)
+    waiting = store.load_room().waiting()
+    assert [(p.name, p.size) for p in waiting] == [("Chen", 2), ("Wusc", 3), ("Li", 2)]
+
 async def test_a_guest_or_quote_worked_out_after_the_form_closed_changes_nothing(
         make_app, store):
     """Enter saved the party while its phone was still being looked up (a fast host): the

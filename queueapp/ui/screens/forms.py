@@ -352,6 +352,11 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         if self._save_when_quoted:
             self.action_submit()
 
+    def saving(self) -> bool:
+        """Enter was pressed and the party is saved as soon as its quote is on screen:
+        keys typed after it wait for the form to close (``QueueApp.on_event``)."""
+        return self._save_when_quoted
+
     @property
     def shown_quote(self) -> Quote | None:
         """The quote on screen for the size typed now, if it has been worked out."""

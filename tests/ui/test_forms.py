@@ -6,6 +6,7 @@ guest's name and size filled in, visit numbers that agree."""
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TypeVar
 
 import arrow
@@ -16,7 +17,8 @@ from textual.widgets import DataTable, Input, OptionList, Static
 
 from queueapp.clock import FixedClock
 from queueapp.goodwill import gestures, guests
-from queueapp.quotes.rule import Quote
+from queueapp.quotes.rule import Quote, RuleQuoter
+from queueapp.ui.app import QueueApp
 from queueapp.ui.format import rounded_quote
 from queueapp.ui.screens.forms import PartyForm
 from queueapp.ui.screens.goodwill import CustomGestureForm, NoteForm, PinScreen
@@ -556,3 +558,29 @@ async def test_a_pin_typed_once_the_dialog_is_open_keeps_every_digit(make_app, s
             await pilot.press(key)
             await pilot.pause()
         assert app.screen.query_one("#pin", Input).value == "246813"
+
+
+class SlowRule(RuleQuoter):
+    """The day-one rule, taking as long as the estimator's walk may on a busy evening."""
+
+    def quote_new(self, room, size, now):
+        time.sleep(0.4)
+        return super().quote_new(room, size, now)
+
+
+async def test_keys_typed_after_enter_wait_until_the_party_is_saved(store, clock, config):
+    """Enter came before the quote was worked out (the form saves as soon as it is on
+    screen): the next party typed straight after it went into the open form, "a" and
+    all, and neither was saved. Now the keys wait for the save, and open the next form."""
+    app = QueueApp(config, store, clock=clock, quoter=SlowRule(config.quoting))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        burst = ["a", *"Wu", "tab", "3", "enter", "a", *"Li", "tab", "2", "enter"]
+        for key in burst:
+            app.post_message(events.Key(key, key if len(key) == 1 else CHARACTERS[key]))
+        for _ in range(40):
+            await settle(app, pilot)
+            if len(store.load_room().waiting()) == 2:
+                break
+        assert isinstance(app.screen, MainScreen)
+    assert [(p.name, p.size) for p in store.load_room().waiting()] == [("Wu", 3), ("Li", 2)]

@@ -456,6 +456,7 @@ EN: dict[str, str] = {
     "key_hold": "Hold / release table",
     "did_hold": "hold of {table} for {name}",
     "did_release": "release of the hold on {table}",
+    "did_extend": "table kept longer for {name}",
     "held": "{table} held for {name} for {minutes} min",
     "released": "Hold on {table} for {name} released",
     "no_table_selected": "Highlight a table on the tables panel first (Tab, arrow keys).",
@@ -479,6 +480,7 @@ EN: dict[str, str] = {
                       "table, or release the hold first.",
     "err_hold_occupied": "Table {table} is occupied; hold a free table or one being cleared.",
     "err_not_held": "Table {table} is not held for anyone.",
+    "err_not_called": "That party is not called any more: nothing to keep for them.",
     "err_hold_minutes": "A hold of {minutes} minutes makes no sense; give minutes above 0.",
     # -- main screen as widgets, fit for a rush (helper B) --
     "header_waiting_counts": "Waiting: {parties}, {guests}",
@@ -797,6 +799,8 @@ EN: dict[str, str] = {
     "hold_longer": "Hold {minutes} minutes longer",
     "hold_no_show": "No-show: remove",
     "hold_extended": "{name}: table held {minutes} minutes longer",
+    "err_hold_answered_elsewhere": "{name}: their hold was changed meanwhile (called again or "
+                                   "kept longer, maybe at another terminal); nothing done.",
     "hold_ask_later": "{name}: asked again in a minute",
     "resend_none": "No message to {name} to send again.",
     "resend_queued": "Message to {name} queued again.",
@@ -1342,6 +1346,7 @@ ZH: dict[str, str] = {
     "key_hold": "留桌 / 取消留桌",
     "did_hold": "为 {name} 留 {table}",
     "did_release": "取消 {table} 的留桌",
+    "did_extend": "为 {name} 延长留桌",
     "held": "{table} 已为 {name} 保留 {minutes} 分钟",
     "released": "已取消为 {name} 保留的 {table}",
     "no_table_selected": "请先在餐桌栏选中一张餐桌（Tab 键、方向键）。",
@@ -1362,6 +1367,7 @@ ZH: dict[str, str] = {
                       "请选择其他餐桌，或先取消留桌。",
     "err_hold_occupied": "{table} 有客人在用餐；请保留空闲或正在清理的餐桌。",
     "err_not_held": "{table} 没有为任何客人保留。",
+    "err_not_called": "该客人已不在叫号状态，无需再保留餐桌。",
     "err_hold_minutes": "留桌 {minutes} 分钟不合理；请输入大于 0 的分钟数。",
     # -- main screen as widgets, fit for a rush (helper B) --
     "header_waiting_counts": "等位：{parties}，{guests}",
@@ -1650,6 +1656,8 @@ ZH: dict[str, str] = {
     "hold_longer": "再保留 {minutes} 分钟",
     "hold_no_show": "未到场：移除",
     "hold_extended": "{name}：餐桌再保留 {minutes} 分钟",
+    "err_hold_answered_elsewhere": "{name}：留桌已被更改（已重新叫号或延长保留，"
+                                   "可能在另一台终端），未做任何操作。",
     "hold_ask_later": "{name}：一分钟后再问",
     "resend_none": "没有可重发给 {name} 的消息。",
     "resend_queued": "给 {name} 的消息已重新排队发送。",

@@ -1,16 +1,18 @@
 """After a call, how long the party's table is kept ("please come within 10 minutes"),
 counted down on its row; when it runs out the host is asked what to do.
 
-Kept per station, in memory: the call's time comes from the record (``called_at``),
-the host's "hold longer" and which calls were already asked about are this stand's
-own. A new call (called again) starts a new countdown."""
+When the hold ends comes from the record (the call's time, and "hold longer", an EXTEND
+event), so every terminal counts down to the same time. Which ends this stand has asked
+about, and "decide later", are its own, in memory. A new call starts a new countdown."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 
-from queueapp.waitlist.room import CALLED, Party
+from queueapp.store import Conflict, Store
+from queueapp.waitlist.events import Event
+from queueapp.waitlist.room import Party
 
 
 class HoldChoice(StrEnum):
@@ -23,22 +25,22 @@ class HoldChoice(StrEnum):
 
 class CallHolds:
     def __init__(self, hold_minutes: float) -> None:
-        self.hold_seconds = hold_minutes * 60
-        self._extended: dict[tuple[str, float], float] = {}  # (party, called_at) -> until
+        self.hold_minutes = hold_minutes
+        # (party, end of hold) -> when to ask again ("decide later")
+        self._later: dict[tuple[str, float], float] = {}
         self._asked: set[tuple[str, float]] = set()
 
-    @staticmethod
-    def _call(p: Party) -> tuple[str, float] | None:
-        if p.status != CALLED or p.called_at is None:
-            return None
-        return p.id, p.called_at
+    def _call(self, p: Party) -> tuple[str, float] | None:
+        """The party and when its hold ends, as the record says (None: not called)."""
+        end = p.hold_ends(self.hold_minutes)
+        return None if end is None else (p.id, end)
 
     def until(self, p: Party) -> float | None:
-        """When the called party's hold ends (None: not called)."""
+        """When the stand counts the called party's hold down to (None: not called)."""
         call = self._call(p)
         if call is None:
             return None
-        return self._extended.get(call, call[1] + self.hold_seconds)
+        return self._later.get(call, call[1])
 
     def minutes_left(self, p: Party, now: float) -> float | None:
         end = self.until(p)
@@ -64,12 +66,25 @@ class CallHolds:
         call = self._call(p)
         if call is not None:
             self._asked.discard(call)
-            self._extended.pop(call, None)
+            self._later.pop(call, None)
 
-    def extend(self, p: Party, now: float, minutes: float | None = None) -> None:
-        """Hold longer: another ``hold_minutes`` (or ``minutes``) from now, then ask again."""
+    def ask_later(self, p: Party, now: float, minutes: float = 1) -> None:
+        """Decide later: this stand asks again ``minutes`` from now (the hold's end in
+        the record stays as it is)."""
         call = self._call(p)
         if call is None:
             return
-        self._extended[call] = now + (self.hold_seconds if minutes is None else minutes * 60)
+        self._later[call] = now + minutes * 60
         self._asked.discard(call)
+
+
+def answer_hold(store: Store, asked: Party, hold_minutes: float,
+                write: Callable[[], Event]) -> Event:
+    """The host's answer to "the hold ran out" for ``asked`` (the party as it was when
+    asked), written only if the hold is still that one: another terminal may have
+    answered first (called again, held longer, or removed), and its answer stands."""
+    with store.transaction():
+        now = store.party(asked.id)
+        if now is None or now.hold_ends(hold_minutes) != asked.hold_ends(hold_minutes):
+            raise Conflict("err_hold_answered_elsewhere", name=asked.name or asked.id)
+        return write()

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from queueapp.config import Join, Table
 from queueapp.quotes.rule import Quote, Quoter
-from queueapp.waitlist.events import ARRIVE, HOLD, RELEASE, SEAT, Event
+from queueapp.waitlist.events import ARRIVE, EXTEND, HOLD, RELEASE, SEAT, Event
 from queueapp.waitlist.room import Room
 
 OVER = 5.0
@@ -179,7 +179,7 @@ def backtest_many(events: Sequence[Event], tables: Sequence[Table],
     seated: dict[str, float] = {}
     quoted: dict[str, dict[str, float]] = {name: {} for name in quoters}
     for ev in events:
-        if ev.event in (HOLD, RELEASE):
+        if ev.event in (HOLD, RELEASE, EXTEND):
             continue  # the stand's own bookkeeping (from --db): the contract has no holds
         if ev.event == ARRIVE:
             size = int(ev.size or 1)

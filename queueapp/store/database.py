@@ -51,6 +51,7 @@ from queueapp.waitlist.events import (
     CALL,
     DEPART,
     EDIT,
+    EXTEND,
     HOLD,
     READY,
     RELEASE,
@@ -380,12 +381,12 @@ class Store:
         db.execute(
             "INSERT OR REPLACE INTO parties (id, name, size, phone, tags, note, status, "
             "arrived_at, quoted_minutes, quote_low, quote_high, called_at, seated_at, "
-            "table_name, left_at, remove_reason, ticket, reply, reply_text, reply_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "table_name, left_at, remove_reason, ticket, reply, reply_text, reply_at, "
+            "kept_until) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [p.id, p.name, p.size, p.phone, json.dumps(list(p.tags), ensure_ascii=False),
              p.note, p.status, iso(p.arrived), p.quote, p.quote_low, p.quote_high,
              iso(p.called_at), iso(p.seated_at), p.table, iso(p.left_at), p.reason,
-             p.ticket, p.reply, p.reply_text, iso(p.reply_at)])
+             p.ticket, p.reply, p.reply_text, iso(p.reply_at), iso(p.kept_until)])
 
     def _save_table(self, db: Database, t: TableState) -> None:
         db.execute("UPDATE room_tables SET state = ?, party = ?, party_size = ?, joined = ?, "
@@ -556,6 +557,20 @@ class Store:
 
     def call_party(self, now: float, party_id: str, host: str = "") -> Event:
         return self._act(Event(now, CALL, party_id), lambda r: _need_waiting(r, party_id), host)
+
+    def keep_call(self, now: float, party_id: str, minutes: float, host: str = "") -> Event:
+        """The called party's hold ran out and the host keeps their table ``minutes``
+        longer, from now: in the record, so every terminal and the guest's page count
+        down to the same time."""
+        if not 0 < minutes <= LONGEST_HOLD:
+            raise StoreError("err_hold_minutes", minutes=minutes)
+
+        def check(room: Room) -> None:
+            if _need_waiting(room, party_id).status != CALLED:
+                raise Conflict("err_not_called")
+
+        ev = Event(now, EXTEND, party_id, None, "", {"minutes": round(float(minutes), 2)})
+        return self._act(ev, check, host)
 
     def seat_party(self, now: float, party_id: str, table: str, host: str = "") -> Event:
         def check(room: Room) -> None:
@@ -891,6 +906,7 @@ def _party_from_row(row: dict[str, Any]) -> Party:
         quote_low=_number(row["quote_low"]), quote_high=_number(row["quote_high"]),
         ticket=_text(row["ticket"]), reply=_text(row["reply"]),
         reply_text=_text(row["reply_text"]), reply_at=epoch(row["reply_at"]),
+        kept_until=epoch(row["kept_until"]),
     )
 
 

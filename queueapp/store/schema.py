@@ -543,3 +543,10 @@ def m010_outbox(db: Database) -> None:
             expires TEXT,
             cursor INTEGER NOT NULL DEFAULT 0
         )""")
+
+
+@migrations()
+def m011_kept_until(db: Database) -> None:
+    """How long a called party's table is kept once the host held it longer (EXTEND), on
+    the parties projection, so that every terminal and the guest's page read it."""
+    db.execute("ALTER TABLE parties ADD COLUMN kept_until TEXT")

@@ -186,7 +186,7 @@ class QueueApp(App[None]):
         # keys read while a screen's own key (one that may open a form) is being handled,
         # and which such key they wait for (see on_event)
         self._held_keys: list[events.Key] | None = None
-        self._holds = itertools.count(1)
+        self._key_holds = itertools.count(1)
         self._hold = 0
         self._releases: set[asyncio.Task[None]] = set()  # asyncio keeps weak references
         self.sender: Sender | None = None  # while messages to guests are sent from here
@@ -617,7 +617,7 @@ class QueueApp(App[None]):
         elif self._held_keys is not None:
             self._held_keys.append(event)
         elif self._screen_key(event):
-            self._held_keys, self._hold = [], next(self._holds)
+            self._held_keys, self._hold = [], next(self._key_holds)
             screen = self.screen
             target = self.focused or screen
             await super().on_event(event)

@@ -26,7 +26,10 @@ HOLD, RELEASE = "hold", "release"
 # a guest's answer from their own page or a message: ``data["answer"]`` is coming or text,
 # the guest's own words in ``data["note"]`` (personal data: purged like a note)
 REPLY = "reply"
-APP_WORDS = (CALL, EDIT, UNDO, HOLD, RELEASE, REPLY)
+# a called party's table kept longer: until ``data["minutes"]`` after the event (the host's
+# answer when the hold promised on the call ran out); a new call starts a new hold
+EXTEND = "extend"
+APP_WORDS = (CALL, EDIT, UNDO, HOLD, RELEASE, REPLY, EXTEND)
 COMING, TEXT = "coming", "text"  # the answers a guest can give
 ANSWERS = (COMING, TEXT)
 COLUMNS = ("time", "event", "party", "size", "table")

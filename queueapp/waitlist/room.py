@@ -18,6 +18,7 @@ from queueapp.waitlist.events import (
     CALL,
     DEPART,
     EDIT,
+    EXTEND,
     HOLD,
     READY,
     RELEASE,
@@ -51,6 +52,7 @@ class Party:
     note: str = ""
     status: str = WAITING
     called_at: float | None = None
+    kept_until: float | None = None  # a called party's table kept longer (EXTEND) till then
     seated_at: float | None = None
     table: str = ""
     left_at: float | None = None
@@ -66,6 +68,15 @@ class Party:
     @property
     def waiting(self) -> bool:
         return self.status in (WAITING, CALLED)
+
+    def hold_ends(self, hold_minutes: float) -> float | None:
+        """When a called party's table stops being kept for them: ``hold_minutes`` after
+        the call, or as long as the host then kept it. None if not called."""
+        if self.status != CALLED or self.called_at is None:
+            return None
+        if self.kept_until is not None:
+            return self.kept_until
+        return self.called_at + hold_minutes * 60
 
     def waited(self, now: float) -> float:
         """Minutes waited so far (or until seated/removed)."""
@@ -170,7 +181,12 @@ class Room:
     def _call(self, ev: Event) -> None:
         p = self.parties.get(ev.party)
         if p and p.waiting:
-            p.status, p.called_at = CALLED, ev.time
+            p.status, p.called_at, p.kept_until = CALLED, ev.time, None
+
+    def _extend(self, ev: Event) -> None:
+        p = self.parties.get(ev.party)
+        if p and p.status == CALLED:
+            p.kept_until = ev.time + float(ev.data.get("minutes") or 0) * 60.0
 
     def _seat(self, ev: Event) -> None:
         p = self.parties.get(ev.party)
@@ -244,5 +260,5 @@ class Room:
 _HANDLERS = {
     ARRIVE: Room._arrive, EDIT: Room._edit, CALL: Room._call, SEAT: Room._seat,
     DEPART: Room._depart, READY: Room._ready, ABANDON: Room._abandon, HOLD: Room._hold,
-    RELEASE: Room._release_hold, REPLY: Room._reply,
+    RELEASE: Room._release_hold, REPLY: Room._reply, EXTEND: Room._extend,
 }

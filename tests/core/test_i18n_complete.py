@@ -27,6 +27,7 @@ from queueapp.waitlist.events import (
     CALL,
     DEPART,
     EDIT,
+    EXTEND,
     HOLD,
     READY,
     RELEASE,
@@ -55,7 +56,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "table_": ("left", "ready"),  # what a table became (main_actions._table)
     "no_tables_": (OCCUPIED, CLEARING),
     "pick_table_": ("left", "ready"),
-    "did_": (ARRIVE, EDIT, CALL, SEAT, ABANDON, DEPART, READY, HOLD, RELEASE),
+    "did_": (ARRIVE, EDIT, CALL, SEAT, ABANDON, DEPART, READY, HOLD, RELEASE, EXTEND),
     "err_": ("needs_approval", "over_budget"),  # gestures.NeedsApproval(reason)
     "num_": NUMBER_REASONS,  # numbers.NumberError(reason)
     "err_phone_": ("not_a_number", "invalid_number"),

@@ -239,3 +239,35 @@ async def test_review_summary_counts_messages(make_app, receiver: Receiver) -> N
         assert "Messages to guests" in text
         assert "2026-03-06: 2 sent, 0 failed; 1 called, 1 came within 10 min, " \
                "0 no-show after a call" in text
+
+
+async def test_holding_longer_is_in_the_record_for_every_terminal(
+        make_app, config, moving_clock: FixedClock, db_path) -> None:
+    """"Hold longer" was this terminal's own memory: another terminal (or this one after
+    a restart) counted down to the old end and asked again at once. It is now an event:
+    both count down to the new end, and an answer given at one terminal while the other
+    still shows the question does nothing there (it says so)."""
+    from queueapp.store import Store
+
+    first = make_app(cfg=config, clk=moving_clock)
+    async with first.run_test(size=WIDE, notifications=True) as pilot:
+        pid = await _hold_runs_out(first, pilot, moving_clock, config, "Qian")
+        kept = Store.open(db_path, config, station="other")  # the other terminal, asked too
+        kept.keep_call(moving_clock.now().float_timestamp, pid, 10, "Lin")
+        kept.close()
+        await _choose(first, pilot, HoldChoice.NO_SHOW)  # answered here a moment later
+        assert "their hold was changed meanwhile" in " ".join(toasts(first))
+        assert first.store.party(pid).status == "called"  # not removed as a no-show
+        first.reload()
+        await settle(first, pilot)
+        assert "10 min left" in _row(first, pid)
+    moving_clock.advance(minutes=9)
+    restarted = make_app(cfg=config, clk=moving_clock)
+    async with restarted.run_test(size=WIDE, notifications=True) as pilot:
+        await settle(restarted, pilot)
+        assert "1 min left" in _row(restarted, pid)
+        assert isinstance(restarted.screen, MainScreen)  # not asked: the hold goes on
+        moving_clock.advance(minutes=1, seconds=1)
+        restarted.tick()
+        await settle(restarted, pilot)
+        assert isinstance(restarted.screen, HoldQuestion)

@@ -683,28 +683,37 @@ class StandActions(Screen[None]):
             flows.start_flow(self, self._hold_over(due[0]))
 
     async def _hold_over(self, party: Party) -> None:
-        from queueapp.messages.holds import HoldChoice
+        from queueapp.messages.holds import HoldChoice, answer_hold
         from queueapp.ui.messages import HoldQuestion
 
         app, t = self.app, self.app.t
-        minutes = round(app.config.hold_minutes)
+        hold, host = app.config.hold_minutes, app.snapshot.host
+        minutes = round(hold)
         choice = await flows.ask(app, HoldQuestion(t, party.name or party.id, minutes))
         if not self._still_here(party):
             return
+
+        def answer(write: Callable[[Store, float], Event]) -> Callable[[Store, float], Event]:
+            # only if the hold is still the one asked about: another terminal may have
+            # answered first (checked in the write's own transaction)
+            return lambda store, now: answer_hold(store, party, hold, lambda: write(store, now))
+
         if choice is None:  # decide later: asked again in a minute
-            app.holds.extend(party, app.now(), minutes=1)
+            app.holds.ask_later(party, app.now())
             app.notify(t("hold_ask_later", name=party.name or party.id), timeout=4)
         elif choice == HoldChoice.HOLD_LONGER:
-            app.holds.extend(party, app.now())
-            app.notify(t("hold_extended", name=party.name, minutes=minutes), timeout=4)
+            ev = await app.in_store(answer(lambda store, now: store.keep_call(
+                now, party.id, hold, host)))
+            if not isinstance(ev, StoreError):
+                self._wrote(ev, t("hold_extended", name=party.name, minutes=minutes))
         elif choice == HoldChoice.CALL_AGAIN:
-            ev = await app.in_store(lambda store, now: store.call_party(
-                now, party.id, app.snapshot.host))
+            ev = await app.in_store(answer(lambda store, now: store.call_party(
+                now, party.id, host)))
             if not isinstance(ev, StoreError):
                 self._wrote(ev, t("called", name=party.name))
         else:
-            ev = await self._leave(party, lambda store, now: store.remove_party(
-                now, party.id, "no_show", app.snapshot.host))
+            ev = await self._leave(party, answer(lambda store, now: store.remove_party(
+                now, party.id, "no_show", host)))
             if not isinstance(ev, StoreError):
                 app.holds.forget(party)
                 self._wrote(ev, t("removed", name=party.name, reason=t("reason_no_show")))

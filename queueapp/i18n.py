@@ -796,9 +796,9 @@ EN: dict[str, str] = {
     "hold_over_title": "The {minutes} minutes are up for",
     "hold_over_title_one": "The minute is up for",
     "hold_call_again": "Call again",
-    "hold_longer": "Hold {minutes} minutes longer",
+    "hold_longer": "Hold {minutes} min longer",
     "hold_no_show": "No-show: remove",
-    "hold_extended": "{name}: table held {minutes} minutes longer",
+    "hold_extended": "{name}: table held {minutes} min longer",
     "err_hold_answered_elsewhere": "{name}: their hold was changed meanwhile (called again or "
                                    "kept longer, maybe at another terminal); nothing done.",
     "hold_ask_later": "{name}: asked again in a minute",

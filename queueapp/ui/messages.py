@@ -106,7 +106,7 @@ class HoldQuestion(ModalScreen[HoldChoice | None]):
             yield Static(title, classes="dialog-title")
             yield OptionList(*[Option(t(CHOICE_WORDS[c], minutes=self.minutes), id=c.value)
                                for c in HoldChoice], id="hold-choices")
-            yield Static(t("chooser_hint"), classes="hint")
+            yield Static(t("hold_hint"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -615,6 +615,13 @@ EN: dict[str, str] = {
         "keep its -wal and -shm files beside it, even to be read. Make the folder writable "
         "(chmod u+w {folder}) or copy the database to a writable folder and use --db FILE.",
     "err_backup_no_db": "{path}: no such database file to back up. Check the path (--db FILE).",
+    "err_backup_locked": "The database {path} stayed locked by another program, so no copy "
+        "could be made (nothing was written to it). Try again in a moment; if it persists, "
+        "close the other program.",
+    "err_db_companions_readonly": "The database {path} cannot be used: {files} beside it "
+        "cannot be written (left by a program run as another user, or by a chmod). Make "
+        "them writable too (chmod u+w {files}), or remove them while no program has the "
+        "database open.",
     "err_backup_folder": "Cannot write backups in {folder} ({detail}). Choose a writable "
         "folder with --to DIR.",
     "err_backup_check": "The copy {path} failed its check ({detail}) and was removed. The "
@@ -1489,6 +1496,11 @@ ZH: dict[str, str] = {
         "-wal 和 -shm 文件。请将文件夹改为可写（chmod u+w {folder}），"
         "或把数据库复制到可写的文件夹并用 --db FILE 打开。",
     "err_backup_no_db": "{path}：没有这个数据库文件，无法备份。请检查路径（--db FILE）。",
+    "err_backup_locked": "数据库 {path} 一直被其他程序锁定，无法复制（未写入任何内容）。"
+        "请稍后再试；若仍如此，请关闭那个程序。",
+    "err_db_companions_readonly": "无法使用数据库 {path}：旁边的 {files} 不可写入（由以其他用户"
+        "身份运行的程序留下，或被 chmod 修改）。请把它们也改为可写（chmod u+w {files}），"
+        "或在没有程序打开该数据库时删除它们。",
     "err_backup_folder": "无法在 {folder} 中写入备份（{detail}）。请用 --to DIR 选择可写的文件夹。",
     "err_backup_check": "副本 {path} 未通过检查（{detail}），已删除。数据库可能已损坏："
         "请保留较早的备份，并尝试 queueapp restore FILE。",

@@ -12,19 +12,21 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from queueapp.store.errors import StoreError
+from queueapp.store.errors import StoreError, companions_error
 from queueapp.store.schema import migrations
 
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
 BACKUP_FOLDER = "backups"  # beside the database, unless --to names another
 PAGES_PER_STEP = 256  # pages copied per step: writers get the lock in between
+BUSY_SECONDS = 5.0  # a copy that cannot get on for this long gives up (as writes do)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,12 @@ def _explain(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
     msg = str(exc)
     if ("readonly" in msg or "unable to open" in msg) and not os.access(path.parent, os.W_OK):
         return StoreError("err_db_wal_folder", path=path, folder=path.parent)
+    if "readonly" in msg or "locked" in msg or "busy" in msg:
+        held_back = companions_error(path)
+        if held_back is not None:
+            return held_back
+    if "locked" in msg or "busy" in msg:
+        return StoreError("err_backup_locked", path=path)
     if "not a database" in msg or "malformed" in msg:
         return StoreError("err_db_damaged", path=path, detail=msg)
     return StoreError("err_db_other", path=path, detail=msg)
@@ -93,13 +101,31 @@ def _private_folder(folder: Path) -> None:
         raise StoreError("err_backup_folder", folder=folder, detail=exc.strerror) from None
 
 
+def copy_pages(source: sqlite3.Connection, dest: sqlite3.Connection) -> None:
+    """SQLite's online backup, step by step. Python's goes on for as long as a step does
+    not fail, and a step that copies nothing does not fail: a file held locked, or one
+    whose ``-shm`` is read-only, kept it spinning for ever, deaf to Ctrl+C. Here a copy
+    that has not moved on for BUSY_SECONDS raises "database is locked" (and Ctrl+C,
+    heard between steps, stops it)."""
+    last: list[float] = [-1.0, time.monotonic()]  # pages left, and since when
+
+    def progress(status: int, remaining: int, total: int) -> None:
+        now = time.monotonic()
+        if remaining != last[0]:
+            last[:] = [remaining, now]
+        elif now - last[1] > BUSY_SECONDS:
+            raise sqlite3.OperationalError("database is locked")
+
+    source.backup(dest, pages=PAGES_PER_STEP, progress=progress, sleep=0.1)
+
+
 def _copy(source: sqlite3.Connection, target: Path) -> None:
     """Copy ``source`` into a new file ``target`` (owner-only), one file (no journal)."""
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     os.close(fd)
     dest = sqlite3.connect(target)
     try:
-        source.backup(dest, pages=PAGES_PER_STEP)
+        copy_pages(source, dest)
         dest.execute("PRAGMA journal_mode=DELETE")
         problems = quick_check(dest)
     finally:
@@ -222,7 +248,7 @@ def restore_backup(backup: Path, db_path: Path, now: float,
     dest = sqlite3.connect(db_path, timeout=5.0)
     try:
         dest.execute("PRAGMA journal_mode=WAL")
-        src.backup(dest)  # other stations' connections see the restored file at once
+        copy_pages(src, dest)  # other stations' connections see the restored file at once
     except sqlite3.DatabaseError as exc:
         raise _explain(db_path, exc) from None
     finally:

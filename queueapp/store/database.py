@@ -33,7 +33,14 @@ from queueapp.store.backup import quick_check, unknown_migrations
 from queueapp.store.changes import version_sql
 from queueapp.store.complaints import ComplaintLog
 from queueapp.store.damage import DamageLog, decode_one, decoded
-from queueapp.store.errors import DB_ERRORS, Busy, Conflict, StoreError, as_store_error
+from queueapp.store.errors import (
+    DB_ERRORS,
+    Busy,
+    Conflict,
+    StoreError,
+    as_store_error,
+    companions_error,
+)
 from queueapp.store.gestures import GestureLog
 from queueapp.store.guests import GuestBook
 from queueapp.store.outbox import Outbox
@@ -232,7 +239,7 @@ class Store:
         if "readonly" in msg or "read-only" in msg or "unable to open" in msg:
             if not os.access(self.path.parent, os.W_OK):  # WAL needs -shm/-wal beside it
                 return StoreError("err_db_wal_folder", path=self.path, folder=self.path.parent)
-            return StoreError("err_db_readonly", path=self.path)
+            return companions_error(self.path) or StoreError("err_db_readonly", path=self.path)
         if "not a database" in msg or "malformed" in msg:
             return StoreError("err_db_damaged", path=self.path, detail=msg)
         return StoreError("err_db_other", path=self.path, detail=msg)

@@ -7,7 +7,9 @@ written once, in ``i18n.EN`` and ``i18n.ZH``, never at the ``raise``.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from pathlib import Path
 
 from queueapp.i18n import ENGLISH
 
@@ -40,3 +42,20 @@ def as_store_error(exc: BaseException) -> StoreError:
     if isinstance(exc, StoreError):
         return exc
     return StoreError("err_db_read", detail=exc)
+
+
+def readonly_companions(path: Path) -> list[Path]:
+    """The database's ``-wal`` and ``-shm`` files that are there but cannot be written
+    (left by a program run as another user, or by a chmod): with them, the database
+    itself cannot be written, however writable it is, and not even read by some."""
+    found = (path.with_name(path.name + end) for end in ("-wal", "-shm"))
+    return [f for f in found if f.exists() and not os.access(f, os.W_OK)]
+
+
+def companions_error(path: Path) -> StoreError | None:
+    """The words for a database held back by read-only ``-wal``/``-shm`` files, if it is."""
+    files = readonly_companions(path)
+    if not files:
+        return None
+    return StoreError("err_db_companions_readonly", path=path,
+                      files=" ".join(str(f) for f in files))

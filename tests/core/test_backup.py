@@ -192,3 +192,51 @@ def test_a_database_in_a_read_only_folder_gets_a_clear_message(tmp_path, config)
         assert "is read-only" in done.stderr and "Traceback" not in done.stderr
     finally:
         folder.chmod(0o755)
+
+
+def test_read_only_wal_and_shm_files_are_named_and_a_backup_gives_up(tmp_path, config):
+    """A read of a read-only database left its -wal and -shm read-only (SQLite gives
+    them the database's mode). A backup then spun for ever, deaf to Ctrl+C, and making
+    the database writable, as the message said, did not help: the message now names
+    those files, and the backup gives up within seconds, leaving no partial copy."""
+    prefix = _as_unprivileged()
+    if prefix is None:
+        pytest.skip("running as root without setpriv: permissions cannot apply")
+    db = tmp_path / "queue.db"
+    s = Store.open(db, config)
+    s.add_party(at(0), 2, "Li Wei", tz=TZ)
+    s.close()
+    db.chmod(0o444)
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+
+    def queueapp(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*prefix, sys.executable, "-m", "queueapp", *args, "--db",
+                               str(db), "--config", CONFIG], capture_output=True, text=True,
+                              env=env, timeout=60)
+
+    assert queueapp("report", "--from", "2026-03-06").returncode == 0
+    shm = db.with_name("queue.db-shm")
+    assert shm.exists() and not shm.stat().st_mode & stat.S_IWUSR
+    db.chmod(0o644)  # what the read-only message asked for
+    done = queueapp("lead", "list")
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert f"{shm}" in done.stderr and "chmod u+w" in done.stderr, done.stderr
+    backups = tmp_path / "b"
+    done = queueapp("backup", "--to", str(backups))  # returns (a copy, or why not)
+    assert done.returncode == 0 or f"{shm}" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert not list(backups.glob("*.partial*"))
+
+
+def test_a_restore_into_a_database_held_locked_gives_up_with_a_clear_message(
+        store, db_path, tmp_path):
+    backup = make_backup(db_path, at(0), tmp_path / "b").path
+    store.close()
+    holder = sqlite3.connect(db_path)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError, match="stayed locked by another program"):
+            restore_backup(backup, db_path, at(1), tmp_path / "b")
+    finally:
+        holder.rollback()
+        holder.close()

@@ -359,8 +359,9 @@ EN: dict[str, str] = {
         "its journal there. Choose another place with --db FILE.",
     "err_db_version": "{path} was written by another version of queueapp (or is not a "
         "queueapp database); open it once with queueapp to bring it up to date.",
-    "err_db_damaged": "{path} is not a queueapp database or is damaged ({detail}). Choose "
-        "another file with --db FILE.",
+    "err_db_damaged": "{path} is not a queueapp database or is damaged ({detail}). If it is "
+        "yours, queueapp verify says what is wrong and queueapp restore FILE puts a backup "
+        "back; otherwise choose another file with --db FILE.",
     "err_db_other": "Database error on {path}: {detail}.",
     "err_db_read": "Could not read the database: {detail}. Check the file (--db FILE); if "
         "another program is writing it, try again in a moment.",
@@ -635,8 +636,9 @@ EN: dict[str, str] = {
     "damaged_rows": "{n} damaged rows skipped: {rows}. The rest works. Check the file with "
         "queueapp verify, or put a backup back with queueapp restore FILE.",
     "db_check_failed": "The database {path} failed its check: {detail}. Keep working if the "
-        "stand works, but make a copy now (queueapp backup) and, after service, put the last "
-        "good backup back (queueapp restore FILE).",
+        "stand works; after service, put the last good backup back (queueapp restore FILE). "
+        "Before that, keep the file as it is (cp {path} {path}.damaged, and its -wal file): "
+        "a backup of a damaged file is refused.",
     "backup_failed": "The timed backup failed: {error}",
     "backup_done": "Backed up {path} to {backup} (the newest {kept} are kept in {folder}; "
         "{removed} older removed).",
@@ -1261,8 +1263,9 @@ ZH: dict[str, str] = {
                               "请用 --db FILE 换一个位置。",
     "err_db_version": "{path} 由其他版本的 queueapp 写入（或不是 queueapp 数据库）；"
                       "请先用 queueapp 打开一次以完成升级。",
-    "err_db_damaged": "{path} 不是 queueapp 数据库或已损坏（{detail}）。"
-                      "请用 --db FILE 换一个文件。",
+    "err_db_damaged": "{path} 不是 queueapp 数据库或已损坏（{detail}）。若是您的数据库，"
+                      "queueapp verify 可查明问题，queueapp restore FILE 可恢复备份；"
+                      "否则请用 --db FILE 换一个文件。",
     "err_db_other": "数据库 {path} 出错：{detail}。",
     "err_db_read": "无法读取数据库：{detail}。请检查文件（--db FILE）；"
                    "如有其他程序正在写入，请稍后再试。",
@@ -1512,9 +1515,9 @@ ZH: dict[str, str] = {
         "请选择 queueapp backup 生成的文件。",
     "damaged_rows": "已跳过 {n} 条损坏的记录：{rows}。其余功能正常。"
         "请用 queueapp verify 检查文件，或用 queueapp restore FILE 恢复备份。",
-    "db_check_failed": "数据库 {path} 未通过检查：{detail}。若前台仍可使用可继续工作，"
-        "但请立即备份（queueapp backup），并在营业结束后恢复最近一份完好的备份"
-        "（queueapp restore FILE）。",
+    "db_check_failed": "数据库 {path} 未通过检查：{detail}。若前台仍可使用可继续工作；"
+        "营业结束后恢复最近一份完好的备份（queueapp restore FILE）。在此之前请原样保留该文件"
+        "（cp {path} {path}.damaged，连同其 -wal 文件）：已损坏的文件无法备份。",
     "backup_failed": "定时备份失败：{error}",
     "backup_done": "已将 {path} 备份到 {backup}（{folder} 中保留最新的 {kept} 份；"
         "删除较早的 {removed} 份）。",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 
@@ -37,9 +39,33 @@ def store_or_exit(db_path: str | None, config: Config, must_exist: bool = False)
         raise click.ClickException(f"{path}: no such database file. Check the path "
                                    "(--db FILE) or fill one with queueapp simulate.")
     try:
-        return Store.open_readonly(path) if must_exist else Store.open(path, config)
+        store = Store.open_readonly(path) if must_exist else Store.open(path, config)
     except StoreError as exc:
         raise click.ClickException(Translator(config.language).error(exc)) from None
+    context = click.get_current_context(silent=True)
+    if context is not None:  # an error the file raises later is explained from it
+        context.meta[OPENED] = (store, config.language)
+    return store
+
+
+OPENED = "queueapp.store"  # click's meta: the store the command opened, and its language
+
+
+class Commands(click.Group):
+    """The command group. A database error met after the file was opened (a page found
+    damaged half way through an export) ends in the same clear words as one met while
+    opening it, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except sqlite3.DatabaseError as exc:
+            opened = ctx.meta.get(OPENED)
+            if opened is None:
+                raise
+            store, language = opened
+            raise click.ClickException(Translator(language).error(store.explain(exc))) \
+                from None
 
 
 @contextmanager
@@ -52,13 +78,43 @@ def output(path: str, t: Translator) -> Iterator[TextIO]:
             yield sys.stdout
             sys.stdout.flush()
         else:
-            with open(path, "w", encoding="utf-8") as fh:
+            with _whole_or_nothing(Path(path)) as fh:
                 yield fh
     except OSError as exc:
         if path == "-":  # what is still buffered would fail again at exit: drop it
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise click.ClickException(t("err_write_out", path=name,
                                      detail=exc.strerror or exc)) from None
+
+
+@contextmanager
+def _whole_or_nothing(path: Path) -> Iterator[TextIO]:
+    """Write beside ``path`` and put the file in its place only once it is complete: a
+    command that fails half way (a damaged page) leaves no file that looks whole, and
+    an older file of that name stays as it was (with its permissions). Anything but a
+    plain file (a device, a pipe) is written to directly, never replaced."""
+    real = path.resolve()
+    if real.exists() and not real.is_file():
+        with open(real, "w", encoding="utf-8") as fh:
+            yield fh
+        return
+    mode = real.stat().st_mode & 0o777 if real.exists() else 0o666 & ~_umask()
+    fd, temp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            yield fh
+        os.chmod(temp, mode)
+        os.replace(temp, real)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, then put back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def say_damaged(store: Store, t: Translator) -> None:

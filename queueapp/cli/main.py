@@ -10,7 +10,14 @@ from pathlib import Path
 
 import click
 
-from queueapp.cli.common import config_or_exit, obj, output, say_damaged, store_or_exit
+from queueapp.cli.common import (
+    Commands,
+    config_or_exit,
+    obj,
+    output,
+    say_damaged,
+    store_or_exit,
+)
 from queueapp.cli.headoffice import chain_report, sync_command
 from queueapp.cli.quotes import backtest, simulate
 from queueapp.cli.roster import host, lead
@@ -64,7 +71,7 @@ def _db(ctx: click.Context, db_path: str | None, use_demo: bool, config: Config)
     return str(path)
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=Commands, invoke_without_command=True)
 @CONFIG_OPTION
 @DB_OPTION
 @DEMO_OPTION

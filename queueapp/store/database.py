@@ -232,6 +232,10 @@ class Store:
             db.conn.close()
             self._local.db = None
 
+    def explain(self, exc: sqlite3.DatabaseError) -> StoreError:
+        """A raw sqlite3 error met while using this file, in words for a person."""
+        return self._explain(exc)
+
     def _explain(self, exc: sqlite3.DatabaseError) -> StoreError:
         msg = str(exc)
         if "locked" in msg or "busy" in msg:

@@ -140,3 +140,19 @@ def test_the_app_refuses_a_newer_database(store, db_path, config):
         store_or_exit(str(db_path), config)
     assert "written by a newer queueapp" in err.value.message
     assert digest(db_path) == before
+
+
+def test_an_export_over_an_old_file_keeps_its_permissions_and_a_link_stays_a_link(
+        store, db_path, tmp_path):
+    """The file is written beside and then put in place (so a failure leaves the old one);
+    what was there keeps its permissions, and a link still points where it did."""
+    store.add_party(at(0), 2, "Li", tz=TZ)
+    private = tmp_path / "private.csv"
+    private.write_text("old\n", encoding="utf-8")
+    private.chmod(0o600)
+    link = tmp_path / "latest.csv"
+    link.symlink_to(private)
+    result = run("events", "--db", str(db_path), "--config", CONFIG, "--out", str(link))
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and private.read_text(encoding="utf-8").startswith("time,event")
+    assert private.stat().st_mode & 0o777 == 0o600

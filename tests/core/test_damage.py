@@ -141,3 +141,32 @@ def test_a_complaint_or_rescue_that_cannot_be_read_is_skipped(store, db_path, co
     assert store.complaints.get(bad.id) is None
     assert [r.id for r in store.rescues.for_party(a)] == [kept.id]
     assert {r.table for r in store.damage.rows()} == {"complaints", "rescues"}
+
+
+def test_a_page_found_damaged_half_way_through_an_export_is_a_clear_message(
+        store, db_path, tmp_path):
+    """`events`, `report` and `backtest --db` met a damaged page after opening the file:
+    a traceback, and `events --out` left a CSV cut short that looked whole. Now: the
+    words for a damaged file, and no file (an older one of that name is kept)."""
+    for i in range(400):
+        store.add_party(at(i), 2, f"Guest {i} " + "x" * 200, tz=TZ)
+    store.close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.close()
+    with open(db_path, "r+b") as fh:  # scribble over pages late in the file
+        fh.seek((pages - 10) * page)
+        fh.write(b"\xff" * page * 5)
+    out = tmp_path / "events.csv"
+    out.write_text("kept\n")
+    for args in (["events", "--out", str(out)], ["report", "--from", "2026-03-01", "--to",
+                                                  "2026-03-31"], ["backtest"]):
+        result = CliRunner().invoke(main, [*args, "--db", str(db_path), "--config",
+                                           str(CONFIG_PATH)])
+        assert result.exit_code == 1, (args, result.output)
+        assert "is damaged" in result.output and "queueapp restore" in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert out.read_text() == "kept\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".events")] == []

@@ -1493,7 +1493,7 @@ ZH: dict[str, str] = {
         "请选择 queueapp backup 生成的文件。",
     "damaged_rows": "已跳过 {n} 条损坏的记录：{rows}。其余功能正常。"
         "请用 queueapp verify 检查文件，或用 queueapp restore FILE 恢复备份。",
-    "db_check_failed": "数据库 {path} 未通过检查：{detail}。若前台仍可使用可继续工作，"
+    "db_check_failed": "数据库 {path} 未通过检查：{detail}。若接待台仍可使用可继续工作，"
         "但请立即备份（queueapp backup），并在营业结束后恢复最近一份完好的备份"
         "（queueapp restore FILE）。",
     "backup_failed": "定时备份失败：{error}",
@@ -1518,7 +1518,7 @@ ZH: dict[str, str] = {
     "err_reply_answer": "客人回复 {answer!r} 无法识别；可用：{choices}。",
     # -- issue 11: guest web --
     "web_join_phone_taken": "这个电话号码已经在排队名单上。如果是您这一桌，请使用收到的链接；"
-                            "否则请联系迎宾员。",
+                            "否则请找接待人员。",
     "web_lang_en": "English",
     "web_lang_zh": "中文",
     "web_language": "语言",
@@ -1605,13 +1605,13 @@ ZH: dict[str, str] = {
     "serve_bad_address": "无法在 {host}:{port} 监听：{detail}。请用 --host 指定本机地址"
                          "（127.0.0.1 仅本机，0.0.0.0 供餐厅网络使用）。",
     # -- simulated history carries quotes --
-    "demo_quoting": "正在按前台当时的做法为 {n} 组模拟历史客人估算等位时间，每组只依据之前发生的事"
-        "（结果会保留，今天再次演示时直接使用）……",
+    "demo_quoting": "正在按接待台当时的做法为 {n} 组模拟历史客人估算等位时间，每组只依据之前发生的"
+        "事（结果会保留，今天再次演示时直接使用）……",
     # -- issue 12: messages --
     "msg_added": "{restaurant}：您的排队号是 {ticket}，预计等候 {low}-{high} 分钟。"
                  "查看排队进度：{link}",
     "msg_close": "{restaurant}：{ticket} 号，快轮到您了，请留在附近。{link}",
-    "msg_ready": "{restaurant}：{ticket} 号，您的餐桌已准备好！请在 {hold} 分钟内到迎宾台。"
+    "msg_ready": "{restaurant}：{ticket} 号，您的餐桌已准备好！请在 {hold} 分钟内到接待台。"
                  "回复 1 表示马上到，回复 9 取消排队。",
     "msg_again": "{restaurant}：{ticket} 号，第 {count} 次叫号。您的餐桌将再保留 {hold} 分钟。",
     "msg_removed": "{restaurant}：{ticket} 号，您的排队已取消。期待下次光临。",
@@ -1700,7 +1700,7 @@ ZH: dict[str, str] = {
     "err_hq_no_database": "总部数据库 {where}：没有这个数据库。请先创建（createdb），"
                           "或改正地址中的库名。",
     "err_hq_unreachable": "总部数据库 {where} 没有响应（{detail}）。请检查地址和服务器是否"
-                          "在运行；前台照常工作，服务器恢复后记录会补传。",
+                          "在运行；接待台照常工作，服务器恢复后记录会补传。",
     "err_hq_failed": "总部数据库 {where}：{detail}。这一批没有留下任何内容，下次会重新发送。",
     "err_hq_no_schema": "总部数据库 {where} 还没有 queueapp 的表结构：请先运行一次 "
                         "queueapp sync --to URL --init。",

@@ -72,7 +72,7 @@ def test_messages_arrive_in_chinese_and_both(db_path: Path, tmp_path: Path,
     store.call_party(at(1), pid)
     sender.run_once()
     assert receiver.bodies()[0].startswith(zh.name + "：您的排队号是 A001")
-    assert "请在 10 分钟内到迎宾台" in receiver.bodies()[1]
+    assert "请在 10 分钟内到接待台" in receiver.bodies()[1]
     both = messages_config(receiver.url, 'language = "both"')
     other = _open(tmp_path / "both.db", both)
     bilingual = Sender(other, both, FixedClock(START))

@@ -751,8 +751,13 @@ EN: dict[str, str] = {
     "demo_quoting": "Quoting {n} parties of simulated history as the stand would have, "
         "each from what came before it (kept for the next demo today)...",
     # -- issue 12: messages --
-    "msg_added": "{restaurant}: you are number {ticket}. Your table should be ready in "
-                 "about {low}-{high} minutes. Follow your place: {link}",
+    "msg_added": "{restaurant}: you are number {ticket}. {wait} Follow your place: {link}",
+    "msg_wait": "Your table should be ready in about {low}-{high} minutes.",
+    "msg_wait_about": "Your table should be ready in about {minutes} minutes.",
+    "msg_wait_within": "Your table should be ready within {minutes} minutes.",
+    "msg_wait_none": "There is no wait right now: please stay close, your table is nearly "
+                     "ready.",
+    "msg_wait_unknown": "We will send you a message when your table is ready.",
     "msg_close": "{restaurant}: {ticket}, your table is nearly ready. Please stay close. {link}",
     "msg_ready": "{restaurant}: {ticket}, your table is ready! Please come to the host stand "
                  "within {hold} minutes. Reply 1 if you are coming, 9 to cancel.",
@@ -1608,8 +1613,12 @@ ZH: dict[str, str] = {
     "demo_quoting": "正在按接待台当时的做法为 {n} 组模拟历史客人估算等位时间，每组只依据之前发生的"
         "事（结果会保留，今天再次演示时直接使用）……",
     # -- issue 12: messages --
-    "msg_added": "{restaurant}：您的排队号是 {ticket}，预计等候 {low}-{high} 分钟。"
-                 "查看排队进度：{link}",
+    "msg_added": "{restaurant}：您的排队号是 {ticket}。{wait}查看排队进度：{link}",
+    "msg_wait": "预计等候 {low}-{high} 分钟。",
+    "msg_wait_about": "预计等候约 {minutes} 分钟。",
+    "msg_wait_within": "预计 {minutes} 分钟内就有餐桌。",
+    "msg_wait_none": "现在无需等候，请留在附近，餐桌马上就好。",
+    "msg_wait_unknown": "餐桌备好时我们会发消息通知您。",
     "msg_close": "{restaurant}：{ticket} 号，快轮到您了，请留在附近。{link}",
     "msg_ready": "{restaurant}：{ticket} 号，您的餐桌已准备好！请在 {hold} 分钟内到接待台。"
                  "回复 1 表示马上到，回复 9 取消排队。",

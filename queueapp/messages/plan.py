@@ -27,7 +27,7 @@ from queueapp.messages.settings import (
     THANKS,
     scheme,
 )
-from queueapp.messages.templates import render
+from queueapp.messages.templates import Words, render
 from queueapp.quotes.rule import Quote
 from queueapp.store import Store
 from queueapp.store.outbox import NewMessage
@@ -80,12 +80,27 @@ def message_key(party: str, kind: str, channel: Channel, count: int = 0,
 def values(config: Config, party: Party, link: str, count: int = 0) -> dict[str, object]:
     """What a template's placeholders are filled with for ``party``."""
     point = low = high = 0
+    wait = Words.of("msg_wait_unknown")
     if party.quote is not None:
         point, low, high = Quote(party.quote, party.quote_low or party.quote,
                                  party.quote_high or party.quote).rounded()
+        wait = wait_words(low, high)
     return {"ticket": party.ticket or party.id[-3:], "name": party.name, "minutes": point,
-            "low": low, "high": high, "link": link, "hold": round(config.hold_minutes),
-            "restaurant": config.name, "count": count}
+            "low": low, "high": high, "wait": wait, "link": link,
+            "hold": round(config.hold_minutes), "restaurant": config.name, "count": count}
+
+
+def wait_words(low: int, high: int) -> Words:
+    """The quote as a guest reads it (its rounded range): "about 20-35 minutes"; no
+    range that says nothing ("0-0" is "no wait right now", "25-25" is "about 25",
+    "0-5" is "within 5")."""
+    if high <= 0:
+        return Words.of("msg_wait_none")
+    if low == high:
+        return Words.of("msg_wait_about", minutes=high)
+    if low <= 0:
+        return Words.of("msg_wait_within", minutes=high)
+    return Words.of("msg_wait", low=low, high=high)
 
 
 def kind_of(ev: Event, calls: int) -> str:

@@ -15,10 +15,12 @@ from queueapp.config import Config
 from queueapp.messages import retry
 from queueapp.messages.plan import plan, resend
 from queueapp.messages.sender import Sender
+from queueapp.quotes.rule import Quote
 from queueapp.store import Store
 from queueapp.store.outbox import FAILED, QUEUED, SENT
 
 PHONE = "+8613812345678"
+QUOTE = Quote(25, 20, 35)
 
 
 def _open(db_path: Path, config: Config) -> Store:
@@ -38,10 +40,8 @@ def _started(db_path: Path, *config_args: str) -> tuple[Config, Store, FixedCloc
 
 
 def _add(store: Store, config: Config, minutes: float = 0, size: int = 2,
-         phone: str = PHONE, name: str = "Wu") -> str:
-    from queueapp.quotes.rule import Quote
-
-    ev = store.add_party(at(minutes), size, name, phone, quote=Quote(25, 20, 35),
+         phone: str = PHONE, name: str = "Wu", quote: Quote = QUOTE) -> str:
+    ev = store.add_party(at(minutes), size, name, phone, quote=quote,
                          tz=config.timezone,
                          ticket_prefix=config.guests.ticket_class(size).prefix)
     return ev.party
@@ -81,6 +81,27 @@ def test_messages_arrive_in_chinese_and_both(db_path: Path, tmp_path: Path,
     bilingual.run_once()
     zh_text, en_text = receiver.bodies()[2].split("\n")
     assert "您的排队号是 A001" in zh_text and "you are number A001" in en_text
+
+
+def test_no_wait_is_worded_not_zero_to_zero(db_path: Path, tmp_path: Path,
+                                          receiver: Receiver) -> None:
+    """Quoted 0 (self check-in while tables are free): the message says there is no
+    wait, as the guest's page does, never "about 0-0 minutes"; a range of one number
+    is that number."""
+    config = messages_config(receiver.url, 'language = "both"\nclose_position = 0')
+    store = _open(db_path, config)
+    sender = Sender(store, config, FixedClock(START))
+    sender.run_once()
+    _add(store, config, quote=Quote(0, 0, 0))
+    _add(store, config, phone="+8613912345678", name="Sun", quote=Quote(25, 25, 25))
+    _add(store, config, phone="+8613712345678", name="Ma", quote=Quote(3, 0, 4))
+    sender.run_once()
+    (zh_none, en_none), (zh_one, en_one), (zh_up, en_up) = [
+        b.split("\n") for b in receiver.bodies()]
+    assert "0-0" not in zh_none + en_none
+    assert "There is no wait right now" in en_none and "现在无需等候" in zh_none
+    assert "ready in about 25 minutes" in en_one and "预计等候约 25 分钟" in zh_one
+    assert "ready within 5 minutes" in en_up and "预计 5 分钟内就有餐桌" in zh_up
 
 
 def test_call_again_is_counted_and_each_event_messaged_once(db_path: Path,

@@ -760,7 +760,10 @@ EN: dict[str, str] = {
     "msg_wait_unknown": "We will send you a message when your table is ready.",
     "msg_close": "{restaurant}: {ticket}, your table is nearly ready. Please stay close. {link}",
     "msg_ready": "{restaurant}: {ticket}, your table is ready! Please come to the host stand "
-                 "within {hold} minutes. Reply 1 if you are coming, 9 to cancel.",
+                 "within {hold} minutes. {reply}",
+    "msg_reply": "Reply {coming} if you are coming, {cancel} to cancel.",
+    "msg_reply_coming": "Reply {code} if you are coming.",
+    "msg_reply_cancel": "Reply {code} to cancel your place.",
     "msg_again": "{restaurant}: {ticket}, we are calling you again ({count}). Your table is "
                  "kept for {hold} more minutes.",
     "msg_removed": "{restaurant}: {ticket}, your place in line has been cancelled. We hope "
@@ -779,7 +782,8 @@ EN: dict[str, str] = {
                        "never printed or written to the config).",
     "check_messages": "Messages: {n} channel(s) ({channels}); replies: {secret}.",
     "check_secret_set": "webhook secret set",
-    "check_secret_none": "no webhook secret (the reply webhook refuses everything)",
+    "check_secret_none": "no webhook secret (the reply webhook refuses everything, so no "
+                         "message offers a reply)",
     "report_messages": "Messages to guests",
     "report_messages_value": "{sent} sent, {failed} failed; {called} called, {came} came "
                              "within {hold} min, {no_show} no-show after a call",
@@ -1621,7 +1625,10 @@ ZH: dict[str, str] = {
     "msg_wait_unknown": "餐桌备好时我们会发消息通知您。",
     "msg_close": "{restaurant}：{ticket} 号，快轮到您了，请留在附近。{link}",
     "msg_ready": "{restaurant}：{ticket} 号，您的餐桌已准备好！请在 {hold} 分钟内到接待台。"
-                 "回复 1 表示马上到，回复 9 取消排队。",
+                 "{reply}",
+    "msg_reply": "回复 {coming} 表示马上到，回复 {cancel} 取消排队。",
+    "msg_reply_coming": "回复 {code} 表示马上到。",
+    "msg_reply_cancel": "回复 {code} 取消排队。",
     "msg_again": "{restaurant}：{ticket} 号，第 {count} 次叫号。您的餐桌将再保留 {hold} 分钟。",
     "msg_removed": "{restaurant}：{ticket} 号，您的排队已取消。期待下次光临。",
     "msg_thanks": "{restaurant}：{name}，感谢您的光临！欢迎告诉我们您的用餐体验：{link}",
@@ -1636,7 +1643,7 @@ ZH: dict[str, str] = {
                        "queueapp serve 的环境中设置它（其值不会被打印或写入配置文件）。",
     "check_messages": "消息：{n} 个渠道（{channels}）；回复：{secret}。",
     "check_secret_set": "已设置 webhook 密钥",
-    "check_secret_none": "未设置 webhook 密钥（回复 webhook 将拒绝所有请求）",
+    "check_secret_none": "未设置 webhook 密钥（回复 webhook 将拒绝所有请求，消息中不会请客人回复）",
     "report_messages": "发给客人的消息",
     "report_messages_value": "已发送 {sent} 条，失败 {failed} 条；叫号 {called} 桌，"
                              "{hold} 分钟内到达 {came} 桌，叫号后未到 {no_show} 桌",

@@ -20,11 +20,14 @@ from queueapp.lobby.board import in_line
 from queueapp.messages.settings import (
     ADDED,
     AGAIN,
+    CANCEL,
     CLOSE,
+    COMING,
     PHONE_FIELD,
     READY,
     REMOVED,
     THANKS,
+    TWO_WAY_SCHEMES,
     scheme,
 )
 from queueapp.messages.templates import Words, render
@@ -77,8 +80,31 @@ def message_key(party: str, kind: str, channel: Channel, count: int = 0,
         + (f"#{call}" if call is not None else "") + f"@{channel.label}"
 
 
-def values(config: Config, party: Party, link: str, count: int = 0) -> dict[str, object]:
-    """What a template's placeholders are filled with for ``party``."""
+def takes_replies(config: Config, channel: Channel) -> bool:
+    """Can a guest's answer to a message on ``channel`` reach the stand? Only through an
+    SMS provider that passes it to the replies webhook (``TWO_WAY_SCHEMES``), from the
+    guest's own number (``{phone}``), and with a ``webhook_secret`` (without one the
+    webhook refuses every reply)."""
+    return bool(config.messages.webhook_secret) and channel.per_guest \
+        and scheme(channel.url) in TWO_WAY_SCHEMES
+
+
+def reply_words(codes: Mapping[str, str]) -> Words | str:
+    """How to answer, with the configured codes (the first of each action): "Reply 1 if
+    you are coming, 9 to cancel"; "" when no code acts."""
+    coming = next((code for code, action in codes.items() if action == COMING), "")
+    cancel = next((code for code, action in codes.items() if action == CANCEL), "")
+    if coming and cancel:
+        return Words.of("msg_reply", coming=coming, cancel=cancel)
+    if coming:
+        return Words.of("msg_reply_coming", code=coming)
+    return Words.of("msg_reply_cancel", code=cancel) if cancel else ""
+
+
+def values(config: Config, party: Party, link: str, count: int = 0,
+           replies: bool = False) -> dict[str, object]:
+    """What a template's placeholders are filled with for ``party``; ``replies``: the
+    channel takes the guest's answer (``{reply}`` says how to give it, else "")."""
     point = low = high = 0
     wait = Words.of("msg_wait_unknown")
     if party.quote is not None:
@@ -87,7 +113,9 @@ def values(config: Config, party: Party, link: str, count: int = 0) -> dict[str,
         wait = wait_words(low, high)
     return {"ticket": party.ticket or party.id[-3:], "name": party.name, "minutes": point,
             "low": low, "high": high, "wait": wait, "link": link,
-            "hold": round(config.hold_minutes), "restaurant": config.name, "count": count}
+            "hold": round(config.hold_minutes),
+            "reply": reply_words(config.messages.codes) if replies else "",
+            "restaurant": config.name, "count": count}
 
 
 def wait_words(low: int, high: int) -> Words:
@@ -212,11 +240,18 @@ def _messages(store: Store, config: Config, party: Party, kind: str, now: float,
     keys = {c.label: message_key(party.id, kind, c, count, call) for c in targets}
     known = store.outbox.known_keys(keys.values())
     targets = [c for c in targets if keys[c.label] not in known]
-    if not targets:
-        return []
+    return [NewMessage(party.id, kind, keys[c.label], c.label,
+                       wording(store, config, party, kind, now, c, count), event)
+            for c in targets]
+
+
+def wording(store: Store, config: Config, party: Party, kind: str, now: float,
+            channel: Channel, count: int = 0) -> str:
+    """The text of a message of ``kind`` to ``party`` on ``channel``: the same for every
+    channel but for how to answer, offered only where an answer can arrive."""
     link = store.guest_address(config.guests.base_url) + "/p/" \
         + store.give_link(party.id, now)
     if kind == THANKS:
         link += FEEDBACK_PATH
-    text = render(config.messages, kind, values(config, party, link, count), config.language)
-    return [NewMessage(party.id, kind, keys[c.label], c.label, text, event) for c in targets]
+    filled = values(config, party, link, count, takes_replies(config, channel))
+    return render(config.messages, kind, filled, config.language)

@@ -104,6 +104,51 @@ def test_no_wait_is_worded_not_zero_to_zero(db_path: Path, tmp_path: Path,
     assert "ready within 5 minutes" in en_up and "预计 5 分钟内就有餐桌" in zh_up
 
 
+SMS = "twilio://${QA_SID}:${QA_TOKEN}@15551234567/{phone}"  # a provider that passes replies on
+SECRET = 'webhook_secret = "${QA_HOOK}"'
+
+
+def _ready_texts(tmp_path: Path, name: str, url: str | list[str], extra: str = "",
+                 language: str = "en") -> list[str]:
+    """The "table ready" texts planned for a called party (planned into the outbox, not
+    sent: the SMS provider is not called)."""
+    config = messages_config(url, "close_position = 0\n" + extra, language=language)
+    store = _open(tmp_path / f"{name}.db", config)
+    plan(store, config, at(0))  # the cursor starts here
+    pid = _add(store, config)
+    store.call_party(at(1), pid)
+    plan(store, config, at(1))
+    texts = [m.text for m in store.outbox.for_parties([pid])[pid] if m.kind == "ready"]
+    store.close()
+    return texts
+
+
+def test_replies_are_offered_only_where_they_can_arrive(tmp_path: Path,
+                                                       receiver: Receiver) -> None:
+    """"Reply 1 ... 9" only when an answer can reach the stand: an SMS provider's
+    channel to the guest's number, with a webhook secret (without one the webhook
+    refuses everything). A JSON webhook is one-way whatever the secret."""
+    [no_secret] = _ready_texts(tmp_path, "no_secret", SMS)
+    [one_way] = _ready_texts(tmp_path, "one_way", receiver.url, SECRET)
+    [sms] = _ready_texts(tmp_path, "sms", SMS, SECRET)
+    assert "Reply" not in no_secret and "Reply" not in one_way
+    assert no_secret.endswith("within 10 minutes.") and one_way == no_secret
+    assert sms.endswith("within 10 minutes. Reply 1 if you are coming, 9 to cancel.")
+    [both, one_way_too] = _ready_texts(tmp_path, "two", [SMS, receiver.url], SECRET)
+    assert "Reply 1" in both and "Reply" not in one_way_too  # per channel
+
+
+def test_replies_name_the_configured_codes(tmp_path: Path) -> None:
+    codes = SECRET + '\n[messages.codes]\n"2" = "coming"\n"0" = "cancel"'
+    [en] = _ready_texts(tmp_path, "en", SMS, codes)
+    assert en.endswith("Reply 2 if you are coming, 0 to cancel.") and "Reply 1" not in en
+    [zh] = _ready_texts(tmp_path, "zh", SMS, codes, language="zh")
+    assert zh.endswith("回复 2 表示马上到，回复 0 取消排队。") and "回复 1" not in zh
+    [cancel_only] = _ready_texts(tmp_path, "cancel", SMS,
+                                 SECRET + '\n[messages.codes]\n"x" = "cancel"')
+    assert cancel_only.endswith("Reply x to cancel your place.")
+
+
 def test_call_again_is_counted_and_each_event_messaged_once(db_path: Path,
                                                            receiver: Receiver) -> None:
     config = messages_config(receiver.url)

@@ -759,13 +759,15 @@ EN: dict[str, str] = {
                      "ready.",
     "msg_wait_unknown": "We will send you a message when your table is ready.",
     "msg_close": "{restaurant}: {ticket}, your table is nearly ready. Please stay close. {link}",
-    "msg_ready": "{restaurant}: {ticket}, your table is ready! Please come to the host stand "
-                 "within {hold} minutes. {reply}",
+    "msg_ready": "{restaurant}: {ticket}, your table is ready! {come} {reply}",
+    "msg_come_within": "Please come to the host stand within {minutes} minutes.",
+    "msg_come_within_one": "Please come to the host stand within 1 minute.",
+    "msg_come_now": "Please come to the host stand as soon as possible.",
     "msg_reply": "Reply {coming} if you are coming, {cancel} to cancel.",
     "msg_reply_coming": "Reply {code} if you are coming.",
     "msg_reply_cancel": "Reply {code} to cancel your place.",
-    "msg_again": "{restaurant}: {ticket}, we are calling you again ({count}). Your table is "
-                 "kept for {hold} more minutes.",
+    "msg_again": "{restaurant}: {ticket}, we are calling you again ({count}): your table is "
+                 "ready. {come}",
     "msg_removed": "{restaurant}: {ticket}, your place in line has been cancelled. We hope "
                    "to see you another time.",
     "msg_thanks": "{restaurant}: thank you for dining with us, {name}! Tell us how it was: "
@@ -1624,12 +1626,14 @@ ZH: dict[str, str] = {
     "msg_wait_none": "现在无需等候，请留在附近，餐桌马上就好。",
     "msg_wait_unknown": "餐桌备好时我们会发消息通知您。",
     "msg_close": "{restaurant}：{ticket} 号，快轮到您了，请留在附近。{link}",
-    "msg_ready": "{restaurant}：{ticket} 号，您的餐桌已准备好！请在 {hold} 分钟内到接待台。"
-                 "{reply}",
+    "msg_ready": "{restaurant}：{ticket} 号，您的餐桌已准备好！{come}{reply}",
+    "msg_come_within": "请在 {minutes} 分钟内到接待台。",
+    "msg_come_within_one": "请在 1 分钟内到接待台。",
+    "msg_come_now": "请尽快到接待台。",
     "msg_reply": "回复 {coming} 表示马上到，回复 {cancel} 取消排队。",
     "msg_reply_coming": "回复 {code} 表示马上到。",
     "msg_reply_cancel": "回复 {code} 取消排队。",
-    "msg_again": "{restaurant}：{ticket} 号，第 {count} 次叫号。您的餐桌将再保留 {hold} 分钟。",
+    "msg_again": "{restaurant}：{ticket} 号，第 {count} 次叫号，您的餐桌已准备好。{come}",
     "msg_removed": "{restaurant}：{ticket} 号，您的排队已取消。期待下次光临。",
     "msg_thanks": "{restaurant}：{name}，感谢您的光临！欢迎告诉我们您的用餐体验：{link}",
     "fb_title": "{restaurant}：用餐体验如何？",

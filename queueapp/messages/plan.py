@@ -11,6 +11,7 @@ planning the same event twice harmless. Nothing is lost and nothing is sent twic
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote as url_quote
@@ -33,7 +34,7 @@ from queueapp.messages.settings import (
 from queueapp.messages.templates import Words, render
 from queueapp.quotes.rule import Quote
 from queueapp.store import Store
-from queueapp.store.outbox import NewMessage
+from queueapp.store.outbox import Message, NewMessage
 from queueapp.waitlist.events import ABANDON, ARRIVE, CALL, DEPART, Event
 from queueapp.waitlist.room import CALLED, WAITING, Party, Room
 
@@ -101,10 +102,33 @@ def reply_words(codes: Mapping[str, str]) -> Words | str:
     return Words.of("msg_reply_cancel", code=cancel) if cancel else ""
 
 
-def values(config: Config, party: Party, link: str, count: int = 0,
+def hold_left(config: Config, party: Party, now: float) -> int | None:
+    """Whole minutes left at ``now`` of the hold of a called party's table, counted from
+    its call (6.2 minutes is 7, as the stand's countdown says; 0 once it has run out);
+    None when the party is not called."""
+    if party.status != CALLED or party.called_at is None:
+        return None
+    left = min(config.hold_minutes, config.hold_minutes - (now - party.called_at) / 60)
+    return max(0, math.ceil(round(left, 6)))
+
+
+def come_words(minutes: int) -> Words:
+    """When to come to the stand: "within 7 minutes", "within 1 minute", or "as soon as
+    possible" once the hold has run out."""
+    if minutes <= 0:
+        return Words.of("msg_come_now")
+    if minutes == 1:
+        return Words.of("msg_come_within_one")
+    return Words.of("msg_come_within", minutes=minutes)
+
+
+def values(config: Config, party: Party, link: str, now: float, count: int = 0,
            replies: bool = False) -> dict[str, object]:
-    """What a template's placeholders are filled with for ``party``; ``replies``: the
-    channel takes the guest's answer (``{reply}`` says how to give it, else "")."""
+    """What a template's placeholders are filled with for ``party`` at ``now``;
+    ``replies``: the channel takes the guest's answer (``{reply}`` says how to give it,
+    else ""). For a called party ``{hold}`` is the minutes left of its hold and
+    ``{come}`` says when to come in words."""
+    left = hold_left(config, party, now)
     point = low = high = 0
     wait = Words.of("msg_wait_unknown")
     if party.quote is not None:
@@ -113,7 +137,8 @@ def values(config: Config, party: Party, link: str, count: int = 0,
         wait = wait_words(low, high)
     return {"ticket": party.ticket or party.id[-3:], "name": party.name, "minutes": point,
             "low": low, "high": high, "wait": wait, "link": link,
-            "hold": round(config.hold_minutes),
+            "hold": round(config.hold_minutes) if left is None else left,
+            "come": "" if left is None else come_words(left),
             "reply": reply_words(config.messages.codes) if replies else "",
             "restaurant": config.name, "count": count}
 
@@ -253,5 +278,18 @@ def wording(store: Store, config: Config, party: Party, kind: str, now: float,
         + store.give_link(party.id, now)
     if kind == THANKS:
         link += FEEDBACK_PATH
-    filled = values(config, party, link, count, takes_replies(config, channel))
+    filled = values(config, party, link, now, count, takes_replies(config, channel))
     return render(config.messages, kind, filled, config.language)
+
+
+def reworded(store: Store, config: Config, message: Message, party: Party | None,
+             now: float) -> str:
+    """A call's message ("table ready", "called again") as it goes out at ``now``: a
+    retry five minutes after the call says five minutes fewer, one after the hold ran
+    out "as soon as possible". Any other message goes out as it was planned."""
+    channel = next((c for c in channels(config) if c.label == message.channel), None)
+    if message.kind not in (READY, AGAIN) or party is None or channel is None \
+            or message.event is None:
+        return message.text
+    count = store.outbox.calls_up_to(party.id, message.event) if message.kind == AGAIN else 0
+    return wording(store, config, party, message.kind, now, channel, count)

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 ADDED, CLOSE, READY, AGAIN, REMOVED, THANKS = ("added", "close", "ready", "again", "removed",
                                                "thanks")
 KINDS = (ADDED, CLOSE, READY, AGAIN, REMOVED, THANKS)
-PLACEHOLDERS = ("ticket", "name", "minutes", "low", "high", "wait", "link", "hold", "reply",
-                "restaurant", "count")
+PLACEHOLDERS = ("ticket", "name", "minutes", "low", "high", "wait", "link", "hold", "come",
+                "reply", "restaurant", "count")
 TEMPLATE_LANGUAGES = ("en", "zh")
 LANGUAGE_CHOICES = ("en", "zh", "both")  # "both": Chinese, then English, in one message
 COMING, CANCEL = "coming", "cancel"  # what a reply code does

@@ -543,3 +543,18 @@ def m010_outbox(db: Database) -> None:
             expires TEXT,
             cursor INTEGER NOT NULL DEFAULT 0
         )""")
+
+
+@migrations()
+def m011_outbox_text_until_sent(db: Database) -> None:
+    """A queued message's text may be worded anew when it is tried (a "table ready" sent
+    late says the minutes actually left of the hold); once sent or failed, what it said
+    is final as before (only a privacy purge blanks it)."""
+    db.execute("DROP TRIGGER outbox_fixed")
+    db.execute("""
+        CREATE TRIGGER outbox_fixed BEFORE UPDATE ON outbox
+        WHEN new.party IS NOT old.party OR new.kind IS NOT old.kind
+             OR new.key IS NOT old.key OR new.channel IS NOT old.channel
+             OR new.created IS NOT old.created OR new.attempts < old.attempts
+             OR (new.text IS NOT old.text AND new.text != '' AND old.status != 'queued')
+        BEGIN SELECT RAISE(ABORT, 'outbox: what a message is and said cannot change'); END""")

@@ -168,5 +168,6 @@ def test_chinese_names_the_host_stand_one_way():
     assert not stray, stray
     guest_hosts = {k: v for k, v in ZH.items() if k.startswith(GUEST_FACING) and "迎宾" in v}
     assert not guest_hosts, guest_hosts
-    assert STAND_ZH in ZH["msg_ready"] and STAND_ZH in ZH["web_page_come_within"]
+    assert all(STAND_ZH in ZH[k] for k in ("msg_come_within", "msg_come_within_one",
+                                          "msg_come_now", "web_page_come_within"))
     assert STAFF_ZH in ZH["web_join_phone_taken"]

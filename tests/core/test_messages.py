@@ -498,3 +498,55 @@ def test_a_message_that_is_no_longer_true_is_not_sent(db_path: Path,
     assert [(r.kind, r.status) for r in rows] == [("added", FAILED), ("ready", FAILED)]
     assert all("no longer true" in r.last_error for r in rows)
     assert receiver.received == []
+
+
+def test_a_late_table_ready_says_the_minutes_left(db_path: Path, receiver: Receiver) -> None:
+    """Held back by an outage, "table ready" says what is left of the hold, counted from
+    the call (not the configured 10 minutes); once the hold has run out, "as soon as
+    possible". The row says what was sent."""
+    config, store, clock, sender = _started(
+        db_path, receiver.url, "close_position = 0\nclose_minutes = 0")
+    first = _add(store, config)
+    second = _add(store, config, phone="+8613912345678", name="Sun")
+    sender.run_once()  # both numbers sent
+    receiver.down = True
+    store.call_party(at(0), first)
+    sender.run_once()
+    [ready] = [m for m in store.outbox.for_parties([first])[first] if m.kind == "ready"]
+    assert "within 10 minutes." in ready.text and ready.attempts == 1
+    clock.advance(minutes=5, seconds=30)  # the provider is back 5½ minutes after the call
+    receiver.down = False
+    assert sender.run_once().sent == 1
+    assert "Please come to the host stand within 5 minutes." in receiver.bodies()[-1]
+    [ready] = [m for m in store.outbox.for_parties([first])[first] if m.kind == "ready"]
+    assert ready.text == receiver.bodies()[-1]
+    with pytest.raises(sqlite3.DatabaseError):  # what a sent message said is final
+        store.db.execute("UPDATE outbox SET text = 'x' WHERE id = ?", [ready.id])
+    receiver.down = True
+    store.call_party(at(6), second)
+    sender.run_once()
+    clock.advance(minutes=11)  # back after the 10 minutes held
+    receiver.down = False
+    assert sender.run_once().sent == 1
+    assert receiver.bodies()[-1].endswith(
+        "your table is ready! Please come to the host stand as soon as possible.")
+
+
+def test_a_one_minute_hold_is_one_minute(db_path: Path, receiver: Receiver) -> None:
+    from dataclasses import replace
+
+    config = replace(messages_config(receiver.url, "close_position = 0\nclose_minutes = 0"),
+                     hold_minutes=1)
+    store = _open(db_path, config)
+    clock = FixedClock(START)
+    sender = Sender(store, config, clock)
+    sender.run_once()
+    pid = _add(store, config)
+    store.call_party(at(0), pid)
+    clock.advance(seconds=1)
+    store.call_party(at(0) + 1, pid)  # called again at once
+    sender.run_once()
+    ready, again = receiver.bodies()[-2:]
+    assert ready.endswith("Please come to the host stand within 1 minute.")
+    assert again.endswith("calling you again (2): your table is ready. Please come to the "
+                          "host stand within 1 minute.")

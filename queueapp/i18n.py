@@ -132,6 +132,7 @@ EN: dict[str, str] = {
     "why_waited": "waited {waited} min",
     "why_quote_passed": "quote passed {minutes} min ago",
     "why_quote_near": "quote ends in {minutes} min",
+    "why_not_reached": "called, but the message did not reach them: tell them another way",
     "why_tag": "{tag} in party",
     "why_birthday_today": "birthday today",
     "why_birthday_soon": "birthday in {days} days",
@@ -762,13 +763,23 @@ EN: dict[str, str] = {
     "demo_quoting": "Quoting {n} parties of simulated history as the stand would have, "
         "each from what came before it (kept for the next demo today)...",
     # -- issue 12: messages --
-    "msg_added": "{restaurant}: you are number {ticket}. Your table should be ready in "
-                 "about {low}-{high} minutes. Follow your place: {link}",
+    "msg_added": "{restaurant}: you are number {ticket}. {wait} Follow your place: {link}",
+    "msg_wait": "Your table should be ready in about {low}-{high} minutes.",
+    "msg_wait_about": "Your table should be ready in about {minutes} minutes.",
+    "msg_wait_within": "Your table should be ready within {minutes} minutes.",
+    "msg_wait_none": "There is no wait right now: please stay close, your table is nearly "
+                     "ready.",
+    "msg_wait_unknown": "We will send you a message when your table is ready.",
     "msg_close": "{restaurant}: {ticket}, your table is nearly ready. Please stay close. {link}",
-    "msg_ready": "{restaurant}: {ticket}, your table is ready! Please come to the host stand "
-                 "within {hold} minutes. Reply 1 if you are coming, 9 to cancel.",
-    "msg_again": "{restaurant}: {ticket}, we are calling you again ({count}). Your table is "
-                 "kept for {hold} more minutes.",
+    "msg_ready": "{restaurant}: {ticket}, your table is ready! {come} {reply}",
+    "msg_come_within": "Please come to the host stand within {minutes} minutes.",
+    "msg_come_within_one": "Please come to the host stand within 1 minute.",
+    "msg_come_now": "Please come to the host stand as soon as possible.",
+    "msg_reply": "Reply {coming} if you are coming, {cancel} to cancel.",
+    "msg_reply_coming": "Reply {code} if you are coming.",
+    "msg_reply_cancel": "Reply {code} to cancel your place.",
+    "msg_again": "{restaurant}: {ticket}, we are calling you again ({count}): your table is "
+                 "ready. {come}",
     "msg_removed": "{restaurant}: {ticket}, your place in line has been cancelled. We hope "
                    "to see you another time.",
     "msg_thanks": "{restaurant}: thank you for dining with us, {name}! Tell us how it was: "
@@ -785,7 +796,8 @@ EN: dict[str, str] = {
                        "never printed or written to the config).",
     "check_messages": "Messages: {n} channel(s) ({channels}); replies: {secret}.",
     "check_secret_set": "webhook secret set",
-    "check_secret_none": "no webhook secret (the reply webhook refuses everything)",
+    "check_secret_none": "no webhook secret (the reply webhook refuses everything, so no "
+                         "message offers a reply)",
     "report_messages": "Messages to guests",
     "report_messages_value": "{sent} sent, {failed} failed; {called} called, {came} came "
                              "within {hold} min, {no_show} no-show after a call",
@@ -1042,6 +1054,7 @@ ZH: dict[str, str] = {
     "why_waited": "已等 {waited} 分钟",
     "why_quote_passed": "已超过预估 {minutes} 分钟",
     "why_quote_near": "{minutes} 分钟后到预估时间",
+    "why_not_reached": "已叫号，但消息未送达：请用其他方式告知客人",
     "why_tag": "同行有{tag}",
     "why_birthday_today": "今天生日",
     "why_birthday_soon": "{days} 天后生日",
@@ -1515,7 +1528,7 @@ ZH: dict[str, str] = {
         "请选择 queueapp backup 生成的文件。",
     "damaged_rows": "已跳过 {n} 条损坏的记录：{rows}。其余功能正常。"
         "请用 queueapp verify 检查文件，或用 queueapp restore FILE 恢复备份。",
-    "db_check_failed": "数据库 {path} 未通过检查：{detail}。若前台仍可使用可继续工作；"
+    "db_check_failed": "数据库 {path} 未通过检查：{detail}。若接待台仍可使用可继续工作；"
         "营业结束后恢复最近一份完好的备份（queueapp restore FILE）。在此之前请原样保留该文件"
         "（cp {path} {path}.damaged，连同其 -wal 文件）：已损坏的文件无法备份。",
     "backup_failed": "定时备份失败：{error}",
@@ -1540,7 +1553,7 @@ ZH: dict[str, str] = {
     "err_reply_answer": "客人回复 {answer!r} 无法识别；可用：{choices}。",
     # -- issue 11: guest web --
     "web_join_phone_taken": "这个电话号码已经在排队名单上。如果是您这一桌，请使用收到的链接；"
-                            "否则请联系迎宾员。",
+                            "否则请找接待人员。",
     "web_lang_en": "English",
     "web_lang_zh": "中文",
     "web_language": "语言",
@@ -1627,15 +1640,24 @@ ZH: dict[str, str] = {
     "serve_bad_address": "无法在 {host}:{port} 监听：{detail}。请用 --host 指定本机地址"
                          "（127.0.0.1 仅本机，0.0.0.0 供餐厅网络使用）。",
     # -- simulated history carries quotes --
-    "demo_quoting": "正在按前台当时的做法为 {n} 组模拟历史客人估算等位时间，每组只依据之前发生的事"
-        "（结果会保留，今天再次演示时直接使用）……",
+    "demo_quoting": "正在按接待台当时的做法为 {n} 组模拟历史客人估算等位时间，每组只依据之前发生的"
+        "事（结果会保留，今天再次演示时直接使用）……",
     # -- issue 12: messages --
-    "msg_added": "{restaurant}：您的排队号是 {ticket}，预计等候 {low}-{high} 分钟。"
-                 "查看排队进度：{link}",
+    "msg_added": "{restaurant}：您的排队号是 {ticket}。{wait}查看排队进度：{link}",
+    "msg_wait": "预计等候 {low}-{high} 分钟。",
+    "msg_wait_about": "预计等候约 {minutes} 分钟。",
+    "msg_wait_within": "预计 {minutes} 分钟内就有餐桌。",
+    "msg_wait_none": "现在无需等候，请留在附近，餐桌马上就好。",
+    "msg_wait_unknown": "餐桌备好时我们会发消息通知您。",
     "msg_close": "{restaurant}：{ticket} 号，快轮到您了，请留在附近。{link}",
-    "msg_ready": "{restaurant}：{ticket} 号，您的餐桌已准备好！请在 {hold} 分钟内到迎宾台。"
-                 "回复 1 表示马上到，回复 9 取消排队。",
-    "msg_again": "{restaurant}：{ticket} 号，第 {count} 次叫号。您的餐桌将再保留 {hold} 分钟。",
+    "msg_ready": "{restaurant}：{ticket} 号，您的餐桌已准备好！{come}{reply}",
+    "msg_come_within": "请在 {minutes} 分钟内到接待台。",
+    "msg_come_within_one": "请在 1 分钟内到接待台。",
+    "msg_come_now": "请尽快到接待台。",
+    "msg_reply": "回复 {coming} 表示马上到，回复 {cancel} 取消排队。",
+    "msg_reply_coming": "回复 {code} 表示马上到。",
+    "msg_reply_cancel": "回复 {code} 取消排队。",
+    "msg_again": "{restaurant}：{ticket} 号，第 {count} 次叫号，您的餐桌已准备好。{come}",
     "msg_removed": "{restaurant}：{ticket} 号，您的排队已取消。期待下次光临。",
     "msg_thanks": "{restaurant}：{name}，感谢您的光临！欢迎告诉我们您的用餐体验：{link}",
     "fb_title": "{restaurant}：用餐体验如何？",
@@ -1649,7 +1671,7 @@ ZH: dict[str, str] = {
                        "queueapp serve 的环境中设置它（其值不会被打印或写入配置文件）。",
     "check_messages": "消息：{n} 个渠道（{channels}）；回复：{secret}。",
     "check_secret_set": "已设置 webhook 密钥",
-    "check_secret_none": "未设置 webhook 密钥（回复 webhook 将拒绝所有请求）",
+    "check_secret_none": "未设置 webhook 密钥（回复 webhook 将拒绝所有请求，消息中不会请客人回复）",
     "report_messages": "发给客人的消息",
     "report_messages_value": "已发送 {sent} 条，失败 {failed} 条；叫号 {called} 桌，"
                              "{hold} 分钟内到达 {came} 桌，叫号后未到 {no_show} 桌",
@@ -1725,7 +1747,7 @@ ZH: dict[str, str] = {
     "err_hq_no_database": "总部数据库 {where}：没有这个数据库。请先创建（createdb），"
                           "或改正地址中的库名。",
     "err_hq_unreachable": "总部数据库 {where} 没有响应（{detail}）。请检查地址和服务器是否"
-                          "在运行；前台照常工作，服务器恢复后记录会补传。",
+                          "在运行；接待台照常工作，服务器恢复后记录会补传。",
     "err_hq_failed": "总部数据库 {where}：{detail}。这一批没有留下任何内容，下次会重新发送。",
     "err_hq_no_schema": "总部数据库 {where} 还没有 queueapp 的表结构：请先运行一次 "
                         "queueapp sync --to URL --init。",

@@ -67,13 +67,15 @@ class Receiver:
         self.server.server_close()
 
 
-def messages_config(url: str, extra: str = "", language: str = "en"):
-    """The tests' config with ``[messages]`` sending to ``url``."""
+def messages_config(url: str | list[str], extra: str = "", language: str = "en"):
+    """The tests' config with ``[messages]`` sending to ``url`` (or to each of a list)."""
     from helpers import CONFIG_PATH
 
     from queueapp.config import parse_config
 
+    urls = [url] if isinstance(url, str) else url
     text = CONFIG_PATH.read_text(encoding="utf-8").replace(
         'language = "en"', f'language = "{language}"')
-    text += f'\n[messages]\nchannels = ["{url}"]\n{extra}\n'
+    text += "\n[messages]\nchannels = [" + ", ".join(f'"{u}"' for u in urls) \
+        + f"]\n{extra}\n"
     return parse_config(text, CONFIG_PATH)

@@ -10,7 +10,7 @@ liked), then what worked for this restaurant's guests in the same situation
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,7 @@ from queueapp.goodwill.guests import GuestCard
 from queueapp.i18n import Translator
 from queueapp.store import Store
 from queueapp.store.rescues import TABLE_OFFER
-from queueapp.waitlist.room import FREE, OCCUPIED, WAITING, Party, Room, TableState
+from queueapp.waitlist.room import CALLED, FREE, OCCUPIED, WAITING, Party, Room, TableState
 
 SOON_MINUTES = 5.0  # "about to pass the quote"
 BIRTHDAY_DAYS = 7  # a guest's birthday this close counts as the "birthday" tag
@@ -94,6 +94,7 @@ class Attention:
     over_quote: float | None  # minutes past (+) or before (−) the quote
     flagged: bool  # left alone longer than the limit
     reasons: tuple[Reason, ...]
+    unreached: bool = False  # called, and the message saying so did not reach them
 
     def reason(self, t: Translator) -> str:
         return render_reasons(self.reasons, t)
@@ -354,22 +355,29 @@ def needs_attention(parties: Iterable[Party], now: float,
                     gestures_by_party: Mapping[str, Sequence[Gesture]],
                     attention_minutes: float = ATTENTION_MINUTES,
                     quotes: Mapping[str, float] | None = None,
-                    limit: int | None = None) -> list[Attention]:
+                    limit: int | None = None,
+                    unreached: Collection[str] = ()) -> list[Attention]:
     """Waiting parties that need someone now, most urgent first.
 
     A party is listed when it was left alone ``attention_minutes`` or longer
-    (``flagged``), has waited past its quote, or will pass it within 5 minutes.
+    (``flagged``), has waited past its quote, or will pass it within 5 minutes;
+    a called party when the message saying its table is ready did not reach it
+    (its id in ``unreached``): someone must tell it another way.
     ``quotes`` may override the promised wait (minutes from arrival) per party.
-    Order: overdue and flagged, overdue, flagged, about to pass; then the
-    longest untouched.
+    Order: not reached, overdue and flagged, overdue, flagged, about to pass; then
+    the longest untouched.
     """
     out: list[tuple[tuple[int, float], Attention]] = []
     for p in parties:
-        if p.status != WAITING:
-            continue
         given = _live(gestures_by_party.get(p.id, ()))
         last = max((g.time for g in given), default=None)
         idle = (now - (last if last is not None else p.arrived)) / 60
+        if p.status == CALLED and p.id in unreached:
+            out.append(((-1, -idle), Attention(p, round(idle, 1), None, False,
+                                               (Reason.of("why_not_reached"),), True)))
+            continue
+        if p.status != WAITING:
+            continue
         waited = p.waited(now)
         quote = (quotes or {}).get(p.id, p.quote)
         over = waited - quote if quote is not None else None

@@ -11,6 +11,7 @@ planning the same event twice harmless. Nothing is lost and nothing is sent twic
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote as url_quote
@@ -20,17 +21,20 @@ from queueapp.lobby.board import in_line
 from queueapp.messages.settings import (
     ADDED,
     AGAIN,
+    CANCEL,
     CLOSE,
+    COMING,
     PHONE_FIELD,
     READY,
     REMOVED,
     THANKS,
+    TWO_WAY_SCHEMES,
     scheme,
 )
-from queueapp.messages.templates import render
+from queueapp.messages.templates import Words, render
 from queueapp.quotes.rule import Quote
 from queueapp.store import Store
-from queueapp.store.outbox import NewMessage
+from queueapp.store.outbox import Message, NewMessage
 from queueapp.waitlist.events import ABANDON, ARRIVE, CALL, DEPART, Event
 from queueapp.waitlist.room import CALLED, WAITING, Party, Room
 
@@ -77,15 +81,81 @@ def message_key(party: str, kind: str, channel: Channel, count: int = 0,
         + (f"#{call}" if call is not None else "") + f"@{channel.label}"
 
 
-def values(config: Config, party: Party, link: str, count: int = 0) -> dict[str, object]:
-    """What a template's placeholders are filled with for ``party``."""
+def takes_replies(config: Config, channel: Channel) -> bool:
+    """Can a guest's answer to a message on ``channel`` reach the stand? Only through an
+    SMS provider that passes it to the replies webhook (``TWO_WAY_SCHEMES``), from the
+    guest's own number (``{phone}``), and with a ``webhook_secret`` (without one the
+    webhook refuses every reply)."""
+    return bool(config.messages.webhook_secret) and channel.per_guest \
+        and scheme(channel.url) in TWO_WAY_SCHEMES
+
+
+def reply_words(codes: Mapping[str, str]) -> Words | str:
+    """How to answer, with the configured codes (the first of each action): "Reply 1 if
+    you are coming, 9 to cancel"; "" when no code acts."""
+    coming = next((code for code, action in codes.items() if action == COMING), "")
+    cancel = next((code for code, action in codes.items() if action == CANCEL), "")
+    if coming and cancel:
+        return Words.of("msg_reply", coming=coming, cancel=cancel)
+    if coming:
+        return Words.of("msg_reply_coming", code=coming)
+    return Words.of("msg_reply_cancel", code=cancel) if cancel else ""
+
+
+def hold_left(config: Config, party: Party, now: float) -> int | None:
+    """Whole minutes left at ``now`` of the hold of a called party's table, counted from
+    its call, or to where the host kept it (6.2 minutes is 7, as the stand's countdown
+    says; 0 once it has run out); None when the party is not called."""
+    end = party.hold_ends(config.hold_minutes)
+    if end is None:
+        return None
+    left = min(config.hold_minutes, (end - now) / 60) if party.kept_until is None \
+        else (end - now) / 60
+    return max(0, math.ceil(round(left, 6)))
+
+
+def come_words(minutes: int) -> Words:
+    """When to come to the stand: "within 7 minutes", "within 1 minute", or "as soon as
+    possible" once the hold has run out."""
+    if minutes <= 0:
+        return Words.of("msg_come_now")
+    if minutes == 1:
+        return Words.of("msg_come_within_one")
+    return Words.of("msg_come_within", minutes=minutes)
+
+
+def values(config: Config, party: Party, link: str, now: float, count: int = 0,
+           replies: bool = False) -> dict[str, object]:
+    """What a template's placeholders are filled with for ``party`` at ``now``;
+    ``replies``: the channel takes the guest's answer (``{reply}`` says how to give it,
+    else ""). For a called party ``{hold}`` is the minutes left of its hold and
+    ``{come}`` says when to come in words."""
+    left = hold_left(config, party, now)
     point = low = high = 0
+    wait = Words.of("msg_wait_unknown")
     if party.quote is not None:
         point, low, high = Quote(party.quote, party.quote_low or party.quote,
                                  party.quote_high or party.quote).rounded()
+        wait = wait_words(low, high)
     return {"ticket": party.ticket or party.id[-3:], "name": party.name, "minutes": point,
-            "low": low, "high": high, "link": link, "hold": round(config.hold_minutes),
+            "low": low, "high": high, "wait": wait, "link": link,
+            "hold": round(config.hold_minutes) if left is None else left,
+            "come": "" if left is None else come_words(left),
+            "reply": reply_words(config.messages.codes) if replies else "",
             "restaurant": config.name, "count": count}
+
+
+def wait_words(low: int, high: int) -> Words:
+    """The quote as a guest reads it (its rounded range): "about 20-35 minutes"; no
+    range that says nothing ("0-0" is "no wait right now", "25-25" is "about 25",
+    "0-5" is "within 5")."""
+    if high <= 0:
+        return Words.of("msg_wait_none")
+    if low == high:
+        return Words.of("msg_wait_about", minutes=high)
+    if low <= 0:
+        return Words.of("msg_wait_within", minutes=high)
+    return Words.of("msg_wait", low=low, high=high)
 
 
 def kind_of(ev: Event, calls: int) -> str:
@@ -197,11 +267,31 @@ def _messages(store: Store, config: Config, party: Party, kind: str, now: float,
     keys = {c.label: message_key(party.id, kind, c, count, call) for c in targets}
     known = store.outbox.known_keys(keys.values())
     targets = [c for c in targets if keys[c.label] not in known]
-    if not targets:
-        return []
+    return [NewMessage(party.id, kind, keys[c.label], c.label,
+                       wording(store, config, party, kind, now, c, count), event)
+            for c in targets]
+
+
+def wording(store: Store, config: Config, party: Party, kind: str, now: float,
+            channel: Channel, count: int = 0) -> str:
+    """The text of a message of ``kind`` to ``party`` on ``channel``: the same for every
+    channel but for how to answer, offered only where an answer can arrive."""
     link = store.guest_address(config.guests.base_url) + "/p/" \
         + store.give_link(party.id, now)
     if kind == THANKS:
         link += FEEDBACK_PATH
-    text = render(config.messages, kind, values(config, party, link, count), config.language)
-    return [NewMessage(party.id, kind, keys[c.label], c.label, text, event) for c in targets]
+    filled = values(config, party, link, now, count, takes_replies(config, channel))
+    return render(config.messages, kind, filled, config.language)
+
+
+def reworded(store: Store, config: Config, message: Message, party: Party | None,
+             now: float) -> str:
+    """A call's message ("table ready", "called again") as it goes out at ``now``: a
+    retry five minutes after the call says five minutes fewer, one after the hold ran
+    out "as soon as possible". Any other message goes out as it was planned."""
+    channel = next((c for c in channels(config) if c.label == message.channel), None)
+    if message.kind not in (READY, AGAIN) or party is None or channel is None \
+            or message.event is None:
+        return message.text
+    count = store.outbox.calls_up_to(party.id, message.event) if message.kind == AGAIN else 0
+    return wording(store, config, party, message.kind, now, channel, count)

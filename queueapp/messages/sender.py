@@ -23,12 +23,12 @@ import socket
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from queueapp.clock import Clock
 from queueapp.config import Config
 from queueapp.messages import retry
-from queueapp.messages.plan import Estimates, address, channels, plan
+from queueapp.messages.plan import Estimates, address, channels, plan, reworded
 from queueapp.messages.settings import ADDED, AGAIN, CLOSE, READY, REMOVED, resolve, variables
 from queueapp.store import DB_ERRORS, Store
 from queueapp.store.outbox import Message
@@ -128,6 +128,9 @@ class Sender:
                 store.outbox.mark_failed(claimed.id, stale, self.now())
                 failed += 1
                 continue
+            text = reworded(store, self.config, claimed, party, self.now())
+            if text != claimed.text and store.outbox.reword(claimed.id, self.owner, text):
+                claimed = replace(claimed, text=text)
             ok, error = self._send(claimed, party)
             after = self.now()
             if ok:

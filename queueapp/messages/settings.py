@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 ADDED, CLOSE, READY, AGAIN, REMOVED, THANKS = ("added", "close", "ready", "again", "removed",
                                                "thanks")
 KINDS = (ADDED, CLOSE, READY, AGAIN, REMOVED, THANKS)
-PLACEHOLDERS = ("ticket", "name", "minutes", "low", "high", "link", "hold", "restaurant",
-                "count")
+PLACEHOLDERS = ("ticket", "name", "minutes", "low", "high", "wait", "link", "hold", "come",
+                "reply", "restaurant", "count")
 TEMPLATE_LANGUAGES = ("en", "zh")
 LANGUAGE_CHOICES = ("en", "zh", "both")  # "both": Chinese, then English, in one message
 COMING, CANCEL = "coming", "cancel"  # what a reply code does
@@ -30,6 +30,13 @@ CODE_ACTIONS = (COMING, CANCEL)
 DEFAULT_CODES = {"1": COMING, "9": CANCEL}
 ENV_PATTERN = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 PHONE_FIELD = "{phone}"  # in a channel URL: the guest's number (E.164, URL-encoded)
+# Apprise schemes of SMS providers that pass a guest's answer on to a webhook (the
+# replies webhook): on any other channel (JSON webhooks, e-mail, chat bots, AWS SNS) an
+# answer never reaches the stand, so no message offers one
+TWO_WAY_SCHEMES = frozenset({
+    "twilio", "vonage", "nexmo", "plivo", "sinch", "clicksend", "msgbird", "bulksms",
+    "bulkvs", "d7sms", "46elks", "elks", "seven", "burstsms", "kudosity", "atalk", "httpsms",
+    "smseagle", "smseagles", "voipms"})
 
 # (low, high) of each number, both inclusive; the README's config table says the same
 RANGES: dict[str, tuple[float, float, bool]] = {

@@ -201,6 +201,15 @@ class Outbox(Repository):
                 return None
             return self.get(message_id)
 
+    def reword(self, message_id: int, owner: str, text: str) -> bool:
+        """A claimed row's text worded anew just before it is sent (what goes out is what
+        the row says). Only while ``owner``'s claim holds and the row is queued."""
+        with self.store.transaction() as db:
+            cur = db.execute("UPDATE outbox SET text = ?, rev = ? WHERE id = ? AND "
+                             "status = 'queued' AND claimed_by = ?",
+                             [text, self._next_rev(db), message_id, owner])
+            return cur.rowcount == 1
+
     def mark_sent(self, message_id: int, now: float) -> None:
         self._finish(message_id, "status = 'sent', sent_at = ?, last_error = ''", [iso(now)])
 

@@ -546,7 +546,22 @@ def m010_outbox(db: Database) -> None:
 
 
 @migrations()
-def m011_kept_until(db: Database) -> None:
+def m011_outbox_text_until_sent(db: Database) -> None:
+    """A queued message's text may be worded anew when it is tried (a "table ready" sent
+    late says the minutes actually left of the hold); once sent or failed, what it said
+    is final as before (only a privacy purge blanks it)."""
+    db.execute("DROP TRIGGER outbox_fixed")
+    db.execute("""
+        CREATE TRIGGER outbox_fixed BEFORE UPDATE ON outbox
+        WHEN new.party IS NOT old.party OR new.kind IS NOT old.kind
+             OR new.key IS NOT old.key OR new.channel IS NOT old.channel
+             OR new.created IS NOT old.created OR new.attempts < old.attempts
+             OR (new.text IS NOT old.text AND new.text != '' AND old.status != 'queued')
+        BEGIN SELECT RAISE(ABORT, 'outbox: what a message is and said cannot change'); END""")
+
+
+@migrations()
+def m012_kept_until(db: Database) -> None:
     """How long a called party's table is kept once the host held it longer (EXTEND), on
     the parties projection, so that every terminal and the guest's page read it."""
     db.execute("ALTER TABLE parties ADD COLUMN kept_until TEXT")

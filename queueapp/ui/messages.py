@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from queueapp.i18n import Translator
 from queueapp.messages.holds import HoldChoice
+from queueapp.messages.reach import not_reached
 from queueapp.messages.settings import ADDED, AGAIN, CLOSE, READY, REMOVED, THANKS
 from queueapp.store.outbox import FAILED, QUEUED, SENT, Message
 from queueapp.ui.format import clip
@@ -43,11 +44,12 @@ def _unanswered_failure(messages: list[Message]) -> Message | None:
 
 
 def marker(messages: list[Message]) -> Text:
-    """The row's mark: ✗ (red) when a message failed, else ✉ once one was sent (dim
-    while the newest is still being tried)."""
+    """The row's mark: ✗ (red) when a message failed, or the call's did not go through
+    on a try (it is still being tried), else ✉ once one was sent (dim while the newest
+    is still being tried)."""
     if not messages:
         return Text("")
-    if _unanswered_failure(messages) is not None:
+    if _unanswered_failure(messages) is not None or not_reached(messages) is not None:
         return Text(FAILED_MARK, style="bold red")
     if any(m.status == SENT for m in messages):
         return Text(SENT_MARK, style="green" if messages[-1].status == SENT else "dim")

@@ -153,3 +153,22 @@ def test_every_word_is_used_somewhere():
     unused = [k for k in EN if f'"{k}"' not in code and f"'{k}'" not in code
               and k not in members]
     assert unused == []
+
+
+GUEST_FACING = ("msg_", "web_", "page_", "fb_")  # words a guest reads: messages, pages
+STAND_ZH = "接待台"  # the host stand, in every Chinese text
+STAFF_ZH = "接待人员"  # the people at it, as guests are told to ask them
+
+
+def test_chinese_names_the_host_stand_one_way():
+    """Guests are sent to the 接待台 and told to ask 接待人员 everywhere: a message that
+    said 迎宾台 while the page said 接待台 read as two places. (迎宾 stays the stand's
+    own word for the host on duty, a job the guest never reads.)"""
+    other_names = ("迎宾台", "前台", "领位台", "服务台")
+    stray = {k: v for k, v in ZH.items() if any(n in v for n in other_names)}
+    assert not stray, stray
+    guest_hosts = {k: v for k, v in ZH.items() if k.startswith(GUEST_FACING) and "迎宾" in v}
+    assert not guest_hosts, guest_hosts
+    assert all(STAND_ZH in ZH[k] for k in ("msg_come_within", "msg_come_within_one",
+                                          "msg_come_now", "web_page_come_within"))
+    assert STAFF_ZH in ZH["web_join_phone_taken"]

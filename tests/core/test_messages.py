@@ -15,10 +15,12 @@ from queueapp.config import Config
 from queueapp.messages import retry
 from queueapp.messages.plan import plan, resend
 from queueapp.messages.sender import Sender
+from queueapp.quotes.rule import Quote
 from queueapp.store import Store
 from queueapp.store.outbox import FAILED, QUEUED, SENT
 
 PHONE = "+8613812345678"
+QUOTE = Quote(25, 20, 35)
 
 
 def _open(db_path: Path, config: Config) -> Store:
@@ -38,10 +40,8 @@ def _started(db_path: Path, *config_args: str) -> tuple[Config, Store, FixedCloc
 
 
 def _add(store: Store, config: Config, minutes: float = 0, size: int = 2,
-         phone: str = PHONE, name: str = "Wu") -> str:
-    from queueapp.quotes.rule import Quote
-
-    ev = store.add_party(at(minutes), size, name, phone, quote=Quote(25, 20, 35),
+         phone: str = PHONE, name: str = "Wu", quote: Quote = QUOTE) -> str:
+    ev = store.add_party(at(minutes), size, name, phone, quote=quote,
                          tz=config.timezone,
                          ticket_prefix=config.guests.ticket_class(size).prefix)
     return ev.party
@@ -72,7 +72,7 @@ def test_messages_arrive_in_chinese_and_both(db_path: Path, tmp_path: Path,
     store.call_party(at(1), pid)
     sender.run_once()
     assert receiver.bodies()[0].startswith(zh.name + "：您的排队号是 A001")
-    assert "请在 10 分钟内到迎宾台" in receiver.bodies()[1]
+    assert "请在 10 分钟内到接待台" in receiver.bodies()[1]
     both = messages_config(receiver.url, 'language = "both"')
     other = _open(tmp_path / "both.db", both)
     bilingual = Sender(other, both, FixedClock(START))
@@ -81,6 +81,72 @@ def test_messages_arrive_in_chinese_and_both(db_path: Path, tmp_path: Path,
     bilingual.run_once()
     zh_text, en_text = receiver.bodies()[2].split("\n")
     assert "您的排队号是 A001" in zh_text and "you are number A001" in en_text
+
+
+def test_no_wait_is_worded_not_zero_to_zero(db_path: Path, tmp_path: Path,
+                                          receiver: Receiver) -> None:
+    """Quoted 0 (self check-in while tables are free): the message says there is no
+    wait, as the guest's page does, never "about 0-0 minutes"; a range of one number
+    is that number."""
+    config = messages_config(receiver.url, 'language = "both"\nclose_position = 0')
+    store = _open(db_path, config)
+    sender = Sender(store, config, FixedClock(START))
+    sender.run_once()
+    _add(store, config, quote=Quote(0, 0, 0))
+    _add(store, config, phone="+8613912345678", name="Sun", quote=Quote(25, 25, 25))
+    _add(store, config, phone="+8613712345678", name="Ma", quote=Quote(3, 0, 4))
+    sender.run_once()
+    (zh_none, en_none), (zh_one, en_one), (zh_up, en_up) = [
+        b.split("\n") for b in receiver.bodies()]
+    assert "0-0" not in zh_none + en_none
+    assert "There is no wait right now" in en_none and "现在无需等候" in zh_none
+    assert "ready in about 25 minutes" in en_one and "预计等候约 25 分钟" in zh_one
+    assert "ready within 5 minutes" in en_up and "预计 5 分钟内就有餐桌" in zh_up
+
+
+SMS = "twilio://${QA_SID}:${QA_TOKEN}@15551234567/{phone}"  # a provider that passes replies on
+SECRET = 'webhook_secret = "${QA_HOOK}"'
+
+
+def _ready_texts(tmp_path: Path, name: str, url: str | list[str], extra: str = "",
+                 language: str = "en") -> list[str]:
+    """The "table ready" texts planned for a called party (planned into the outbox, not
+    sent: the SMS provider is not called)."""
+    config = messages_config(url, "close_position = 0\n" + extra, language=language)
+    store = _open(tmp_path / f"{name}.db", config)
+    plan(store, config, at(0))  # the cursor starts here
+    pid = _add(store, config)
+    store.call_party(at(1), pid)
+    plan(store, config, at(1))
+    texts = [m.text for m in store.outbox.for_parties([pid])[pid] if m.kind == "ready"]
+    store.close()
+    return texts
+
+
+def test_replies_are_offered_only_where_they_can_arrive(tmp_path: Path,
+                                                       receiver: Receiver) -> None:
+    """"Reply 1 ... 9" only when an answer can reach the stand: an SMS provider's
+    channel to the guest's number, with a webhook secret (without one the webhook
+    refuses everything). A JSON webhook is one-way whatever the secret."""
+    [no_secret] = _ready_texts(tmp_path, "no_secret", SMS)
+    [one_way] = _ready_texts(tmp_path, "one_way", receiver.url, SECRET)
+    [sms] = _ready_texts(tmp_path, "sms", SMS, SECRET)
+    assert "Reply" not in no_secret and "Reply" not in one_way
+    assert no_secret.endswith("within 10 minutes.") and one_way == no_secret
+    assert sms.endswith("within 10 minutes. Reply 1 if you are coming, 9 to cancel.")
+    [both, one_way_too] = _ready_texts(tmp_path, "two", [SMS, receiver.url], SECRET)
+    assert "Reply 1" in both and "Reply" not in one_way_too  # per channel
+
+
+def test_replies_name_the_configured_codes(tmp_path: Path) -> None:
+    codes = SECRET + '\n[messages.codes]\n"2" = "coming"\n"0" = "cancel"'
+    [en] = _ready_texts(tmp_path, "en", SMS, codes)
+    assert en.endswith("Reply 2 if you are coming, 0 to cancel.") and "Reply 1" not in en
+    [zh] = _ready_texts(tmp_path, "zh", SMS, codes, language="zh")
+    assert zh.endswith("回复 2 表示马上到，回复 0 取消排队。") and "回复 1" not in zh
+    [cancel_only] = _ready_texts(tmp_path, "cancel", SMS,
+                                 SECRET + '\n[messages.codes]\n"x" = "cancel"')
+    assert cancel_only.endswith("Reply x to cancel your place.")
 
 
 def test_call_again_is_counted_and_each_event_messaged_once(db_path: Path,
@@ -432,3 +498,55 @@ def test_a_message_that_is_no_longer_true_is_not_sent(db_path: Path,
     assert [(r.kind, r.status) for r in rows] == [("added", FAILED), ("ready", FAILED)]
     assert all("no longer true" in r.last_error for r in rows)
     assert receiver.received == []
+
+
+def test_a_late_table_ready_says_the_minutes_left(db_path: Path, receiver: Receiver) -> None:
+    """Held back by an outage, "table ready" says what is left of the hold, counted from
+    the call (not the configured 10 minutes); once the hold has run out, "as soon as
+    possible". The row says what was sent."""
+    config, store, clock, sender = _started(
+        db_path, receiver.url, "close_position = 0\nclose_minutes = 0")
+    first = _add(store, config)
+    second = _add(store, config, phone="+8613912345678", name="Sun")
+    sender.run_once()  # both numbers sent
+    receiver.down = True
+    store.call_party(at(0), first)
+    sender.run_once()
+    [ready] = [m for m in store.outbox.for_parties([first])[first] if m.kind == "ready"]
+    assert "within 10 minutes." in ready.text and ready.attempts == 1
+    clock.advance(minutes=5, seconds=30)  # the provider is back 5½ minutes after the call
+    receiver.down = False
+    assert sender.run_once().sent == 1
+    assert "Please come to the host stand within 5 minutes." in receiver.bodies()[-1]
+    [ready] = [m for m in store.outbox.for_parties([first])[first] if m.kind == "ready"]
+    assert ready.text == receiver.bodies()[-1]
+    with pytest.raises(sqlite3.DatabaseError):  # what a sent message said is final
+        store.db.execute("UPDATE outbox SET text = 'x' WHERE id = ?", [ready.id])
+    receiver.down = True
+    store.call_party(at(6), second)
+    sender.run_once()
+    clock.advance(minutes=11)  # back after the 10 minutes held
+    receiver.down = False
+    assert sender.run_once().sent == 1
+    assert receiver.bodies()[-1].endswith(
+        "your table is ready! Please come to the host stand as soon as possible.")
+
+
+def test_a_one_minute_hold_is_one_minute(db_path: Path, receiver: Receiver) -> None:
+    from dataclasses import replace
+
+    config = replace(messages_config(receiver.url, "close_position = 0\nclose_minutes = 0"),
+                     hold_minutes=1)
+    store = _open(db_path, config)
+    clock = FixedClock(START)
+    sender = Sender(store, config, clock)
+    sender.run_once()
+    pid = _add(store, config)
+    store.call_party(at(0), pid)
+    clock.advance(seconds=1)
+    store.call_party(at(0) + 1, pid)  # called again at once
+    sender.run_once()
+    ready, again = receiver.bodies()[-2:]
+    assert ready.endswith("Please come to the host stand within 1 minute.")
+    assert again.endswith("calling you again (2): your table is ready. Please come to the "
+                          "host stand within 1 minute.")

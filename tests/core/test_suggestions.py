@@ -232,6 +232,20 @@ def test_needs_attention(config):
     assert [x.party.id for x in needs_attention([a, c], NOW, {}, 25)] == []
 
 
+def test_a_called_party_the_message_did_not_reach_comes_first():
+    from dataclasses import replace
+
+    e = party(50, quote=30, pid="e")  # overdue and untouched
+    called = replace(party(3, quote=30, pid="c"), status="called", called_at=NOW - 60)
+    heard = replace(party(3, quote=30, pid="h"), status="called", called_at=NOW - 60)
+    out = needs_attention([e, called, heard], NOW, {}, 15, unreached={"c"})
+    assert [x.party.id for x in out] == ["c", "e"]  # a called party otherwise never listed
+    assert out[0].unreached and not out[1].unreached
+    assert out[0].reason(EN) == "called, but the message did not reach them: tell them " \
+        "another way"
+    assert needs_attention([e], NOW, {}, 15, unreached={"e"})[0].unreached is False
+
+
 def test_simulated_goodwill_is_realistic_and_repeatable(store, config):
     start = at("2025-03-07T17:00")
     events, phone = [], "+8613911112222"

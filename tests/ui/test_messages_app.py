@@ -17,7 +17,7 @@ from textual.widgets import OptionList
 from queueapp.clock import FixedClock
 from queueapp.messages.holds import HoldChoice
 from queueapp.quotes.rule import Quote
-from queueapp.store.outbox import FAILED, SENT
+from queueapp.store.outbox import FAILED, QUEUED, SENT
 from queueapp.ui.messages import HoldQuestion
 from queueapp.ui.screens.main import MainScreen
 from queueapp.ui.widgets import PartyPanel
@@ -107,6 +107,50 @@ async def test_marker_panel_and_resend(make_app, receiver: Receiver) -> None:
         assert "✉" in _row(app, pid) and "✗" not in _row(app, pid)
         assert "number: sent" in _panel(app)
         assert len(receiver.received) == 1
+
+
+def _attention(app) -> str:
+    return str(app.screen.query_one("#attention").render())
+
+
+def _tried(app, pid: str, kind: str) -> bool:
+    """The party's message of ``kind`` failed a try and is still being tried."""
+    return any(m.kind == kind and m.status == QUEUED and m.last_error
+               for m in app.store.outbox.for_parties([pid]).get(pid, []))
+
+
+async def test_a_table_ready_that_did_not_arrive_is_flagged_at_once(
+        make_app, receiver: Receiver, moving_clock: FixedClock) -> None:
+    """The guest must come now: a "table ready" whose first try failed marks the row ✗
+    and puts the party in "Needs attention" (tell them another way) while it is tried
+    again (up to ``attempts`` times, ~40 minutes); once it goes through the flag goes.
+    A number ("added") still being tried is not flagged: it can wait for a retry."""
+    config = messages_config(receiver.url, "poll_seconds = 0.2\nclose_position = 0")
+    app = make_app(cfg=config, clk=moving_clock)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await _sender_ready(app, pilot)
+        receiver.down = True
+        pid = _add(app.store, config, "Wu")
+        await _until(app, pilot, lambda: _tried(app, pid, "added"))
+        app.reload()
+        await settle(app, pilot)
+        assert "✗" not in _row(app, pid) and "Wu" not in _attention(app)
+        app.store.call_party(at(0), pid)
+        await _until(app, pilot, lambda: _tried(app, pid, "ready"))
+        app.reload()
+        await settle(app, pilot)
+        assert "✗" in _row(app, pid)
+        box = _attention(app)
+        assert "Wu" in box and "the message did not reach them: tell them another way" in box
+        receiver.down = False
+        moving_clock.advance(seconds=11)  # the retry is due: it goes through
+        await _until(app, pilot, lambda: [m.status for m in app.store.outbox.for_parties(
+            [pid])[pid]] == [SENT, SENT])
+        app.reload()
+        await settle(app, pilot)
+        assert "✗" not in _row(app, pid) and "✉" in _row(app, pid)
+        assert "Wu" not in _attention(app)
 
 
 async def _hold_runs_out(app, pilot, clock: FixedClock, config, name: str) -> str:

@@ -19,6 +19,7 @@ from queueapp import phone
 from queueapp.clock import clock_minutes
 from queueapp.goodwill.suggestions import Attention, needs_attention, ordinal
 from queueapp.i18n import Translator
+from queueapp.messages.reach import not_reached
 from queueapp.ui import messages as messages_ui
 from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.format import (
@@ -70,14 +71,18 @@ class PartyCells:
 
 def attention_marks(snap: Snapshot, attention_minutes: float) -> dict[str, Attention]:
     """Every waiting party that needs someone now, by id (the box shows the first few;
-    the rows carry all of them)."""
-    items = needs_attention(snap.room.waiting(), snap.now, snap.gestures, attention_minutes)
+    the rows carry all of them); a called party whose "table ready" did not reach it
+    comes first."""
+    unreached = {pid for pid, sent in snap.messages.items() if not_reached(sent) is not None}
+    items = needs_attention(snap.room.waiting(), snap.now, snap.gestures, attention_minutes,
+                            unreached=unreached)
     return {a.party.id: a for a in items}
 
 
 def attention_style(a: Attention) -> str:
-    """Past the quote: red; left alone too long: yellow; about to pass it: plain bold."""
-    if a.over_quote is not None and a.over_quote > 0:
+    """Not reached by its call, or past the quote: red; left alone too long: yellow;
+    about to pass it: plain bold."""
+    if a.unreached or a.over_quote is not None and a.over_quote > 0:
         return "bold white on red"
     return "bold black on yellow" if a.flagged else "bold yellow"
 

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from queueapp.config import Join, Table
 from queueapp.quotes.rule import Quote, Quoter
-from queueapp.waitlist.events import ARRIVE, EXTEND, HOLD, RELEASE, SEAT, Event
+from queueapp.waitlist.events import ARRIVE, CALL, EXTEND, HOLD, RELEASE, SEAT, Event
 from queueapp.waitlist.room import Room
 
 OVER = 5.0
@@ -181,6 +181,8 @@ def backtest_many(events: Sequence[Event], tables: Sequence[Table],
     for ev in events:
         if ev.event in (HOLD, RELEASE, EXTEND):
             continue  # the stand's own bookkeeping (from --db): the contract has no holds
+        if ev.event == CALL and ev.table:  # nor a table kept for the party called
+            ev = Event(ev.time, CALL, ev.party, ev.size)
         if ev.event == ARRIVE:
             size = int(ev.size or 1)
             if ev.party not in arrived:

@@ -566,8 +566,22 @@ class Store:
         ev = Event(now, EDIT, party_id, changes.get("size"), "", data)
         return self._act(ev, lambda room: _need_waiting(room, party_id), host)
 
-    def call_party(self, now: float, party_id: str, host: str = "") -> Event:
-        return self._act(Event(now, CALL, party_id), lambda r: _need_waiting(r, party_id), host)
+    def call_party(self, now: float, party_id: str, host: str = "", table: str = "",
+                   minutes: float = 0) -> Event:
+        """Tell the party their table is ready. With ``table`` (the ready table they are
+        called for), it is kept for them for ``minutes`` in the same event, as a hold is:
+        no one else is seated there while they come."""
+        if table and not 0 < minutes <= LONGEST_HOLD:
+            raise StoreError("err_hold_minutes", minutes=minutes)
+
+        def check(room: Room) -> None:
+            if table:
+                _need_tables(room, party_id, table, now, _need_not_occupied)
+            else:
+                _need_waiting(room, party_id)
+
+        data = {"minutes": round(float(minutes), 2)} if table else {}
+        return self._act(Event(now, CALL, party_id, None, table, data), check, host)
 
     def keep_call(self, now: float, party_id: str, minutes: float, host: str = "") -> Event:
         """The called party's hold ran out and the host keeps their table ``minutes``
@@ -576,11 +590,16 @@ class Store:
         if not 0 < minutes <= LONGEST_HOLD:
             raise StoreError("err_hold_minutes", minutes=minutes)
 
+        ev = Event(now, EXTEND, party_id, None, "", {"minutes": round(float(minutes), 2)})
+
         def check(room: Room) -> None:
             if _need_waiting(room, party_id).status != CALLED:
                 raise Conflict("err_not_called")
+            # the table kept for them since the call (if any, and no one sits there; its
+            # hold ran out when the host was asked) is kept as long
+            ev.table = "+".join(n for n, t in room.tables.items()
+                                if t.held_for == party_id and t.state != OCCUPIED)
 
-        ev = Event(now, EXTEND, party_id, None, "", {"minutes": round(float(minutes), 2)})
         return self._act(ev, check, host)
 
     def seat_party(self, now: float, party_id: str, table: str, host: str = "") -> Event:
@@ -679,7 +698,7 @@ class Store:
                 if p and p.table:
                     tables.update(p.table.split("+"))
                 # tables the party held: the undone event may have ended or moved a hold
-                for held in self._live_events(db, "event = 'hold' AND party = :p",
+                for held in self._live_events(db, "event IN ('hold', 'call') AND party = :p",
                                               {"p": ev.party}):
                     tables.update(held.tables)
             for name in tables:
@@ -732,12 +751,14 @@ class Store:
     def _rebuild_hold(self, db: Database, t: TableState) -> None:
         """Who ``t`` is held for, replayed from the live holds and releases on it and
         what the parties they name did since (seated, left, held another table)."""
-        events = self._live_events(db, "event IN ('hold', 'release', 'seat') AND "
-                                   + _touches(), {"t": t.name})
-        holders = {ev.party for ev in events if ev.event == HOLD and ev.party}
+        events = self._live_events(db, "event IN ('hold', 'release', 'seat', 'call', "
+                                   "'extend') AND " + _touches(), {"t": t.name})
+        holders = {ev.party for ev in events if ev.event in (HOLD, CALL) and ev.party}
         for i, pid in enumerate(sorted(holders)):
             events += self._live_events(db, f"party = :p{i} AND event IN "
                                         "('seat', 'abandon', 'hold')", {f"p{i}": pid})
+            events += self._live_events(db, f"party = :p{i} AND event = 'call' AND "
+                                        "table_name != ''", {f"p{i}": pid})
         room = Room({t.name: TableState(t.name, t.seats, t.section)})
         seen: set[int | None] = set()
         for ev in sorted(events, key=lambda e: e.id or 0):

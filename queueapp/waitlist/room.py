@@ -182,11 +182,18 @@ class Room:
         p = self.parties.get(ev.party)
         if p and p.waiting:
             p.status, p.called_at, p.kept_until = CALLED, ev.time, None
+        if ev.tables:  # called for a ready table: it is kept for them while they come
+            self._hold(ev)
 
     def _extend(self, ev: Event) -> None:
+        until = ev.time + float(ev.data.get("minutes") or 0) * 60.0
         p = self.parties.get(ev.party)
         if p and p.status == CALLED:
-            p.kept_until = ev.time + float(ev.data.get("minutes") or 0) * 60.0
+            p.kept_until = until
+        for name in ev.tables:  # the table kept for them since the call, kept as long
+            t = self.tables.get(name)
+            if t and t.held_for == ev.party:
+                t.held_until = until
 
     def _seat(self, ev: Event) -> None:
         p = self.parties.get(ev.party)

@@ -191,3 +191,25 @@ async def test_the_rescue_offers_tables_that_fit_and_holds_the_one_chosen(make_a
         await pilot.press("p")
         await settle(app, pilot)
         assert table_row(store, tables[0]) == ("occupied", li, "")
+
+
+async def test_n_keeps_the_proposed_table_for_the_party_it_calls(make_app, store, config):
+    """A called party's table was offered to the next party at once (`s`, `p`, the rescue)
+    while their page said "please come within 10 minutes". `n` now keeps the ready table
+    proposed to them for the hold, and seating someone else does not offer it."""
+    fill_all_but(store, config, {"A1"})
+    li, wu = party(store, "Li", 20), party(store, "Wu", 10)
+    app = make_app(store=store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await highlight_party(app, pilot, li)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert table_row(store, "A1") == ("free", "", li)
+        assert any("Called Li: A1 is ready, kept for them 10 min" in t for t in toasts(app))
+        await highlight_party(app, pilot, wu)
+        await pilot.press("s")
+        await settle(app, pilot)
+        offered = [str(o.prompt) for lists in app.screen.query(OptionList)
+                   for o in lists.options]
+        assert not any(text.startswith("A1") for text in offered), offered

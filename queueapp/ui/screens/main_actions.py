@@ -239,9 +239,33 @@ class StandActions(Screen[None]):
 
     @on_party
     async def action_call(self, party: Party) -> None:
-        ev = await self.app.in_store(lambda store, now: store.call_party(now, party.id))
-        if not isinstance(ev, StoreError):
-            self._wrote(ev, self.app.t("called", name=party_label(party)))
+        await self._call(party)
+
+    def _table_to_keep(self, party: Party) -> str:
+        """The ready table a call is for: the one already kept for the party, else the
+        one proposed to them (``next: A4``), else none (called by voice for whatever
+        frees first)."""
+        snap = self.app.snapshot
+        kept = [name for name, t in snap.room.tables.items()  # its hold may just have run out
+                if t.held_for == party.id and t.state != OCCUPIED]
+        if kept:
+            return "+".join(kept)
+        return next((p.table for p in snap.proposals if p.party_id == party.id), "")
+
+    async def _call(self, party: Party) -> None:
+        """Call the party; the ready table they are called for is kept for them for the
+        hold their page promises, so no other party is seated there meanwhile."""
+        app = self.app
+        table, minutes = self._table_to_keep(party), app.config.hold_minutes
+        ev = await app.in_store(lambda store, now: store.call_party(
+            now, party.id, app.snapshot.host, table=table, minutes=minutes))
+        if isinstance(ev, StoreError):
+            return
+        if table:
+            self._wrote(ev, app.t("called_table", name=party_label(party), table=table,
+                                  minutes=round(minutes)))
+        else:
+            self._wrote(ev, app.t("called", name=party_label(party)))
 
     @on_party
     async def action_seat(self, party: Party) -> None:
@@ -707,10 +731,12 @@ class StandActions(Screen[None]):
             if not isinstance(ev, StoreError):
                 self._wrote(ev, t("hold_extended", name=party.name, minutes=minutes))
         elif choice == HoldChoice.CALL_AGAIN:
+            table = self._table_to_keep(party)
             ev = await app.in_store(answer(lambda store, now: store.call_party(
-                now, party.id, host)))
+                now, party.id, host, table=table, minutes=hold)))
             if not isinstance(ev, StoreError):
-                self._wrote(ev, t("called", name=party.name))
+                self._wrote(ev, t("called_table", name=party.name, table=table, minutes=minutes)
+                            if table else t("called", name=party.name))
         else:
             ev = await self._leave(party, answer(lambda store, now: store.remove_party(
                 now, party.id, "no_show", host)))

@@ -21,6 +21,7 @@ from queueapp.messages.reach import not_reached
 from queueapp.messages.settings import ADDED, AGAIN, CLOSE, READY, REMOVED, THANKS
 from queueapp.store.outbox import FAILED, QUEUED, SENT, Message
 from queueapp.ui.format import clip
+from queueapp.waitlist.room import Party, Room
 
 SENT_MARK, FAILED_MARK = "✉", "✗"
 SHOWN_IN_PANEL = 3  # the newest messages the party panel lists
@@ -91,13 +92,28 @@ def countdown(minutes_left: float, t: Translator, short: bool = False) -> Text:
 
 class HoldQuestion(ModalScreen[HoldChoice | None]):
     """A called party's hold ran out: call again, hold longer, or a no-show. Escape
-    decides later (the host is asked again in a minute)."""
+    decides later (the host is asked again in a minute).
+
+    It comes up by itself, while the host may be typing something else: so no choice is
+    highlighted until an arrow key picks one (an Enter meant for the find box must not
+    call the party again). It closes by itself when the hold changes meanwhile (another
+    terminal answered, or the party was seated): ``changed_elsewhere`` says so."""
 
     BINDINGS = [Binding("escape", "later", show=False, id="hold_later")]
 
-    def __init__(self, t: Translator, name: str, minutes: int) -> None:
+    def __init__(self, t: Translator, party: Party, hold_minutes: float) -> None:
         super().__init__()
-        self.t, self.party_name, self.minutes = t, name, minutes
+        self.t, self.party_name, self.minutes = t, party.name or party.id, round(hold_minutes)
+        self.party_id, self.hold_minutes = party.id, hold_minutes
+        self.asked_end = party.hold_ends(hold_minutes)
+        self.changed_elsewhere = False
+
+    def close_if_changed(self, room: Room) -> None:
+        """The party's hold is no longer the one asked about: close, deciding nothing."""
+        now = room.parties.get(self.party_id)
+        if now is None or now.hold_ends(self.hold_minutes) != self.asked_end:
+            self.changed_elsewhere = True
+            self.dismiss(None)
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -111,7 +127,9 @@ class HoldQuestion(ModalScreen[HoldChoice | None]):
             yield Static(t("hold_hint"), classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        choices = self.query_one(OptionList)
+        choices.focus()
+        choices.highlighted = None
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(HoldChoice(event.option.id or HoldChoice.HOLD_LONGER))

@@ -289,8 +289,9 @@ async def test_holding_longer_is_in_the_record_for_every_terminal(
         make_app, config, moving_clock: FixedClock, db_path) -> None:
     """"Hold longer" was this terminal's own memory: another terminal (or this one after
     a restart) counted down to the old end and asked again at once. It is now an event:
-    both count down to the new end, and an answer given at one terminal while the other
-    still shows the question does nothing there (it says so)."""
+    both count down to the new end, and the question still open at this terminal closes
+    by itself, saying why, once it sees the other's answer (an answer given before it
+    sees it is refused in the write; tests/core/test_call_holds.py)."""
     from queueapp.store import Store
 
     first = make_app(cfg=config, clk=moving_clock)
@@ -299,11 +300,11 @@ async def test_holding_longer_is_in_the_record_for_every_terminal(
         kept = Store.open(db_path, config, station="other")  # the other terminal, asked too
         kept.keep_call(moving_clock.now().float_timestamp, pid, 10, "Lin")
         kept.close()
-        await _choose(first, pilot, HoldChoice.NO_SHOW)  # answered here a moment later
-        assert "their hold was changed meanwhile" in " ".join(toasts(first))
-        assert first.store.party(pid).status == "called"  # not removed as a no-show
-        first.reload()
+        first.reload()  # what the next poll of the file does
         await settle(first, pilot)
+        assert isinstance(first.screen, MainScreen)
+        assert "their hold was changed meanwhile" in " ".join(toasts(first))
+        assert first.store.party(pid).status == "called"
         assert "10 min left" in _row(first, pid)
     moving_clock.advance(minutes=9)
     restarted = make_app(cfg=config, clk=moving_clock)
@@ -315,3 +316,21 @@ async def test_holding_longer_is_in_the_record_for_every_terminal(
         restarted.tick()
         await settle(restarted, pilot)
         assert isinstance(restarted.screen, HoldQuestion)
+
+
+async def test_an_enter_typed_as_the_hold_question_comes_up_decides_nothing(
+        make_app, config, moving_clock: FixedClock) -> None:
+    """The question comes up by itself while the host types elsewhere: an Enter meant for
+    the find box called the party again. Nothing is chosen until an arrow picks it."""
+    app = make_app(cfg=config, clk=moving_clock)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        pid = await _hold_runs_out(app, pilot, moving_clock, config, "Sun")
+        called_at = app.store.party(pid).called_at
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HoldQuestion)
+        assert app.store.party(pid).called_at == called_at
+        await pilot.press("down", "enter")  # the first choice: call again
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.store.party(pid).called_at != called_at

@@ -698,7 +698,11 @@ class StandActions(Screen[None]):
         """Called parties whose hold ran out: the host is asked, one at a time, when no
         other form is open (else at the next tick). With or without messages: the
         guest's page promised the hold, and a party called by voice is owed it too."""
+        from queueapp.ui.messages import HoldQuestion
+
         app = self.app
+        if isinstance(app.screen, HoldQuestion):  # another terminal may have answered it
+            app.screen.close_if_changed(snap.room)
         if app.screen is not self:
             return
         due = app.holds.due(snap.room.waiting(), snap.now)
@@ -713,7 +717,12 @@ class StandActions(Screen[None]):
         app, t = self.app, self.app.t
         hold, host = app.config.hold_minutes, app.snapshot.host
         minutes = round(hold)
-        choice = await flows.ask(app, HoldQuestion(t, party.name or party.id, minutes))
+        question = HoldQuestion(t, party, hold)
+        choice = await flows.ask(app, question)
+        if question.changed_elsewhere:
+            app.notify(t("err_hold_answered_elsewhere", name=party.name or party.id),
+                       severity="warning", timeout=6)
+            return
         if not self._still_here(party):
             return
 

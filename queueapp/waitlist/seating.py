@@ -45,6 +45,9 @@ class Proposal:
         return self.table.split("+")
 
 
+WASTE_OK = 2  # empty seats a proposal may leave at a table a party further down fits well
+
+
 def seat_options(config: Config, room: Room, size: int, party: str = "",
                  now: float | None = None) -> list[Option]:
     """Free tables that seat ``size``: smallest first, then by section order, then name.
@@ -90,24 +93,30 @@ def _held_ready(room: Room, now: float) -> dict[str, list[str]]:
 def _assign(room: Room, now: float, config: Config, taken: Iterable[str] = (),
             leave_out: str = "") -> dict[str, str]:
     """Party -> the table it would be given: down the waiting list in order, each
-    party takes its first :func:`seat_options` table that no one ahead has taken.
-    Held tables go to their parties (and to no one else); a party whose held table
-    is not ready yet waits for it."""
+    party takes its first :func:`seat_options` table that no one ahead has taken,
+    but not a table that wastes more than WASTE_OK seats on it while a party further
+    down fits it well (a party of 3 does not get the one 8-top while a party of 7
+    waits for it). Held tables go to their parties (and to no one else); a party
+    whose held table is not ready yet waits for it."""
     holds = room.holds(now)
     used = set(taken)
     used.update(holds)
     given = {pid: "+".join(names) for pid, names in _held_ready(room, now).items()
              if pid != leave_out}
     holders = set(holds.values())
-    for p in room.waiting():
-        if p.id == leave_out or p.id in holders:
-            continue
+    line = [p for p in room.waiting() if p.id != leave_out and p.id not in holders]
+    for i, p in enumerate(line):
         for o in seat_options(config, room, p.size, p.id, now):
             parts = o.table.split("+")
-            if not used.intersection(parts):
-                given[p.id] = o.table
-                used.update(parts)
-                break
+            if used.intersection(parts):
+                continue
+            if o.seats - p.size > WASTE_OK and any(
+                    q.id not in given and q.size <= o.seats <= q.size + WASTE_OK
+                    for q in line[i + 1:]):
+                continue  # kept for the party behind that it fits
+            given[p.id] = o.table
+            used.update(parts)
+            break
     return given
 
 

@@ -165,3 +165,16 @@ def test_the_rescue_leaves_out_a_table_held_for_someone_else(config):
     mine = [(o.table, o.free) for o in rescue_options(room.parties["c2"], NOW, config, room,
                                                         []) if o.table]
     assert mine == [("A1", True), ("A2", True)]
+
+
+def test_a_big_table_is_kept_for_the_big_party_waiting_for_it(config):
+    """The ready 8-top was proposed to a party of 3 ahead in line while parties of 7
+    waited for it (their own Why said "a table for 8 is free now"). A table that would
+    leave more than two seats empty goes to the party further down that it fits well;
+    with no such party, the first party still gets it."""
+    room = room_with(config, {"A10"}, [("three", 3), ("seven", 7)])
+    assert propose(room, NOW, config)[0].table == "A10"
+    assert proposal_for_party(propose(room, NOW, config), "seven").table == "A10"
+    assert proposal_for_party(propose(room, NOW, config), "three") is None
+    alone = room_with(config, {"A10"}, [("three", 3), ("two", 2)])
+    assert propose(alone, NOW, config) == [Proposal("A10", "three")]

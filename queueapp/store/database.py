@@ -204,8 +204,14 @@ class Store:
                                        timeout=self.busy_timeout, isolation_level=None)
                 self._local.db = db = Database(conn)
                 return db
-            conn = sqlite3.connect(self.path, timeout=self.busy_timeout,
-                                   isolation_level=None, check_same_thread=True)
+            # mode=rw: a file moved away is an error, never a new empty file in its
+            # place (``open`` creates the file once; every later connection finds it)
+            try:
+                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=rw", uri=True,
+                                       timeout=self.busy_timeout, isolation_level=None,
+                                       check_same_thread=True)
+            except sqlite3.DatabaseError as exc:
+                raise self._explain(exc) from None
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=FULL")
@@ -226,6 +232,8 @@ class Store:
 
     def _explain(self, exc: sqlite3.DatabaseError) -> StoreError:
         msg = str(exc)
+        if _identity(self.path) is None:  # moved or deleted: say so, not "locked"
+            return StoreError("err_db_gone", path=self.path)
         if "locked" in msg or "busy" in msg:
             return Busy("err_db_locked", path=self.path)
         if "readonly" in msg or "read-only" in msg or "unable to open" in msg:

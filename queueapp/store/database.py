@@ -519,10 +519,11 @@ class Store:
         return p
 
     def guest_reply(self, now: float, token: str, answer: str, note: str = "",
-                    via: str = "page") -> Event:
+                    via: str = "page") -> Event | None:
         """A guest answers from their page (``via="page"``) or a message: COMING ("on my
         way back") or TEXT with their words in ``note``. Only the token's own party, and
-        only while it waits, can be touched."""
+        only while it waits, can be touched. The answer the party last gave, given again
+        within ``REPLY_REPEAT_SECONDS``, is not recorded again (None)."""
         if answer not in ANSWERS:
             raise StoreError("err_reply_answer", answer=answer, choices=", ".join(ANSWERS))
         ev = Event(now, REPLY, "", None, "", {"answer": answer, "note": note, "via": via})
@@ -530,7 +531,11 @@ class Store:
         def check(room: Room) -> None:
             ev.party = self._linked_waiting(room, token).id
 
-        return self._act(ev, check)
+        with self.transaction():  # the repeat is judged in the write's own transaction
+            party = self._linked_waiting(self.load_room(), token)
+            if party.said_lately(answer, note, now):
+                return None  # the same answer again (a double tap): nothing new to record
+            return self._act(ev, check)
 
     def guest_cancel(self, now: float, token: str, via: str = "page") -> Event:
         """The guest gives up their place ("Cancel my place"): removed as cancelled."""

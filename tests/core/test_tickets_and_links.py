@@ -59,6 +59,20 @@ def test_a_reply_marks_only_its_own_party(store: Store, config) -> None:
     assert store.load_room().parties[b].reply_text == "at the shop next door, 5 min"
 
 
+def test_the_same_answer_tapped_twice_is_recorded_once(store: Store, config) -> None:
+    pid = add(store, config, 2)
+    token = store.guest_link(pid)
+    replies = lambda: [e for e in store.all_events() if e.event == "reply"]  # noqa: E731
+    assert store.guest_reply(at(1), token, COMING) is not None
+    assert store.guest_reply(at(1.2), token, COMING) is None  # a second tap: the same
+    assert len(replies()) == 1 and store.party(pid).reply == COMING
+    store.guest_reply(at(1.5), token, TEXT, "parking")  # another answer is new
+    store.guest_reply(at(2), token, COMING)
+    assert [e.data["answer"] for e in replies()] == [COMING, TEXT, COMING]
+    store.guest_reply(at(10), token, COMING)  # minutes later: said again, recorded
+    assert len(replies()) == 4
+
+
 def test_a_file_moved_away_is_named_gone_and_no_empty_file_takes_its_place(
         tmp_path, config) -> None:
     """A connection opened after the file was moved away says the file is gone (not

@@ -94,6 +94,21 @@ def test_offers_are_what_any_waiting_party_like_this_one_may_get(store, config):
     assert "welcome_tea" not in later  # only in the first 15 minutes
 
 
+def test_offers_wait_for_min_waited_as_the_stands_suggestions_do(store, config):
+    """A fruit plate (min_waited 20) is not promised to a guest who has just arrived:
+    it shows on their page from the minute the stand would suggest it."""
+    from queueapp.goodwill.suggestions import suggest
+
+    mine = add(store, config, 0, 2)
+    party = store.load_room().parties[mine]
+    for minutes, shown in ((1, False), (19, False), (20, True), (25, True)):
+        offered = {i.id for i in page.offers(config.catalogue, party, at(minutes))}
+        suggested = {s.interaction.id for s in suggest(party, at(minutes), config.catalogue,
+                                                       [])}
+        assert ("fruit_plate" in offered) is shown, minutes
+        assert ("fruit_plate" in suggested) is shown, minutes
+
+
 def _day(events, day, hour_counts, wait):
     """Arrivals on local ``day`` (arrow): ``hour_counts`` {hour: parties}, each seated
     after ``wait`` minutes."""

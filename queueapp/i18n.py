@@ -672,6 +672,7 @@ EN: dict[str, str] = {
     "web_board_waiting": "Waiting: {n}",
     "web_board_paused": "Joining the list is paused for now: please ask the host.",
     "web_board_join": "Scan to join the list from your phone.",
+    "web_board_more": "+{n} called earlier",
     "web_busy_title": "When to come",
     "web_busy_unknown": "Busy hours will show here once there are a few days of history.",
     "web_busy_hours": "Busiest: {hours}",
@@ -734,6 +735,14 @@ EN: dict[str, str] = {
     "web_busy_page": "The waiting list is busy. This page tries again by itself in a few "
                      "seconds; nothing was changed.",
     "web_retry": "Try again",
+    "web_busy_action": "The waiting list is busy, so this was not saved; nothing was "
+                       "changed. Your page comes back by itself in a few seconds: press the "
+                       "button again there.",
+    "web_busy_action_other": "The waiting list is busy, so this was not saved; nothing was "
+                             "changed. Please go back and try again in a moment.",
+    "web_back_to_page": "Back to my page",
+    "web_join_busy": "The waiting list is busy, so you are not on it yet. What you typed is "
+                     "still here: please press “Join the list” again in a moment.",
     "web_too_long_title": "Too much text",
     "web_too_long": "The form sent far more text than a name, size and phone need. Please "
                     "shorten what you typed and try again.",
@@ -1537,6 +1546,7 @@ ZH: dict[str, str] = {
     "web_board_waiting": "等候：{n} 桌",
     "web_board_paused": "线上取号暂停中：请找接待人员。",
     "web_board_join": "用手机扫码取号。",
+    "web_board_more": "另有 {n} 个更早叫的号",
     "web_busy_title": "何时来",
     "web_busy_unknown": "积累几天记录后，这里会显示繁忙时段。",
     "web_busy_hours": "最忙：{hours}",
@@ -1593,6 +1603,11 @@ ZH: dict[str, str] = {
     "web_busy_page_title": "请稍候",
     "web_busy_page": "等候队列正忙。此页面会在几秒后自动重试；没有任何改动。",
     "web_retry": "重试",
+    "web_busy_action": "等候队列正忙，这次没有保存，什么都没有改变。几秒后会自动回到您的页面，"
+                       "请在那里再按一次。",
+    "web_busy_action_other": "等候队列正忙，这次没有保存，什么都没有改变。请返回并稍后再试。",
+    "web_back_to_page": "回到我的页面",
+    "web_join_busy": "等候队列正忙，您还没有取到号。您填写的内容还在：请稍后再按一次“取号”。",
     "web_too_long_title": "内容过长",
     "web_too_long": "表单内容远超姓名、人数和电话所需。请缩短后重试。",
     "web_not_found_title": "找不到页面",

@@ -46,10 +46,20 @@ def test_server_sent_events_bring_the_hosts_actions_within_two_seconds(store, co
             stream = events(page.iter_lines())
             kind, data = next(stream)
             assert kind == "update" and 'id="called"' in data
-            store.seat_party(at(1), ev.party, next(iter(config.tables)).name)
+            table = next(iter(config.tables)).name
+            store.seat_party(at(1), ev.party, table)
             kind, data = next(stream)
             assert kind == "gone" and "Enjoy your meal" in data
-            assert next(stream, None) is None  # the stream ends with it
+            # the stream goes on: the host undoes the seat and the page is back at once
+            store.undo(at(2), store.last_event_id())
+            kind, data = next(stream)
+            assert kind == "update" and 'id="called"' in data
+            store.seat_party(at(3), ev.party, table)
+            kind, data = next(stream)
+            assert kind == "gone" and "Enjoy your meal" in data
+            store.table_departed(at(60), table)  # the party leaves: the link is over
+            kind, data = next(stream)
+            assert kind == "gone" and "no longer works" in data
 
 
 def test_serve_says_clearly_when_the_port_is_taken(tmp_path):
@@ -70,3 +80,4 @@ def test_serve_says_clearly_when_the_address_is_not_this_machines(tmp_path):
                                        "--port", str(free_port())])
     assert result.exit_code != 0 and "Cannot listen on 203.0.113.7" in result.output
     assert "Traceback" not in result.output
+

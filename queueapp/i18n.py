@@ -756,6 +756,10 @@ EN: dict[str, str] = {
     "serve_bad_address": "Cannot listen on {host}:{port}: {detail}. Give an address of "
                          "this machine with --host (127.0.0.1 for this machine only, 0.0.0.0 "
                          "for the restaurant's network).",
+    "serve_no_public_url": "Warning: [web] public_url is not set, so guests' links and QR "
+                           "codes point to {base}, which a phone cannot open. Set it in "
+                           "{config} to the address phones reach, e.g.\n"
+                           "  [web]\n  public_url = \"{example}\"",
     # -- simulated history carries quotes --
     "demo_quoting": "Quoting {n} parties of simulated history as the stand would have, "
         "each from what came before it (kept for the next demo today)...",
@@ -1619,6 +1623,9 @@ ZH: dict[str, str] = {
                     "请先停止它，或用 --port 指定其他端口。",
     "serve_bad_address": "无法在 {host}:{port} 监听：{detail}。请用 --host 指定本机地址"
                          "（127.0.0.1 仅本机，0.0.0.0 供餐厅网络使用）。",
+    "serve_no_public_url": "警告：未设置 [web] public_url，顾客的链接和二维码指向 {base}，"
+                           "手机无法打开。请在 {config} 中设为手机能访问的地址，例如：\n"
+                           "  [web]\n  public_url = \"{example}\"",
     # -- simulated history carries quotes --
     "demo_quoting": "正在按前台当时的做法为 {n} 组模拟历史客人估算等位时间，每组只依据之前发生的事"
         "（结果会保留，今天再次演示时直接使用）……",

@@ -26,7 +26,8 @@ from queueapp.quotes import reason
 from queueapp.quotes.rule import Quote
 
 LANGS = ("en", "zh")
-CALLED_FIT = 8  # called numbers the board's "now calling" area holds (4 rows of 2)
+CALLED_ROWS = 4  # rows of called numbers the board's "now calling" area holds
+SHORT_TICKET = 4  # characters of a number two of which fit one row (A012; not VIP012)
 LANG_WORDS = {"en": "web_lang_en", "zh": "web_lang_zh"}  # each language named in itself
 NAME_SHOWN = 40  # characters of a guest's own name shown on their page
 
@@ -145,14 +146,16 @@ def board_fragment(t: Translator, config: Config, board: Board, busy: Busy, now:
 
 def called_list(t: Translator, board: Board) -> str:
     """The numbers being called, the first called first (their hold runs out first).
-    More than CALLED_FIT: the latest ones, after "+N called earlier" in the place of
-    the earlier ones, so none is dropped without a word."""
+    More than fit (CALLED_ROWS rows of two short numbers, or of one longer): the latest
+    ones, after "+N called earlier" in the place of the earlier ones, so none is
+    dropped without a word."""
     if not board.called:
         return f'<p class="none">{e(t("web_board_none_called"))}</p>'
     shown = board.called
+    fit = CALLED_ROWS * (2 if max(len(c.ticket) for c in shown) <= SHORT_TICKET else 1)
     more = ""
-    if len(shown) > CALLED_FIT:
-        shown = shown[len(shown) - CALLED_FIT + 1:]
+    if len(shown) > fit:
+        shown = shown[len(shown) - fit + 1:]
         more = (f'<li id="called-more" class="more">'
                 f'{e(t("web_board_more", n=len(board.called) - len(shown)))}</li>')
     items = "".join(f'<li class="ticket" data-ticket="{e(c.ticket)}">{e(c.ticket)}</li>'

@@ -4,9 +4,11 @@ the faults a guest can cause."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import sqlite3
+from collections.abc import Iterator
 
 import pytest
 from helpers import at
@@ -340,19 +342,26 @@ def test_guest_text_is_escaped_everywhere(client, store, config, name):
 
 # -- faults and news ------------------------------------------------------------------------
 
+@contextlib.contextmanager
+def locked(db_path) -> Iterator[None]:
+    """Another program holds the file's write lock meanwhile."""
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
 def test_a_locked_file_gives_a_503_page_that_retries(make_client, store, config, db_path,
                                                      monkeypatch):
     monkeypatch.setattr(web_app, "WEB_BUSY_TIMEOUT", 0.2)
     client = make_client()
     pid, token = add(store, config, -5, 2)
     client.get(f"/p/{token}")
-    other = sqlite3.connect(db_path, isolation_level=None)  # another program holds the lock
-    other.execute("BEGIN IMMEDIATE")
-    try:
+    with locked(db_path):
         r = client.post(f"/p/{token}/coming", headers=ORIGIN)
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     assert r.status_code == 503 and r.headers["retry-after"] == "3"
     assert 'id="busy-file"' in r.text and 'id="retry"' in r.text
     assert "Traceback" not in r.text
@@ -368,13 +377,8 @@ def test_a_button_pressed_while_the_file_is_locked_leads_back_to_the_page(
     monkeypatch.setattr(web_app, "WEB_BUSY_TIMEOUT", 0.2)
     client = make_client()
     pid, token = add(store, config, -5, 2)
-    other = sqlite3.connect(db_path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    try:
+    with locked(db_path):
         r = client.post(f"/p/{token}/coming?lang=zh", headers=ORIGIN)
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     assert r.status_code == 503 and store.party(pid).reply == ""
     page = f"/p/{token}?lang=zh"
     assert f'content="3;url={page}"' in r.text
@@ -388,14 +392,9 @@ def test_check_in_while_the_file_is_locked_keeps_what_was_typed(
         make_client, join_config, store, db_path, monkeypatch):
     monkeypatch.setattr(web_app, "WEB_BUSY_TIMEOUT", 0.2)
     client = make_client(join_config)
-    other = sqlite3.connect(db_path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    try:
+    with locked(db_path):
         r = client.post("/join?lang=en", headers=ORIGIN,
                         data={"name": "Zhao Lei", "size": "3", "phone": "138 1234 5678"})
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     assert r.status_code == 503 and "busy" in by_id(r.text, "join-note")
     for field, typed in (("name", "Zhao Lei"), ("size", "3"), ("phone", "138 1234 5678")):
         assert f'id="{field}" name="{field}"' in r.text

@@ -685,6 +685,7 @@ EN: dict[str, str] = {
     "web_board_waiting": "Waiting: {n}",
     "web_board_paused": "Joining the list is paused for now: please ask the host.",
     "web_board_join": "Scan to join the list from your phone.",
+    "web_board_more": "+{n} called earlier",
     "web_busy_title": "When to come",
     "web_busy_unknown": "Busy hours will show here once there are a few days of history.",
     "web_busy_hours": "Busiest: {hours}",
@@ -747,6 +748,14 @@ EN: dict[str, str] = {
     "web_busy_page": "The waiting list is busy. This page tries again by itself in a few "
                      "seconds; nothing was changed.",
     "web_retry": "Try again",
+    "web_busy_action": "The waiting list is busy, so this was not saved; nothing was "
+                       "changed. Your page comes back by itself in a few seconds: press the "
+                       "button again there.",
+    "web_busy_action_other": "The waiting list is busy, so this was not saved; nothing was "
+                             "changed. Please go back and try again in a moment.",
+    "web_back_to_page": "Back to my page",
+    "web_join_busy": "The waiting list is busy, so you are not on it yet. What you typed is "
+                     "still here: please press “Join the list” again in a moment.",
     "web_too_long_title": "Too much text",
     "web_too_long": "The form sent far more text than a name, size and phone need. Please "
                     "shorten what you typed and try again.",
@@ -760,6 +769,10 @@ EN: dict[str, str] = {
     "serve_bad_address": "Cannot listen on {host}:{port}: {detail}. Give an address of "
                          "this machine with --host (127.0.0.1 for this machine only, 0.0.0.0 "
                          "for the restaurant's network).",
+    "serve_no_public_url": "Warning: [web] public_url is not set, so guests' links and QR "
+                           "codes point to {base}, which a phone cannot open. Set it in "
+                           "{config} to the address phones reach, e.g.\n"
+                           "  [web]\n  public_url = \"{example}\"",
     # -- simulated history carries quotes --
     "demo_quoting": "Quoting {n} parties of simulated history as the stand would have, "
         "each from what came before it (kept for the next demo today)...",
@@ -1574,6 +1587,7 @@ ZH: dict[str, str] = {
     "web_board_waiting": "等候：{n} 桌",
     "web_board_paused": "线上取号暂停中：请找接待人员。",
     "web_board_join": "用手机扫码取号。",
+    "web_board_more": "另有 {n} 个更早叫的号",
     "web_busy_title": "何时来",
     "web_busy_unknown": "积累几天记录后，这里会显示繁忙时段。",
     "web_busy_hours": "最忙：{hours}",
@@ -1630,6 +1644,11 @@ ZH: dict[str, str] = {
     "web_busy_page_title": "请稍候",
     "web_busy_page": "等候队列正忙。此页面会在几秒后自动重试；没有任何改动。",
     "web_retry": "重试",
+    "web_busy_action": "等候队列正忙，这次没有保存，什么都没有改变。几秒后会自动回到您的页面，"
+                       "请在那里再按一次。",
+    "web_busy_action_other": "等候队列正忙，这次没有保存，什么都没有改变。请返回并稍后再试。",
+    "web_back_to_page": "回到我的页面",
+    "web_join_busy": "等候队列正忙，您还没有取到号。您填写的内容还在：请稍后再按一次“取号”。",
     "web_too_long_title": "内容过长",
     "web_too_long": "表单内容远超姓名、人数和电话所需。请缩短后重试。",
     "web_not_found_title": "找不到页面",
@@ -1641,6 +1660,9 @@ ZH: dict[str, str] = {
                     "请先停止它，或用 --port 指定其他端口。",
     "serve_bad_address": "无法在 {host}:{port} 监听：{detail}。请用 --host 指定本机地址"
                          "（127.0.0.1 仅本机，0.0.0.0 供餐厅网络使用）。",
+    "serve_no_public_url": "警告：未设置 [web] public_url，顾客的链接和二维码指向 {base}，"
+                           "手机无法打开。请在 {config} 中设为手机能访问的地址，例如：\n"
+                           "  [web]\n  public_url = \"{example}\"",
     # -- simulated history carries quotes --
     "demo_quoting": "正在按接待台当时的做法为 {n} 组模拟历史客人估算等位时间，每组只依据之前发生的"
         "事（结果会保留，今天再次演示时直接使用）……",

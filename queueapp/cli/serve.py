@@ -7,6 +7,7 @@ import socket
 
 import click
 
+from queueapp.config import Guests
 from queueapp.i18n import Translator
 from queueapp.messages import settings as messages_settings
 from queueapp.store import StoreError, resolve_db_path
@@ -32,6 +33,33 @@ def check_address(host: str, port: int, t: Translator) -> None:
                                      detail=exc.strerror or exc)) from None
     finally:
         probe.close()
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def lan_address() -> str:
+    """This machine's address on its network, as phones there would reach it ("" when
+    none is found). Nothing is sent: a UDP socket only picks its way out."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("192.0.2.1", 9))  # a documentation address: never reached
+        address = str(probe.getsockname()[0])
+    except OSError:
+        return ""
+    finally:
+        probe.close()
+    return "" if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+def warn_without_public_url(guests: Guests, config_file: str, t: Translator) -> None:
+    """Listening beyond this machine with no ``public_url``: guests' links would read
+    ``localhost``. Said on stderr at the start, with the line to add."""
+    if guests.public_url or guests.listen in LOOPBACK:
+        return
+    example = f"http://{lan_address() or '192.168.1.20'}:{guests.port}"
+    click.echo(t("serve_no_public_url", base=guests.base_url, config=config_file,
+                 example=example), err=True)
 
 
 @click.command()
@@ -65,6 +93,7 @@ def serve(ctx: click.Context, config_path: str | None, db_path: str | None,
                      port=port or config.guests.port)
     config = replace(config, guests=guests)
     path = resolve_db_path(_db(ctx, db_path, use_demo, config), config)
+    warn_without_public_url(guests, str(config.path or "config.toml"), t)
     check_address(guests.listen, guests.port, t)
     unset = messages_settings.missing(config.messages)
     if unset:  # the sender and the reply webhook need them: say so before serving

@@ -56,6 +56,20 @@ class Interaction:
     rescue: bool = False
     on_guest_page: bool = True  # listed among what guests are offered on their own page
 
+    def fits_party(self, waited: float, size: int, tags: set[str]) -> bool:
+        """The conditions on the party itself: minutes waited (``min_waited`` /
+        ``max_waited``), its size, and its tags (``tags`` casefolded). The host's
+        suggestions and the guest's own page ask this same rule."""
+        if self.min_waited is not None and waited < self.min_waited:
+            return False
+        if self.max_waited is not None and waited > self.max_waited:
+            return False
+        if self.tags and not tags & {t.casefold() for t in self.tags}:
+            return False
+        if self.min_size is not None and size < self.min_size:
+            return False
+        return self.max_size is None or size <= self.max_size
+
     def label_for(self, language: str) -> str:
         return self.label_zh if language == "zh" and self.label_zh else self.label
 

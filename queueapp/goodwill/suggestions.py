@@ -226,9 +226,7 @@ def _fits(item: Interaction, party: Party, now: float, catalogue: Catalogue, wai
           over: float | None, tags: set[str], returning: bool, leaving: bool) -> bool:
     if item.rescue and not leaving:
         return False
-    if item.min_waited is not None and waited < item.min_waited:
-        return False
-    if item.max_waited is not None and waited > item.max_waited:
+    if not item.fits_party(waited, party.size, tags):
         return False
     if item.min_over_quote is not None or item.max_over_quote is not None:
         if over is None:
@@ -237,12 +235,6 @@ def _fits(item: Interaction, party: Party, now: float, catalogue: Catalogue, wai
             return False
         if item.max_over_quote is not None and over > item.max_over_quote:
             return False
-    if item.tags and not tags & {t.casefold() for t in item.tags}:
-        return False
-    if item.min_size is not None and party.size < item.min_size:
-        return False
-    if item.max_size is not None and party.size > item.max_size:
-        return False
     if item.returning is not None and item.returning != returning:
         return False
     return catalogue.in_season(item, now)

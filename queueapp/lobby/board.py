@@ -14,7 +14,6 @@ from queueapp.config import Guests, TicketClass
 from queueapp.quotes.rule import Quote
 from queueapp.waitlist.room import CALLED, WAITING, Party, Room
 
-CALLED_SHOWN = 4  # called numbers on the board, the latest first (fits 1080 px)
 NEXT_SHOWN = 3  # next numbers shown per class (one line each at 1920 px)
 
 
@@ -40,7 +39,7 @@ class ClassLine:
 
 @dataclass(frozen=True)
 class Board:
-    called: tuple[Called, ...]
+    called: tuple[Called, ...]  # every number being called, the first called first
     classes: tuple[ClassLine, ...]
     paused: bool  # the host has paused self check-in
     waiting: int  # parties waiting in all (called ones included)
@@ -77,13 +76,15 @@ def build(room: Room, guests: Guests, paused: bool,
           wait_for: Callable[[int], Quote | None]) -> Board:
     """The board for ``room``. ``wait_for(size)`` is the wait a party of that size
     joining now would be quoted (None when it cannot be told)."""
+    # the first called first: their hold runs out first (the board says "+N more"
+    # below what fits, never dropping one)
     called = sorted((p for p in room.waiting() if p.status == CALLED and p.ticket),
-                    key=lambda p: -(p.called_at or 0.0))
+                    key=lambda p: (p.called_at or 0.0, p.ticket))
     lines = []
     for cls, low, high in class_bounds(guests):
         queue = in_line(room, guests, cls.prefix)
         lines.append(ClassLine(cls.prefix, low, high,
                                tuple(p.ticket for p in queue if p.ticket)[:NEXT_SHOWN],
                                len(queue), wait_for(high if high is not None else low)))
-    return Board(tuple(Called(p.ticket, p.called_at or 0.0) for p in called[:CALLED_SHOWN]),
+    return Board(tuple(Called(p.ticket, p.called_at or 0.0) for p in called),
                  tuple(lines), paused, len(room.waiting()))

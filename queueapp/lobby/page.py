@@ -89,9 +89,10 @@ def reason(room: Room, party: Party, ahead: int, low: int, high: int | None,
 
 def offers(catalogue: Catalogue, party: Party, now: float) -> tuple[Interaction, ...]:
     """What the restaurant offers a party like this one while it waits, from the
-    catalogue: in season and hours now, for its size and tags, not only for parties
-    about to leave, past their quote, returning, or needing a lead's approval, and not
-    already over for a wait this long."""
+    catalogue: in season and hours now, fitting the party as the stand's suggestions
+    judge it (minutes waited, both ways: a fruit plate from 20 minutes on shows from
+    then on; size; tags), and not only for parties about to leave, past their quote,
+    returning, or needing a lead's approval."""
     waited = party.waited(now)
     tags = {t.casefold() for t in party.tags}
     found = []
@@ -102,14 +103,7 @@ def offers(catalogue: Catalogue, party: Party, now: float) -> tuple[Interaction,
         if item.min_over_quote is not None or item.max_over_quote is not None \
                 or item.returning is not None:
             continue
-        if item.max_waited is not None and waited > item.max_waited:
-            continue
-        if item.tags and not tags & {t.casefold() for t in item.tags}:
-            continue
-        if (item.min_size is not None and party.size < item.min_size) or \
-                (item.max_size is not None and party.size > item.max_size):
-            continue
-        if catalogue.in_season(item, now):
+        if item.fits_party(waited, party.size, tags) and catalogue.in_season(item, now):
             found.append(item)
     return tuple(found)
 

@@ -212,8 +212,14 @@ class Store:
                                        timeout=self.busy_timeout, isolation_level=None)
                 self._local.db = db = Database(conn)
                 return db
-            conn = sqlite3.connect(self.path, timeout=self.busy_timeout,
-                                   isolation_level=None, check_same_thread=True)
+            # mode=rw: a file moved away is an error, never a new empty file in its
+            # place (``open`` creates the file once; every later connection finds it)
+            try:
+                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=rw", uri=True,
+                                       timeout=self.busy_timeout, isolation_level=None,
+                                       check_same_thread=True)
+            except sqlite3.DatabaseError as exc:
+                raise self._explain(exc) from None
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=FULL")
@@ -238,6 +244,8 @@ class Store:
 
     def _explain(self, exc: sqlite3.DatabaseError) -> StoreError:
         msg = str(exc)
+        if _identity(self.path) is None:  # moved or deleted: say so, not "locked"
+            return StoreError("err_db_gone", path=self.path)
         if "locked" in msg or "busy" in msg:
             return Busy("err_db_locked", path=self.path)
         if "readonly" in msg or "read-only" in msg or "unable to open" in msg:
@@ -523,10 +531,11 @@ class Store:
         return p
 
     def guest_reply(self, now: float, token: str, answer: str, note: str = "",
-                    via: str = "page") -> Event:
+                    via: str = "page") -> Event | None:
         """A guest answers from their page (``via="page"``) or a message: COMING ("on my
         way back") or TEXT with their words in ``note``. Only the token's own party, and
-        only while it waits, can be touched."""
+        only while it waits, can be touched. The answer the party last gave, given again
+        within ``REPLY_REPEAT_SECONDS``, is not recorded again (None)."""
         if answer not in ANSWERS:
             raise StoreError("err_reply_answer", answer=answer, choices=", ".join(ANSWERS))
         ev = Event(now, REPLY, "", None, "", {"answer": answer, "note": note, "via": via})
@@ -534,7 +543,11 @@ class Store:
         def check(room: Room) -> None:
             ev.party = self._linked_waiting(room, token).id
 
-        return self._act(ev, check)
+        with self.transaction():  # the repeat is judged in the write's own transaction
+            party = self._linked_waiting(self.load_room(), token)
+            if party.said_lately(answer, note, now):
+                return None  # the same answer again (a double tap): nothing new to record
+            return self._act(ev, check)
 
     def guest_cancel(self, now: float, token: str, via: str = "page") -> Event:
         """The guest gives up their place ("Cancel my place"): removed as cancelled."""

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from queueapp.quotes.rule import Quote
 
 WAITING, CALLED, SEATED, LEFT, REMOVED = "waiting", "called", "seated", "left", "removed"
+REPLY_REPEAT_SECONDS = 120.0  # the same answer again within this long is the same answer
 FREE, OCCUPIED, CLEARING = "free", "occupied", "clearing"
 
 
@@ -82,6 +83,13 @@ class Party:
         """Minutes waited so far (or until seated/removed)."""
         end = self.seated_at or self.left_at or now
         return max(0.0, (end - self.arrived) / 60.0)
+
+    def said_lately(self, answer: str, text: str, now: float) -> bool:
+        """Is ``answer`` (with ``text``) what the guest last said, and said within
+        REPLY_REPEAT_SECONDS? A second tap on "I'm on my way back", or a message sent
+        twice, is then not a new answer."""
+        return (self.reply, self.reply_text) == (answer, text) and self.reply_at is not None \
+            and 0 <= now - self.reply_at < REPLY_REPEAT_SECONDS
 
 
 @dataclass

@@ -9,7 +9,8 @@ Routes (``lang=en|zh`` on any of them; the config's language by default):
 - ``GET /board``; its news: ``GET /board/events`` (server-sent events) or
   ``GET /board/live?after=SEQ`` (a long poll)
 - ``GET /p/{token}``; ``/p/{token}/events``, ``/p/{token}/live?after=SEQ``;
-  ``POST /p/{token}/coming``; ``GET`` and ``POST /p/{token}/cancel``
+  ``POST /p/{token}/coming``; ``GET`` and ``POST /p/{token}/cancel``, then
+  ``GET /p/{token}/cancelled``
 - ``GET`` and ``POST /join`` (only with ``[guests] self_check_in = true``)
 """
 
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import re
 import sqlite3
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -37,9 +40,9 @@ from queueapp.lobby import checkin
 from queueapp.lobby import page as pages
 from queueapp.lobby.board import Board
 from queueapp.messages.sender import running
-from queueapp.store import Conflict, Store, StoreError
+from queueapp.store import DB_ERRORS, Conflict, Store, StoreError
 from queueapp.waitlist.events import COMING
-from queueapp.waitlist.room import Party
+from queueapp.waitlist.room import REMOVED, SEATED, Party
 from queueapp.web import render
 from queueapp.web.hub import Hub, LiveState
 from queueapp.web.origin import same_origin
@@ -53,6 +56,7 @@ RETRY_SECONDS = 3  # a busy page retries itself after this long
 TOKEN_MAX = 64  # longer "tokens" are not looked up at all
 FORM_MAX_BYTES = 64 * 1024  # a check-in form is a few hundred bytes; far longer is refused
 LIMITED_ADDRESSES = 10_000  # addresses the rate limit remembers at most
+GUEST_ACTION = re.compile(r"^/p/([^/]+)/[a-z]+$")  # a button on a guest's page
 SECURITY_HEADERS = [
     (b"content-security-policy",
      b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -61,6 +65,8 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"same-origin"),  # a guest's link never leaves in a Referer
     (b"x-frame-options", b"DENY"),
 ]
+
+log = logging.getLogger(__name__)
 
 
 class JoinLimit:
@@ -144,7 +150,9 @@ class Web:
         if found is None:
             import segno
 
-            svg = segno.make(url, error="m").svg_inline(scale=6, dark="#111", light="#fff")
+            # a viewBox and no fixed size: the style sheet scales it, quiet zone and all
+            svg = segno.make_qr(url, error="m").svg_inline(
+                scale=6, dark="#111", light="#fff", omitsize=True)
             found = self._qr[t.language] = (
                 f'<div class="qr" role="img" aria-label="{render.e(url)}">'
                 f'{svg}</div><p>{render.e(t("web_board_join"))}</p>'
@@ -188,13 +196,17 @@ class Web:
 
     def stream(self, request: Request, cut: Callable[[LiveState], tuple[str, str]],
                after: int | None = None) -> StreamingResponse:
-        """Server-sent events: each new state as ``event: update`` (or ``gone``, after
-        which the stream ends), its data the HTML fragment to swap in. ``after``: the
-        seq the page has (else the request's ``after`` or ``Last-Event-ID``)."""
+        """Server-sent events: each new state as ``event: update`` (or ``gone`` while
+        the party is not waiting), its data the HTML fragment to swap in; a fragment the
+        page already has is not sent again. The stream goes on after ``gone``: a party
+        the host puts back on the list (an undone seat or no-show) gets its page back.
+        ``after``: the seq the page has (else the request's ``after`` or
+        ``Last-Event-ID``)."""
         seq = self._after(request) if after is None else after
 
         async def events() -> AsyncIterator[str]:
             nonlocal seq
+            sent = ("", "")
             yield f"retry: {RETRY_SECONDS * 1000}\n\n"
             while True:
                 state = await self.hub.after(seq, PING_SECONDS)
@@ -202,11 +214,13 @@ class Web:
                     yield ": ping\n\n"
                     continue
                 seq = state.seq
-                kind, fragment = cut(state)
+                news = cut(state)
+                if news == sent:
+                    continue
+                sent = news
+                kind, fragment = news
                 data = "".join(f"data: {line}\n" for line in fragment.split("\n"))
                 yield f"id: {seq}\nevent: {kind}\n{data}\n"
-                if kind == "gone":
-                    return
 
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers={"cache-control": "no-store",
@@ -215,14 +229,27 @@ class Web:
     async def long_poll(self, request: Request, cut: Callable[[LiveState], tuple[str, str]],
                         after: int | None = None) -> Response:
         """The fragment of the first state newer than ``after`` (204 when none came in
-        LONG_POLL_SECONDS); ``X-Seq`` and ``X-Kind`` (update or gone) say what it is."""
+        LONG_POLL_SECONDS); ``X-Seq`` and ``X-Kind`` (update or gone) say what it is.
+        A page that says it shows ``gone`` (``shown=gone``) is told only of a change:
+        its party back on the list, or seated and then gone."""
         if after is None:
             after = self._after(request)
-        state = await self.hub.after(after, LONG_POLL_SECONDS)
-        if state is None:
-            return Response(status_code=204, headers={"cache-control": "no-store"})
-        kind, fragment = cut(state)
-        return self.page(fragment, headers={"x-seq": str(state.seq), "x-kind": kind})
+        shown = request.query_params.get("shown", "")
+        deadline = asyncio.get_running_loop().time() + LONG_POLL_SECONDS
+        while True:
+            left = deadline - asyncio.get_running_loop().time()
+            state = await self.hub.after(after, left) if left > 0 else None
+            if state is None:
+                return Response(status_code=204, headers={"cache-control": "no-store"})
+            kind, fragment = cut(state)
+            if kind != "gone" or shown != self._gone_kind(fragment):
+                return self.page(fragment, headers={"x-seq": str(state.seq), "x-kind": kind})
+            after = state.seq
+
+    @staticmethod
+    def _gone_kind(fragment: str) -> str:
+        """Which closed page a ``gone`` fragment is: "seated" or "gone"."""
+        return "seated" if 'data-status="seated"' in fragment else "gone"
 
     # -- a guest's own page -------------------------------------------------------
     async def linked(self, token: str) -> Party | None:
@@ -231,39 +258,48 @@ class Web:
         return await run_in_threadpool(self.store.party_for_link, token)
 
     def gone(self, request: Request, party: Party | None) -> HTMLResponse:
+        """The page of a party no longer waiting: "Enjoy your meal" (200) while it is at
+        its table, else "This link no longer works" (404), with a title that says the
+        same. A link to a party (not an unknown one) stays live: an undone seat or
+        no-show brings the guest's page back (see ``guest``)."""
         t = self.t(request)
-        seated = party is not None and party.seated_at is not None
-        body = render.gone_fragment(t, seated)
-        return self.page(render.layout(t, self.config, title=t("web_gone_title"), body=body,
-                                       kind="guest", switch=request.url.path), 404)
+        seated = party is not None and party.status == SEATED
+        title = render.gone_title(t, seated)
+        body = render.gone_fragment(t, self.config, seated)
+        return self.page(render.layout(t, self.config, title=title, body=body, kind="guest",
+                                       switch=request.url.path), 200 if seated else 404)
 
     def guest_cut(self, t: Translator, party_id: str, token: str
                   ) -> Callable[[LiveState], tuple[str, str]]:
         def cut(state: LiveState) -> tuple[str, str]:
-            p = state.room.parties.get(party_id)
+            p = state.room.parties.get(party_id)  # waiting, called or seated
             if p is None or not p.waiting:
-                return "gone", render.gone_fragment(t, p is not None)
+                return "gone", render.gone_fragment(t, self.config, p is not None)
             view = pages.view(state.room, p, self.config, state.quotes, state.now)
             return "update", render.guest_fragment(t, self.config, view, token)
         return cut
 
     async def guest(self, request: Request) -> Response:
+        """A guest's own page; once the party is seated or gone, the page that says so,
+        still listening for the party's return to the list."""
         token = request.path_params["token"]
         party = await self.linked(token)
         if party is None:
             return self.gone(request, None)
         state = await self.hub.current()
-        live = state.room.parties.get(party.id)
-        if live is None or not live.waiting:
-            return self.gone(request, party)
         t = self.t(request)
         kind, body = self.guest_cut(t, party.id, token)(state)
+        live = state.room.parties.get(party.id)
+        if kind == "update" and live is not None:
+            title, status = t("web_page_title", ticket=live.ticket or "—"), 200
+        else:
+            seated = live is not None
+            title, status = render.gone_title(t, seated), 200 if seated else 404
         base = render.page_link(token, t.language)
         return self.page(render.layout(
-            t, self.config, title=t("web_page_title", ticket=live.ticket or "—"), body=body,
-            kind="guest", switch=request.url.path,
+            t, self.config, title=title, body=body, kind="guest", switch=request.url.path,
             live={"events": base.replace("?", "/events?", 1),
-                  "poll": base.replace("?", "/live?", 1), "seq": str(state.seq)}))
+                  "poll": base.replace("?", "/live?", 1), "seq": str(state.seq)}), status)
 
     async def guest_events(self, request: Request) -> Response:
         """A page's news by server-sent events."""
@@ -290,8 +326,18 @@ class Web:
         return (self.guest_cut(self.t(request), party.id, token),
                 None if party.waiting else 0)
 
+    async def caught_up(self) -> None:
+        """After a write that went through: the live state brought up to date, so the
+        page loaded next shows it. A failure here (the file moved away since) does not
+        undo the write: the guest is told it was done, and the hub catches up."""
+        try:
+            await self.hub.current()
+        except DB_ERRORS as exc:
+            log.warning("saved, but the pages could not be brought up to date: %s", exc)
+
     async def coming(self, request: Request) -> Response:
-        """"I'm on my way back": a reply on the token's own party only."""
+        """"I'm on my way back": a reply on the token's own party only (a second tap
+        soon after is the same answer: nothing more is recorded, the page says it)."""
         if not same_origin(request, self.config):
             return self.message(request, 403, "web_forbidden_title", "web_forbidden",
                                 "forbidden")
@@ -302,7 +348,7 @@ class Web:
             await run_in_threadpool(self.store.guest_reply, self.now(), token, COMING)
         except Conflict:
             return self.gone(request, await self.linked(token))
-        await self.hub.current()
+        await self.caught_up()
         return RedirectResponse(render.page_link(token, self.t(request).language), 303)
 
     async def cancel_ask(self, request: Request) -> Response:
@@ -330,7 +376,22 @@ class Web:
             await run_in_threadpool(self.store.guest_cancel, self.now(), token)
         except Conflict:
             return self.gone(request, await self.linked(token))
-        await self.hub.current()
+        await self.caught_up()
+        # POST, redirect, GET: a reload does not post again, and the language link works
+        return RedirectResponse(render.page_link(token, self.t(request).language,
+                                                 "cancelled"), 303)
+
+    async def cancelled(self, request: Request) -> Response:
+        """The page after "Cancel my place": said while the party stands cancelled
+        (the guest's own page again if the host has put it back on the list)."""
+        token = request.path_params["token"]
+        party = await self.linked(token)
+        if party is None:
+            return self.gone(request, None)
+        if party.waiting:
+            return RedirectResponse(render.page_link(token, self.t(request).language), 303)
+        if party.status != REMOVED or party.reason != "cancelled":
+            return self.gone(request, party)
         return self.message(request, 200, "web_cancelled_title", "web_cancelled", "cancelled",
                             ticket=party.ticket or "—")
 
@@ -359,8 +420,8 @@ class Web:
 
     def join_page(self, request: Request, t: Translator, values: dict[str, str],
                   problems: dict[str, checkin.Problem], board: Board | None,
-                  status: int) -> Response:
-        body = render.join_form(t, self.config, values, problems, board)
+                  status: int, note: str = "") -> Response:
+        body = render.join_form(t, self.config, values, problems, board, note)
         return self.page(render.layout(t, self.config, title=t("web_join_title"), body=body,
                                        kind="guest", switch="/join"), status)
 
@@ -371,20 +432,29 @@ class Web:
         if not same_origin(request, self.config):
             return self.message(request, 403, "web_forbidden_title", "web_forbidden",
                                 "forbidden")
+        if not request.headers.get("content-length", "0").isdecimal() or \
+                int(request.headers.get("content-length", "0")) > FORM_MAX_BYTES:
+            return self.message(request, 413, "web_too_long_title", "web_too_long", "too-long")
+        form = await request.form(max_files=0, max_fields=10)
+        values = {k: str(form.get(k, "")) for k in ("name", "size", "phone")}
+        t = self.t(request)
+        try:
+            return await self._join(request, t, values)
+        except DB_ERRORS as exc:  # busy or unreadable: nothing saved, nothing typed lost
+            log.warning("check-in not saved: %s", exc)
+            return self.join_page(request, t, values, {}, None, 503,
+                                  note=t("web_join_busy"))
+
+    async def _join(self, request: Request, t: Translator, values: dict[str, str]
+                    ) -> Response:
         if await self.paused():
             return self.paused_page(request, 409)
         address = request.client.host if request.client else ""
         now = self.now()
-        if not request.headers.get("content-length", "0").isdecimal() or \
-                int(request.headers.get("content-length", "0")) > FORM_MAX_BYTES:
-            return self.message(request, 413, "web_too_long_title", "web_too_long", "too-long")
         if not self.limit.take(address, now):
             return self.message(request, 429, "web_limit_title", "web_limit", "limited",
                                 headers={"retry-after": "60"})
         try:
-            form = await request.form(max_files=0, max_fields=10)
-            values = {k: str(form.get(k, "")) for k in ("name", "size", "phone")}
-            t = self.t(request)
             checked = checkin.check_in(values["name"], values["size"], values["phone"],
                                        self.config.largest_party, self.config.country)
             result = checked if isinstance(checked, checkin.Refused) else \
@@ -395,7 +465,7 @@ class Web:
         if isinstance(result, checkin.Refused):
             self.limit.give_back(address)
             return self.join_page(request, t, values, result.problems, None, 400)
-        await self.hub.current()
+        await self.caught_up()
         return RedirectResponse(render.page_link(result, t.language), 303)
 
     def _add(self, entry: checkin.CheckIn, now: float) -> str | checkin.Refused:
@@ -416,14 +486,26 @@ class Web:
 
     # -- faults ------------------------------------------------------------------------
     async def busy(self, request: Request, exc: Exception) -> Response:
-        """A locked, busy or unreadable file: a page that tries again by itself."""
+        """A locked, busy or unreadable file: a page that tries again by itself. A page
+        loads itself again; after a guest's button (a POST, not saved) the page goes
+        back to the guest's own page, where the button can be pressed again: a POST
+        address is never loaded with GET."""
         t = self.t(request)
+        log.warning("%s %s: %s", request.method, request.url.path, exc)
+        action = GUEST_ACTION.match(request.url.path)
+        if request.method == "GET":
+            target, text, words = str(request.url), "web_busy_page", "web_retry"
+        elif action is not None:
+            target = render.page_link(action.group(1), t.language)
+            text, words = "web_busy_action", "web_back_to_page"
+        else:
+            target, text, words = "", "web_busy_action_other", ""
+        more = (f'<p><a id="retry" class="button" href="{render.e(target)}">'
+                f'{render.e(t(words))}</a></p>') if target else ""
         page = render.message_page(t, self.config, title=t("web_busy_page_title"),
-                                   text=t("web_busy_page"), page_id="busy-file",
-                                   refresh=RETRY_SECONDS if request.method == "GET" else 0,
-                                   more=f'<p><a id="retry" class="button" href="'
-                                        f'{render.e(str(request.url))}">'
-                                        f'{render.e(t("web_retry"))}</a></p>')
+                                   text=t(text), page_id="busy-file", more=more,
+                                   refresh=RETRY_SECONDS if target else 0,
+                                   refresh_to=target if request.method != "GET" else "")
         return self.page(page, 503, {"retry-after": str(RETRY_SECONDS)})
 
     async def not_found(self, request: Request, exc: Exception) -> Response:
@@ -484,6 +566,7 @@ def create_app(config: Config, store_path: str | Path, clock: Clock | None = Non
         Route("/p/{token}/coming", web.coming, methods=["POST"]),
         Route("/p/{token}/cancel", web.cancel_ask, methods=["GET"]),
         Route("/p/{token}/cancel", web.cancel, methods=["POST"]),
+        Route("/p/{token}/cancelled", web.cancelled, methods=["GET"]),
         Route("/join", web.join, methods=["GET"]),
         Route("/join", web.join_post, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

@@ -26,6 +26,8 @@ from queueapp.quotes import reason
 from queueapp.quotes.rule import Quote
 
 LANGS = ("en", "zh")
+CALLED_ROWS = 4  # rows of called numbers the board's "now calling" area holds
+SHORT_TICKET = 4  # characters of a number two of which fit one row (A012; not VIP012)
 LANG_WORDS = {"en": "web_lang_en", "zh": "web_lang_zh"}  # each language named in itself
 NAME_SHOWN = 40  # characters of a guest's own name shown on their page
 
@@ -94,14 +96,17 @@ def layout(t: Translator, config: Config, *, title: str, body: str, kind: str,
 
 def message_page(t: Translator, config: Config, *, title: str, text: str, kind: str = "note",
                  page_id: str = "message", more: str = "", refresh: int = 0,
-                 switch: str = "") -> str:
-    """A plain page saying one thing (not found, paused, too many tries, busy)."""
+                 refresh_to: str = "", switch: str = "") -> str:
+    """A plain page saying one thing (not found, paused, too many tries, busy).
+    ``refresh``: seconds after which the browser loads the page again, or with
+    ``refresh_to`` that address instead (always a GET)."""
     body = (f'<section id="{e(page_id)}" class="message {e(kind)}"><h1>{e(title)}</h1>'
             f"<p>{e(text)}</p>{more}</section>")
     page = layout(t, config, title=title, body=body, kind="guest", switch=switch)
     if refresh:
-        page = page.replace("<head>", f'<head><meta http-equiv="refresh" content="{refresh}">',
-                            1)
+        target = f";url={refresh_to}" if refresh_to else ""
+        page = page.replace("<head>", f'<head><meta http-equiv="refresh" '
+                                      f'content="{e(str(refresh) + target)}">', 1)
     return page
 
 
@@ -110,17 +115,13 @@ def message_page(t: Translator, config: Config, *, title: str, text: str, kind: 
 def board_fragment(t: Translator, config: Config, board: Board, busy: Busy, now: float,
                    join_qr: str = "") -> str:
     tz = config.timezone
-    parts = [f'<div id="board" class="board-grid"><p id="clock" class="clock">'
-             f"{e(local_time(now, tz))}</p>"]
+    parts = ['<div id="board" class="board-grid">']
     if board.paused:
         parts.append(f'<p id="paused" class="paused" role="status">{e(t("web_board_paused"))}'
                      "</p>")
-    called = "".join(f'<li class="ticket" data-ticket="{e(c.ticket)}">{e(c.ticket)}</li>'
-                     for c in board.called)
-    parts.append(f'<section id="called-now" class="called-now"><h2>{e(t("web_board_calling"))}'
-                 "</h2>" + (f'<ol class="called-list">{called}</ol>' if called else
-                            f'<p class="none">{e(t("web_board_none_called"))}</p>')
-                 + "</section>")
+    parts.append(f'<section id="called-now" class="called-now"><div class="called-head">'
+                 f'<h2>{e(t("web_board_calling"))}</h2><p id="clock" class="clock">'
+                 f"{e(local_time(now, tz))}</p></div>{called_list(t, board)}</section>")
     lines = []
     for line in board.classes:
         nxt = "".join(f'<li class="ticket">{e(n)}</li>' for n in line.next)
@@ -134,12 +135,32 @@ def board_fragment(t: Translator, config: Config, board: Board, busy: Busy, now:
             + f'<p class="label">{e(t("web_board_wait"))}</p>'
             f'<p class="wait" id="wait-{e(line.prefix)}">{e(wait_text(t, line.wait))}</p>'
             f'<p class="count">{e(t("web_board_waiting", n=line.waiting))}</p></section>')
-    parts.append(f'<div id="classes" class="classes">{"".join(lines)}</div>')
-    parts.append(busy_section(t, busy))
+    parts.append(f'<div id="classes" class="classes" data-n="{len(board.classes)}">'
+                 f'{"".join(lines)}</div>')
     if join_qr and not board.paused:
         parts.append(f'<section id="join-here" class="join-here">{join_qr}</section>')
+    parts.append(busy_section(t, busy))
     parts.append("</div>")
     return "".join(parts)
+
+
+def called_list(t: Translator, board: Board) -> str:
+    """The numbers being called, the first called first (their hold runs out first).
+    More than fit (CALLED_ROWS rows of two short numbers, or of one longer): the latest
+    ones, after "+N called earlier" in the place of the earlier ones, so none is
+    dropped without a word."""
+    if not board.called:
+        return f'<p class="none">{e(t("web_board_none_called"))}</p>'
+    shown = board.called
+    fit = CALLED_ROWS * (2 if max(len(c.ticket) for c in shown) <= SHORT_TICKET else 1)
+    more = ""
+    if len(shown) > fit:
+        shown = shown[len(shown) - fit + 1:]
+        more = (f'<li id="called-more" class="more">'
+                f'{e(t("web_board_more", n=len(board.called) - len(shown)))}</li>')
+    items = "".join(f'<li class="ticket" data-ticket="{e(c.ticket)}">{e(c.ticket)}</li>'
+                    for c in shown)
+    return f'<ol class="called-list">{more}{items}</ol>'
 
 
 def _hour(h: int) -> str:
@@ -169,7 +190,9 @@ def page_link(token: str, lang: str, action: str = "") -> str:
 def guest_fragment(t: Translator, config: Config, v: GuestView, token: str) -> str:
     lang = t.language
     state = "called" if v.called else "waiting"
-    out = [f'<div id="guest" class="guest-card {state}" data-status="{state}">'
+    title = f'{t("web_page_title", ticket=v.ticket or "—")} · {config.name}'
+    out = [f'<div id="guest" class="guest-card {state}" data-status="{state}" '
+           f'data-title="{e(title)}">'
            f'<p class="label">{e(t("web_page_your_number"))}</p>'
            f'<p id="ticket" class="ticket huge">{e(v.ticket or "—")}</p>'
            f'<p id="party" class="who">{e(t("web_page_party", n=v.size))}'
@@ -216,11 +239,18 @@ def guest_fragment(t: Translator, config: Config, v: GuestView, token: str) -> s
     return "".join(out)
 
 
-def gone_fragment(t: Translator, seated: bool) -> str:
-    title = t("web_gone_seated_title" if seated else "web_gone_title")
+def gone_title(t: Translator, seated: bool) -> str:
+    """What a page whose party is no longer waiting says: enjoy your meal while the
+    party is at its table, else that the link no longer works."""
+    return t("web_gone_seated_title" if seated else "web_gone_title")
+
+
+def gone_fragment(t: Translator, config: Config, seated: bool) -> str:
+    title = gone_title(t, seated)
     text = t("web_gone_seated" if seated else "web_gone")
-    return (f'<section id="gone" class="message note"><h1>{e(title)}</h1>'
-            f"<p>{e(text)}</p></section>")
+    return (f'<section id="gone" class="message note" data-status='
+            f'"{"seated" if seated else "gone"}" data-title="{e(title)} · {e(config.name)}">'
+            f"<h1>{e(title)}</h1><p>{e(text)}</p></section>")
 
 
 def cancel_confirm(t: Translator, v: GuestView, token: str) -> str:
@@ -238,8 +268,9 @@ def cancel_confirm(t: Translator, v: GuestView, token: str) -> str:
 # -- self check-in ------------------------------------------------------------------------
 
 def join_form(t: Translator, config: Config, values: Mapping[str, str],
-              problems: Mapping[str, Problem], board: Board | None) -> str:
-    """The check-in form; with ``board``, the wait for each party size right now."""
+              problems: Mapping[str, Problem], board: Board | None, note: str = "") -> str:
+    """The check-in form; with ``board``, the wait for each party size right now;
+    ``note``: why the form came back with what was typed (the list was busy)."""
     lang = t.language
 
     def field(name: str, label: str, kind: str, extra: str) -> str:
@@ -258,6 +289,8 @@ def join_form(t: Translator, config: Config, values: Mapping[str, str],
                        for c in board.classes)
         wait = (f'<p class="label">{e(t("web_board_wait"))}</p>'
                 f'<ul id="join-waits" class="join-waits">{rows}</ul>')
+    if note:
+        wait = f'<p id="join-note" class="error" role="alert">{e(note)}</p>' + wait
     return (f'<section id="join" class="join"><h1>{e(t("web_join_title"))}</h1>{wait}'
             f'<form method="post" action="/join?lang={lang}" novalidate>'
             + field("name", t("field_name"), "text",

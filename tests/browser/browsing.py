@@ -45,3 +45,26 @@ class Served:
         ev = self.stand.add_party(at(minutes), size, name, tz=self.config.timezone,
                                   ticket_prefix=self.config.guests.ticket_class(size).prefix)
         return ev.party, self.stand.guest_link(ev.party)
+
+
+def busy_evening(served: Served) -> str:
+    """Every table taken, twelve numbered parties waiting in four classes, three of them
+    called; the token of B005's page (four parties ahead of it in its class)."""
+    stand, tz = served.stand, served.config.timezone
+    for n, table in enumerate(served.config.tables):
+        ev = stand.add_party(at(-75 + n), min(table.seats, 6), f"Seated {n}", tz=tz)
+        stand.seat_party(at(-70 + n * 2), ev.party, table.name)
+    guests = [(2, "Lin"), (4, "Chen"), (3, "Zhao"), (2, "Sun"), (4, "Zhou"), (6, "Wu"),
+              (2, "Xu"), (4, "He"), (8, "Guo"), (4, "Ma"), (5, "Luo"), (4, "Wang Fang")]
+    ids = {}
+    for n, (size, name) in enumerate(guests):
+        pid, token = served.add(-40 + n * 3, size, name)
+        ids[stand.party(pid).ticket] = (pid, token)  # type: ignore[union-attr]
+    for ticket, minutes in (("A001", -6), ("B001", -4), ("C001", -1)):
+        stand.call_party(at(minutes), ids[ticket][0])
+    return ids["B005"][1]
+
+
+def picture_folder(tmp_path: Path) -> Path:
+    chosen = os.environ.get("QUEUEAPP_SCREENSHOTS", "")
+    return Path(chosen) if chosen else tmp_path

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browsing import BOARD_VIEW, OpenPage, Served
+from browsing import BOARD_VIEW, PHONE_VIEW, OpenPage, Served
 from helpers import at, settle
 from playwright.async_api import expect
 from textual.widgets import DataTable
@@ -177,3 +177,56 @@ async def test_a_guest_joins_from_the_phone_and_the_board_shows_the_number(serve
     await expect(board.locator("#class-A .next .ticket")).to_have_text(["A001"])
     [party] = served_join.stand.load_room().waiting()
     assert (party.name, party.size, party.ticket) == ("Li Na", 2, "A001")
+
+
+async def test_a_page_whose_stream_was_refused_keeps_trying(served: Served, browser):
+    """Its news answered with a 503 (what the server says while the file is busy or
+    moved away; here the first two answers, given in the browser's network layer),
+    the page tries again after a while and is live again, board and guest page alike."""
+    pid, token = served.add(-10, 2)
+    refused: list[str] = []
+
+    async def busy_twice(route):  # type: ignore[no-untyped-def]
+        if len(refused) < 4:
+            refused.append(route.request.url)
+            await route.fulfill(status=503, headers={"retry-after": "3"},
+                                content_type="text/html", body="<h1>One moment</h1>")
+        else:
+            await route.continue_()
+
+    pages, contexts = [], []
+    for url, view in ((f"/p/{token}", PHONE_VIEW), ("/board", BOARD_VIEW)):
+        contexts.append(await browser.new_context(viewport=view))
+        await contexts[-1].route("**/events?*", busy_twice)
+        pages.append(await contexts[-1].new_page())
+        await pages[-1].goto(served.url(url))
+    page, board = pages
+    await expect(page.locator("#position")).to_have_attribute("data-position", "1")
+    served.stand.call_party(at(0), pid)  # while the streams are refused or reopened
+    await expect(page.locator("#called")).to_be_visible()
+    await expect(board.locator("#called-now .ticket")).to_have_text(["A001"])
+    assert len(refused) == 4  # two refusals each, then the news came through
+    for context in contexts:
+        await context.close()
+
+
+async def test_a_page_closed_by_an_undone_no_show_comes_back(served: Served,
+                                                            open_page: OpenPage):
+    pid, token = served.add(-20, 2)
+    page = await open_page(served.url(f"/p/{token}"))
+    served.stand.call_party(at(-12), pid)
+    await expect(page.locator("#called")).to_be_visible()
+    served.stand.remove_party(at(-1), pid, "no_show")
+    await expect(page.locator("#gone h1")).to_have_text(T("web_gone_title"))
+    served.stand.undo(at(0), served.stand.last_event_id())  # the host undoes it
+    await expect(page.locator("#called")).to_be_visible()
+    await expect(page).to_have_title(re.compile(r"^Your place: A001"))
+    served.stand.seat_party(at(1), pid, "A1")
+    await expect(page.locator("#gone h1")).to_have_text(T("web_gone_seated_title"))
+    await expect(page).to_have_title(re.compile(r"^Enjoy your meal"))
+    served.stand.undo(at(2), served.stand.last_event_id())  # seated by mistake
+    await expect(page.locator("#called")).to_be_visible()
+    served.stand.seat_party(at(3), pid, "A1")
+    served.stand.table_departed(at(60), "A1")  # the meal is over: so is the link
+    await expect(page.locator("#gone h1")).to_have_text(T("web_gone_title"))
+    await expect(page).to_have_title(re.compile(r"^This link no longer works"))

@@ -9,41 +9,14 @@ docs/guest-page.png); the Chinese pages are checked the same way.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-from browsing import BOARD_VIEW, PHONE_VIEW, OpenPage, Served
-from helpers import at
+from browsing import BOARD_VIEW, PHONE_VIEW, OpenPage, busy_evening, picture_folder
 from playwright.async_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 PHONE_SCALE = 2  # a phone's screen has 2-3 device pixels per CSS pixel
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def busy_evening(served: Served) -> str:
-    """Every table taken, twelve numbered parties waiting in four classes, three of them
-    called; the token of B005's page (four parties ahead of it in its class)."""
-    stand, tz = served.stand, served.config.timezone
-    for n, table in enumerate(served.config.tables):
-        ev = stand.add_party(at(-75 + n), min(table.seats, 6), f"Seated {n}", tz=tz)
-        stand.seat_party(at(-70 + n * 2), ev.party, table.name)
-    guests = [(2, "Lin"), (4, "Chen"), (3, "Zhao"), (2, "Sun"), (4, "Zhou"), (6, "Wu"),
-              (2, "Xu"), (4, "He"), (8, "Guo"), (4, "Ma"), (5, "Luo"), (4, "Wang Fang")]
-    ids = {}
-    for n, (size, name) in enumerate(guests):
-        pid, token = served.add(-40 + n * 3, size, name)
-        ids[stand.party(pid).ticket] = (pid, token)  # type: ignore[union-attr]
-    for ticket, minutes in (("A001", -6), ("B001", -4), ("C001", -1)):
-        stand.call_party(at(minutes), ids[ticket][0])
-    return ids["B005"][1]
-
-
-def picture_folder(tmp_path: Path) -> Path:
-    chosen = os.environ.get("QUEUEAPP_SCREENSHOTS", "")
-    return Path(chosen) if chosen else tmp_path
 
 
 async def measure(page: Page, expression: str) -> float:
@@ -59,7 +32,8 @@ async def font_px(page: Page, selector: str) -> float:
 async def test_board_on_a_1920x1080_screen(served, open_page: OpenPage, tmp_path, lang):
     busy_evening(served)
     board = await open_page(served.url(f"/board?lang={lang}"), view=BOARD_VIEW)
-    await expect(board.locator("#called-now .ticket")).to_have_text(["C001", "B001", "A001"])
+    # the first called first: its hold runs out first
+    await expect(board.locator("#called-now .ticket")).to_have_text(["A001", "B001", "C001"])
     await expect(board.locator("#class-B .next .ticket")).to_have_text(
         ["B002", "B003", "B004"])
     # one screen: nothing to scroll either way on the TV

@@ -26,7 +26,7 @@ def add(store, config, minutes, size, name="Guest", tags=()):
     return ev.party
 
 
-def test_board_lists_called_numbers_latest_first_and_the_next_per_class(store, config):
+def test_board_lists_called_numbers_oldest_first_and_the_next_per_class(store, config):
     a1 = add(store, config, -30, 2)
     a2 = add(store, config, -25, 1)
     add(store, config, -20, 4)
@@ -40,13 +40,24 @@ def test_board_lists_called_numbers_latest_first_and_the_next_per_class(store, c
         return Quote(10, 5, 20)
 
     board = boards.build(store.load_room(), config.guests, True, wait_for)
-    assert [c.ticket for c in board.called] == ["A002", "A001"]
+    # the oldest call first: its hold runs out first
+    assert [c.ticket for c in board.called] == ["A001", "A002"]
     lines = {line.prefix: line for line in board.classes}
     assert lines["A"].next == ("A003",) and lines["A"].waiting == 1
     assert lines["B"].next == ("B001",) and (lines["B"].low, lines["B"].high) == (3, 4)
     assert lines["D"].next == () and lines["D"].high is None
     assert asked == [2, 4, 6, 7]  # each class asked at its largest size (the last: its first)
     assert board.paused and board.waiting == 4
+
+
+def test_the_board_keeps_every_called_number(store, config):
+    """Seven parties called: all seven are on the board's values, the first called
+    first (the board shows those that fit and says how many more)."""
+    ids = [add(store, config, -40 + n, 2) for n in range(7)]
+    for n, pid in enumerate(ids):
+        store.call_party(at(-10 + n), pid)
+    board = boards.build(store.load_room(), config.guests, False, lambda size: None)
+    assert [c.ticket for c in board.called] == [f"A{n:03d}" for n in range(1, 8)]
 
 
 def test_a_party_keeps_its_line_when_its_size_is_edited(store, config):
@@ -92,6 +103,21 @@ def test_offers_are_what_any_waiting_party_like_this_one_may_get(store, config):
                           "hair_tie", "board_games"}
     later = {i.id for i in page.offers(config.catalogue, room.parties[mine], at(30))}
     assert "welcome_tea" not in later  # only in the first 15 minutes
+
+
+def test_offers_wait_for_min_waited_as_the_stands_suggestions_do(store, config):
+    """A fruit plate (min_waited 20) is not promised to a guest who has just arrived:
+    it shows on their page from the minute the stand would suggest it."""
+    from queueapp.goodwill.suggestions import suggest
+
+    mine = add(store, config, 0, 2)
+    party = store.load_room().parties[mine]
+    for minutes, shown in ((1, False), (19, False), (20, True), (25, True)):
+        offered = {i.id for i in page.offers(config.catalogue, party, at(minutes))}
+        suggested = {s.interaction.id for s in suggest(party, at(minutes), config.catalogue,
+                                                       [])}
+        assert ("fruit_plate" in offered) is shown, minutes
+        assert ("fruit_plate" in suggested) is shown, minutes
 
 
 def _day(events, day, hour_counts, wait):

@@ -59,6 +59,49 @@ def test_a_reply_marks_only_its_own_party(store: Store, config) -> None:
     assert store.load_room().parties[b].reply_text == "at the shop next door, 5 min"
 
 
+def test_the_same_answer_tapped_twice_is_recorded_once(store: Store, config) -> None:
+    pid = add(store, config, 2)
+    token = store.guest_link(pid)
+    replies = lambda: [e for e in store.all_events() if e.event == "reply"]  # noqa: E731
+    assert store.guest_reply(at(1), token, COMING) is not None
+    assert store.guest_reply(at(1.2), token, COMING) is None  # a second tap: the same
+    assert len(replies()) == 1 and store.party(pid).reply == COMING
+    store.guest_reply(at(1.5), token, TEXT, "parking")  # another answer is new
+    store.guest_reply(at(2), token, COMING)
+    assert [e.data["answer"] for e in replies()] == [COMING, TEXT, COMING]
+    store.guest_reply(at(10), token, COMING)  # minutes later: said again, recorded
+    assert len(replies()) == 4
+
+
+def test_a_file_moved_away_is_named_gone_and_no_empty_file_takes_its_place(
+        tmp_path, config) -> None:
+    """A connection opened after the file was moved away says the file is gone (not
+    "locked", not "no such table"), and leaves no new empty file at the path."""
+    import threading
+
+    path = tmp_path / "live.db"
+    store = Store.open(path, config, station="web")
+    store.set_setting("k", "1")
+    path.rename(tmp_path / "moved.db")
+    errors: list[StoreError] = []
+
+    def write() -> None:  # a thread of its own: a connection opened now
+        try:
+            store.set_setting("k", "2")
+        except StoreError as exc:
+            errors.append(exc)
+        finally:
+            store.close()
+
+    worker = threading.Thread(target=write)
+    worker.start()
+    worker.join()
+    assert [e.key for e in errors] == ["err_db_gone"]
+    assert "gone" in str(errors[0]) and "locked" not in str(errors[0])
+    assert not path.exists()
+    store.close()
+
+
 def test_cancel_from_the_page_removes_the_party_and_kills_the_link(store: Store,
                                                                    config) -> None:
     a = add(store, config, 2)

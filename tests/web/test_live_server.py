@@ -46,10 +46,20 @@ def test_server_sent_events_bring_the_hosts_actions_within_two_seconds(store, co
             stream = events(page.iter_lines())
             kind, data = next(stream)
             assert kind == "update" and 'id="called"' in data
-            store.seat_party(at(1), ev.party, next(iter(config.tables)).name)
+            table = next(iter(config.tables)).name
+            store.seat_party(at(1), ev.party, table)
             kind, data = next(stream)
             assert kind == "gone" and "Enjoy your meal" in data
-            assert next(stream, None) is None  # the stream ends with it
+            # the stream goes on: the host undoes the seat and the page is back at once
+            store.undo(at(2), store.last_event_id())
+            kind, data = next(stream)
+            assert kind == "update" and 'id="called"' in data
+            store.seat_party(at(3), ev.party, table)
+            kind, data = next(stream)
+            assert kind == "gone" and "Enjoy your meal" in data
+            store.table_departed(at(60), table)  # the party leaves: the link is over
+            kind, data = next(stream)
+            assert kind == "gone" and "no longer works" in data
 
 
 def test_serve_says_clearly_when_the_port_is_taken(tmp_path):
@@ -61,6 +71,7 @@ def test_serve_says_clearly_when_the_port_is_taken(tmp_path):
                                            str(tmp_path / "q.db"), "--port", str(port)])
     assert result.exit_code != 0
     assert f"Port {port} on 127.0.0.1 is already in use" in result.output
+    assert "public_url" not in result.output  # this machine only: links to it work
     assert "Traceback" not in result.output
 
 
@@ -70,3 +81,27 @@ def test_serve_says_clearly_when_the_address_is_not_this_machines(tmp_path):
                                        "--port", str(free_port())])
     assert result.exit_code != 0 and "Cannot listen on 203.0.113.7" in result.output
     assert "Traceback" not in result.output
+
+
+def test_serve_on_the_network_without_public_url_says_how_to_set_it(tmp_path):
+    """Guests' links would read localhost, which no phone opens: a warning on stderr at
+    the start, with the lines to put in the config (here the port is taken, so the
+    server stops right after it)."""
+    config = tmp_path / "config.toml"
+    config.write_text(CONFIG_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    for public_url, warned in (("", True), ("http://192.168.1.20:8080", False)):
+        if public_url:
+            with config.open("a", encoding="utf-8") as f:
+                f.write(f'\n[web]\npublic_url = "{public_url}"\n')
+        with socket.socket() as taken:
+            taken.bind(("0.0.0.0", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            result = CliRunner().invoke(main, ["serve", "--config", str(config), "--db",
+                                               str(tmp_path / "q.db"), "--host", "0.0.0.0",
+                                               "--port", str(port)])
+        assert result.exit_code != 0 and "already in use" in result.output
+        assert ("public_url is not set" in result.stderr) is warned, result.stderr
+        if warned:
+            assert f"http://localhost:{port}, which a phone cannot open" in result.stderr
+            assert str(config) in result.stderr and "[web]\n  public_url = " in result.stderr

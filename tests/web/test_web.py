@@ -4,9 +4,11 @@ the faults a guest can cause."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import sqlite3
+from collections.abc import Iterator
 
 import pytest
 from helpers import at
@@ -25,6 +27,13 @@ def add(store: Store, config, minutes: float, size: int, name: str = "Guest",
     ev = store.add_party(at(minutes), size, name, phone, tz=config.timezone,
                          ticket_prefix=config.guests.ticket_class(size).prefix)
     return ev.party, store.guest_link(ev.party)
+
+
+def by_id_raw(page: str, element_id: str) -> str:
+    """The HTML inside the element with ``element_id``."""
+    found = re.search(rf'<(\w+)[^>]*\bid="{element_id}"[^>]*>(.*?)</\1>', page, re.S)
+    assert found, f"#{element_id} not on the page"
+    return found.group(2)
 
 
 def by_id(page: str, element_id: str) -> str:
@@ -65,6 +74,31 @@ def test_board_speaks_the_config_language_and_switches(client, zh_config, make_c
     assert "正在叫号" in client.get("/board?lang=zh").text
     assert "Now calling" in client.get("/board?lang=xx").text  # unknown: the config's
     assert "正在叫号" in make_client(zh_config).get("/board").text
+
+
+def test_the_boards_qr_code_scales_with_its_quiet_zone(join_client):
+    """An SVG with a viewBox and no fixed size (the style sheet sizes it; a fixed one
+    was cut off), its light square covering the code and a 4-module quiet zone."""
+    import segno
+
+    svg = re.search(r"<svg[^>]*>", by_id_raw(join_client.get("/board").text,
+                                              "join-here")).group(0)
+    assert "width=" not in svg and "height=" not in svg
+    side = segno.make_qr("http://localhost:8080/join", error="m").symbol_size(scale=6)
+    assert f'viewBox="0 0 {side[0]} {side[1]}"' in svg
+    assert side[0] == 6 * (segno.make_qr("http://localhost:8080/join",
+                                         error="m").symbol_size(scale=1, border=0)[0] + 8)
+
+
+def test_the_board_says_how_many_more_are_called_than_it_shows(client, store, config):
+    ids = [add(store, config, -60 + n, 2)[0] for n in range(10)]
+    for n, pid in enumerate(ids):
+        store.call_party(at(-20 + n), pid)
+    called = by_id_raw(client.get("/board").text, "called-now")
+    shown = re.findall(r'data-ticket="(\w+)"', called)
+    # the latest seven in the order called, after the three earlier ones, counted
+    assert shown == [f"A{n:03d}" for n in range(4, 11)]
+    assert "+3 called earlier" in by_id(called, "called-more")
 
 
 def test_board_says_honestly_when_there_is_no_history(client):
@@ -119,8 +153,19 @@ def test_cancel_asks_first_then_cancels_only_the_guests_own_party(client, store,
     ask = client.get(f"/p/{token}/cancel")
     assert 'id="cancel-confirm"' in ask.text and 'id="keep"' in ask.text
     assert store.party(mine).status == "waiting"  # asking changes nothing
-    done = client.post(f"/p/{token}/cancel", headers=ORIGIN)
+    done = client.post(f"/p/{token}/cancel?lang=en", headers=ORIGIN, follow_redirects=False)
+    # POST, redirect, GET: a reload shows the page again without posting again
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/p/{token}/cancelled?lang=en"
+    done = client.get(done.headers["location"])
     assert done.status_code == 200 and "A001" in by_id(done.text, "cancelled")
+    # its language link works: the same page in Chinese
+    zh = client.get(html.unescape(re.search(r'id="lang-zh" href="([^"]+)"',
+                                            done.text).group(1)))
+    assert zh.status_code == 200 and "号码 A001 已取消" in by_id(zh.text, "cancelled")
+    events = len(list(store.all_events()))
+    assert client.get(f"/p/{token}/cancelled").status_code == 200  # a reload
+    assert len(list(store.all_events())) == events  # posts nothing
     assert store.party(mine).status == "removed" and store.party(mine).reason == "cancelled"
     assert store.party(other).status == "waiting"
     assert client.get(f"/p/{token}").status_code == 404  # the link stops working
@@ -143,16 +188,35 @@ def test_a_post_from_another_site_is_refused(client, store, config):
     assert r.status_code == 303
 
 
-def test_unknown_expired_or_seated_links_give_a_friendly_404(client, store, config):
+def title(page: str) -> str:
+    found = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert found
+    return html.unescape(found.group(1))
+
+
+def test_unknown_or_expired_links_give_a_friendly_404_a_seated_party_its_meal(client, store,
+                                                                              config):
     for token in ("nope", "x" * 500, "%3Cscript%3E"):
         r = client.get(f"/p/{token}")
         assert r.status_code == 404 and 'id="gone"' in r.text and "Traceback" not in r.text
+        assert 'data-events' not in r.text  # nobody's page: nothing to listen for
     pid, token = add(store, config, -10, 2)
-    store.seat_party(at(0), pid, next(iter(config.tables)).name)
+    table = next(iter(config.tables)).name
+    store.seat_party(at(0), pid, table)
+    # at the table: the page and its tab say "Enjoy your meal" (README), a page that is
     r = client.get(f"/p/{token}")
-    assert r.status_code == 404 and "Enjoy your meal" in r.text
+    assert r.status_code == 200 and "Enjoy your meal" in by_id(r.text, "gone")
+    assert title(r.text).startswith("Enjoy your meal")
     live = client.get(f"/p/{token}/live")  # an open page learns it is over at once
     assert live.headers["x-kind"] == "gone" and "Enjoy your meal" in live.text
+    # once the party has left, the link no longer works (404), as its tab says
+    store.table_departed(at(50), table)
+    r = client.get(f"/p/{token}")
+    assert r.status_code == 404 and "no longer works" in by_id(r.text, "gone")
+    assert title(r.text).startswith("This link no longer works")
+    assert "Enjoy your meal" not in r.text
+    live = client.get(f"/p/{token}/live")
+    assert live.headers["x-kind"] == "gone" and "no longer works" in live.text
     assert client.get("/p/nope/live").status_code == 404
     assert client.get("/p/nope/events").status_code == 404
     r = client.get("/no/such/page")
@@ -278,25 +342,114 @@ def test_guest_text_is_escaped_everywhere(client, store, config, name):
 
 # -- faults and news ------------------------------------------------------------------------
 
+@contextlib.contextmanager
+def locked(db_path) -> Iterator[None]:
+    """Another program holds the file's write lock meanwhile."""
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
 def test_a_locked_file_gives_a_503_page_that_retries(make_client, store, config, db_path,
                                                      monkeypatch):
     monkeypatch.setattr(web_app, "WEB_BUSY_TIMEOUT", 0.2)
     client = make_client()
     pid, token = add(store, config, -5, 2)
     client.get(f"/p/{token}")
-    other = sqlite3.connect(db_path, isolation_level=None)  # another program holds the lock
-    other.execute("BEGIN IMMEDIATE")
-    try:
+    with locked(db_path):
         r = client.post(f"/p/{token}/coming", headers=ORIGIN)
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     assert r.status_code == 503 and r.headers["retry-after"] == "3"
     assert 'id="busy-file"' in r.text and 'id="retry"' in r.text
     assert "Traceback" not in r.text
     assert store.party(pid).reply == ""
     r = client.post(f"/p/{token}/coming", headers=ORIGIN, follow_redirects=False)
     assert r.status_code == 303  # the lock gone, the same press works
+
+
+def test_a_button_pressed_while_the_file_is_locked_leads_back_to_the_page(
+        make_client, store, config, db_path, monkeypatch):
+    """The busy page after "I'm on my way back" (a POST) never loads the POST address
+    with GET (405): it goes back to the guest's page, by itself and by its link."""
+    monkeypatch.setattr(web_app, "WEB_BUSY_TIMEOUT", 0.2)
+    client = make_client()
+    pid, token = add(store, config, -5, 2)
+    with locked(db_path):
+        r = client.post(f"/p/{token}/coming?lang=zh", headers=ORIGIN)
+    assert r.status_code == 503 and store.party(pid).reply == ""
+    page = f"/p/{token}?lang=zh"
+    assert f'content="3;url={page}"' in r.text
+    link = html.unescape(re.search(r'id="retry"[^>]*href="([^"]+)"', r.text).group(1))
+    assert link == page and "回到我的页面" in by_id(r.text, "retry")
+    assert "请在那里再按一次" in r.text  # the button is pressed again there
+    assert client.get(link).status_code == 200
+
+
+def test_check_in_while_the_file_is_locked_keeps_what_was_typed(
+        make_client, join_config, store, db_path, monkeypatch):
+    monkeypatch.setattr(web_app, "WEB_BUSY_TIMEOUT", 0.2)
+    client = make_client(join_config)
+    with locked(db_path):
+        r = client.post("/join?lang=en", headers=ORIGIN,
+                        data={"name": "Zhao Lei", "size": "3", "phone": "138 1234 5678"})
+    assert r.status_code == 503 and "busy" in by_id(r.text, "join-note")
+    for field, typed in (("name", "Zhao Lei"), ("size", "3"), ("phone", "138 1234 5678")):
+        assert f'id="{field}" name="{field}"' in r.text
+        assert f'value="{typed}"' in r.text
+    assert store.load_room().waiting() == []
+    # the form posts to /join again: the same press now works
+    r = client.post("/join?lang=en", headers=ORIGIN, follow_redirects=False,
+                    data={"name": "Zhao Lei", "size": "3", "phone": "138 1234 5678"})
+    assert r.status_code == 303
+
+
+def test_a_write_that_went_through_is_never_reported_as_nothing_changed(
+        client, store, config, db_path):
+    """The file's folder moved away between the write and the re-read of the pages:
+    the reply and the cancel were saved (on the connection already open), so the guest
+    is sent on as after any success, not told "nothing was changed"."""
+    pid, token = add(store, config, -5, 2)
+    other, other_token = add(store, config, -4, 2)
+    assert client.get(f"/p/{token}").status_code == 200  # the worker's connection opens
+    folder = db_path.parent
+    moved = folder.with_name(folder.name + "-moved")
+    folder.rename(moved)
+    try:
+        coming = client.post(f"/p/{token}/coming?lang=en", headers=ORIGIN,
+                             follow_redirects=False)
+        cancel = client.post(f"/p/{other_token}/cancel?lang=en", headers=ORIGIN,
+                             follow_redirects=False)
+    finally:
+        moved.rename(folder)
+    assert (coming.status_code, coming.headers["location"]) == (303, f"/p/{token}?lang=en")
+    assert cancel.status_code == 303 and "nothing was changed" not in cancel.text
+    assert store.party(pid).reply == "coming"
+    assert store.party(other).status == "removed"
+
+
+def test_a_second_tap_on_my_way_back_is_not_recorded_again(client, store, config):
+    pid, token = add(store, config, -5, 2)
+    for _ in range(2):
+        r = client.post(f"/p/{token}/coming?lang=en", headers=ORIGIN)
+        assert r.status_code == 200 and "on your way" in by_id(r.text, "coming-noted")
+    assert [e.data["answer"] for e in store.all_events() if e.event == "reply"] == ["coming"]
+
+
+def test_a_page_closed_by_a_no_show_comes_back_when_it_is_undone(client, store, config):
+    pid, token = add(store, config, -20, 2)
+    store.call_party(at(-12), pid)
+    store.remove_party(at(-1), pid, "no_show")
+    r = client.get(f"/p/{token}")
+    assert r.status_code == 404 and 'id="gone"' in r.text
+    seq = re.search(r'data-seq="(\d+)"', r.text).group(1)  # the page still listens
+    assert f'data-poll="/p/{token}/live?lang=en"' in r.text
+    store.undo(at(0), store.last_event_id())  # the host undoes the no-show
+    r = client.get(f"/p/{token}/live?after={seq}&shown=gone")
+    assert r.headers["x-kind"] == "update" and 'id="called"' in r.text
+    assert client.get(f"/p/{token}").status_code == 200
 
 
 def test_the_live_poll_brings_a_change_made_at_the_stand(client, store, config):
@@ -346,7 +499,8 @@ def test_the_server_may_start_before_the_stand_on_a_new_file(tmp_path, config, c
             stand.seat_party(at(1), pid, next(iter(config.tables)).name)
         finally:
             stand.close()
-        assert client.get(f"/p/{token}").status_code == 404
+        r = client.get(f"/p/{token}")
+        assert r.status_code == 200 and "Enjoy your meal" in by_id(r.text, "gone")
 
 
 def test_a_huge_check_in_form_is_refused_before_it_is_read(join_client, store):

@@ -1,0 +1,135 @@
+"""The waiting-area board fills one screen, whatever the TV: at 1920x1080, 1366x768,
+1280x720 and 960x540 nothing scrolls, no text runs over another, the called numbers
+and the QR code are whole; on a busy evening with history (the best time to come),
+self check-in on and many numbers called. In Chromium against a real uvicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browsing import OpenPage, Served, busy_evening, picture_folder
+from helpers import at, config_variant, serving
+from playwright.async_api import Page, expect
+
+from queueapp.clock import FixedClock
+from queueapp.i18n import Translator
+from queueapp.store import Store
+from queueapp.web.app import create_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
+
+SCREENS = [{"width": 1920, "height": 1080}, {"width": 1366, "height": 768},
+           {"width": 1280, "height": 720}, {"width": 960, "height": 540}]
+JOIN_ON = {"[quoting]\n": "[guests]\nself_check_in = true\n\n[quoting]\n"}
+DAY = 24 * 60  # minutes
+T = Translator("en")
+
+
+def three_fridays(store: Store) -> None:
+    """The same weekday on the three weeks before: parties from 18:00 to 21:00 (three an
+    hour), seated after 40, 30, 15 and 10 minutes: busy hours and a best time to come
+    later tonight (21:00) for the board to show."""
+    waits = {-60: 40, 0: 30, 60: 15, 120: 10}  # minutes from 19:00: minutes waited
+    for week in (1, 2, 3):
+        for start, wait in waits.items():
+            for n in range(3):
+                arrived = -week * 7 * DAY + start + n * 5
+                ev = store.add_party(at(arrived), 2, "Past", tz="Asia/Shanghai")
+                store.seat_party(at(arrived + wait), ev.party, "A1")
+                store.table_departed(at(arrived + wait + 1), "A1")
+                store.table_ready(at(arrived + wait + 2), "A1")
+
+
+async def overflowing(page: Page) -> list[str]:
+    """The board's parts whose content runs past their box, and texts that run out of
+    their card or over the next one."""
+    return list(await page.evaluate("""() => {
+        const out = [];
+        const cut = (el, name) => {
+            if (el && (el.scrollHeight > el.clientHeight + 1 ||
+                       el.scrollWidth > el.clientWidth + 1)) out.push(name + " cut");
+        };
+        document.querySelectorAll(".class").forEach(c => cut(c, c.id));
+        cut(document.getElementById("called-now"), "called-now");
+        const boxes = [...document.querySelectorAll(
+            ".class, #called-now, #busy, #join-here, #paused")];
+        for (let i = 0; i < boxes.length; i++) {
+            for (let j = i + 1; j < boxes.length; j++) {
+                const a = boxes[i].getBoundingClientRect();
+                const b = boxes[j].getBoundingClientRect();
+                if (a.left < b.right - 1 && b.left < a.right - 1 &&
+                    a.top < b.bottom - 1 && b.top < a.bottom - 1) {
+                    out.push(boxes[i].id + " over " + boxes[j].id);
+                }
+            }
+        }
+        document.querySelectorAll(".class .wait, .class .next, .class h3").forEach(t => {
+            const card = t.closest(".class").getBoundingClientRect();
+            const r = t.getBoundingClientRect();
+            if (r.right > card.right + 1 || r.bottom > card.bottom + 1) {
+                out.push(t.closest(".class").id + " text out");
+            }
+        });
+        return out;
+    }"""))
+
+
+async def qr_whole(page: Page) -> tuple[dict[str, float], dict[str, float]]:
+    """The QR code's box on screen, and the box its drawing (light square and modules)
+    takes: equal when the code is scaled whole, bigger when it is cut off."""
+    return tuple(await page.evaluate("""() => {
+        const svg = document.querySelector("#join-here svg");
+        const box = r => ({x: r.x, y: r.y, width: r.width, height: r.height});
+        return [box(svg.getBoundingClientRect()),
+                box(svg.querySelector("path").getBoundingClientRect())];
+    }"""))  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda s: f"{s['width']}x{s['height']}")
+async def test_the_board_fits_one_screen(store: Store, db_path: Path, clock: FixedClock,
+                                         open_page: OpenPage, tmp_path: Path,
+                                         screen: dict[str, int], lang: str) -> None:
+    config = config_variant(**JOIN_ON)
+    three_fridays(store)
+    with serving(create_app(config, db_path, clock)) as base:
+        served = Served(base, store, config, clock)
+        busy_evening(served)
+        for ticket in ("B002", "D001", "A002", "B003"):  # seven called in all
+            pid = next(p.id for p in store.load_room().waiting() if p.ticket == ticket)
+            store.call_party(at(0), pid)
+        board = await open_page(served.url(f"/board?lang={lang}"), view=screen)
+        await expect(board.locator("#called-now .ticket")).to_have_count(7)
+        await expect(board.locator("#called-now .ticket").first).to_have_text("A001")
+        best = T("web_busy_best", hour="21:00", minutes=10).split(":")[0] if lang == "en" \
+            else "今天稍后等候最短"
+        await expect(board.locator("#busy")).to_contain_text(best)
+        width, height = screen["width"], screen["height"]
+        assert await board.evaluate("document.documentElement.scrollWidth") <= width
+        assert await board.evaluate("document.documentElement.scrollHeight") <= height
+        picture = picture_folder(tmp_path) / f"board-{lang}-{width}x{height}.png"
+        await board.screenshot(path=str(picture))
+        assert await overflowing(board) == []
+        svg, drawing = await qr_whole(board)
+        assert abs(svg["width"] - svg["height"]) < 1 and svg["width"] >= height * 0.15
+        assert all(abs(svg[k] - drawing[k]) < 1 for k in svg), (svg, drawing)
+        assert svg["y"] + svg["height"] <= height and svg["x"] + svg["width"] <= width
+
+
+async def test_more_called_than_fit_are_counted_and_all_fits(store: Store, db_path: Path,
+                                                             clock: FixedClock,
+                                                             open_page: OpenPage) -> None:
+    config = config_variant(**JOIN_ON)
+    with serving(create_app(config, db_path, clock)) as base:
+        served = Served(base, store, config, clock)
+        busy_evening(served)
+        for party in store.load_room().waiting():
+            if party.status == "waiting" and party.ticket:
+                store.call_party(at(1), party.id)
+        store.set_joining_paused(True)  # the paused banner takes its row too
+        board = await open_page(served.url("/board"), view=SCREENS[-1])
+        await expect(board.locator("#called-more")).to_have_text(T("web_board_more", n=5))
+        await expect(board.locator("#called-now .ticket")).to_have_count(7)
+        assert await board.evaluate("document.documentElement.scrollHeight") <= 540
+        assert await overflowing(board) == []

@@ -48,6 +48,8 @@ class GuestView:
     held: str  # tables kept for them right now ("" when none)
     class_low: int
     class_high: int | None
+    hold_ends: float | None = None  # called: until when their table is kept (the record's)
+    now: float = 0.0  # when the view was made
 
 
 def tables_for(room: Room, size: int, low: int, high: int | None) -> list[str]:
@@ -125,4 +127,4 @@ def view(room: Room, party: Party, config: Config, quotes: dict[str, Quote],
         len(ahead), None if called else quotes.get(party.id),
         () if called else reason(room, party, len(ahead), low, high, now),
         offers(config.catalogue, party, now), party.reply == COMING,
-        room.held_tables(party.id, now), low, high)
+        room.held_tables(party.id, now), low, high, party.hold_ends(config.hold_minutes), now)

@@ -10,6 +10,7 @@ one renderer (this module) and the page works without JavaScript.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Mapping
 from urllib.parse import quote as url_quote
 
@@ -187,6 +188,16 @@ def page_link(token: str, lang: str, action: str = "") -> str:
         f"?lang={lang}"
 
 
+def come_by(t: Translator, config: Config, v: GuestView) -> str:
+    """When to come to the stand, from the hold in the record (the call, or as long as
+    the host kept the table): "by 19:42", a clock time that stays true however long the
+    page is open; "as soon as possible" once it has passed."""
+    if v.hold_ends is None or v.hold_ends <= v.now:
+        return t("msg_come_now")
+    by = arrow.get(v.hold_ends).to(config.timezone).format("HH:mm")
+    return t("web_page_come_by", time=by, minutes=math.ceil((v.hold_ends - v.now) / 60))
+
+
 def guest_fragment(t: Translator, config: Config, v: GuestView, token: str) -> str:
     lang = t.language
     state = "called" if v.called else "waiting"
@@ -199,9 +210,7 @@ def guest_fragment(t: Translator, config: Config, v: GuestView, token: str) -> s
            + (f" · {e(cut(v.name, NAME_SHOWN))}" if v.name else "") + "</p>"]
     if v.called:
         out.append(f'<div id="called" class="called-box" role="alert"><h2>'
-                   f'{e(t("web_page_called"))}</h2><p>'
-                   f'{e(t("web_page_come_within", minutes=round(config.hold_minutes)))}'
-                   "</p></div>")
+                   f'{e(t("web_page_called"))}</h2><p>{e(come_by(t, config, v))}</p></div>')
     else:
         out.append(f'<p id="position" class="position" data-position="{v.position}">'
                    f'{e(t("web_page_position", n=v.position, sizes=sizes(t, v.class_low, v.class_high)))}</p>')  # noqa: E501

@@ -170,5 +170,5 @@ def test_chinese_names_the_host_stand_one_way():
     guest_hosts = {k: v for k, v in ZH.items() if k.startswith(GUEST_FACING) and "迎宾" in v}
     assert not guest_hosts, guest_hosts
     assert all(STAND_ZH in ZH[k] for k in ("msg_come_within", "msg_come_within_one",
-                                          "msg_come_now", "web_page_come_within"))
+                                          "msg_come_now", "web_page_come_by"))
     assert STAFF_ZH in ZH["web_join_phone_taken"]

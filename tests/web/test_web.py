@@ -128,13 +128,22 @@ def test_guest_page_shows_number_position_estimate_reason_and_offers(client, sto
     assert "First" not in page and "Second" not in page  # others are numbers only
 
 
-def test_called_guest_is_told_to_come_within_the_hold_minutes(client, store, config):
+def test_called_guest_is_told_by_when_to_come(client, store, config, clock):
+    """The page said "within 10 minutes" however late it was read, and knew nothing of a
+    hold the host kept longer: it now says the clock time the table is kept until, as
+    the record has it, and "as soon as possible" once that has passed."""
     pid, token = add(store, config, -10, 2)
-    store.call_party(at(-1), pid)
+    store.call_party(at(-1), pid)  # 18:59 local; the hold of 10 minutes ends at 19:09
     page = client.get(f"/p/{token}").text
     assert "Your table is ready" in by_id(page, "called")
-    assert f"within {round(config.hold_minutes)} minutes" in page
+    assert "Please come to the host stand by 19:09 (within 9 min)." in by_id(page, "called")
     assert 'id="position"' not in page
+    clock.advance(minutes=10)
+    page = client.get(f"/p/{token}").text
+    assert "as soon as possible" in by_id(page, "called")
+    store.keep_call(at(10), pid, 10)  # the host held the table longer
+    page = client.get(f"/p/{token}").text
+    assert "by 19:20 (within 10 min)" in by_id(page, "called")
 
 
 def test_on_my_way_back_changes_only_the_guests_own_party(client, store, config):

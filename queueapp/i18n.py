@@ -74,6 +74,8 @@ EN: dict[str, str] = {
     # results
     "added": "Added {name}: quote {point} min ({low}–{high})",
     "edited": "Saved changes to {name}",
+    "edited_ticket": "Saved changes to {name}: their number is now {ticket} (tell them; "
+        "their page shows it)",
     "called": "Called {name}: their table is ready",
     "called_table": "Called {name}: {table} is ready, kept for them {minutes} min",
     "seated": "Seated {name} at {table}",
@@ -1010,6 +1012,7 @@ ZH: dict[str, str] = {
                                 "请检查号码或加上国家区号（+44 ...）。",
     "added": "已添加 {name}：预估 {point} 分钟（{low}–{high}）",
     "edited": "已保存 {name} 的修改",
+    "edited_ticket": "已保存 {name} 的修改：号码改为 {ticket}（请告知客人，其页面已显示）",
     "called": "已叫号 {name}：餐桌已备好",
     "called_table": "已叫号 {name}：{table} 已备好，为其保留 {minutes} 分钟",
     "seated": "{name} 已入座 {table}",

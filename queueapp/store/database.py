@@ -456,7 +456,8 @@ class Store:
         row = self.db.execute(
             "SELECT max(n) FROM ("
             "SELECT CAST(substr(json_extract(data, '$.ticket'), :n) AS INTEGER) AS n "
-            "FROM events WHERE event = 'arrive' AND time >= :since AND time < :until "
+            "FROM events WHERE event IN ('arrive', 'edit') AND time >= :since "
+            "AND time < :until "
             "AND json_extract(data, '$.ticket') GLOB :prefix || '[0-9]*' "
             "UNION ALL SELECT CAST(substr(ticket, :n) AS INTEGER) FROM parties "
             "WHERE status IN ('waiting', 'called') AND ticket GLOB :prefix || '[0-9]*')",
@@ -574,10 +575,24 @@ class Store:
         self.set_setting(JOINING_PAUSED, "1" if paused else "0")
 
     def edit_party(self, now: float, party_id: str, changes: dict[str, Any],
-                   host: str = "") -> Event:
+                   host: str = "", ticket_prefix: str = "", tz: str = "UTC",
+                   tickets_restart: int = TICKETS_RESTART) -> Event:
+        """Change what was typed for a waiting party. A new size in another table class
+        (``ticket_prefix``, the new size's class's) gives the party that class's next
+        queue number, in the same event: the board shows it where it now belongs, and
+        their page (same link) shows the new number."""
         data = {k: (list(v) if k == "tags" else v) for k, v in changes.items() if k != "size"}
         ev = Event(now, EDIT, party_id, changes.get("size"), "", data)
-        return self._act(ev, lambda room: _need_waiting(room, party_id), host)
+
+        def check(room: Room) -> None:
+            p = _need_waiting(room, party_id)
+            moved = ticket_prefix and p.ticket and "size" in changes \
+                and not _in_class(p.ticket, ticket_prefix)
+            if moved:
+                data["ticket"] = self._next_ticket(numbers_day(now, tz, tickets_restart),
+                                                   ticket_prefix)
+
+        return self._act(ev, check, host)
 
     def call_party(self, now: float, party_id: str, host: str = "", table: str = "",
                    minutes: float = 0) -> Event:
@@ -850,6 +865,11 @@ def _event_row(ev: Event, host: str, station: str, ref: int | None = None) -> di
     return {"time": iso(ev.time), "event": ev.event, "party": ev.party, "size": ev.size,
             "table_name": ev.table, "data": json.dumps(ev.data, ensure_ascii=False),
             "host": host, "station": station, "ref": ref}
+
+
+def _in_class(ticket: str, prefix: str) -> bool:
+    """Is queue number ``ticket`` (``B007``) one of class ``prefix``'s?"""
+    return ticket.startswith(prefix) and ticket[len(prefix):].isdigit()
 
 
 def _need_waiting(room: Room, party_id: str) -> Party:

@@ -178,7 +178,7 @@ class Room:
         if not p:
             return
         d: dict[str, Any] = ev.data
-        for key in ("name", "phone", "note"):
+        for key in ("name", "phone", "note", "ticket"):
             if key in d:
                 setattr(p, key, d[key])
         if "tags" in d:

@@ -237,3 +237,24 @@ def test_numbers_still_waiting_at_the_restart_are_not_given_again(store: Store,
         store.seat_party(night + (50 + i) * 60, pid, ["A1", "A2", "A3"][i])
     next_day = store.add_party(night + 25 * 3600, 2, "Next", tz=TZ, ticket_prefix="A")
     assert store.party(next_day.party).ticket == "A001"
+
+
+def test_a_new_size_in_another_class_gets_that_class_s_next_number(store: Store,
+                                                                     config) -> None:
+    """A party of 2 became 8: it kept A001, so the board listed a party of 8 among the
+    couples. Its new size's class now gives it the next number there (the same page
+    link shows it); a size within its class keeps the number; undo gives the old one
+    back; and the number is never given again that day."""
+    def edit(pid: str, size: int, when: float):
+        return store.edit_party(when, pid, {"size": size},
+                                ticket_prefix=config.guests.ticket_class(size).prefix, tz=TZ)
+
+    pid = add(store, config, 2, at(0))
+    big = config.guests.ticket_class(8).prefix
+    assert store.party(pid).ticket == "A001"
+    assert "ticket" not in edit(pid, 1, at(1)).data  # still a couple's table
+    ev = edit(pid, 8, at(2))
+    assert ev.data["ticket"] == store.party(pid).ticket == f"{big}001"
+    store.undo(at(3), ev.id)
+    assert store.party(pid).ticket == "A001"
+    assert store.party(add(store, config, 8, at(4))).ticket == f"{big}002"

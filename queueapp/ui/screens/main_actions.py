@@ -232,9 +232,12 @@ class StandActions(Screen[None]):
             if choice != SamePhone.ADD:
                 continue
             ev = await app.in_store(partial(_edit_party, party_id=party.id,
-                                            changes=entry.as_changes(), host=app.snapshot.host))
+                                            changes=entry.as_changes(), host=app.snapshot.host,
+                                            config=app.config))
             if not isinstance(ev, StoreError):
-                self._wrote(ev, app.t("edited", name=entry.fields.name))
+                ticket = ev.data.get("ticket")
+                self._wrote(ev, app.t("edited_ticket", name=entry.fields.name, ticket=ticket)
+                            if ticket else app.t("edited", name=entry.fields.name))
                 return
 
     @on_party
@@ -805,8 +808,11 @@ def _add_party(store: Store, now: float, *, entry: NewParty, tz: str, host: str,
 
 
 def _edit_party(store: Store, now: float, *, party_id: str, changes: dict[str, Any],
-                host: str) -> Event:
-    ev = store.edit_party(now, party_id, changes, host=host)
+                host: str, config: Config) -> Event:
+    size = changes.get("size")
+    prefix = config.guests.ticket_class(size).prefix if size else ""
+    ev = store.edit_party(now, party_id, changes, host=host, ticket_prefix=prefix,
+                          tz=config.timezone, tickets_restart=config.guests.tickets_restart)
     _link_guest(store, ev)
     return ev
 

@@ -20,6 +20,7 @@ from queueapp.goodwill.catalogue import Catalogue, Interaction
 from queueapp.goodwill.gestures import Gesture
 from queueapp.goodwill.guests import GuestCard
 from queueapp.i18n import Translator
+from queueapp.quotes.rule import minutes_past_quote
 from queueapp.store import Store
 from queueapp.store.rescues import TABLE_OFFER
 from queueapp.waitlist.room import CALLED, FREE, OCCUPIED, WAITING, Party, Room, TableState
@@ -264,7 +265,7 @@ def suggest(party: Party, now: float, catalogue: Catalogue | Iterable[Interactio
     given = _live(history)
     waited = party.waited(now)
     quote = quote_minutes if quote_minutes is not None else party.quote
-    over = waited - quote if quote is not None else None
+    over = minutes_past_quote(party.arrived, now, quote)
     last = max((g.time for g in given), default=None)
     idle = (now - (last if last is not None else party.arrived)) / 60
     tags = {t.casefold() for t in party.tags}
@@ -370,9 +371,8 @@ def needs_attention(parties: Iterable[Party], now: float,
             continue
         if p.status != WAITING:
             continue
-        waited = p.waited(now)
         quote = (quotes or {}).get(p.id, p.quote)
-        over = waited - quote if quote is not None else None
+        over = minutes_past_quote(p.arrived, now, quote)
         flagged = idle >= attention_minutes
         overdue = over is not None and over > PAST
         soon = over is not None and -SOON_MINUTES < over < 0

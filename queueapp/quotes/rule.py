@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Protocol
 
+from queueapp.clock import clock_minutes
 from queueapp.config import Quoting
 from queueapp.quotes.reason import Reason, guest_minutes
 from queueapp.waitlist.events import Event
@@ -39,6 +40,23 @@ class Quote:
         low = min(point, max(0, 5 * math.floor(self.low / 5)))
         high = max(point, 5 * math.ceil(self.high / 5))
         return point, low, high
+
+
+def as_told(point: float, low: float | None = None,
+            high: float | None = None) -> tuple[int, int, int]:
+    """A saved quote (its range may be missing on old rows) as the guest was told it:
+    what "past the quote" is counted from wherever the stand says it."""
+    return Quote(point, point if low is None else low, point if high is None else high
+                 ).rounded()
+
+
+def minutes_past_quote(arrived: float, now: float, quote: float | None) -> int | None:
+    """Whole minutes waited (as the Waited column shows them) past the quote as told
+    ("45": +4 at 49 minutes); negative before it; None without a quote. One number for
+    the row's "+4" and the suggestions' "quote passed 4 min ago"."""
+    if quote is None:
+        return None
+    return clock_minutes(arrived, now) - as_told(quote)[0]
 
 
 class Quoter(Protocol):

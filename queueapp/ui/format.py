@@ -13,7 +13,6 @@ from queueapp.goodwill.guests import GuestCard
 from queueapp.goodwill.suggestions import ordinal
 from queueapp.i18n import Translator
 from queueapp.privacy import printable
-from queueapp.quotes.rule import Quote
 from queueapp.review.labels import gesture_label
 from queueapp.waitlist.events import COMING, TEXT
 from queueapp.waitlist.room import Party
@@ -75,12 +74,6 @@ def gesture_cells(g: Gesture, config: Config, t: Translator, width: int
     if g.voided_by:
         extra.append(t("voided_by", host=g.voided_by))
     return label, clip(" · ".join([g.note, *extra] if g.note else extra), 30), style
-
-
-def rounded_quote(point: float, low: float | None, high: float | None) -> tuple[int, int, int]:
-    """A saved quote (range may be missing on old rows) as the guest was told it."""
-    return Quote(point, low if low is not None else point,
-                 high if high is not None else point).rounded()
 
 
 

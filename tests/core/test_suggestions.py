@@ -14,6 +14,7 @@ from queueapp.goodwill.suggestions import (
     suggest,
 )
 from queueapp.i18n import Translator
+from queueapp.quotes.rule import minutes_past_quote
 from queueapp.sim.goodwill import import_goodwill, simulate_goodwill, simulated_hosts
 from queueapp.waitlist.events import Event
 from queueapp.waitlist.room import Party
@@ -275,3 +276,15 @@ def test_simulated_goodwill_is_realistic_and_repeatable(store, config):
     card = u.recognise(store, phone)
     assert card is not None and card.visits == 3
     assert store.db.execute("SELECT count(*) FROM gestures").fetchone()[0] == len(gestures)
+
+
+def test_past_the_quote_counts_from_the_quote_as_told(config):
+    """Quoted 43.84 minutes, told "45": at 49 minutes on the Waited column the row said
+    "+5" and the reason "quote passed 5 min ago" against a quote that read 45. Both now
+    count from what the guest was told, as the screen shows it: +4."""
+    told_45 = party(49, quote=43.84)
+    assert minutes_past_quote(told_45.arrived, NOW, told_45.quote) == 4
+    [box] = needs_attention([told_45], NOW, {}, 60)
+    assert box.reason(EN) == "quote passed 4 min ago"
+    assert "quote passed 4 min ago" in suggest(told_45, NOW, config.catalogue, [])[0].reason(EN)
+    assert minutes_past_quote(told_45.arrived, NOW, None) is None

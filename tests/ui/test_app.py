@@ -297,7 +297,9 @@ async def test_call(make_app, store):
         assert store.party(pid).status == CALLED
         assert store.party(pid).called_at == at(0)
         assert cell(waiting_table(app), pid, "col_called") == "called 19:00"
-        assert "Called Li Wei: their table is ready" in toasts(app)
+        # the ready table proposed to them is kept for them while they come
+        assert "Called Li Wei: A1 is ready, kept for them 10 min" in toasts(app)
+        assert store.load_room().tables["A1"].held_for == pid
         assert [e.event for e in store.all_events()] == ["arrive", "call"]
 
 

@@ -17,9 +17,8 @@ from textual.widgets import DataTable, Input, OptionList, Static
 
 from queueapp.clock import FixedClock
 from queueapp.goodwill import gestures, guests
-from queueapp.quotes.rule import Quote, RuleQuoter
+from queueapp.quotes.rule import Quote, RuleQuoter, as_told
 from queueapp.ui.app import QueueApp
-from queueapp.ui.format import rounded_quote
 from queueapp.ui.screens.forms import PartyForm
 from queueapp.ui.screens.goodwill import CustomGestureForm, NoteForm, PinScreen
 from queueapp.ui.screens.main import MainScreen
@@ -419,7 +418,7 @@ async def test_the_quote_saved_is_the_quote_the_form_showed(make_app, store, clo
         await settle(app, pilot)
         assert isinstance(app.screen, MainScreen)
     [wu] = [p for p in store.load_room().waiting() if p.name == "Wu"]
-    point, low, high = rounded_quote(wu.quote, wu.quote_low, wu.quote_high)
+    point, low, high = as_told(wu.quote, wu.quote_low, wu.quote_high)
     assert app.t("quote_for_guest", point=point, low=low, high=high) == shown.splitlines()[0]
 
 

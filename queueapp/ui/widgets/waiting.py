@@ -20,6 +20,7 @@ from queueapp.clock import clock_minutes
 from queueapp.goodwill.suggestions import Attention, needs_attention, ordinal
 from queueapp.i18n import Translator
 from queueapp.messages.reach import not_reached
+from queueapp.quotes.rule import as_told, minutes_past_quote
 from queueapp.ui import messages as messages_ui
 from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.format import (
@@ -31,7 +32,6 @@ from queueapp.ui.format import (
     minutes_text,
     proposal_text,
     reply_marker,
-    rounded_quote,
     tag_icons,
 )
 from queueapp.ui.widgets.keyed import Column, KeyedTable, widest
@@ -143,7 +143,8 @@ class WaitingList(DrawsState, KeyedTable):
         app, t = self.app, self.app.t
         cfg, now = app.config, snap.now
         waited = clock_minutes(p.arrived, now)
-        overdue = p.quote is not None and waited > p.quote + 0.5
+        past = minutes_past_quote(p.arrived, now, p.quote)
+        overdue = past is not None and past > 0
         style = OVERDUE if overdue else ""
         card = snap.guests.get(p.id)
         returning = card is not None and card.returning
@@ -155,11 +156,11 @@ class WaitingList(DrawsState, KeyedTable):
             words = f"★ {visit}" + (f" · {words}" if words else "")
         quote, quote_compact = Text("—"), Text("—")
         if p.quote is not None:
-            point, low, high = rounded_quote(p.quote, p.quote_low, p.quote_high)
+            point, low, high = as_told(p.quote, p.quote_low, p.quote_high)
             quote = Text(t("quote_short", point=point, low=low, high=high), style=style)
             quote_compact = Text(str(point), style=style)
             if overdue:
-                over = " " + t("over_by", minutes=round(waited - p.quote))
+                over = " " + t("over_by", minutes=past)
                 quote.append(over, style="bold")
                 quote_compact.append(over, style="bold")
         minutes_left = snap.minutes_left(p.id)

@@ -437,17 +437,9 @@ class _Validator:
         day_starts = self._time_of_day(r, "day_starts", "restaurant.day_starts", "04:00",
                                        "the business day begins (a service running past "
                                        "midnight counts as the day it began)")
-        this_year = datetime.now().year
-        # midnight stays allowed wherever the clocks change then (Cairo, Santiago...):
-        # "00:00" is calendar days, counted as they always were
-        changed = None if day_starts == 0 else \
-            clock_change_at(tz, day_starts, (this_year, this_year + 1))
-        if changed is not None:
-            raise self.fail("restaurant.day_starts", f"{clock_text(day_starts)} is skipped "
-                            "or repeated when the clocks "
-                            f"change in {tz} (on {changed.isoformat()}): a day cannot begin "
-                            "then. Choose a time the clocks never change at, such as "
-                            "\"04:00\".", self._line("day_starts"))
+        self._clear_of_clock_changes(tz, day_starts, "restaurant.day_starts",
+                                     "a day cannot begin then",
+                                     self._line("day_starts"))
 
         sections = self._sections()
         tables = self._tables()
@@ -517,11 +509,11 @@ class _Validator:
             sync_seconds=sync, attention_minutes=attention, long_wait_minutes=long_wait,
             quoting=quoting,
             extra_tags=tuple(t.strip() for t in extra), keys=dict(keys),
-            interactions=tuple(self._interactions()), goodwill=self._goodwill(day_starts),
+            interactions=tuple(self._interactions()), goodwill=self._goodwill(tz, day_starts),
             hosts=tuple(self._hosts()), leads=tuple(self._leads()),
             conversation=self._conversation(), hold_minutes=hold, keep_guest_days=keep_days,
             backup_keep=backup_keep, backup_every_minutes=backup_every,
-            guests=self._guests(day_starts), messages=message_settings.parse(self),
+            guests=self._guests(tz, day_starts), messages=message_settings.parse(self),
             headoffice=self._headoffice(),
         )
 
@@ -540,6 +532,22 @@ class _Validator:
         every = self._number(h, "every_seconds", "headoffice.every_seconds", 60.0)
         return HeadOffice(url, site, key, every)
 
+    def _clear_of_clock_changes(self, tz: str, minutes: int, fld: str, what: str,
+                                line: int | None) -> None:
+        """Refuse local time ``minutes`` when the clocks of ``tz`` skip or repeat it (02:30
+        in Europe/Berlin): ``what`` says why ("a day cannot begin then").
+        Midnight stays allowed wherever the clocks change then (Cairo, Santiago...):
+        "00:00" is calendar days, counted as they always were."""
+        if minutes == 0:
+            return
+        this_year = datetime.now().year
+        changed = clock_change_at(tz, minutes, (this_year, this_year + 1))
+        if changed is not None:
+            raise self.fail(fld, f"{clock_text(minutes)} is skipped or repeated when the "
+                            f"clocks change in {tz} (on {changed.isoformat()}): {what}. "
+                            "Choose a time the clocks never change at, "
+                            "such as \"04:00\".", line)
+
     def _time_of_day(self, table: dict[str, Any], key: str, fld: str, default: str,
                      what: str) -> int:
         """A local time of day ``"HH:MM"`` (00:00 to 23:59) as minutes after midnight;
@@ -554,9 +562,10 @@ class _Validator:
                             self._line(key)) from None
         return minutes
 
-    def _guests(self, day_starts: int) -> Guests:
+    def _guests(self, tz: str, day_starts: int) -> Guests:
         """[guests] queue numbers and self check-in, [web] where `queueapp serve` listens.
-        Numbers restart with the business day (``day_starts``) unless told otherwise."""
+        Numbers restart with the business day (``day_starts``) unless told otherwise, never
+        at a time the clocks of ``tz`` skip or repeat."""
         g = self._section("guests")
         raw = self._get(g, "tickets", list, "guests.tickets", None)
         tickets = DEFAULT_TICKETS if raw is None else self._tickets(raw)
@@ -565,6 +574,9 @@ class _Validator:
                                     clock_text(day_starts),
                                     "queue numbers start again from 1 (a service running "
                                     "past midnight keeps its numbers)")
+        self._clear_of_clock_changes(tz, restart, "guests.tickets_restart",
+                                     "queue numbers cannot start again then",
+                                     self._line("tickets_restart"))
         per_minute = self._number(g, "joins_per_minute", "guests.joins_per_minute", 5,
                                   whole=True)
         w = self._section("web")
@@ -793,9 +805,10 @@ class _Validator:
                 on_guest_page=get("on_guest_page", bool, True)))
         return out
 
-    def _goodwill(self, day_starts: int) -> Goodwill:
+    def _goodwill(self, tz: str, day_starts: int) -> Goodwill:
         """[goodwill]: one shift a day from ``day_starts`` unless ``shift_starts`` says
-        otherwise (a budget that began again at midnight would split a late service)."""
+        otherwise (a budget that began again at midnight would split a late service); a
+        shift cannot begin at a time the clocks of ``tz`` skip or repeat."""
         g = self._section("goodwill")
         budget = self._number(g, "budget_per_shift", "goodwill.budget_per_shift", 300.0)
         starts_raw = self._get(g, "shift_starts", list, "goodwill.shift_starts",
@@ -808,6 +821,10 @@ class _Validator:
         except ValueError as exc:
             raise self.fail("goodwill.shift_starts", f"{exc}.",
                             self._line("shift_starts")) from None
+        for start in starts:
+            self._clear_of_clock_changes(tz, start, "goodwill.shift_starts",
+                                         "a shift cannot begin then",
+                                         self._line("shift_starts"))
         max_wrong = self._number(g, "pin_max_wrong", "goodwill.pin_max_wrong", 5, whole=True)
         window = self._number(g, "pin_window_minutes", "goodwill.pin_window_minutes", 10.0)
         lock = self._number(g, "pin_lock_minutes", "goodwill.pin_lock_minutes", 5.0)

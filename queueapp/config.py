@@ -674,7 +674,7 @@ class _Validator:
         if not isinstance(raw, list):
             raise self.fail("[[tables]]", "should be a list of [[tables]] entries.")
         out: list[Table] = []
-        seen: set[str] = set()
+        seen: dict[str, str] = {}  # a name as hosts tell tables apart -> as written first
         for i, entry in enumerate(raw):
             fld = f"tables[{i + 1}]"
             name = self._get(entry, "name", str, f"{fld}.name",
@@ -683,10 +683,17 @@ class _Validator:
             if not name or "+" in name:
                 raise self.fail(f"{fld}.name", "should be a non-empty name without '+'.",
                                 self._line("name", "tables", i))
-            if name in seen:
+            # "A1" and "a1 " are one table to a host (as host names are one host)
+            told_apart = " ".join(name.casefold().split())
+            same = seen.get(told_apart)
+            if same == name:
                 raise self.fail(f"{fld}.name", f"table {name!r} is defined twice; "
                                 "give each table its own name.", self._line("name", "tables", i))
-            seen.add(name)
+            if same is not None:
+                raise self.fail(f"{fld}.name", f"{name!r} is the same name as table {same!r} "
+                                "(case and spaces do not count); give each table its own "
+                                "name.", self._line("name", "tables", i))
+            seen[told_apart] = name
             seats = self._number(entry, "seats", f"{fld}.seats", whole=True,
                                  line=self._line("seats", "tables", i), ranged="tables.seats")
             section = self._get(entry, "section", str, f"{fld}.section", "",

@@ -126,6 +126,10 @@ CASES = [
     ("duplicate-table-name",
      replace_once('name = "A6"', 'name = "A5"'),
      "tables[6] (A5).name", line_of(TEXT, 'name = "A6"')),
+    ("table-name-differing-only-in-case-and-spaces",
+     replace_once('name = "A6"', 'name = " a5 "'),
+     "tables[6] (a5).name: 'a5' is the same name as table 'A5' (case and spaces do not "
+     "count)", line_of(TEXT, 'name = "A6"')),
     ("join-names-unknown-table",
      replace_once('tables = ["T7", "T8"]', 'tables = ["T7", "T9"]'),
      "joins[4].tables", line_of(TEXT, 'tables = ["T7", "T8"]')),

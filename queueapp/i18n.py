@@ -572,6 +572,8 @@ EN: dict[str, str] = {
         "characters)",
     "cli_secret_again": "The same secret again",
     "cli_first_lead": "There is no shift lead yet: {name} becomes the first.",
+    "roster_name_cleaned": "Control characters (BEL, ESC, tabs...) are not kept in a name: "
+                           "it is {name}.",
     "lead_added": "{name} is a shift lead now.",
     "lead_removed": "{name} is no longer a shift lead.",
     "lead_line": "{name} · added {created} by {by}",
@@ -1450,6 +1452,7 @@ ZH: dict[str, str] = {
     "cli_new_secret": "{name} 的新密码（至少 {digits} 位数字，或至少 {chars} 个字符）",
     "cli_secret_again": "再输入一次",
     "cli_first_lead": "还没有领班：{name} 将成为第一位领班。",
+    "roster_name_cleaned": "姓名中的控制字符（BEL、ESC、制表符等）不会保留：姓名为 {name}。",
     "lead_added": "{name} 现在是领班。",
     "lead_removed": "{name} 不再是领班。",
     "lead_line": "{name} · {created} 由 {by} 添加",

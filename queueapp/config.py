@@ -12,6 +12,7 @@ import os
 import re
 import tomllib
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +32,7 @@ from queueapp.goodwill.catalogue import (
     parse_season,
 )
 from queueapp.i18n import LANGUAGES
-from queueapp.keys import KEY_IDS
+from queueapp.keys import KEY_IDS, KEYS
 from queueapp.messages import settings as message_settings
 
 DAY_STARTS = 4 * 60  # the business day begins at 04:00 local: a late service is one day
@@ -319,8 +320,15 @@ def find_config(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path("config.toml")
 
 
-def load_config(path: str | os.PathLike[str] | None = None) -> Config:
-    """Read, parse and validate a config file; raise ConfigError on any mistake."""
+# what is wrong with a key name in [keys] ("" when nothing): the host stand knows its
+# keyboard's names, the core does not (it never imports Textual), so a front door passes one
+KeyNameCheck = Callable[[str], str]
+
+
+def load_config(path: str | os.PathLike[str] | None = None,
+                key_names: KeyNameCheck | None = None) -> Config:
+    """Read, parse and validate a config file; raise ConfigError on any mistake
+    (``key_names`` also checks each key of ``[keys]`` is one the stand can bind)."""
     p = find_config(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -331,16 +339,17 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{p}: cannot read the config file ({exc}).") from None
-    return parse_config(text, p)
+    return parse_config(text, p, key_names)
 
 
-def parse_config(text: str, path: Path | None = None) -> Config:
+def parse_config(text: str, path: Path | None = None,
+                 key_names: KeyNameCheck | None = None) -> Config:
     where = str(path) if path else "config"
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: not valid TOML: {exc}. Fix the syntax on that line.") from None
-    return _Validator(raw, text, where, path).build()
+    return _Validator(raw, text, where, path, key_names).build()
 
 
 _ARRAY_HEADER = re.compile(r"\s*\[\[\s*([^\]\s]+)\s*\]\]")
@@ -349,8 +358,10 @@ _ARRAY_HEADER = re.compile(r"\s*\[\[\s*([^\]\s]+)\s*\]\]")
 class _Validator:
     """Turns the raw TOML dict into a Config, reporting the first mistake found."""
 
-    def __init__(self, raw: dict[str, Any], text: str, where: str, path: Path | None):
+    def __init__(self, raw: dict[str, Any], text: str, where: str, path: Path | None,
+                 key_names: KeyNameCheck | None = None):
         self.raw, self.text, self.where, self.path = raw, text, where, path
+        self.key_names = key_names
         self.lines = text.splitlines()
         # where each [[array]] entry starts, found once (line lookups stay cheap)
         self.starts: dict[str, list[int]] = {}
@@ -488,14 +499,7 @@ class _Validator:
             if not isinstance(tag, str) or not tag.strip():
                 raise self.fail("tags.extra", f"{tag!r} should be a non-empty text.",
                                 self._line("extra"))
-        keys = self._section("keys")
-        for k, v in keys.items():
-            if k not in KEY_IDS:
-                raise self.fail(f"keys.{k}", f"{k!r} is not a key id; use one of "
-                                f"{', '.join(sorted(KEY_IDS))}.", self._line(k))
-            if not isinstance(v, str) or not v:
-                raise self.fail(f"keys.{k}", f"{v!r} should be a key name such as \"a\" "
-                                "or \"ctrl+n\".", self._line(k))
+        keys = self._keys()
 
         privacy = self._section("privacy")
         keep_days = self._number(privacy, "keep_guest_days", "privacy.keep_guest_days",
@@ -508,7 +512,7 @@ class _Validator:
             sections=tuple(sections), joins=tuple(joins), db=db, refresh_seconds=refresh,
             sync_seconds=sync, attention_minutes=attention, long_wait_minutes=long_wait,
             quoting=quoting,
-            extra_tags=tuple(t.strip() for t in extra), keys=dict(keys),
+            extra_tags=tuple(t.strip() for t in extra), keys=keys,
             interactions=tuple(self._interactions()), goodwill=self._goodwill(tz, day_starts),
             hosts=tuple(self._hosts()), leads=tuple(self._leads()),
             conversation=self._conversation(), hold_minutes=hold, keep_guest_days=keep_days,
@@ -516,6 +520,39 @@ class _Validator:
             guests=self._guests(tz, day_starts), messages=message_settings.parse(self),
             headoffice=self._headoffice(),
         )
+
+    def _keys(self) -> dict[str, str]:
+        """[keys]: binding id = key (or keys, "a,plus"). Each id must be one of the stand's,
+        each key one it can bind (when ``key_names`` can tell), and no key may do two
+        things once the remaps are laid over the defaults."""
+        raw = self._section("keys")
+        keys: dict[str, str] = {}
+        for k, v in raw.items():
+            if k not in KEY_IDS:
+                raise self.fail(f"keys.{k}", f"{k!r} is not a key id; use one of "
+                                f"{', '.join(sorted(KEY_IDS))}.", self._line(k))
+            parts = [part.strip() for part in v.split(",")] if isinstance(v, str) else []
+            if not parts or not all(parts):
+                raise self.fail(f"keys.{k}", f"{v!r} should be a key name such as \"a\" "
+                                "or \"ctrl+n\" (several: \"a,plus\").", self._line(k))
+            for part in parts:
+                problem = self.key_names(part) if self.key_names else ""
+                if problem:
+                    raise self.fail(f"keys.{k}", f"{part!r} {problem}", self._line(k))
+            keys[k] = ",".join(parts)
+        doing: dict[str, str] = {}  # key -> the binding id it does
+        for id_, default, _ in KEYS:
+            for key in keys.get(id_, default).split(","):
+                other = doing.setdefault(key, id_)
+                if other == id_:
+                    continue
+                blamed = id_ if id_ in keys else other
+                how = {i: "as [keys] sets it" if i in keys else "its default key"
+                       for i in (other, id_)}
+                raise self.fail(f"keys.{blamed}", f"{key!r} would do two things: {other} "
+                                f"({how[other]}) and {id_} ({how[id_]}). Give one of them "
+                                "another key in [keys].", self._line(blamed))
+        return keys
 
     def _headoffice(self) -> HeadOffice:
         """[headoffice] url, site, key, every_seconds (all optional)."""

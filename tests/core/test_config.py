@@ -185,3 +185,55 @@ def test_the_shipped_example_config_loads() -> None:
 
     cfg = load_config(EXAMPLE_CONFIG_PATH)
     assert cfg.tables and cfg.name
+
+
+# -- [keys] ------------------------------------------------------------------------------------
+
+KEYS_LINE = '# add_party = "a"'
+
+
+def keys_refused(tmp_path: Path, keys: str) -> str:
+    """check-config's message for ``keys`` in [keys] (exit 1, no traceback)."""
+    p = broken(tmp_path, replace_once(KEYS_LINE, keys))
+    result = CliRunner().invoke(main, ["check-config", "--config", str(p)])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    return result.output
+
+
+@pytest.mark.parametrize(("keys", "says"), [
+    # s opened Add, Seat had no key left and a did nothing
+    ('add_party = "s"', "keys.add_party: 's' would do two things: add_party (as [keys] sets "
+                        "it) and seat (its default key). Give one of them another key"),
+    ('seat = "a"\nadd_party = "a"', "keys.seat: 'a' would do two things: add_party (as "
+                                    "[keys] sets it) and seat (as [keys] sets it)"),
+    ('give_1 = "x,plus"', "'x' would do two things: remove (its default key) and give_1"),
+])
+def test_a_key_given_to_two_actions_is_refused_naming_both(tmp_path, keys, says):
+    output = keys_refused(tmp_path, keys)
+    assert f"line {line_of(TEXT, KEYS_LINE)}: keys." in output, output
+    assert says in " ".join(output.split()), output
+    # the same through the core, which knows no key names but every action's key
+    with pytest.raises(ConfigError, match="would do two things"):
+        load_config(tmp_path / "config.toml")
+
+
+def test_keys_swapped_or_moved_to_a_free_key_still_load(tmp_path):
+    swapped = broken(tmp_path, replace_once(KEYS_LINE, 'add_party = "s"\nseat = "a"\n'
+                                                       'find = "ctrl+f, slash"'))
+    config = load_config(swapped)
+    assert config.keys == {"add_party": "s", "seat": "a", "find": "ctrl+f,slash"}
+    result = CliRunner().invoke(main, ["check-config", "--config", str(swapped)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(("keys", "says"), [
+    ('find = "/"', "keys.find: '/' should be written by its name, \"slash\"."),
+    ('add_party = "notakey!!"', "keys.add_party: 'notakey!!' is not a key name the stand "
+                                "knows"),
+    ('help = "Escape"', "keys.help: 'Escape' is not a key name the stand knows"),
+    ('undo = "cmd+z"', "keys.undo: 'cmd+z' is not a key name: 'cmd' is not a modifier"),
+    ('undo = "ctrl+z,"', "keys.undo: 'ctrl+z,' should be a key name"),
+])
+def test_a_key_name_the_stand_never_sees_is_refused_by_check_config(tmp_path, keys, says):
+    output = " ".join(keys_refused(tmp_path, keys).split())
+    assert f"line {line_of(TEXT, KEYS_LINE)}: {says}" in output, output

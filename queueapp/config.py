@@ -558,9 +558,19 @@ class _Validator:
         """[headoffice] url, site, key, every_seconds (all optional)."""
         h = self._section("headoffice")
         url = self._get(h, "url", str, "headoffice.url", "").strip()
-        if url and not re.match(r"postgres(ql)?://", url):
-            raise self.fail("headoffice.url", f"{url!r} should be a PostgreSQL address, e.g. "
-                            "\"postgresql://queueapp@hq.example/chain\".", self._line("url"))
+        if url:  # judged by PostgreSQL's own client library, loaded only for an address
+            from queueapp.headoffice.address import SCHEMES, problem, shown
+
+            example = "\"postgresql://queueapp@hq.example:5432/chain\""
+            if not url.startswith(SCHEMES):
+                raise self.fail("headoffice.url", f"{shown(url)!r} should be a PostgreSQL "
+                                f"address, e.g. {example}.", self._line("url"))
+            wrong = problem(url)
+            if wrong:
+                raise self.fail("headoffice.url", f"{shown(url)!r} is not an address "
+                                f"PostgreSQL can read ({wrong}). Write it like {example} (an "
+                                "IPv6 host in brackets, [::1]; @ : / in a password as %40 "
+                                "%3A %2F).", self._line("url"))
         site = self._get(h, "site", str, "headoffice.site", "").strip()
         if site and not re.fullmatch(r"[\w.-]{1,64}", site):
             raise self.fail("headoffice.site", f"{site!r} should be 1 to 64 letters, digits, "

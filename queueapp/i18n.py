@@ -851,6 +851,9 @@ EN: dict[str, str] = {
                      "url (or QUEUEAPP_HEADOFFICE_URL).",
     "err_hq_url": "{url} is not a PostgreSQL address: write it as "
                   "postgresql://user:password@host:5432/database.",
+    "err_hq_url_unreadable": "{url} is not an address PostgreSQL can read ({detail}): write "
+                             "it as postgresql://user:password@host:5432/database (an IPv6 "
+                             "host in brackets, [::1]; @ : / in a password as %40 %3A %2F).",
     "err_hq_password": "Head office database {where}: the user name or password was "
                        "refused. Check them in the address.",
     "err_hq_no_database": "Head office database {where}: no such database. Create it "
@@ -1709,6 +1712,9 @@ ZH: dict[str, str] = {
                      "（或 QUEUEAPP_HEADOFFICE_URL）。",
     "err_hq_url": "{url} 不是 PostgreSQL 地址：请写成 "
                   "postgresql://用户:密码@主机:5432/数据库。",
+    "err_hq_url_unreadable": "{url} 不是 PostgreSQL 能读懂的地址（{detail}）：请写成 "
+                             "postgresql://用户:密码@主机:5432/数据库（IPv6 主机加方括号，如 "
+                             "[::1]；密码中的 @ : / 写作 %40 %3A %2F）。",
     "err_hq_password": "总部数据库 {where}：用户名或密码被拒绝。请检查地址中的用户名和密码。",
     "err_hq_no_database": "总部数据库 {where}：没有这个数据库。请先创建（createdb），"
                           "或改正地址中的库名。",

@@ -12,9 +12,10 @@ import os
 import re
 import tomllib
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, ItemsView, Iterator, KeysView, ValuesView
 from dataclasses import dataclass, field
 from datetime import datetime
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -355,12 +356,62 @@ def parse_config(text: str, path: Path | None = None,
 _ARRAY_HEADER = re.compile(r"\s*\[\[\s*([^\]\s]+)\s*\]\]")
 
 
+class _Asked(dict[str, Any]):
+    """A table of the config that remembers which keys the validator asked for (looked
+    up, tested for, or read with ``get``): any other key is one no code reads. A table
+    whose keys are data (party sizes in ``dining_minutes``, reply codes) is read by
+    going through it, which counts as asking for every key."""
+
+    def __init__(self, items: dict[str, Any]) -> None:
+        super().__init__({k: _asked(v) for k, v in items.items()})
+        self.asked: set[str] = set()
+        self.every = False
+
+    def __getitem__(self, key: str) -> Any:
+        self.asked.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.asked.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.asked.add(key)
+        return super().__contains__(key)
+
+    def __iter__(self) -> Iterator[str]:
+        self.every = True
+        return super().__iter__()
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        self.every = True
+        return super().keys()
+
+    def items(self) -> ItemsView[str, Any]:  # type: ignore[override]
+        self.every = True
+        return super().items()
+
+    def values(self) -> ValuesView[Any]:  # type: ignore[override]
+        self.every = True
+        return super().values()
+
+
+def _asked(value: Any) -> Any:
+    """``value`` from tomllib with every table in it an :class:`_Asked`."""
+    if isinstance(value, dict):
+        return _Asked(value)
+    if isinstance(value, list):
+        return [_asked(v) for v in value]
+    return value
+
+
 class _Validator:
     """Turns the raw TOML dict into a Config, reporting the first mistake found."""
 
     def __init__(self, raw: dict[str, Any], text: str, where: str, path: Path | None,
                  key_names: KeyNameCheck | None = None):
-        self.raw, self.text, self.where, self.path = raw, text, where, path
+        self.raw, self.text, self.where, self.path = _Asked(raw), text, where, path
         self.key_names = key_names
         self.lines = text.splitlines()
         # where each [[array]] entry starts, found once (line lookups stay cheap)
@@ -505,7 +556,7 @@ class _Validator:
         keep_days = self._number(privacy, "keep_guest_days", "privacy.keep_guest_days",
                                  DEFAULT_KEEP_GUEST_DAYS, whole=True)
 
-        return Config(
+        config = Config(
             path=self.path, name=name, timezone=tz, country=country, language=language,
             largest_party=largest, currency=currency, day_starts=day_starts,
             tables=tuple(tables),
@@ -520,6 +571,69 @@ class _Validator:
             guests=self._guests(tz, day_starts), messages=message_settings.parse(self),
             headoffice=self._headoffice(),
         )
+        self._refuse_unread(self.raw, "", None)
+        return config
+
+    # -- keys no code reads ------------------------------------------------------------
+    def _refuse_unread(self, table: _Asked, where: str, entry: tuple[str, int] | None) -> None:
+        """Refuse the first key in ``table`` (and the tables in it) that the validator never
+        asked for: a typo (``largestparty``, ``saets``, ``[storrage]``) would otherwise be
+        ignored and the default used. What is known is what the code above read, so a new
+        setting is known the moment it is read. ``where`` names the table in messages
+        (``restaurant``, ``tables[12] (A9)``); ``entry`` is its [[array]] and index."""
+        for key in dict.keys(table):  # unbound: the walk asks for nothing itself
+            value = dict.__getitem__(table, key)
+            fld = f"{where}.{key}" if where else key
+            if key not in table.asked and not table.every:
+                raise self._unknown(table, key, where, entry, value)
+            if isinstance(value, _Asked):
+                self._refuse_unread(value, fld, entry)
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, _Asked):
+                        named = dict.get(item, "name", dict.get(item, "id"))
+                        label = f"{fld}[{i + 1}]" + (f" ({named})" if isinstance(named, str)
+                                                     else "")
+                        self._refuse_unread(item, label, entry or (fld, i))
+
+    def _unknown(self, table: _Asked, key: str, where: str, entry: tuple[str, int] | None,
+                 value: Any) -> ConfigError:
+        """The message for ``key``, which no code reads: where it is, and the known key
+        nearest to it (difflib), else every known one."""
+        a_section = isinstance(value, dict) or (isinstance(value, list) and bool(value) and
+                                                all(isinstance(v, dict) for v in value))
+        if not where and a_section:
+            brackets = ("[[", "]]") if isinstance(value, list) else ("[", "]")
+            name = brackets[0] + key + brackets[1]
+            known = sorted(k for k in table.asked  # the sections asked for, there or not
+                           if isinstance(dict.get(table, k, {}), dict | list))
+            near = get_close_matches(key, known, n=1)
+            hint = (f"did you mean {brackets[0]}{near[0]}{brackets[1]}?" if near
+                    else "the sections are " + ", ".join(known) + ".")
+            header = re.compile(rf"\s*\[\[?\s*{re.escape(key)}\s*[\].]")
+            line = next((i + 1 for i, text in enumerate(self.lines) if header.match(text)),
+                        None)
+            return self.fail(name, f"is not a known section; {hint} Fix or remove it: what "
+                             "no code reads would leave the defaults in use.", line)
+        if not where:  # a setting above every section header
+            return self.fail(key, "is not a known field here: every setting belongs under "
+                             "its section, e.g. [restaurant] or [service].", self._line(key))
+        known = sorted(table.asked)
+        near = get_close_matches(key, known, n=1)
+        hint = f"did you mean {near[0]}?" if near else "use " + ", ".join(known) + "."
+        if entry is not None and entry[0] in self.starts:  # a [[tables]] entry
+            line, place = self._line(key, *entry), f"[[{entry[0]}]]"
+        elif entry is not None:  # an entry of an inline list: the line of the list
+            section, _, name = entry[0].rpartition(".")
+            line = message_settings.section_line(self.lines, section, name) if section \
+                else self._line(name)
+            place = entry[0]
+        else:
+            line = message_settings.section_line(self.lines, where, key) or self._line(key)
+            place = f"[{where}]"
+        return self.fail(f"{where}.{key}", f"is not a known field of {place}; {hint} Fix or "
+                         "remove it: a field no code reads would leave its default in use.",
+                         line)
 
     def _keys(self) -> dict[str, str]:
         """[keys]: binding id = key (or keys, "a,plus"). Each id must be one of the stand's,
@@ -661,10 +775,6 @@ class _Validator:
             if up_to is not None and out and up_to <= (out[-1].up_to or 0):
                 raise self.fail(f"{fld}.up_to", f"should be larger than the class before "
                                 f"({out[-1].up_to}).", line)
-            for key in e:
-                if key not in ("prefix", "up_to"):
-                    raise self.fail(f"{fld}.{key}", "is not a known field; use prefix and "
-                                    "up_to.", line)
             out.append(TicketClass(prefix, None if last else up_to))
         return tuple(out)
 
@@ -777,10 +887,6 @@ class _Validator:
         return raw
 
     def _interactions(self) -> list[Interaction]:
-        known = ("id", "label", "label_zh", "category", "cost", "script", "script_zh",
-                 "min_waited", "max_waited", "min_over_quote", "max_over_quote", "tags",
-                 "min_size", "max_size", "hours", "season", "returning", "repeat_after",
-                 "needs_approval", "rescue", "on_guest_page")
         out: list[Interaction] = []
         seen: set[str] = set()
         for i, e in enumerate(self._array("interactions")):
@@ -799,10 +905,6 @@ class _Validator:
                 raise self.fail(f"{fld}.id", "is used twice; give each interaction its own id.",
                                 line("id"))
             seen.add(ident)
-            for key in e:
-                if key not in known:
-                    raise self.fail(f"{fld}.{key}", "is not a known field; use "
-                                    + ", ".join(known) + ".", line(key))
 
             def get(key: str, kind: Any, default: Any = None, fld: str = fld,
                     e: dict[str, Any] = e) -> Any:

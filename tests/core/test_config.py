@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from helpers import CONFIG_PATH
 
 from queueapp.cli.main import main
-from queueapp.config import ConfigError, load_config
+from queueapp.config import ConfigError, load_config, parse_config
 
 CONFIG_PATH = CONFIG_PATH
 TEXT = CONFIG_PATH.read_text(encoding="utf-8")
@@ -237,3 +237,66 @@ def test_keys_swapped_or_moved_to_a_free_key_still_load(tmp_path):
 def test_a_key_name_the_stand_never_sees_is_refused_by_check_config(tmp_path, keys, says):
     output = " ".join(keys_refused(tmp_path, keys).split())
     assert f"line {line_of(TEXT, KEYS_LINE)}: {says}" in output, output
+
+
+# -- keys no code reads ------------------------------------------------------------------------
+
+UNKNOWN = [
+    # (new text, the message after the file and line, the line's text)
+    (replace_once("largest_party = 12", "largest_party = 12\nlargestparty = 99"),
+     "restaurant.largestparty: is not a known field of [restaurant]; did you mean "
+     "largest_party?", "largestparty = 99"),
+    (replace_once('name = "A4"\nseats = 4', 'name = "A4"\nseats = 4\nsaets = 6'),
+     "tables[4] (A4).saets: is not a known field of [[tables]]; did you mean seats?",
+     "saets = 6"),
+    (replace_once("[storage]\n", "[storrage]\nfoo = 1\n[storage]\n"),
+     "[storrage]: is not a known section; did you mean [storage]?", "[storrage]"),
+    (replace_once('tables = ["A4", "A5"]', 'tables = ["A4", "A5"]\nseat = 9'),
+     "joins[1].seat: is not a known field of [[joins]]; did you mean seats?", "seat = 9"),
+    (replace_once("[service]\n", "[service]\nzzz = 1\n"),
+     "service.zzz: is not a known field of [service]; use attention_minutes, "
+     "long_wait_minutes, refresh_seconds, sync_seconds.", "zzz = 1"),
+    (TEXT + '\n[messages]\nchanels = ["json://localhost/{phone}"]\n',
+     "messages.chanels: is not a known field of [messages]; did you mean channels?",
+     "chanels = "),
+    (TEXT + '\n[[hots]]\nname = "Kai"\n',
+     "[[hots]]: is not a known section; did you mean [[hosts]]?", "[[hots]]"),
+    ('colour = "red"\n' + TEXT,
+     "colour: is not a known field here: every setting belongs under its section",
+     'colour = "red"'),
+]
+
+
+@pytest.mark.parametrize(("text", "says", "at"), UNKNOWN, ids=[u[2] for u in UNKNOWN])
+def test_a_key_no_code_reads_is_refused_naming_it_and_the_nearest_known(tmp_path, text, says,
+                                                                         at):
+    """A typo used to pass check-config with "OK" and leave the default in use."""
+    p = broken(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_config(p)
+    assert str(err.value).startswith(f"{p}, line {line_of(text, at)}: {says}"), err.value
+    result = CliRunner().invoke(main, ["check-config", "--config", str(p)])
+    assert result.exit_code == 1 and says in " ".join(result.output.split())
+    assert "OK" not in result.output and "Traceback" not in result.output
+
+
+def test_an_unknown_key_inside_an_inline_table_is_refused_too():
+    text = replace_once("[keys]", '[guests]\ntickets = [{ prefix = "A", up_to = 2 }, '
+                                  '{ prefix = "B", upto = 9 }]\n\n[keys]')
+    with pytest.raises(ConfigError) as err:
+        parse_config(text, CONFIG_PATH)
+    assert f"line {line_of(text, 'tickets = ')}: guests.tickets[2].upto: is not a known field " \
+           "of guests.tickets; did you mean up_to?" in str(err.value)
+
+
+def test_what_is_known_is_what_the_code_reads():
+    """No hand list: a table whose keys are data (dining_minutes' party sizes, reply codes,
+    templates) is read whole, and every key the shipped configs hold is read."""
+    from helpers import EXAMPLE_CONFIG_PATH
+
+    text = TEXT + ('\n[messages]\nchannels = ["json://localhost/{phone}"]\n'
+                   '[messages.codes]\n"2" = "coming"\n[messages.templates.zh]\n'
+                   'ready = "{ticket} 请回来"\n')
+    config = parse_config(text, CONFIG_PATH)
+    assert config.messages.codes == {"2": "coming"} and config.quoting.dining_for(2) == 55
+    assert load_config(EXAMPLE_CONFIG_PATH).name and load_config(CONFIG_PATH).name

@@ -12,8 +12,10 @@ import os
 import re
 import tomllib
 import zoneinfo
+from collections.abc import Callable, ItemsView, Iterator, KeysView, ValuesView
 from dataclasses import dataclass, field
 from datetime import datetime
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,7 @@ from queueapp.goodwill.catalogue import (
     parse_season,
 )
 from queueapp.i18n import LANGUAGES
-from queueapp.keys import KEY_IDS
+from queueapp.keys import KEY_IDS, KEYS
 from queueapp.messages import settings as message_settings
 
 DAY_STARTS = 4 * 60  # the business day begins at 04:00 local: a late service is one day
@@ -319,8 +321,15 @@ def find_config(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path("config.toml")
 
 
-def load_config(path: str | os.PathLike[str] | None = None) -> Config:
-    """Read, parse and validate a config file; raise ConfigError on any mistake."""
+# what is wrong with a key name in [keys] ("" when nothing): the host stand knows its
+# keyboard's names, the core does not (it never imports Textual), so a front door passes one
+KeyNameCheck = Callable[[str], str]
+
+
+def load_config(path: str | os.PathLike[str] | None = None,
+                key_names: KeyNameCheck | None = None) -> Config:
+    """Read, parse and validate a config file; raise ConfigError on any mistake
+    (``key_names`` also checks each key of ``[keys]`` is one the stand can bind)."""
     p = find_config(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -331,26 +340,79 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{p}: cannot read the config file ({exc}).") from None
-    return parse_config(text, p)
+    return parse_config(text, p, key_names)
 
 
-def parse_config(text: str, path: Path | None = None) -> Config:
+def parse_config(text: str, path: Path | None = None,
+                 key_names: KeyNameCheck | None = None) -> Config:
     where = str(path) if path else "config"
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: not valid TOML: {exc}. Fix the syntax on that line.") from None
-    return _Validator(raw, text, where, path).build()
+    return _Validator(raw, text, where, path, key_names).build()
 
 
 _ARRAY_HEADER = re.compile(r"\s*\[\[\s*([^\]\s]+)\s*\]\]")
 
 
+class _Asked(dict[str, Any]):
+    """A table of the config that remembers which keys the validator asked for (looked
+    up, tested for, or read with ``get``): any other key is one no code reads. A table
+    whose keys are data (party sizes in ``dining_minutes``, reply codes) is read by
+    going through it, which counts as asking for every key."""
+
+    def __init__(self, items: dict[str, Any]) -> None:
+        super().__init__({k: _asked(v) for k, v in items.items()})
+        self.asked: set[str] = set()
+        self.every = False
+
+    def __getitem__(self, key: str) -> Any:
+        self.asked.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.asked.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.asked.add(key)
+        return super().__contains__(key)
+
+    def __iter__(self) -> Iterator[str]:
+        self.every = True
+        return super().__iter__()
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        self.every = True
+        return super().keys()
+
+    def items(self) -> ItemsView[str, Any]:  # type: ignore[override]
+        self.every = True
+        return super().items()
+
+    def values(self) -> ValuesView[Any]:  # type: ignore[override]
+        self.every = True
+        return super().values()
+
+
+def _asked(value: Any) -> Any:
+    """``value`` from tomllib with every table in it an :class:`_Asked`."""
+    if isinstance(value, dict):
+        return _Asked(value)
+    if isinstance(value, list):
+        return [_asked(v) for v in value]
+    return value
+
+
 class _Validator:
     """Turns the raw TOML dict into a Config, reporting the first mistake found."""
 
-    def __init__(self, raw: dict[str, Any], text: str, where: str, path: Path | None):
-        self.raw, self.text, self.where, self.path = raw, text, where, path
+    def __init__(self, raw: dict[str, Any], text: str, where: str, path: Path | None,
+                 key_names: KeyNameCheck | None = None):
+        self.raw, self.text, self.where, self.path = _Asked(raw), text, where, path
+        self.key_names = key_names
         self.lines = text.splitlines()
         # where each [[array]] entry starts, found once (line lookups stay cheap)
         self.starts: dict[str, list[int]] = {}
@@ -437,17 +499,9 @@ class _Validator:
         day_starts = self._time_of_day(r, "day_starts", "restaurant.day_starts", "04:00",
                                        "the business day begins (a service running past "
                                        "midnight counts as the day it began)")
-        this_year = datetime.now().year
-        # midnight stays allowed wherever the clocks change then (Cairo, Santiago...):
-        # "00:00" is calendar days, counted as they always were
-        changed = None if day_starts == 0 else \
-            clock_change_at(tz, day_starts, (this_year, this_year + 1))
-        if changed is not None:
-            raise self.fail("restaurant.day_starts", f"{clock_text(day_starts)} is skipped "
-                            "or repeated when the clocks "
-                            f"change in {tz} (on {changed.isoformat()}): a day cannot begin "
-                            "then. Choose a time the clocks never change at, such as "
-                            "\"04:00\".", self._line("day_starts"))
+        self._clear_of_clock_changes(tz, day_starts, "restaurant.day_starts",
+                                     "a day cannot begin then",
+                                     self._line("day_starts"))
 
         sections = self._sections()
         tables = self._tables()
@@ -496,42 +550,141 @@ class _Validator:
             if not isinstance(tag, str) or not tag.strip():
                 raise self.fail("tags.extra", f"{tag!r} should be a non-empty text.",
                                 self._line("extra"))
-        keys = self._section("keys")
-        for k, v in keys.items():
-            if k not in KEY_IDS:
-                raise self.fail(f"keys.{k}", f"{k!r} is not a key id; use one of "
-                                f"{', '.join(sorted(KEY_IDS))}.", self._line(k))
-            if not isinstance(v, str) or not v:
-                raise self.fail(f"keys.{k}", f"{v!r} should be a key name such as \"a\" "
-                                "or \"ctrl+n\".", self._line(k))
+        keys = self._keys()
 
         privacy = self._section("privacy")
         keep_days = self._number(privacy, "keep_guest_days", "privacy.keep_guest_days",
                                  DEFAULT_KEEP_GUEST_DAYS, whole=True)
 
-        return Config(
+        config = Config(
             path=self.path, name=name, timezone=tz, country=country, language=language,
             largest_party=largest, currency=currency, day_starts=day_starts,
             tables=tuple(tables),
             sections=tuple(sections), joins=tuple(joins), db=db, refresh_seconds=refresh,
             sync_seconds=sync, attention_minutes=attention, long_wait_minutes=long_wait,
             quoting=quoting,
-            extra_tags=tuple(t.strip() for t in extra), keys=dict(keys),
-            interactions=tuple(self._interactions()), goodwill=self._goodwill(day_starts),
+            extra_tags=tuple(t.strip() for t in extra), keys=keys,
+            interactions=tuple(self._interactions()), goodwill=self._goodwill(tz, day_starts),
             hosts=tuple(self._hosts()), leads=tuple(self._leads()),
             conversation=self._conversation(), hold_minutes=hold, keep_guest_days=keep_days,
             backup_keep=backup_keep, backup_every_minutes=backup_every,
-            guests=self._guests(day_starts), messages=message_settings.parse(self),
+            guests=self._guests(tz, day_starts), messages=message_settings.parse(self),
             headoffice=self._headoffice(),
         )
+        self._refuse_unread(self.raw, "", None)
+        return config
+
+    # -- keys no code reads ------------------------------------------------------------
+    def _refuse_unread(self, table: _Asked, where: str, entry: tuple[str, int] | None) -> None:
+        """Refuse the first key in ``table`` (and the tables in it) that the validator never
+        asked for: a typo (``largestparty``, ``saets``, ``[storrage]``) would otherwise be
+        ignored and the default used. What is known is what the code above read, so a new
+        setting is known the moment it is read. ``where`` names the table in messages
+        (``restaurant``, ``tables[12] (A9)``); ``entry`` is its [[array]] and index."""
+        for key in dict.keys(table):  # unbound: the walk asks for nothing itself
+            value = dict.__getitem__(table, key)
+            fld = f"{where}.{key}" if where else key
+            if key not in table.asked and not table.every:
+                raise self._unknown(table, key, where, entry, value)
+            if isinstance(value, _Asked):
+                self._refuse_unread(value, fld, entry)
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, _Asked):
+                        named = dict.get(item, "name", dict.get(item, "id"))
+                        label = f"{fld}[{i + 1}]" + (f" ({named})" if isinstance(named, str)
+                                                     else "")
+                        self._refuse_unread(item, label, entry or (fld, i))
+
+    def _unknown(self, table: _Asked, key: str, where: str, entry: tuple[str, int] | None,
+                 value: Any) -> ConfigError:
+        """The message for ``key``, which no code reads: where it is, and the known key
+        nearest to it (difflib), else every known one."""
+        a_section = isinstance(value, dict) or (isinstance(value, list) and bool(value) and
+                                                all(isinstance(v, dict) for v in value))
+        if not where and a_section:
+            brackets = ("[[", "]]") if isinstance(value, list) else ("[", "]")
+            name = brackets[0] + key + brackets[1]
+            known = sorted(k for k in table.asked  # the sections asked for, there or not
+                           if isinstance(dict.get(table, k, {}), dict | list))
+            near = get_close_matches(key, known, n=1)
+            hint = (f"did you mean {brackets[0]}{near[0]}{brackets[1]}?" if near
+                    else "the sections are " + ", ".join(known) + ".")
+            header = re.compile(rf"\s*\[\[?\s*{re.escape(key)}\s*[\].]")
+            line = next((i + 1 for i, text in enumerate(self.lines) if header.match(text)),
+                        None)
+            return self.fail(name, f"is not a known section; {hint} Fix or remove it: what "
+                             "no code reads would leave the defaults in use.", line)
+        if not where:  # a setting above every section header
+            return self.fail(key, "is not a known field here: every setting belongs under "
+                             "its section, e.g. [restaurant] or [service].", self._line(key))
+        known = sorted(table.asked)
+        near = get_close_matches(key, known, n=1)
+        hint = f"did you mean {near[0]}?" if near else "use " + ", ".join(known) + "."
+        if entry is not None and entry[0] in self.starts:  # a [[tables]] entry
+            line, place = self._line(key, *entry), f"[[{entry[0]}]]"
+        elif entry is not None:  # an entry of an inline list: the line of the list
+            section, _, name = entry[0].rpartition(".")
+            line = message_settings.section_line(self.lines, section, name) if section \
+                else self._line(name)
+            place = entry[0]
+        else:
+            line = message_settings.section_line(self.lines, where, key) or self._line(key)
+            place = f"[{where}]"
+        return self.fail(f"{where}.{key}", f"is not a known field of {place}; {hint} Fix or "
+                         "remove it: a field no code reads would leave its default in use.",
+                         line)
+
+    def _keys(self) -> dict[str, str]:
+        """[keys]: binding id = key (or keys, "a,plus"). Each id must be one of the stand's,
+        each key one it can bind (when ``key_names`` can tell), and no key may do two
+        things once the remaps are laid over the defaults."""
+        raw = self._section("keys")
+        keys: dict[str, str] = {}
+        for k, v in raw.items():
+            if k not in KEY_IDS:
+                raise self.fail(f"keys.{k}", f"{k!r} is not a key id; use one of "
+                                f"{', '.join(sorted(KEY_IDS))}.", self._line(k))
+            parts = [part.strip() for part in v.split(",")] if isinstance(v, str) else []
+            if not parts or not all(parts):
+                raise self.fail(f"keys.{k}", f"{v!r} should be a key name such as \"a\" "
+                                "or \"ctrl+n\" (several: \"a,plus\").", self._line(k))
+            for part in parts:
+                problem = self.key_names(part) if self.key_names else ""
+                if problem:
+                    raise self.fail(f"keys.{k}", f"{part!r} {problem}", self._line(k))
+            keys[k] = ",".join(parts)
+        doing: dict[str, str] = {}  # key -> the binding id it does
+        for id_, default, _ in KEYS:
+            for key in keys.get(id_, default).split(","):
+                other = doing.setdefault(key, id_)
+                if other == id_:
+                    continue
+                blamed = id_ if id_ in keys else other
+                how = {i: "as [keys] sets it" if i in keys else "its default key"
+                       for i in (other, id_)}
+                raise self.fail(f"keys.{blamed}", f"{key!r} would do two things: {other} "
+                                f"({how[other]}) and {id_} ({how[id_]}). Give one of them "
+                                "another key in [keys].", self._line(blamed))
+        return keys
 
     def _headoffice(self) -> HeadOffice:
         """[headoffice] url, site, key, every_seconds (all optional)."""
         h = self._section("headoffice")
         url = self._get(h, "url", str, "headoffice.url", "").strip()
-        if url and not re.match(r"postgres(ql)?://", url):
-            raise self.fail("headoffice.url", f"{url!r} should be a PostgreSQL address, e.g. "
-                            "\"postgresql://queueapp@hq.example/chain\".", self._line("url"))
+        if url:  # judged by PostgreSQL's own client library, loaded only for an address
+            from queueapp.headoffice.address import SCHEMES, problem, shown
+
+            example = "\"postgresql://queueapp@hq.example:5432/chain\""
+            if not url.startswith(SCHEMES):
+                raise self.fail("headoffice.url", f"{shown(url)!r} should be a PostgreSQL "
+                                f"address, e.g. {example}.", self._line("url"))
+            wrong = problem(url)
+            if wrong:
+                raise self.fail("headoffice.url", f"{shown(url)!r} is not an address "
+                                f"PostgreSQL can read ({wrong}). Write it like {example} (an "
+                                "IPv6 host in brackets, [::1]; @ : / in a password as %40 "
+                                "%3A %2F).", self._line("url"))
         site = self._get(h, "site", str, "headoffice.site", "").strip()
         if site and not re.fullmatch(r"[\w.-]{1,64}", site):
             raise self.fail("headoffice.site", f"{site!r} should be 1 to 64 letters, digits, "
@@ -539,6 +692,22 @@ class _Validator:
         key = self._get(h, "key", str, "headoffice.key", "")
         every = self._number(h, "every_seconds", "headoffice.every_seconds", 60.0)
         return HeadOffice(url, site, key, every)
+
+    def _clear_of_clock_changes(self, tz: str, minutes: int, fld: str, what: str,
+                                line: int | None) -> None:
+        """Refuse local time ``minutes`` when the clocks of ``tz`` skip or repeat it (02:30
+        in Europe/Berlin): ``what`` says why ("a day cannot begin then").
+        Midnight stays allowed wherever the clocks change then (Cairo, Santiago...):
+        "00:00" is calendar days, counted as they always were."""
+        if minutes == 0:
+            return
+        this_year = datetime.now().year
+        changed = clock_change_at(tz, minutes, (this_year, this_year + 1))
+        if changed is not None:
+            raise self.fail(fld, f"{clock_text(minutes)} is skipped or repeated when the "
+                            f"clocks change in {tz} (on {changed.isoformat()}): {what}. "
+                            "Choose a time the clocks never change at, "
+                            "such as \"04:00\".", line)
 
     def _time_of_day(self, table: dict[str, Any], key: str, fld: str, default: str,
                      what: str) -> int:
@@ -554,9 +723,10 @@ class _Validator:
                             self._line(key)) from None
         return minutes
 
-    def _guests(self, day_starts: int) -> Guests:
+    def _guests(self, tz: str, day_starts: int) -> Guests:
         """[guests] queue numbers and self check-in, [web] where `queueapp serve` listens.
-        Numbers restart with the business day (``day_starts``) unless told otherwise."""
+        Numbers restart with the business day (``day_starts``) unless told otherwise, never
+        at a time the clocks of ``tz`` skip or repeat."""
         g = self._section("guests")
         raw = self._get(g, "tickets", list, "guests.tickets", None)
         tickets = DEFAULT_TICKETS if raw is None else self._tickets(raw)
@@ -565,6 +735,9 @@ class _Validator:
                                     clock_text(day_starts),
                                     "queue numbers start again from 1 (a service running "
                                     "past midnight keeps its numbers)")
+        self._clear_of_clock_changes(tz, restart, "guests.tickets_restart",
+                                     "queue numbers cannot start again then",
+                                     self._line("tickets_restart"))
         per_minute = self._number(g, "joins_per_minute", "guests.joins_per_minute", 5,
                                   whole=True)
         w = self._section("web")
@@ -602,10 +775,6 @@ class _Validator:
             if up_to is not None and out and up_to <= (out[-1].up_to or 0):
                 raise self.fail(f"{fld}.up_to", f"should be larger than the class before "
                                 f"({out[-1].up_to}).", line)
-            for key in e:
-                if key not in ("prefix", "up_to"):
-                    raise self.fail(f"{fld}.{key}", "is not a known field; use prefix and "
-                                    "up_to.", line)
             out.append(TicketClass(prefix, None if last else up_to))
         return tuple(out)
 
@@ -662,7 +831,7 @@ class _Validator:
         if not isinstance(raw, list):
             raise self.fail("[[tables]]", "should be a list of [[tables]] entries.")
         out: list[Table] = []
-        seen: set[str] = set()
+        seen: dict[str, str] = {}  # a name as hosts tell tables apart -> as written first
         for i, entry in enumerate(raw):
             fld = f"tables[{i + 1}]"
             name = self._get(entry, "name", str, f"{fld}.name",
@@ -671,10 +840,17 @@ class _Validator:
             if not name or "+" in name:
                 raise self.fail(f"{fld}.name", "should be a non-empty name without '+'.",
                                 self._line("name", "tables", i))
-            if name in seen:
+            # "A1" and "a1 " are one table to a host (as host names are one host)
+            told_apart = " ".join(name.casefold().split())
+            same = seen.get(told_apart)
+            if same == name:
                 raise self.fail(f"{fld}.name", f"table {name!r} is defined twice; "
                                 "give each table its own name.", self._line("name", "tables", i))
-            seen.add(name)
+            if same is not None:
+                raise self.fail(f"{fld}.name", f"{name!r} is the same name as table {same!r} "
+                                "(case and spaces do not count); give each table its own "
+                                "name.", self._line("name", "tables", i))
+            seen[told_apart] = name
             seats = self._number(entry, "seats", f"{fld}.seats", whole=True,
                                  line=self._line("seats", "tables", i), ranged="tables.seats")
             section = self._get(entry, "section", str, f"{fld}.section", "",
@@ -711,10 +887,6 @@ class _Validator:
         return raw
 
     def _interactions(self) -> list[Interaction]:
-        known = ("id", "label", "label_zh", "category", "cost", "script", "script_zh",
-                 "min_waited", "max_waited", "min_over_quote", "max_over_quote", "tags",
-                 "min_size", "max_size", "hours", "season", "returning", "repeat_after",
-                 "needs_approval", "rescue", "on_guest_page")
         out: list[Interaction] = []
         seen: set[str] = set()
         for i, e in enumerate(self._array("interactions")):
@@ -733,10 +905,6 @@ class _Validator:
                 raise self.fail(f"{fld}.id", "is used twice; give each interaction its own id.",
                                 line("id"))
             seen.add(ident)
-            for key in e:
-                if key not in known:
-                    raise self.fail(f"{fld}.{key}", "is not a known field; use "
-                                    + ", ".join(known) + ".", line(key))
 
             def get(key: str, kind: Any, default: Any = None, fld: str = fld,
                     e: dict[str, Any] = e) -> Any:
@@ -793,9 +961,10 @@ class _Validator:
                 on_guest_page=get("on_guest_page", bool, True)))
         return out
 
-    def _goodwill(self, day_starts: int) -> Goodwill:
+    def _goodwill(self, tz: str, day_starts: int) -> Goodwill:
         """[goodwill]: one shift a day from ``day_starts`` unless ``shift_starts`` says
-        otherwise (a budget that began again at midnight would split a late service)."""
+        otherwise (a budget that began again at midnight would split a late service); a
+        shift cannot begin at a time the clocks of ``tz`` skip or repeat."""
         g = self._section("goodwill")
         budget = self._number(g, "budget_per_shift", "goodwill.budget_per_shift", 300.0)
         starts_raw = self._get(g, "shift_starts", list, "goodwill.shift_starts",
@@ -808,6 +977,10 @@ class _Validator:
         except ValueError as exc:
             raise self.fail("goodwill.shift_starts", f"{exc}.",
                             self._line("shift_starts")) from None
+        for start in starts:
+            self._clear_of_clock_changes(tz, start, "goodwill.shift_starts",
+                                         "a shift cannot begin then",
+                                         self._line("shift_starts"))
         max_wrong = self._number(g, "pin_max_wrong", "goodwill.pin_max_wrong", 5, whole=True)
         window = self._number(g, "pin_window_minutes", "goodwill.pin_window_minutes", 10.0)
         lock = self._number(g, "pin_lock_minutes", "goodwill.pin_lock_minutes", 5.0)

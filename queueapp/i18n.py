@@ -577,6 +577,8 @@ EN: dict[str, str] = {
         "characters)",
     "cli_secret_again": "The same secret again",
     "cli_first_lead": "There is no shift lead yet: {name} becomes the first.",
+    "roster_name_cleaned": "Control characters (BEL, ESC, tabs...) are not kept in a name: "
+                           "it is {name}.",
     "lead_added": "{name} is a shift lead now.",
     "lead_removed": "{name} is no longer a shift lead.",
     "lead_line": "{name} · added {created} by {by}",
@@ -886,6 +888,9 @@ EN: dict[str, str] = {
                      "url (or QUEUEAPP_HEADOFFICE_URL).",
     "err_hq_url": "{url} is not a PostgreSQL address: write it as "
                   "postgresql://user:password@host:5432/database.",
+    "err_hq_url_unreadable": "{url} is not an address PostgreSQL can read ({detail}): write "
+                             "it as postgresql://user:password@host:5432/database (an IPv6 "
+                             "host in brackets, [::1]; @ : / in a password as %40 %3A %2F).",
     "err_hq_password": "Head office database {where}: the user name or password was "
                        "refused. Check them in the address.",
     "err_hq_no_database": "Head office database {where}: no such database. Create it "
@@ -1491,6 +1496,7 @@ ZH: dict[str, str] = {
     "cli_new_secret": "{name} 的新密码（至少 {digits} 位数字，或至少 {chars} 个字符）",
     "cli_secret_again": "再输入一次",
     "cli_first_lead": "还没有领班：{name} 将成为第一位领班。",
+    "roster_name_cleaned": "姓名中的控制字符（BEL、ESC、制表符等）不会保留：姓名为 {name}。",
     "lead_added": "{name} 现在是领班。",
     "lead_removed": "{name} 不再是领班。",
     "lead_line": "{name} · {created} 由 {by} 添加",
@@ -1770,6 +1776,9 @@ ZH: dict[str, str] = {
                      "（或 QUEUEAPP_HEADOFFICE_URL）。",
     "err_hq_url": "{url} 不是 PostgreSQL 地址：请写成 "
                   "postgresql://用户:密码@主机:5432/数据库。",
+    "err_hq_url_unreadable": "{url} 不是 PostgreSQL 能读懂的地址（{detail}）：请写成 "
+                             "postgresql://用户:密码@主机:5432/数据库（IPv6 主机加方括号，如 "
+                             "[::1]；密码中的 @ : / 写作 %40 %3A %2F）。",
     "err_hq_password": "总部数据库 {where}：用户名或密码被拒绝。请检查地址中的用户名和密码。",
     "err_hq_no_database": "总部数据库 {where}：没有这个数据库。请先创建（createdb），"
                           "或改正地址中的库名。",

@@ -26,9 +26,17 @@ def obj(ctx: click.Context, key: str) -> str | None:
 
 def config_or_exit(path: str | None) -> Config:
     try:
-        return load_config(path)
+        return load_config(path, key_names=_key_name_problem)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _key_name_problem(key: str) -> str:
+    """What is wrong with a key of [keys], as the stand's keyboard names keys (Textual is
+    imported only when the config remaps a key)."""
+    from queueapp.ui.keynames import key_problem
+
+    return key_problem(key)
 
 
 def store_or_exit(db_path: str | None, config: Config, must_exist: bool = False) -> Store:

@@ -16,6 +16,7 @@ from queueapp.config import Config
 from queueapp.goodwill import gestures, roster
 from queueapp.goodwill.pins import MIN_PASSPHRASE, MIN_PIN_DIGITS
 from queueapp.i18n import Translator
+from queueapp.privacy import printable
 from queueapp.store import Store, StoreError
 
 T = TypeVar("T")
@@ -45,6 +46,15 @@ def _done(t: Translator, action: Callable[[], T]) -> T:
         return action()
     except StoreError as exc:
         raise click.ClickException(t.error(exc)) from None
+
+
+def _name(t: Translator, name: str) -> str:
+    """``name`` as the roster keeps it (control characters dropped, as from a party's
+    name); said when that is not what was typed, refused when nothing is left."""
+    clean = _done(t, lambda: roster.clean_name(name))
+    if clean != " ".join(name.split()):
+        click.echo(t("roster_name_cleaned", name=clean), err=True)
+    return clean
 
 
 def _lead_secret(store: Store, config: Config, t: Translator, lead_name: str | None) -> str:
@@ -83,12 +93,13 @@ def lead_add(ctx: click.Context, name: str, lead_name: str | None, config_path: 
     """Make NAME a shift lead: an existing lead's secret first (none on first run), then
     NAME's new secret twice (at least 6 digits, or a passphrase of 8+ characters)."""
     config, store, t = _open(ctx, config_path, db_path, use_demo)
+    name = _name(t, name)
     if roster.leads(store, config):
         by = _lead_secret(store, config, t, lead_name)
     else:
-        click.echo(t("cli_first_lead", name=name.strip()))
+        click.echo(t("cli_first_lead", name=name))
         by = ""
-    secret = click.prompt(t("cli_new_secret", name=name.strip(), digits=MIN_PIN_DIGITS,
+    secret = click.prompt(t("cli_new_secret", name=name, digits=MIN_PIN_DIGITS,
                             chars=MIN_PASSPHRASE), hide_input=True)
     weak = roster.secret_problem(secret)
     if weak is not None:
@@ -111,7 +122,7 @@ def lead_list(ctx: click.Context, config_path: str | None, db_path: str | None,
     rows = store.roster.leads()
     for row in rows:
         created = arrow.get(row.created).to(config.timezone).format("YYYY-MM-DD HH:mm")
-        click.echo(t("lead_line", name=row.name, created=created,
+        click.echo(t("lead_line", name=printable(row.name, one_line=True), created=created,
                      by=row.created_by or t("nobody")))
     in_table = {roster.normalise_name(row.name) for row in rows}
     for old in config.leads:
@@ -153,6 +164,7 @@ def host_add(ctx: click.Context, name: str, lead_name: str | None, config_path: 
              db_path: str | None, use_demo: bool) -> None:
     """Put NAME on the roster of hosts (a lead's secret first)."""
     config, store, t = _open(ctx, config_path, db_path, use_demo)
+    name = _name(t, name)
     by = _lead_secret(store, config, t, lead_name)
     added = _done(t, lambda: roster.add_host(store, config, name, by, time.time()))
     click.echo(t("host_added", name=added))
@@ -186,6 +198,7 @@ def host_list(ctx: click.Context, config_path: str | None, db_path: str | None,
     added = {row.name: row for row in store.roster.hosts()}
     for name in roster.hosts(store, config):
         row = added.get(name)
+        name = printable(name, one_line=True)  # a name kept before the roster dropped them
         if row is None:
             click.echo(t("host_line", name=name))
         else:

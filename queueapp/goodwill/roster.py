@@ -16,6 +16,7 @@ import unicodedata
 from queueapp.config import Config, Lead
 from queueapp.goodwill.pins import MAX_SECRET, MIN_PASSPHRASE, MIN_PIN_DIGITS, hash_pin
 from queueapp.goodwill.pins import secret_problem as _secret_problem
+from queueapp.privacy import printable
 from queueapp.store import Store, StoreError
 
 NAME_MAX = 40  # the longest name a host or lead may have
@@ -40,8 +41,12 @@ def normalise_name(name: str) -> str:
     return text
 
 
-def _check_name(name: str) -> str:
-    clean = " ".join(name.split())
+def clean_name(name: str) -> str:
+    """A host's or lead's name as it is kept, by the rule a party's name follows
+    (``lobby.checkin.check_in``): control characters (BEL, ESC, bidi overrides) dropped,
+    tabs and runs of spaces made one space. Refused when nothing readable is left or it
+    is longer than NAME_MAX."""
+    clean = " ".join(printable(name, one_line=True).split())
     if not clean or len(clean) > NAME_MAX or not normalise_name(clean):
         raise RosterError("err_roster_name", most=NAME_MAX)
     return clean
@@ -68,7 +73,7 @@ def find_host(store: Store, config: Config, name: str) -> str | None:
 
 def add_host(store: Store, config: Config, name: str, lead: str, now: float) -> str:
     """Put ``name`` on the roster (``lead`` is the lead whose secret was checked)."""
-    clean = _check_name(name)
+    clean = clean_name(name)
     with store.transaction():
         approver = _lead_name(store, config, lead)
         existing = find_host(store, config, clean)
@@ -126,7 +131,7 @@ def add_lead(store: Store, config: Config, name: str, secret: str, by: str,
              now: float) -> str:
     """Make ``name`` a shift lead with ``secret``. ``by`` is the lead whose secret was
     checked; it may be empty only while there is no lead at all (the first one)."""
-    clean = _check_name(name)
+    clean = clean_name(name)
     weak = secret_problem(secret)
     if weak is not None:
         raise weak

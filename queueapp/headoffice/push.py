@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import psycopg
 from psycopg import sql
@@ -25,6 +24,7 @@ from psycopg.conninfo import conninfo_to_dict
 from queueapp.config import Config
 from queueapp.goodwill.catalogue import clock_text
 from queueapp.headoffice import schema
+from queueapp.headoffice.address import SCHEMES, problem, shown
 from queueapp.headoffice.outgoing import Pseudonyms, outgoing
 from queueapp.i18n import ENGLISH, Translator
 from queueapp.store import Store
@@ -59,14 +59,6 @@ def where(url: str) -> str:
     return f"{user}{host}:{info.get('port') or 5432}/{info.get('dbname') or ''}"
 
 
-def shown(url: str) -> str:
-    """An address as typed, for a message: scheme, host and path only (a password may be
-    in the user part or the query)."""
-    parts = urlsplit(url)
-    host = (parts.netloc.rsplit("@", 1)[-1]) if parts.netloc else ""
-    return f"{parts.scheme}://{host}{parts.path}" if parts.scheme else "?"
-
-
 def _explain(exc: psycopg.Error, url: str) -> HeadOfficeError:
     text = str(exc).strip()
     low = text.lower()
@@ -85,10 +77,12 @@ def connect(url: str) -> Iterator[psycopg.Connection[Any]]:
     """A connection to the central database; every failure as a HeadOfficeError."""
     if not url:
         raise HeadOfficeError("err_hq_no_url")
-    if not url.startswith(("postgresql://", "postgres://")):
+    if not url.startswith(SCHEMES):
         raise HeadOfficeError("err_hq_url", url=shown(url))
+    wrong = problem(url)  # libpq's reading of it, before any connection
+    if wrong:
+        raise HeadOfficeError("err_hq_url_unreadable", url=shown(url), detail=wrong)
     try:
-        conninfo_to_dict(url)
         conn = psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, autocommit=True,
                                application_name="queueapp sync")
     except psycopg.ProgrammingError:

@@ -114,7 +114,7 @@ def environment_lines(messages: Messages, text: str, environ: Mapping[str, str] 
     out = []
     for fld, name in missing(messages, environ):
         key = "channels" if fld.startswith("messages.channels") else "webhook_secret"
-        out.append((_line(lines, "messages", key), fld, name))
+        out.append((section_line(lines, "messages", key), fld, name))
     return out
 
 
@@ -150,41 +150,35 @@ def template_problem(text: str) -> str:
 def parse(v: _Validator) -> Messages:
     """``[messages]`` (and its ``templates`` and ``codes``), checked with the config's
     validator so mistakes name the file, line and field."""
-    m = v._section("messages")
-    known = ("channels", "language", "templates", "close_position", "close_minutes", "codes",
-             "webhook_secret", "thanks", "attempts", "poll_seconds")
-    for key in m:
-        if key not in known:
-            raise v.fail(f"messages.{key}", "is not a known field; use " + ", ".join(known)
-                         + ".", _line(v.lines, "messages", key))
+    m = v._section("messages")  # a key read nowhere here is refused by the config's check
     channels = v._get(m, "channels", list, "messages.channels", [])
     for i, url in enumerate(channels):
         if not isinstance(url, str) or not re.fullmatch(r"[a-z][a-z0-9+.-]*://\S+", url.strip()):
             raise v.fail(f"messages.channels[{i + 1}]", "should be an Apprise URL such as "
                          "\"twilio://${TWILIO_SID}:${TWILIO_TOKEN}@${TWILIO_FROM}/{phone}\".",
-                         _line(v.lines, "messages", "channels"))
+                         section_line(v.lines, "messages", "channels"))
     language = v._get(m, "language", str, "messages.language", "")
     if language and language not in LANGUAGE_CHOICES:
         raise v.fail("messages.language", f"{language!r} should be one of "
                      + ", ".join(f'"{c}"' for c in LANGUAGE_CHOICES) + ".",
-                     _line(v.lines, "messages", "language"))
+                     section_line(v.lines, "messages", "language"))
     numbers: dict[str, Any] = {}
     defaults = Messages()
     for key, (low, high, whole) in RANGES.items():
         value = v._get(m, key, int if whole else float, f"messages.{key}",
-                       getattr(defaults, key), _line(v.lines, "messages", key))
+                       getattr(defaults, key), section_line(v.lines, "messages", key))
         if not (low <= value <= high) or value != value:
             kind = "a whole number" if whole else "a number"
             raise v.fail(f"messages.{key}", f"should be {kind} from {low:g} to {high:g}, "
-                         f"not {value!r}.", _line(v.lines, "messages", key))
+                         f"not {value!r}.", section_line(v.lines, "messages", key))
         numbers[key] = value
     secret = v._get(m, "webhook_secret", str, "messages.webhook_secret", "")
     if secret and not variables(secret):
         raise v.fail("messages.webhook_secret", "should name an environment variable, "
                      "e.g. \"${QUEUEAPP_REPLY_SECRET}\": a secret is never written in the "
-                     "config hosts can read.", _line(v.lines, "messages", "webhook_secret"))
+                     "config hosts can read.", section_line(v.lines, "messages", "webhook_secret"))
     thanks = v._get(m, "thanks", bool, "messages.thanks", False,
-                    _line(v.lines, "messages", "thanks"))
+                    section_line(v.lines, "messages", "thanks"))
     return Messages(tuple(u.strip() for u in channels), language, _templates(v, m),
                     codes=_codes(v, m), webhook_secret=secret, thanks=thanks, **numbers)
 
@@ -197,9 +191,9 @@ def _templates(v: _Validator, m: dict[str, Any]) -> dict[str, dict[str, str]]:
         if lang not in TEMPLATE_LANGUAGES or not isinstance(kinds, dict):
             raise v.fail(section, "should be [messages.templates.en] or "
                          "[messages.templates.zh], a table of kind = \"text\".",
-                         _line(v.lines, section))
+                         section_line(v.lines, section))
         for kind, text in kinds.items():
-            line = _line(v.lines, section, kind)
+            line = section_line(v.lines, section, kind)
             if kind not in KINDS:
                 raise v.fail(f"{section}.{kind}", "is not a message; use "
                              + ", ".join(KINDS) + ".", line)
@@ -220,13 +214,14 @@ def _codes(v: _Validator, m: dict[str, Any]) -> dict[str, str]:
         if action not in CODE_ACTIONS or not code.strip():
             raise v.fail(f"messages.codes.{code}", f"{action!r} should be "
                          + " or ".join(f'"{a}"' for a in CODE_ACTIONS)
-                         + ", e.g. \"1\" = \"coming\".", _line(v.lines, "messages.codes", code))
+                         + ", e.g. \"1\" = \"coming\".",
+                         section_line(v.lines, "messages.codes", code))
     from queueapp.numbers import ascii_text
 
     return {ascii_text(code.strip()).casefold(): action for code, action in raw.items()}
 
 
-def _line(lines: list[str], section: str, key: str | None = None) -> int | None:
+def section_line(lines: list[str], section: str, key: str | None = None) -> int | None:
     """The line of ``key`` under the ``[section]`` header (or of the header itself)."""
     header = re.compile(rf"\s*\[\s*{re.escape(section)}\s*\]\s*(#.*)?$")
     setting = re.compile(rf"\s*\"?{re.escape(key)}\"?\s*=") if key else None

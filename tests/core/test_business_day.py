@@ -85,6 +85,31 @@ def test_a_day_start_the_clocks_skip_or_repeat_is_refused(zone: str, starts: str
     assert ok.day_starts == 4 * 60  # the default is clear of every change in these zones
 
 
+@pytest.mark.parametrize(("replace", "fld", "what"), [
+    ({'shift_starts = ["10:00", "16:30"]': 'shift_starts = ["02:30", "16:30"]'},
+     "goodwill.shift_starts", "a shift cannot begin then"),
+    ({"[storage]": '[guests]\ntickets_restart = "02:30"\n\n[storage]'},
+     "guests.tickets_restart", "queue numbers cannot start again then"),
+])
+def test_shifts_and_ticket_restarts_the_clocks_skip_are_refused_as_day_starts_is(
+        replace: dict[str, str], fld: str, what: str):
+    """A shift or the queue numbers' day beginning at 02:30 in Berlin would have no start
+    on the spring night, as a business day would: refused the same way."""
+    berlin = {'timezone = "Asia/Shanghai"': 'timezone = "Europe/Berlin"'}
+    with pytest.raises(ConfigError) as err:
+        config_variant(**berlin, **replace)
+    text = str(err.value)
+    old, new = next(iter(replace.items()))
+    line = CONFIG_PATH.read_text(encoding="utf-8").split(old)[0].count("\n") + 1 \
+        + new.split("02:30")[0].count("\n")
+    assert f"line {line}: {fld}: 02:30 is skipped or repeated when the clocks change " \
+           f"in Europe/Berlin (on " in text and f"{what}. Choose" in text, text
+    midnight = {old: new.replace("02:30", "00:00") for old, new in replace.items()}
+    cairo = {'timezone = "Asia/Shanghai"': 'timezone = "Africa/Cairo"'}
+    config = config_variant(**cairo, **midnight)  # 00:00 stays allowed, as for day_starts
+    assert 0 in config.goodwill.shift_starts or config.guests.tickets_restart == 0
+
+
 def test_calendar_days_stay_allowed_where_the_clocks_change_at_midnight():
     """Cairo's clocks change at midnight: "00:00" (calendar days, as before business
     days) must still load there."""

@@ -566,6 +566,61 @@ def test_the_headoffice_config_section(monkeypatch):
         assert says in str(err.value)
 
 
+BAD_ADDRESSES = [  # (address, what the message says of it): each passed check-config
+    ("postgresql://u:hq-secret@[::1:5432/chain", "'postgresql://[::1:5432/chain' is not an "
+     "address PostgreSQL can read (end of string reached when looking for matching \"]\" in "
+     "IPv6 host address)"),
+    ("postgresql://u:hq-secret@hq:54x2/chain", "'postgresql://hq:54x2/chain' is not an address "
+     "PostgreSQL can read (the port \"54x2\" is not a number from 1 to 65535)"),
+    ("postgresql://u:hq secret@hq/chain", "(unexpected spaces found in \"•••\", use "
+     "percent-encoded spaces (%20) instead)"),
+    ("postgresql://u@hq/chain?sslmod=require&password=hq-secret",
+     "(invalid URI query parameter: \"sslmod\")"),
+]
+
+
+@pytest.mark.parametrize(("url", "says"), BAD_ADDRESSES)
+def test_an_address_libpq_cannot_read_is_refused_when_the_config_is_read(url, says):
+    """psycopg's own reading of the address judges it (a bracket never closed used to pass
+    check-config and end sync in a traceback); the password is never printed."""
+    from helpers import config_variant
+
+    from queueapp.config import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        config_variant(**{"[goodwill]": f'[headoffice]\nurl = "{url}"\n\n[goodwill]'})
+    text = str(err.value)
+    assert "headoffice.url: " in text and says in text, text
+    assert "hq-secret" not in text and "hq secret" not in text
+    assert 'Write it like "postgresql://queueapp@hq.example:5432/chain"' in text
+    ok = config_variant(**{"[goodwill]": '[headoffice]\nurl = "postgresql://u:p@[::1]:5432/'
+                                         'chain?sslmode=require"\n\n[goodwill]'})
+    assert ok.headoffice.url.startswith("postgresql://u:p@[::1]:5432")
+
+
+@pytest.mark.parametrize(("url", "says"), BAD_ADDRESSES)
+def test_sync_and_chain_report_say_what_is_wrong_with_an_address(url, says, tmp_path,
+                                                                 config, monkeypatch):
+    """The same address given on the command line (or in QUEUEAPP_HEADOFFICE_URL): one
+    clear line and exit 1 from sync, sync --init and chain-report, never a traceback."""
+    monkeypatch.setenv("QUEUEAPP_CHAIN_KEY", KEY)
+    Store.open(tmp_path / "a.db", config).close()
+    db = str(tmp_path / "a.db")
+    runner = CliRunner()
+    base = ["--config", str(CONFIG_PATH)]
+    shown = says.split(" is not an address")[0].strip("'")
+    for args in (["sync", "--to", url, "--site", "alpha", "--db", db],
+                 ["sync", "--to", url, "--init"], ["chain-report", "--pg", url]):
+        done = runner.invoke(main, [*base, *args])
+        assert done.exit_code == 1 and isinstance(done.exception, SystemExit), done.output
+        assert "is not an address PostgreSQL can read" in done.output, done.output
+        assert says.split(" can read ")[-1] in done.output and shown in done.output
+        assert "hq-secret" not in done.output and "hq secret" not in done.output
+    monkeypatch.setenv("QUEUEAPP_HEADOFFICE_URL", url)
+    done = runner.invoke(main, [*base, "sync", "--site", "alpha", "--db", db])
+    assert done.exit_code == 1 and "is not an address PostgreSQL can read" in done.output
+
+
 # -- the business day ---------------------------------------------------------------------
 
 def _site_days(url: str, site: str) -> dict[date, int]:

@@ -262,6 +262,31 @@ def test_host_add_and_remove_need_a_lead_secret(tmp_path, config):
     assert removed.exit_code == 0 and "Kai is off the roster" in removed.output
 
 
+def test_control_characters_never_reach_a_roster_name(tmp_path, config):
+    """A name typed with BEL, ESC or a tab follows a party's name's rule (the guests'
+    check-in): control characters dropped, tabs made spaces; the command says what the
+    name is, and one with nothing readable left is refused."""
+    db = tmp_path / "controls.db"
+    first = cli(db, "lead", "add", "Ctl\x07\x1b[31m", input="246813\n246813\n")
+    assert first.exit_code == 0, first.output
+    assert "Control characters (BEL, ESC, tabs...) are not kept in a name: it is " \
+           "Ctl[31m." in first.output
+    assert "\x07" not in first.output and "\x1b" not in first.output  # not in the prompts
+    added = cli(db, "host", "add", "Tab\tHost\x07", input="246813\n")
+    assert added.exit_code == 0 and "Tab Host is on the roster of hosts now" in added.output
+    nothing = cli(db, "host", "add", "\x07\x1b", input="246813\n")
+    assert nothing.exit_code == 1 and "with a letter or digit in it" in nothing.output
+    listed = cli(db, "lead", "list").output + cli(db, "host", "list").output
+    assert "Ctl[31m · added" in listed and "Tab Host · added" in listed
+    assert not any(ch in listed for ch in "\x07\x1b\t")
+    store = Store.open(db, config)
+    try:
+        assert [r.name for r in store.roster.leads()] == ["Ctl[31m"]
+        assert [r.name for r in store.roster.hosts()] == ["Tab Host"]
+    finally:
+        store.close()
+
+
 def test_the_cli_lockout_holds(tmp_path, config):
     db = tmp_path / "lock.db"
     assert cli(db, "lead", "add", "Mei", input="246813\n246813\n").exit_code == 0

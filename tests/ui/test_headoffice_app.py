@@ -54,3 +54,19 @@ async def test_head_office_down_is_told_once_and_the_stand_works_on(make_app, st
         told = [t for t in toasts(app) if "Head office sync" in t]
         assert len(told) == 1 and "does not answer" in told[0]
         assert "hq-test-secret" not in told[0]
+
+
+async def test_an_address_libpq_cannot_read_is_told_at_the_stand(make_app, monkeypatch):
+    """An address from the environment that libpq cannot read (a bracket never closed)
+    ended the background sync in a ValueError nobody saw: the stand never sent and never
+    said so. It is told once, like a server that is down, without the password."""
+    monkeypatch.setenv("QUEUEAPP_HEADOFFICE_URL", "postgresql://u:hq-test-secret@[::1:5432/x")
+    app = make_app(_with_headoffice(""))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        app.sync_headoffice()  # the next run: not told again
+        await settle(app, pilot)
+        told = [t for t in toasts(app) if "Head office sync" in t]
+        assert len(told) == 1, toasts(app)
+        assert "is not an address PostgreSQL can read" in " ".join(told[0].split())
+        assert "hq-test-secret" not in told[0]

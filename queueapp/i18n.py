@@ -535,6 +535,8 @@ EN: dict[str, str] = {
     # -- issue 10: config ranges and privacy --
     "purge_bad_date": "{day!r} is not a date: write it YYYY-MM-DD, e.g. 2025-11-30.",
     "purge_no_file": "{path}: no such database file. Check the path (--db FILE).",
+    "purge_future": "{day} is after today ({today}): that would anonymise every finished "
+        "party, today's included, and it cannot be undone. Give a date up to today.",
     "purge_done": "Anonymised what is older than {day}: {parties} parties, {guests} guests, "
         "{notes} notes and {events} events. Counts and reports are unchanged.",
     "purged_toast": "Guests' personal data older than {days} days was anonymised "
@@ -1463,6 +1465,8 @@ ZH: dict[str, str] = {
     # -- issue 10: config ranges and privacy --
     "purge_bad_date": "{day!r} 不是日期：请写成 YYYY-MM-DD，例如 2025-11-30。",
     "purge_no_file": "{path}：没有这个数据库文件。请检查路径（--db FILE）。",
+    "purge_future": "{day} 晚于今天（{today}）：这会匿名化所有已结束的客人（包括今天的），"
+        "且无法撤销。请给出不晚于今天的日期。",
     "purge_done": "已匿名化 {day} 之前的数据：{parties} 桌客人、{guests} 位顾客、"
         "{notes} 条备注和 {events} 条事件。计数和报表不变。",
     "purged_toast": "超过 {days} 天的顾客个人信息已匿名化（[privacy] keep_guest_days）。",

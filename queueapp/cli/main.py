@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import arrow
 import click
 
 from queueapp.cli.common import (
@@ -418,6 +419,10 @@ def purge(ctx: click.Context, before_day: str, config_path: str | None, db_path:
     except ValueError:
         raise click.BadParameter(t("purge_bad_date", day=privacy.printable(before_day, True)),
                                  param_hint="--before") from None
+    today = arrow.now(config.timezone).floor("day")
+    if before > today.float_timestamp:  # a mistyped year would wipe the whole history
+        raise click.BadParameter(t("purge_future", day=before_day,
+                                   today=today.format("YYYY-MM-DD")), param_hint="--before")
     path = resolve_db_path(_db(ctx, db_path, use_demo, config), config)
     if not Path(path).is_file():  # a mistyped path must not become an empty database
         raise click.ClickException(t("purge_no_file", path=path))

@@ -201,3 +201,21 @@ def test_the_events_command_prints_no_control_characters(store, db_path):
     assert result.exit_code == 0, result.output
     assert "P[2J1" in result.output and "\x1b" not in result.output
     assert "\x07" not in result.output
+
+
+def test_purge_refuses_a_day_after_today(store, db_path):
+    """`purge --before 2099-01-01` (a mistyped year) anonymised every finished party at
+    once, without a word. A day after today is refused, saying why; nothing changes."""
+    from click.testing import CliRunner
+
+    from queueapp.cli.main import main
+
+    then = arrow.now(TZ).shift(days=-2).float_timestamp
+    pid = store.add_party(then, 2, "Li Wei", "+8613812345678", tz=TZ).party
+    store.seat_party(then + 600, pid, "A1")
+    store.table_departed(then + 3600, "A1")
+    tomorrow = arrow.now(TZ).shift(days=1).format("YYYY-MM-DD")
+    result = CliRunner().invoke(main, ["purge", "--before", tomorrow, "--db", str(db_path),
+                                       "--config", str(CONFIG_PATH)])
+    assert result.exit_code == 2 and "is after today" in result.output, result.output
+    assert store.party(pid).name == "Li Wei"

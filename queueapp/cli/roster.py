@@ -31,12 +31,14 @@ _LEAD = click.option("--lead", "lead_name", default=None,
 
 
 def _open(ctx: click.Context, config_path: str | None, db_path: str | None,
-          use_demo: bool) -> tuple[Config, Store, Translator]:
+          use_demo: bool, only_read: bool = False) -> tuple[Config, Store, Translator]:
+    """The config and the database; ``only_read`` (the lists) opens the file read-only,
+    so a list works on a read-only or busy file, and a mistyped path is not created."""
     from queueapp.cli.common import store_or_exit
     from queueapp.cli.main import _config, _db
 
     config = _config(ctx, config_path, use_demo)
-    store = store_or_exit(_db(ctx, db_path, use_demo, config), config)
+    store = store_or_exit(_db(ctx, db_path, use_demo, config), config, must_exist=only_read)
     return config, store, Translator(config.language)
 
 
@@ -118,7 +120,7 @@ def lead_add(ctx: click.Context, name: str, lead_name: str | None, config_path: 
 def lead_list(ctx: click.Context, config_path: str | None, db_path: str | None,
               use_demo: bool) -> None:
     """The shift leads (never their secrets)."""
-    config, store, t = _open(ctx, config_path, db_path, use_demo)
+    config, store, t = _open(ctx, config_path, db_path, use_demo, only_read=True)
     rows = store.roster.leads()
     for row in rows:
         created = arrow.get(row.created).to(config.timezone).format("YYYY-MM-DD HH:mm")
@@ -194,7 +196,7 @@ def host_remove(ctx: click.Context, name: str, lead_name: str | None,
 def host_list(ctx: click.Context, config_path: str | None, db_path: str | None,
               use_demo: bool) -> None:
     """Everyone who can be on duty."""
-    config, store, t = _open(ctx, config_path, db_path, use_demo)
+    config, store, t = _open(ctx, config_path, db_path, use_demo, only_read=True)
     added = {row.name: row for row in store.roster.hosts()}
     for name in roster.hosts(store, config):
         row = added.get(name)

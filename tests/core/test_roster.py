@@ -314,3 +314,26 @@ def test_the_demos_documented_secrets_work(tmp_path, config):
         store.close()
     example = (CONFIG_PATH.parent.parent / "config.toml").read_text(encoding="utf-8")
     assert "Mei (secret 246813) and Jun (135724)" in example  # as documented
+
+
+def test_the_lists_only_read_the_file(store, db_path, tmp_path):
+    """`lead list` and `host list` opened the file to write: another program holding the
+    write lock (the stand saving a rush) made them fail with "locked... nothing was
+    saved", and a mistyped path became a new empty database. They only read it now."""
+    import sqlite3
+
+    writer = sqlite3.connect(db_path)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        for group in ("lead", "host"):
+            result = CliRunner().invoke(main, [group, "list", "--db", str(db_path),
+                                               "--config", str(CONFIG_PATH)])
+            assert result.exit_code == 0, result.output
+    finally:
+        writer.rollback()
+        writer.close()
+    typo = tmp_path / "queu.db"
+    result = CliRunner().invoke(main, ["lead", "list", "--db", str(typo), "--config",
+                                       str(CONFIG_PATH)])
+    assert result.exit_code == 1 and "no such database file" in result.output
+    assert not typo.exists()

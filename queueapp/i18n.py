@@ -535,6 +535,10 @@ EN: dict[str, str] = {
     # -- issue 10: config ranges and privacy --
     "purge_bad_date": "{day!r} is not a date: write it YYYY-MM-DD, e.g. 2025-11-30.",
     "purge_no_file": "{path}: no such database file. Check the path (--db FILE).",
+    "serve_no_file": "{path}: no such database file. Check the path (--db FILE); the stand "
+        "makes a restaurant's file when it first starts (queueapp --db FILE).",
+    "db_created": "A new, empty database was made: {path}. If you meant another file, quit "
+        "(Ctrl+Q) and start with --db FILE.",
     "purge_future": "{day} is after today ({today}): that would anonymise every finished "
         "party, today's included, and it cannot be undone. Give a date up to today.",
     "purge_done": "Anonymised what is older than {day}: {parties} parties, {guests} guests, "
@@ -1465,6 +1469,10 @@ ZH: dict[str, str] = {
     # -- issue 10: config ranges and privacy --
     "purge_bad_date": "{day!r} 不是日期：请写成 YYYY-MM-DD，例如 2025-11-30。",
     "purge_no_file": "{path}：没有这个数据库文件。请检查路径（--db FILE）。",
+    "serve_no_file": "{path}：没有这个数据库文件。请检查路径（--db FILE）；接待台首次启动时"
+        "会创建餐厅的文件（queueapp --db FILE）。",
+    "db_created": "已新建一个空数据库：{path}。如果您要用的是其他文件，请退出（Ctrl+Q）并用 "
+        "--db FILE 启动。",
     "purge_future": "{day} 晚于今天（{today}）：这会匿名化所有已结束的客人（包括今天的），"
         "且无法撤销。请给出不晚于今天的日期。",
     "purge_done": "已匿名化 {day} 之前的数据：{parties} 桌客人、{guests} 位顾客、"

@@ -91,8 +91,15 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None,
         ctx.obj.update(db_path=db_path or str(demo_db_path()),
                        config_path=config_path or _bundled_config())
     if ctx.invoked_subcommand is None:
+        from queueapp.store import resolve_db_path
+
         config = _config(ctx, config_path, use_demo)
-        _run_app(config, store_or_exit(_db(ctx, db_path, use_demo, config), config))
+        path = resolve_db_path(_db(ctx, db_path, use_demo, config), config)
+        new = not Path(path).exists()
+        store = store_or_exit(str(path), config)
+        # a mistyped --db makes a new, empty file: the host sees at once which file it is
+        _run_app(config, store, Translator(config.language)("db_created", path=path)
+                 if new else "")
 
 
 @main.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import socket
+from pathlib import Path
 
 import click
 
@@ -93,6 +94,8 @@ def serve(ctx: click.Context, config_path: str | None, db_path: str | None,
                      port=port or config.guests.port)
     config = replace(config, guests=guests)
     path = resolve_db_path(_db(ctx, db_path, use_demo, config), config)
+    if not Path(path).is_file():  # a mistyped path must not become an empty restaurant
+        raise click.ClickException(t("serve_no_file", path=path))
     warn_without_public_url(guests, str(config.path or "config.toml"), t)
     check_address(guests.listen, guests.port, t)
     unset = messages_settings.missing(config.messages)
@@ -107,6 +110,12 @@ def serve(ctx: click.Context, config_path: str | None, db_path: str | None,
         app.state.web.store.set_guest_address(base)
     except StoreError as exc:
         raise click.ClickException(t.error(exc)) from None
+    try:  # a damaged file serves pages that say "busy" for ever: say so here, once
+        problems = app.state.web.store.quick_check()
+    except StoreError:
+        problems = []  # held by another program right now: the pages say so, and retry
+    if problems:
+        click.echo(t("db_check_failed", path=path, detail="; ".join(problems[:3])), err=True)
     join = base + "/join" if guests.self_check_in else t("serve_join_off")
     click.echo(t("serve_listening", name=config.name, db=path, board=base + "/board",
                  join=join))

@@ -62,28 +62,29 @@ def test_server_sent_events_bring_the_hosts_actions_within_two_seconds(store, co
             assert kind == "gone" and "no longer works" in data
 
 
-def test_serve_says_clearly_when_the_port_is_taken(tmp_path):
+def test_serve_says_clearly_when_the_port_is_taken(store, db_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         result = CliRunner().invoke(main, ["serve", "--config", str(CONFIG_PATH), "--db",
-                                           str(tmp_path / "q.db"), "--port", str(port)])
+                                           str(db_path), "--port", str(port)])
     assert result.exit_code != 0
     assert f"Port {port} on 127.0.0.1 is already in use" in result.output
     assert "public_url" not in result.output  # this machine only: links to it work
     assert "Traceback" not in result.output
 
 
-def test_serve_says_clearly_when_the_address_is_not_this_machines(tmp_path):
+def test_serve_says_clearly_when_the_address_is_not_this_machines(store, db_path):
     result = CliRunner().invoke(main, ["serve", "--config", str(CONFIG_PATH), "--db",
-                                       str(tmp_path / "q.db"), "--host", "203.0.113.7",
+                                       str(db_path), "--host", "203.0.113.7",
                                        "--port", str(free_port())])
     assert result.exit_code != 0 and "Cannot listen on 203.0.113.7" in result.output
     assert "Traceback" not in result.output
 
 
-def test_serve_on_the_network_without_public_url_says_how_to_set_it(tmp_path):
+def test_serve_on_the_network_without_public_url_says_how_to_set_it(tmp_path, store,
+                                                                   db_path):
     """Guests' links would read localhost, which no phone opens: a warning on stderr at
     the start, with the lines to put in the config (here the port is taken, so the
     server stops right after it)."""
@@ -98,10 +99,19 @@ def test_serve_on_the_network_without_public_url_says_how_to_set_it(tmp_path):
             taken.listen()
             port = taken.getsockname()[1]
             result = CliRunner().invoke(main, ["serve", "--config", str(config), "--db",
-                                               str(tmp_path / "q.db"), "--host", "0.0.0.0",
+                                               str(db_path), "--host", "0.0.0.0",
                                                "--port", str(port)])
         assert result.exit_code != 0 and "already in use" in result.output
         assert ("public_url is not set" in result.stderr) is warned, result.stderr
         if warned:
             assert f"http://localhost:{port}, which a phone cannot open" in result.stderr
             assert str(config) in result.stderr and "[web]\n  public_url = " in result.stderr
+
+
+def test_serve_refuses_a_database_that_is_not_there(tmp_path):
+    """A mistyped --db made a new, empty restaurant whose board said nobody waits."""
+    typo = tmp_path / "queu.db"
+    result = CliRunner().invoke(main, ["serve", "--config", str(CONFIG_PATH), "--db",
+                                       str(typo), "--port", str(free_port())])
+    assert result.exit_code == 1 and "no such database file" in result.output
+    assert not typo.exists()

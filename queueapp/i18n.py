@@ -192,7 +192,8 @@ EN: dict[str, str] = {
     "given": "Given {what} to {name} ({cost})",
     "host_nobody": "Nobody on duty (h)",
     "host_title": "Who is on duty?",
-    "host_set": "{host} is on duty",
+    "host_title_at": "Who is on duty at {station}? (each stand has its own host)",
+    "host_set": "{host} is on duty at {station}",
     "ph_host": "Host's name",
     "err_host_name": "Type the host's name (up to 40 characters).",
     "header_open_items": "{n} open items (i)",
@@ -358,6 +359,8 @@ EN: dict[str, str] = {
         "(chmod u+w {path}) or choose another file with --db FILE.",
     "err_db_folder_readonly": "The folder {folder} is read-only, so the database cannot keep "
         "its journal there. Choose another place with --db FILE.",
+    "err_station_name": "{where}: “{name}” cannot name a stand: use 1 to {most} "
+        "printable characters, e.g. front.",
     "err_db_version": "{path} was written by another version of queueapp (or is not a "
         "queueapp database); open it once with queueapp to bring it up to date.",
     "err_db_damaged": "{path} is not a queueapp database or is damaged ({detail}). If it is "
@@ -1113,7 +1116,8 @@ ZH: dict[str, str] = {
     "given": "已为 {name} 送上 {what}（{cost}）",
     "host_nobody": "无人当班（h）",
     "host_title": "谁在当班？",
-    "host_set": "{host} 当班",
+    "host_title_at": "谁在 {station} 当班？（每个接待台各有当班迎宾）",
+    "host_set": "{host} 在 {station} 当班",
     "ph_host": "迎宾员姓名",
     "err_host_name": "请输入姓名（最多 40 个字符）。",
     "header_open_items": "{n} 项待办（i）",
@@ -1274,6 +1278,8 @@ ZH: dict[str, str] = {
                             "或用 --db FILE 换一个文件。",
     "err_db_folder_readonly": "文件夹 {folder} 为只读，数据库无法在其中保存日志。"
                               "请用 --db FILE 换一个位置。",
+    "err_station_name": "{where}：“{name}”不能作为接待台名称：请用 1 到 {most} 个"
+        "可显示的字符，例如 front。",
     "err_db_version": "{path} 由其他版本的 queueapp 写入（或不是 queueapp 数据库）；"
                       "请先用 queueapp 打开一次以完成升级。",
     "err_db_damaged": "{path} 不是 queueapp 数据库或已损坏（{detail}）。若是您的数据库，"

@@ -359,6 +359,12 @@ EN: dict[str, str] = {
         "(chmod u+w {path}) or choose another file with --db FILE.",
     "err_db_folder_readonly": "The folder {folder} is read-only, so the database cannot keep "
         "its journal there. Choose another place with --db FILE.",
+    "err_station_taken": "Another stand is running as “{station}” on {path}. Two "
+        "stands of one name would share one host on duty, so this one was not started. "
+        "Give each stand its own name: queueapp --station NAME (or QUEUEAPP_STATION=NAME, "
+        "or [stand] station in its config).",
+    "err_station_lock": "Cannot make {path}, which keeps two stands from running under "
+        "one name: {detail}.",
     "err_station_name": "{where}: “{name}” cannot name a stand: use 1 to {most} "
         "printable characters, e.g. front.",
     "err_db_version": "{path} was written by another version of queueapp (or is not a "
@@ -1278,6 +1284,10 @@ ZH: dict[str, str] = {
                             "或用 --db FILE 换一个文件。",
     "err_db_folder_readonly": "文件夹 {folder} 为只读，数据库无法在其中保存日志。"
                               "请用 --db FILE 换一个位置。",
+    "err_station_taken": "已有一个接待台以“{station}”的名称在使用 {path}。同名的两个"
+        "接待台会共用同一位当班迎宾，所以本接待台没有启动。请给每个接待台起不同的名称："
+        "queueapp --station 名称（或 QUEUEAPP_STATION=名称，或在其配置中设置 [stand] station）。",
+    "err_station_lock": "无法创建 {path}（用于防止两个接待台以同一名称运行）：{detail}。",
     "err_station_name": "{where}：“{name}”不能作为接待台名称：请用 1 到 {most} 个"
         "可显示的字符，例如 front。",
     "err_db_version": "{path} 由其他版本的 queueapp 写入（或不是 queueapp 数据库）；"

@@ -31,7 +31,7 @@ from queueapp.config import (
     station_problem,
 )
 from queueapp.i18n import Translator
-from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error
+from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error, stations
 from queueapp.waitlist.events import write_events_csv
 
 CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(dir_okay=False),
@@ -59,12 +59,20 @@ def _station(ctx: click.Context, station: str | None, config: Config) -> str:
 
 
 def _run_app(config: Config, store: Store, notice: str = "") -> None:
+    """Run the stand on ``store`` as the station it names (``store.station``), holding
+    that name on the file meanwhile: a second stand of the same name is refused, since
+    it would share this one's host on duty."""
     from queueapp.ui.app import QueueApp
 
-    app = QueueApp(config, store)
-    if notice:  # shown on the first screen (a toast raised before the app runs waits)
-        app.notify(notice, timeout=12)
-    app.run()
+    try:
+        claimed = stations.claim(store.path, store.station)
+    except StoreError as exc:
+        raise click.ClickException(Translator(config.language).error(exc)) from None
+    with claimed:
+        app = QueueApp(config, store)
+        if notice:  # shown on the first screen (a toast raised before the app runs waits)
+            app.notify(notice, timeout=12)
+        app.run()
 
 
 def _wants_demo(ctx: click.Context, use_demo: bool) -> bool:

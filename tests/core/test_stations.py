@@ -1,10 +1,15 @@
-"""Each stand's name and its own host on duty: the ``stations`` table, and the stand's
-name from --station / $QUEUEAPP_STATION / [stand] station / the computer."""
+"""Each stand's name and its own host on duty: the ``stations`` table, the stand's name
+from --station / $QUEUEAPP_STATION / [stand] station / the computer, and the claim that
+keeps two running stands from sharing one name on one file."""
 
 from __future__ import annotations
 
 import dataclasses
+import signal
 import socket
+import subprocess
+import sys
+import textwrap
 
 import pytest
 from click.testing import CliRunner
@@ -14,7 +19,7 @@ from sqlite_utils import Database
 from queueapp.cli.main import main
 from queueapp.config import ConfigError, default_station, stand_station
 from queueapp.goodwill import gestures
-from queueapp.store import Store
+from queueapp.store import Store, StoreError, stations
 from queueapp.store.schema import migrations
 
 CONFIG = str(CONFIG_PATH)
@@ -100,3 +105,69 @@ def test_the_config_names_the_stand():
                           ).station == "前台 1"
     with pytest.raises(ConfigError, match=r"line \d+: stand.station: .* printable"):
         config_variant(**{"[goodwill]": '[stand]\nstation = "a\\u0007b"\n\n[goodwill]'})
+
+
+# -- two stands of one name ------------------------------------------------------------------
+
+def test_a_name_is_held_by_one_running_stand_at_a_time(db_path):
+    with stations.claim(db_path, "front"):
+        with pytest.raises(stations.StationTaken) as taken:
+            stations.claim(db_path, "front")
+        assert "--station NAME" in str(taken.value) and str(db_path) in str(taken.value)
+        with stations.claim(db_path, "upstairs"), stations.claim(db_path, "前台 / 2"):
+            pass  # other names, even odd ones, are other stands
+        with stations.claim(db_path.with_name("other.db"), "front"):
+            pass  # the same name on another file is another restaurant's stand
+    with stations.claim(db_path, "front"):  # released: the stand may start again
+        pass
+
+
+def test_a_stand_that_died_leaves_its_name_free(db_path):
+    code = textwrap.dedent(f"""
+        import sys, time
+        from queueapp.store import stations
+        claim = stations.claim({str(db_path)!r}, "front")
+        print("held", flush=True)
+        time.sleep(60)
+    """)
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(stations.StationTaken):
+            stations.claim(db_path, "front")
+        holder.send_signal(signal.SIGKILL)  # no clean exit: the kernel drops the lock
+        holder.wait(10)
+        with stations.claim(db_path, "front"):
+            pass
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait(10)
+
+
+def test_a_lock_folder_that_cannot_be_made_is_said(tmp_path):
+    (tmp_path / "q.db-stations").write_text("in the way")
+    with pytest.raises(StoreError) as failed:
+        stations.claim(tmp_path / "q.db", "front")
+    assert failed.value.key == "err_station_lock"
+
+
+def test_the_stand_is_not_started_under_a_name_another_stand_holds(tmp_path):
+    db = tmp_path / "q.db"
+    with stations.claim(db, "front"):
+        flag = run("--config", CONFIG, "--db", str(db), "--station", "front")
+        env = run("--config", CONFIG, "--db", str(db), env={"QUEUEAPP_STATION": "front"})
+    for result in (flag, env):
+        assert result.exit_code == 1
+        assert "Another stand is running as “front”" in result.output
+        assert "queueapp --station NAME" in result.output
+
+
+def test_the_stand_refuses_a_name_that_cannot_name_a_stand(tmp_path):
+    result = run("--config", CONFIG, "--db", str(tmp_path / "q.db"), "--station", "a\tb\x07")
+    assert result.exit_code == 1
+    assert "--station: “a b\x07” cannot name a stand" in result.output
+    long = run("--config", CONFIG, "--db", str(tmp_path / "q.db"), env={
+        "QUEUEAPP_STATION": "x" * 65})
+    assert long.exit_code == 1 and "QUEUEAPP_STATION: " in long.output
+

@@ -589,6 +589,7 @@ EN: dict[str, str] = {
     "lead_line_config": "{name} · in config.toml [[leads]] (move it: queueapp lead add {name})",
     "host_line": "{name} · config.toml",
     "host_line_added": "{name} · added {added} by {by}",
+    "host_on_duty_at": "On duty at {station}: {host}",
     "warn_config_leads": "Warning: config.toml still holds [[leads]] ({names}), readable by "
         "every host. Add each with `queueapp lead add NAME` (the secret goes into the "
         "database), then delete the entries.",
@@ -1496,6 +1497,7 @@ ZH: dict[str, str] = {
         "{name}）",
     "host_line": "{name} · 来自 config.toml",
     "host_line_added": "{name} · {added} 由 {by} 添加",
+    "host_on_duty_at": "{station} 当班：{host}",
     "warn_config_leads": "警告：config.toml 中仍有 [[leads]]（{names}），所有迎宾都能读到。请"
         "用 `queueapp lead add 姓名` 逐个添加（密码存入数据库），然后删除这些条目。",
     "nobody": "无（第一位领班）",

@@ -171,3 +171,13 @@ def test_the_stand_refuses_a_name_that_cannot_name_a_stand(tmp_path):
         "QUEUEAPP_STATION": "x" * 65})
     assert long.exit_code == 1 and "QUEUEAPP_STATION: " in long.output
 
+
+def test_host_list_says_who_is_on_duty_at_each_stand(db_path, config):
+    for name, host in (("upstairs", "Lin"), ("front", "Ana")):
+        store = Store.open(db_path, config, station=name)
+        gestures.set_host_on_duty(store, host, config)
+        store.close()
+    listed = run("host", "list", "--config", CONFIG, "--db", str(db_path))
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.splitlines()[-2:] == ["On duty at front: Ana",
+                                               "On duty at upstairs: Lin"]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 import os
 import re
+import socket
 import tomllib
 import zoneinfo
-from collections.abc import Callable, ItemsView, Iterator, KeysView, ValuesView
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass, field
 from datetime import datetime
 from difflib import get_close_matches
@@ -226,6 +227,39 @@ class HeadOffice:
         return self.key or os.environ.get(CHAIN_KEY_ENV, "")
 
 
+STATION_ENV = "QUEUEAPP_STATION"  # this stand's name, when --station does not give it
+STATION_MAX = 64  # the longest name a stand may have (a computer's name fits)
+UNNAMED_STATION = "stand"  # a computer without a name
+
+
+def station_problem(name: str) -> str:
+    """"" when ``name`` will do as a stand's name; else the i18n key saying why not."""
+    if not name or len(name) > STATION_MAX or not name.isprintable():
+        return "err_station_name"
+    return ""
+
+
+def default_station() -> str:
+    """A stand's name when none is given: the computer's, which stays the same across
+    restarts (so the stand keeps its host on duty)."""
+    name = " ".join(socket.gethostname().split())[:STATION_MAX]
+    return UNNAMED_STATION if station_problem(name) else name
+
+
+def stand_station(explicit: str | None, config: Config,
+                  environ: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """This stand's name, and where it was given: ``--station``, then
+    ``$QUEUEAPP_STATION``, then ``[stand] station``, then the computer's name (""). Each
+    stand keeps its own host on duty under its name; check it with
+    :func:`station_problem` (the config's own is checked when it is read)."""
+    env = os.environ if environ is None else environ
+    for given, where in ((explicit, "--station"), (env.get(STATION_ENV), STATION_ENV),
+                         (config.station, "[stand] station")):
+        if given is not None and given.strip():
+            return " ".join(given.split()), where
+    return default_station(), ""
+
+
 @dataclass(frozen=True)
 class Lead:
     name: str
@@ -284,6 +318,7 @@ class Config:
     messages: message_settings.Messages = field(  # [messages]: messages to guests
         default_factory=message_settings.Messages)
     headoffice: HeadOffice = field(default_factory=HeadOffice)  # [headoffice]
+    station: str = ""  # [stand] station: this stand's name (see stand_station)
 
     @property
     def catalogue(self) -> Catalogue:
@@ -569,7 +604,7 @@ class _Validator:
             conversation=self._conversation(), hold_minutes=hold, keep_guest_days=keep_days,
             backup_keep=backup_keep, backup_every_minutes=backup_every,
             guests=self._guests(tz, day_starts), messages=message_settings.parse(self),
-            headoffice=self._headoffice(),
+            headoffice=self._headoffice(), station=self._station(),
         )
         self._refuse_unread(self.raw, "", None)
         return config
@@ -667,6 +702,15 @@ class _Validator:
                                 f"({how[other]}) and {id_} ({how[id_]}). Give one of them "
                                 "another key in [keys].", self._line(blamed))
         return keys
+
+    def _station(self) -> str:
+        """[stand] station: this stand's name (optional; see ``stand_station``)."""
+        stand = self._section("stand")
+        name = " ".join(self._get(stand, "station", str, "stand.station", "").split())
+        if name and station_problem(name):
+            raise self.fail("stand.station", f"{name!r} should be 1 to {STATION_MAX} "
+                            "printable characters, e.g. \"front\".", self._line("station"))
+        return name
 
     def _headoffice(self) -> HeadOffice:
         """[headoffice] url, site, key, every_seconds (all optional)."""

@@ -195,7 +195,8 @@ EN: dict[str, str] = {
     "given": "Given {what} to {name} ({cost})",
     "host_nobody": "Nobody on duty (h)",
     "host_title": "Who is on duty?",
-    "host_set": "{host} is on duty",
+    "host_title_at": "Who is on duty at {station}? (each stand has its own host)",
+    "host_set": "{host} is on duty at {station}",
     "ph_host": "Host's name",
     "err_host_name": "Type the host's name (up to 40 characters).",
     "header_open_items": "{n} open items (i)",
@@ -361,6 +362,14 @@ EN: dict[str, str] = {
         "(chmod u+w {path}) or choose another file with --db FILE.",
     "err_db_folder_readonly": "The folder {folder} is read-only, so the database cannot keep "
         "its journal there. Choose another place with --db FILE.",
+    "err_station_taken": "Another stand is running as “{station}” on {path}. Two "
+        "stands of one name would share one host on duty, so this one was not started. "
+        "Give each stand its own name: queueapp --station NAME (or QUEUEAPP_STATION=NAME, "
+        "or [stand] station in its config).",
+    "err_station_lock": "Cannot make {path}, which keeps two stands from running under "
+        "one name: {detail}.",
+    "err_station_name": "{where}: “{name}” cannot name a stand: use 1 to {most} "
+        "printable characters, e.g. front.",
     "err_db_version": "{path} was written by another version of queueapp (or is not a "
         "queueapp database); open it once with queueapp to bring it up to date.",
     "err_db_damaged": "{path} is not a queueapp database or is damaged ({detail}). If it is "
@@ -591,6 +600,7 @@ EN: dict[str, str] = {
     "lead_line_config": "{name} · in config.toml [[leads]] (move it: queueapp lead add {name})",
     "host_line": "{name} · config.toml",
     "host_line_added": "{name} · added {added} by {by}",
+    "host_on_duty_at": "On duty at {station}: {host}",
     "warn_config_leads": "Warning: config.toml still holds [[leads]] ({names}), readable by "
         "every host. Add each with `queueapp lead add NAME` (the secret goes into the "
         "database), then delete the entries.",
@@ -1142,7 +1152,8 @@ ZH: dict[str, str] = {
     "given": "已为 {name} 送上 {what}（{cost}）",
     "host_nobody": "无人当班（h）",
     "host_title": "谁在当班？",
-    "host_set": "{host} 当班",
+    "host_title_at": "谁在 {station} 当班？（每个接待台各有当班迎宾）",
+    "host_set": "{host} 在 {station} 当班",
     "ph_host": "迎宾员姓名",
     "err_host_name": "请输入姓名（最多 40 个字符）。",
     "header_open_items": "{n} 项待办（i）",
@@ -1303,6 +1314,12 @@ ZH: dict[str, str] = {
                             "或用 --db FILE 换一个文件。",
     "err_db_folder_readonly": "文件夹 {folder} 为只读，数据库无法在其中保存日志。"
                               "请用 --db FILE 换一个位置。",
+    "err_station_taken": "已有一个接待台以“{station}”的名称在使用 {path}。同名的两个"
+        "接待台会共用同一位当班迎宾，所以本接待台没有启动。请给每个接待台起不同的名称："
+        "queueapp --station 名称（或 QUEUEAPP_STATION=名称，或在其配置中设置 [stand] station）。",
+    "err_station_lock": "无法创建 {path}（用于防止两个接待台以同一名称运行）：{detail}。",
+    "err_station_name": "{where}：“{name}”不能作为接待台名称：请用 1 到 {most} 个"
+        "可显示的字符，例如 front。",
     "err_db_version": "{path} 由其他版本的 queueapp 写入（或不是 queueapp 数据库）；"
                       "请先用 queueapp 打开一次以完成升级。",
     "err_db_damaged": "{path} 不是 queueapp 数据库或已损坏（{detail}）。若是您的数据库，"
@@ -1516,6 +1533,7 @@ ZH: dict[str, str] = {
         "{name}）",
     "host_line": "{name} · 来自 config.toml",
     "host_line_added": "{name} · {added} 由 {by} 添加",
+    "host_on_duty_at": "{station} 当班：{host}",
     "warn_config_leads": "警告：config.toml 中仍有 [[leads]]（{names}），所有迎宾都能读到。请"
         "用 `queueapp lead add 姓名` 逐个添加（密码存入数据库），然后删除这些条目。",
     "nobody": "无（第一位领班）",

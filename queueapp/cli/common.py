@@ -39,15 +39,18 @@ def _key_name_problem(key: str) -> str:
     return key_problem(key)
 
 
-def store_or_exit(db_path: str | None, config: Config, must_exist: bool = False) -> Store:
-    """Open the database. Commands that only read (``must_exist``) open it read-only and
-    refuse a file that is not there: a mistyped path must not become an empty database."""
+def store_or_exit(db_path: str | None, config: Config, must_exist: bool = False,
+                  station: str = "") -> Store:
+    """Open the database (as ``station``, the stand's name, for the stand). Commands that
+    only read (``must_exist``) open it read-only and refuse a file that is not there: a
+    mistyped path must not become an empty database."""
     path = resolve_db_path(db_path, config)
     if must_exist and not Path(path).is_file():
         raise click.ClickException(f"{path}: no such database file. Check the path "
                                    "(--db FILE) or fill one with queueapp simulate.")
     try:
-        store = Store.open_readonly(path) if must_exist else Store.open(path, config)
+        store = Store.open_readonly(path) if must_exist else \
+            Store.open(path, config, station=station)
     except StoreError as exc:
         raise click.ClickException(Translator(config.language).error(exc)) from None
     context = click.get_current_context(silent=True)

@@ -23,9 +23,16 @@ from queueapp.cli.headoffice import chain_report, sync_command
 from queueapp.cli.quotes import backtest, simulate
 from queueapp.cli.roster import host, lead
 from queueapp.cli.serve import serve
-from queueapp.config import ENV_VAR, Config
+from queueapp.config import (
+    ENV_VAR,
+    STATION_ENV,
+    STATION_MAX,
+    Config,
+    stand_station,
+    station_problem,
+)
 from queueapp.i18n import Translator
-from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error
+from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error, stations
 from queueapp.waitlist.events import write_events_csv
 
 CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(dir_okay=False),
@@ -36,15 +43,37 @@ DB_OPTION = click.option("--db", "db_path", type=click.Path(dir_okay=False),
 DEMO_OPTION = click.option("--demo", "use_demo", is_flag=True,
                            help="Use the file `queueapp demo` keeps (demo.db in the user "
                                 "data directory) instead of --db.")
+STATION_OPTION = click.option("--station", "station", metavar="NAME",
+                              help="This stand's name: its host on duty is kept under it "
+                                   f"(default: ${STATION_ENV}, then [stand] station, then "
+                                   "the computer's name). Give each stand on one file its own.")
+
+
+def _station(ctx: click.Context, station: str | None, config: Config) -> str:
+    """This stand's name (``--station``, ``$QUEUEAPP_STATION``, ``[stand] station``, the
+    computer's), or a clear message when it cannot name a stand."""
+    name, where = stand_station(station or obj(ctx, "station"), config)
+    if station_problem(name):
+        raise click.ClickException(Translator(config.language)(
+            "err_station_name", where=where, name=name, most=STATION_MAX))
+    return name
 
 
 def _run_app(config: Config, store: Store, notice: str = "") -> None:
+    """Run the stand on ``store`` as the station it names (``store.station``), holding
+    that name on the file meanwhile: a second stand of the same name is refused, since
+    it would share this one's host on duty."""
     from queueapp.ui.app import QueueApp
 
-    app = QueueApp(config, store)
-    if notice:  # shown on the first screen (a toast raised before the app runs waits)
-        app.notify(notice, timeout=12)
-    app.run()
+    try:
+        claimed = stations.claim(store.path, store.station)
+    except StoreError as exc:
+        raise click.ClickException(Translator(config.language).error(exc)) from None
+    with claimed:
+        app = QueueApp(config, store)
+        if notice:  # shown on the first screen (a toast raised before the app runs waits)
+            app.notify(notice, timeout=12)
+        app.run()
 
 
 def _wants_demo(ctx: click.Context, use_demo: bool) -> bool:
@@ -76,14 +105,15 @@ def _db(ctx: click.Context, db_path: str | None, use_demo: bool, config: Config)
 @CONFIG_OPTION
 @DB_OPTION
 @DEMO_OPTION
+@STATION_OPTION
 @click.version_option(package_name="queueapp")
 @click.pass_context
 def main(ctx: click.Context, config_path: str | None, db_path: str | None,
-         use_demo: bool) -> None:
+         use_demo: bool, station: str | None) -> None:
     """queueapp: the host stand of a busy restaurant. With no command, start the app."""
     ctx.ensure_object(dict)
     ctx.obj.update(config_path=config_path, db_path=db_path, given_db=bool(db_path),
-                   use_demo=use_demo)
+                   use_demo=use_demo, station=station)
     if use_demo and ctx.invoked_subcommand == "backtest":
         # backtest (cli/quotes.py) reads the group's --db and --config
         from queueapp.sim.demo import demo_db_path
@@ -94,9 +124,10 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None,
         from queueapp.store import resolve_db_path
 
         config = _config(ctx, config_path, use_demo)
+        name = _station(ctx, station, config)
         path = resolve_db_path(_db(ctx, db_path, use_demo, config), config)
         new = not Path(path).exists()
-        store = store_or_exit(str(path), config)
+        store = store_or_exit(str(path), config, station=name)
         # a mistyped --db makes a new, empty file: the host sees at once which file it is
         _run_app(config, store, Translator(config.language)("db_created", path=path)
                  if new else "")
@@ -109,9 +140,10 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None,
                    "(demo.db in the user data directory, replaced on each run).")
 @click.option("--seed", default=7, show_default=True, help="Seed for the simulated evening.")
 @click.option("--no-app", is_flag=True, help="Only build the database and print its path.")
+@STATION_OPTION
 @click.pass_context
 def demo(ctx: click.Context, config_path: str | None, db_path: str | None, seed: int,
-         no_app: bool) -> None:
+         no_app: bool, station: str | None) -> None:
     """Start on a fresh database in the middle of a busy evening.
 
     Its file stays afterwards: `queueapp report --demo` (or any command with --demo)
@@ -127,7 +159,8 @@ def demo(ctx: click.Context, config_path: str | None, db_path: str | None, seed:
     else:
         path = demo_db_path()
         _remove_old_demo(path)
-    store = store_or_exit(str(path), config)
+    # the demo puts its host on duty at this stand, under the name it then runs as
+    store = store_or_exit(str(path), config, station=_station(ctx, station, config))
 
     def quoting(parties: int) -> None:  # the slow part, once per history: say so
         if not no_app:

@@ -195,7 +195,7 @@ def host_remove(ctx: click.Context, name: str, lead_name: str | None,
 @click.pass_context
 def host_list(ctx: click.Context, config_path: str | None, db_path: str | None,
               use_demo: bool) -> None:
-    """Everyone who can be on duty."""
+    """Everyone who can be on duty, then who is on duty at each stand."""
     config, store, t = _open(ctx, config_path, db_path, use_demo, only_read=True)
     added = {row.name: row for row in store.roster.hosts()}
     for name in roster.hosts(store, config):
@@ -208,3 +208,5 @@ def host_list(ctx: click.Context, config_path: str | None, db_path: str | None,
             click.echo(t("host_line_added", name=name, added=when, by=row.added_by))
     if not roster.hosts(store, config):
         click.echo(t("hosts_none"))
+    for station, on_duty in store.stations.on_duty().items():
+        click.echo(t("host_on_duty_at", station=station, host=on_duty))

@@ -106,17 +106,21 @@ class PinResult:
 # -- host on duty -----------------------------------------------------------------------
 
 def host_on_duty(store: Store) -> str:
-    return store.gestures.host_on_duty()
+    """Who is on duty at this store's stand (``store.station``): each stand has its own
+    host, so a gesture, its budget and the right to void it go to the host at the stand
+    that gave it ("" when nobody was put on duty there yet)."""
+    return store.stations.host(store.station)
 
 
 def set_host_on_duty(store: Store, name: str, config: Config) -> str:
-    """Put ``name`` on duty, stored as the roster spells it ("lin." -> "Lin"); a name
-    not on the roster is refused (a lead adds it first)."""
+    """Put ``name`` on duty at this store's stand (``store.station``; the other stands
+    keep theirs), stored as the roster spells it ("lin." -> "Lin"); a name not on the
+    roster is refused (a lead adds it first)."""
     with store.transaction():
         found = roster.find_host(store, config, name)
         if found is None:
             raise roster.RosterError("err_not_on_roster", name=name.strip())
-        store.gestures.set_host_on_duty(found)
+        store.stations.set_host(store.station, found)
     return found
 
 

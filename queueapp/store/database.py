@@ -49,6 +49,7 @@ from queueapp.store.rescues import RescueLog
 from queueapp.store.review import ReviewQueries
 from queueapp.store.roster import Roster
 from queueapp.store.schema import migrations
+from queueapp.store.stations import Stations
 from queueapp.store.sync import SyncReader
 from queueapp.store.times import epoch, iso
 from queueapp.waitlist.events import (
@@ -133,6 +134,7 @@ class Store:
         self.review = ReviewQueries(self)
         self.privacy = PersonalData(self)
         self.roster = Roster(self)
+        self.stations = Stations(self)  # each stand's host on duty (store/stations.py)
         self.outbox = Outbox(self)  # messages to guests (issue 12)
         self.sync = SyncReader(self)  # what head office is sent (store/sync.py)
 

@@ -1,4 +1,4 @@
-"""The goodwill log (``gestures``, append-only), the host on duty, and lead PIN attempts.
+"""The goodwill log (``gestures``, append-only) and lead PIN attempts.
 
 A mistaken gesture is never changed: a *void* row points at it (``void_of``) with
 the negative cost, so ``SUM(cost)`` over any rows is what was really spent.
@@ -14,8 +14,6 @@ from queueapp.store import chain
 from queueapp.store.damage import decoded
 from queueapp.store.repository import CHUNK, Repository, marks
 from queueapp.store.times import epoch, iso
-
-HOST_SETTING = "host_on_duty"  # the settings key that remembers who is giving
 
 
 @dataclass(frozen=True)
@@ -71,14 +69,7 @@ def _gesture(row: tuple[Any, ...], voided: bool = False) -> Gesture:
 
 
 class GestureLog(Repository):
-    """``store.gestures``: the gesture log, the host on duty and PIN attempts."""
-
-    # -- host on duty ------------------------------------------------------------------
-    def host_on_duty(self) -> str:
-        return self.store.get_setting(HOST_SETTING, "")
-
-    def set_host_on_duty(self, name: str) -> None:
-        self.store.set_setting(HOST_SETTING, name)
+    """``store.gestures``: the gesture log and PIN attempts."""
 
     # -- spending ------------------------------------------------------------------------
     def spent_in_shift(self, host: str, start: float, end: float) -> float:

@@ -565,3 +565,16 @@ def m012_kept_until(db: Database) -> None:
     """How long a called party's table is kept once the host held it longer (EXTEND), on
     the parties projection, so that every terminal and the guest's page read it."""
     db.execute("ALTER TABLE parties ADD COLUMN kept_until TEXT")
+
+
+@migrations()
+def m013_stations(db: Database) -> None:
+    """Each stand has its own host on duty (one row per station: ``--station``, else the
+    computer's name). The one ``host_on_duty`` setting every terminal shared goes: nobody
+    can tell which stand it was picked at, so each stand asks once, as a new stand does."""
+    db.execute("""
+        CREATE TABLE stations (
+            name TEXT PRIMARY KEY,
+            host TEXT NOT NULL DEFAULT ''
+        )""")
+    db.execute("DELETE FROM settings WHERE key = 'host_on_duty'")

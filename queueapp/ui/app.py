@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import socket
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,7 +27,7 @@ from textual.screen import Screen
 from queueapp import privacy
 from queueapp.clock import Clock, SystemClock, clock_minutes
 from queueapp.complaints import loop as complaints
-from queueapp.config import Config
+from queueapp.config import Config, default_station
 from queueapp.goodwill import gestures, guests, suggestions
 from queueapp.goodwill.gestures import Gesture
 from queueapp.goodwill.guests import GuestCard
@@ -195,8 +193,8 @@ class QueueApp(App[None]):
         self._headoffice_lock = threading.Lock()
         self._headoffice_stop = threading.Event()
         self._headoffice_error = ""
-        if not store.station:
-            store.station = f"{socket.gethostname()}-{uuid.uuid4().hex[:6]}"
+        if not store.station:  # the stand's name: its host on duty is kept under it
+            store.station = default_station()
         self.title = config.name
 
     # -- lifecycle -----------------------------------------------------------

@@ -74,9 +74,10 @@ async def ask(app: QueueApp, screen: Screen[R]) -> R | None:
 
 
 async def ask_host(app: QueueApp) -> str | None:
-    """Who is on duty? Only a name on the roster; a new name needs a lead's PIN, and is
-    added to the roster first. Remembered in the database across restarts (as the
-    roster spells it). None if cancelled or refused."""
+    """Who is on duty at this stand? Only a name on the roster; a new name needs a lead's
+    PIN, and is added to the roster first. Remembered in the database for this stand's
+    name (``store.station``) across restarts, as the roster spells it; the other stands
+    keep their own hosts. None if cancelled or refused."""
     from queueapp.ui.screens.goodwill import OTHER, HostNameForm, HostPicker
 
     config = app.config
@@ -104,7 +105,7 @@ async def ask_host(app: QueueApp) -> str | None:
         store, chosen, config))
     if isinstance(saved, StoreError):
         return None
-    app.notify(app.t("host_set", host=saved))
+    app.notify(app.t("host_set", host=saved, station=app.store.station))
     return saved
 
 

@@ -118,9 +118,12 @@ def test_nobody_on_duty_and_custom_needs_cost(store, config):
     assert g.host_on_duty(store) == ""
     assert g.set_host_on_duty(store, " ana. ", config) == "Ana"  # as the roster spells it
     store.close()
-    again = Store.open(store.path, config)
+    again = Store.open(store.path, config, station=store.station)  # this stand, restarted
     assert g.host_on_duty(again) == "Ana"
     again.close()
+    other = Store.open(store.path, config, station="upstairs")  # another stand: its own
+    assert g.host_on_duty(other) == ""
+    other.close()
 
 
 def test_budget_limit_and_lead_approval(store, config):

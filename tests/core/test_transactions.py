@@ -14,10 +14,10 @@ from queueapp.store import Store
 
 def test_an_error_undoes_every_write_in_the_transaction(store: Store) -> None:
     with pytest.raises(RuntimeError), store.transaction():
-        store.gestures.set_host_on_duty("Lin")
+        store.stations.set_host(store.station, "Lin")
         store.complaints.add(at(0), "food", "Cold broth", party="p1")
         raise RuntimeError("something went wrong half way")
-    assert store.gestures.host_on_duty() == ""
+    assert store.stations.host(store.station) == ""
     assert store.complaints.open_count() == 0
     assert not store.db.conn.in_transaction
 
@@ -27,12 +27,12 @@ def test_writes_inside_are_one_transaction_seen_by_others_only_at_the_end(store:
     other = sqlite3.connect(db_path)
     try:
         with store.transaction():
-            store.gestures.set_host_on_duty("Lin")
+            store.stations.set_host(store.station, "Lin")
             store.complaints.add(at(0), "food", "Cold broth", party="p1")
             assert other.execute("SELECT count(*) FROM complaints").fetchone()[0] == 0
             assert store.db.conn.in_transaction
         assert other.execute("SELECT count(*) FROM complaints").fetchone()[0] == 1
-        assert other.execute("SELECT value FROM settings").fetchone()[0] == "Lin"
+        assert other.execute("SELECT host FROM stations").fetchone()[0] == "Lin"
     finally:
         other.close()
 

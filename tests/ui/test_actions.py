@@ -57,7 +57,7 @@ async def test_g_right_after_a_removal_gives_to_the_highlighted_party(
     gestures.set_host_on_duty(store, "Lin", config)
     parties = [add(store, clock, config, 30 - 5 * i, 2, name)
                for i, name in enumerate(("Chen", "Wang", "Li"))]
-    app = make_app()
+    app = make_app(store=store)  # the stand Lin is on duty at
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("down")
@@ -85,7 +85,7 @@ async def test_g_while_a_removal_is_being_saved_does_not_give_to_the_removed_par
     gestures.set_host_on_duty(store, "Lin", config)
     add(store, clock, config, 30, 2, "Chen")
     wang = add(store, clock, config, 20, 2, "Wang")
-    app = make_app()
+    app = make_app(store=store)  # the stand Lin is on duty at
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("down")
@@ -165,7 +165,7 @@ async def test_number_keys_give_from_the_captured_partys_own_suggestions(
     gestures.set_host_on_duty(store, "Lin", config)
     add(store, clock, config, 30, 4, "Wang family")
     chen = add(store, clock, config, 3, 2, "Chen")
-    app = make_app()
+    app = make_app(store=store)  # the stand Lin is on duty at
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("down")
@@ -195,7 +195,7 @@ async def test_open_items_keep_the_cursor_on_the_item_and_enter_acts_on_it(
     items = [complaints.record(store, now - 600 + 60 * n, "food", what, party=party.id,
                                host="Lin")
              for n, what in enumerate(("cold broth", "no ladle", "slow refill"))]
-    app = make_app()
+    app = make_app(store=store)  # the stand Lin is on duty at
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("i")

@@ -54,7 +54,7 @@ async def test_1_1_logs_one_gesture_and_asks_before_the_second(
     now = clock.now().float_timestamp
     chen = store.add_party(now - 180, 2, "Chen", "", [], "", Quote(30, 20, 40),
                            tz=config.timezone).party
-    app = make_app()
+    app = make_app(store=store)  # the stand Lin is on duty at
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         item = await double_tap(app, pilot, db_path)
         assert [g.interaction for g in gestures.gestures_for_party(store, chen)] == [item]

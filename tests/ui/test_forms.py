@@ -155,7 +155,7 @@ async def test_party_size_refuses_what_is_not_a_number_and_takes_full_width_digi
 async def test_custom_gesture_cost_goes_through_the_validator(make_app, store, clock, config):
     gestures.set_host_on_duty(store, "Lin", config)
     party = add(store, clock, config, 20, 2, "Chen")
-    app = make_app()
+    app = make_app(store=store)  # the stand Lin is on duty at
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("g")
@@ -343,7 +343,7 @@ async def test_the_o_form_saves_an_observation_typed_at_once(make_app, store, cl
     gestures.set_host_on_duty(store, "Hao", config)
     card = earlier_visits(store, config, sizes=(2,))
     add(store, clock, config, 10, 2, "Zhang Wei", PHONE)
-    app = make_app()
+    app = make_app(store=store)  # the stand the host is on duty at
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await typed_at_once(app, pilot, "o", NoteForm, [*"window"])

@@ -290,8 +290,9 @@ async def test_h_sets_the_host_and_it_is_remembered(config, store, clock, tmp_pa
         assert isinstance(app.screen, HostPicker)
         await choose(app, pilot, "Hao")
         assert "On duty: Hao (Goodwill left: ¥300)" in shown(app, "#header")
-    # a restart (a new store on the same file) starts straight on the main screen with Hao
-    again = Store.open(store.path, config)
+    # a restart of this stand (a new store on the same file, under the same stand name)
+    # starts straight on the main screen with Hao
+    again = Store.open(store.path, config, station=store.station)
     app2 = make_app(config, again, clock)
     async with app2.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app2, pilot)

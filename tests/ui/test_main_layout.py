@@ -144,7 +144,7 @@ async def test_header_names_the_host_on_duty_and_the_budget_left_at_every_size(
     than being dropped: who gives the goodwill matters most in a rush."""
     gestures.set_host_on_duty(store, "Lin", config)
     add(store, -5, 2, "Solo")
-    app = make_app()
+    app = make_app(store=store)  # the stand Lin is on duty at
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
         line = painted(app.screen.query_one("#header", Static))[0]

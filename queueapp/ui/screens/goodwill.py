@@ -72,7 +72,8 @@ class VoidEntry:
 
 
 class HostPicker(Chooser):
-    """Who is on duty: only the hosts on the roster, or a lead adds a new one (PIN)."""
+    """Who is on duty at this stand (each stand has its own host): only the hosts on the
+    roster, or a lead adds a new one (PIN)."""
 
     def __init__(self, app: QueueApp, roster: list[str]) -> None:
         t = app.t
@@ -80,7 +81,8 @@ class HostPicker(Chooser):
         options = [Option(Text(name + ("  ✓" if name == current else "")), id=name)
                    for name in roster]
         options.append(Option(t("host_add"), id=OTHER))
-        super().__init__(t("host_title"), options)
+        # the stand's name is whatever --station said: a Text, never markup
+        super().__init__(Text(t("host_title_at", station=app.store.station)), options)
 
 
 class HostNameForm(FormScreen[HostName]):

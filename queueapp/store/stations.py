@@ -1,0 +1,114 @@
+"""Each stand's own: the host on duty at each station, and the claim a running stand
+holds on its station's name.
+
+A *station* is one host stand (a terminal running ``queueapp``), named by ``--station``,
+``$QUEUEAPP_STATION``, ``[stand] station`` or, by default, the computer's name
+(``queueapp.config.stand_station``). Several stands share one file, but each has its
+own host on duty (``stations``: one row per station), so a gesture, its budget and the
+right to void it go to the host at the stand that gave it.
+
+Two stands running under one name would share that row again. A running stand
+therefore holds an exclusive ``flock`` on a lock file of its name beside the database
+(``queueapp.db-stations/``): a second stand of the same name finds it taken and is not
+started. The kernel drops the lock when the process ends, however it ends, so a
+crashed stand never keeps its name. SQLite in WAL mode serves only processes on one
+computer, so every stand that shares the file shares this folder's locks too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from types import TracebackType
+
+from queueapp.store.errors import StoreError
+from queueapp.store.repository import Repository
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no flock; the README says to name stands
+    fcntl = None  # type: ignore[assignment]
+
+
+class Stations(Repository):
+    """``store.stations``: who is on duty at each station."""
+
+    def host(self, station: str) -> str:
+        """The host on duty at ``station`` ("" when nobody was put on duty there)."""
+        row = self.db.execute("SELECT host FROM stations WHERE name = ?", [station]).fetchone()
+        return row[0] if row else ""
+
+    def set_host(self, station: str, host: str) -> None:
+        with self.store.transaction() as db:
+            db.execute("INSERT INTO stations (name, host) VALUES (?, ?) ON CONFLICT(name) "
+                       "DO UPDATE SET host = excluded.host", [station, host])
+
+    def on_duty(self) -> dict[str, str]:
+        """Every station with a host on duty, by station name."""
+        rows = self.db.execute("SELECT name, host FROM stations WHERE host != '' "
+                               "ORDER BY name").fetchall()
+        return {r[0]: r[1] for r in rows}
+
+
+class StationTaken(StoreError):
+    """Another running stand holds this station's name on this file."""
+
+    def __init__(self, station: str, path: Path) -> None:
+        super().__init__("err_station_taken", station=station, path=path)
+
+
+def lock_folder(db_path: Path) -> Path:
+    """Where the stands' name locks live: beside the database, like its -wal and -shm."""
+    return db_path.with_name(db_path.name + "-stations")
+
+
+class StationClaim:
+    """A running stand's hold on its name (:func:`claim`): released by :meth:`release`,
+    by leaving a ``with`` block, or by the process ending."""
+
+    def __init__(self, station: str, fd: int | None) -> None:
+        self.station = station
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the file drops its flock
+            self._fd = None
+
+    def __enter__(self) -> StationClaim:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.release()
+
+
+def claim(db_path: str | os.PathLike[str], station: str) -> StationClaim:
+    """Hold ``station``'s name on the database at ``db_path`` while this stand runs.
+
+    Raises :class:`StationTaken` when another running stand (any process on this
+    computer, this one included) holds it, and StoreError when the lock file cannot be
+    made. Where ``flock`` does not exist (Windows) nothing is checked."""
+    path = Path(db_path)
+    if fcntl is None:
+        return StationClaim(station, None)
+    folder = lock_folder(path)
+    # the name hashed: any name is a safe file name, and two names never share a file
+    lock = folder / (hashlib.sha256(station.encode("utf-8")).hexdigest()[:32] + ".lock")
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise StoreError("err_station_lock", path=lock, detail=exc.strerror or exc) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise StationTaken(station, path) from None
+    except OSError as exc:
+        os.close(fd)
+        raise StoreError("err_station_lock", path=lock, detail=exc.strerror or exc) from None
+    os.ftruncate(fd, 0)  # for a person looking: whose lock it is
+    os.write(fd, f"{station}\n{os.getpid()}\n".encode())
+    return StationClaim(station, fd)

@@ -669,6 +669,8 @@ EN: dict[str, str] = {
     "restore_done": "Restored {backup} as {path}.",
     "restore_kept": "The database it replaced is kept as {kept}.",
     "err_date_format": "{option} {date}: dates are written YYYY-MM-DD, e.g. 2026-11-20.",
+    "err_date_missing": "{option} {date}: there is no such day (check the month and its "
+        "length).",
     "err_date_range": "{option} {date} is outside the dates queueapp reports on ({first} to "
         "{last}); give a date in that range.",
     "err_dates_order": "--to {last} is before --from {first}; swap them.",
@@ -1592,6 +1594,7 @@ ZH: dict[str, str] = {
     "restore_done": "已将 {backup} 恢复为 {path}。",
     "restore_kept": "被替换的数据库已保存为 {kept}。",
     "err_date_format": "{option} {date}：日期格式为 YYYY-MM-DD，例如 2026-11-20。",
+    "err_date_missing": "{option} {date}：没有这一天（请检查月份及其天数）。",
     "err_date_range": "{option} {date} 超出 queueapp 报表的日期范围（{first} 至 {last}）；"
         "请给出此范围内的日期。",
     "err_dates_order": "--to {last} 早于 --from {first}；请对调。",

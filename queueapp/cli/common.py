@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -17,6 +19,20 @@ from queueapp.config import Config, ConfigError, load_config
 from queueapp.i18n import Translator
 from queueapp.store import Store, StoreError, resolve_db_path
 from queueapp.store.damage import named
+
+
+def day_or_exit(t: Translator, option: str, text: str) -> date:
+    """A day given as YYYY-MM-DD, or a message that says what is wrong with it: the
+    form, or (2026-11-31) that there is no such day."""
+    if not DAY_FORM.fullmatch(text):
+        raise click.BadParameter(t("err_date_format", option=option, date=text))
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(t("err_date_missing", option=option, date=text)) from None
+
+
+DAY_FORM = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)  # ASCII: "２０２６" is no date
 
 
 def obj(ctx: click.Context, key: str) -> str | None:

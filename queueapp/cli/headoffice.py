@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from queueapp.cli.common import config_or_exit, obj, output
+from queueapp.cli.common import config_or_exit, day_or_exit, obj, output
 from queueapp.clock import SystemClock, business_date
 from queueapp.config import Config
 from queueapp.i18n import Translator
@@ -116,10 +116,7 @@ def sync_command(ctx: click.Context, url: str | None, site: str, init: bool,
 def _day(t: Translator, option: str, text: str | None, default: date) -> date:
     if not text:
         return default
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter(t("err_date_format", option=option, date=text)) from None
+    return day_or_exit(t, option, text)
 
 
 @click.command("chain-report")

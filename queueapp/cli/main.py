@@ -14,6 +14,7 @@ import click
 from queueapp.cli.common import (
     Commands,
     config_or_exit,
+    day_or_exit,
     obj,
     output,
     say_damaged,
@@ -272,7 +273,6 @@ def _range(config: Config, start: str | None, end: str | None,
            now: float | None = None) -> tuple[float, float]:
     """Business dates (YYYY-MM-DD, inclusive) to a UTC range, each from ``[restaurant]
     day_starts`` to the next; default: the business day ``now`` (the clock's) is in."""
-    import arrow
 
     from queueapp.clock import SystemClock, business_date, business_days
 
@@ -280,14 +280,11 @@ def _range(config: Config, start: str | None, end: str | None,
     t = Translator(config.language)
 
     def day(option: str, text: str) -> date:
-        try:
-            found = arrow.get(text, "YYYY-MM-DD", tzinfo=tz)
-        except (arrow.parser.ParserError, ValueError, OverflowError):
-            raise click.BadParameter(t("err_date_format", option=option, date=text)) from None
-        if not FIRST_DAY <= found.format("YYYY-MM-DD") <= LAST_DAY:
+        found = day_or_exit(t, option, text)
+        if not FIRST_DAY <= found.isoformat() <= LAST_DAY:
             raise click.BadParameter(t("err_date_range", option=option, date=text,
                                        first=FIRST_DAY, last=LAST_DAY))
-        return found.date()
+        return found
 
     if start:
         first = day("--from", start)
@@ -454,6 +451,7 @@ def purge(ctx: click.Context, before_day: str, config_path: str | None, db_path:
 
     config = _config(ctx, config_path, use_demo)
     t = Translator(config.language)
+    day_or_exit(t, "--before", before_day)  # the form, or no such day (2026-11-31)
     try:
         before = privacy.cutoff(before_day, config.timezone)
     except ValueError:

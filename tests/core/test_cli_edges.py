@@ -52,8 +52,13 @@ def test_the_first_and_last_dates_allowed_work(store, db_path):
 
 
 def test_a_bad_date_and_swapped_dates_say_what_to_do(store, db_path):
-    result = run("report", "--db", str(db_path), "--config", CONFIG, "--from", "2026-13-01")
+    result = run("report", "--db", str(db_path), "--config", CONFIG, "--from", "2026/03/01")
     assert result.exit_code == 2 and "dates are written YYYY-MM-DD" in result.output
+    for command in (["report", "--from"], ["export", "parties", "--from"], ["purge",
+                                                                            "--before"]):
+        # written right, but no such day: saying "write it YYYY-MM-DD" did not help
+        result = run(*command, "2026-11-31", "--db", str(db_path), "--config", CONFIG)
+        assert result.exit_code == 2 and "there is no such day" in result.output, command
     result = run("report", "--db", str(db_path), "--config", CONFIG, "--from", "2026-03-06",
                  "--to", "2026-03-01")
     assert result.exit_code == 2 and "swap them" in result.output

@@ -543,7 +543,12 @@ EN: dict[str, str] = {
     "not_given_again": "{what}: not given again.",
     # -- issue 10: config ranges and privacy --
     "purge_bad_date": "{day!r} is not a date: write it YYYY-MM-DD, e.g. 2025-11-30.",
-    "purge_no_file": "{path}: no such database file. Check the path (--db FILE).",
+    "err_db_missing": "{path}: no such database file. Check the path (--db FILE) or fill one "
+        "with queueapp simulate.",
+    "err_db_is_folder": "{path} is a folder, not a database file. Name the file in it, e.g. "
+        "--db {path}/queueapp.db (or [storage] db in the config).",
+    "err_db_empty": "{path} is an empty file (0 bytes), not a queueapp database yet: the stand "
+        "makes a restaurant's file when it first starts (queueapp --db FILE); check the path.",
     "serve_no_file": "{path}: no such database file. Check the path (--db FILE); the stand "
         "makes a restaurant's file when it first starts (queueapp --db FILE).",
     "db_created": "A new, empty database was made: {path}. If you meant another file, quit "
@@ -1487,7 +1492,12 @@ ZH: dict[str, str] = {
     "not_given_again": "{what}：没有再送。",
     # -- issue 10: config ranges and privacy --
     "purge_bad_date": "{day!r} 不是日期：请写成 YYYY-MM-DD，例如 2025-11-30。",
-    "purge_no_file": "{path}：没有这个数据库文件。请检查路径（--db FILE）。",
+    "err_db_missing": "{path}：没有这个数据库文件。请检查路径（--db FILE），或用 queueapp simulate "
+        "生成一个。",
+    "err_db_is_folder": "{path} 是文件夹，不是数据库文件。请写出其中的文件名，例如 "
+        "--db {path}/queueapp.db（或配置中的 [storage] db）。",
+    "err_db_empty": "{path} 是空文件（0 字节），还不是 queueapp 数据库：接待台首次启动时会创建"
+        "餐厅的文件（queueapp --db FILE）；请检查路径。",
     "serve_no_file": "{path}：没有这个数据库文件。请检查路径（--db FILE）；接待台首次启动时"
         "会创建餐厅的文件（queueapp --db FILE）。",
     "db_created": "已新建一个空数据库：{path}。如果您要用的是其他文件，请退出（Ctrl+Q）并用 "

@@ -61,18 +61,28 @@ def store_or_exit(db_path: str | None, config: Config, must_exist: bool = False,
     only read (``must_exist``) open it read-only and refuse a file that is not there: a
     mistyped path must not become an empty database."""
     path = resolve_db_path(db_path, config)
-    if must_exist and not Path(path).is_file():
-        raise click.ClickException(f"{path}: no such database file. Check the path "
-                                   "(--db FILE) or fill one with queueapp simulate.")
+    t = Translator(config.language)
+    check_file(path, t, must_exist)
     try:
         store = Store.open_readonly(path) if must_exist else \
             Store.open(path, config, station=station)
     except StoreError as exc:
-        raise click.ClickException(Translator(config.language).error(exc)) from None
+        raise click.ClickException(t.error(exc)) from None
     context = click.get_current_context(silent=True)
     if context is not None:  # an error the file raises later is explained from it
         context.meta[OPENED] = (store, config.language)
     return store
+
+
+def check_file(path: Path, t: Translator, must_exist: bool = True) -> None:
+    """A folder named as the database, and (``must_exist``) a file that is not there or
+    is empty, each said for what it is."""
+    if path.is_dir():
+        raise click.ClickException(t("err_db_is_folder", path=path))
+    if must_exist and not path.is_file():
+        raise click.ClickException(t("err_db_missing", path=path))
+    if must_exist and path.stat().st_size == 0:
+        raise click.ClickException(t("err_db_empty", path=path))
 
 
 OPENED = "queueapp.store"  # click's meta: the store the command opened, and its language

@@ -13,6 +13,7 @@ import click
 
 from queueapp.cli.common import (
     Commands,
+    check_file,
     config_or_exit,
     day_or_exit,
     obj,
@@ -462,8 +463,7 @@ def purge(ctx: click.Context, before_day: str, config_path: str | None, db_path:
         raise click.BadParameter(t("purge_future", day=before_day,
                                    today=today.format("YYYY-MM-DD")), param_hint="--before")
     path = resolve_db_path(_db(ctx, db_path, use_demo, config), config)
-    if not Path(path).is_file():  # a mistyped path must not become an empty database
-        raise click.ClickException(t("purge_no_file", path=path))
+    check_file(Path(path), t)  # a mistyped path must not become an empty database
     store = store_or_exit(str(path), config)
     try:
         purged = privacy.purge(store, before)

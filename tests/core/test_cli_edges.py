@@ -161,3 +161,20 @@ def test_an_export_over_an_old_file_keeps_its_permissions_and_a_link_stays_a_lin
     assert result.exit_code == 0, result.output
     assert link.is_symlink() and private.read_text(encoding="utf-8").startswith("time,event")
     assert private.stat().st_mode & 0o777 == 0o600
+
+
+def test_an_empty_file_or_a_folder_is_named_for_what_it_is(tmp_path):
+    """A 0-byte file read as "written by another version of queueapp", and a folder
+    named as the database ([storage] db) as "read-only" or "no such file"."""
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    for command in (["report"], ["events"], ["lead", "list"]):
+        result = run(*command, "--db", str(empty), "--config", CONFIG)
+        assert result.exit_code == 1 and "is an empty file (0 bytes)" in result.output
+    config = tmp_path / "config.toml"
+    config.write_text(Path(CONFIG).read_text(encoding="utf-8").replace(
+        'db = ""', f'db = "{tmp_path}"', 1), encoding="utf-8")
+    for command in (["report"], ["lead", "list"], ["purge", "--before", "2020-01-01"]):
+        result = run(*command, "--config", str(config))
+        assert result.exit_code == 1, (command, result.output)
+        assert "is a folder, not a database file" in result.output, (command, result.output)

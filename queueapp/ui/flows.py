@@ -89,15 +89,23 @@ async def ask_host(app: QueueApp) -> str | None:
         entry = await ask(app, HostNameForm())
         if entry is None:
             return None
-        lead = await ask_lead(app, app.t("host_add_needs_pin", name=entry.name))
-        if lead is None:
+        typed = entry.name
+        known = await app.in_store(lambda store, _now: roster.find_host(store, config, typed),
+                                   reread=False)
+        if isinstance(known, StoreError):
             return None
-        added = await app.in_store(lambda store, now: roster.add_host(
-            store, config, entry.name, lead, now))
-        if isinstance(added, StoreError):
-            return None
-        app.notify(app.t("host_added", name=added))
-        name = added
+        if known is not None:  # "LIN." is Lin, on the roster already: no PIN to ask for
+            name = known
+        else:
+            lead = await ask_lead(app, app.t("host_add_needs_pin", name=typed))
+            if lead is None:
+                return None
+            added = await app.in_store(lambda store, now: roster.add_host(
+                store, config, typed, lead, now))
+            if isinstance(added, StoreError):
+                return None
+            app.notify(app.t("host_added", name=added))
+            name = added
     if not name:
         return None
     chosen = name

@@ -83,7 +83,8 @@ class MainScreen(StandActions, Screen[None]):
         self.query_one(WaitingList).focus()
 
     def _state_arrived(self, snap: Snapshot) -> None:
-        self.snapshot = snap
+        self.snapshot = snap  # the list is redrawn at once (bound): its highlight is new
+        self._follow_party()  # the party under it, whether or not the cursor moved
         self.check_holds(snap)  # issue 12: a called party's hold ran out: ask the host
 
     def on_resize(self, event: events.Resize) -> None:
@@ -110,9 +111,6 @@ class MainScreen(StandActions, Screen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if isinstance(event.data_table, WaitingList):
             self._follow_party()
-
-    def on_waiting_list_party_changed(self, _event: WaitingList.PartyChanged) -> None:
-        self._follow_party()
 
     def _follow_party(self) -> None:
         party_id = self.current_party_id()

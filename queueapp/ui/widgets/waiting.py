@@ -13,7 +13,6 @@ from functools import cache
 import arrow
 from rich.text import Text
 from textual import getters
-from textual.message import Message
 
 from queueapp import phone
 from queueapp.clock import clock_minutes
@@ -103,18 +102,9 @@ class WaitingList(DrawsState, KeyedTable):
 
     app = getters.app(QueueApp)
 
-    class PartyChanged(Message):
-        """The highlighted party changed without the cursor moving (their row left, or
-        the list was refilled)."""
-
-        def __init__(self, party_id: str | None) -> None:
-            super().__init__()
-            self.party_id = party_id
-
     def __init__(self) -> None:
         super().__init__(id="waiting")
         self.narrow = False
-        self._announced: str | None = None
 
     def redraw(self) -> None:
         snap = self.snapshot
@@ -133,10 +123,6 @@ class WaitingList(DrawsState, KeyedTable):
             columns, rows = self._compact_layout(parties, width)
             self.narrow = True
             self.show_rows(columns, rows, padding=0, order_by="col_pos")
-        current = self.current_key()
-        if current != self._announced:
-            self._announced = current
-            self.post_message(self.PartyChanged(current))
 
     # -- cells -----------------------------------------------------------------------------
     def _cells(self, pos: int, p: Party, snap: Snapshot, mark: Attention | None) -> PartyCells:

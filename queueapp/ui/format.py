@@ -101,9 +101,10 @@ def tag_icons(tags: tuple[str, ...] | list[str], note: str, returning: bool) -> 
     return "".join(icons)
 
 
-def parties_and_guests(parties: int, guests: int, t: Translator) -> str:
-    """``Waiting: 1 party, 2 guests``: the count words agree with their numbers."""
-    return t("header_waiting_counts",
+def parties_and_guests(parties: int, guests: int, t: Translator, short: bool = False) -> str:
+    """``Waiting: 1 party, 2 guests`` (``short``: ``1 party, 2 guests``): the count words
+    agree with their numbers."""
+    return t("header_waiting_counts_short" if short else "header_waiting_counts",
              parties=t("n_party" if parties == 1 else "n_parties", n=parties),
              guests=t("n_guest" if guests == 1 else "n_guests", n=guests))
 

@@ -11,6 +11,7 @@ import pytest
 from helpers import at, settle
 from textual.widgets import DataTable, Static
 
+from queueapp.complaints import loop as complaints
 from queueapp.goodwill import gestures
 from queueapp.quotes.rule import Quote, RuleQuoter
 from queueapp.store import Store
@@ -150,6 +151,27 @@ async def test_header_names_the_host_on_duty_and_the_budget_left_at_every_size(
         line = painted(app.screen.query_one("#header", Static))[0]
         assert "Waiting: 1 party, 2 guests" in line
         assert ("On duty: Lin (Goodwill left: ¥300)" in line) or ("Lin ¥300" in line), line
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_header_keeps_the_open_items_at_every_size(make_app, store, config, size):
+    """In a rush at 80 columns, with a host on duty and complaints open, the open items
+    stay, shortened ("4 open (i)"), with the host, the budget and the waiting count."""
+    rush(store, config)
+    gestures.set_host_on_duty(store, "Lin", config)
+    waiting_ids = [p.id for p in store.load_room().waiting()]
+    for n in range(4):
+        complaints.record(store, at(-10 + n), "food", f"cold broth {n}",
+                          party=waiting_ids[n])
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        line = painted(app.screen.query_one("#header", Static))[0]
+        items = app.snapshot.open_items
+        assert items >= 4 and re.search(rf"{items} open( items)? \(i\)", line), line
+        assert ("On duty: Lin (Goodwill left: ¥300)" in line) or ("Lin ¥300" in line), line
+        waiting = app.snapshot.room.waiting()
+        assert f"{len(waiting)} parties, {sum(p.size for p in waiting)} guests" in line, line
 
 
 async def test_every_party_needing_attention_is_marked_most_urgent_first(make_app, store,

@@ -284,7 +284,11 @@ async def test_the_tick_quotes_in_a_worker_and_clocks_move_at_once(store, config
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-async def test_toasts_leave_the_tables_readable(make_app, store, config, size):
+async def test_toasts_leave_the_tables_and_the_party_panel_readable(make_app, store, config,
+                                                                   size):
+    """Toasts rise from the foot of the waiting list, as wide as it: never over the
+    tables or the party panel, and no panel or list text runs on beside a toast's
+    words (at 80x24 they sat over the party panel and read as one line with it)."""
     rush(store, config)
     app = make_app()
     async with app.run_test(size=size, notifications=True) as pilot:
@@ -295,6 +299,11 @@ async def test_toasts_leave_the_tables_readable(make_app, store, config, size):
         await pilot.pause()
         drawn = list(app.screen.query("Toast"))
         assert len(drawn) >= 2  # ours, and the long waits the app opened by itself
-        panel = app.screen.query_one("#right").region
+        tables = app.screen.query_one("#right").region
+        party = app.screen.query_one("#party-box").region
+        left = app.screen.query_one("#left").region
         for toast in drawn:
-            assert not toast.region.overlaps(panel), (toast.region, panel)
+            assert not toast.region.overlaps(tables), (toast.region, tables)
+            assert not toast.region.overlaps(party), (toast.region, party)
+            assert (toast.region.x, toast.region.width) == (left.x, left.width), \
+                (toast.region, left)

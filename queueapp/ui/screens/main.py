@@ -90,13 +90,17 @@ class MainScreen(StandActions, Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         width, height = event.size
         tables = self.query_one(TablesPanel)
-        right = self.query_one("#right")
         if width >= FULL_FROM:
-            tables.form, right.styles.width = "full", FULL_WIDTH
+            tables.form, right_width = "full", FULL_WIDTH
         elif width >= MEDIUM_FROM:
-            tables.form, right.styles.width = "medium", MEDIUM_WIDTH
+            tables.form, right_width = "medium", MEDIUM_WIDTH
         else:
-            tables.form, right.styles.width = "compact", tables.compact_width()
+            tables.form, right_width = "compact", tables.compact_width()
+        self.query_one("#right").styles.width = right_width
+        # messages rise from the foot of the waiting list, as wide as it (the stylesheet
+        # puts them above the party panel): never over the tables or the party panel
+        for rack in self.query("#textual-toastrack"):
+            rack.styles.width = max(1, width - right_width)
         self.set_class(height < SHORT_BELOW, "-short")
         # room for the highlighted party's QR code beside the party panel
         self.set_class(height >= TALL_FROM and width >= FULL_FROM, "-tall")

@@ -32,7 +32,7 @@ from queueapp.waitlist.room import Party
 
 # keys shown in the footer; every key's description comes from the translator ("key_<id>")
 SHOWN = {"add_party", "seat", "seat_next", "call", "remove", "table_left", "table_ready",
-         "undo", "find", "help", "give_catalogue", "leaving", "complaint"}
+         "undo", "find", "help", "give_catalogue", "leaving", "guest_card", "complaint"}
 KEY_ORDER = {id_: n for n, (id_, _, _) in enumerate(KEYS)}
 
 # the tables panel's form by screen width: full at FULL_FROM columns and wider,
@@ -115,6 +115,11 @@ class MainScreen(StandActions, Screen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if isinstance(event.data_table, WaitingList):
             self._follow_party()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a party's row (or a click on the highlighted one): its whole card."""
+        if isinstance(event.data_table, WaitingList):
+            self.action_guest_card()
 
     def _follow_party(self) -> None:
         party_id = self.current_party_id()

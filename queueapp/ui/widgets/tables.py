@@ -67,6 +67,7 @@ class TablesPanel(DrawsState, KeyedTable):
         cfg, t, now = self.app.config, self.app.t, snap.now
         # key, the cells but the party's, the party's name and size (the name gives way)
         raw: list[tuple[str, list[Text], tuple[Text, Text]]] = []
+        short: dict[str, Text] = {}  # a section's free seats where the words do not fit
         for s in cfg.sections:
             members = [tb for tb in snap.room.tables.values() if tb.section == s.name]
             if not members:
@@ -78,6 +79,7 @@ class TablesPanel(DrawsState, KeyedTable):
             raw.append((f"section:{s.name}",
                         [Text(label, style="bold underline"), Text(""), Text(""), Text("")],
                         (Text(t("free_seats", n=free), style="dim"), Text(""))))
+            short[f"section:{s.name}"] = Text(t("free_seats_short", n=free), style="dim")
             for tb in members:
                 party: tuple[Text, Text] = (Text(""), Text(""))
                 waiting_for = _waiting_for(snap, tb)
@@ -108,8 +110,10 @@ class TablesPanel(DrawsState, KeyedTable):
             ("col_table", labels[0], widths[0]), ("col_seats", labels[1], widths[1]),
             ("col_state", labels[2], widths[2]), ("col_party", labels[3], party_w),
             ("col_time", labels[4], widths[3])]
-        rows = [(key, [cells[0], cells[1], cells[2], _party_cell(name, size, party_w),
-                       cells[3]]) for key, cells, (name, size) in raw]
+        rows = [(key, [cells[0], cells[1], cells[2],
+                       _party_cell(short[key] if key in short and name.cell_len > party_w
+                                   else name, size, party_w), cells[3]])
+                for key, cells, (name, size) in raw]
         return columns, rows
 
     def _compact(self, snap: Snapshot, width: int

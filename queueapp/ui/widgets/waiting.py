@@ -22,10 +22,13 @@ from queueapp.messages.reach import not_reached
 from queueapp.ui import messages as messages_ui
 from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.format import (
+    ALLERGY,
+    ALLERGY_STYLE,
     HELD,
     NEXT,
     REPLY_ICONS,
     REPLY_MARK,
+    allergy_text,
     fit,
     minutes_text,
     proposal_text,
@@ -183,6 +186,10 @@ class WaitingList(DrawsState, KeyedTable):
         if reply:  # the guest's answer leads: it is the newest thing to know
             tags = reply + Text(" · ") + tags if tags else reply
             icons = Text(REPLY_ICONS.get(p.reply, REPLY_MARK), style="bold green") + icons
+        if card is not None and card.allergies:  # before all else: it must not be missed
+            marked = allergy_text(card, t)
+            tags = marked + Text(" · ") + tags if tags else marked
+            icons = Text(ALLERGY, style=ALLERGY_STYLE) + icons
         return PartyCells(
             key=p.id, pos=number, ticketed=bool(p.ticket), name=name + tail, name_compact=name,
             flag=flag, size=Text(str(p.size)), tags=tags,

@@ -23,6 +23,26 @@ def painted(widget) -> list[str]:
     return [widget.render_line(y).text for y in range(widget.size.height)]
 
 
+async def after(app, pilot, *keys: str):
+    """The screen on top once ``keys`` are pressed and what they started has finished."""
+    await pilot.press(*keys)
+    await settle(app, pilot)
+    return app.screen
+
+
+async def highlight(app, pilot, pid: str) -> None:
+    """Once the app has read the file: ``pid`` highlighted on the waiting list."""
+    await settle(app, pilot)
+    app.screen.select_party(pid)
+    await pilot.pause()
+
+
+async def panel_of(app, pilot, pid: str) -> list[str]:
+    """The party panel's lines as drawn with ``pid`` highlighted."""
+    await highlight(app, pilot, pid)
+    return [line.strip() for line in painted(app.screen.query_one("#party-panel"))]
+
+
 def lucas(store, config, notes: int = 0) -> str:
     """Lucas Taylor's third visit with his family of four, every table taken: he liked
     the mushroom broth, dislikes coriander, is allergic to peanuts, prefers the window,
@@ -59,10 +79,7 @@ async def test_the_panel_shows_an_allergy_first_and_the_card_whole_at_80x24(
     pid = lucas(store, config)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
-        app.screen.select_party(pid)
-        await pilot.pause()
-        lines = [line.strip() for line in painted(app.screen.query_one("#party-panel"))]
+        lines = await panel_of(app, pilot, pid)
         ticket = app.snapshot.room.parties[pid].ticket
         # the allergy right after who they are, on the first line
         assert lines[0].startswith(f"{ticket} Lucas Taylor (4)  ⚠ allergy: peanuts"), lines
@@ -83,10 +100,7 @@ async def test_the_why_wraps_whole_at_120x40(make_app, store, config):
     pid = lucas(store, config)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        app.screen.select_party(pid)
-        await pilot.pause()
-        lines = [line.strip() for line in painted(app.screen.query_one("#party-panel"))]
+        lines = await panel_of(app, pilot, pid)
         why = app.t("why_wait_line", reason=say(app.snapshot.quotes[pid], app.t))
         assert why in " ".join(lines), (why, lines)
         head = lines[:lines.index(next(line for line in lines if "Page:" in line))]
@@ -97,12 +111,8 @@ async def test_v_opens_the_whole_card_that_fits_80x24_and_scrolls(make_app, stor
     pid = lucas(store, config, notes=20)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
-        app.screen.select_party(pid)
-        await pilot.pause()
-        await pilot.press("v")
-        await settle(app, pilot)
-        screen = app.screen
+        await highlight(app, pilot, pid)
+        screen = await after(app, pilot, "v")
         assert isinstance(screen, GuestCardScreen)
         dialog = screen.query_one(".card").region
         assert dialog.x >= 0 and dialog.y >= 0 and dialog.right <= 80 and dialog.bottom <= 24
@@ -122,16 +132,10 @@ async def test_v_opens_the_whole_card_that_fits_80x24_and_scrolls(make_app, stor
         await pilot.press("pagedown")
         await pilot.pause()
         assert scroll.scroll_y > 0
-        await pilot.press("escape")
-        await settle(app, pilot)
-        assert isinstance(app.screen, MainScreen)
+        assert isinstance(await after(app, pilot, "escape"), MainScreen)
         # Enter on the party's row opens it too
-        await pilot.press("enter")
-        await settle(app, pilot)
-        assert isinstance(app.screen, GuestCardScreen)
-        await pilot.press("v")  # its own key closes it
-        await settle(app, pilot)
-        assert isinstance(app.screen, MainScreen)
+        assert isinstance(await after(app, pilot, "enter"), GuestCardScreen)
+        assert isinstance(await after(app, pilot, "v"), MainScreen)  # its own key closes it
 
 
 async def test_the_card_key_follows_the_config_and_is_in_help(make_app, store, config):
@@ -139,18 +143,10 @@ async def test_the_card_key_follows_the_config_and_is_in_help(make_app, store, c
     remapped = config_variant(**{'# add_party = "a"': 'guest_card = "w"'})
     app = make_app(remapped)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        app.screen.select_party(pid)
-        await pilot.pause()
-        await pilot.press("v")
-        await settle(app, pilot)
-        assert isinstance(app.screen, MainScreen)
-        await pilot.press("w")
-        await settle(app, pilot)
-        assert isinstance(app.screen, GuestCardScreen)
-        await pilot.press("escape")
-        await pilot.press("question_mark")
-        await settle(app, pilot)
-        keys = app.screen.query_one("#keys", DataTable)
+        await highlight(app, pilot, pid)
+        assert isinstance(await after(app, pilot, "v"), MainScreen)
+        assert isinstance(await after(app, pilot, "w"), GuestCardScreen)
+        keys = (await after(app, pilot, "escape", "question_mark")).query_one("#keys",
+                                                                              DataTable)
         rows = [[str(cell) for cell in keys.get_row_at(i)] for i in range(keys.row_count)]
         assert ["w", "Guest card"] in [row[:2] for row in rows], rows

@@ -99,7 +99,7 @@ class MainScreen(StandActions, Screen[None]):
         self.query_one("#right").styles.width = right_width
         # messages rise from the foot of the waiting list, as wide as it (the stylesheet
         # puts them above the party panel): never over the tables or the party panel
-        for rack in self.query("#textual-toastrack"):
+        for rack in (child for child in self.children if child.id == "textual-toastrack"):
             rack.styles.width = max(1, width - right_width)
         self.set_class(height < SHORT_BELOW, "-short")
         # room for the highlighted party's QR code beside the party panel

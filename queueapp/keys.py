@@ -18,6 +18,7 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("host", "h", "host"),
     ("leaving", "l", "leaving"),
     ("observe", "o", "observe"),
+    ("guest_card", "v", "guest_card"),
     ("gestures", "G", "gestures"),
     ("complaint", "c", "complaint"),
     ("open_items", "i", "open_items"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import time
 from dataclasses import replace
 from datetime import date
@@ -152,7 +153,8 @@ def demo(ctx: click.Context, config_path: str | None, db_path: str | None, seed:
     reads it."""
     from queueapp.sim.demo import build_demo, demo_db_path, demo_memo_path
 
-    config = config_or_exit(config_path or obj(ctx, "config_path") or _bundled_config())
+    named = config_path or obj(ctx, "config_path")
+    config = config_or_exit(named or _bundled_config())
     t = Translator(config.language)
     if db_path:
         path = Path(db_path)
@@ -172,16 +174,25 @@ def demo(ctx: click.Context, config_path: str | None, db_path: str | None, seed:
     if no_app:
         click.echo(str(path))
         return
-    command = demo_report_command(path, chosen=bool(db_path))
+    # `report --demo` looks for the config as the demo did; a file of one's own is read
+    # with its config named, so the command works from any folder
+    command = demo_report_command(path, chosen=bool(db_path),
+                                  config=config.path if named or db_path else None)
     click.echo(t("demo_started", path=path, command=command))
     _run_app(config, store, t("demo_started", path=path, command=command))
     click.echo(t("demo_kept", path=path, command=command))
 
 
-def demo_report_command(path: Path, chosen: bool) -> str:
-    """How to read the demo afterwards: ``--demo`` finds the usual file; a file the
-    host chose with ``--db`` is named."""
-    return f"queueapp report --db {path}" if chosen else "queueapp report --demo"
+def demo_report_command(path: Path, chosen: bool, config: Path | None = None) -> str:
+    """How to read the demo afterwards, a command that works as printed, from any folder:
+    ``--demo`` finds the usual file; a file the host chose with ``--db`` is named in
+    full, and so is ``config``, the config the demo ran on (else the command's own
+    lookup, the same as the demo's, finds it)."""
+    words = ["queueapp", "report"]
+    words += ["--db", str(path.resolve())] if chosen else ["--demo"]
+    if config is not None:
+        words += ["--config", str(config.resolve())]
+    return shlex.join(words)
 
 
 def _remove_old_demo(path: Path) -> None:

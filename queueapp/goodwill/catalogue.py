@@ -113,17 +113,23 @@ class Catalogue:
 
     def in_season(self, item: Interaction, now: float) -> bool:
         """Whether ``now`` falls in the item's season and hours (restaurant time)."""
+        return self.in_season_dates(item, now) and self.in_hours(item, now)
+
+    def in_season_dates(self, item: Interaction, now: float) -> bool:
+        """Whether today (restaurant time) is in the item's season, whatever the hour."""
+        if not item.season:
+            return True
+        today = arrow.get(now).to(self.timezone).format("MM-DD")
+        a, b = item.season
+        return a <= today <= b if a <= b else today >= a or today <= b
+
+    def in_hours(self, item: Interaction, now: float) -> bool:
+        """Whether the time of day (restaurant time) is in the item's hours."""
+        if not item.hours:
+            return True
         local = arrow.get(now).to(self.timezone)
-        if item.hours:
-            minute = local.hour * 60 + local.minute
-            if not any(_in_range(minute, a, b) for a, b in item.hours):
-                return False
-        if item.season:
-            today = local.format("MM-DD")
-            a, b = item.season
-            if not (a <= today <= b if a <= b else today >= a or today <= b):
-                return False
-        return True
+        minute = local.hour * 60 + local.minute
+        return any(_in_range(minute, a, b) for a, b in item.hours)
 
 
 def _in_range(x: int, start: int, end: int) -> bool:
@@ -147,6 +153,11 @@ def parse_clock(text: str) -> int:
 def clock_text(minutes: int) -> str:
     """Minutes after local midnight as ``"HH:MM"``: what ``parse_clock`` reads."""
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def hours_text(hours: tuple[tuple[int, int], ...]) -> str:
+    """An item's hours as a host reads them: ``11:00–14:00, 17:00–22:00``."""
+    return ", ".join(f"{clock_text(a)}–{clock_text(b)}" for a, b in hours)
 
 
 def parse_hours(text: str) -> tuple[tuple[int, int], ...]:

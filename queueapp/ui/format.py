@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import arrow
+from rich.cells import cell_len
+from rich.console import Console
 from rich.text import Text
 
 from queueapp.config import Config
@@ -33,29 +35,77 @@ def minutes_text(minutes: float, t: Translator) -> str:
     return t("hours_minutes", h=m // 60, m=f"{m % 60:02d}")
 
 
-def guest_line(card: GuestCard | None, now: float, timezone: str, t: Translator) -> str:
-    """What the host should know about a returning guest, in one line."""
+ALLERGY = "⚠"
+ALLERGY_STYLE = "bold white on red"  # an allergy is never missed
+
+
+def allergy_text(card: GuestCard, t: Translator) -> Text:
+    """``⚠ allergy: peanuts, sesame``, marked (empty when none is known). Guest text: a
+    Text, never markup."""
+    if not card.allergies:
+        return Text("")
+    return Text(f"{ALLERGY} " + t("note_allergy") + ": " + ", ".join(card.allergies),
+                style=ALLERGY_STYLE)
+
+
+def guest_parts(card: GuestCard | None, now: float, timezone: str, t: Translator
+                ) -> list[Text]:
+    """What the host should know about a guest, each part whole, an allergy first
+    (marked: it must not be missed), then the visit, last visit, likes, dislikes,
+    birthday and earlier complaints."""
     if card is None:
-        return ""
-    if not card.returning:
-        parts = [t("guest_new")]
-    else:
-        parts = [t("guest_visit", nth=ordinal(card.visit_number, t.language))]
+        return []
+    parts = [allergy_text(card, t)] if card.allergies else []
+    words = [t("guest_visit", nth=ordinal(card.visit_number, t.language))
+             if card.returning else t("guest_new")]
     if card.returning and card.last_visit:
-        parts.append(t("guest_last_visit",
+        words.append(t("guest_last_visit",
                        when=arrow.get(card.last_visit).to(timezone).format("YYYY-MM-DD")))
     if card.likes:
-        parts.append(t("note_like") + " " + ", ".join(card.likes[-2:]))
+        words.append(t("note_like") + " " + ", ".join(card.likes[-2:]))
     if card.dislikes:
-        parts.append(t("note_dislike") + " " + ", ".join(card.dislikes[-2:]))
-    if card.allergies:
-        parts.append(t("note_allergy") + ": " + ", ".join(card.allergies))
+        words.append(t("note_dislike") + " " + ", ".join(card.dislikes[-2:]))
     days = card.days_to_birthday(now, timezone)
     if days is not None and days <= 14:
-        parts.append(t("why_birthday_today") if days == 0 else t("why_birthday_soon", days=days))
+        words.append(t("why_birthday_today") if days == 0 else
+                     t("why_birthday_soon", days=days))
     if card.complaints:
-        parts.append(t("guest_complaints", n=card.complaints))
-    return " · ".join(parts)
+        words.append(t("guest_complaints", n=card.complaints))
+    return parts + [Text(w.replace("\n", " ")) for w in words]
+
+
+def guest_line(card: GuestCard | None, now: float, timezone: str, t: Translator) -> Text:
+    """The guest's card in one line (:func:`guest_parts`), an allergy first and marked."""
+    return Text(" · ").join(guest_parts(card, now, timezone, t))
+
+
+def flow(parts: list[tuple[str, Text]], width: int, console: Console) -> list[Text]:
+    """``parts`` (each with the separator that goes before it) set in lines of ``width``
+    cells, a part never split between lines unless it is longer than a line (then it
+    wraps at its spaces); a separator at a line's start is dropped."""
+    lines = [Text()]
+    for sep, part in parts:
+        line = lines[-1]
+        if line.cell_len and line.cell_len + cell_len(sep) + part.cell_len <= width:
+            line.append(sep)
+            line.append_text(part)
+            continue
+        if line.cell_len:
+            lines.append(line := Text())
+        if part.cell_len <= width:
+            line.append_text(part)
+        else:
+            lines[-1:] = wrapped(part, width, console) or [Text()]
+    return [line for line in lines if line.cell_len]
+
+
+def wrapped(text: Text, width: int, console: Console) -> list[Text]:
+    """``text`` in lines of ``width`` cells, broken at spaces (a word longer than a line
+    is folded), no line ending in a space."""
+    lines = [line.copy() for line in text.wrap(console, width, overflow="fold")]
+    for line in lines:
+        line.rstrip()
+    return lines
 
 
 def gesture_cells(g: Gesture, config: Config, t: Translator, width: int
@@ -94,9 +144,10 @@ def tag_icons(tags: tuple[str, ...] | list[str], note: str, returning: bool) -> 
     return "".join(icons)
 
 
-def parties_and_guests(parties: int, guests: int, t: Translator) -> str:
-    """``Waiting: 1 party, 2 guests``: the count words agree with their numbers."""
-    return t("header_waiting_counts",
+def parties_and_guests(parties: int, guests: int, t: Translator, short: bool = False) -> str:
+    """``Waiting: 1 party, 2 guests`` (``short``: ``1 party, 2 guests``): the count words
+    agree with their numbers."""
+    return t("header_waiting_counts_short" if short else "header_waiting_counts",
              parties=t("n_party" if parties == 1 else "n_parties", n=parties),
              guests=t("n_guest" if guests == 1 else "n_guests", n=guests))
 

@@ -135,6 +135,11 @@ def test_hours_and_seasons_in_local_time():
     assert cat.in_season(blanket, local("2024-12-31T23:30"))
     # 19:00 in Shanghai is 11:00 UTC: the zone must be used
     assert cat.in_season(blanket, arrow.get("2025-01-10T11:00:00+00:00").float_timestamp)
+    # in season at noon, only not at this hour; out of season in July, whatever the hour
+    assert cat.in_season_dates(blanket, local("2025-01-10T12:00"))
+    assert not cat.in_hours(blanket, local("2025-01-10T12:00"))
+    assert not cat.in_season_dates(blanket, local("2025-07-10T19:00"))
+    assert cat.in_hours(blanket, local("2025-07-10T19:00"))
     manicure = cat["manicure"]  # 11:00-14:00, 17:00-22:00
     assert cat.in_season(manicure, local("2025-05-01T12:30"))
     assert not cat.in_season(manicure, local("2025-05-01T15:00"))

@@ -6,12 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
+import shlex
 import sqlite3
+import subprocess
+import sys
 
 import arrow
 import pytest
 from click.testing import CliRunner
-from helpers import CONFIG_PATH
+from helpers import CONFIG_PATH, ROOT
 
 from queueapp.cli.main import main
 from queueapp.clock import business_date
@@ -256,3 +261,37 @@ def test_the_demo_says_how_to_read_its_own_file(tmp_path):
     own = tmp_path / "mine.db"
     assert demo_report_command(own, chosen=True) == f"queueapp report --db {own}"
     assert demo_report_command(own, chosen=False) == "queueapp report --demo"
+    config = tmp_path / "my config.toml"
+    assert demo_report_command(own, chosen=True, config=config) == \
+        f"queueapp report --db {own} --config '{config}'"
+
+
+def test_the_demo_prints_a_report_command_that_works_as_printed(tmp_path, monkeypatch):
+    """Run from a folder without config.toml, the demo runs on the example config: the
+    command it prints for its own file (--db) names that config, so it works as printed
+    from that folder (it said `queueapp report --db FILE`, which found no config)."""
+    monkeypatch.delenv("QUEUEAPP_CONFIG", raising=False)
+    db = tmp_path / "demo.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's queueapp
+    demo = subprocess.Popen([sys.executable, "-m", "queueapp", "demo", "--db", str(db)],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
+    try:
+        assert demo.stdout is not None
+        said = ""
+        for line in demo.stdout:  # printed before the app starts; the app is not needed
+            if "read it later" in line:
+                said = line
+                break
+    finally:
+        demo.kill()
+        demo.wait(10)
+    printed = re.search(r"`([^`]+)`", said)
+    assert printed, said
+    words = shlex.split(printed[1])
+    assert words[:2] == ["queueapp", "report"]
+    monkeypatch.chdir(tmp_path)
+    assert not (tmp_path / "config.toml").exists()
+    result = run(*words[1:])
+    assert result.exit_code == 0, result.output
+    assert "Parties" in result.output

@@ -73,7 +73,7 @@ CALL_KEY = re.compile(r"""\bt\(\s*["']([a-z][a-z0-9_ ]*)["']""")
 FAMILY = re.compile(r"""\bt\(\s*f["']([a-z_]+)\{""")
 # literals with a key's prefix that are not keys (binding ids, widget ids, settings)
 NOT_KEYS = {"review_close", "review_filters", "review_details", "review_tab_", "host_on_duty",
-            "help_close", "record_close", "key_",
+            "help_close", "record_close", "key_", "guest_card",  # a key's id and action
             "guest_visits", "guest_notes", "guest_links",  # table names (store/changes.py)
             "guest_id", "rescue_outcomes", "rescue_status",  # a column, a table, a view
             "rescue_id",  # a column (store/sync.py)

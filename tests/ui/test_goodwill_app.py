@@ -201,6 +201,31 @@ async def test_catalogue_then_enter_gives_the_highlighted_item(config, store, cl
         assert "Goodwill left: ¥288" in shown(app, "#header")
 
 
+async def test_catalogue_says_which_items_are_out_of_season_and_which_only_not_now(
+        config, store):
+    """At 04:01 in late November the blanket is in season but outside its hours: "not at
+    this hour", not "out of season" (that is the summer lemonade). At 80x24 every label
+    is whole: the labels' column is as wide as the longest."""
+    clock = FixedClock("2026-11-20T20:01:00+00:00")  # 04:01 on the 21st in Shanghai
+    add(store, clock, config, 25, 2, "Chen")
+    app = make_app(config, store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("g")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CatalogueScreen)
+        options = app.screen.query_one(OptionList)
+        prompts = {options.get_option_at_index(i).id:
+                   str(options.get_option_at_index(i).prompt)
+                   for i in range(options.option_count)}
+        assert "not at this hour (18:00–23:59)" in prompts["blanket"]
+        assert "out of season" not in prompts["blanket"]
+        assert "out of season" in prompts["lemonade"]
+        assert "not at this hour (11:00–14:00, 17:00–22:00)" in prompts["manicure"]
+        assert not any(word in prompts["fruit_plate"] for word in ("season", "hour"))
+        assert prompts["colouring"].startswith("Colouring sheets and crayons ")
+
+
 async def test_catalogue_escape_gives_nothing(config, store, clock):
     gestures.set_host_on_duty(store, "Ana", config)
     party = add(store, clock, config, 25, 2, "Chen")

@@ -11,6 +11,7 @@ import pytest
 from helpers import at, settle
 from textual.widgets import DataTable, Static
 
+from queueapp.complaints import loop as complaints
 from queueapp.goodwill import gestures
 from queueapp.quotes.rule import Quote, RuleQuoter
 from queueapp.store import Store
@@ -152,6 +153,27 @@ async def test_header_names_the_host_on_duty_and_the_budget_left_at_every_size(
         assert ("On duty: Lin (Goodwill left: ¥300)" in line) or ("Lin ¥300" in line), line
 
 
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+async def test_header_keeps_the_open_items_at_every_size(make_app, store, config, size):
+    """In a rush at 80 columns, with a host on duty and complaints open, the open items
+    stay, shortened ("4 open (i)"), with the host, the budget and the waiting count."""
+    rush(store, config)
+    gestures.set_host_on_duty(store, "Lin", config)
+    waiting_ids = [p.id for p in store.load_room().waiting()]
+    for n in range(4):
+        complaints.record(store, at(-10 + n), "food", f"cold broth {n}",
+                          party=waiting_ids[n])
+    app = make_app(store=store)  # the stand Lin is on duty at
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        line = painted(app.screen.query_one("#header", Static))[0]
+        items = app.snapshot.open_items
+        assert items >= 4 and re.search(rf"{items} open( items)? \(i\)", line), line
+        assert ("On duty: Lin (Goodwill left: ¥300)" in line) or ("Lin ¥300" in line), line
+        waiting = app.snapshot.room.waiting()
+        assert f"{len(waiting)} parties, {sum(p.size for p in waiting)} guests" in line, line
+
+
 async def test_every_party_needing_attention_is_marked_most_urgent_first(make_app, store,
                                                                          config):
     """Eight parties nobody has looked after for 20+ minutes; one of them also past its
@@ -262,7 +284,11 @@ async def test_the_tick_quotes_in_a_worker_and_clocks_move_at_once(store, config
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-async def test_toasts_leave_the_tables_readable(make_app, store, config, size):
+async def test_toasts_leave_the_tables_and_the_party_panel_readable(make_app, store, config,
+                                                                   size):
+    """Toasts rise from the foot of the waiting list, as wide as it: never over the
+    tables or the party panel, and no panel or list text runs on beside a toast's
+    words (at 80x24 they sat over the party panel and read as one line with it)."""
     rush(store, config)
     app = make_app()
     async with app.run_test(size=size, notifications=True) as pilot:
@@ -273,6 +299,11 @@ async def test_toasts_leave_the_tables_readable(make_app, store, config, size):
         await pilot.pause()
         drawn = list(app.screen.query("Toast"))
         assert len(drawn) >= 2  # ours, and the long waits the app opened by itself
-        panel = app.screen.query_one("#right").region
+        tables = app.screen.query_one("#right").region
+        party = app.screen.query_one("#party-box").region
+        left = app.screen.query_one("#left").region
         for toast in drawn:
-            assert not toast.region.overlaps(panel), (toast.region, panel)
+            assert not toast.region.overlaps(tables), (toast.region, tables)
+            assert not toast.region.overlaps(party), (toast.region, party)
+            assert (toast.region.x, toast.region.width) == (left.x, left.width), \
+                (toast.region, left)

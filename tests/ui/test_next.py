@@ -213,3 +213,30 @@ async def test_n_keeps_the_proposed_table_for_the_party_it_calls(make_app, store
         offered = [str(o.prompt) for lists in app.screen.query(OptionList)
                    for o in lists.options]
         assert not any(text.startswith("A1") for text in offered), offered
+
+
+async def test_the_party_panel_shows_the_party_that_takes_the_seated_ones_row(make_app, store,
+                                                                              config):
+    """`p` seats the highlighted party; the row below moves up under the highlight (the
+    cursor itself does not move). The panel shows that party, and the next key acts on
+    it: the panel never goes blank while a row is highlighted."""
+    fill_all_but(store, config, {"A1"})
+    big = party(store, "Big Table", 30, size=6)  # first, but A1 does not fit them
+    li, wu = party(store, "Li", 20), party(store, "Wu", 10)
+    app = make_app(store=store)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        await highlight_party(app, pilot, wu)
+        app.tick()  # the list is drawn again with Wu under the highlight
+        await settle(app, pilot)
+        await pilot.press("up")
+        assert main(app).current_party_id() == li
+        await pilot.press("p")  # Li is proposed for A1: seated
+        await settle(app, pilot)
+        assert store.party(li).status == "seated"
+        assert main(app).current_party_id() == wu
+        panel = main(app).query_one("#party-panel", Static)
+        assert str(panel.render()).startswith("Wu (2)")
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert store.party(wu).status == "called" and store.party(big).status == "waiting"

@@ -3,9 +3,13 @@ names its table, and a held table says for whom and for how long, at every size.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from helpers import at, settle
 from textual.widgets import DataTable
+
+from queueapp.ui.format import HELD, NEXT
 
 TZ = "Asia/Shanghai"
 SIZES = [(80, 24), (120, 40), (200, 50)]
@@ -62,7 +66,7 @@ async def test_a_held_table_says_for_whom_and_how_long(make_app, store, config):
         await settle(app, pilot)
         tables = painted(app.screen.query_one("#tables", DataTable))
         row = next(line for line in tables.splitlines() if line.strip().startswith(free))
-        assert "⏸ Wu 8 min" in row  # the minutes are never cut
+        assert "⏸ Wu" in row and row.rstrip().endswith("8 min")  # the minutes never cut
         rows = painted(app.screen.query_one("#waiting", DataTable))
         # the list is compact at 120 columns: an icon, the table
         assert f"⏸ {free}" in next(line for line in rows.splitlines() if "Wu" in line)
@@ -70,3 +74,28 @@ async def test_a_held_table_says_for_whom_and_how_long(make_app, store, config):
         await settle(pilot.app, pilot)
         rows = painted(pilot.app.screen.query_one("#waiting", DataTable))
         assert f"held: {free} 8 min" in next(line for line in rows.splitlines() if "Wu" in line)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_tables_name_whole_the_party_they_wait_for(make_app, store, config, size):
+    """A table held for 黄一鸣 and a ready one proposed for Olivia Kim name them whole
+    at 80 and 120 columns (the hold's minutes stand where the other tables' times are);
+    a section's line says what its number is: free seats."""
+    held, ready = [t.name for t in config.tables if t.seats == 2][:2]
+    for i, table in enumerate(config.tables):
+        if table.name not in (held, ready):
+            pid = store.add_party(at(-60), min(table.seats, 4), f"Diner {i}", tz=TZ).party
+            store.seat_party(at(-59), pid, table.name)
+    huang = store.add_party(at(-20), 2, "黄一鸣", tz=TZ).party
+    store.add_party(at(-10), 2, "Olivia Kim", tz=TZ)
+    store.hold_table(at(-2), held, huang, 10)
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        lines = painted(app.screen.query_one("#tables", DataTable)).splitlines()
+        held_row = next(line for line in lines if line.strip().startswith(held))
+        assert f"{HELD} 黄一鸣 " in held_row and held_row.rstrip().endswith("8 min"), held_row
+        ready_row = next(line for line in lines if line.strip().startswith(ready))
+        assert f"{NEXT} Olivia Kim" in ready_row, ready_row
+        section = app.config.sections[0].label("en")
+        assert re.search(rf"{section}\s+\d+ free", "\n".join(lines)), lines

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import itertools
 import re
 from collections import defaultdict
 
@@ -462,6 +463,25 @@ async def test_review_party_filter_by_name_keeps_the_party_complaints(config, st
         await settle(app, pilot)
         assert screen.query_one("#complaints", DataTable).row_count == 1
         assert "Complaints per 100 parties: 100.0" in summary(screen)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_review_filters_are_all_on_screen(config, store, clock, size):
+    """At 80 columns the party filter was off the right edge: the filters take two rows
+    there, each whole on screen, none over another; the party filter still filters."""
+    seeded = review_of_seeded_shift(config, store, clock, "tab-complaints", size=size)
+    async with seeded as (app, pilot, screen, p):
+        regions = {f: screen.query_one(f"#{f}").region
+                   for f in ("from", "to", "host", "category", "party")}
+        for name, region in regions.items():
+            assert region.width >= 10 and region.right <= size[0], (name, region)
+        for a, b in itertools.combinations(regions.values(), 2):
+            assert not a.overlaps(b), (a, b)
+        assert screen.query_one("#tabs").region.y > max(r.bottom - 1 for r in
+                                                        regions.values())
+        await fill(app, pilot, "#party", "Zhao")
+        await settle(app, pilot)
+        assert screen.query_one("#complaints", DataTable).row_count == 1
 
 
 async def test_long_lists_show_the_newest_rows_and_say_so(config, store, clock, monkeypatch):

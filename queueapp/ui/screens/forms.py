@@ -413,7 +413,7 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
             return
         text = Text(app.t("guest_found") + " ", style="bold cyan")
         text.append(card.name + " · ", style="bold")
-        text.append(guest_line(card, app.now(), app.config.timezone, app.t))
+        text.append_text(guest_line(card, app.now(), app.config.timezone, app.t))
         label.update(text)
         if not self.editing:
             self._fill_from_card(card)

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from queueapp import numbers
 from queueapp.goodwill import roster
+from queueapp.goodwill.catalogue import hours_text
 from queueapp.goodwill.gestures import Gesture
 from queueapp.goodwill.guests import NOTE_KINDS
 from queueapp.goodwill.pins import plain_secret
@@ -34,6 +35,7 @@ from queueapp.waitlist.room import Party
 OTHER = "__other__"
 CARD_KINDS = (*NOTE_KINDS, "birthday")  # what o can put on a guest's card
 LABEL_MAX = 60
+LABEL_COLUMN = 32  # cells: the catalogue's labels are padded to a column up to this wide
 COST_MAX = 100000
 OBSERVATION_MAX = 200
 
@@ -185,16 +187,23 @@ class CatalogueScreen(Chooser):
         catalogue = cfg.catalogue
         now = app.now()
         options = []
-        for item in sorted(catalogue, key=lambda i: (not catalogue.in_season(i, now),
-                                                     i.category, i.cost)):
+        items = sorted(catalogue, key=lambda i: (not catalogue.in_season(i, now), i.category,
+                                                 i.cost))
+        # the labels in a column as wide as the longest (up to LABEL_COLUMN); never cut
+        column = min(LABEL_COLUMN, max((Text(i.label_for(cfg.language)).cell_len
+                                        for i in items), default=0))
+        for item in items:
             label = Text(item.label_for(cfg.language), style="bold")
-            label.align("left", 24)
+            label.pad_right(max(0, column - label.cell_len))
             label.append(f" {t('cat_' + item.category)} · {cfg.currency}{item.cost:g}",
                          style="dim")
             if item.needs_approval:
                 label.append(" · " + t("needs_approval"), style="yellow")
-            if not catalogue.in_season(item, now):
+            if not catalogue.in_season_dates(item, now):
                 label.append(" · " + t("out_of_season"), style="dim italic")
+            elif not catalogue.in_hours(item, now):  # in season, but not at this hour
+                label.append(" · " + t("not_at_this_hour", hours=hours_text(item.hours)),
+                             style="dim italic")
             options.append(Option(label, id=item.id))
         options.append(Option(Text(t("custom_gesture"), style="bold cyan"), id=OTHER))
         super().__init__(title, options)

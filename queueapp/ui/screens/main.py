@@ -32,7 +32,7 @@ from queueapp.waitlist.room import Party
 
 # keys shown in the footer; every key's description comes from the translator ("key_<id>")
 SHOWN = {"add_party", "seat", "seat_next", "call", "remove", "table_left", "table_ready",
-         "undo", "find", "help", "give_catalogue", "leaving", "complaint"}
+         "undo", "find", "help", "give_catalogue", "leaving", "guest_card", "complaint"}
 KEY_ORDER = {id_: n for n, (id_, _, _) in enumerate(KEYS)}
 
 # the tables panel's form by screen width: full at FULL_FROM columns and wider,
@@ -83,19 +83,24 @@ class MainScreen(StandActions, Screen[None]):
         self.query_one(WaitingList).focus()
 
     def _state_arrived(self, snap: Snapshot) -> None:
-        self.snapshot = snap
+        self.snapshot = snap  # the list is redrawn at once (bound): its highlight is new
+        self._follow_party()  # the party under it, whether or not the cursor moved
         self.check_holds(snap)  # issue 12: a called party's hold ran out: ask the host
 
     def on_resize(self, event: events.Resize) -> None:
         width, height = event.size
         tables = self.query_one(TablesPanel)
-        right = self.query_one("#right")
         if width >= FULL_FROM:
-            tables.form, right.styles.width = "full", FULL_WIDTH
+            tables.form, right_width = "full", FULL_WIDTH
         elif width >= MEDIUM_FROM:
-            tables.form, right.styles.width = "medium", MEDIUM_WIDTH
+            tables.form, right_width = "medium", MEDIUM_WIDTH
         else:
-            tables.form, right.styles.width = "compact", tables.compact_width()
+            tables.form, right_width = "compact", tables.compact_width()
+        self.query_one("#right").styles.width = right_width
+        # messages rise from the foot of the waiting list, as wide as it (the stylesheet
+        # puts them above the party panel): never over the tables or the party panel
+        for rack in (child for child in self.children if child.id == "textual-toastrack"):
+            rack.styles.width = max(1, width - right_width)
         self.set_class(height < SHORT_BELOW, "-short")
         # room for the highlighted party's QR code beside the party panel
         self.set_class(height >= TALL_FROM and width >= FULL_FROM, "-tall")
@@ -111,8 +116,10 @@ class MainScreen(StandActions, Screen[None]):
         if isinstance(event.data_table, WaitingList):
             self._follow_party()
 
-    def on_waiting_list_party_changed(self, _event: WaitingList.PartyChanged) -> None:
-        self._follow_party()
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a party's row (or a click on the highlighted one): its whole card."""
+        if isinstance(event.data_table, WaitingList):
+            self.action_guest_card()
 
     def _follow_party(self) -> None:
         party_id = self.current_party_id()

@@ -30,6 +30,7 @@ from queueapp.config import Config
 from queueapp.goodwill import gestures, guests
 from queueapp.goodwill.gestures import Gesture
 from queueapp.goodwill.suggestions import RescueOption, Suggestion, rescue_options
+from queueapp.keys import DEFAULT_KEYS
 from queueapp.store import Conflict, Store, StoreError
 from queueapp.ui import flows
 from queueapp.ui.app import QueueApp
@@ -194,8 +195,8 @@ class StandActions(Screen[None]):
         matches: list[guests.GuestCard] = ev.data.pop("matches", None) or []
         if not matches:
             return
-        options = [Option(Text(f"{c.name}  ·  ") + Text(guest_line(c, app.now(),
-                                                                  app.config.timezone, t)),
+        options = [Option(Text(f"{c.name}  ·  ") + guest_line(c, app.now(),
+                                                             app.config.timezone, t),
                           id=str(c.id)) for c in matches]
         options.append(Option(t("guest_not_known"), id=""))
         chosen = await flows.ask(app, Chooser(t("guest_match_title"), options))
@@ -771,6 +772,17 @@ class StandActions(Screen[None]):
         if not isinstance(paused, StoreError):
             app.notify(t("joining_paused_toast" if paused else "joining_resumed_toast"),
                        timeout=6)
+
+    @on_party
+    async def action_guest_card(self, party: Party) -> None:
+        """The party's whole card: an allergy first, visits, likes, dislikes, notes,
+        birthday, this visit, why the wait is what it is; it scrolls."""
+        from queueapp.ui.screens.guest_card import GuestCardScreen
+
+        app = self.app
+        key = app.config.keys.get("guest_card") or DEFAULT_KEYS["guest_card"]
+        await flows.ask(app, in_language(GuestCardScreen, app.t.language)(
+            party, app.snapshot, close_key=key))
 
     @on_party
     async def action_page_qr(self, party: Party) -> None:

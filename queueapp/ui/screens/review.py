@@ -56,6 +56,9 @@ from queueapp.ui.field import Field
 from queueapp.ui.format import clip, gesture_cells
 
 LIST_LIMIT = 200  # rows per list on screen; the totals and `queueapp export` cover all
+# columns the filters need on one row (two dates, two choices, the party, their gaps and
+# the row's padding: see queueapp.tcss); a narrower screen puts them on two rows
+FILTERS_ONE_ROW = 2 * (14 + 1) + 2 * (24 + 1) + 24 + 2
 
 # the tabs in order: key n opens the n-th
 TABS = ("summary", "gestures", "walkaways", "complaints", "quotes")
@@ -297,8 +300,10 @@ class ReviewScreen(Screen[None]):
         if event.pane.id:
             self._draw(event.pane.id)
 
-    def on_resize(self, _event: Resize) -> None:
-        """"What happened" takes the width there is: redraw it at the new size."""
+    def on_resize(self, event: Resize) -> None:
+        """"What happened" takes the width there is: redraw it at the new size. The
+        filters take two rows where one would put some off the screen."""
+        self.set_class(event.size.width < FILTERS_ONE_ROW, "-narrow")
         if "tab-complaints" in self.drawn and self.report is not None:
             self._complaints(self.report)
 

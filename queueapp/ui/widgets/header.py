@@ -14,10 +14,20 @@ from queueapp.ui.widgets.state import DrawsState
 from queueapp.waitlist.room import FREE
 
 GAP = "  "
+SHORTEN, DROP = "shorten", "drop"
+# what gives way, in this order, until the line fits: a part is shortened before
+# anything that matters more is dropped, and the waiting count is the last thing to go
+# (it is never dropped: at the very narrowest it is cut)
+GIVE_WAY = (("seats", DROP), ("open", SHORTEN), ("host", SHORTEN), ("waiting", SHORTEN),
+            ("name", DROP), ("open", DROP), ("host", DROP), ("paused", DROP), ("time", DROP))
+
+# a part of the line: its key in GIVE_WAY, its words, and their short form (or None)
+Part = tuple[str, Text, Text | None]
 
 
 class StandHeader(DrawsState, Static):
-    """One line; parts are dropped, least important first, until it fits."""
+    """One line; parts are shortened, then dropped, in the order of GIVE_WAY until it
+    fits."""
 
     app = getters.app(QueueApp)
 
@@ -28,28 +38,32 @@ class StandHeader(DrawsState, Static):
         snap = self.snapshot
         if snap is None:
             return
-        # (importance, part, its short form or None) in the order shown; 0 is kept
-        # longest, and a part with a short form is shortened before it is dropped
         parts = self._parts(snap)
-        shown = [part for _, part, _ in parts]
+        shown: dict[str, Text] = {key: text for key, text, _ in parts}
+        short = {key: words for key, _, words in parts if words is not None}
         width = self.content_region.width or self.app.size.width
-        keep = sorted(range(len(parts)), key=lambda i: parts[i][0])
-        while len(keep) > 1 and _joined([shown[i] for i in sorted(keep)]).cell_len > width:
-            last = keep[-1]
-            short = parts[last][2]
-            if short is not None and shown[last] is not short:
-                shown[last] = short
-            else:
-                keep.pop()
-        self.update(_joined([shown[i] for i in sorted(keep)]), layout=False)
 
-    def _parts(self, snap: Snapshot) -> list[tuple[int, Text, Text | None]]:
+        def line() -> Text:
+            return Text(GAP).join([shown[key] for key, _, _ in parts if key in shown])
+
+        for key, how in GIVE_WAY:
+            if line().cell_len <= width:
+                break
+            if key not in shown:
+                continue
+            if how == DROP:
+                del shown[key]
+            elif key in short:
+                shown[key] = short[key]
+        self.update(line(), layout=False)
+
+    def _parts(self, snap: Snapshot) -> list[Part]:
         app, t = self.app, self.app.t
         cfg, room = app.config, snap.room
         waiting = room.waiting()
         local = arrow.get(snap.now).to(cfg.timezone)
-        parts: list[tuple[int, Text, Text | None]] = [
-            (1, Text(cfg.name, style="bold"), None), (0, Text(local.format("HH:mm")), None)]
+        parts: list[Part] = [("name", Text(cfg.name, style="bold"), None),
+                             ("time", Text(local.format("HH:mm")), None)]
         if snap.host:
             host = Text(t("host_on_duty", host=snap.host), style="bold cyan")
             short = None  # at 80 columns: who is on duty, and what is left to give
@@ -60,24 +74,29 @@ class StandHeader(DrawsState, Static):
                 host.append(f" ({left})", style=spent)
                 short = Text(snap.host, style="bold cyan")
                 short.append(f" {cfg.currency}{amount}", style=spent)
-            parts.append((3, host, short))
+            parts.append(("host", host, short))
         else:
-            parts.append((3, Text(t("host_nobody"), style="bold red"), None))
+            parts.append(("host", Text(t("host_nobody"), style="bold red"), None))
         if snap.open_items:
-            parts.append((4, Text(t("header_open_items", n=snap.open_items),
-                                  style="bold magenta"), None))
-        parts.append((0, Text(parties_and_guests(len(waiting), sum(p.size for p in waiting),
-                                                 t), style="bold yellow"), None))
+            parts.append(("open", Text(t("header_open_items", n=snap.open_items),
+                                       style="bold magenta"),
+                          Text(t("header_open_items_short", n=snap.open_items),
+                               style="bold magenta")))
+        size = sum(p.size for p in waiting)
+        parts.append(("waiting",
+                      Text(parties_and_guests(len(waiting), size, t), style="bold yellow"),
+                      Text(parties_and_guests(len(waiting), size, t, short=True),
+                           style="bold yellow")))
         if snap.joining_paused and cfg.guests.self_check_in:  # guests cannot join: say so
             # after the count: on a narrow screen it goes just before the count does
-            parts.append((0, Text(t("header_joining_paused"), style="bold black on yellow"),
-                          None))
+            parts.append(("paused", Text(t("header_joining_paused"),
+                                         style="bold black on yellow"), None))
         seats = []
         for s in cfg.sections:
             free = sum(tb.seats for tb in room.tables.values()
                        if tb.section == s.name and tb.state == FREE)
             seats.append(f"{s.label(cfg.language)} {free}")
-        parts.append((5, Text(t("header_free_seats") + " " + " · ".join(seats)), None))
+        parts.append(("seats", Text(t("header_free_seats") + " " + " · ".join(seats)), None))
         return parts
 
 

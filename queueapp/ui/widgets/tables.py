@@ -67,6 +67,7 @@ class TablesPanel(DrawsState, KeyedTable):
         cfg, t, now = self.app.config, self.app.t, snap.now
         # key, the cells but the party's, the party's name and size (the name gives way)
         raw: list[tuple[str, list[Text], tuple[Text, Text]]] = []
+        short: dict[str, Text] = {}  # a section's free seats where the words do not fit
         for s in cfg.sections:
             members = [tb for tb in snap.room.tables.values() if tb.section == s.name]
             if not members:
@@ -78,13 +79,13 @@ class TablesPanel(DrawsState, KeyedTable):
             raw.append((f"section:{s.name}",
                         [Text(label, style="bold underline"), Text(""), Text(""), Text("")],
                         (Text(t("free_seats", n=free), style="dim"), Text(""))))
+            short[f"section:{s.name}"] = Text(t("free_seats_short", n=free), style="dim")
             for tb in members:
                 party: tuple[Text, Text] = (Text(""), Text(""))
                 waiting_for = _waiting_for(snap, tb)
                 if waiting_for is not None:  # kept for a party, or ready for the next one
                     held, name, minutes = waiting_for
-                    party = (Text(f"{HELD} {name}", style="bold cyan"),
-                             Text(" " + minutes_text(minutes, t), style="bold cyan")) if held \
+                    party = (Text(f"{HELD} {name}", style="bold cyan"), Text("")) if held \
                         else (Text(f"{NEXT} {name}", style="bold green"), Text(""))
                 elif tb.state == OCCUPIED:
                     p = snap.room.parties.get(tb.party)
@@ -93,6 +94,9 @@ class TablesPanel(DrawsState, KeyedTable):
                         size.append(f" {tb.joined}", style="dim")
                     party = (Text(((p.name if p else "") or tb.party).replace("\n", " ")), size)
                 time = Text(_time(tb, now, t))
+                if waiting_for is not None and waiting_for[0]:  # a free table: the hold's
+                    # minutes left where an occupied table's time is, the name whole beside
+                    time = Text(minutes_text(waiting_for[2], t), style="bold cyan")
                 raw.append((f"table:{tb.name}",
                             [Text(tb.name), Text(str(tb.seats)),
                              Text(t(f"state_{tb.state}"), style=STATE_STYLE[tb.state]), time],
@@ -106,12 +110,17 @@ class TablesPanel(DrawsState, KeyedTable):
             ("col_table", labels[0], widths[0]), ("col_seats", labels[1], widths[1]),
             ("col_state", labels[2], widths[2]), ("col_party", labels[3], party_w),
             ("col_time", labels[4], widths[3])]
-        rows = [(key, [cells[0], cells[1], cells[2], _party_cell(name, size, party_w),
-                       cells[3]]) for key, cells, (name, size) in raw]
+        rows = [(key, [cells[0], cells[1], cells[2],
+                       _party_cell(short[key] if key in short and name.cell_len > party_w
+                                   else name, size, party_w), cells[3]])
+                for key, cells, (name, size) in raw]
         return columns, rows
 
     def _compact(self, snap: Snapshot, width: int
                  ) -> tuple[list[Column], list[tuple[str, list[Text]]]]:
+        """One line a row, laid out here (no header to line up with): a table's name,
+        seats, state icon and time in columns; a section's name and its free seats; a
+        table that waits for a party names it in the room the seats and icon took."""
         cfg, t, now = self.app.config, self.app.t, snap.now
         time_w = widest([Text(minutes_text(LONGEST_TIME, t)), Text(minutes_text(59, t))])
         name_w = max(1, width - (2 + 1) - (1 + 1) - time_w - 1)
@@ -121,24 +130,45 @@ class TablesPanel(DrawsState, KeyedTable):
             if not members:
                 continue
             free = sum(tb.seats for tb in members if tb.state == FREE)
-            rows.append((f"section:{s.name}",
-                         [fit(Text(s.label(cfg.language), style="bold underline"), name_w),
-                          Text(str(free), style="dim green"), Text(""), Text("")]))
+            seats = Text(t("free_seats_short", n=free), style="dim green")
+            label = Text(s.label(cfg.language), style="bold underline")
+            # the free seats under the tables' seats, or after a longer name
+            label_w = max(name_w + 1, min(label.cell_len + 1, width - seats.cell_len))
+            rows.append((f"section:{s.name}", [_columns(width, (label, label_w),
+                                                         (seats, width))]))
             for tb in members:
-                time = Text(_time(tb, now, t))
                 waiting_for = _waiting_for(snap, tb)
-                if waiting_for is not None and tb.state == FREE:  # the time cell is empty
-                    held, name, _minutes = waiting_for
-                    time = fit(Text(f"{HELD} " if held else f"{NEXT} ", style="bold cyan" if held
-                                    else "bold green") + Text(name), time_w)
-                rows.append((f"table:{tb.name}",
-                             [fit(Text(tb.name), name_w), Text(str(tb.seats)),
-                              Text(STATE_ICON[tb.state], style=STATE_STYLE[tb.state]), time]))
-        columns: list[Column] = [("col_table", t("col_table"), name_w + 1),
-                                 ("col_seats", t("col_seats"), 3),
-                                 ("col_state", t("col_state"), 2),
-                                 ("col_time", t("col_time"), time_w)]
-        return columns, rows
+                if waiting_for is not None and tb.state == FREE:
+                    held, name, minutes = waiting_for
+                    icon = Text(HELD if held else NEXT, style="bold cyan" if held
+                                else "bold green")
+                    lead = Text(tb.name + " ") + icon + Text(" ")
+                    if held:  # the minutes left where the other tables' times are
+                        line = _columns(width, (lead + Text(name), width - time_w),
+                                        (Text(minutes_text(minutes, t), style="bold cyan"),
+                                         time_w))
+                    else:
+                        line = fit(lead + Text(name), width)
+                    rows.append((f"table:{tb.name}", [line]))
+                    continue
+                rows.append((f"table:{tb.name}", [_columns(
+                    width, (Text(tb.name), name_w + 1), (Text(str(tb.seats)), 3),
+                    (Text(STATE_ICON[tb.state], style=STATE_STYLE[tb.state]), 2),
+                    (Text(_time(tb, now, t)), time_w))]))
+        return [("col_table", t("col_table"), width)], rows
+
+
+def _columns(width: int, *cells: tuple[Text, int]) -> Text:
+    """Cells side by side, each cut (with …) to leave one blank cell before the next one
+    and padded to its width; the whole cut to ``width``."""
+    line = Text()
+    for n, (cell, cell_w) in enumerate(cells):
+        last = n == len(cells) - 1
+        part = fit(cell, cell_w if last else cell_w - 1)
+        if not last:
+            part.pad_right(cell_w - part.cell_len)
+        line.append_text(part)
+    return fit(line, width)
 
 
 def _party_cell(name: Text, size: Text, width: int) -> Text:

@@ -13,7 +13,6 @@ from functools import cache
 import arrow
 from rich.text import Text
 from textual import getters
-from textual.message import Message
 
 from queueapp import phone
 from queueapp.clock import clock_minutes
@@ -24,10 +23,13 @@ from queueapp.quotes.rule import as_told, minutes_past_quote
 from queueapp.ui import messages as messages_ui
 from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.format import (
+    ALLERGY,
+    ALLERGY_STYLE,
     HELD,
     NEXT,
     REPLY_ICONS,
     REPLY_MARK,
+    allergy_text,
     fit,
     minutes_text,
     proposal_text,
@@ -103,18 +105,9 @@ class WaitingList(DrawsState, KeyedTable):
 
     app = getters.app(QueueApp)
 
-    class PartyChanged(Message):
-        """The highlighted party changed without the cursor moving (their row left, or
-        the list was refilled)."""
-
-        def __init__(self, party_id: str | None) -> None:
-            super().__init__()
-            self.party_id = party_id
-
     def __init__(self) -> None:
         super().__init__(id="waiting")
         self.narrow = False
-        self._announced: str | None = None
 
     def redraw(self) -> None:
         snap = self.snapshot
@@ -133,10 +126,6 @@ class WaitingList(DrawsState, KeyedTable):
             columns, rows = self._compact_layout(parties, width)
             self.narrow = True
             self.show_rows(columns, rows, padding=0, order_by="col_pos")
-        current = self.current_key()
-        if current != self._announced:
-            self._announced = current
-            self.post_message(self.PartyChanged(current))
 
     # -- cells -----------------------------------------------------------------------------
     def _cells(self, pos: int, p: Party, snap: Snapshot, mark: Attention | None) -> PartyCells:
@@ -198,6 +187,10 @@ class WaitingList(DrawsState, KeyedTable):
         if reply:  # the guest's answer leads: it is the newest thing to know
             tags = reply + Text(" · ") + tags if tags else reply
             icons = Text(REPLY_ICONS.get(p.reply, REPLY_MARK), style="bold green") + icons
+        if card is not None and card.allergies:  # before all else: it must not be missed
+            marked = allergy_text(card, t)
+            tags = marked + Text(" · ") + tags if tags else marked
+            icons = Text(ALLERGY, style=ALLERGY_STYLE) + icons
         return PartyCells(
             key=p.id, pos=number, ticketed=bool(p.ticket), name=name + tail, name_compact=name,
             flag=flag, size=Text(str(p.size)), tags=tags,

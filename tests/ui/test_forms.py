@@ -170,6 +170,7 @@ async def test_custom_gesture_cost_goes_through_the_validator(make_app, store, c
         await fill(app, pilot, "#label", "Umbrella")
         for text in ("²", "-1", LONG):
             await fill(app, pilot, "#cost", text)
+            assert error_text(app, "cost").startswith("Cost: ")  # as typed, before Enter
             await pilot.press("enter")
             await settle(app, pilot)
             assert app.screen is form, text[:5]

@@ -230,6 +230,24 @@ class CustomGestureForm(FormScreen[CustomGesture]):
                 yield Static("", id="note-error", classes="error")
             yield Static(t("form_hint"), classes="hint")
 
+    def _cost(self, text: str) -> float:
+        """The cost typed (empty: a free gesture); NumberError says what is wrong."""
+        return numbers.parse_amount(text, 0, COST_MAX) if text.strip() else 0.0
+
+    def _cost_problem(self, exc: numbers.NumberError) -> str:
+        t = self.app.t
+        return t("err_cost_prefix") + t(exc.key, **exc.values)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A cost that cannot be saved says so under the field as it is typed, as the
+        party form's fields do (it said so only on Enter)."""
+        if event.input.id == "cost":
+            try:
+                self._cost(event.value)
+                self.error("cost", "")
+            except numbers.NumberError as exc:
+                self.error("cost", self._cost_problem(exc))
+
     def action_submit(self) -> None:
         t = self.app.t
         label = self.query_one("#label", Input).value.strip()
@@ -237,11 +255,10 @@ class CustomGestureForm(FormScreen[CustomGesture]):
             self.refuse("label", t("err_gesture_label"))
             return
         self.error("label", "")
-        cost_text = self.query_one("#cost", Input).value
         try:
-            cost = numbers.parse_amount(cost_text, 0, COST_MAX) if cost_text.strip() else 0.0
+            cost = self._cost(self.query_one("#cost", Input).value)
         except numbers.NumberError as exc:
-            self.refuse("cost", t("err_cost_prefix") + t(exc.key, **exc.values))
+            self.refuse("cost", self._cost_problem(exc))
             return
         note = self.query_one("#note", Input).value.strip()
         if len(note) > OBSERVATION_MAX:

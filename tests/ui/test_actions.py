@@ -130,7 +130,7 @@ async def test_the_party_captured_at_the_key_press_is_the_one_acted_on(
         assert isinstance(app.screen, ReasonPicker)
         main(app).select_party(wang.id)  # the highlight moves while the picker is open
         await pilot.pause()
-        await choose(app, pilot, "no_show")
+        await choose(app, pilot, "cancelled")
     assert store.party(chen.id).status == "removed"
     assert store.party(wang.id).status == "waiting"
 

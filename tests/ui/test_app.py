@@ -311,6 +311,7 @@ async def test_call(make_app, store):
 async def test_remove_with_each_reason(make_app, store, downs, reason, word):
     pid = add(store)
     keep = add(store, -1, name="Stays")
+    store.call_party(at(0), pid)  # only a called party can be a no-show
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
@@ -325,6 +326,19 @@ async def test_remove_with_each_reason(make_app, store, downs, reason, word):
         assert f"Removed Li Wei: {word}" in toasts(app)
     p = store.party(pid)
     assert (p.status, p.reason) == (REMOVED, reason)
+
+
+async def test_a_party_never_called_is_not_offered_as_a_no_show(make_app, store):
+    """"No-show (called, did not come)" was offered, and taken, for a party never called."""
+    pid = add(store)
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await go_to_party(app, pilot, pid)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonPicker)
+        assert options(app) == ["walked_away", "cancelled"]
 
 
 async def test_escape_on_remove_keeps_the_party(make_app, store):

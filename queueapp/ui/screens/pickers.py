@@ -18,7 +18,7 @@ from queueapp.ui.field import Field
 from queueapp.ui.format import clip
 from queueapp.ui.keynames import key_label
 from queueapp.waitlist.events import REMOVE_REASONS
-from queueapp.waitlist.room import Party, TableState
+from queueapp.waitlist.room import CALLED, Party, TableState
 from queueapp.waitlist.seating import Option as SeatOption
 
 
@@ -73,11 +73,15 @@ class SeatPicker(Chooser):
 
 
 class ReasonPicker(Chooser):
+    """Why the party leaves the list. "No-show (called, did not come)" only for a party
+    that was called: one never called has walked away or cancelled."""
+
     def __init__(self, app: QueueApp, party: Party) -> None:
         t = app.t
         title = Text(t("remove_title") + " ")
         title.append_text(clip(party.name, 40))
-        super().__init__(title, [Option(t(f"reason_{r}"), id=r) for r in REMOVE_REASONS])
+        reasons = [r for r in REMOVE_REASONS if r != "no_show" or party.status == CALLED]
+        super().__init__(title, [Option(t(f"reason_{r}"), id=r) for r in reasons])
 
 
 class TablePicker(Chooser):

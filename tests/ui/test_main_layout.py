@@ -307,3 +307,21 @@ async def test_toasts_leave_the_tables_and_the_party_panel_readable(make_app, st
             assert not toast.region.overlaps(party), (toast.region, party)
             assert (toast.region.x, toast.region.width) == (left.x, left.width), \
                 (toast.region, left)
+
+
+async def test_the_panel_counts_the_parties_still_waiting_ahead(make_app, store):
+    """"28 ahead" beside a Why of "9 parties ahead for a table for 4", and "1 ahead" for
+    the party behind one already called: the panel now counts the parties still waiting
+    ahead, says they are of all sizes, and a called party is not counted."""
+    ids = [store.add_party(at(-30 + i), 2, f"Guest {i}", tz="Asia/Shanghai").party
+           for i in range(4)]
+    store.call_party(at(0), ids[0])
+    app = make_app()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(app, pilot)
+        panel = app.screen.query_one("#party-panel", Static)
+        for pid, words in ((ids[1], "first in line"), (ids[2], "1 party ahead"),
+                           (ids[3], "2 parties ahead, all sizes")):
+            app.screen.select_party(pid)
+            await settle(app, pilot)
+            assert words in " ".join(painted(panel)), (pid, painted(panel))

@@ -22,7 +22,7 @@ from queueapp.ui import messages as messages_ui
 from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.format import clip, fit, flow, guest_parts, reply_marker, wrapped
 from queueapp.ui.keynames import key_label
-from queueapp.waitlist.room import Party
+from queueapp.waitlist.room import WAITING, Party
 
 SUGGESTIONS = 9  # numbered suggestions: keys 1-9 give them
 HEAD_LINES = 3  # the party's line (name, allergy, card, tags, note) wraps to at most this
@@ -159,9 +159,12 @@ class PartyPanel(Static):
         """Where they are in line, their page's address and the key that shows it as a
         QR code to scan."""
         app, t = self.app, self.app.t
-        order = [w.id for w in snap.room.waiting()]
+        # parties still waiting ahead, of every size (a called one is on its way in; the
+        # Why counts only those after the same kind of table)
+        order = [w.id for w in snap.room.waiting() if w.status == WAITING or w.id == p.id]
         ahead = order.index(p.id) if p.id in order else 0
-        line = Text(t("panel_ahead", n=ahead) if ahead else t("panel_first"), style="dim")
+        words = t("panel_ahead_one") if ahead == 1 else t("panel_ahead", n=ahead)
+        line = Text(words if ahead else t("panel_first"), style="dim")
         url = snap.guest_url(p.id)
         if url:  # the key first: on a narrow panel the address is what gets cut
             key = key_label(app.config.keys.get("page_qr") or DEFAULT_KEYS["page_qr"])

@@ -123,6 +123,7 @@ LONG_WAIT_CHECK_SECONDS = 30  # how often long waits are checked (the README say
 QUIT_AGAIN_SECONDS = 8.0  # a second Ctrl+Q within this quits though a form is typed in
 PURGE_CHECK_SECONDS = 3600  # how often the daily purge of old guests' data is looked at
 SAVE_WAIT_SECONDS = 10.0  # keys typed after Enter wait at most this long for the save
+FLOW_WAIT_SECONDS = 3.0  # and after a key whose flow reads the file before its form
 
 
 @runtime_checkable
@@ -187,6 +188,7 @@ class QueueApp(App[None]):
         self._key_holds = itertools.count(1)
         self._hold = 0
         self._releases: set[asyncio.Task[None]] = set()  # asyncio keeps weak references
+        self._flows_since_hold: list[asyncio.Task[Any]] = []  # flows the held-for key began
         self.sender: Sender | None = None  # while messages to guests are sent from here
         # head office sync ([headoffice]): one run at a time, stopped when the app ends;
         # the error last shown (each is shown once, until a run succeeds)
@@ -616,6 +618,7 @@ class QueueApp(App[None]):
             self._held_keys.append(event)
         elif self._screen_key(event):
             self._held_keys, self._hold = [], next(self._key_holds)
+            self._flows_since_hold = []
             screen = self.screen
             target = self.focused or screen
             await super().on_event(event)
@@ -634,18 +637,36 @@ class QueueApp(App[None]):
                    for key in (event.key, *event.aliases)
                    if (bound := bindings.get(key)) is not None)
 
+    def flow_started(self, task: asyncio.Task[Any]) -> None:
+        """A flow began (``flows.start_flow``): if a key's handling began it, the keys held
+        after that key wait for it to open its form (or end)."""
+        if self._held_keys is not None:
+            self._flows_since_hold.append(task)
+
     async def _release_after(self, screen: Screen[Any], target: Any, hold: int) -> None:
         """Send the held keys on (from the app's own queue, so that keys read meanwhile
         keep their place behind them) once the key sent to ``target`` has been handled
-        and a flow it started has had its turn to open a form, or at once when the
-        screen on top has changed: a form that opened has first mounted and taken focus,
-        a form that closed is gone."""
+        and a flow it started has opened its form or ended (it may read the file first),
+        or at once when the screen on top has changed: a form that opened has first
+        mounted and taken focus, a form that closed is gone. Whatever happens here, the
+        keys are sent on: none stays held."""
+        try:
+            await self._wait_for_key(screen, target)
+        finally:
+            self.call_later(self._release, hold)
+
+    async def _wait_for_key(self, screen: Screen[Any], target: Any) -> None:
         handled = asyncio.ensure_future(handled_so_far(target))
         while not handled.done() and self.screen is screen:
             await asyncio.wait({handled}, timeout=0.01)
         if self.screen is screen:
             await asyncio.sleep(0)
         handled.cancel()
+        flows = [f for f in self._flows_since_hold if not f.done()]
+        for _ in range(round(FLOW_WAIT_SECONDS / 0.01)):  # until it asks, or ends
+            if self.screen is not screen or all(f.done() for f in flows):
+                break
+            await asyncio.sleep(0.01)
         if isinstance(screen, Saving):  # saved once its quote is in: the keys wait
             for _ in range(round(SAVE_WAIT_SECONDS / 0.01)):
                 if self.screen is not screen or not screen.saving():
@@ -653,7 +674,6 @@ class QueueApp(App[None]):
                 await asyncio.sleep(0.01)
         if self.screen is not screen and screen in self.screen_stack:  # one opened
             await handled_so_far(self.screen)
-        self.call_later(self._release, hold)
 
     async def _release(self, hold: int) -> None:
         if hold != self._hold or self._held_keys is None:

@@ -49,6 +49,8 @@ def start_flow(pump: MessagePump, flow: Coroutine[Any, Any, Any]) -> None:
     task = asyncio.get_running_loop().create_task(guarded())
     _RUNNING.add(task)
     task.add_done_callback(_RUNNING.discard)
+    if isinstance(app, QueueApp):
+        app.flow_started(task)  # keys typed after the key that started it wait for it
 
 
 def _raise(exc: Exception) -> None:

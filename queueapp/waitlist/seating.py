@@ -106,16 +106,19 @@ def _assign(room: Room, now: float, config: Config, taken: Iterable[str] = (),
     holders = set(holds.values())
     line = [p for p in room.waiting() if p.id != leave_out and p.id not in holders]
     for i, p in enumerate(line):
+        if p.id in given:  # a table kept for them already (below)
+            continue
         for o in seat_options(config, room, p.size, p.id, now):
             parts = o.table.split("+")
             if used.intersection(parts):
                 continue
-            if o.seats - p.size > WASTE_OK and any(
-                    q.id not in given and q.size <= o.seats <= q.size + WASTE_OK
-                    for q in line[i + 1:]):
-                continue  # kept for the party behind that it fits
-            given[p.id] = o.table
             used.update(parts)
+            fits_well = next((q for q in line[i + 1:] if q.id not in given
+                              and q.size <= o.seats <= q.size + WASTE_OK), None)
+            if o.seats - p.size > WASTE_OK and fits_well is not None:
+                given[fits_well.id] = o.table  # it goes to the party behind that it fits
+                continue
+            given[p.id] = o.table
             break
     return given
 

@@ -178,3 +178,15 @@ def test_a_big_table_is_kept_for_the_big_party_waiting_for_it(config):
     assert proposal_for_party(propose(room, NOW, config), "three") is None
     alone = room_with(config, {"A10"}, [("three", 3), ("two", 2)])
     assert propose(alone, NOW, config) == [Proposal("A10", "three")]
+
+
+def test_a_big_table_kept_for_a_party_behind_is_proposed_to_it_and_no_table_stays_idle(
+        config):
+    """The rule kept the big table from the small party without giving it to the party
+    it was kept for, so a ready table could be proposed to no one."""
+    room = room_with(config, {"A8", "A10"}, [("three", 3), ("six", 6)])  # a 6- and an 8-top
+    props = {p.party_id: p.table for p in propose(room, NOW, config)}
+    assert props == {"six": "A8", "three": "A10"}
+    room = room_with(config, {"A8", "A9"}, [("three", 3), ("five", 5)])  # two 6-tops
+    props = {p.party_id: p.table for p in propose(room, NOW, config)}
+    assert sorted(props) == ["five", "three"] and sorted(props.values()) == ["A8", "A9"]

@@ -584,3 +584,24 @@ async def test_keys_typed_after_enter_wait_until_the_party_is_saved(store, clock
                 break
         assert isinstance(app.screen, MainScreen)
     assert [(p.name, p.size) for p in store.load_room().waiting()] == [("Wu", 3), ("Li", 2)]
+
+
+async def test_keys_after_a_key_whose_flow_reads_the_file_first_wait_for_its_screen(
+        make_app, store, clock, config):
+    """`G` reads the party's gestures from the file before its list opens: a `v` typed
+    straight after it (to void) reached the waiting list, where it opened the guest
+    card. It now waits for the list, and opens the void form there."""
+    from queueapp.ui.screens.goodwill import VoidForm
+
+    gestures.set_host_on_duty(store, "Lin", config)
+    party = add(store, clock, config, 20, 2, "Chen")
+    gestures.give(store, clock.now().float_timestamp - 60, party,
+                  config.catalogue["welcome_tea"], "Lin")
+    app = make_app(store=store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        for key in ("G", "v"):
+            app.post_message(events.Key(key, key))
+        await settle(app, pilot, 5)
+        assert isinstance(app.screen, VoidForm), app.screen_stack
+        assert isinstance(app.screen_stack[-2], MainScreen) and len(app.screen_stack) == 3

@@ -703,8 +703,9 @@ EN: dict[str, str] = {
     "err_dates_order": "--to {last} is before --from {first}; swap them.",
     "report_not_begun": "That business day has not begun yet (it begins {start}): nothing "
         "to count.",
-    "err_write_out": "Could not write {path}: {detail}. Nothing more was written; free some "
-        "space or choose another file with --out FILE.",
+    "err_write_out": "Could not write {path}: {detail}. Nothing more was written; check the "
+        "file's folder, its permissions and the free space, or choose another file with "
+        "--out FILE.",
     "export_skipped": "{n} damaged rows were skipped: {rows}. Every other row was written. "
         "Check the file with queueapp verify, or put a backup back with queueapp restore FILE.",
     # -- issue 11: the guest's side (store) --
@@ -1654,8 +1655,8 @@ ZH: dict[str, str] = {
         "请给出此范围内的日期。",
     "err_dates_order": "--to {last} 早于 --from {first}；请对调。",
     "report_not_begun": "这个营业日还没开始（{start} 开始）：还没有可统计的内容。",
-    "err_write_out": "无法写入 {path}：{detail}。没有再写入更多内容；请释放空间，"
-        "或用 --out FILE 选择其他文件。",
+    "err_write_out": "无法写入 {path}：{detail}。没有再写入更多内容；请检查文件所在文件夹、"
+        "权限和剩余空间，或用 --out FILE 选择其他文件。",
     "export_skipped": "已跳过 {n} 条损坏的记录：{rows}。其他记录均已写入。"
         "请用 queueapp verify 检查文件，或用 queueapp restore FILE 恢复备份。",
     # -- issue 11: the guest's side (store) --

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -126,32 +126,35 @@ def output(path: str, t: Translator) -> Iterator[TextIO]:
 
 @contextmanager
 def _whole_or_nothing(path: Path) -> Iterator[TextIO]:
-    """Write beside ``path`` and put the file in its place only once it is complete: a
-    command that fails half way (a damaged page) leaves no file that looks whole, and
-    an older file of that name stays as it was (with its permissions). Anything but a
-    plain file (a device, a pipe) is written to directly, never replaced."""
-    real = path.resolve()
-    if real.exists() and not real.is_file():
-        with open(real, "w", encoding="utf-8") as fh:
+    """Write a plain file beside ``path`` and put it in place only once it is complete:
+    a command that fails half way (a damaged page) leaves no file that looks whole, and
+    an older file of that name stays as it was. Written directly instead, as before,
+    wherever a replacement would change what the path is: anything but a plain file (a
+    pipe, /dev/stdout), a file with other names (hard links), one this user may not
+    write (the error says so), or one in a folder this user may not write."""
+    try:
+        found = os.stat(path)  # through links: what a direct write would write to
+    except FileNotFoundError:
+        found = None
+    real = Path(os.path.realpath(path))
+    direct = found is not None and (not stat.S_ISREG(found.st_mode) or found.st_nlink > 1
+                                    or not os.access(path, os.W_OK))
+    if direct or not os.access(real.parent, os.W_OK):
+        with open(path, "w", encoding="utf-8") as fh:
             yield fh
         return
-    mode = real.stat().st_mode & 0o777 if real.exists() else 0o666 & ~_umask()
-    fd, temp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".part")
+    temp = real.with_name(f".{real.name}.{os.getpid()}.part")
+    # created as open() would create the file (the umask applies); an old file's mode kept
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             yield fh
-        os.chmod(temp, mode)
+        if found is not None:
+            os.chmod(temp, stat.S_IMODE(found.st_mode))
         os.replace(temp, real)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
-
-
-def _umask() -> int:
-    """The process's umask (read by setting it, then put back)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def say_damaged(store: Store, t: Translator) -> None:

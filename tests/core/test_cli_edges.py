@@ -161,6 +161,13 @@ def test_an_export_over_an_old_file_keeps_its_permissions_and_a_link_stays_a_lin
     assert result.exit_code == 0, result.output
     assert link.is_symlink() and private.read_text(encoding="utf-8").startswith("time,event")
     assert private.stat().st_mode & 0o777 == 0o600
+    other_name = tmp_path / "also.csv"  # a hard link: written through, both names agree
+    other_name.hardlink_to(private)
+    private.write_text("old\n", encoding="utf-8")
+    result = run("events", "--db", str(db_path), "--config", CONFIG, "--out", str(private))
+    assert result.exit_code == 0, result.output
+    assert other_name.read_text(encoding="utf-8").startswith("time,event")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
 
 
 def test_an_empty_file_or_a_folder_is_named_for_what_it_is(tmp_path):

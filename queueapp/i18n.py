@@ -565,14 +565,12 @@ EN: dict[str, str] = {
     "not_given_again": "{what}: not given again.",
     # -- issue 10: config ranges and privacy --
     "purge_bad_date": "{day!r} is not a date: write it YYYY-MM-DD, e.g. 2025-11-30.",
-    "err_db_missing": "{path}: no such database file. Check the path (--db FILE) or fill one "
-        "with queueapp simulate.",
+    "err_db_missing": "{path}: no such database file. Check the path (--db FILE); the stand "
+        "makes a restaurant's file when it first starts (queueapp --db FILE).",
     "err_db_is_folder": "{path} is a folder, not a database file. Name the file in it, e.g. "
         "--db {path}/queueapp.db (or [storage] db in the config).",
     "err_db_empty": "{path} is an empty file (0 bytes), not a queueapp database yet: the stand "
         "makes a restaurant's file when it first starts (queueapp --db FILE); check the path.",
-    "serve_no_file": "{path}: no such database file. Check the path (--db FILE); the stand "
-        "makes a restaurant's file when it first starts (queueapp --db FILE).",
     "db_created": "A new, empty database was made: {path}. If you meant another file, quit "
         "(Ctrl+Q) and start with --db FILE.",
     "purge_future": "{day} is after today ({today}): that would anonymise every finished "
@@ -665,6 +663,9 @@ EN: dict[str, str] = {
         "keep its -wal and -shm files beside it, even to be read. Make the folder writable "
         "(chmod u+w {folder}) or copy the database to a writable folder and use --db FILE.",
     "err_backup_no_db": "{path}: no such database file to back up. Check the path (--db FILE).",
+    "err_restore_locked": "The database {path} stayed locked by another program, so {backup} "
+        "was not put back (nothing was replaced). Close the stand and queueapp serve on this "
+        "file, then try again.",
     "err_backup_locked": "The database {path} stayed locked by another program, so no copy "
         "could be made (nothing was written to it). Try again in a moment; if it persists, "
         "close the other program.",
@@ -885,8 +886,9 @@ EN: dict[str, str] = {
     "hold_longer": "Hold {minutes} min longer",
     "hold_no_show": "No-show: remove",
     "hold_extended": "{name}: table held {minutes} min longer",
-    "err_hold_answered_elsewhere": "{name}: their hold was changed meanwhile (called again or "
-                                   "kept longer, maybe at another terminal); nothing done.",
+    "err_hold_answered_elsewhere": "{name}: their hold was changed meanwhile (called again, "
+                                   "kept longer, seated or removed, maybe at another "
+                                   "terminal); nothing done.",
     "hold_ask_later": "{name}: asked again in a minute",
     "resend_none": "No message to {name} to send again.",
     "resend_queued": "Message to {name} queued again.",
@@ -1538,14 +1540,12 @@ ZH: dict[str, str] = {
     "not_given_again": "{what}：没有再送。",
     # -- issue 10: config ranges and privacy --
     "purge_bad_date": "{day!r} 不是日期：请写成 YYYY-MM-DD，例如 2025-11-30。",
-    "err_db_missing": "{path}：没有这个数据库文件。请检查路径（--db FILE），或用 queueapp simulate "
-        "生成一个。",
+    "err_db_missing": "{path}：没有这个数据库文件。请检查路径（--db FILE）；接待台首次启动时"
+        "会创建餐厅的文件（queueapp --db FILE）。",
     "err_db_is_folder": "{path} 是文件夹，不是数据库文件。请写出其中的文件名，例如 "
         "--db {path}/queueapp.db（或配置中的 [storage] db）。",
     "err_db_empty": "{path} 是空文件（0 字节），还不是 queueapp 数据库：接待台首次启动时会创建"
         "餐厅的文件（queueapp --db FILE）；请检查路径。",
-    "serve_no_file": "{path}：没有这个数据库文件。请检查路径（--db FILE）；接待台首次启动时"
-        "会创建餐厅的文件（queueapp --db FILE）。",
     "db_created": "已新建一个空数据库：{path}。如果您要用的是其他文件，请退出（Ctrl+Q）并用 "
         "--db FILE 启动。",
     "purge_future": "{day} 晚于今天（{today}）：这会匿名化所有已结束的客人（包括今天的），"
@@ -1624,6 +1624,8 @@ ZH: dict[str, str] = {
         "-wal 和 -shm 文件。请将文件夹改为可写（chmod u+w {folder}），"
         "或把数据库复制到可写的文件夹并用 --db FILE 打开。",
     "err_backup_no_db": "{path}：没有这个数据库文件，无法备份。请检查路径（--db FILE）。",
+    "err_restore_locked": "数据库 {path} 一直被其他程序锁定，未能恢复 {backup}（未替换任何内容）。"
+        "请关闭使用该文件的接待台和 queueapp serve 后再试。",
     "err_backup_locked": "数据库 {path} 一直被其他程序锁定，无法复制（未写入任何内容）。"
         "请稍后再试；若仍如此，请关闭那个程序。",
     "err_db_companions_readonly": "无法使用数据库 {path}：旁边的 {files} 不可写入（由以其他用户"
@@ -1817,7 +1819,7 @@ ZH: dict[str, str] = {
     "hold_longer": "再保留 {minutes} 分钟",
     "hold_no_show": "未到场：移除",
     "hold_extended": "{name}：餐桌再保留 {minutes} 分钟",
-    "err_hold_answered_elsewhere": "{name}：留桌已被更改（已重新叫号或延长保留，"
+    "err_hold_answered_elsewhere": "{name}：留桌已被更改（已重新叫号、延长保留、入座或移除，"
                                    "可能在另一台终端），未做任何操作。",
     "hold_ask_later": "{name}：一分钟后再问",
     "resend_none": "没有可重发给 {name} 的消息。",

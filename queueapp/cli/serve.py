@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from queueapp.cli.common import check_file
 from queueapp.config import Guests
 from queueapp.i18n import Translator
 from queueapp.messages import settings as messages_settings
@@ -94,8 +95,7 @@ def serve(ctx: click.Context, config_path: str | None, db_path: str | None,
                      port=port or config.guests.port)
     config = replace(config, guests=guests)
     path = resolve_db_path(_db(ctx, db_path, use_demo, config), config)
-    if not Path(path).is_file():  # a mistyped path must not become an empty restaurant
-        raise click.ClickException(t("serve_no_file", path=path))
+    check_file(Path(path), t)  # a mistyped path must not become an empty restaurant
     warn_without_public_url(guests, str(config.path or "config.toml"), t)
     check_address(guests.listen, guests.port, t)
     unset = messages_settings.missing(config.messages)

@@ -264,8 +264,11 @@ def suggest(party: Party, now: float, catalogue: Catalogue | Iterable[Interactio
     cat = catalogue if isinstance(catalogue, Catalogue) else Catalogue(catalogue)
     given = _live(history)
     waited = party.waited(now)
-    quote = quote_minutes if quote_minutes is not None else party.quote
-    over = minutes_past_quote(party.arrived, now, quote)
+    if quote_minutes is None:  # the party's own, as it was told with its range
+        over = minutes_past_quote(party.arrived, now, party.quote, party.quote_low,
+                                  party.quote_high)
+    else:
+        over = minutes_past_quote(party.arrived, now, quote_minutes)
     last = max((g.time for g in given), default=None)
     idle = (now - (last if last is not None else party.arrived)) / 60
     tags = {t.casefold() for t in party.tags}
@@ -371,8 +374,10 @@ def needs_attention(parties: Iterable[Party], now: float,
             continue
         if p.status != WAITING:
             continue
-        quote = (quotes or {}).get(p.id, p.quote)
-        over = minutes_past_quote(p.arrived, now, quote)
+        if quotes and p.id in quotes:
+            over = minutes_past_quote(p.arrived, now, quotes[p.id])
+        else:
+            over = minutes_past_quote(p.arrived, now, p.quote, p.quote_low, p.quote_high)
         flagged = idle >= attention_minutes
         overdue = over is not None and over > PAST
         soon = over is not None and -SOON_MINUTES < over < 0

@@ -32,7 +32,7 @@ from queueapp.messages.settings import (
     scheme,
 )
 from queueapp.messages.templates import Words, render
-from queueapp.quotes.rule import Quote
+from queueapp.quotes.rule import as_told
 from queueapp.store import Store
 from queueapp.store.outbox import Message, NewMessage
 from queueapp.waitlist.events import ABANDON, ARRIVE, CALL, DEPART, Event
@@ -134,8 +134,7 @@ def values(config: Config, party: Party, link: str, now: float, count: int = 0,
     point = low = high = 0
     wait = Words.of("msg_wait_unknown")
     if party.quote is not None:
-        point, low, high = Quote(party.quote, party.quote_low or party.quote,
-                                 party.quote_high or party.quote).rounded()
+        point, low, high = as_told(party.quote, party.quote_low, party.quote_high)
         wait = wait_words(low, high)
     return {"ticket": party.ticket or party.id[-3:], "name": party.name, "minutes": point,
             "low": low, "high": high, "wait": wait, "link": link,

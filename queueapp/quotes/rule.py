@@ -50,13 +50,15 @@ def as_told(point: float, low: float | None = None,
                  ).rounded()
 
 
-def minutes_past_quote(arrived: float, now: float, quote: float | None) -> int | None:
+def minutes_past_quote(arrived: float, now: float, quote: float | None,
+                       low: float | None = None, high: float | None = None) -> int | None:
     """Whole minutes waited (as the Waited column shows them) past the quote as told
-    ("45": +4 at 49 minutes); negative before it; None without a quote. One number for
-    the row's "+4" and the suggestions' "quote passed 4 min ago"."""
+    ("45": +4 at 49 minutes; with its range, as the row shows it); negative before it;
+    None without a quote. One number for the row's "+4" and the suggestions' "quote
+    passed 4 min ago"."""
     if quote is None:
         return None
-    return clock_minutes(arrived, now) - as_told(quote)[0]
+    return clock_minutes(arrived, now) - as_told(quote, low, high)[0]
 
 
 class Quoter(Protocol):

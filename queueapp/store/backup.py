@@ -250,6 +250,8 @@ def restore_backup(backup: Path, db_path: Path, now: float,
         dest.execute("PRAGMA journal_mode=WAL")
         copy_pages(src, dest)  # other stations' connections see the restored file at once
     except sqlite3.DatabaseError as exc:
+        if is_busy(exc) and companions_error(db_path) is None:
+            raise StoreError("err_restore_locked", path=db_path, backup=backup) from None
         raise _explain(db_path, exc) from None
     finally:
         src.close()

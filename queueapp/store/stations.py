@@ -60,7 +60,8 @@ class StationTaken(StoreError):
 
 def lock_folder(db_path: Path) -> Path:
     """Where the stands' name locks live: beside the database, like its -wal and -shm."""
-    return db_path.with_name(db_path.name + "-stations")
+    real = db_path.resolve()  # one file reached by two paths (a link) is one file
+    return real.with_name(real.name + "-stations")
 
 
 class StationClaim:

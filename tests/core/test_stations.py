@@ -97,7 +97,7 @@ def test_the_stands_name_comes_from_the_flag_the_environment_the_config_the_comp
     assert stand_station(None, named, {"QUEUEAPP_STATION": " "}) == ("bar", "[stand] station")
     assert stand_station("", config, {}) == (default_station(), "")
     # the default is the computer's name: the same at every start
-    assert default_station() == " ".join(socket.gethostname().split())[:64] or "stand"
+    assert default_station() == (" ".join(socket.gethostname().split())[:64] or "stand")
 
 
 def test_the_config_names_the_stand():

@@ -288,3 +288,12 @@ def test_past_the_quote_counts_from_the_quote_as_told(config):
     assert box.reason(EN) == "quote passed 4 min ago"
     assert "quote passed 4 min ago" in suggest(told_45, NOW, config.catalogue, [])[0].reason(EN)
     assert minutes_past_quote(told_45.arrived, NOW, None) is None
+
+
+def test_past_the_quote_counts_from_the_quote_as_the_row_shows_it_with_its_range(config):
+    """Quoted 0.3 minutes with a range of 0-3: the row shows "5 (0-5)" (told to 5
+    minutes), but past the quote was counted from the point alone, which rounds to "no
+    wait": at 3 minutes the row read "5 +3" in red. It counts from the 5 shown now."""
+    party = Party("p1", 2, NOW - 3 * 60, "Li", quote=0.3, quote_low=0.0, quote_high=3.0)
+    assert minutes_past_quote(party.arrived, NOW, 0.3, 0.0, 3.0) == -2
+    assert needs_attention([party], NOW, {}, 60)[0].reason(EN) == "quote ends in 2 min"

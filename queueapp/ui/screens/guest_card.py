@@ -84,7 +84,7 @@ class GuestCardScreen(ModalScreen[None]):
         self.query_one("#card-scroll", VerticalScroll).focus()  # the arrows scroll it
 
     def on_key(self, event: events.Key) -> None:
-        if self.close_key and event.key == self.close_key:
+        if event.key in {k.strip() for k in self.close_key.split(",") if k.strip()}:
             event.stop()
             self.dismiss(None)
 

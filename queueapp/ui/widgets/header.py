@@ -100,5 +100,3 @@ class StandHeader(DrawsState, Static):
         return parts
 
 
-def _joined(parts: list[Text]) -> Text:
-    return Text(GAP).join(parts)

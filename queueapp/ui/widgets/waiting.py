@@ -132,7 +132,7 @@ class WaitingList(DrawsState, KeyedTable):
         app, t = self.app, self.app.t
         cfg, now = app.config, snap.now
         waited = clock_minutes(p.arrived, now)
-        past = minutes_past_quote(p.arrived, now, p.quote)
+        past = minutes_past_quote(p.arrived, now, p.quote, p.quote_low, p.quote_high)
         overdue = past is not None and past > 0
         style = OVERDUE if overdue else ""
         card = snap.guests.get(p.id)

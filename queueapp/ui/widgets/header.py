@@ -16,8 +16,8 @@ from queueapp.waitlist.room import FREE
 GAP = "  "
 SHORTEN, DROP = "shorten", "drop"
 # what gives way, in this order, until the line fits: a part is shortened before
-# anything that matters more is dropped, and the waiting count is the last thing to go
-# (it is never dropped: at the very narrowest it is cut)
+# anything that matters more is dropped; the waiting count is never dropped (at the very
+# narrowest it is cut)
 GIVE_WAY = (("seats", DROP), ("open", SHORTEN), ("host", SHORTEN), ("waiting", SHORTEN),
             ("name", DROP), ("open", DROP), ("host", DROP), ("paused", DROP), ("time", DROP))
 

@@ -627,8 +627,7 @@ class Store:
                 raise Conflict("err_not_called")
             # the table kept for them since the call (if any, and no one sits there; its
             # hold ran out when the host was asked) is kept as long
-            ev.table = "+".join(n for n, t in room.tables.items()
-                                if t.held_for == party_id and t.state != OCCUPIED)
+            ev.table = room.kept_for(party_id)
 
         return self._act(ev, check, host)
 

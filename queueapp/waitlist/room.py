@@ -148,6 +148,12 @@ class Room:
         p = self.parties.get(t.held_for)
         return t.held_for if p is not None and p.waiting else ""
 
+    def kept_for(self, party_id: str) -> str:
+        """The table (``A4+A5`` if joined) last kept for the party and not taken since,
+        whether or not its hold has run out ("" if none): the table a call is for."""
+        return "+".join(n for n, t in self.tables.items()
+                        if t.held_for == party_id and t.state != OCCUPIED)
+
     def holds(self, now: float) -> dict[str, str]:
         """Every table held at ``now``, with the party it is held for."""
         return {name: pid for name in self.tables if (pid := self.held_for(name, now))}

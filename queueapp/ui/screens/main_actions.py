@@ -250,11 +250,8 @@ class StandActions(Screen[None]):
         one proposed to them (``next: A4``), else none (called by voice for whatever
         frees first)."""
         snap = self.app.snapshot
-        kept = [name for name, t in snap.room.tables.items()  # its hold may just have run out
-                if t.held_for == party.id and t.state != OCCUPIED]
-        if kept:
-            return "+".join(kept)
-        return next((p.table for p in snap.proposals if p.party_id == party.id), "")
+        return snap.room.kept_for(party.id) or next(
+            (p.table for p in snap.proposals if p.party_id == party.id), "")
 
     async def _call(self, party: Party) -> None:
         """Call the party; the ready table they are called for is kept for them for the

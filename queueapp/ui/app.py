@@ -189,6 +189,7 @@ class QueueApp(App[None]):
         self._hold = 0
         self._releases: set[asyncio.Task[None]] = set()  # asyncio keeps weak references
         self._flows_since_hold: list[asyncio.Task[Any]] = []  # flows the held-for key began
+        self._reads_in_flight = 0  # in_store reads (reread=False) not yet back
         self.sender: Sender | None = None  # while messages to guests are sent from here
         # head office sync ([headoffice]): one run at a time, stopped when the app ends;
         # the error last shown (each is shown once, until a run succeeds)
@@ -557,7 +558,11 @@ class QueueApp(App[None]):
             except DB_ERRORS:
                 return result, None
 
-        outcome = await self.run_worker(run, thread=True, group="write").wait()
+        self._reads_in_flight += not reread  # a flow reading before its form (see on_event)
+        try:
+            outcome = await self.run_worker(run, thread=True, group="write").wait()
+        finally:
+            self._reads_in_flight -= not reread
         if isinstance(outcome, StoreError):
             self._failed(outcome, quiet)
             return outcome
@@ -638,8 +643,8 @@ class QueueApp(App[None]):
                    if (bound := bindings.get(key)) is not None)
 
     def flow_started(self, task: asyncio.Task[Any]) -> None:
-        """A flow began (``flows.start_flow``): if a key's handling began it, the keys held
-        after that key wait for it to open its form (or end)."""
+        """A flow began (``flows.start_flow``): if a key's handling began it and it reads
+        the file before its form, the keys held after that key wait for the form."""
         if self._held_keys is not None:
             self._flows_since_hold.append(task)
 
@@ -662,9 +667,16 @@ class QueueApp(App[None]):
         if self.screen is screen:
             await asyncio.sleep(0)
         handled.cancel()
+        # a flow the key began that reads the file before its form (`G`, `h`): until it
+        # asks, or ends. One that writes instead does not hold the keys (the stand answers
+        # keys while a write waits for a busy file).
         flows = [f for f in self._flows_since_hold if not f.done()]
-        for _ in range(round(FLOW_WAIT_SECONDS / 0.01)):  # until it asks, or ends
+        for _ in range(round(FLOW_WAIT_SECONDS / 0.01)):
             if self.screen is not screen or all(f.done() for f in flows):
+                break
+            if not self._reads_in_flight:
+                for _turn in range(3):  # the flow's next step, after its read: the form
+                    await asyncio.sleep(0)
                 break
             await asyncio.sleep(0.01)
         if isinstance(screen, Saving):  # saved once its quote is in: the keys wait

@@ -303,6 +303,16 @@ async def test_call(make_app, store):
         assert [e.event for e in store.all_events()] == ["arrive", "call"]
 
 
+async def reasons_offered(app, pilot, pid: str) -> list[str]:
+    """`x` on the party: the reasons the picker offers."""
+    await settle(app, pilot)
+    await go_to_party(app, pilot, pid)
+    await pilot.press("x")
+    await pilot.pause()
+    assert isinstance(app.screen, ReasonPicker)
+    return options(app)
+
+
 @pytest.mark.parametrize(("downs", "reason", "word"), [
     (0, "walked_away", "Walked away"),
     (1, "cancelled", "Cancelled"),
@@ -314,12 +324,7 @@ async def test_remove_with_each_reason(make_app, store, downs, reason, word):
     store.call_party(at(0), pid)  # only a called party can be a no-show
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(app, pilot)
-        await go_to_party(app, pilot, pid)
-        await pilot.press("x")
-        await pilot.pause()
-        assert isinstance(app.screen, ReasonPicker)
-        assert options(app) == ["walked_away", "cancelled", "no_show"]
+        assert await reasons_offered(app, pilot, pid) == ["walked_away", "cancelled", "no_show"]
         await pilot.press(*["down"] * downs, "enter")
         await settle(app, pilot)
         assert waiting_rows(app) == [keep]
@@ -333,12 +338,7 @@ async def test_a_party_never_called_is_not_offered_as_a_no_show(make_app, store)
     pid = add(store)
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(app, pilot)
-        await go_to_party(app, pilot, pid)
-        await pilot.press("x")
-        await pilot.pause()
-        assert isinstance(app.screen, ReasonPicker)
-        assert options(app) == ["walked_away", "cancelled"]
+        assert await reasons_offered(app, pilot, pid) == ["walked_away", "cancelled"]
 
 
 async def test_escape_on_remove_keeps_the_party(make_app, store):

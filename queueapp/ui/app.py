@@ -126,6 +126,14 @@ SAVE_WAIT_SECONDS = 10.0  # keys typed after Enter wait at most this long for th
 FLOW_WAIT_SECONDS = 3.0  # and after a key whose flow reads the file before its form
 
 
+async def _until(done: Callable[[], bool], seconds: float) -> None:
+    """Return once ``done()`` is true (looked at every 10 ms), or after ``seconds``."""
+    for _ in range(round(seconds / 0.01)):
+        if done():
+            return
+        await asyncio.sleep(0.01)
+
+
 @runtime_checkable
 class Saving(Protocol):
     """A form that may take a moment after Enter to save (the add form waits for its
@@ -671,19 +679,14 @@ class QueueApp(App[None]):
         # asks, or ends. One that writes instead does not hold the keys (the stand answers
         # keys while a write waits for a busy file).
         flows = [f for f in self._flows_since_hold if not f.done()]
-        for _ in range(round(FLOW_WAIT_SECONDS / 0.01)):
-            if self.screen is not screen or all(f.done() for f in flows):
-                break
-            if not self._reads_in_flight:
-                for _turn in range(3):  # the flow's next step, after its read: the form
-                    await asyncio.sleep(0)
-                break
-            await asyncio.sleep(0.01)
+        await _until(lambda: self.screen is not screen or all(f.done() for f in flows)
+                     or not self._reads_in_flight, FLOW_WAIT_SECONDS)
+        if self.screen is screen and not all(f.done() for f in flows):
+            for _turn in range(3):  # the flow's next step, after its read: the form
+                await asyncio.sleep(0)
         if isinstance(screen, Saving):  # saved once its quote is in: the keys wait
-            for _ in range(round(SAVE_WAIT_SECONDS / 0.01)):
-                if self.screen is not screen or not screen.saving():
-                    break
-                await asyncio.sleep(0.01)
+            await _until(lambda: self.screen is not screen or not screen.saving(),
+                         SAVE_WAIT_SECONDS)
         if self.screen is not screen and screen in self.screen_stack:  # one opened
             await handled_so_far(self.screen)
 

@@ -74,6 +74,12 @@ class LiveQuotes:
         with self._lock:
             return self._estimator.quote_new(room, size, now)
 
+    def quote_resized(self, room: Room, party_id: str, size: int, now: float) -> Quote:
+        """The wait still to come for a waiting party that is now of ``size`` (friends
+        joined, or some went home), in its place in line: what the host tells them."""
+        with self._lock:
+            return self._estimator.quote_all(room.resized(party_id, size), now)[party_id]
+
     def preview_new(self, room: Room, size: int, now: float) -> Quote:
         """What a party of ``size`` joining now would be quoted, told to no one party
         (the board's wait per class)."""

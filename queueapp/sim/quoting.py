@@ -31,9 +31,8 @@ from queueapp.quotes.estimator import Estimator
 from queueapp.quotes.rule import Quote
 from queueapp.store.times import epoch, iso
 from queueapp.waitlist.events import ARRIVE, Event
-from queueapp.waitlist.room import quote_data
+from queueapp.waitlist.room import QUOTE_KEYS, quote_data
 
-QUOTE_KEYS = ("quote", "quote_low", "quote_high")
 KEEP_MEMOS = 4  # kept quotes of this many demo histories (newest first)
 # the code a quote depends on: a change to any of it makes kept quotes stale
 _PACKAGE = Path(__file__).resolve().parent.parent

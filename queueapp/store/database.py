@@ -578,16 +578,20 @@ class Store:
 
     def edit_party(self, now: float, party_id: str, changes: dict[str, Any],
                    host: str = "", ticket_prefix: str = "", tz: str = "UTC",
-                   tickets_restart: int = TICKETS_RESTART) -> Event:
+                   tickets_restart: int = TICKETS_RESTART, quote: Any = None) -> Event:
         """Change what was typed for a waiting party. A new size in another table class
         (``ticket_prefix``, the new size's class's) gives the party that class's next
         queue number, in the same event: the board shows it where it now belongs, and
-        their page (same link) shows the new number."""
+        their page (same link) shows the new number. ``quote``: the wait from now the
+        party was told for its new size; it replaces the quote told on arrival (kept in
+        the ``arrive`` row), counted from arrival like it."""
         data = {k: (list(v) if k == "tags" else v) for k, v in changes.items() if k != "size"}
         ev = Event(now, EDIT, party_id, changes.get("size"), "", data)
 
         def check(room: Room) -> None:
             p = _need_waiting(room, party_id)
+            if quote is not None:
+                data.update(quote_data(quote, after=p.waited(now)))
             moved = ticket_prefix and p.ticket and "size" in changes \
                 and not _in_class(p.ticket, ticket_prefix)
             if moved:

@@ -543,6 +543,15 @@ class QueueApp(App[None]):
         a Monte Carlo walk: call it from a worker thread, never from the UI thread."""
         return self.quotes.quote_new(self.snapshot.room, size, self.now())
 
+    def quote_resized(self, party_id: str, size: int) -> Quote | None:
+        """The wait still to come for a waiting party if it were of ``size`` (None once
+        it no longer waits); from a worker thread, like ``quote_new``."""
+        room = self.snapshot.room
+        party = room.parties.get(party_id)
+        if party is None or not party.waiting:
+            return None
+        return self.quotes.quote_resized(room, party_id, size, self.now())
+
     # -- writing -------------------------------------------------------------
     async def in_store(self, action: Callable[[Store, float], T],
                        quiet: tuple[type[StoreError], ...] = (),

@@ -8,7 +8,7 @@ was told" can never drift apart.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from queueapp.config import Config, Table
@@ -35,11 +35,17 @@ REPLY_REPEAT_SECONDS = 120.0  # the same answer again within this long is the sa
 FREE, OCCUPIED, CLEARING = "free", "occupied", "clearing"
 
 
-def quote_data(quote: Quote) -> dict[str, float]:
-    """The quote given on arrival as the ``arrive`` row's data keeps it (``Room._arrive``
-    reads it into the party, the parties row and so the review), to 0.01 minute."""
-    return {"quote": round(quote.minutes, 2), "quote_low": round(quote.low, 2),
-            "quote_high": round(quote.high, 2)}
+QUOTE_KEYS = ("quote", "quote_low", "quote_high")
+
+
+def quote_data(quote: Quote, after: float = 0.0) -> dict[str, float]:
+    """A told quote as an ``arrive`` (or ``edit``) row's data keeps it, in minutes from
+    arrival to 0.01 minute (``Room`` reads it into the party, the parties row and so the
+    review). ``after``: the minutes already waited when a quote counted from now was told
+    (a party whose size changed is told the wait still to come)."""
+    return {key: round(after + value, 2)
+            for key, value in zip(QUOTE_KEYS, (quote.minutes, quote.low, quote.high),
+                                  strict=True)}
 
 
 @dataclass
@@ -162,6 +168,12 @@ class Room:
         """The table(s) held for ``party_id`` at ``now`` (``A4`` or ``A4+A5``), or ""."""
         return "+".join(name for name, pid in self.holds(now).items() if pid == party_id)
 
+    def resized(self, party_id: str, size: int) -> Room:
+        """This room with one party of another size (the rest shared, not copied): what
+        a quoter walks to tell a party whose size changes what its wait now is."""
+        party = self.parties[party_id]
+        return replace(self, parties={**self.parties, party_id: replace(party, size=size)})
+
     # -- applying events -----------------------------------------------------
     def apply(self, ev: Event) -> None:
         """Fold one event into the state. Unknown or stale events are ignored."""
@@ -184,7 +196,7 @@ class Room:
         if not p:
             return
         d: dict[str, Any] = ev.data
-        for key in ("name", "phone", "note", "ticket"):
+        for key in ("name", "phone", "note", "ticket", *QUOTE_KEYS):
             if key in d:
                 setattr(p, key, d[key])
         if "tags" in d:

@@ -201,3 +201,21 @@ def test_live_quotes_learn_the_history_then_keep_up(store, config):
         taught.observe(ev)
     assert live.preview_new(room, 2, at(0)).high >= 0
     assert live.quote_new(room, 2, at(0)) == taught.quote_new(room, 2, at(0))
+
+
+def test_a_party_of_a_new_size_is_quoted_in_its_place_in_line(store, config):
+    """The wait a couple joined by friends is told: the line as it is, with them (and
+    no one else) of the new size; the room itself is left as it was."""
+    for t in config.tables:  # every table of 3 or more taken a moment ago
+        if t.seats >= 3:
+            store.seat_party(at(-2), add(store, config, -3, 3), t.name)
+    couple = add(store, config, -1, 2)
+    later = add(store, config, 0, 2)
+    live = LiveQuotes(config)
+    live.learn(store, at(0))
+    room = store.load_room()
+    assert live.quote_all(room, at(0))[couple].minutes == 0  # a two-top is free
+    grown = live.quote_resized(room, couple, 5, at(0))
+    assert grown.minutes > 10  # now a table of 6 or more must free first
+    assert grown == live.quote_all(room.resized(couple, 5), at(0))[couple]
+    assert room.parties[couple].size == 2 and room.parties[later].size == 2

@@ -84,6 +84,24 @@ def test_edit_party(store):
     assert store.load_room().parties[pid].size == 5
 
 
+def test_an_edit_with_a_new_size_keeps_the_new_wait_told_from_arrival(store):
+    """The wait told when the size changed is counted from now; the party's quote, like
+    the one told on arrival, from arrival. The arrive row keeps what was told first."""
+    from queueapp.quotes.rule import Quote
+
+    pid = add(store, size=2, quote=Quote(10.0, 5.0, 15.0)).party
+    store.edit_party(at(12), pid, {"size": 6}, quote=Quote(20.0, 15.0, 30.0))
+    p = store.party(pid)
+    assert (p.size, p.quote, p.quote_low, p.quote_high) == (6, 32.0, 27.0, 42.0)
+    assert store.load_room().parties[pid].quote == 32.0
+    arrive = next(e for e in store.all_events() if e.event == "arrive")
+    assert arrive.data["quote"] == 10.0
+    edit = next(e for e in store.all_events() if e.event == "edit")
+    store.undo(at(13), edit.id)
+    p = store.party(pid)
+    assert (p.size, p.quote, p.quote_high) == (2, 10.0, 15.0)
+
+
 def test_call_party(store):
     pid = add(store).party
     ev = store.call_party(at(3), pid)

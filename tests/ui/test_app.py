@@ -9,6 +9,7 @@ from textual import events
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from queueapp import i18n
+from queueapp.quotes.rule import Quote
 from queueapp.ui.screens.forms import PartyForm
 from queueapp.ui.screens.main import MainScreen
 from queueapp.ui.screens.pickers import FindScreen, ReasonPicker, SeatPicker, TablePicker
@@ -176,7 +177,7 @@ async def test_add_party_success(make_app, store, config):
         await type_text(pilot, "Li Wei")
         await pilot.press("tab")
         await type_text(pilot, "3")
-        await pilot.pause()
+        await settle(app, pilot)  # the quote is worked out in a worker
         # the quote to tell the guest is on the form before saving
         point, low, high = app.quote_new(3).rounded()
         assert point > 0
@@ -518,7 +519,7 @@ async def test_edit(make_app, store):
         assert form.query_one("#size", Input).value == "2"
         # the saved number is never shown in full; its mask stands for it unchanged
         assert form.query_one("#phone", Input).value == "•••• 5678"
-        # editing never shows a new quote
+        # the size as it is: no new wait to tell
         assert str(form.query_one("#quote", Static).render()) == ""
         await pilot.press("tab")
         await type_text(pilot, "5")  # tabbing in selects the old size: typing replaces it
@@ -526,11 +527,55 @@ async def test_edit(make_app, store):
         await settle(app, pilot)
         assert isinstance(app.screen, MainScreen)
         assert cell(waiting_table(app), pid, "col_size") == "5"
-        assert "Saved changes to Li Wei" in toasts(app)
+        # a two-top was free and now a four-top is: they are told so
+        assert toasts(app) == ["Saved changes to Li Wei · now 5: no wait"]
     p = store.party(pid)
     assert (p.size, p.phone, p.tags) == (5, "+8613812345678", ("VIP",))
     edits = [e for e in store.all_events() if e.event == "edit"]
     assert len(edits) == 1 and edits[0].size == 5 and "phone" not in edits[0].data
+
+
+async def test_a_new_size_tells_the_new_wait_and_keeps_it_as_the_quote(make_app, store,
+                                                                        config):
+    """Friends join a couple: the big tables are all taken, so the form works out the
+    wait still to come for the party in its place, the host tells it, and it becomes the
+    party's quote (counted from arrival, as the row shows); undo brings the old one back."""
+    fill_tables(store, config, min_seats=3)
+    pid = add(store, -10, size=2, quote=Quote(0.0, 0.0, 0.0))
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        app.screen.select_party(pid)
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, PartyForm)
+        await pilot.press("tab", "5")
+        await settle(app, pilot)
+        told = form.shown_quote
+        assert told is not None and told.minutes > 5  # a four-top must free first
+        point, low, high = told.rounded()
+        label = str(form.query_one("#quote", Static).render())
+        assert label.startswith(f"Now 5: tell the guest {point} more min ({low}–{high})")
+        form.query_one("#size", Input).value = "2"  # back: the size as it was tells nothing
+        await settle(app, pilot)
+        assert str(form.query_one("#quote", Static).render()) == ""
+        form.query_one("#size", Input).value = "5"
+        await settle(app, pilot)
+        told = form.shown_quote
+        assert told is not None
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        point, low, high = told.rounded()
+        assert any(f"now 5: {point} more min ({low}–{high})" in x for x in toasts(app))
+    p = store.party(pid)
+    assert p.size == 5
+    assert p.quote == pytest.approx(10 + told.minutes, abs=0.01)
+    assert p.quote_high == pytest.approx(10 + told.high, abs=0.01)
+    edit = next(e for e in store.all_events() if e.event == "edit")
+    store.undo(at(1), edit.id)
+    assert store.party(pid).quote == 0.0
 
 
 # -- restart, two terminals --------------------------------------------------------------------

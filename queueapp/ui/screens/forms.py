@@ -61,11 +61,13 @@ class NewParty(PartyFields):
 
 @dataclass(frozen=True)
 class PartyChanges:
-    """An edit: the party it is for and the fields whose value changed."""
+    """An edit: the party it is for and the fields whose value changed; with a new
+    size, the wait still to come that the form showed for it (what the guest is told)."""
 
     party_id: str
     fields: PartyFields
     changed: frozenset[str]
+    quote: Quote | None = None
 
     def as_changes(self) -> dict[str, Any]:
         """The store's ``edit_party`` changes: only what differs, tags as a list."""
@@ -257,6 +259,7 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         self.editing = party is not None
         self._quote: tuple[int, Quote] | None = None  # (size, quote) as shown
         self._save_when_quoted = False  # Enter came while the quote was being worked out
+        self._left = False  # the party being edited left the list while the form was open
         self._card: GuestCard | None = None
         self._kept_phone = ""  # the mask shown for the saved number (set in compose)
 
@@ -320,13 +323,18 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         except numbers.NumberError:
             return None
 
+    def _resizing(self, size: int | None) -> bool:
+        """Is an edit giving the party another size (and so another wait to tell)?"""
+        return self.party is not None and size is not None and size != self.party.size
+
     def _ask_quote(self) -> None:
-        """Work out the quote for the typed size off the UI thread (the last one wins)."""
+        """Work out the quote for the typed size off the UI thread (the last one wins):
+        a new party's, or the wait still to come for an edited party of a new size."""
         self._quote = None
         self._save_when_quoted = False
         label = self.query_one("#quote", Static)
         size = self._typed_size()
-        if self.editing or size is None:
+        if size is None or (self.editing and not self._resizing(size)):
             label.update("")
             return
         label.update(Text(self.app.t("quote_working"), style="dim italic"))
@@ -334,9 +342,22 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
                         group="quote")
 
     def _work_out_quote(self, size: int) -> None:
-        quote = self.app.quote_new(size)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_quote, size, quote)
+        app = self.app
+        quote = app.quote_resized(self.party.id, size) if self.party else app.quote_new(size)
+        if get_current_worker().is_cancelled:
+            return
+        if quote is None:  # seated or removed meanwhile: Enter then says so, and saves nothing
+            app.call_from_thread(self._party_left)
+        else:
+            app.call_from_thread(self._show_quote, size, quote)
+
+    def _party_left(self) -> None:
+        assert self.party is not None
+        self._left = True
+        self.query_one("#quote", Static).update(Text(self.app.t(
+            "party_gone", name=self.party.name or self.party.id), style="bold yellow"))
+        if self._save_when_quoted:
+            self.action_submit()
 
     def _show_quote(self, size: int, quote: Quote) -> None:
         if self not in self.app.screen_stack or self._typed_size() != size:
@@ -344,7 +365,9 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         self._quote = (size, quote)
         point, low, high = quote.rounded()
         t = self.app.t
-        shown = Text(t("quote_for_guest", point=point, low=low, high=high), style="bold")
+        told = "quote_for_guest" if not self.editing else \
+            "quote_resized" if high else "quote_resized_none"
+        shown = Text(t(told, size=size, point=point, low=low, high=high), style="bold")
         why = reason.say(quote, t, for_guest=True)
         if why:  # where the wait comes from, to tell the guest with it
             shown.append("\n" + t("why_wait_line", reason=why), style="not bold italic")
@@ -449,16 +472,18 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
             self._phone_of(self.query_one("#phone", Input).value),
             tuple(self.query_one("#tags", SelectionList).selected),
             self.query_one("#note", Input).value.strip())
+        needs_quote = self.party is None or (self._resizing(size) and not self._left)
+        quote = self.shown_quote if needs_quote else None
+        if needs_quote and quote is None:
+            # a fast host: save as soon as the quote is on screen (and in the toast)
+            self._save_when_quoted = True
+            return
         if self.party is not None:
             before = fields_of(self.party)
             changed = frozenset(k for k in ("name", "size", "phone", "tags", "note")
                                 if getattr(fields, k) != getattr(before, k))
-            self.dismiss(PartyChanges(self.party.id, fields, changed))
+            self.dismiss(PartyChanges(self.party.id, fields, changed, quote))
             return
-        quote = self.shown_quote
-        if quote is None:
-            # a fast host: save as soon as the quote is on screen (and in the toast)
-            self._save_when_quoted = True
-            return
+        assert quote is not None  # a new party always waits for its quote above
         self.dismiss(NewParty(fields.name, fields.size, fields.phone, fields.tags,
                               fields.note, quote))

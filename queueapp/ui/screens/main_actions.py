@@ -46,7 +46,9 @@ from queueapp.waitlist.seating import (
 )
 
 if TYPE_CHECKING:
-    from queueapp.ui.screens.forms import NewParty
+    from queueapp.i18n import Translator
+    from queueapp.quotes.rule import Quote
+    from queueapp.ui.screens.forms import NewParty, PartyChanges
     from queueapp.ui.screens.goodwill import NoteEntry
 
 P = ParamSpec("P")
@@ -234,11 +236,9 @@ class StandActions(Screen[None]):
                 continue
             ev = await app.in_store(partial(_edit_party, party_id=party.id,
                                             changes=entry.as_changes(), host=app.snapshot.host,
-                                            config=app.config))
+                                            config=app.config, quote=entry.quote))
             if not isinstance(ev, StoreError):
-                ticket = ev.data.get("ticket")
-                self._wrote(ev, app.t("edited_ticket", name=entry.fields.name, ticket=ticket)
-                            if ticket else app.t("edited", name=entry.fields.name))
+                self._wrote(ev, _edit_said(app.t, entry, ev))
                 return
 
     @on_party
@@ -817,13 +817,27 @@ def _add_party(store: Store, now: float, *, entry: NewParty, tz: str, host: str,
 
 
 def _edit_party(store: Store, now: float, *, party_id: str, changes: dict[str, Any],
-                host: str, config: Config) -> Event:
+                host: str, config: Config, quote: Quote | None) -> Event:
     size = changes.get("size")
     prefix = config.guests.ticket_class(size).prefix if size else ""
     ev = store.edit_party(now, party_id, changes, host=host, ticket_prefix=prefix,
-                          tz=config.timezone, tickets_restart=config.guests.tickets_restart)
+                          tz=config.timezone, tickets_restart=config.guests.tickets_restart,
+                          quote=quote)
     _link_guest(store, ev)
     return ev
+
+
+def _edit_said(t: Translator, entry: PartyChanges, ev: Event) -> str:
+    """The toast after an edit: saved; the new queue number and the new wait, when the
+    party got them, are what the host now tells the guest."""
+    ticket = ev.data.get("ticket")
+    said = t("edited_ticket", name=entry.fields.name, ticket=ticket) if ticket \
+        else t("edited", name=entry.fields.name)
+    if entry.quote is not None:
+        point, low, high = entry.quote.rounded()
+        said += " · " + t("requoted" if high else "requoted_none", size=entry.fields.size,
+                          point=point, low=low, high=high)
+    return said
 
 
 def _note_on_card(store: Store, now: float, *, party: Party, card: guests.GuestCard | None,

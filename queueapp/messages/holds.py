@@ -7,12 +7,14 @@ about, and "decide later", are its own, in memory. A new call starts a new count
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from enum import StrEnum
 
 from queueapp.store import Conflict, Store
 from queueapp.waitlist.events import Event
 from queueapp.waitlist.room import Party
+
+OTHER_STAND_SECONDS = 120  # a hold run out, called at another stand: asked here after this
 
 
 class HoldChoice(StrEnum):
@@ -46,12 +48,18 @@ class CallHolds:
         end = self.until(p)
         return None if end is None else max(0.0, (end - now) / 60)
 
-    def due(self, parties: Iterable[Party], now: float) -> list[Party]:
-        """Called parties whose hold ran out and whom the host was not asked about yet."""
+    def due(self, parties: Iterable[Party], now: float,
+            theirs: Collection[str] = ()) -> list[Party]:
+        """Called parties whose hold ran out and whom the host was not asked about yet.
+        A party in ``theirs`` was called at another stand, running now: that stand's host
+        is asked; this one only if it stays unanswered OTHER_STAND_SECONDS (that host may
+        have stepped away)."""
         out = []
         for p in parties:
             call, end = self._call(p), self.until(p)
-            if call is not None and end is not None and end <= now and call not in self._asked:
+            if call is None or end is None or call in self._asked:
+                continue
+            if end + (OTHER_STAND_SECONDS if p.id in theirs else 0) <= now:
                 out.append(p)
         return out
 

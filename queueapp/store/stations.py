@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
@@ -29,6 +31,9 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no flock; the README says to name stands
     fcntl = None  # type: ignore[assignment]
+
+
+PEEK_SECONDS = 0.05  # far longer than ``running`` holds a name's lock to look at it
 
 
 class Stations(Repository):
@@ -49,6 +54,47 @@ class Stations(Repository):
         rows = self.db.execute("SELECT name, host FROM stations WHERE host != '' "
                                "ORDER BY name").fetchall()
         return {r[0]: r[1] for r in rows}
+
+
+    def callers(self, party_ids: Iterable[str]) -> dict[str, str]:
+        """The station that last called (or kept the table longer for) each of these
+        parties, by party: the stand whose hold question it is first. A call undone
+        counts as never made."""
+        ids = list(party_ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            "SELECT party, station FROM events WHERE event IN ('call', 'extend') "
+            f"AND party IN ({marks}) AND id NOT IN (SELECT ref FROM events WHERE "
+            "event = 'undo' AND ref IS NOT NULL) ORDER BY id", ids).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+
+def _lock_file(db_path: Path, station: str) -> Path:
+    # the name hashed: any name is a safe file name, and two names never share a file
+    return lock_folder(db_path) / (hashlib.sha256(station.encode("utf-8")).hexdigest()[:32]
+                                   + ".lock")
+
+
+def running(db_path: str | os.PathLike[str], station: str) -> bool:
+    """Is a stand running under ``station``'s name on this file now (it holds the name's
+    lock, :func:`claim`)? False where that cannot be told (no lock file, no ``flock``)."""
+    if fcntl is None or not station:
+        return False
+    try:
+        fd = os.open(_lock_file(Path(db_path), station), os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # and with it the lock just taken, if it was
+    return False
 
 
 class StationTaken(StoreError):
@@ -94,16 +140,18 @@ def claim(db_path: str | os.PathLike[str], station: str) -> StationClaim:
     path = Path(db_path)
     if fcntl is None:
         return StationClaim(station, None)
-    folder = lock_folder(path)
-    # the name hashed: any name is a safe file name, and two names never share a file
-    lock = folder / (hashlib.sha256(station.encode("utf-8")).hexdigest()[:32] + ".lock")
+    lock = _lock_file(path, station)
     try:
-        folder.mkdir(mode=0o700, exist_ok=True)
+        lock.parent.mkdir(mode=0o700, exist_ok=True)
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:
         raise StoreError("err_station_lock", path=lock, detail=exc.strerror or exc) from None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # held, or only peeked at by another stand (``running``)
+            time.sleep(PEEK_SECONDS)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(fd)
         raise StationTaken(station, path) from None

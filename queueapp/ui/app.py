@@ -42,12 +42,13 @@ from queueapp.store.backup import make_backup
 from queueapp.store.damage import named
 from queueapp.store.integrity import Verdict
 from queueapp.store.outbox import Message
+from queueapp.store.stations import running
 from queueapp.ui.bindings import in_language
 from queueapp.ui.field import handled_so_far
 from queueapp.ui.format import guest_words, party_label
 from queueapp.ui.keynames import key_label
 from queueapp.waitlist.events import ABANDON, ARRIVE, COMING, REPLY, Event
-from queueapp.waitlist.room import Party, Room, TableState
+from queueapp.waitlist.room import CALLED, Party, Room, TableState
 from queueapp.waitlist.seating import Proposal, propose
 
 
@@ -91,6 +92,9 @@ class Snapshot:
     links: dict[str, str] = field(default_factory=dict)  # waiting party -> its page's token
 
     guest_address: str = ""  # where guests reach `queueapp serve` (store.guest_address)
+    # called parties whose call was made at another stand, running now: when their hold
+    # runs out, that stand is asked first (``CallHolds.due``)
+    called_elsewhere: frozenset[str] = frozenset()
 
     def guest_url(self, party_id: str) -> str:
         """The address of the party's own page ("" when it has none)."""
@@ -430,6 +434,9 @@ class QueueApp(App[None]):
         left = gestures.budget_left(store, host, now, self.config) if host else None
         pending = store.pending_rescues()
         links = {pid: token for pid in waiting if (token := store.guest_link(pid))}
+        called = store.stations.callers(p.id for p in room.waiting() if p.status == CALLED)
+        elsewhere = frozenset(pid for pid, station in called.items()
+                              if station != store.station and running(store.path, station))
         self._observe_new()
         quotes = self._quote_all(room)
         return Snapshot(room, quotes, seq,
@@ -438,7 +445,8 @@ class QueueApp(App[None]):
                         tuple(propose(room, now, self.config)),
                         messages=store.outbox.for_parties(waiting),
                         joining_paused=store.joining_paused(), guest_news=news, links=links,
-                        guest_address=store.guest_address(self.config.guests.base_url))
+                        guest_address=store.guest_address(self.config.guests.base_url),
+                        called_elsewhere=elsewhere)
 
     def _guest_news(self) -> tuple[GuestNews, ...]:
         """Guests' answers and cancels written since the last look (worker thread). The

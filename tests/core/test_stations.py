@@ -122,6 +122,36 @@ def test_a_name_is_held_by_one_running_stand_at_a_time(db_path):
         pass
 
 
+def test_a_running_stand_is_told_from_its_name_without_taking_it(db_path):
+    assert not stations.running(db_path, "front")  # never started: no lock file
+    with stations.claim(db_path, "front"):
+        assert stations.running(db_path, "front")
+        assert not stations.running(db_path, "upstairs") and not stations.running(db_path, "")
+        assert stations.running(db_path, "front")  # looking does not take it
+    assert not stations.running(db_path, "front")  # stopped: the file stays, unlocked
+    with stations.claim(db_path, "front"):  # and looking left it free to start again
+        pass
+
+
+def test_the_stand_that_last_called_a_party_is_known(db_path, config):
+    front = Store.open(db_path, config, station="front")
+    upstairs = Store.open(db_path, config, station="upstairs")
+    try:
+        a = front.add_party(at(0), 2, "A").party
+        b = front.add_party(at(1), 2, "B").party
+        c = front.add_party(at(2), 2, "C").party
+        front.call_party(at(3), a)
+        upstairs.keep_call(at(14), a, 5)  # "hold longer" there: that stand answers next
+        front.call_party(at(4), b)
+        again = upstairs.call_party(at(5), b)
+        upstairs.undo(at(6), again.id)  # the call made there never counts
+        assert front.stations.callers([a, b, c]) == {a: "upstairs", b: "front"}
+        assert front.stations.callers([]) == {}
+    finally:
+        front.close()
+        upstairs.close()
+
+
 def test_a_stand_that_died_leaves_its_name_free(db_path):
     code = textwrap.dedent(f"""
         import sys, time

@@ -318,6 +318,46 @@ async def test_holding_longer_is_in_the_record_for_every_terminal(
         assert isinstance(restarted.screen, HoldQuestion)
 
 
+async def test_the_stand_that_called_is_asked_first_when_the_hold_runs_out(
+        make_app, config, moving_clock: FixedClock, db_path) -> None:
+    """Called at the other stand, still running: its host is asked (it was asked at every
+    stand at once); this stand asks only if it stays unanswered two minutes. Called at a
+    stand that has stopped: asked here at once."""
+    from queueapp.store import Store, stations
+
+    app = make_app(cfg=config, clk=moving_clock)
+    other = Store.open(db_path, config, station="upstairs")
+    try:
+        async with app.run_test(size=WIDE, notifications=True) as pilot:
+            await settle(app, pilot)
+            first = _add(app.store, config, "Qian")
+            with stations.claim(db_path, "upstairs"):
+                other.call_party(moving_clock.now().float_timestamp, first)
+                app.reload()
+                await settle(app, pilot)
+                moving_clock.advance(minutes=10, seconds=1)
+                app.tick()
+                await settle(app, pilot)
+                assert isinstance(app.screen, MainScreen)  # the calling stand's question
+                moving_clock.advance(minutes=2)
+                app.tick()
+                await settle(app, pilot)
+                assert isinstance(app.screen, HoldQuestion)  # still unanswered: asked here
+                assert app.screen.party_id == first
+                await _choose(app, pilot, HoldChoice.HOLD_LONGER)
+            app.store.seat_party(moving_clock.now().float_timestamp, first, "A1")
+            second = _add(app.store, config, "Zhou")
+            other.call_party(moving_clock.now().float_timestamp, second)  # upstairs stopped
+            app.reload()
+            await settle(app, pilot)
+            moving_clock.advance(minutes=10, seconds=1)
+            app.tick()
+            await settle(app, pilot)
+            assert isinstance(app.screen, HoldQuestion) and app.screen.party_id == second
+    finally:
+        other.close()
+
+
 async def test_an_enter_typed_as_the_hold_question_comes_up_decides_nothing(
         make_app, config, moving_clock: FixedClock) -> None:
     """The question comes up by itself while the host types elsewhere: an Enter meant for

@@ -698,7 +698,8 @@ class StandActions(Screen[None]):
     def check_holds(self, snap: Any) -> None:
         """Called parties whose hold ran out: the host is asked, one at a time, when no
         other form is open (else at the next tick). With or without messages: the
-        guest's page promised the hold, and a party called by voice is owed it too."""
+        guest's page promised the hold, and a party called by voice is owed it too. The
+        stand that called is asked; another stand too once it stays unanswered a while."""
         from queueapp.ui.messages import HoldQuestion
 
         app = self.app
@@ -706,7 +707,7 @@ class StandActions(Screen[None]):
             app.screen.close_if_changed(snap.room)
         if app.screen is not self:
             return
-        due = app.holds.due(snap.room.waiting(), snap.now)
+        due = app.holds.due(snap.room.waiting(), snap.now, snap.called_elsewhere)
         if due:
             app.holds.asked(due[0])
             flows.start_flow(self, self._hold_over(due[0]))

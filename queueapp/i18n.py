@@ -64,6 +64,7 @@ EN: dict[str, str] = {
     "ph_note": "Anything the team should know",
     "form_hint": "Tab next field · Enter save · Esc cancel",
     "quote_for_guest": "Quote to tell the guest: {point} min ({low}–{high})",
+    "quote_for_guest_none": "Quote to tell the guest: no wait, a free table fits them",
     "quote_resized": "Now {size}: tell the guest {point} more min ({low}–{high})",
     "requoted": "now {size}: {point} more min ({low}–{high})",
     "requoted_none": "now {size}: no wait",
@@ -78,6 +79,7 @@ EN: dict[str, str] = {
                                 "check the digits or add the country code (+44 ...).",
     # results
     "added": "Added {name}: quote {point} min ({low}–{high})",
+    "added_none": "Added {name}: no wait",
     "edited": "Saved changes to {name}",
     "edited_ticket": "Saved changes to {name}: their number is now {ticket} (tell them; "
         "their page shows it)",
@@ -833,7 +835,7 @@ EN: dict[str, str] = {
         "each from what came before it (kept for the next demo today)...",
     # -- issue 12: messages --
     "msg_added": "{restaurant}: you are number {ticket}. {wait} Follow your place: {link}",
-    "msg_wait": "Your table should be ready in about {low}-{high} minutes.",
+    "msg_wait": "Your table should be ready in about {point} minutes ({low}-{high}).",
     "msg_wait_about": "Your table should be ready in about {minutes} minutes.",
     "msg_wait_within": "Your table should be ready within {minutes} minutes.",
     "msg_wait_none": "There is no wait right now: please stay close, your table is nearly "
@@ -903,6 +905,7 @@ EN: dict[str, str] = {
     "key_page_qr": "Guest's page as a QR code",
     "col_ticket": "No.",
     "added_ticket": "Added {name}, {ticket}: quote {point} min ({low}–{high})",
+    "added_ticket_none": "Added {name}, {ticket}: no wait",
     "reply_coming": "coming",
     "guest_coming_toast": "{who}: on the way back",
     "guest_text_toast": "{who}: “{text}”",
@@ -1061,6 +1064,7 @@ ZH: dict[str, str] = {
     "ph_note": "需要同事知道的事",
     "form_hint": "Tab 下一项 · Enter 保存 · Esc 取消",
     "quote_for_guest": "告诉客人：约 {point} 分钟（{low}–{high}）",
+    "quote_for_guest_none": "告诉客人：无需等位，有空桌可坐",
     "quote_resized": "现为 {size} 位，告诉客人：还需约 {point} 分钟（{low}–{high}）",
     "requoted": "现为 {size} 位：还需约 {point} 分钟（{low}–{high}）",
     "requoted_none": "现为 {size} 位：无需等位",
@@ -1074,6 +1078,7 @@ ZH: dict[str, str] = {
     "err_phone_invalid_number": "不是有效的 {country} 电话号码；"
                                 "请检查号码或加上国家区号（+44 ...）。",
     "added": "已添加 {name}：预估 {point} 分钟（{low}–{high}）",
+    "added_none": "已添加 {name}：无需等位",
     "edited": "已保存 {name} 的修改",
     "edited_ticket": "已保存 {name} 的修改：号码改为 {ticket}（请告知客人，其页面已显示）",
     "called": "已叫号 {name}：餐桌已备好",
@@ -1776,7 +1781,7 @@ ZH: dict[str, str] = {
         "事（结果会保留，今天再次演示时直接使用）……",
     # -- issue 12: messages --
     "msg_added": "{restaurant}：您的排队号是 {ticket}。{wait}查看排队进度：{link}",
-    "msg_wait": "预计等候 {low}-{high} 分钟。",
+    "msg_wait": "预计等候约 {point} 分钟（{low}-{high}）。",
     "msg_wait_about": "预计等候约 {minutes} 分钟。",
     "msg_wait_within": "预计 {minutes} 分钟内就有餐桌。",
     "msg_wait_none": "现在无需等候，请留在附近，餐桌马上就好。",
@@ -1839,6 +1844,7 @@ ZH: dict[str, str] = {
     "key_page_qr": "客人页面二维码",
     "col_ticket": "号",
     "added_ticket": "已添加 {name}，{ticket} 号：预估 {point} 分钟（{low}–{high}）",
+    "added_ticket_none": "已添加 {name}，{ticket} 号：无需等位",
     "reply_coming": "正在回来",
     "guest_coming_toast": "{who}：正在回来",
     "guest_text_toast": "{who}：“{text}”",

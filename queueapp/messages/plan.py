@@ -135,7 +135,7 @@ def values(config: Config, party: Party, link: str, now: float, count: int = 0,
     wait = Words.of("msg_wait_unknown")
     if party.quote is not None:
         point, low, high = as_told(party.quote, party.quote_low, party.quote_high)
-        wait = wait_words(low, high)
+        wait = wait_words(point, low, high)
     return {"ticket": party.ticket or party.id[-3:], "name": party.name, "minutes": point,
             "low": low, "high": high, "wait": wait, "link": link,
             "hold": round(config.hold_minutes) if left is None else left,
@@ -144,17 +144,17 @@ def values(config: Config, party: Party, link: str, now: float, count: int = 0,
             "restaurant": config.name, "count": count}
 
 
-def wait_words(low: int, high: int) -> Words:
-    """The quote as a guest reads it (its rounded range): "about 20-35 minutes"; no
-    range that says nothing ("0-0" is "no wait right now", "25-25" is "about 25",
-    "0-5" is "within 5")."""
+def wait_words(point: int, low: int, high: int) -> Words:
+    """The quote as a guest reads it, in the words the host said it and the page shows
+    it: "about 25 minutes (20-35)"; no range that says nothing ("0-0" is "no wait right
+    now", "25-25" is "about 25", "0-5" is "within 5")."""
     if high <= 0:
         return Words.of("msg_wait_none")
     if low == high:
         return Words.of("msg_wait_about", minutes=high)
     if low <= 0:
         return Words.of("msg_wait_within", minutes=high)
-    return Words.of("msg_wait", low=low, high=high)
+    return Words.of("msg_wait", point=point, low=low, high=high)
 
 
 def kind_of(ev: Event, calls: int) -> str:

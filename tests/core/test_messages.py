@@ -56,7 +56,7 @@ def test_added_message_arrives_in_english(db_path: Path, receiver: Receiver) -> 
     token = store.guest_link(pid)
     assert got["to"] == PHONE
     assert "you are number A001" in got["message"]
-    assert "20-35 minutes" in got["message"]
+    assert "in about 25 minutes (20-35)" in got["message"]  # as the host said it
     assert f"{config.guests.base_url}/p/{token}" in got["message"]
     [row] = store.outbox.for_parties([pid])[pid]
     assert (row.status, row.attempts, row.kind) == (SENT, 1, "added")

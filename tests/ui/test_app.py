@@ -166,6 +166,23 @@ async def test_add_form_validation_messages(make_app, store):
     assert list(store.all_events()) == []
 
 
+async def test_a_party_a_free_table_fits_is_told_no_wait(make_app, store):
+    """Not "0 min (0–0)": the words the guest's page and messages use."""
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        await type_text(pilot, "Li Wei")
+        await pilot.press("tab")
+        await type_text(pilot, "2")
+        await settle(app, pilot)
+        quote_text = str(app.screen.query_one("#quote", Static).render()).splitlines()
+        assert quote_text[0] == "Quote to tell the guest: no wait, a free table fits them"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Added Li Wei, A001: no wait" in toasts(app)
+
+
 async def test_add_party_success(make_app, store, config):
     fill_tables(store, config)
     app = make_app()

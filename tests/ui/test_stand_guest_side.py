@@ -70,7 +70,7 @@ async def test_added_parties_get_their_class_number_on_the_row_and_in_the_toast(
             await settle(app, pilot)
             assert isinstance(app.screen, MainScreen)
             said = toasts(app)
-            assert any(t.startswith(f"Added {name}, {ticket}: quote ") for t in said), said
+            assert f"Added {name}, {ticket}: no wait" in said, said  # the room is empty
         by_name = {p.name: p for p in app.snapshot.room.waiting()}
         assert {n: p.ticket for n, p in by_name.items()} == {
             "Zhang Wei": "B001", "Li Na": "A001", "Chen Bo": "B002"}

@@ -365,8 +365,10 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         self._quote = (size, quote)
         point, low, high = quote.rounded()
         t = self.app.t
-        told = "quote_for_guest" if not self.editing else \
-            "quote_resized" if high else "quote_resized_none"
+        if self.editing:
+            told = "quote_resized" if high else "quote_resized_none"
+        else:
+            told = "quote_for_guest" if high else "quote_for_guest_none"
         shown = Text(t(told, size=size, point=point, low=low, high=high), style="bold")
         why = reason.say(quote, t, for_guest=True)
         if why:  # where the wait comes from, to tell the guest with it

@@ -182,10 +182,11 @@ class StandActions(Screen[None]):
         point, low, high = entry.quote.rounded()
         ticket = str(ev.data.get("ticket", ""))  # the number to tell the guest
         if ticket:
-            said = t("added_ticket", name=entry.name, ticket=ticket, point=point, low=low,
-                     high=high)
+            said = t("added_ticket" if high else "added_ticket_none", name=entry.name,
+                     ticket=ticket, point=point, low=low, high=high)
         else:  # a config with no ticket classes cannot happen; an old store's party can
-            said = t("added", name=entry.name, point=point, low=low, high=high)
+            said = t("added" if high else "added_none", name=entry.name, point=point,
+                     low=low, high=high)
         self._wrote(ev, said)
         await self._confirm_guest(ev)
 

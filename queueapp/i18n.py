@@ -545,6 +545,8 @@ EN: dict[str, str] = {
     "ph_cost": "e.g. 7.5 (empty means free)",
     "quote_working": "Working out the quote…",
     "form_not_saved": "Not saved (Esc): {what}",
+    "form_keys_dropped": "Not saved: the form shows why. The keys typed after Enter were "
+                         "not used.",
     "quit_unsaved": "Not saved yet: {what}. Enter saves it; Ctrl+Q again quits without it.",
     "party_gone": "{name} is no longer waiting (seated or removed meanwhile): nothing was "
         "done.",
@@ -1521,6 +1523,7 @@ ZH: dict[str, str] = {
     "ph_cost": "例如 7.5（不填表示免费）",
     "quote_working": "正在估算等位时间…",
     "form_not_saved": "未保存（Esc）：{what}",
+    "form_keys_dropped": "未保存：表单上写明了原因。按 Enter 之后输入的键没有使用。",
     "quit_unsaved": "尚未保存：{what}。按 Enter 保存；再按 Ctrl+Q 则不保存退出。",
     "party_gone": "{name} 已不在等位（期间已入座或移除）：未做任何操作。",
     "same_phone_title": "这个电话号码已在名单上（{since} 起{status}）：",

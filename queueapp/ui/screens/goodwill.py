@@ -166,6 +166,7 @@ class PinScreen(FormScreen[PinEntry]):
         leads = self.query_one("#lead", OptionList)
         if not leads.option_count:
             self.error("pin", self.app.t("err_no_leads"))
+            self.refusals += 1
             return
         typed = self.query_one("#pin", Input).value
         problem = secret_problem(typed)  # too short to be anyone's: not counted as wrong

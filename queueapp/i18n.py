@@ -173,6 +173,7 @@ EN: dict[str, str] = {
     "needs_approval": "Needs a lead's approval",
     "over_budget": "Over this shift's budget: a lead must approve",
     "pin_wrong": "Wrong PIN: {n} tries left",
+    "pin_wrong_for": "Wrong PIN for {lead}: {n} tries left",
     "pin_locked": "Too many wrong PINs: try again at {time}",
     "guest_visit": "{nth} visit",
     "guest_last_visit": "last visit {when}",
@@ -551,6 +552,8 @@ EN: dict[str, str] = {
     "ph_cost": "e.g. 7.5 (empty means free)",
     "quote_working": "Working out the quote…",
     "form_not_saved": "Not saved (Esc): {what}",
+    "form_keys_dropped": "Not saved: the form shows why. The keys typed after Enter were "
+                         "not used.",
     "quit_unsaved": "Not saved yet: {what}. Enter saves it; Ctrl+Q again quits without it.",
     "party_gone": "{name} is no longer waiting (seated or removed meanwhile): nothing was "
         "done.",
@@ -1170,6 +1173,7 @@ ZH: dict[str, str] = {
     "needs_approval": "需要领班批准",
     "over_budget": "超出本班预算：需要领班批准",
     "pin_wrong": "密码错误：还可尝试 {n} 次",
+    "pin_wrong_for": "{lead} 的密码错误：还可尝试 {n} 次",
     "pin_locked": "密码错误次数过多：请在 {time} 后再试",
     "guest_visit": "{nth}光临",
     "guest_last_visit": "上次光临 {when}",
@@ -1534,6 +1538,7 @@ ZH: dict[str, str] = {
     "ph_cost": "例如 7.5（不填表示免费）",
     "quote_working": "正在估算等位时间…",
     "form_not_saved": "未保存（Esc）：{what}",
+    "form_keys_dropped": "未保存：表单上写明了原因。按 Enter 之后输入的键没有使用。",
     "quit_unsaved": "尚未保存：{what}。按 Enter 保存；再按 Ctrl+Q 则不保存退出。",
     "party_gone": "{name} 已不在等位（期间已入座或移除）：未做任何操作。",
     "same_phone_title": "这个电话号码已在名单上（{since} 起{status}）：",

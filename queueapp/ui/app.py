@@ -146,6 +146,14 @@ class Saving(Protocol):
     def saving(self) -> bool: ...
 
 
+@runtime_checkable
+class Refuses(Protocol):
+    """A form that may refuse an Enter, a field saying why (``FormScreen.refused``): the
+    keys typed after a refused Enter are not typed into it."""
+
+    refusals: int
+
+
 class QueueApp(App[None]):
     CSS_PATH = "queueapp.tcss"
     TITLE = "queueapp"
@@ -651,9 +659,10 @@ class QueueApp(App[None]):
             self._flows_since_hold = []
             screen = self.screen
             target = self.focused or screen
+            refused = screen.refusals if isinstance(screen, Refuses) else None
             await super().on_event(event)
             task = asyncio.get_running_loop().create_task(
-                self._release_after(screen, target, self._hold))
+                self._release_after(screen, target, self._hold, refused))
             self._releases.add(task)
             task.add_done_callback(self._releases.discard)
         else:
@@ -673,15 +682,23 @@ class QueueApp(App[None]):
         if self._held_keys is not None:
             self._flows_since_hold.append(task)
 
-    async def _release_after(self, screen: Screen[Any], target: Any, hold: int) -> None:
+    async def _release_after(self, screen: Screen[Any], target: Any, hold: int,
+                             refused: int | None = None) -> None:
         """Send the held keys on (from the app's own queue, so that keys read meanwhile
         keep their place behind them) once the key sent to ``target`` has been handled
         and a flow it started has opened its form or ended (it may read the file first),
         or at once when the screen on top has changed: a form that opened has first
         mounted and taken focus, a form that closed is gone. Whatever happens here, the
-        keys are sent on: none stays held."""
+        keys are sent on: none stays held. Except after an Enter the form refused (it had
+        refused ``refused`` before): those keys were typed for what comes after a save,
+        the next party say, and typed into the refused form they replaced what it
+        showed and saved a mix of two parties; they are dropped, and the host told."""
         try:
             await self._wait_for_key(screen, target)
+            if refused is not None and self.screen is screen and isinstance(screen, Refuses) \
+                    and screen.refusals > refused and hold == self._hold and self._held_keys:
+                self._held_keys = []
+                self.notify(self.t("form_keys_dropped"), severity="warning", timeout=8)
         finally:
             self.call_later(self._release, hold)
 

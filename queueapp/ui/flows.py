@@ -125,10 +125,12 @@ async def ask_lead(app: QueueApp, reason: str) -> str | None:
     from queueapp.ui.screens.goodwill import PinScreen
 
     config = app.config
+    chosen = ""  # after a wrong PIN, the lead it was checked for stays chosen
     while True:
-        entry = await ask(app, PinScreen(reason))
+        entry = await ask(app, PinScreen(reason, chosen))
         if entry is None:
             return None
+        chosen = entry.lead
         res = await app.in_store(partial(_check_pin, config=config, lead=entry.lead,
                                          pin=entry.pin))
         if isinstance(res, StoreError):
@@ -139,7 +141,8 @@ async def ask_lead(app: QueueApp, reason: str) -> str | None:
             until = arrow.get(res.locked_until).to(app.config.timezone).format("HH:mm")
             app.notify(app.t("pin_locked", time=until), severity="error", timeout=10)
             return None
-        app.notify(app.t("pin_wrong", n=res.tries_left), severity="error")
+        app.notify(app.t("pin_wrong_for", lead=entry.lead, n=res.tries_left),
+                   severity="error")
 
 
 def _check_pin(store: Store, now: float, *, config: Config, lead: str,

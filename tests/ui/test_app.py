@@ -469,6 +469,23 @@ async def test_undo_refused_when_changed_since(make_app, store, db_path, config)
         assert store.party(pid).status == SEATED
 
 
+async def test_home_and_end_go_to_the_first_and_the_last_party(make_app, store):
+    """End did nothing on the waiting list (it scrolled sideways a list that never needs
+    it): the party just added, at the foot of a long list, took PgDn after PgDn. Now End
+    goes to the last party and Home back to the first, at 80x24 too."""
+    ids = [add(store, -40 + i, name=f"Guest {i}") for i in range(30)]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.screen.current_party_id() == ids[0]
+        await pilot.press("end")
+        await pilot.pause()
+        assert app.screen.current_party_id() == ids[-1]
+        await pilot.press("home")
+        await pilot.pause()
+        assert app.screen.current_party_id() == ids[0]
+
+
 # -- find -------------------------------------------------------------------------------------
 
 async def test_find_by_name_and_by_phone(make_app, store):

@@ -292,6 +292,31 @@ async def test_keys_typed_straight_after_a_key_that_opens_a_form_land_in_it(
     waiting = store.load_room().waiting()
     assert [(p.name, p.size) for p in waiting] == [("Chen", 2), ("Wusc", 3), ("Li", 2)]
 
+
+async def test_keys_typed_after_an_enter_the_form_refused_are_not_typed_into_it(
+        make_app, store):
+    """Two parties typed ahead, the first with a name too long: its Enter is refused and
+    the form stays open, its cursor on the name (all of it selected). The keys typed
+    after that Enter were meant for the next party: they went into the refused form, "a"
+    replaced the long name, "Li" followed, Tab and "2" replaced the size, and Enter saved
+    a party "aLi" of 2; the first party was lost without a word. Now they are not used,
+    the form keeps what was typed in it, and the host is told."""
+    app = make_app()
+    long_name = "Bartholomew Montgomery-Featherstonehaugh and Friends of the Family"
+    assert len(long_name) > 60
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        burst = ["a", *long_name, "tab", "3", "enter", "a", *"Li", "tab", "2", "enter"]
+        for key in burst:
+            app.post_message(events.Key(key, key if len(key) == 1 else CHARACTERS[key]))
+        await settle(app, pilot, 8)
+        assert isinstance(app.screen, PartyForm)
+        assert app.screen.query_one("#name", Input).value == long_name
+        assert app.screen.query_one("#size", Input).value == "3"
+        assert "Not saved: the form shows why. The keys typed after Enter were not " \
+            "used." in toasts(app)
+    assert store.load_room().waiting() == []
+
 async def test_a_guest_or_quote_worked_out_after_the_form_closed_changes_nothing(
         make_app, store):
     """Enter saved the party while its phone was still being looked up (a fast host): the

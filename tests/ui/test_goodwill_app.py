@@ -350,7 +350,7 @@ async def test_over_budget_asks_for_a_pin_wrong_pin_is_logged_right_pin_approves
 
         await enter_pin(app, pilot, "000000", typed=True)
         assert pin_rows(store) == [("Mei", 0, "wrong")]
-        assert "Wrong PIN: 4 tries left" in toasts(app)
+        assert "Wrong PIN for Mei: 4 tries left" in toasts(app)
         assert isinstance(app.screen, PinScreen)  # asked again
         assert [g.interaction for g in gestures.gestures_for_party(store, party.id)] == \
             ["custom"]
@@ -383,10 +383,34 @@ async def test_pin_for_the_other_lead_and_escape_cancels(config, store, clock):
 
         await pilot.press(str(ids.index("fruit_plate") + 1))
         await settle(app, pilot)
-        # Mei's PIN typed with Jun chosen is wrong; Jun's own PIN is right
+        # Mei's PIN typed with Jun chosen is wrong; Jun's own PIN is right (Jun is still
+        # chosen when the PIN is asked again)
         await enter_pin(app, pilot, "246813", lead_down=1)
         assert pin_rows(store) == [("Jun", 0, "wrong")]
-        await enter_pin(app, pilot, "135724", lead_down=1)
+        await enter_pin(app, pilot, "135724")
+        given = gestures.gestures_for_party(store, party.id)
+        assert [(g.interaction, g.approved_by) for g in given][-1] == ("fruit_plate", "Jun")
+
+
+async def test_a_wrong_pin_names_the_lead_and_asks_again_for_the_same_lead(
+        config, store, clock):
+    """Jun chose her name and mistyped: "Wrong PIN" did not say whose PIN was checked, and
+    the box asked again with Mei chosen, so Jun's right PIN typed straight in was counted
+    wrong against Mei. Now the message names the lead, and the lead stays chosen."""
+    gestures.set_host_on_duty(store, "Lin", config)
+    party = add(store, clock, config, 25, 2, "Chen")
+    gestures.give(store, clock.now().float_timestamp - 60, party, "Earlier", "Lin", cost=300)
+    app = make_app(config, store, clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        ids = [s.interaction.id for s in main(app)._suggestions]
+        await pilot.press(str(ids.index("fruit_plate") + 1))
+        await settle(app, pilot)
+        await enter_pin(app, pilot, "000000", lead_down=1)
+        assert "Wrong PIN for Jun: 4 tries left" in toasts(app)
+        assert isinstance(app.screen, PinScreen)  # asked again, Jun still chosen
+        await enter_pin(app, pilot, "135724")
+        assert pin_rows(store) == [("Jun", 0, "wrong"), ("Jun", 1, "ok")]
         given = gestures.gestures_for_party(store, party.id)
         assert [(g.interaction, g.approved_by) for g in given][-1] == ("fruit_plate", "Jun")
 

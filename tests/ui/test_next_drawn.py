@@ -99,3 +99,25 @@ async def test_tables_name_whole_the_party_they_wait_for(make_app, store, config
         assert f"{NEXT} Olivia Kim" in ready_row, ready_row
         section = app.config.sections[0].label("en")
         assert re.search(rf"{section}\s+\d+ free", "\n".join(lines)), lines
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_a_table_held_while_it_is_cleared_says_for_whom(make_app, store, config, size):
+    """A leaving party was promised a table still being cleared (the rescue holds it): at
+    120 columns its row said "⏸ 黄一鸣" and the hold's minutes, at 80 only "◌ 2 min", as
+    any table being cleared, so a host there could not tell it was kept for anyone. Now
+    both say for whom and how long, and the compact row still shows it is being cleared."""
+    clearing = two_top(config)
+    busy_but(store, config, clearing)
+    pid = store.add_party(at(-60), 2, "Diner", tz=TZ).party
+    store.seat_party(at(-59), pid, clearing)
+    store.table_departed(at(-4), clearing)
+    huang = store.add_party(at(-40), 2, "黄一鸣", tz=TZ).party
+    store.hold_table(at(-2), clearing, huang, 10)
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        lines = painted(app.screen.query_one("#tables", DataTable)).splitlines()
+        row = next(line for line in lines if line.strip().startswith(clearing))
+        assert f"{HELD} 黄一鸣 " in row and row.rstrip().endswith("8 min"), row
+        assert "◌" in row or "clearing" in row, row

@@ -262,7 +262,7 @@ async def test_review_needs_a_lead_pin(config, store, clock):
         assert "PIN please" in str(app.screen.query_one(".dialog-title", Static).content)
         await enter_pin(app, pilot, "000000")
         assert not any(isinstance(s, ReviewScreen) for s in app.screen_stack)
-        assert "Wrong PIN: 4 tries left" in toasts(app)
+        assert "Wrong PIN for Mei: 4 tries left" in toasts(app)
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, MainScreen)

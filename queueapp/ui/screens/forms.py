@@ -154,6 +154,7 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
     def __init__(self) -> None:
         super().__init__()
         self._initial: dict[str, str] = {}
+        self.refusals = 0  # Enters this form refused, a field saying why (see refused)
 
     def on_mount(self) -> None:
         # Textual calls every class's on_mount (subclasses' first): subclasses say where
@@ -239,7 +240,14 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
     def refuse(self, widget_id: str, message: str) -> None:
         """The field's value cannot be saved: say why under it and put the cursor there."""
         self.error(widget_id, message)
-        self.query_one(f"#{widget_id}", Input).focus()
+        self.refused(self.query_one(f"#{widget_id}", Input))
+
+    def refused(self, field: Widget) -> None:
+        """Enter could not save (``field`` says why under it): the cursor goes there, and
+        the keys typed after that Enter, meant for what comes after a save, are not typed
+        into this form (``QueueApp.on_event``)."""
+        self.refusals += 1
+        field.focus()
 
 
 class PartyForm(FormScreen[NewParty | PartyChanges]):
@@ -465,7 +473,7 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
             if result is not None and not result.is_valid and first_bad is None:
                 first_bad = field
         if first_bad is not None:
-            first_bad.focus()
+            self.refused(first_bad)
             return
         size = self._typed_size()
         assert size is not None  # validated above

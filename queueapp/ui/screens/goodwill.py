@@ -117,9 +117,10 @@ class PinScreen(FormScreen[PinEntry]):
 
     FIRST = "#pin"
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, lead: str = "") -> None:
         super().__init__()
         self.reason = reason
+        self.lead = lead  # the lead chosen at first (asked again after a wrong PIN)
         self._loaded = False
         self._submit_when_loaded = False
 
@@ -147,7 +148,7 @@ class PinScreen(FormScreen[PinEntry]):
         leads = self.query_one("#lead", OptionList)
         leads.add_options([Option(Text(name), id=name) for name in names])
         if leads.option_count:
-            leads.highlighted = 0
+            leads.highlighted = names.index(self.lead) if self.lead in names else 0
         pin = self.query_one("#pin", Input)
         if leads.option_count > 1 and pin.has_focus and not pin.value:
             leads.focus()
@@ -166,6 +167,7 @@ class PinScreen(FormScreen[PinEntry]):
         leads = self.query_one("#lead", OptionList)
         if not leads.option_count:
             self.error("pin", self.app.t("err_no_leads"))
+            self.refusals += 1
             return
         typed = self.query_one("#pin", Input).value
         problem = secret_problem(typed)  # too short to be anyone's: not counted as wrong

@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console, ConsoleOptions
 from rich.segment import Segment
 from rich.text import Text
+from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
@@ -43,7 +44,14 @@ Row = tuple[str, Sequence[Text]]
 class KeyedTable(DataTable[Any]):
     """Rows keyed by id; :meth:`show_rows` adds and removes only the rows that appeared
     or left and rewrites only the cells that changed. The highlight follows its row
-    key, or stays at the same index when its row left (the next one moved up)."""
+    key, or stays at the same index when its row left (the next one moved up).
+
+    Its columns always fit (it never scrolls sideways), so Home and End go to the first
+    and the last row, as Ctrl+Home and Ctrl+End do (DataTable's own Home and End scroll
+    sideways, which did nothing here)."""
+
+    BINDINGS = [Binding("home", "scroll_top", show=False),
+                Binding("end", "scroll_bottom", show=False)]
 
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)

@@ -120,7 +120,8 @@ class TablesPanel(DrawsState, KeyedTable):
                  ) -> tuple[list[Column], list[tuple[str, list[Text]]]]:
         """One line a row, laid out here (no header to line up with): a table's name,
         seats, state icon and time in columns; a section's name and its free seats; a
-        table that waits for a party names it in the room the seats and icon took."""
+        table that waits for a party names it in the room the seats and icon took (one
+        held while it is being cleared keeps its ◌ before the ⏸)."""
         cfg, t, now = self.app.config, self.app.t, snap.now
         time_w = widest([Text(minutes_text(LONGEST_TIME, t)), Text(minutes_text(59, t))])
         name_w = max(1, width - (2 + 1) - (1 + 1) - time_w - 1)
@@ -138,11 +139,14 @@ class TablesPanel(DrawsState, KeyedTable):
                                                          (seats, width))]))
             for tb in members:
                 waiting_for = _waiting_for(snap, tb)
-                if waiting_for is not None and tb.state == FREE:
+                if waiting_for is not None and (tb.state == FREE or waiting_for[0]):
                     held, name, minutes = waiting_for
                     icon = Text(HELD if held else NEXT, style="bold cyan" if held
                                 else "bold green")
-                    lead = Text(tb.name + " ") + icon + Text(" ")
+                    lead = Text(tb.name + " ")
+                    if tb.state != FREE:  # held while it is cleared: not ready yet
+                        lead.append(STATE_ICON[tb.state], style=STATE_STYLE[tb.state])
+                    lead += icon + Text(" ")
                     if held:  # the minutes left where the other tables' times are
                         line = _columns(width, (lead + Text(name), width - time_w),
                                         (Text(minutes_text(minutes, t), style="bold cyan"),

@@ -465,6 +465,36 @@ async def test_review_party_filter_by_name_keeps_the_party_complaints(config, st
         assert "Complaints per 100 parties: 100.0" in summary(screen)
 
 
+async def test_complaints_are_listed_newest_first_like_every_list(config, store, clock,
+                                                                  monkeypatch):
+    """The Complaints tab listed the newest 200 oldest first, the newest at the bottom of
+    a month's list, while gestures, walk-aways and rescues put the newest on top."""
+    from queueapp.ui.screens import review as review_screen
+
+    monkeypatch.setattr(review_screen, "LIST_LIMIT", 2)
+    seeded = review_of_seeded_shift(config, store, clock, "")
+    async with seeded as (app, pilot, screen, p):
+        for minute, what in ((50, "No slotted spoon"), (55, "Cold broth")):
+            complaints.record(store, local(f"2026-11-20T17:{minute}"), "food", what,
+                              party=p["wang"].id, host="Ana")
+        screen.refresh_report()
+        await settle(app, pilot)
+        screen.query_one("#tabs", TabbedContent).active = "tab-complaints"
+        await settle(app, pilot)
+        listed_what = [r[3] for r in rows(screen.query_one("#complaints", DataTable))]
+        assert listed_what == ["Cold broth", "No slotted spoon"]
+        assert str(screen.query_one("#complaints-more", Static).content).startswith(
+            "Showing the newest 2 of 3")
+        # Enter opens the row it is on
+        table = screen.query_one("#complaints", DataTable)
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecordScreen)
+        assert "Cold broth" in str(app.screen.query_one("#record", Static).content)
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 async def test_review_filters_are_all_on_screen(config, store, clock, size):
     """At 80 columns the party filter was off the right edge: the filters take two rows

@@ -431,7 +431,8 @@ class ReviewScreen(Screen[None]):
         table = self.query_one("#complaints", DataTable)
         table.clear()
         self._more("complaints-more", len(rep.complaint_rows))
-        newest = rep.complaint_rows[-LIST_LIMIT:]
+        # newest first, as every list of the review (the report keeps them oldest first)
+        newest = list(reversed(rep.complaint_rows[-LIST_LIMIT:]))
         self.records["complaints"] = list(newest)
         # "what happened" gets what the other columns leave (the whole text: Enter)
         what_width = max(20, self.size.width - 78)

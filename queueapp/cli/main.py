@@ -278,24 +278,21 @@ def _check_messages(config: Config) -> None:
                      else t("check_secret_none")))
 
 
-FIRST_DAY, LAST_DAY = "1970-01-01", "2199-12-31"  # the dates a report or export may name
-
-
 def _range(config: Config, start: str | None, end: str | None,
            now: float | None = None) -> tuple[float, float]:
     """Business dates (YYYY-MM-DD, inclusive) to a UTC range, each from ``[restaurant]
     day_starts`` to the next; default: the business day ``now`` (the clock's) is in."""
 
-    from queueapp.clock import SystemClock, business_date, business_days
+    from queueapp.clock import FIRST_DAY, LAST_DAY, SystemClock, business_date, business_days
 
     tz = config.timezone
     t = Translator(config.language)
 
     def day(option: str, text: str) -> date:
         found = day_or_exit(t, option, text)
-        if not FIRST_DAY <= found.isoformat() <= LAST_DAY:
+        if not FIRST_DAY <= found <= LAST_DAY:
             raise click.BadParameter(t("err_date_range", option=option, date=text,
-                                       first=FIRST_DAY, last=LAST_DAY))
+                                       first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
         return found
 
     if start:

@@ -437,12 +437,21 @@ async def test_review_filters_change_the_gesture_list_and_the_summary(config, st
         await settle(app, pilot)
         assert [r[1] for r in listed(screen)] == ["Fruit plate", "Welcome tea"]
         assert "Lin: ¥12 of ¥300 budget" in summary(screen)
-        # a bad date says so and leaves the last figures on screen
-        await fill(app, pilot, "#to", "2026-13-45")
-        await settle(app, pilot)
-        assert str(screen.query_one("#filter-error", Static).content) == \
-            "Write dates as YYYY-MM-DD."
-        assert len(listed(screen)) == 2
+        # a bad date says what is wrong with it, as the command line does, and leaves the
+        # last figures on screen (a day that does not exist was "Write dates as YYYY-MM-DD"
+        # however it was written; a year past 2199 was taken, and slow to read)
+        for typed, said in (
+                ("2026-11", "Write dates as YYYY-MM-DD."),
+                ("2026-13-45", "2026-13-45: there is no such day (check the month and its "
+                               "length)."),
+                ("2026-02-30", "2026-02-30: there is no such day (check the month and its "
+                               "length)."),
+                ("2300-01-01", "2300-01-01 is outside the dates queueapp reports on "
+                               "(1970-01-01 to 2199-12-31).")):
+            await fill(app, pilot, "#to", typed)
+            await settle(app, pilot)
+            assert str(screen.query_one("#filter-error", Static).content) == said
+            assert len(listed(screen)) == 2
         await fill(app, pilot, "#to", "2026-11-18")
         await settle(app, pilot)
         assert str(screen.query_one("#filter-error", Static).content) == \

@@ -474,6 +474,10 @@ EN: dict[str, str] = {
     "demo_missing": "No demo has been run yet (no file at {path}). Start one with "
                     "`queueapp demo`, then use --demo.",
     "demo_and_db": "Give either --db FILE or --demo, not both.",
+    "demo_file_exists": "{path} already exists; the demo needs a fresh file.",
+    "demo_cannot_replace": "Cannot replace the last demo's file {path} ({detail}); remove it "
+                           "by hand or give --db FILE.",
+    "events_written": "Wrote {n} events to {path}",
     "palette_placeholder": "Search for an action…",
     "label_sep": ": ",
     "sys_theme": "Theme",
@@ -704,6 +708,10 @@ EN: dict[str, str] = {
     "err_date_range": "{option} {date} is outside the dates queueapp reports on ({first} to "
         "{last}); give a date in that range.",
     "err_dates_order": "--to {last} is before --from {first}; swap them.",
+    "err_report_category": "--category {category}: there is no gesture or complaint category "
+                           "of that name; choose one of {choices}.",
+    "err_to_before_today": "--to {last} is before today's business day ({first}), where "
+                           "--from starts when it is not given; give --from as well.",
     "report_not_begun": "That business day has not begun yet (it begins {start}): nothing "
         "to count.",
     "err_write_out": "Could not write {path}: {detail}. Nothing more was written; check the "
@@ -1455,6 +1463,10 @@ ZH: dict[str, str] = {
     "demo_kept": "演示数据文件保存在 {path}；可用 `{command}` 查看（其他命令也可加同样的选项）。",
     "demo_missing": "还没有运行过演示（{path} 不存在）。请先运行 `queueapp demo`，再使用 --demo。",
     "demo_and_db": "--db FILE 和 --demo 只能选一个。",
+    "demo_file_exists": "{path} 已存在；演示需要一个新文件。",
+    "demo_cannot_replace": "无法替换上次演示的文件 {path}（{detail}）；"
+                           "请手动删除，或使用 --db FILE。",
+    "events_written": "已将 {n} 条事件写入 {path}",
     "palette_placeholder": "搜索操作…",
     "label_sep": "：",
     "sys_theme": "主题",
@@ -1660,6 +1672,10 @@ ZH: dict[str, str] = {
     "err_date_range": "{option} {date} 超出 queueapp 报表的日期范围（{first} 至 {last}）；"
         "请给出此范围内的日期。",
     "err_dates_order": "--to {last} 早于 --from {first}；请对调。",
+    "err_report_category": "--category {category}：没有这个关怀或投诉类别；"
+                           "请从以下类别中选择：{choices}。",
+    "err_to_before_today": "--to {last} 早于今天的营业日（{first}）；未给 --from 时从今天开始，"
+                           "请同时给出 --from。",
     "report_not_begun": "这个营业日还没开始（{start} 开始）：还没有可统计的内容。",
     "err_write_out": "无法写入 {path}：{detail}。没有再写入更多内容；请检查文件所在文件夹、"
         "权限和剩余空间，或用 --out FILE 选择其他文件。",

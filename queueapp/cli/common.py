@@ -117,6 +117,8 @@ def output(path: str, t: Translator) -> Iterator[TextIO]:
     except OSError as exc:
         if path == "-":  # what is still buffered would fail again at exit: drop it
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            if isinstance(exc, BrokenPipeError):  # `queueapp events | head`: the reader
+                raise click.exceptions.Exit(1) from None  # has all it wanted; no message
         raise click.ClickException(t("err_write_out", path=name,
                                      detail=exc.strerror or exc)) from None
 

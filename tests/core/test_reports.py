@@ -291,6 +291,21 @@ def test_text_markdown_csv_json_report_agree(shift, config):
     assert ["Three rates", "Parties waiting > 10 min past their quote", "2"] in table
 
 
+def test_text_report_puts_each_budget_under_the_others(shift, config):
+    """Costs of different widths (¥1,234.5 and ¥2) pushed each host's budget to its own
+    place: "Ana  ¥1,234.5  ¥300" over "Lin  ¥2  ¥300"."""
+    store, _ids = shift
+    rep = build(store, day(config, "2026-11-20"), config)
+    rep.cost_by_host = {"Ana": 1234.5, "Lin": 2.0}
+    lines = render_report(rep, config, "text").splitlines()
+    ana = next(line for line in lines if line.startswith("  Ana "))
+    lin = next(line for line in lines if line.startswith("  Lin "))
+    assert ana.endswith("¥300") and lin.endswith("¥300")
+    assert ana.index("¥300") == lin.index("¥300")
+    assert ana.index("¥1,234.5") == lin.index("¥2")
+    assert all(line == line.rstrip() for line in lines)
+
+
 # -- exports ---------------------------------------------------------------------------------
 
 def test_mask_and_neutralise_helpers():

@@ -235,6 +235,20 @@ def test_filters_narrow_every_figure(shift, config):
     assert empty.accuracy.mae is None
 
 
+def test_party_filter_takes_underscore_and_percent_as_typed(shift, config):
+    """The party filter matched names with LIKE as typed: "_" (any one character) or "%"
+    narrowed nothing, every party of the day counted as that party."""
+    store, _ids = shift
+    for typed in ("_", "%", "\\"):
+        rep = build(store, day(config, "2026-11-20", party=typed), config)
+        assert (rep.parties, rep.gesture_count, rep.complaints, len(rep.rescues)) == \
+            (0, 0, 0, 0), typed
+    named = add(store, config, "2026-11-20T20:00", 2, "Mr_Li 100%", 20, "Ana")
+    for typed in ("r_L", "100%"):
+        rep = build(store, day(config, "2026-11-20", party=typed), config)
+        assert [p.id for p in store.review.party_rows(rep.filters)] == [named], typed
+
+
 def test_budget_counts_every_shift_a_host_gave_in(tmp_path, config):
     """Shifts start at 10:00 and 16:30: a gift at 12:00 and one at 16:40 are two shifts."""
     store = Store.open(tmp_path / "b.db", config)

@@ -5,6 +5,7 @@ All arithmetic is done in UTC; convert to the restaurant's zone only to show.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
@@ -89,6 +90,25 @@ def business_date(now: float, timezone: str, day_starts: int) -> date:
     days starting at 04:00 belongs to the evening before)."""
     start = period_start(now, timezone, (day_starts,))
     return datetime.fromtimestamp(start, ZoneInfo(timezone)).date()
+
+
+# the business dates a report, an export or the review may name; written YYYY-MM-DD
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2199, 12, 31)
+DAY_FORM = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)  # ASCII: "２０２６" is no date
+
+
+def day_problem(text: str) -> str:
+    """What is wrong with ``text`` as a business date to report on: ``"form"`` (not
+    YYYY-MM-DD), ``"missing"`` (no such day: 2026-02-30), ``"range"`` (outside FIRST_DAY
+    to LAST_DAY), or ``""`` when it is one. The command line and the review say the
+    same thing about the same date."""
+    if not DAY_FORM.fullmatch(text):
+        return "form"
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return "missing"
+    return "" if FIRST_DAY <= day <= LAST_DAY else "range"
 
 
 def business_day_bounds(day: date, timezone: str, day_starts: int) -> tuple[float, float]:

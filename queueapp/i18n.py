@@ -343,6 +343,8 @@ EN: dict[str, str] = {
     "col_within5": "Within 5 min",
     "col_signed": "Mean signed (min)",
     "err_dates": "Write dates as YYYY-MM-DD.",
+    "err_date_no_such_day": "{date}: there is no such day (check the month and its length).",
+    "err_date_outside": "{date} is outside the dates queueapp reports on ({first} to {last}).",
     "err_date_order": "'To' is before 'from'.",
     "sum_parties": "Parties",
     "sum_parties_value": "{parties} ({guests} guests), {seated} seated",
@@ -479,6 +481,10 @@ EN: dict[str, str] = {
     "demo_missing": "No demo has been run yet (no file at {path}). Start one with "
                     "`queueapp demo`, then use --demo.",
     "demo_and_db": "Give either --db FILE or --demo, not both.",
+    "demo_file_exists": "{path} already exists; the demo needs a fresh file.",
+    "demo_cannot_replace": "Cannot replace the last demo's file {path} ({detail}); remove it "
+                           "by hand or give --db FILE.",
+    "events_written": "Wrote {n} events to {path}",
     "palette_placeholder": "Search for an action…",
     "label_sep": ": ",
     "sys_theme": "Theme",
@@ -711,6 +717,10 @@ EN: dict[str, str] = {
     "err_date_range": "{option} {date} is outside the dates queueapp reports on ({first} to "
         "{last}); give a date in that range.",
     "err_dates_order": "--to {last} is before --from {first}; swap them.",
+    "err_report_category": "--category {category}: there is no gesture or complaint category "
+                           "of that name; choose one of {choices}.",
+    "err_to_before_today": "--to {last} is before today's business day ({first}), where "
+                           "--from starts when it is not given; give --from as well.",
     "report_not_begun": "That business day has not begun yet (it begins {start}): nothing "
         "to count.",
     "err_write_out": "Could not write {path}: {detail}. Nothing more was written; check the "
@@ -1342,6 +1352,8 @@ ZH: dict[str, str] = {
     "col_within5": "5 分钟以内",
     "col_signed": "平均偏差（分钟）",
     "err_dates": "日期格式为 YYYY-MM-DD。",
+    "err_date_no_such_day": "{date}：没有这一天（请检查月份及其天数）。",
+    "err_date_outside": "{date} 超出 queueapp 报表的日期范围（{first} 至 {last}）。",
     "err_date_order": "结束日期早于开始日期。",
     "sum_parties": "客人",
     "sum_parties_value": "{parties} 桌（{guests} 人），{seated} 桌已入座",
@@ -1468,6 +1480,10 @@ ZH: dict[str, str] = {
     "demo_kept": "演示数据文件保存在 {path}；可用 `{command}` 查看（其他命令也可加同样的选项）。",
     "demo_missing": "还没有运行过演示（{path} 不存在）。请先运行 `queueapp demo`，再使用 --demo。",
     "demo_and_db": "--db FILE 和 --demo 只能选一个。",
+    "demo_file_exists": "{path} 已存在；演示需要一个新文件。",
+    "demo_cannot_replace": "无法替换上次演示的文件 {path}（{detail}）；"
+                           "请手动删除，或使用 --db FILE。",
+    "events_written": "已将 {n} 条事件写入 {path}",
     "palette_placeholder": "搜索操作…",
     "label_sep": "：",
     "sys_theme": "主题",
@@ -1674,6 +1690,10 @@ ZH: dict[str, str] = {
     "err_date_range": "{option} {date} 超出 queueapp 报表的日期范围（{first} 至 {last}）；"
         "请给出此范围内的日期。",
     "err_dates_order": "--to {last} 早于 --from {first}；请对调。",
+    "err_report_category": "--category {category}：没有这个关怀或投诉类别；"
+                           "请从以下类别中选择：{choices}。",
+    "err_to_before_today": "--to {last} 早于今天的营业日（{first}）；未给 --from 时从今天开始，"
+                           "请同时给出 --from。",
     "report_not_begun": "这个营业日还没开始（{start} 开始）：还没有可统计的内容。",
     "err_write_out": "无法写入 {path}：{detail}。没有再写入更多内容；请检查文件所在文件夹、"
         "权限和剩余空间，或用 --out FILE 选择其他文件。",

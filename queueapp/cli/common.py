@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import stat
 import sys
@@ -15,6 +14,7 @@ from typing import Any, TextIO
 
 import click
 
+from queueapp.clock import DAY_FORM
 from queueapp.config import Config, ConfigError, load_config
 from queueapp.i18n import Translator
 from queueapp.store import Store, StoreError, resolve_db_path
@@ -30,9 +30,6 @@ def day_or_exit(t: Translator, option: str, text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise click.BadParameter(t("err_date_missing", option=option, date=text)) from None
-
-
-DAY_FORM = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)  # ASCII: "２０２６" is no date
 
 
 def obj(ctx: click.Context, key: str) -> str | None:
@@ -120,6 +117,8 @@ def output(path: str, t: Translator) -> Iterator[TextIO]:
     except OSError as exc:
         if path == "-":  # what is still buffered would fail again at exit: drop it
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            if isinstance(exc, BrokenPipeError):  # `queueapp events | head`: the reader
+                raise click.exceptions.Exit(1) from None  # has all it wanted; no message
         raise click.ClickException(t("err_write_out", path=name,
                                      detail=exc.strerror or exc)) from None
 

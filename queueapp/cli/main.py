@@ -159,10 +159,10 @@ def demo(ctx: click.Context, config_path: str | None, db_path: str | None, seed:
     if db_path:
         path = Path(db_path)
         if path.exists():
-            raise click.ClickException(f"{path} already exists; the demo needs a fresh file.")
+            raise click.ClickException(t("demo_file_exists", path=path))
     else:
         path = demo_db_path()
-        _remove_old_demo(path)
+        _remove_old_demo(path, t)
     # the demo puts its host on duty at this stand, under the name it then runs as
     store = store_or_exit(str(path), config, station=_station(ctx, station, config))
 
@@ -195,16 +195,15 @@ def demo_report_command(path: Path, chosen: bool, config: Path | None = None) ->
     return shlex.join(words)
 
 
-def _remove_old_demo(path: Path) -> None:
+def _remove_old_demo(path: Path, t: Translator) -> None:
     """Each demo starts on a fresh evening: the last one's file (and SQLite's journal
     files beside it) goes first."""
     for old in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         try:
             old.unlink(missing_ok=True)
         except OSError as exc:
-            raise click.ClickException(f"Cannot replace the last demo's file {old} "
-                                       f"({exc.strerror}); remove it by hand or give "
-                                       "--db FILE.") from None
+            raise click.ClickException(t("demo_cannot_replace", path=old,
+                                         detail=exc.strerror or exc)) from None
 
 
 def _bundled_config() -> str | None:
@@ -235,11 +234,12 @@ def events(ctx: click.Context, config_path: str | None, db_path: str | None, use
     # ids imported from another system may hold control characters: none reach a terminal
     events = (replace(ev, party=printable(ev.party), table=printable(ev.table))
               for ev in store.all_events(by_time=True))
-    with output(out, Translator(config.language)) as fh:
+    t = Translator(config.language)
+    with output(out, t) as fh:
         n = write_events_csv(events, fh, config.timezone, all_words)
     if out != "-":
-        click.echo(f"Wrote {n} events to {out}", err=True)
-    say_damaged(store, Translator(config.language))
+        click.echo(t("events_written", n=n, path=out), err=True)
+    say_damaged(store, t)
 
 
 @main.command("check-config")
@@ -278,24 +278,21 @@ def _check_messages(config: Config) -> None:
                      else t("check_secret_none")))
 
 
-FIRST_DAY, LAST_DAY = "1970-01-01", "2199-12-31"  # the dates a report or export may name
-
-
 def _range(config: Config, start: str | None, end: str | None,
            now: float | None = None) -> tuple[float, float]:
     """Business dates (YYYY-MM-DD, inclusive) to a UTC range, each from ``[restaurant]
     day_starts`` to the next; default: the business day ``now`` (the clock's) is in."""
 
-    from queueapp.clock import SystemClock, business_date, business_days
+    from queueapp.clock import FIRST_DAY, LAST_DAY, SystemClock, business_date, business_days
 
     tz = config.timezone
     t = Translator(config.language)
 
     def day(option: str, text: str) -> date:
         found = day_or_exit(t, option, text)
-        if not FIRST_DAY <= found.isoformat() <= LAST_DAY:
+        if not FIRST_DAY <= found <= LAST_DAY:
             raise click.BadParameter(t("err_date_range", option=option, date=text,
-                                       first=FIRST_DAY, last=LAST_DAY))
+                                       first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
         return found
 
     if start:
@@ -305,8 +302,8 @@ def _range(config: Config, start: str | None, end: str | None,
         first = business_date(when, tz, config.day_starts)
     last = day("--to", end) if end else first
     if last < first:
-        raise click.BadParameter(t("err_dates_order", first=first.isoformat(),
-                                   last=last.isoformat()))
+        raise click.BadParameter(t("err_dates_order" if start else "err_to_before_today",
+                                   first=first.isoformat(), last=last.isoformat()))
     return business_days(first, last, tz, config.day_starts)
 
 
@@ -324,7 +321,10 @@ TO_OPTION = click.option("--to", "date_to", metavar="DATE",
 @FROM_OPTION
 @TO_OPTION
 @click.option("--host", default="", help="Only this host's gestures and parties.")
-@click.option("--category", default="", help="Only this gesture or complaint category.")
+@click.option("--category", default="", metavar="ID",
+              help="Only this gesture or complaint category (drink, snack, game, tour, "
+                   "amenity, recovery, custom; food, wait, service, cleanliness, "
+                   "unmet_request, other).")
 @click.option("--party", default="", help="Only this party (id or part of a name).")
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json", "markdown"]),
               default="text", show_default=True)
@@ -338,15 +338,28 @@ def report(ctx: click.Context, config_path: str | None, db_path: str | None, use
     from queueapp.review.reports import Filters, build
 
     config = _config(ctx, config_path, use_demo)
+    t = Translator(config.language)
+    _check_category(t, category)
     store = store_or_exit(_db(ctx, db_path, use_demo, config), config, must_exist=True)
     start, end = _range(config, date_from, date_to)
     rep = build(store, Filters(start, end, host, category, party), config)
     text = render_report(rep, config, fmt)
-    t = Translator(config.language)
     with output(out, t) as fh:
         fh.write(text)
     say_damaged(store, t)
     _say_if_not_begun(t, config, start)
+
+
+def _check_category(t: Translator, category: str) -> None:
+    """A category the report can filter on: a mistyped one (``drinks``) matched nothing,
+    and the report said there were no gestures."""
+    from queueapp.complaints.loop import CATEGORIES as COMPLAINT_CATEGORIES
+    from queueapp.goodwill.catalogue import CATEGORIES as GESTURE_CATEGORIES
+
+    known = (*GESTURE_CATEGORIES, *COMPLAINT_CATEGORIES)
+    if category and category not in known:
+        raise click.BadParameter(t("err_report_category", category=category,
+                                   choices=", ".join(known)))
 
 
 def _say_if_not_begun(t: Translator, config: Config, start: float) -> None:
@@ -479,7 +492,7 @@ def purge(ctx: click.Context, before_day: str, config_path: str | None, db_path:
     try:
         purged = privacy.purge(store, before)
     except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(t.error(exc)) from None
     click.echo(t("purge_done", day=before_day, parties=purged.parties, guests=purged.guests,
                  notes=purged.guest_notes, events=purged.events))
 
@@ -500,7 +513,8 @@ def verify(ctx: click.Context, config_path: str | None, db_path: str | None,
     try:
         verdict = integrity.verify(store)
     except DB_ERRORS as exc:  # the file is busy: say so, not a traceback
-        raise click.ClickException(str(as_store_error(exc))) from None
+        raise click.ClickException(Translator(config.language).error(as_store_error(exc))) \
+            from None
     for line in integrity.lines(verdict, Translator(config.language), config.timezone):
         click.echo(line)
     if not verdict.ok:

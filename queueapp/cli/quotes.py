@@ -11,8 +11,9 @@ from datetime import date, timedelta
 
 import click
 
-from queueapp.cli.common import config_or_exit, obj, store_or_exit
+from queueapp.cli.common import config_or_exit, day_or_exit, obj, store_or_exit
 from queueapp.config import Config, ConfigError, Quoting, load_config
+from queueapp.i18n import Translator
 from queueapp.quotes.backtest import BacktestError, check_events, load_tables, write_quotes_csv
 from queueapp.quotes.backtest import backtest as run_backtest
 from queueapp.quotes.baselines import all_baselines
@@ -130,10 +131,8 @@ def _parse_start(text: str | None, days: int, config: Config) -> date:
         today = business_date(SystemClock().now().float_timestamp, config.timezone,
                               config.day_starts)
         return today - timedelta(days=days)
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise click.ClickException(f"--start {text!r} should be a date like 2026-03-02.") from None
+    # 2026-02-30 is no such day (it was "should be a date like 2026-03-02")
+    return day_or_exit(Translator(config.language), "--start", text)
 
 
 @click.command("simulate")

@@ -252,8 +252,12 @@ def render_report(rep: Report, config: Config, fmt: str) -> str:
                     for row in rows]
         else:
             out += [title, "-" * cell_len(title)]
-            width = max(cell_len(r[0]) for r in rows)
-            out += ["  " + row[0] + " " * (width - cell_len(row[0])) + "  " + "  ".join(row[1:])
+            # every column but the last padded to its widest cell: a host's budget sits
+            # under the others' (it followed each cost at its own place)
+            widths = [max(cell_len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+            out += ["  " + "  ".join([c + " " * (w - cell_len(c))
+                                      for c, w in zip(row[:-1], widths, strict=True)]
+                                     + row[-1:]).rstrip()
                     for row in rows]
         out.append("")
     return "\n".join(out)

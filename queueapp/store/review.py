@@ -66,9 +66,16 @@ def _where(f: RangeFilter, time: str, host: str, category: str | None, party: st
         where += f" AND {category} = ?"
         params.append(f.category)
     if f.party:
-        where += f" AND ({party} = ? OR {party} IN (SELECT id FROM parties WHERE name LIKE ?))"
-        params += [f.party, f"%{f.party}%"]
+        where += (f" AND ({party} = ? OR {party} IN (SELECT id FROM parties "
+                  "WHERE name LIKE ? ESCAPE '\\'))")
+        params += [f.party, _contains(f.party)]
     return where, params
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern for names holding ``text`` as typed: ``_`` and ``%`` are letters
+    there, not wildcards (``_`` matched every party)."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 # the host of a party is whoever added it
@@ -97,8 +104,8 @@ class ReviewQueries(Repository):
                "WHERE p.arrived_at >= ? AND p.arrived_at < ?")
         params: list[Any] = [iso(f.start), iso(f.end)]
         if f.party:
-            sql += " AND (p.id = ? OR p.name LIKE ?)"
-            params += [f.party, f"%{f.party}%"]
+            sql += " AND (p.id = ? OR p.name LIKE ? ESCAPE '\\')"
+            params += [f.party, _contains(f.party)]
         if f.host:
             sql += f" AND {_ADDED_BY} = ?"
             params.append(f.host)

@@ -305,3 +305,15 @@ def test_a_359_arrival_is_the_evening_before_and_a_400_one_the_new_day():
     # at 03:59:30 the evening is still today: neither late arrival counts yet
     still = busy.learn(events, local("2026-11-21T03:59") + 30, TZ, 240)
     assert still.days == 3 and [h.hour for h in still.hours] == [19]
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("2026-11-30", ""), ("1970-01-01", ""), ("2199-12-31", ""),
+    ("2026-02-30", "missing"), ("2026-13-01", "missing"),
+    ("1969-12-31", "range"), ("2200-01-01", "range"), ("9999-12-31", "range"),
+    ("26-11-30", "form"), ("2026-11-30 ", "form"), ("２０２６-11-30", "form"), ("", "form")])
+def test_day_problem_is_the_one_rule_for_reported_dates(text, problem):
+    """The command line and the review judge a typed date by the same rule."""
+    from queueapp.clock import day_problem
+
+    assert day_problem(text) == problem

@@ -185,3 +185,69 @@ def test_an_empty_file_or_a_folder_is_named_for_what_it_is(tmp_path):
         result = run(*command, "--config", str(config))
         assert result.exit_code == 1, (command, result.output)
         assert "is a folder, not a database file" in result.output, (command, result.output)
+
+
+def test_to_alone_before_today_says_to_give_from(store, db_path):
+    """`--to` alone, before today: the message said "swap them" about a --from that was
+    never typed (it is today when left out)."""
+    for command in (["report"], ["export", "gestures"]):
+        result = run(*command, "--db", str(db_path), "--config", CONFIG, "--to", "1970-01-01")
+        no_traceback(result)
+        assert result.exit_code == 2
+        assert "--to 1970-01-01 is before today's business day" in result.output
+        assert "give --from as well" in result.output and "swap" not in result.output
+    result = run("report", "--db", str(db_path), "--config", CONFIG,
+                 "--from", "2026-03-06", "--to", "2026-03-05")
+    assert result.exit_code == 2 and "swap them" in result.output
+
+
+def test_an_unknown_category_is_refused_with_the_known_ones(store, db_path):
+    """`--category drinks` (the category is drink) matched nothing: the report said no
+    gestures were given, as if true."""
+    result = run("report", "--db", str(db_path), "--config", CONFIG, "--category", "drinks")
+    no_traceback(result)
+    assert result.exit_code == 2
+    assert "--category drinks: there is no gesture or complaint category" in result.output
+    assert "drink, snack" in result.output and "unmet_request" in result.output
+    for known in ("drink", "unmet_request"):
+        result = run("report", "--db", str(db_path), "--config", CONFIG, "--category", known)
+        assert result.exit_code == 0, result.output
+
+
+def test_a_reader_that_stops_reading_is_no_error(store, db_path):
+    """`queueapp events | head`: the reader closed the pipe once it had its lines, and the
+    command ended with "Error: Could not write <stdout>: Broken pipe..." on stderr."""
+    import os
+    import subprocess
+    import sys
+
+    store.add_party(at(0), 2, "Li Wei", tz=TZ)
+    env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "queueapp", "events", "--db", str(db_path), "--config", CONFIG],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first line is written
+    stderr = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert stderr == ""
+
+
+def test_command_line_words_follow_the_config_language(store, db_path, tmp_path):
+    """With `language = "zh"`: `events --out` said "Wrote N events to", the demo refused
+    its file in English, and simulate --start 2026-02-30 asked for "a date like
+    2026-03-02" (in English, and it is written like that)."""
+    zh = tmp_path / "zh.toml"
+    zh.write_text(CONFIG_PATH.read_text(encoding="utf-8").replace(
+        'language = "en"', 'language = "zh"'), encoding="utf-8")
+    store.add_party(at(0), 2, "Li Wei", tz=TZ)
+    out = tmp_path / "events.csv"
+    result = CliRunner().invoke(
+        main, ["events", "--db", str(db_path), "--config", str(zh), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"已将 1 条事件写入 {out}\n"
+    result = run("demo", "--no-app", "--db", str(db_path), "--config", str(zh))
+    assert result.exit_code == 1 and "已存在；演示需要一个新文件" in result.output
+    result = run("simulate", "--db", str(tmp_path / "sim.db"), "--days", "1",
+                 "--start", "2026-02-30", "--config", str(zh))
+    assert result.exit_code == 2 and "--start 2026-02-30：没有这一天" in result.output

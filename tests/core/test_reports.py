@@ -235,6 +235,20 @@ def test_filters_narrow_every_figure(shift, config):
     assert empty.accuracy.mae is None
 
 
+def test_party_filter_takes_underscore_and_percent_as_typed(shift, config):
+    """The party filter matched names with LIKE as typed: "_" (any one character) or "%"
+    narrowed nothing, every party of the day counted as that party."""
+    store, _ids = shift
+    for typed in ("_", "%", "\\"):
+        rep = build(store, day(config, "2026-11-20", party=typed), config)
+        assert (rep.parties, rep.gesture_count, rep.complaints, len(rep.rescues)) == \
+            (0, 0, 0, 0), typed
+    named = add(store, config, "2026-11-20T20:00", 2, "Mr_Li 100%", 20, "Ana")
+    for typed in ("r_L", "100%"):
+        rep = build(store, day(config, "2026-11-20", party=typed), config)
+        assert [p.id for p in store.review.party_rows(rep.filters)] == [named], typed
+
+
 def test_budget_counts_every_shift_a_host_gave_in(tmp_path, config):
     """Shifts start at 10:00 and 16:30: a gift at 12:00 and one at 16:40 are two shifts."""
     store = Store.open(tmp_path / "b.db", config)
@@ -289,6 +303,21 @@ def test_text_markdown_csv_json_report_agree(shift, config):
     assert table[0] == ["section", "figure", "value", "budget"]
     assert ["Cost by host (against budget)", "Ana", "¥45", "¥300"] in table
     assert ["Three rates", "Parties waiting > 10 min past their quote", "2"] in table
+
+
+def test_text_report_puts_each_budget_under_the_others(shift, config):
+    """Costs of different widths (¥1,234.5 and ¥2) pushed each host's budget to its own
+    place: "Ana  ¥1,234.5  ¥300" over "Lin  ¥2  ¥300"."""
+    store, _ids = shift
+    rep = build(store, day(config, "2026-11-20"), config)
+    rep.cost_by_host = {"Ana": 1234.5, "Lin": 2.0}
+    lines = render_report(rep, config, "text").splitlines()
+    ana = next(line for line in lines if line.startswith("  Ana "))
+    lin = next(line for line in lines if line.startswith("  Lin "))
+    assert ana.endswith("¥300") and lin.endswith("¥300")
+    assert ana.index("¥300") == lin.index("¥300")
+    assert ana.index("¥1,234.5") == lin.index("¥2")
+    assert all(line == line.rstrip() for line in lines)
 
 
 # -- exports ---------------------------------------------------------------------------------

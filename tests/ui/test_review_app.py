@@ -437,12 +437,21 @@ async def test_review_filters_change_the_gesture_list_and_the_summary(config, st
         await settle(app, pilot)
         assert [r[1] for r in listed(screen)] == ["Fruit plate", "Welcome tea"]
         assert "Lin: ¥12 of ¥300 budget" in summary(screen)
-        # a bad date says so and leaves the last figures on screen
-        await fill(app, pilot, "#to", "2026-13-45")
-        await settle(app, pilot)
-        assert str(screen.query_one("#filter-error", Static).content) == \
-            "Write dates as YYYY-MM-DD."
-        assert len(listed(screen)) == 2
+        # a bad date says what is wrong with it, as the command line does, and leaves the
+        # last figures on screen (a day that does not exist was "Write dates as YYYY-MM-DD"
+        # however it was written; a year past 2199 was taken, and slow to read)
+        for typed, said in (
+                ("2026-11", "Write dates as YYYY-MM-DD."),
+                ("2026-13-45", "2026-13-45: there is no such day (check the month and its "
+                               "length)."),
+                ("2026-02-30", "2026-02-30: there is no such day (check the month and its "
+                               "length)."),
+                ("2300-01-01", "2300-01-01 is outside the dates queueapp reports on "
+                               "(1970-01-01 to 2199-12-31).")):
+            await fill(app, pilot, "#to", typed)
+            await settle(app, pilot)
+            assert str(screen.query_one("#filter-error", Static).content) == said
+            assert len(listed(screen)) == 2
         await fill(app, pilot, "#to", "2026-11-18")
         await settle(app, pilot)
         assert str(screen.query_one("#filter-error", Static).content) == \
@@ -463,6 +472,36 @@ async def test_review_party_filter_by_name_keeps_the_party_complaints(config, st
         await settle(app, pilot)
         assert screen.query_one("#complaints", DataTable).row_count == 1
         assert "Complaints per 100 parties: 100.0" in summary(screen)
+
+
+async def test_complaints_are_listed_newest_first_like_every_list(config, store, clock,
+                                                                  monkeypatch):
+    """The Complaints tab listed the newest 200 oldest first, the newest at the bottom of
+    a month's list, while gestures, walk-aways and rescues put the newest on top."""
+    from queueapp.ui.screens import review as review_screen
+
+    monkeypatch.setattr(review_screen, "LIST_LIMIT", 2)
+    seeded = review_of_seeded_shift(config, store, clock, "")
+    async with seeded as (app, pilot, screen, p):
+        for minute, what in ((50, "No slotted spoon"), (55, "Cold broth")):
+            complaints.record(store, local(f"2026-11-20T17:{minute}"), "food", what,
+                              party=p["wang"].id, host="Ana")
+        screen.refresh_report()
+        await settle(app, pilot)
+        screen.query_one("#tabs", TabbedContent).active = "tab-complaints"
+        await settle(app, pilot)
+        listed_what = [r[3] for r in rows(screen.query_one("#complaints", DataTable))]
+        assert listed_what == ["Cold broth", "No slotted spoon"]
+        assert str(screen.query_one("#complaints-more", Static).content).startswith(
+            "Showing the newest 2 of 3")
+        # Enter opens the row it is on
+        table = screen.query_one("#complaints", DataTable)
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecordScreen)
+        assert "Cold broth" in str(app.screen.query_one("#record", Static).content)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])

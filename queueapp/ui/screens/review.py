@@ -10,7 +10,7 @@ opens the whole record.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import arrow
@@ -34,7 +34,7 @@ from textual.widgets import (
 )
 from textual_plotext import PlotextPlot
 
-from queueapp.clock import business_date, business_days
+from queueapp.clock import FIRST_DAY, LAST_DAY, business_date, business_days, day_problem
 from queueapp.complaints import loop as complaints
 from queueapp.complaints.loop import Complaint
 from queueapp.goodwill import roster
@@ -59,6 +59,10 @@ LIST_LIMIT = 200  # rows per list on screen; the totals and `queueapp export` co
 # columns the filters need on one row (two dates, two choices, the party, their gaps and
 # the row's padding: see queueapp.tcss); a narrower screen puts them on two rows
 FILTERS_ONE_ROW = 2 * (14 + 1) + 2 * (24 + 1) + 24 + 2
+
+# what the filter says of a date that is not one to report on (clock.day_problem)
+DATE_PROBLEMS = {"form": "err_dates", "missing": "err_date_no_such_day",
+                 "range": "err_date_outside"}
 
 # the tabs in order: key n opens the n-th
 TABS = ("summary", "gestures", "walkaways", "complaints", "quotes")
@@ -214,12 +218,20 @@ class ReviewScreen(Screen[None]):
         app = self.app
         tz = app.config.timezone
         error = self.query_one("#filter-error", Static)
+        texts = [self.query_one(f"#{field}", Input).value.strip() for field in ("from", "to")]
+        # what the command line says of the same date: the form, no such day (2026-02-30),
+        # or outside the dates reports are made for
+        for text in texts:
+            problem = day_problem(text)
+            if problem:
+                error.update(app.t(DATE_PROBLEMS[problem], date=text,
+                                   first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
+                return None
+        first, last = (date.fromisoformat(text) for text in texts)
         try:
-            first, last = (arrow.get(self.query_one(f"#{field}", Input).value.strip(),
-                                     "YYYY-MM-DD", tzinfo=tz).date() for field in ("from", "to"))
             # each a business day, from [restaurant] day_starts to the next
             start, end = business_days(first, last, tz, app.config.day_starts)
-        except (arrow.parser.ParserError, ValueError, OverflowError, OSError):
+        except (ValueError, OverflowError, OSError):
             error.update(app.t("err_dates"))
             return None
         if last < first:
@@ -431,7 +443,8 @@ class ReviewScreen(Screen[None]):
         table = self.query_one("#complaints", DataTable)
         table.clear()
         self._more("complaints-more", len(rep.complaint_rows))
-        newest = rep.complaint_rows[-LIST_LIMIT:]
+        # newest first, as every list of the review (the report keeps them oldest first)
+        newest = list(reversed(rep.complaint_rows[-LIST_LIMIT:]))
         self.records["complaints"] = list(newest)
         # "what happened" gets what the other columns leave (the whole text: Enter)
         what_width = max(20, self.size.width - 78)

@@ -644,6 +644,10 @@ EN: dict[str, str] = {
     "warn_config_leads": "Warning: config.toml still holds [[leads]] ({names}), readable by "
         "every host. Add each with `queueapp lead add NAME` (the secret goes into the "
         "database), then delete the entries.",
+    "warn_shift_crosses_day": "Warning: [goodwill] shift_starts: the shift from {start} runs "
+        "past day_starts ({day}) into the next business day. Its budget is one, but the "
+        "review counts by business day, so after {day} the review and the stand's header "
+        "give a host different figures. Add \"{day}\" to shift_starts to end it there.",
     "nobody": "nobody (the first lead)",
     # -- the record cannot be bent: append-only, hash chain, verify (helper G) --
     "verify_ok": "Record verified up to event {events} / gesture {gestures}, {time}.",
@@ -1628,6 +1632,10 @@ ZH: dict[str, str] = {
     "host_on_duty_at": "{station} 当班：{host}",
     "warn_config_leads": "警告：config.toml 中仍有 [[leads]]（{names}），所有迎宾都能读到。请"
         "用 `queueapp lead add 姓名` 逐个添加（密码存入数据库），然后删除这些条目。",
+    "warn_shift_crosses_day": "警告：[goodwill] shift_starts：从 {start} 开始的班次跨过 "
+        "day_starts（{day}）进入下一个营业日。该班次只有一份预算，但复盘按营业日统计，"
+        "因此 {day} 之后复盘与接待台顶栏给出的迎宾数字会不同。请在 shift_starts 中加入 "
+        "\"{day}\"，让班次在此结束。",
     "nobody": "无（第一位领班）",
     # -- the record cannot be bent: append-only, hash chain, verify (helper G) --
     "verify_ok": "记录已核验至事件 {events} / 赠送 {gestures}，{time}。",

@@ -34,6 +34,7 @@ from queueapp.config import (
     stand_station,
     station_problem,
 )
+from queueapp.goodwill.catalogue import clock_text
 from queueapp.i18n import Translator
 from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error, stations
 from queueapp.waitlist.events import write_events_csv
@@ -252,10 +253,25 @@ def check_config(ctx: click.Context, config_path: str | None) -> None:
         click.echo(Translator(config.language)(
             "warn_config_leads", names=", ".join(lead.name for lead in config.leads)),
             err=True)
+    crossing = shift_across_day(config)
+    if crossing is not None:
+        click.echo(Translator(config.language)(
+            "warn_shift_crosses_day", start=clock_text(crossing),
+            day=clock_text(config.day_starts)), err=True)
     _check_messages(config)
     click.echo(f"{config.path}: OK — {config.name}, {len(config.tables)} tables in "
                f"{len(config.sections)} sections, {sum(t.seats for t in config.tables)} seats, "
                f"{len(config.joins)} joins, language {config.language}.")
+
+
+def shift_across_day(config: Config) -> int | None:
+    """The start of the goodwill shift that runs on past ``day_starts`` into the next
+    business day (None when a shift begins then): the review counts its gestures on two
+    days, the header's budget on one shift, so they can disagree after ``day_starts``."""
+    starts = sorted(config.goodwill.shift_starts)
+    if not starts or config.day_starts in starts:
+        return None
+    return max((m for m in starts if m < config.day_starts), default=starts[-1])
 
 
 def _check_messages(config: Config) -> None:

@@ -194,6 +194,23 @@ def test_check_config_via_the_group_option():
     assert "Red Lantern Hotpot" in result.output
 
 
+def test_check_config_warns_of_a_shift_that_runs_into_the_next_business_day(tmp_path):
+    """Shifts from 10:00 and 16:30 with days from 04:00: the evening shift's gestures after
+    04:00 count on its one budget at the stand but on the next day in the review."""
+    result = run("check-config", "--config", CONFIG)  # the tests' config: 10:00, 16:30
+    assert result.exit_code == 0, result.output
+    assert "the shift from 16:30 runs past day_starts (04:00)" in result.output
+    assert 'Add "04:00" to shift_starts' in result.output
+    bundled = run("check-config", "--config", str(ROOT / "config.toml"))
+    assert bundled.exit_code == 0 and "Warning" not in bundled.output  # the example's own
+    text = CONFIG_PATH.read_text(encoding="utf-8")
+    fixed = tmp_path / "config.toml"
+    fixed.write_text(text.replace('shift_starts = ["10:00", "16:30"]',
+                                  'shift_starts = ["04:00", "10:00", "16:30"]'),
+                     encoding="utf-8")
+    assert "Warning" not in run("check-config", "--config", str(fixed)).output
+
+
 # -- the demo's file, easy to reach afterwards (issue 9.11) --------------------------------
 
 def test_demo_keeps_its_file_where_demo_finds_it(tmp_path, monkeypatch):

@@ -130,12 +130,13 @@ def board_fragment(t: Translator, config: Config, board: Board, busy: Busy, now:
             f'<section class="class" id="class-{e(line.prefix)}">'
             f'<h3><span class="prefix">{e(line.prefix)}</span> '
             f'<span class="sizes">{e(sizes(t, line.low, line.high))}</span></h3>'
+            f'<p class="count">{e(t("web_board_waiting", n=line.waiting))}</p>'
             f'<p class="label">{e(t("web_board_next"))}</p>'
             + (f'<ol class="next">{nxt}</ol>' if nxt else
                f'<p class="next none">{e(t("web_board_nobody"))}</p>')
             + f'<p class="label">{e(t("web_board_wait"))}</p>'
             f'<p class="wait" id="wait-{e(line.prefix)}">{e(wait_text(t, line.wait))}</p>'
-            f'<p class="count">{e(t("web_board_waiting", n=line.waiting))}</p></section>')
+            "</section>")
     parts.append(f'<div id="classes" class="classes" data-n="{len(board.classes)}">'
                  f'{"".join(lines)}</div>')
     if join_qr and not board.paused:

@@ -278,9 +278,11 @@ def cancel_confirm(t: Translator, v: GuestView, token: str) -> str:
 # -- self check-in ------------------------------------------------------------------------
 
 def join_form(t: Translator, config: Config, values: Mapping[str, str],
-              problems: Mapping[str, Problem], board: Board | None, note: str = "") -> str:
+              problems: Mapping[str, Problem], board: Board | None, note: str = "",
+              once: str = "") -> str:
     """The check-in form; with ``board``, the wait for each party size right now;
-    ``note``: why the form came back with what was typed (the list was busy)."""
+    ``note``: why the form came back with what was typed (the list was busy); ``once``:
+    this form's own mark (the same form posted twice adds its party once)."""
     lang = t.language
 
     def field(name: str, label: str, kind: str, extra: str) -> str:
@@ -303,6 +305,7 @@ def join_form(t: Translator, config: Config, values: Mapping[str, str],
         wait = f'<p id="join-note" class="error" role="alert">{e(note)}</p>' + wait
     return (f'<section id="join" class="join"><h1>{e(t("web_join_title"))}</h1>{wait}'
             f'<form method="post" action="/join?lang={lang}" novalidate>'
+            + (f'<input type="hidden" name="once" value="{e(once)}">' if once else "")
             + field("name", t("field_name"), "text",
                     f' autocomplete="name" maxlength="{NAME_MAX * 4}" required')
             + field("size", t("field_size", max=config.largest_party), "text",

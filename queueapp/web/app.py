@@ -9,7 +9,8 @@ Routes (``lang=en|zh`` on any of them; the config's language by default):
 - ``GET /board``; its news: ``GET /board/events`` (server-sent events) or
   ``GET /board/live?after=SEQ`` (a long poll)
 - ``GET /p/{token}``; ``/p/{token}/events``, ``/p/{token}/live?after=SEQ``;
-  ``POST /p/{token}/coming``; ``GET`` and ``POST /p/{token}/cancel``, then
+  ``POST /p/{token}/coming`` (a ``GET`` there leads to the page); ``GET`` and
+  ``POST /p/{token}/cancel``, then
   ``GET /p/{token}/cancelled``
 - ``GET`` and ``POST /join`` (only with ``[guests] self_check_in = true``)
 """
@@ -391,6 +392,12 @@ class Web:
         await self.caught_up()
         return RedirectResponse(render.page_link(token, self.t(request).language), 303)
 
+    async def coming_page(self, request: Request) -> Response:
+        """The button's address loaded with GET (a phone reopening a tab whose last load
+        was the button's post): the guest's own page, nothing recorded."""
+        return RedirectResponse(render.page_link(request.path_params["token"],
+                                                 self.t(request).language), 303)
+
     async def cancel_ask(self, request: Request) -> Response:
         token = request.path_params["token"]
         party = await self.linked(token)
@@ -619,6 +626,7 @@ def create_app(config: Config, store_path: str | Path, clock: Clock | None = Non
         Route("/p/{token}/events", web.guest_events),
         Route("/p/{token}/live", web.guest_live),
         Route("/p/{token}/coming", web.coming, methods=["POST"]),
+        Route("/p/{token}/coming", web.coming_page, methods=["GET"]),
         Route("/p/{token}/cancel", web.cancel_ask, methods=["GET"]),
         Route("/p/{token}/cancel", web.cancel, methods=["POST"]),
         Route("/p/{token}/cancelled", web.cancelled, methods=["GET"]),

@@ -156,6 +156,19 @@ def test_on_my_way_back_changes_only_the_guests_own_party(client, store, config)
     assert "on your way" in by_id(client.get(f"/p/{token}").text, "coming-noted")
 
 
+def test_the_on_my_way_address_opened_as_a_link_leads_to_the_guests_page(client, store,
+                                                                         config):
+    """A phone that reopens a tab whose last load was the button's post (the address bar
+    says /coming) loads it with GET: it gets the guest's page, in their language, not a
+    bare English "Method Not Allowed", and nothing is recorded."""
+    pid, token = add(store, config, -10, 2)
+    r = client.get(f"/p/{token}/coming?lang=zh", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/p/{token}?lang=zh"
+    assert store.party(pid).reply == ""
+    assert client.get(f"/p/{token}/coming").status_code == 200
+    assert client.get("/p/nonsense/coming").status_code == 404
+
+
 def test_cancel_asks_first_then_cancels_only_the_guests_own_party(client, store, config):
     mine, token = add(store, config, -10, 2)
     other, other_token = add(store, config, -9, 2)

@@ -138,6 +138,7 @@ def test_called_guest_is_told_by_when_to_come(client, store, config, clock):
     assert "Your table is ready" in by_id(page, "called")
     assert "Please come to the host stand by 19:09 (within 9 min)." in by_id(page, "called")
     assert 'id="position"' not in page
+    assert 'id="offers"' not in page  # "while you wait we offer" is over: come now
     clock.advance(minutes=10)
     page = client.get(f"/p/{token}").text
     assert "as soon as possible" in by_id(page, "called")

@@ -14,7 +14,7 @@ from queueapp.config import Guests, TicketClass
 from queueapp.quotes.rule import Quote
 from queueapp.waitlist.room import CALLED, WAITING, Party, Room
 
-NEXT_SHOWN = 3  # next numbers shown per class (one line each at 1920 px)
+NEXT_SHOWN = 3  # next numbers shown per class (one line of its card on any 16:9 screen)
 
 
 @dataclass(frozen=True)

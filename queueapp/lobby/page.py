@@ -126,5 +126,5 @@ def view(room: Room, party: Party, config: Config, quotes: dict[str, Quote],
         0 if called else len(ahead) + 1, tuple(p.ticket for p in ahead if p.ticket),
         len(ahead), None if called else quotes.get(party.id),
         () if called else reason(room, party, len(ahead), low, high, now),
-        offers(config.catalogue, party, now), party.reply == COMING,
+        () if called else offers(config.catalogue, party, now), party.reply == COMING,
         room.held_tables(party.id, now), low, high, party.hold_ends(config.hold_minutes), now)

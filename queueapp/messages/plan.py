@@ -38,6 +38,10 @@ from queueapp.store.outbox import Message, NewMessage
 from queueapp.waitlist.events import ABANDON, ARRIVE, CALL, DEPART, Event
 from queueapp.waitlist.room import CALLED, WAITING, Party, Room
 
+# "your place has been cancelled" for a removal made at the stand waits this long, so
+# a removal the host undoes at once (the wrong row) is never told: by then it is no
+# longer true and is not sent. A guest's own cancel (page or reply) is told at once.
+UNDO_GRACE_SECONDS = 60.0
 STALE_MINUTES = 60  # an event older than this when first planned is not messaged any more
 REMOVED_REASONS = ("cancelled", "no_show")  # a walk-away is not told anything
 CLOSE_NOT_BEFORE = 5  # minutes after arrival: "getting close" never follows the first at once
@@ -239,7 +243,9 @@ def _for_event(store: Store, config: Config, ev: Event, now: float) -> list[NewM
     if kind in (ADDED, READY, AGAIN) and party.status not in (WAITING, CALLED):
         return []  # seated or gone before the message was planned: it would mislead
     count = calls if kind == AGAIN else 0
-    return _messages(store, config, party, kind, now, count, ev.id)
+    wait = kind == REMOVED and not ev.data.get("via")  # the host's, not the guest's own
+    return _messages(store, config, party, kind, now, count, ev.id,
+                     ev.time + UNDO_GRACE_SECONDS if wait else None)
 
 
 def _getting_close(store: Store, config: Config, now: float,
@@ -258,16 +264,18 @@ def _getting_close(store: Store, config: Config, now: float,
 
 
 def _messages(store: Store, config: Config, party: Party, kind: str, now: float,
-              count: int = 0, event: int | None = None) -> list[NewMessage]:
+              count: int = 0, event: int | None = None,
+              not_before: float | None = None) -> list[NewMessage]:
     """The message of ``kind`` on each channel that can reach ``party`` and has not had
-    it yet (its text made only for those)."""
+    it yet (its text made only for those), sent not before ``not_before``."""
     targets = [c for c in channels(config) if party.phone or not c.per_guest]
     call = event if kind in (READY, AGAIN) else None
     keys = {c.label: message_key(party.id, kind, c, count, call) for c in targets}
     known = store.outbox.known_keys(keys.values())
     targets = [c for c in targets if keys[c.label] not in known]
     return [NewMessage(party.id, kind, keys[c.label], c.label,
-                       wording(store, config, party, kind, now, c, count), event)
+                       wording(store, config, party, kind, now, c, count), event,
+                       not_before)
             for c in targets]
 
 

@@ -11,6 +11,7 @@ from queueapp.messages.settings import AGAIN, READY
 from queueapp.store.outbox import FAILED, SENT, Message
 
 CALL_KINDS = (READY, AGAIN)
+NO_LONGER_TRUE = "not sent: no longer true"
 
 
 def not_reached(messages: Sequence[Message]) -> Message | None:
@@ -26,3 +27,14 @@ def not_reached(messages: Sequence[Message]) -> Message | None:
         return None
     tried = [m for m in this_call if m.status == FAILED or m.last_error]
     return tried[-1] if tried else None
+
+
+def no_longer_true(status: str) -> str:
+    """The reason kept on a message not sent because it would have misled its guest."""
+    return f"{NO_LONGER_TRUE} (the party is {status or 'gone'} now)"
+
+
+def moot(message: Message) -> bool:
+    """Not sent because it was no longer true (a removal undone, a call since seated):
+    no guest was misled and there is nothing to send again."""
+    return message.status == FAILED and message.last_error.startswith(NO_LONGER_TRUE)

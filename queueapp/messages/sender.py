@@ -29,6 +29,7 @@ from queueapp.clock import Clock
 from queueapp.config import Config
 from queueapp.messages import retry
 from queueapp.messages.plan import Estimates, address, channels, plan, reworded
+from queueapp.messages.reach import no_longer_true
 from queueapp.messages.settings import ADDED, AGAIN, CLOSE, READY, REMOVED, resolve, variables
 from queueapp.store import DB_ERRORS, Store
 from queueapp.store.outbox import Message
@@ -233,4 +234,5 @@ def _no_longer_true(message: Message, party: Party | None) -> str:
              AGAIN: (CALLED,), REMOVED: (REMOVED_STATUS,)}.get(message.kind)
     if holds is None or status in holds:
         return ""
-    return f"not sent: no longer true (the party is {status or 'gone'} now)"
+    return no_longer_true(status)
+

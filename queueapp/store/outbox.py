@@ -66,6 +66,7 @@ class NewMessage:
     channel: str
     text: str
     event: int | None = None
+    not_before: float | None = None  # not sent before this time (else as soon as queued)
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,8 @@ class Outbox(Repository):
                 cur = db.execute(
                     "INSERT INTO outbox (party, kind, key, channel, text, created, next_at, "
                     "event, rev) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO NOTHING",
-                    [m.party, m.kind, m.key, m.channel, m.text, iso(now), iso(now), m.event,
-                     rev])
+                    [m.party, m.kind, m.key, m.channel, m.text, iso(now),
+                     iso(max(now, m.not_before or now)), m.event, rev])
                 queued += cur.rowcount > 0
         return queued
 

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from queueapp.i18n import Translator
 from queueapp.messages.holds import HoldChoice
-from queueapp.messages.reach import not_reached
+from queueapp.messages.reach import moot, not_reached
 from queueapp.messages.settings import ADDED, AGAIN, CLOSE, READY, REMOVED, THANKS
 from queueapp.store.outbox import FAILED, QUEUED, SENT, Message
 from queueapp.ui.format import clip
@@ -35,9 +35,10 @@ CHOICE_WORDS = {HoldChoice.CALL_AGAIN: "hold_call_again",
 
 
 def _unanswered_failure(messages: list[Message]) -> Message | None:
-    """The newest failed message no later message of its kind made good."""
+    """The newest failed message no later message of its kind made good (one not sent
+    because it was no longer true is no failure: nobody was misled)."""
     for i, m in enumerate(reversed(messages)):
-        if m.status == FAILED:
+        if m.status == FAILED and not moot(m):
             later = messages[len(messages) - i:]
             if not any(x.kind == m.kind and x.status == SENT for x in later):
                 return m
@@ -58,8 +59,10 @@ def marker(messages: list[Message]) -> Text:
 
 
 def to_resend(messages: list[Message]) -> Message | None:
-    """What the re-send key sends again: the failed message, else the newest one."""
-    return _unanswered_failure(messages) or (messages[-1] if messages else None)
+    """What the re-send key sends again: the failed message, else the newest one that
+    is still true."""
+    told = [m for m in messages if not moot(m)]
+    return _unanswered_failure(messages) or (told[-1] if told else None)
 
 
 def panel_line(messages: list[Message], t: Translator, timezone: str) -> Text:

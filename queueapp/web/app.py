@@ -9,7 +9,8 @@ Routes (``lang=en|zh`` on any of them; the config's language by default):
 - ``GET /board``; its news: ``GET /board/events`` (server-sent events) or
   ``GET /board/live?after=SEQ`` (a long poll)
 - ``GET /p/{token}``; ``/p/{token}/events``, ``/p/{token}/live?after=SEQ``;
-  ``POST /p/{token}/coming``; ``GET`` and ``POST /p/{token}/cancel``, then
+  ``POST /p/{token}/coming`` (a ``GET`` there leads to the page); ``GET`` and
+  ``POST /p/{token}/cancel``, then
   ``GET /p/{token}/cancelled``
 - ``GET`` and ``POST /join`` (only with ``[guests] self_check_in = true``)
 """
@@ -20,6 +21,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import secrets
 import sqlite3
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -56,6 +58,9 @@ RETRY_SECONDS = 3  # a busy page retries itself after this long
 TOKEN_MAX = 64  # longer "tokens" are not looked up at all
 FORM_MAX_BYTES = 64 * 1024  # a check-in form is a few hundred bytes; far longer is refused
 LIMITED_ADDRESSES = 10_000  # addresses the rate limit remembers at most
+ONCE_SECONDS = 600.0  # a check-in form posted again within this long opens the same page
+ONCE_KEPT = 10_000  # check-in forms remembered at most
+ONCE_MARK = re.compile(r"^[A-Za-z0-9_-]{16,64}$")  # a form's mark, as join_form writes it
 GUEST_ACTION = re.compile(r"^/p/([^/]+)/[a-z]+$")  # a button on a guest's page
 SECURITY_HEADERS = [
     (b"content-security-policy",
@@ -107,6 +112,41 @@ class JoinLimit:
         self._seen.setdefault(address, deque()).append(now)
 
 
+class JoinOnce:
+    """Each check-in form shown carries a mark of its own (``once``). A form posted again
+    with the same words (a double tap on a slow network, a reload that posts again, the
+    same post sent twice at once) opens the page of the party it already added, instead
+    of adding the party twice (or refusing its phone as already on the list)."""
+
+    def __init__(self) -> None:
+        self._forms: dict[str, tuple[float, tuple[str, ...],
+                                     asyncio.Future[str | None]]] = {}
+
+    def earlier(self, once: str, typed: tuple[str, ...], now: float
+                ) -> asyncio.Future[str | None] | None:
+        """The token (when it is saved) of the party this form already added with these
+        words, or None when this post is the form's first (or the first was not saved)."""
+        found = self._forms.get(once)
+        if found is None or found[1] != typed or now - found[0] > ONCE_SECONDS:
+            return None
+        future = found[2]
+        if future.done() and future.result() is None:
+            return None
+        return future
+
+    def start(self, once: str, typed: tuple[str, ...], now: float
+              ) -> asyncio.Future[str | None]:
+        """This post is the form's check-in: what it saves is kept under ``once``."""
+        if len(self._forms) >= ONCE_KEPT:  # forget the old ones first
+            for key in [k for k, v in self._forms.items() if now - v[0] > ONCE_SECONDS]:
+                del self._forms[key]
+            if len(self._forms) >= ONCE_KEPT:
+                self._forms.clear()
+        future: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        self._forms[once] = (now, typed, future)
+        return future
+
+
 class Web:
     """The routes, over one store, one hub and the config."""
 
@@ -116,6 +156,7 @@ class Web:
         self.clock = clock
         self.hub = Hub(config, store, clock)
         self.limit = JoinLimit(config.guests.joins_per_minute)
+        self.once = JoinOnce()
         self._qr: dict[str, str] = {}
 
     # -- helpers ---------------------------------------------------------------
@@ -351,6 +392,12 @@ class Web:
         await self.caught_up()
         return RedirectResponse(render.page_link(token, self.t(request).language), 303)
 
+    async def coming_page(self, request: Request) -> Response:
+        """The button's address loaded with GET (a phone reopening a tab whose last load
+        was the button's post): the guest's own page, nothing recorded."""
+        return RedirectResponse(render.page_link(request.path_params["token"],
+                                                 self.t(request).language), 303)
+
     async def cancel_ask(self, request: Request) -> Response:
         token = request.path_params["token"]
         party = await self.linked(token)
@@ -421,7 +468,8 @@ class Web:
     def join_page(self, request: Request, t: Translator, values: dict[str, str],
                   problems: dict[str, checkin.Problem], board: Board | None,
                   status: int, note: str = "") -> Response:
-        body = render.join_form(t, self.config, values, problems, board, note)
+        body = render.join_form(t, self.config, values, problems, board, note,
+                                once=secrets.token_urlsafe(16))
         return self.page(render.layout(t, self.config, title=t("web_join_title"), body=body,
                                        kind="guest", switch="/join"), status)
 
@@ -438,15 +486,27 @@ class Web:
         form = await request.form(max_files=0, max_fields=10)
         values = {k: str(form.get(k, "")) for k in ("name", "size", "phone")}
         t = self.t(request)
+        once = str(form.get("once", ""))
+        saved: asyncio.Future[str | None] | None = None
+        if ONCE_MARK.match(once):
+            typed, now = tuple(values.values()), self.now()
+            earlier = self.once.earlier(once, typed, now)
+            token = await asyncio.shield(earlier) if earlier is not None else None
+            if token is not None:  # this form's party is on the list already
+                return RedirectResponse(render.page_link(token, t.language), 303)
+            saved = self.once.start(once, typed, now)
         try:
-            return await self._join(request, t, values)
+            return await self._join(request, t, values, saved)
         except DB_ERRORS as exc:  # busy or unreadable: nothing saved, nothing typed lost
             log.warning("check-in not saved: %s", exc)
             return self.join_page(request, t, values, {}, None, 503,
                                   note=t("web_join_busy"))
+        finally:
+            if saved is not None and not saved.done():
+                saved.set_result(None)  # not saved: the form may be sent again
 
-    async def _join(self, request: Request, t: Translator, values: dict[str, str]
-                    ) -> Response:
+    async def _join(self, request: Request, t: Translator, values: dict[str, str],
+                    saved: asyncio.Future[str | None] | None = None) -> Response:
         if await self.paused():
             return self.paused_page(request, 409)
         address = request.client.host if request.client else ""
@@ -465,6 +525,8 @@ class Web:
         if isinstance(result, checkin.Refused):
             self.limit.give_back(address)
             return self.join_page(request, t, values, result.problems, None, 400)
+        if saved is not None:
+            saved.set_result(result)
         await self.caught_up()
         return RedirectResponse(render.page_link(result, t.language), 303)
 
@@ -564,6 +626,7 @@ def create_app(config: Config, store_path: str | Path, clock: Clock | None = Non
         Route("/p/{token}/events", web.guest_events),
         Route("/p/{token}/live", web.guest_live),
         Route("/p/{token}/coming", web.coming, methods=["POST"]),
+        Route("/p/{token}/coming", web.coming_page, methods=["GET"]),
         Route("/p/{token}/cancel", web.cancel_ask, methods=["GET"]),
         Route("/p/{token}/cancel", web.cancel, methods=["POST"]),
         Route("/p/{token}/cancelled", web.cancelled, methods=["GET"]),

@@ -130,12 +130,13 @@ def board_fragment(t: Translator, config: Config, board: Board, busy: Busy, now:
             f'<section class="class" id="class-{e(line.prefix)}">'
             f'<h3><span class="prefix">{e(line.prefix)}</span> '
             f'<span class="sizes">{e(sizes(t, line.low, line.high))}</span></h3>'
+            f'<p class="count">{e(t("web_board_waiting", n=line.waiting))}</p>'
             f'<p class="label">{e(t("web_board_next"))}</p>'
             + (f'<ol class="next">{nxt}</ol>' if nxt else
                f'<p class="next none">{e(t("web_board_nobody"))}</p>')
             + f'<p class="label">{e(t("web_board_wait"))}</p>'
             f'<p class="wait" id="wait-{e(line.prefix)}">{e(wait_text(t, line.wait))}</p>'
-            f'<p class="count">{e(t("web_board_waiting", n=line.waiting))}</p></section>')
+            "</section>")
     parts.append(f'<div id="classes" class="classes" data-n="{len(board.classes)}">'
                  f'{"".join(lines)}</div>')
     if join_qr and not board.paused:
@@ -277,9 +278,11 @@ def cancel_confirm(t: Translator, v: GuestView, token: str) -> str:
 # -- self check-in ------------------------------------------------------------------------
 
 def join_form(t: Translator, config: Config, values: Mapping[str, str],
-              problems: Mapping[str, Problem], board: Board | None, note: str = "") -> str:
+              problems: Mapping[str, Problem], board: Board | None, note: str = "",
+              once: str = "") -> str:
     """The check-in form; with ``board``, the wait for each party size right now;
-    ``note``: why the form came back with what was typed (the list was busy)."""
+    ``note``: why the form came back with what was typed (the list was busy); ``once``:
+    this form's own mark (the same form posted twice adds its party once)."""
     lang = t.language
 
     def field(name: str, label: str, kind: str, extra: str) -> str:
@@ -302,6 +305,7 @@ def join_form(t: Translator, config: Config, values: Mapping[str, str],
         wait = f'<p id="join-note" class="error" role="alert">{e(note)}</p>' + wait
     return (f'<section id="join" class="join"><h1>{e(t("web_join_title"))}</h1>{wait}'
             f'<form method="post" action="/join?lang={lang}" novalidate>'
+            + (f'<input type="hidden" name="once" value="{e(once)}">' if once else "")
             + field("name", t("field_name"), "text",
                     f' autocomplete="name" maxlength="{NAME_MAX * 4}" required')
             + field("size", t("field_size", max=config.largest_party), "text",

@@ -64,7 +64,8 @@ async def overflowing(page: Page) -> list[str]:
                 }
             }
         }
-        document.querySelectorAll(".class .wait, .class .next, .class h3").forEach(t => {
+        document.querySelectorAll(
+                ".class .wait, .class .next, .class h3, .class .count").forEach(t => {
             const card = t.closest(".class").getBoundingClientRect();
             const r = t.getBoundingClientRect();
             if (r.right > card.right + 1 || r.bottom > card.bottom + 1) {
@@ -133,3 +134,49 @@ async def test_more_called_than_fit_are_counted_and_all_fits(store: Store, db_pa
         await expect(board.locator("#called-now .ticket")).to_have_count(7)
         assert await board.evaluate("document.documentElement.scrollHeight") <= 540
         assert await overflowing(board) == []
+
+
+def long_evening(served: Served) -> None:
+    """Every table taken and four parties waiting in each class, not one called: every
+    card shows three next numbers, and the waits (a slow evening's) run past 100 min,
+    their ranges the longest the board writes."""
+    stand, tz = served.stand, served.config.timezone
+    for n, table in enumerate(served.config.tables):
+        ev = stand.add_party(at(-20 + n / 10), min(table.seats, 6), f"Seated {n}", tz=tz)
+        stand.seat_party(at(-15), ev.party, table.name)
+    for n, size in enumerate((2, 4, 6, 8) * 4):
+        served.add(-10 + n / 2, size, f"Guest {n}")
+
+
+@pytest.mark.parametrize("paused", [False, True], ids=["join", "paused"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda s: f"{s['width']}x{s['height']}")
+async def test_long_waits_and_three_next_numbers_fit_every_card(
+        store: Store, db_path: Path, clock: FixedClock, open_page: OpenPage, tmp_path: Path,
+        screen: dict[str, int], lang: str, paused: bool) -> None:
+    """Three next numbers stay on one line and "Waiting: N" stays in its card, with
+    3-digit waits, the joining-paused banner, in either language (the count was cut
+    off the bottom of the card)."""
+    config = config_variant(**JOIN_ON, **{
+        'dining_minutes = { "2" = 55, "4" = 70, "6" = 85, "8" = 95, "12" = 110 }':
+        'dining_minutes = { "2" = 160, "4" = 170, "6" = 185, "8" = 195, "12" = 210 }'})
+    with serving(create_app(config, db_path, clock)) as base:
+        served = Served(base, store, config, clock)
+        long_evening(served)
+        store.set_joining_paused(paused)
+        board = await open_page(served.url(f"/board?lang={lang}"), view=screen)
+        await expect(board.locator("#classes .next .ticket")).to_have_count(12)
+        waits = await board.locator("#classes .wait").all_inner_texts()
+        assert all(any(len(n) == 3 for n in w.replace("–", " ").replace("（", " ").split()
+                       if n.isdigit()) for w in waits), waits
+        picture = picture_folder(tmp_path) / \
+            f"board-long-{lang}-{'paused' if paused else 'join'}-{screen['width']}.png"
+        await board.screenshot(path=str(picture))
+        assert await board.evaluate("document.documentElement.scrollHeight") <= screen["height"]
+        assert await overflowing(board) == []
+        for prefix in "ABCD":  # "Waiting: 4" is there to read
+            await expect(board.locator(f"#class-{prefix} .count")).to_be_in_viewport(ratio=1)
+        lines = await board.evaluate("""() => [...document.querySelectorAll(".class .next")]
+            .map(n => new Set([...n.children].map(t => Math.round(t.getBoundingClientRect().top)))
+            .size)""")
+        assert lines == [1, 1, 1, 1]

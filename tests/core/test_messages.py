@@ -13,7 +13,7 @@ from receiver import Receiver, messages_config
 from queueapp.clock import FixedClock
 from queueapp.config import Config
 from queueapp.messages import retry
-from queueapp.messages.plan import plan, resend
+from queueapp.messages.plan import UNDO_GRACE_SECONDS, plan, resend
 from queueapp.messages.sender import Sender
 from queueapp.quotes.rule import Quote
 from queueapp.store import Store
@@ -153,7 +153,8 @@ def test_call_again_is_counted_and_each_event_messaged_once(db_path: Path,
                                                            receiver: Receiver) -> None:
     config = messages_config(receiver.url)
     store = _open(db_path, config)
-    sender = Sender(store, config, FixedClock(START))
+    clock = FixedClock(START)
+    sender = Sender(store, config, clock)
     sender.run_once()
     pid = _add(store, config)
     store.call_party(at(1), pid)
@@ -168,6 +169,7 @@ def test_call_again_is_counted_and_each_event_messaged_once(db_path: Path,
     assert "calling you again (3)" in receiver.bodies()[3]
     assert len(receiver.received) == 4
     store.remove_party(at(12), pid, "no_show")
+    clock.advance(seconds=12 * 60 + UNDO_GRACE_SECONDS)  # a removal at the stand waits
     sender.run_once()
     assert "has been cancelled" in receiver.bodies()[-1]
 
@@ -478,6 +480,52 @@ def test_a_call_undone_and_made_again_is_told_again(db_path: Path,
     kinds = [r.kind for r in store.outbox.for_parties([pid])[pid]]
     assert kinds == ["added", "ready", "ready"]
     assert len(receiver.received) == 3 and "table is ready" in receiver.bodies()[-1]
+
+
+def test_a_removal_undone_at_once_is_never_told(db_path: Path, receiver: Receiver) -> None:
+    """The host removes the wrong party as a no-show and undoes it at once: the guest is
+    not told "your place has been cancelled" while back on the list (a removal at the
+    stand waits UNDO_GRACE_SECONDS before it is sent); one that stands is sent then."""
+    config, store, clock, sender = _started(
+        db_path, receiver.url, "close_position = 0\nclose_minutes = 0")
+    pid = _add(store, config)
+    store.call_party(at(1), pid)
+    clock.advance(minutes=12)
+    sender.run_once()  # "you are number A001", "your table is ready"
+    told = len(receiver.received)
+    mistake = store.remove_party(at(12), pid, "no_show")
+    sender.run_once()
+    assert len(receiver.received) == told  # not yet
+    store.undo(at(12.2), mistake.id or 0)
+    clock.advance(seconds=UNDO_GRACE_SECONDS + 1)
+    sender.run_once()
+    assert len(receiver.received) == told  # back on the list: never told it was removed
+    removed = [m for m in store.outbox.for_parties([pid])[pid] if m.kind == "removed"]
+    assert [(m.status, m.last_error.split(":")[0]) for m in removed] == [(FAILED, "not sent")]
+    # a removal that stands is told once its grace is over
+    other = _add(store, config, 13, name="Li", phone="+8613812345679")
+    clock.advance(minutes=1)
+    sender.run_once()
+    told = len(receiver.received)
+    store.remove_party(at(14), other, "cancelled")
+    sender.run_once()
+    assert len(receiver.received) == told
+    clock.advance(seconds=UNDO_GRACE_SECONDS + 1)
+    sender.run_once()
+    assert len(receiver.received) == told + 1
+    assert "has been cancelled" in receiver.bodies()[-1]
+
+
+def test_a_guests_own_cancel_is_confirmed_at_once(db_path: Path, receiver: Receiver) -> None:
+    """Cancelled from the guest's own page (or by a reply): no host can have pressed it
+    by mistake, so the confirmation goes at once."""
+    config, store, clock, sender = _started(
+        db_path, receiver.url, "close_position = 0\nclose_minutes = 0")
+    pid = _add(store, config)
+    sender.run_once()
+    store.guest_cancel(at(1), store.guest_link(pid))
+    sender.run_once()
+    assert "has been cancelled" in receiver.bodies()[-1]
 
 
 def test_a_message_that_is_no_longer_true_is_not_sent(db_path: Path,

@@ -119,6 +119,24 @@ def _tried(app, pid: str, kind: str) -> bool:
                for m in app.store.outbox.for_parties([pid]).get(pid, []))
 
 
+def test_a_removal_not_sent_because_it_was_undone_is_not_a_failure() -> None:
+    """The host removed the party and undid it at once, so "your place has been
+    cancelled" was never sent (no longer true): nothing for the host to do. The row
+    shows no ✗, and `m` does not offer that message to send again."""
+    from queueapp.messages.reach import no_longer_true
+    from queueapp.store.outbox import Message
+    from queueapp.ui.messages import marker, to_resend
+
+    added = Message(1, "p1", "added", "k1", "1:json", "you are number A001", SENT, 1, "",
+                    at(0), at(0), sent_at=at(0))
+    moot = Message(2, "p1", "removed", "k2", "1:json", "cancelled", FAILED, 0,
+                   no_longer_true("waiting"), at(1), at(2), failed_at=at(2))
+    assert str(marker([added, moot])) == "✉"
+    assert to_resend([added, moot]) == added
+    failed = replace(moot, last_error="HTTP 503")  # a true failure is still flagged
+    assert str(marker([added, failed])) == "✗" and to_resend([added, failed]) == failed
+
+
 async def test_a_table_ready_that_did_not_arrive_is_flagged_at_once(
         make_app, receiver: Receiver, moving_clock: FixedClock) -> None:
     """The guest must come now: a "table ready" whose first try failed marks the row ✗

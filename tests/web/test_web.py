@@ -138,6 +138,7 @@ def test_called_guest_is_told_by_when_to_come(client, store, config, clock):
     assert "Your table is ready" in by_id(page, "called")
     assert "Please come to the host stand by 19:09 (within 9 min)." in by_id(page, "called")
     assert 'id="position"' not in page
+    assert 'id="offers"' not in page  # "while you wait we offer" is over: come now
     clock.advance(minutes=10)
     page = client.get(f"/p/{token}").text
     assert "as soon as possible" in by_id(page, "called")
@@ -154,6 +155,19 @@ def test_on_my_way_back_changes_only_the_guests_own_party(client, store, config)
     assert store.party(mine).reply == "coming"
     assert store.party(other).reply == ""
     assert "on your way" in by_id(client.get(f"/p/{token}").text, "coming-noted")
+
+
+def test_the_on_my_way_address_opened_as_a_link_leads_to_the_guests_page(client, store,
+                                                                         config):
+    """A phone that reopens a tab whose last load was the button's post (the address bar
+    says /coming) loads it with GET: it gets the guest's page, in their language, not a
+    bare English "Method Not Allowed", and nothing is recorded."""
+    pid, token = add(store, config, -10, 2)
+    r = client.get(f"/p/{token}/coming?lang=zh", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/p/{token}?lang=zh"
+    assert store.party(pid).reply == ""
+    assert client.get(f"/p/{token}/coming").status_code == 200
+    assert client.get("/p/nonsense/coming").status_code == 404
 
 
 def test_cancel_asks_first_then_cancels_only_the_guests_own_party(client, store, config):
@@ -540,6 +554,83 @@ def test_the_join_limit_holds_for_simultaneous_posts(join_config, db_path, clock
         codes = asyncio.run(flood(base))
     assert sorted(codes).count(303) == 3 and codes.count(429) == 17
     assert len(store.load_room().waiting()) == 3
+
+
+def form_once(page: str) -> str:
+    """The one-time mark of a check-in form as shown."""
+    found = re.search(r'<input type="hidden" name="once" value="([^"]+)"', page)
+    assert found, "no once mark on the form"
+    return found.group(1)
+
+
+def test_a_check_in_form_posted_twice_adds_one_party(join_client, store):
+    """A double tap on a slow network (or a reload that posts again) sends the same form
+    twice: the second opens the page of the party the first added, and adds nobody."""
+    once = form_once(join_client.get("/join").text)
+    typed = {"name": "Slow Sam", "size": "2", "phone": "", "once": once}
+    first = join_client.post("/join?lang=en", headers=ORIGIN, data=typed,
+                             follow_redirects=False)
+    second = join_client.post("/join?lang=zh", headers=ORIGIN, data=typed,
+                              follow_redirects=False)
+    assert first.status_code == second.status_code == 303
+    assert second.headers["location"] == first.headers["location"].replace("lang=en", "lang=zh")
+    assert [p.name for p in store.load_room().waiting()] == ["Slow Sam"]
+    # with a phone too: the second is not refused as "already on the list"
+    once = form_once(join_client.get("/join").text)
+    typed = {"name": "Slow Sue", "size": "3", "phone": "138 1234 5678", "once": once}
+    first = join_client.post("/join", headers=ORIGIN, data=typed, follow_redirects=False)
+    second = join_client.post("/join", headers=ORIGIN, data=typed, follow_redirects=False)
+    assert first.status_code == second.status_code == 303
+    assert second.headers["location"] == first.headers["location"]
+    assert [p.name for p in store.load_room().waiting()] == ["Slow Sam", "Slow Sue"]
+    # each form shown has its own mark
+    assert form_once(join_client.get("/join").text) != once
+
+
+def test_the_same_form_typed_anew_is_a_new_check_in(join_client, store):
+    """Back to the form, another name typed over it (a friend's party on the same phone):
+    a new party, not the first one's page."""
+    once = form_once(join_client.get("/join").text)
+    for name in ("Ann", "Bea"):
+        r = join_client.post("/join", headers=ORIGIN, follow_redirects=False,
+                             data={"name": name, "size": "2", "phone": "", "once": once})
+        assert r.status_code == 303
+    assert [p.name for p in store.load_room().waiting()] == ["Ann", "Bea"]
+
+
+def test_a_refused_form_corrected_and_sent_again_is_saved(join_client, store):
+    once = form_once(join_client.get("/join").text)
+    r = join_client.post("/join", headers=ORIGIN,
+                         data={"name": "Li", "size": "99", "phone": "", "once": once})
+    assert r.status_code == 400
+    r = join_client.post("/join", headers=ORIGIN, follow_redirects=False,
+                         data={"name": "Li", "size": "2", "phone": "", "once": once})
+    assert r.status_code == 303 and [p.name for p in store.load_room().waiting()] == ["Li"]
+
+
+def test_a_check_in_form_posted_twice_at_once_adds_one_party(join_config, db_path, clock,
+                                                             store):
+    """Both posts of a double tap in flight together: one party, and both answers open
+    its page."""
+    import asyncio
+
+    import httpx
+    from helpers import serving
+
+    from queueapp.web.app import create_app
+
+    async def double_tap(base: str) -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            once = form_once((await http.get("/join")).text)
+            typed = {"name": "Double Dan", "size": "2", "phone": "", "once": once}
+            return list(await asyncio.gather(*[
+                http.post("/join", headers={"origin": base}, data=typed) for _ in range(3)]))
+
+    with serving(create_app(join_config, db_path, clock)) as base:
+        answers = asyncio.run(double_tap(base))
+    assert [r.status_code for r in answers] == [303, 303, 303]
+    assert len({r.headers["location"] for r in answers}) == 1
+    assert [p.name for p in store.load_room().waiting()] == ["Double Dan"]
 
 
 def test_a_phone_already_on_the_list_cannot_join_again(join_client, store, config):

@@ -955,6 +955,9 @@ EN: dict[str, str] = {
     "why_wait_ahead_many": "{n} parties ahead for a {table}",
     "why_wait_frees_one": "one should free in about {minutes} min",
     "why_wait_frees_many": "{count} must free up, the last in about {minutes} min",
+    "why_wait_frees_one_alone": "a {table} should free for you in about {minutes} min",
+    "why_wait_frees_many_alone": "{count} tables must free up, the last of them yours "
+        "({table}), in about {minutes} min",
     # -- issue 13: head office --
     "err_hq_no_db": "{path}: no such database file. Check the path (--db FILE).",
     "err_hq_no_url": "No head office address: give --to postgresql://… or set [headoffice] "
@@ -1909,6 +1912,8 @@ ZH: dict[str, str] = {
     "why_wait_ahead_many": "前面有 {n} 桌在等{table}",
     "why_wait_frees_one": "约 {minutes} 分钟后空出一张",
     "why_wait_frees_many": "需空出 {count} 张，最后一张约 {minutes} 分钟后",
+    "why_wait_frees_one_alone": "约 {minutes} 分钟后会为您空出一张{table}",
+    "why_wait_frees_many_alone": "需空出 {count} 张{table}，最后一张是您的，约 {minutes} 分钟后",
     # -- issue 13: head office --
     "err_hq_no_db": "{path}：没有这个数据库文件。请检查路径（--db FILE）。",
     "err_hq_no_url": "没有总部地址：请用 --to postgresql://… 指定，或设置 [headoffice] url"

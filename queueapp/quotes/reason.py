@@ -113,20 +113,37 @@ def guest_minutes(x: float) -> int:
     return max(5, int(5 * math.floor(x / 5 + 0.5)))
 
 
-def say(quote: Quote | None, t: Translator, for_guest: bool = False) -> str:
+AHEAD = ("why_wait_ahead_none", "why_wait_ahead_one", "why_wait_ahead_many")
+# the tables still to free, said on their own (the guest's page: see ``say``)
+ALONE = {"why_wait_frees_one": "why_wait_frees_one_alone",
+         "why_wait_frees_many": "why_wait_frees_many_alone"}
+
+
+def say(quote: Quote | None, t: Translator, for_guest: bool = False,
+        on_page: bool = False) -> str:
     """The quote's reason as one line in ``t``'s language; "" when it has none (the
     day-one rule and the baselines give none). ``for_guest``: next to the quote as the
     guest is told it (to 5 minutes), its minutes are rounded the same way ("25 min ...
-    free in about 25 min", not "... about 27")."""
+    free in about 25 min", not "... about 27"). ``on_page``: on the guest's own page,
+    which shows their place in line among the parties not yet called, the walk's count
+    of parties seated first (called ones too) is left out, and the tables to free are
+    said on their own ("2 tables for your party must free up ...")."""
     parts = getattr(quote, "reason", ()) if quote is not None else ()
     out = []
+    table: dict[str, object] = {}
     for part in parts:
         values: dict[str, object] = dict(part.values)
         minutes = values.get("minutes")
-        if for_guest and isinstance(minutes, int):
+        if (for_guest or on_page) and isinstance(minutes, int):
             values["minutes"] = guest_minutes(minutes)
         if "seats" in values:
             values["table"] = t("why_wait_join" if values.get("joined") else "why_wait_table",
                                 seats=values["seats"])
-        out.append(t(part.key, **values))
+            table = {"table": values["table"]}
+        key = part.key
+        if on_page and key in AHEAD:
+            continue
+        if on_page and key in ALONE:
+            key, values = ALONE[key], {**values, **table}
+        out.append(t(key, **values))
     return t("why_wait_sep").join(out)

@@ -227,7 +227,7 @@ def guest_fragment(t: Translator, config: Config, v: GuestView, token: str) -> s
                    f'<p id="estimate" class="estimate">{e(wait_text(t, v.estimate))}</p>')
         # why: the estimator's own reason for this estimate (its walk), else what is
         # true in the room now (a quoter that gives no reason)
-        line = reason.say(v.estimate, t, for_guest=True) if v.estimate is not None else ""
+        line = reason.say(v.estimate, t, on_page=True) if v.estimate is not None else ""
         if not line and v.reason:
             line = t("web_page_reason_join").join(t(f.key, **f.values) for f in v.reason)
         if line:

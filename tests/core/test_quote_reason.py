@@ -57,6 +57,20 @@ def test_the_reason_is_what_the_walk_found_in_english_and_chinese() -> None:
     told = quote.rounded()[0]
     assert say(quote, EN, for_guest=True).endswith(f"the last in about {told} min")
     assert abs(told - minutes) <= 2.5
+    # on the guest's own page, which shows their place among the parties not yet called,
+    # the walk's count of parties seated first (called ones too) would contradict it
+    assert say(quote, EN, on_page=True) == (
+        f"3 tables must free up, the last of them yours (table for 4), in about {told} min")
+    assert say(quote, ZH, on_page=True) == f"需空出 3 张4人桌，最后一张是您的，约 {told} 分钟后"
+
+
+def test_the_page_says_one_table_to_free_on_its_own() -> None:
+    quote = Quote(12, 8, 20, (Reason("why_wait_ahead_none", (("seats", 2), ("joined", 0))),
+                              Reason("why_wait_frees_one", (("minutes", 12),))))
+    assert say(quote, EN) == "first in line for a table for 2; one should free in about 12 min"
+    assert say(quote, EN, on_page=True) == "a table for 2 should free for you in about 10 min"
+    free = Quote(0, 0, 0, (Reason("why_wait_free_now", (("seats", 4), ("joined", 1))),))
+    assert say(free, EN, on_page=True) == say(free, EN) == "a joined table for 4 is free now"
 
 
 def test_quote_all_explains_every_party_by_its_place_in_line() -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -99,10 +100,14 @@ class HoldQuestion(ModalScreen[HoldChoice | None]):
 
     It comes up by itself, while the host may be typing something else: so no choice is
     highlighted until an arrow key picks one (an Enter meant for the find box must not
-    call the party again). It closes by itself when the hold changes meanwhile (another
-    terminal answered, or the party was seated): ``changed_elsewhere`` says so."""
+    call the party again), and a key it has no use for (``u`` for undo, ``/`` to find)
+    makes it step aside, deciding later, and is then the stand's (``passed_key``). It
+    closes by itself when the hold changes meanwhile (another terminal answered, or the
+    party was seated): ``changed_elsewhere`` says so."""
 
     BINDINGS = [Binding("escape", "later", show=False, id="hold_later")]
+    OWN_KEYS = frozenset({"up", "down", "home", "end", "pageup", "pagedown", "enter",
+                          "escape", "tab", "shift+tab"})
 
     def __init__(self, t: Translator, party: Party, hold_minutes: float) -> None:
         super().__init__()
@@ -110,6 +115,7 @@ class HoldQuestion(ModalScreen[HoldChoice | None]):
         self.party_id, self.hold_minutes = party.id, hold_minutes
         self.asked_end = party.hold_ends(hold_minutes)
         self.changed_elsewhere = False
+        self.passed_key: events.Key | None = None  # typed for the stand: it steps aside
 
     def close_if_changed(self, room: Room) -> None:
         """The party's hold is no longer the one asked about: close, deciding nothing."""
@@ -136,6 +142,14 @@ class HoldQuestion(ModalScreen[HoldChoice | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(HoldChoice(event.option.id or HoldChoice.HOLD_LONGER))
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key in self.OWN_KEYS or self.passed_key is not None:
+            return
+        event.stop()
+        event.prevent_default()
+        self.passed_key = events.Key(event.key, event.character)
+        self.dismiss(None)
 
     def action_later(self) -> None:
         self.dismiss(None)

@@ -376,6 +376,31 @@ async def test_the_stand_that_called_is_asked_first_when_the_hold_runs_out(
         other.close()
 
 
+async def test_a_key_for_the_stand_moves_the_hold_question_aside(
+        make_app, config, moving_clock: FixedClock) -> None:
+    """The question came up as the host pressed `/` to find a guest: the key went into
+    it and was lost, and so was every key after it. It now steps aside (asked again in a
+    minute) and the key does what it does at the stand."""
+    from queueapp.ui.screens.pickers import FindScreen
+
+    app = make_app(cfg=config, clk=moving_clock)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        pid = await _hold_runs_out(app, pilot, moving_clock, config, "Sun")
+        await pilot.press("down")  # its own keys stay its own
+        await settle(app, pilot)
+        assert isinstance(app.screen, HoldQuestion)
+        await pilot.press("slash")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FindScreen)
+        assert app.store.party(pid).status == "called"  # nothing decided
+        await pilot.press("escape")
+        await settle(app, pilot)
+        moving_clock.advance(minutes=1, seconds=1)
+        app.tick()
+        await settle(app, pilot)
+        assert isinstance(app.screen, HoldQuestion) and app.screen.party_id == pid
+
+
 async def test_an_enter_typed_as_the_hold_question_comes_up_decides_nothing(
         make_app, config, moving_clock: FixedClock) -> None:
     """The question comes up by itself while the host types elsewhere: an Enter meant for

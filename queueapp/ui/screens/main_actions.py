@@ -722,6 +722,8 @@ class StandActions(Screen[None]):
         minutes = round(hold)
         question = HoldQuestion(t, party, hold)
         choice = await flows.ask(app, question)
+        if question.passed_key is not None:  # typed for the stand: it is the stand's
+            app.post_message(question.passed_key)  # (handled after this flow's answer)
         if question.changed_elsewhere:
             app.notify(t("err_hold_answered_elsewhere", name=party.name or party.id),
                        severity="warning", timeout=6)
@@ -737,6 +739,7 @@ class StandActions(Screen[None]):
         if choice is None:  # decide later: asked again in a minute
             app.holds.ask_later(party, app.now())
             app.notify(t("hold_ask_later", name=party.name or party.id), timeout=4)
+
         elif choice == HoldChoice.HOLD_LONGER:
             ev = await app.in_store(answer(lambda store, now: store.keep_call(
                 now, party.id, hold, host)))

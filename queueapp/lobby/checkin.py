@@ -9,6 +9,7 @@ each door renders them in its own language.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,8 +31,11 @@ class Problem:
     def of(cls, key: str, **values: Any) -> Problem:
         return cls(((key, values),))
 
-    def render(self, t: Translator) -> str:
-        return "".join(t(key, **values) for key, values in self.words)
+    def render(self, t: Translator, instead: Mapping[str, str] | None = None) -> str:
+        """In ``t``'s language; ``instead`` swaps words for others (the guest's own
+        check-in asks for "your name", the stand for "the guest's name")."""
+        swap = instead or {}
+        return "".join(t(swap.get(key, key), **values) for key, values in self.words)
 
 
 def name_problem(text: str) -> Problem | None:

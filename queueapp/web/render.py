@@ -54,6 +54,10 @@ def sizes(t: Translator, low: int, high: int | None) -> str:
     return t("web_sizes", low=low, high=high)
 
 
+# the check-in's words said to the guest checking themselves in, not to a host
+TO_GUEST = {"err_name_required": "web_err_name_required"}
+
+
 def wait_text(t: Translator, quote: Quote | None) -> str:
     if quote is None:
         return t("web_wait_unknown")
@@ -287,7 +291,7 @@ def join_form(t: Translator, config: Config, values: Mapping[str, str],
 
     def field(name: str, label: str, kind: str, extra: str) -> str:
         problem = problems.get(name)
-        error = f'<p class="error" id="{name}-error">{e(problem.render(t))}</p>' \
+        error = f'<p class="error" id="{name}-error">{e(problem.render(t, TO_GUEST))}</p>' \
             if problem else ""
         invalid = ' aria-invalid="true"' if problem else ""
         return (f'<label for="{name}">{e(label)}</label>'

@@ -271,7 +271,7 @@ def test_join_adds_the_party_and_opens_its_own_page(join_client, store, join_con
 
 
 @pytest.mark.parametrize("name,size,phone,field,words", [
-    ("", "2", "", "name", "Enter the guest's name."),
+    ("", "2", "", "name", "Enter your name."),  # said to the guest, not to a host
     ("A" * 10_000, "2", "", "name", "Keep the name to 60 characters (now 10000)."),
     ("Li", "²", "", "size", "Party size: “²” is not a digit"),
     ("Li", "13", "", "size", "Party size must be from 1 to 12."),
@@ -279,7 +279,7 @@ def test_join_adds_the_party_and_opens_its_own_page(join_client, store, join_con
     ("Li", "2", "call me", "phone", "This is not a phone number"),
     ("Li", "2", "123", "phone", "Not a valid phone number for CN"),
 ])
-def test_join_refuses_bad_input_with_the_stands_words(join_client, store, name, size, phone,
+def test_join_refuses_bad_input_with_the_stands_rules(join_client, store, name, size, phone,
                                                        field, words):
     r = join_client.post("/join", headers=ORIGIN,
                          data={"name": name, "size": size, "phone": phone})

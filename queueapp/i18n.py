@@ -50,6 +50,8 @@ EN: dict[str, str] = {
     "about_minutes": "~{minutes} min",
     "over_by": "+{minutes}",
     "called_at": "called {time}",
+    "panel_called": "Called: their table is ready, they are on their way",
+    "panel_called_kept": "Called: {table} is kept for them while they come",
     "no_party_selected": "Highlight a party on the waiting list first (arrow keys).",
     # add / edit form
     "add_title": "Add a party",
@@ -1072,6 +1074,8 @@ ZH: dict[str, str] = {
     "about_minutes": "约 {minutes} 分钟",
     "over_by": "+{minutes}",
     "called_at": "{time} 已叫号",
+    "panel_called": "已叫号：餐桌已备好，客人正在过来",
+    "panel_called_kept": "已叫号：{table} 为其保留，等客人过来",
     "no_party_selected": "请先用方向键选中等位名单中的一桌客人。",
     "add_title": "添加等位客人",
     "edit_title": "编辑客人",

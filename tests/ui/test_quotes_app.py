@@ -80,3 +80,30 @@ async def test_the_add_form_and_the_party_panel_say_why(make_app, store, config,
         why = t("why_wait_line", reason=live)
         start = next(n for n, line in enumerate(panel) if line.startswith(why[:8]))
         assert live and why.split() == " ".join(panel[start:]).split()[:len(why.split())]
+
+
+async def test_a_called_party_s_panel_says_it_was_called_not_who_is_ahead(make_app, store):
+    """After the call the walk still put parties ahead of them ("Why: 3 parties ahead"):
+    their table is ready, and the panel says so (and which one is kept for them)."""
+    room = store.load_room()
+    for i, name in enumerate(room.tables):  # every table taken: the party waits in line
+        pid = store.add_party(at(-30 + i), 2, f"Diner {i}").party
+        store.seat_party(at(-29 + i), pid, name)
+    first = store.add_party(at(-5), 2, "Zhou").party
+    store.add_party(at(-4), 2, "Qian")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.screen.select_party(first)
+        await pilot.press("n")  # no table is ready: called by voice
+        await settle(app, pilot)
+        panel = str(app.screen.query_one("#party-panel", Static).render())
+        assert "Called: their table is ready, they are on their way" in panel
+        assert "Why:" not in panel
+        store.table_departed(at(0), "A1")
+        store.table_ready(at(0), "A1")
+        store.call_party(at(0), first, table="A1", minutes=10)  # called again, for A1
+        app.reload()
+        await settle(app, pilot)
+        panel = str(app.screen.query_one("#party-panel", Static).render())
+        assert "Called: A1 is kept for them while they come" in panel

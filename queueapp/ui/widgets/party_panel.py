@@ -22,7 +22,7 @@ from queueapp.ui import messages as messages_ui
 from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.format import clip, fit, flow, guest_parts, reply_marker, wrapped
 from queueapp.ui.keynames import key_label
-from queueapp.waitlist.room import WAITING, Party
+from queueapp.waitlist.room import CALLED, WAITING, Party
 
 SUGGESTIONS = 9  # numbered suggestions: keys 1-9 give them
 HEAD_LINES = 3  # the party's line (name, allergy, card, tags, note) wraps to at most this
@@ -93,8 +93,13 @@ class PartyPanel(Static):
         if sent:  # issue 12: the messages to this party, newest last
             parts["messages"] = [messages_ui.panel_line(sent, t, cfg.timezone)]
         parts["side"] = [self._guest_side(p, snap)]
-        wait_why = reason.say(snap.quotes.get(p.id), t)
-        if wait_why:  # where the live estimate comes from
+        if p.status == CALLED:  # their table is ready: the line ahead is no longer why
+            kept = snap.room.kept_for(p.id)
+            why = Text(t("panel_called_kept", table=kept) if kept else t("panel_called"),
+                       style="italic")
+            parts["why"] = wrapped(why, width, console)
+        elif wait_why := reason.say(snap.quotes.get(p.id), t):
+            # where the live estimate comes from
             why = Text(t("why_wait_line", reason=wait_why), style="italic")
             parts["why"] = wrapped(why, width, console)
         for n, (sug, why_sug) in enumerate(zip(self.suggestions, reasons, strict=True), 1):

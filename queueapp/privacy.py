@@ -20,13 +20,17 @@ from queueapp.store.times import iso
 # C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides and
 # isolates that make a name read backwards on screen
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# a whole terminal escape sequence, gone with its ESC rather than leaving "[31m" in the
+# name: a control sequence (colour, cursor moves: ESC [ ... letter) or an operating system
+# command (a window title: ESC ] ... BEL)
+_ESCAPE = re.compile(r"(\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?")
 _LINE_BREAKS = re.compile("[\t\n]")
 LATEST = 253_402_000_000.0  # late on 9999-12-30 UTC: later than any time the file holds
 
 
 def printable(text: str, one_line: bool = False) -> str:
     """``text`` without control characters (``one_line``: tabs and newlines become spaces)."""
-    text = _CONTROL.sub("", text)
+    text = _CONTROL.sub("", _ESCAPE.sub("", text))
     return _LINE_BREAKS.sub(" ", text) if one_line else text
 
 

@@ -270,18 +270,18 @@ def test_control_characters_never_reach_a_roster_name(tmp_path, config):
     first = cli(db, "lead", "add", "Ctl\x07\x1b[31m", input="246813\n246813\n")
     assert first.exit_code == 0, first.output
     assert "Control characters (BEL, ESC, tabs...) are not kept in a name: it is " \
-           "Ctl[31m." in first.output
+           "Ctl." in first.output
     assert "\x07" not in first.output and "\x1b" not in first.output  # not in the prompts
     added = cli(db, "host", "add", "Tab\tHost\x07", input="246813\n")
     assert added.exit_code == 0 and "Tab Host is on the roster of hosts now" in added.output
     nothing = cli(db, "host", "add", "\x07\x1b", input="246813\n")
     assert nothing.exit_code == 1 and "with a letter or digit in it" in nothing.output
     listed = cli(db, "lead", "list").output + cli(db, "host", "list").output
-    assert "Ctl[31m · added" in listed and "Tab Host · added" in listed
+    assert "Ctl · added" in listed and "Tab Host · added" in listed
     assert not any(ch in listed for ch in "\x07\x1b\t")
     store = Store.open(db, config)
     try:
-        assert [r.name for r in store.roster.leads()] == ["Ctl[31m"]
+        assert [r.name for r in store.roster.leads()] == ["Ctl"]
         assert [r.name for r in store.roster.hosts()] == ["Tab Host"]
     finally:
         store.close()

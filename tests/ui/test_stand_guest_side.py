@@ -153,8 +153,8 @@ async def test_a_guests_words_cannot_drive_the_terminal(make_app, store, config)
         store.guest_reply(at(0), store.guest_link(pid), TEXT,
                           note="\x1b[2Jlate\u202e\nby 5\x07")
         await other_program(app, pilot)
-        assert cell(app, pid, "col_tags") == "↩ “[2Jlate by 5”"
-        assert "A001 Li Na: “[2Jlate by 5”" in toasts(app)
+        assert cell(app, pid, "col_tags") == "↩ “late by 5”"
+        assert "A001 Li Na: “late by 5”" in toasts(app)
 
 
 async def test_an_answer_from_before_the_stand_started_is_marked_not_toasted(make_app, store,

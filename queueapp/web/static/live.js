@@ -1,14 +1,15 @@
 // Keeps a page's live part current: the server sends the new HTML fragment (server-sent
 // events, or a long poll where EventSource is missing) and this only swaps it in.
 // It never gives up: a failed connection (the server restarting, the file busy: a 503)
-// is tried again after 1, 2, 4 ... at most 30 seconds, and a page that says its party
+// is tried again after 1, 2, 4, 8 and then every 10 seconds (a guest whose table is
+// ready must not wait half a minute for the page to say so), and a page that says its party
 // is seated or gone keeps listening, so an undone seat or no-show brings it back.
 (function () {
   "use strict";
   var live = document.getElementById("live");
   if (!live) { return; }
   var FIRST_DELAY = 1000;
-  var LONGEST_DELAY = 30000;
+  var LONGEST_DELAY = 10000;
   var seq = live.getAttribute("data-seq") || "0";
   var delay = FIRST_DELAY;
   function later(again) {

@@ -453,7 +453,7 @@ EN: dict[str, str] = {
     "record_left": "Left",
     "record_decided": "Decided",
     "offer_table": "table {table}",
-    "offer_tables": "a table freeing soon",
+    "offer_tables": "A table freeing soon",
     "sum_mae": "Mean absolute error",
     "sum_within5": "Within 5 minutes",
     "report_head": "{name}: {start} to {end}",
@@ -1630,7 +1630,7 @@ ZH: dict[str, str] = {
         "用 `queueapp lead add 姓名` 逐个添加（密码存入数据库），然后删除这些条目。",
     "nobody": "无（第一位领班）",
     # -- the record cannot be bent: append-only, hash chain, verify (helper G) --
-    "verify_ok": "记录已核验至事件 {events} / 赠送 {gestures}，{time}。",
+    "verify_ok": "记录已核验至事件 {events} / 关怀 {gestures}，{time}。",
     "verify_failed": "记录被改动或已损坏：{n} 个问题。",
     "verify_damaged": "数据库文件已损坏：{detail}",
     "verify_trigger_missing": "{table}：触发器 {name} 不见了（已被删除）。",

@@ -606,6 +606,8 @@ EN: dict[str, str] = {
     "err_host_exists": "{name!r} is already on the roster, as {existing!r} (case, spaces and "
         "punctuation do not count).",
     "err_host_in_config": "{name!r} is one of config.toml's [[hosts]]: remove the entry there.",
+    "err_no_such_host": "There is no host called {name!r} on the roster. On it: {names}.",
+    "err_no_such_lead": "There is no shift lead called {name!r}. The leads: {names}.",
     "err_roster_name": "Type a name of up to {most} characters, with a letter or digit in it.",
     "err_lead_exists": "{name!r} is already a shift lead, as {existing!r}.",
     "err_lead_in_config": "{name!r} is a lead only in config.toml's [[leads]]: remove the "
@@ -1598,6 +1600,8 @@ ZH: dict[str, str] = {
         "“添加迎宾”，或运行 `queueapp host add 姓名`）。",
     "err_host_exists": "{name!r} 已在名单上，写作 {existing!r}（大小写、空格和标点不计）。",
     "err_host_in_config": "{name!r} 来自 config.toml 的 [[hosts]]：请在那里删除。",
+    "err_no_such_host": "迎宾名单上没有 {name!r}。名单上有：{names}。",
+    "err_no_such_lead": "没有名叫 {name!r} 的领班。领班有：{names}。",
     "err_roster_name": "请输入最多 {most} 个字符的姓名，其中至少有一个字母或数字。",
     "err_lead_exists": "{name!r} 已是领班，写作 {existing!r}。",
     "err_lead_in_config": "{name!r} 只在 config.toml 的 [[leads]] 中：请在那里删除。",

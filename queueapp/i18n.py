@@ -590,6 +590,8 @@ EN: dict[str, str] = {
         "(Ctrl+Q) and start with --db FILE.",
     "purge_future": "{day} is after today ({today}): that would anonymise every finished "
         "party, today's included, and it cannot be undone. Give a date up to today.",
+    "purge_confirm": "Anonymise the names, phones and notes of {parties} parties and {guests} "
+        "guests (and {notes} guest notes) older than {day} in {path}? This cannot be undone",
     "purge_done": "Anonymised what is older than {day}: {parties} parties, {guests} guests, "
         "{notes} notes and {events} events. Counts and reports are unchanged.",
     "purged_toast": "Guests' personal data older than {days} days was anonymised "
@@ -1586,6 +1588,8 @@ ZH: dict[str, str] = {
         "--db FILE 启动。",
     "purge_future": "{day} 晚于今天（{today}）：这会匿名化所有已结束的客人（包括今天的），"
         "且无法撤销。请给出不晚于今天的日期。",
+    "purge_confirm": "将 {path} 中 {day} 之前的 {parties} 桌客人和 {guests} 位顾客（以及 {notes} "
+        "条顾客备注）的姓名、电话和备注匿名化？此操作无法撤销",
     "purge_done": "已匿名化 {day} 之前的数据：{parties} 桌客人、{guests} 位顾客、"
         "{notes} 条备注和 {events} 条事件。计数和报表不变。",
     "purged_toast": "超过 {days} 天的顾客个人信息已匿名化（[privacy] keep_guest_days）。",

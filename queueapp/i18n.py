@@ -1026,6 +1026,39 @@ EN: dict[str, str] = {
     "chain_col_past_quote": "waited 10+ min past quote",
     "chain_col_mae": "quote error (min)",
     "chain_col_within5": "within 5 min",
+    # -- queueapp backtest and simulate --
+    "bt_not_both": "Give either EVENTS.csv or --db, not both.",
+    "bt_needs_tables": "EVENTS.csv needs --tables TABLES.toml.",
+    "bt_events_missing": "{path}: events file not found.",
+    "bt_events_unreadable": "{path}: cannot read it ({detail}).",
+    "bt_nothing": "Give EVENTS.csv --tables TABLES.toml, or --db FILE.",
+    "bt_cannot_write": "{path}: cannot write the quotes ({detail}).",
+    "bt_head": "{source}: {events} events, {quoter} quotes in {seconds} s",
+    "bt_quoted": "parties quoted",
+    "bt_seated": "parties seated",
+    "bt_mae": "mean absolute error",
+    "bt_minutes": "{n} min",
+    "bt_within5": "within 5 minutes",
+    "bt_bias": "mean signed error",
+    "bt_bias_value": "{n} min (quote minus wait)",
+    "bt_over5": "waited >5 min longer",
+    "bt_by_size": "by party size: size, seated, MAE, within 5, signed, waited >5 over",
+    "bt_wrote": "Wrote {n} quotes to {path}",
+    "sim_quoting": "Quoting {parties} simulated parties as the stand would have, each from "
+        "what came before it...",
+    "sim_wrote": "{path}: wrote {n} events ({parties} parties, {days} days of {scenario}: "
+        "{about}) from {start}.",
+    "sim_quoted": "Quoted them in {seconds} s: {seated} seated parties, mean absolute error "
+        "{mae} min, within 5 minutes {within5}.",
+    "scenario_hotpot": "two-floor hotpot house: long dinners, a big evening peak",
+    "scenario_bistro": "small bistro of two-tops with a strict first-come host",
+    "scenario_family": "family restaurant: big tables, big parties, weekend lunches",
+    "scenario_noodle": "noodle bar: quick turns, a sharp lunch rush, no strict order",
+    "scenario_late_night": "late-night barbecue: open 18:00-02:00, busy weekends, big swings",
+    "scenario_corner": "corner cafe: two- and four-tops, one six-top, guests who leave after "
+        "about 35 minutes, a host who seats whoever a free table fits",
+    "scenario_dumplings": "dumpling house: many four-tops, one six- and one eight-top, "
+        "impatient guests, a host who seats the first party a free table fits",
 }
 
 ZH: dict[str, str] = {
@@ -1973,6 +2006,40 @@ ZH: dict[str, str] = {
     "chain_col_past_quote": "超过报时 10 分钟以上",
     "chain_col_mae": "报时误差（分钟）",
     "chain_col_within5": "5 分钟内",
+    # -- queueapp backtest 与 simulate --
+    "bt_not_both": "请给出 EVENTS.csv 或 --db 其中之一，不要同时给出。",
+    "bt_needs_tables": "EVENTS.csv 需要 --tables TABLES.toml。",
+    "bt_events_missing": "{path}：找不到事件文件。",
+    "bt_events_unreadable": "{path}：无法读取（{detail}）。",
+    "bt_nothing": "请给出 EVENTS.csv --tables TABLES.toml，或 --db 文件。",
+    "bt_cannot_write": "{path}：无法写入预估（{detail}）。",
+    "bt_head": "{source}：{events} 条事件，{quoter} 预估用时 {seconds} 秒",
+    "bt_quoted": "已预估的桌数",
+    "bt_seated": "已入座的桌数",
+    "bt_mae": "平均绝对误差",
+    "bt_minutes": "{n} 分钟",
+    "bt_within5": "5 分钟以内",
+    "bt_bias": "平均偏差",
+    "bt_bias_value": "{n} 分钟（预估减实际等待）",
+    "bt_over5": "比预估多等 5 分钟以上",
+    "bt_by_size": "按人数：人数、入座桌数、平均绝对误差、5 分钟以内、平均偏差、"
+        "多等 5 分钟以上",
+    "bt_wrote": "已将 {n} 条预估写入 {path}",
+    "sim_quoting": "正在像接待台当时那样为 {parties} 桌模拟客人逐一预估"
+        "（每桌只看它之前发生的事）……",
+    "sim_wrote": "{path}：写入 {n} 条事件（{parties} 桌客人，{days} 天的 {scenario}：{about}），"
+        "从 {start} 起。",
+    "sim_quoted": "预估用时 {seconds} 秒：{seated} 桌已入座，平均绝对误差 {mae} 分钟，"
+        "5 分钟以内 {within5}。",
+    "scenario_hotpot": "两层的火锅店：晚餐时间长，晚间高峰大",
+    "scenario_bistro": "两人桌为主的小餐馆，迎宾严格按先来后到",
+    "scenario_family": "家庭餐厅：大桌、大团体、周末午餐",
+    "scenario_noodle": "面馆：翻台快，午间高峰集中，不严格按顺序",
+    "scenario_late_night": "深夜烧烤：18:00-02:00 营业，周末忙，起伏大",
+    "scenario_corner": "街角咖啡馆：两人桌和四人桌，一张六人桌，客人约 35 分钟后离开，"
+        "迎宾让空桌坐得下的任何一桌入座",
+    "scenario_dumplings": "饺子馆：四人桌多，一张六人桌和一张八人桌，客人没耐心，"
+        "迎宾让空桌坐得下的第一桌入座",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

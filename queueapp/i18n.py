@@ -232,6 +232,8 @@ EN: dict[str, str] = {
     "field_lead": "Shift lead",
     "field_pin": "PIN",
     "pin_hint": "Enter approves · Esc cancels. Wrong PINs are counted and logged.",
+    "pin_hint_review": "Enter opens the review · Esc cancels. Wrong PINs are counted and "
+                       "logged.",
     "err_no_leads": "No shift leads yet: add the first with `queueapp lead add NAME`.",
     "catalogue_title": "Give to",
     "out_of_season": "out of season",
@@ -348,6 +350,11 @@ EN: dict[str, str] = {
     "err_date_no_such_day": "{date}: there is no such day (check the month and its length).",
     "err_date_outside": "{date} is outside the dates queueapp reports on ({first} to {last}).",
     "err_date_order": "'To' is before 'from'.",
+    # the figures on screen are not those of the filters typed (yet): say whose they are
+    "review_stale": "Showing {shown} until the dates are fixed.",
+    "review_loading": "Loading… still showing {shown}.",
+    "walkaways_heading": "Walk-aways: each wait against its quote",
+    "rescues_heading": "Rescues: what was offered, and did they stay",
     "sum_parties": "Parties",
     "sum_parties_value": "{parties} ({guests} guests), {seated} seated",
     "sum_gestures": "Gestures",
@@ -455,7 +462,7 @@ EN: dict[str, str] = {
     "record_left": "Left",
     "record_decided": "Decided",
     "offer_table": "table {table}",
-    "offer_tables": "a table freeing soon",
+    "offer_tables": "A table freeing soon",
     "sum_mae": "Mean absolute error",
     "sum_within5": "Within 5 minutes",
     "report_head": "{name}: {start} to {end}",
@@ -592,6 +599,8 @@ EN: dict[str, str] = {
         "(Ctrl+Q) and start with --db FILE.",
     "purge_future": "{day} is after today ({today}): that would anonymise every finished "
         "party, today's included, and it cannot be undone. Give a date up to today.",
+    "purge_confirm": "Anonymise the names, phones and notes of {parties} parties and {guests} "
+        "guests (and {notes} guest notes) older than {day} in {path}? This cannot be undone",
     "purge_done": "Anonymised what is older than {day}: {parties} parties, {guests} guests, "
         "{notes} notes and {events} events. Counts and reports are unchanged.",
     "purged_toast": "Guests' personal data older than {days} days was anonymised "
@@ -608,6 +617,8 @@ EN: dict[str, str] = {
     "err_host_exists": "{name!r} is already on the roster, as {existing!r} (case, spaces and "
         "punctuation do not count).",
     "err_host_in_config": "{name!r} is one of config.toml's [[hosts]]: remove the entry there.",
+    "err_no_such_host": "There is no host called {name!r} on the roster. On it: {names}.",
+    "err_no_such_lead": "There is no shift lead called {name!r}. The leads: {names}.",
     "err_roster_name": "Type a name of up to {most} characters, with a letter or digit in it.",
     "err_lead_exists": "{name!r} is already a shift lead, as {existing!r}.",
     "err_lead_in_config": "{name!r} is a lead only in config.toml's [[leads]]: remove the "
@@ -1032,6 +1043,39 @@ EN: dict[str, str] = {
     "chain_col_past_quote": "waited 10+ min past quote",
     "chain_col_mae": "quote error (min)",
     "chain_col_within5": "within 5 min",
+    # -- queueapp backtest and simulate --
+    "bt_not_both": "Give either EVENTS.csv or --db, not both.",
+    "bt_needs_tables": "EVENTS.csv needs --tables TABLES.toml.",
+    "bt_events_missing": "{path}: events file not found.",
+    "bt_events_unreadable": "{path}: cannot read it ({detail}).",
+    "bt_nothing": "Give EVENTS.csv --tables TABLES.toml, or --db FILE.",
+    "bt_cannot_write": "{path}: cannot write the quotes ({detail}).",
+    "bt_head": "{source}: {events} events, {quoter} quotes in {seconds} s",
+    "bt_quoted": "parties quoted",
+    "bt_seated": "parties seated",
+    "bt_mae": "mean absolute error",
+    "bt_minutes": "{n} min",
+    "bt_within5": "within 5 minutes",
+    "bt_bias": "mean signed error",
+    "bt_bias_value": "{n} min (quote minus wait)",
+    "bt_over5": "waited >5 min longer",
+    "bt_by_size": "by party size: size, seated, MAE, within 5, signed, waited >5 over",
+    "bt_wrote": "Wrote {n} quotes to {path}",
+    "sim_quoting": "Quoting {parties} simulated parties as the stand would have, each from "
+        "what came before it...",
+    "sim_wrote": "{path}: wrote {n} events ({parties} parties, {days} days of {scenario}: "
+        "{about}) from {start}.",
+    "sim_quoted": "Quoted them in {seconds} s: {seated} seated parties, mean absolute error "
+        "{mae} min, within 5 minutes {within5}.",
+    "scenario_hotpot": "two-floor hotpot house: long dinners, a big evening peak",
+    "scenario_bistro": "small bistro of two-tops with a strict first-come host",
+    "scenario_family": "family restaurant: big tables, big parties, weekend lunches",
+    "scenario_noodle": "noodle bar: quick turns, a sharp lunch rush, no strict order",
+    "scenario_late_night": "late-night barbecue: open 18:00-02:00, busy weekends, big swings",
+    "scenario_corner": "corner cafe: two- and four-tops, one six-top, guests who leave after "
+        "about 35 minutes, a host who seats whoever a free table fits",
+    "scenario_dumplings": "dumpling house: many four-tops, one six- and one eight-top, "
+        "impatient guests, a host who seats the first party a free table fits",
 }
 
 ZH: dict[str, str] = {
@@ -1252,6 +1296,7 @@ ZH: dict[str, str] = {
     "field_lead": "领班",
     "field_pin": "密码",
     "pin_hint": "Enter 批准 · Esc 取消。错误密码会被计数并记录。",
+    "pin_hint_review": "Enter 打开复盘 · Esc 取消。错误密码会被计数并记录。",
     "err_no_leads": "还没有领班：请先运行 `queueapp lead add 姓名` 添加第一位。",
     "catalogue_title": "赠送给",
     "out_of_season": "非当季",
@@ -1367,6 +1412,10 @@ ZH: dict[str, str] = {
     "err_date_no_such_day": "{date}：没有这一天（请检查月份及其天数）。",
     "err_date_outside": "{date} 超出 queueapp 报表的日期范围（{first} 至 {last}）。",
     "err_date_order": "结束日期早于开始日期。",
+    "review_stale": "日期改正之前，仍显示 {shown} 的数字。",
+    "review_loading": "读取中……仍显示 {shown} 的数字。",
+    "walkaways_heading": "流失：每桌已等时间与预估",
+    "rescues_heading": "挽留：提供了什么，客人是否留下",
     "sum_parties": "客人",
     "sum_parties_value": "{parties} 桌（{guests} 人），{seated} 桌已入座",
     "sum_gestures": "关怀",
@@ -1596,6 +1645,8 @@ ZH: dict[str, str] = {
         "--db FILE 启动。",
     "purge_future": "{day} 晚于今天（{today}）：这会匿名化所有已结束的客人（包括今天的），"
         "且无法撤销。请给出不晚于今天的日期。",
+    "purge_confirm": "将 {path} 中 {day} 之前的 {parties} 桌客人和 {guests} 位顾客（以及 {notes} "
+        "条顾客备注）的姓名、电话和备注匿名化？此操作无法撤销",
     "purge_done": "已匿名化 {day} 之前的数据：{parties} 桌客人、{guests} 位顾客、"
         "{notes} 条备注和 {events} 条事件。计数和报表不变。",
     "purged_toast": "超过 {days} 天的顾客个人信息已匿名化（[privacy] keep_guest_days）。",
@@ -1610,6 +1661,8 @@ ZH: dict[str, str] = {
         "“添加迎宾”，或运行 `queueapp host add 姓名`）。",
     "err_host_exists": "{name!r} 已在名单上，写作 {existing!r}（大小写、空格和标点不计）。",
     "err_host_in_config": "{name!r} 来自 config.toml 的 [[hosts]]：请在那里删除。",
+    "err_no_such_host": "迎宾名单上没有 {name!r}。名单上有：{names}。",
+    "err_no_such_lead": "没有名叫 {name!r} 的领班。领班有：{names}。",
     "err_roster_name": "请输入最多 {most} 个字符的姓名，其中至少有一个字母或数字。",
     "err_lead_exists": "{name!r} 已是领班，写作 {existing!r}。",
     "err_lead_in_config": "{name!r} 只在 config.toml 的 [[leads]] 中：请在那里删除。",
@@ -1646,7 +1699,7 @@ ZH: dict[str, str] = {
         "\"{day}\"，让班次在此结束。",
     "nobody": "无（第一位领班）",
     # -- the record cannot be bent: append-only, hash chain, verify (helper G) --
-    "verify_ok": "记录已核验至事件 {events} / 赠送 {gestures}，{time}。",
+    "verify_ok": "记录已核验至事件 {events} / 关怀 {gestures}，{time}。",
     "verify_failed": "记录被改动或已损坏：{n} 个问题。",
     "verify_damaged": "数据库文件已损坏：{detail}",
     "verify_trigger_missing": "{table}：触发器 {name} 不见了（已被删除）。",
@@ -1984,6 +2037,40 @@ ZH: dict[str, str] = {
     "chain_col_past_quote": "超过报时 10 分钟以上",
     "chain_col_mae": "报时误差（分钟）",
     "chain_col_within5": "5 分钟内",
+    # -- queueapp backtest 与 simulate --
+    "bt_not_both": "请给出 EVENTS.csv 或 --db 其中之一，不要同时给出。",
+    "bt_needs_tables": "EVENTS.csv 需要 --tables TABLES.toml。",
+    "bt_events_missing": "{path}：找不到事件文件。",
+    "bt_events_unreadable": "{path}：无法读取（{detail}）。",
+    "bt_nothing": "请给出 EVENTS.csv --tables TABLES.toml，或 --db 文件。",
+    "bt_cannot_write": "{path}：无法写入预估（{detail}）。",
+    "bt_head": "{source}：{events} 条事件，{quoter} 预估用时 {seconds} 秒",
+    "bt_quoted": "已预估的桌数",
+    "bt_seated": "已入座的桌数",
+    "bt_mae": "平均绝对误差",
+    "bt_minutes": "{n} 分钟",
+    "bt_within5": "5 分钟以内",
+    "bt_bias": "平均偏差",
+    "bt_bias_value": "{n} 分钟（预估减实际等待）",
+    "bt_over5": "比预估多等 5 分钟以上",
+    "bt_by_size": "按人数：人数、入座桌数、平均绝对误差、5 分钟以内、平均偏差、"
+        "多等 5 分钟以上",
+    "bt_wrote": "已将 {n} 条预估写入 {path}",
+    "sim_quoting": "正在像接待台当时那样为 {parties} 桌模拟客人逐一预估"
+        "（每桌只看它之前发生的事）……",
+    "sim_wrote": "{path}：写入 {n} 条事件（{parties} 桌客人，{days} 天的 {scenario}：{about}），"
+        "从 {start} 起。",
+    "sim_quoted": "预估用时 {seconds} 秒：{seated} 桌已入座，平均绝对误差 {mae} 分钟，"
+        "5 分钟以内 {within5}。",
+    "scenario_hotpot": "两层的火锅店：晚餐时间长，晚间高峰大",
+    "scenario_bistro": "两人桌为主的小餐馆，迎宾严格按先来后到",
+    "scenario_family": "家庭餐厅：大桌、大团体、周末午餐",
+    "scenario_noodle": "面馆：翻台快，午间高峰集中，不严格按顺序",
+    "scenario_late_night": "深夜烧烤：18:00-02:00 营业，周末忙，起伏大",
+    "scenario_corner": "街角咖啡馆：两人桌和四人桌，一张六人桌，客人约 35 分钟后离开，"
+        "迎宾让空桌坐得下的任何一桌入座",
+    "scenario_dumplings": "饺子馆：四人桌多，一张六人桌和一张八人桌，客人没耐心，"
+        "迎宾让空桌坐得下的第一桌入座",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}  # the config's `language` values

@@ -63,6 +63,12 @@ def purge(store: Store, before: float) -> Purged:
     return store.privacy.anonymise(iso(before) or "")
 
 
+def to_purge(store: Store, before: float) -> Purged:
+    """What :func:`purge` would anonymise now (parties, guests, notes), for asking first."""
+    before = min(max(before, 0.0), LATEST)
+    return store.privacy.pending(iso(before) or "")
+
+
 def purge_if_due(store: Store, now: float, config: Config) -> Purged | None:
     """Once a local (calendar) day, when ``keep_guest_days`` is set: purge what is older
     than that many days before midnight (see :func:`cutoff`: retention by whole days need

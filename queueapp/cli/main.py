@@ -483,10 +483,13 @@ def restore_command(ctx: click.Context, backup_file: str, config_path: str | Non
 @CONFIG_OPTION
 @DB_OPTION
 @DEMO_OPTION
+@click.option("--yes", is_flag=True,
+              help="Do not ask before anonymising (for scripts): it cannot be undone.")
 @click.pass_context
 def purge(ctx: click.Context, before_day: str, config_path: str | None, db_path: str | None,
-          use_demo: bool) -> None:
-    """Anonymise guests' names, phones and notes older than DATE (counts and reports stay)."""
+          use_demo: bool, yes: bool) -> None:
+    """Anonymise guests' names, phones and notes older than DATE (counts and reports stay).
+    Says how many parties and guests that is and asks first (--yes does not ask)."""
     from queueapp import privacy
     from queueapp.store.database import resolve_db_path
 
@@ -506,9 +509,16 @@ def purge(ctx: click.Context, before_day: str, config_path: str | None, db_path:
     check_file(Path(path), t)  # a mistyped path must not become an empty database
     store = store_or_exit(str(path), config)
     try:
+        pending = privacy.to_purge(store, before)
+        if not yes and pending.total:  # thousands of guests, for good: say so, and ask
+            click.confirm(t("purge_confirm", day=before_day, parties=f"{pending.parties:,}",
+                            guests=f"{pending.guests:,}", notes=f"{pending.guest_notes:,}",
+                            path=path), abort=True)
         purged = privacy.purge(store, before)
     except StoreError as exc:
         raise click.ClickException(t.error(exc)) from None
+    except DB_ERRORS as exc:  # the file is busy (the count reads it): say so
+        raise click.ClickException(t.error(as_store_error(exc))) from None
     click.echo(t("purge_done", day=before_day, parties=purged.parties, guests=purged.guests,
                  notes=purged.guest_notes, events=purged.events))
 

@@ -10,11 +10,18 @@ import time
 from datetime import date, timedelta
 
 import click
+from rich.cells import cell_len
 
 from queueapp.cli.common import config_or_exit, day_or_exit, obj, store_or_exit
 from queueapp.config import Config, ConfigError, Quoting, load_config
 from queueapp.i18n import Translator
-from queueapp.quotes.backtest import BacktestError, check_events, load_tables, write_quotes_csv
+from queueapp.quotes.backtest import (
+    BacktestError,
+    Metrics,
+    check_events,
+    load_tables,
+    write_quotes_csv,
+)
 from queueapp.quotes.backtest import backtest as run_backtest
 from queueapp.quotes.baselines import all_baselines
 from queueapp.quotes.estimator import Estimator
@@ -42,6 +49,30 @@ def _quoting_from(path: str) -> Quoting:
         return Quoting()
 
 
+def _language(*paths: str | None) -> str:
+    """The language of the first config that reads among ``paths`` (None: the usual
+    lookup, $QUEUEAPP_CONFIG then ./config.toml); English when none does (a bare events
+    file and tables file need no config)."""
+    for path in paths:
+        try:
+            return load_config(path).language
+        except ConfigError:
+            continue
+    return "en"
+
+
+def metric_lines(m: Metrics, t: Translator) -> list[str]:
+    """The backtest's figures, one a line, the values under each other in either
+    language (measured in screen cells: a Chinese label is twice as wide)."""
+    rows = [(t("bt_quoted"), str(m.parties)), (t("bt_seated"), str(m.seated)),
+            (t("bt_mae"), t("bt_minutes", n=f"{m.mae:.1f}")),
+            (t("bt_within5"), f"{m.within5:.1%}"),
+            (t("bt_bias"), t("bt_bias_value", n=f"{m.bias:+.1f}")),
+            (t("bt_over5"), f"{m.over5:.1%}")]
+    width = max(cell_len(label) for label, _ in rows) + 3
+    return [label + " " * (width - cell_len(label)) + value for label, value in rows]
+
+
 @click.command("backtest")
 @click.argument("events_csv", required=False, type=click.Path(dir_okay=False))
 @click.option("--tables", "tables_path", type=click.Path(dir_okay=False),
@@ -65,19 +96,23 @@ def backtest_command(ctx: click.Context, events_csv: str | None, tables_path: st
     the app's own history with the tables of the config.
     """
     db_path = db_path or (None if events_csv else obj(ctx, "db_path"))
+    named = config_path or obj(ctx, "config_path")
+    t = Translator(_language(*([named] if named else []),
+                             *([tables_path] if events_csv and tables_path else []), None))
     if events_csv and db_path:
-        raise click.ClickException("Give either EVENTS.csv or --db, not both.")
+        raise click.ClickException(t("bt_not_both"))
     if events_csv:
         if not tables_path:
-            raise click.ClickException("EVENTS.csv needs --tables TABLES.toml.")
+            raise click.ClickException(t("bt_needs_tables"))
         try:
             layout = load_tables(tables_path)
             with open(events_csv, encoding="utf-8", newline="") as fh:
                 events = read_events_csv(fh)
         except FileNotFoundError:
-            raise click.ClickException(f"{events_csv}: events file not found.") from None
+            raise click.ClickException(t("bt_events_missing", path=events_csv)) from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise click.ClickException(f"{events_csv}: cannot read it ({exc}).") from None
+            raise click.ClickException(t("bt_events_unreadable", path=events_csv,
+                                         detail=exc)) from None
         except EventLogError as exc:
             raise click.ClickException(f"{events_csv}: {exc}") from None
         except BacktestError as exc:
@@ -86,13 +121,14 @@ def backtest_command(ctx: click.Context, events_csv: str | None, tables_path: st
         quoting = _quoting_from(tables_path)
         source = events_csv
     elif db_path:
-        config = config_or_exit(config_path or obj(ctx, "config_path"))
+        config = config_or_exit(named)
+        t = Translator(config.language)
         store = store_or_exit(db_path, config, must_exist=True)
         events = list(store.all_events(by_time=True))
         tables, joins, tz, quoting = config.tables, config.joins, config.timezone, config.quoting
         source = db_path
     else:
-        raise click.ClickException("Give EVENTS.csv --tables TABLES.toml, or --db FILE.")
+        raise click.ClickException(t("bt_nothing"))
     try:
         check_events(events, tables)
     except BacktestError as exc:
@@ -105,18 +141,19 @@ def backtest_command(ctx: click.Context, events_csv: str | None, tables_path: st
             with open(out_path, "w", encoding="utf-8", newline="") as fh:
                 write_quotes_csv(result, fh)
         except OSError as exc:
-            raise click.ClickException(f"{out_path}: cannot write the quotes ({exc}).") from None
-    click.echo(f"{source}: {len(events)} events, {quoter} quotes in {took:.1f} s")
-    for line in result.metrics.lines():
+            raise click.ClickException(t("bt_cannot_write", path=out_path, detail=exc)) from None
+    click.echo(t("bt_head", source=source, events=len(events), quoter=quoter,
+                 seconds=f"{took:.1f}"))
+    for line in metric_lines(result.metrics, t):
         click.echo("  " + line)
     if by_size:
-        click.echo("  by party size: size, seated, MAE, within 5, signed, waited >5 over")
+        click.echo("  " + t("bt_by_size"))
         for size, m in result.by_size().items():
             if m.seated:
                 click.echo(f"  {size:>4} {m.seated:>6} {m.mae:6.1f} {m.within5:7.1%} "
                            f"{m.bias:+6.1f} {m.over5:7.1%}")
     if out_path:
-        click.echo(f"Wrote {len(result.rows)} quotes to {out_path}")
+        click.echo(t("bt_wrote", n=len(result.rows), path=out_path))
 
 
 backtest = backtest_command
@@ -164,20 +201,21 @@ def simulate(ctx: click.Context, db_path: str | None, days: int, scenario: str, 
     from queueapp.sim.demo import write_quoted
     from queueapp.store import StoreError
 
+    t = Translator(config.language)
     parties = sum(1 for e in events if e.event == "arrive")
-    click.echo(f"Quoting {parties} simulated parties as the stand would have, each from "
-               "what came before it...")
+    click.echo(t("sim_quoting", parties=parties))
     started = time.perf_counter()
     try:
         n, quotes = write_quoted(store, config, events, seed)
         if site:
             store.sync.set_site_name(site)
     except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(t.error(exc)) from None
     except BacktestError as exc:  # the file's own events name tables the config lacks
         raise click.ClickException(f"{db_path}: {exc}") from None
     took = time.perf_counter() - started
-    click.echo(f"{db_path}: wrote {n} events ({parties} parties, {days} days of "
-               f"{scenario}: {get_scenario(scenario).about}) from {start.isoformat()}.")
-    click.echo(f"Quoted them in {took:.1f} s: {quotes.seated} seated parties, mean absolute "
-               f"error {quotes.mae:.1f} min, within 5 minutes {quotes.within5:.1%}.")
+    get_scenario(scenario)  # a known one (click checked the name)
+    click.echo(t("sim_wrote", path=db_path, n=n, parties=parties, days=days,
+                 scenario=scenario, about=t(f"scenario_{scenario}"), start=start.isoformat()))
+    click.echo(t("sim_quoted", seconds=f"{took:.1f}", seated=quotes.seated,
+                 mae=f"{quotes.mae:.1f}", within5=f"{quotes.within5:.1%}"))

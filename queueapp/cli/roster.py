@@ -145,6 +145,10 @@ def lead_remove(ctx: click.Context, name: str, lead_name: str | None,
                 config_path: str | None, db_path: str | None, use_demo: bool) -> None:
     """Take NAME off the shift leads (a lead's secret first; the last lead stays)."""
     config, store, t = _open(ctx, config_path, db_path, use_demo)
+    if roster.find_lead(store, config, name) is None:  # said before any secret is asked
+        names = [printable(lead.name, one_line=True) for lead in roster.leads(store, config)]
+        raise click.ClickException(t("err_no_such_lead", name=printable(name.strip(), True),
+                                     names=", ".join(names) or "—"))
     by = _lead_secret(store, config, t, lead_name)
     removed = _done(t, lambda: roster.remove_lead(store, config, name, by, time.time()))
     click.echo(t("lead_removed", name=removed))
@@ -183,6 +187,14 @@ def host_remove(ctx: click.Context, name: str, lead_name: str | None,
                 config_path: str | None, db_path: str | None, use_demo: bool) -> None:
     """Take NAME off the roster of hosts (only hosts a lead added; a lead's secret first)."""
     config, store, t = _open(ctx, config_path, db_path, use_demo)
+    # what cannot be removed is said before any secret is asked for
+    found = roster.find_host(store, config, name)
+    if found is None:
+        names = [printable(h, one_line=True) for h in roster.hosts(store, config)]
+        raise click.ClickException(t("err_no_such_host", name=printable(name.strip(), True),
+                                     names=", ".join(names) or "—"))
+    if found in config.hosts:
+        raise click.ClickException(t("err_host_in_config", name=found))
     by = _lead_secret(store, config, t, lead_name)
     removed = _done(t, lambda: roster.remove_host(store, config, name, by, time.time()))
     click.echo(t("host_removed", name=removed))

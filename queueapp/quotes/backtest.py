@@ -121,16 +121,6 @@ class Metrics:
                    sum(abs(e) <= OVER for e in err) / n, sum(err) / n,
                    sum(e < -OVER for e in err) / n)
 
-    def lines(self) -> list[str]:
-        return [
-            f"parties quoted         {self.parties}",
-            f"parties seated         {self.seated}",
-            f"mean absolute error    {self.mae:.1f} min",
-            f"within 5 minutes       {self.within5:.1%}",
-            f"mean signed error      {self.bias:+.1f} min (quote minus wait)",
-            f"waited >5 min longer   {self.over5:.1%}",
-        ]
-
 
 @dataclass
 class Result:

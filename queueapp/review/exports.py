@@ -164,9 +164,13 @@ def _num(x: float | None) -> str:
     return "—" if x is None else f"{x:.1f}"
 
 
-def report_lines(rep: Report, config: Config) -> list[tuple[str, list[list[str]]]]:
-    """Sections of (title, rows): what both text and Markdown print, in the config's
-    language; rescues by offer and complaints by category by their labels, not ids."""
+def report_lines(rep: Report, config: Config, indent: str = ""
+                 ) -> list[tuple[str, list[list[str]]]]:
+    """Sections of (title, rows): what text, Markdown and CSV print, in the config's
+    language; rescues by offer and complaints by category by their labels, not ids, and
+    complaints by category most first. ``indent`` goes before the rows under another row
+    (the hours and hosts under the quote accuracy): the text form's, never in a cell of
+    the CSV or Markdown forms."""
     t = Translator(config.language)
     cur = config.currency
     cost_rows = [[h, money(cur, c), money(cur, rep.budget_by_host.get(h, 0))]
@@ -206,13 +210,16 @@ def report_lines(rep: Report, config: Config) -> list[tuple[str, list[list[str]]
             [t("sum_mae"), decimal_minutes(acc.mae, t)],
             [t("sum_within5"), pct(acc.within5)],
             [t("report_signed"), decimal_minutes(acc.signed, t)],
-        ] + [[f"  {h:02d}:00", group(a)] for h, a in rep.accuracy_by_hour.items()]
-          + [["  " + t("host_row", host=h), group(a)] for h, a in rep.accuracy_by_host.items()]),
+        ] + [[f"{indent}{h:02d}:00", group(a)] for h, a in rep.accuracy_by_hour.items()]
+          + [[indent + t("host_row", host=h), group(a)]
+             for h, a in rep.accuracy_by_host.items()]),
         (t("report_by_offer"), [[label, t("sum_rescues_value", n=n, stayed=kept)]
                                 for label, (n, kept) in sorted(offers.items())]
          or [["—", ""]]),
-        (t("report_by_category"), [[t(f"cat_{c}"), str(n)] for c, n in
-                                   sorted(rep.complaints_by_category.items())] or [["—", ""]]),
+        # the most frequent first (what to fix first), then as the labels read
+        (t("report_by_category"), [[label, str(n)] for n, label in sorted(
+            ((n, t(f"cat_{c}")) for c, n in rep.complaints_by_category.items()),
+            key=lambda count_label: (-count_label[0], count_label[1]))] or [["—", ""]]),
     ]
     if rep.messages:
         sections.append((t("report_messages"), [
@@ -243,7 +250,7 @@ def render_report(rep: Report, config: Config, fmt: str) -> str:
              end=arrow.get(rep.filters.end).to(tz).format("YYYY-MM-DD HH:mm"))
     out = [f"# {head}" if fmt == "markdown" else head, ""]
     columns = [t("report_col_figure"), t("report_col_value")]
-    for title, rows in report_lines(rep, config):
+    for title, rows in report_lines(rep, config, "" if fmt == "markdown" else "  "):
         if fmt == "markdown":
             out += [f"## {title}", "", "| " + " | ".join(columns + (
                 [t("report_col_budget")] if len(rows[0]) > 2 else [])) + " |",

@@ -200,7 +200,8 @@ def _complaints(store: Store, f: Filters, rep: Report) -> None:
         rep.complaints_unhandled += c.handled_at is None
         rep.complaints_unrechecked += c.rechecked_at is None
         rep.complaints_open += not c.closed
-    rep.complaints_by_category = dict(cats)
+    # the most frequent first: what a lead reads (and fixes) first
+    rep.complaints_by_category = dict(sorted(cats.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _gestures(store: Store, f: Filters, rep: Report, config: Config, limit: int) -> None:

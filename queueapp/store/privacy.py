@@ -50,24 +50,41 @@ def _blank_personal(data: str) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
+_LIVE = ",".join(f"'{s}'" for s in LIVE)
+# the rows a purge anonymises: finished parties with something personal left, guests not
+# yet anonymised, notes not yet blanked (each older than the cut-off, the first ?)
+_PARTIES = (f"arrived_at < ? AND status NOT IN ({_LIVE}) "
+            "AND (name != '' OR phone != '' OR note != '' OR reply_text != '')")
+_GUESTS = "last_seen < ? AND phone NOT LIKE ? || '%'"
+_NOTES = "time < ? AND text != ''"
+
+
 class PersonalData(Repository):
     """``store.privacy``."""
+
+    def pending(self, before: str) -> Purged:
+        """How many parties, guests and notes :meth:`anonymise` would blank now (its
+        events are not counted: they follow the parties)."""
+        db = self.db
+        return Purged(
+            db.execute(f"SELECT count(*) FROM parties WHERE {_PARTIES}", [before]).fetchone()[0],
+            db.execute(f"SELECT count(*) FROM guests WHERE {_GUESTS}",
+                       [before, PURGED_PHONE]).fetchone()[0],
+            db.execute(f"SELECT count(*) FROM guest_notes WHERE {_NOTES}",
+                       [before]).fetchone()[0])
 
     def anonymise(self, before: str) -> Purged:
         """Blank the personal data of everything older than ``before`` (an ISO time in
         UTC, as the file writes times), in one transaction."""
-        live = ",".join(f"'{s}'" for s in LIVE)
+        live = _LIVE
         with self.store.transaction() as db:
             parties = db.execute(
                 f"UPDATE parties SET name = '', phone = '', note = '', reply_text = '' "
-                f"WHERE arrived_at < ? AND status NOT IN ({live}) "
-                "AND (name != '' OR phone != '' OR note != '' OR reply_text != '')",
-                [before]).rowcount
+                f"WHERE {_PARTIES}", [before]).rowcount
             guests = db.execute(
-                "UPDATE guests SET name = '', birthday = '', phone = ? || id "
-                "WHERE last_seen < ? AND phone NOT LIKE ? || '%'",
+                f"UPDATE guests SET name = '', birthday = '', phone = ? || id WHERE {_GUESTS}",
                 [PURGED_PHONE, before, PURGED_PHONE]).rowcount
-            notes = db.execute("UPDATE guest_notes SET text = '' WHERE time < ? AND text != ''",
+            notes = db.execute(f"UPDATE guest_notes SET text = '' WHERE {_NOTES}",
                                [before]).rowcount
             rows = db.execute(
                 "SELECT id, data FROM events WHERE (time < ? OR party IN (SELECT id FROM parties "

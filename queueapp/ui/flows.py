@@ -119,15 +119,16 @@ async def ask_host(app: QueueApp) -> str | None:
     return saved
 
 
-async def ask_lead(app: QueueApp, reason: str) -> str | None:
+async def ask_lead(app: QueueApp, reason: str, hint: str = "") -> str | None:
     """A lead's PIN, asked again after a wrong one; wrong PINs are counted and logged.
-    The lead's name once a PIN is right; None when cancelled or locked."""
+    The lead's name once a PIN is right; None when cancelled or locked. ``hint`` says
+    what Enter does (default: the lead approves)."""
     from queueapp.ui.screens.goodwill import PinScreen
 
     config = app.config
     chosen = ""  # after a wrong PIN, the lead it was checked for stays chosen
     while True:
-        entry = await ask(app, PinScreen(reason, chosen))
+        entry = await ask(app, PinScreen(reason, chosen, hint))
         if entry is None:
             return None
         chosen = entry.lead

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from helpers import CONFIG_PATH
+from rich.cells import cell_len
 
 from queueapp.cli.quotes import backtest as backtest_cmd
 from queueapp.cli.quotes import simulate as simulate_cmd
@@ -147,3 +148,40 @@ def test_cli_simulate_into_a_database_then_backtest_it(tmp_path: Path) -> None:
     res = CliRunner().invoke(simulate_cmd, ["--db", str(db), "--days", "1", "--config", cfg,
                                             "--scenario", "nope"])
     assert res.exit_code != 0 and "nope" in res.output
+
+
+def test_backtest_and_simulate_speak_the_configs_language(tmp_path: Path) -> None:
+    """Under a Chinese config, `backtest` and `simulate` printed only English."""
+    import re
+
+    zh = tmp_path / "zh.toml"
+    zh.write_text(CONFIG_PATH.read_text(encoding="utf-8").replace(
+        'language = "en"', 'language = "zh"', 1), encoding="utf-8")
+    db = tmp_path / "q.db"
+    made = CliRunner().invoke(simulate_cmd, ["--db", str(db), "--days", "1", "--config",
+                                             str(zh), "--start", "2026-03-06", "--seed", "3"])
+    assert made.exit_code == 0, made.output
+    assert "桌模拟客人逐一预估" in made.output and "两层的火锅店" in made.output
+    assert "平均绝对误差" in made.output
+    out = tmp_path / "quotes.csv"
+    res = CliRunner().invoke(backtest_cmd, ["--db", str(db), "--config", str(zh), "--by-size",
+                                            "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    for words in ("平均绝对误差", "5 分钟以内", "平均偏差", "比预估多等 5 分钟以上", "按人数",
+                  "条预估写入"):
+        assert words in res.output, res.output
+    # the values stand under each other, whatever the labels' widths
+    labels = ("已预估的桌数", "已入座的桌数", "平均绝对误差", "5 分钟以内", "平均偏差",
+              "比预估多等 5 分钟以上")
+    lines = [line for line in res.output.splitlines()
+             if any(line.startswith("  " + label + " ") for label in labels)]
+    assert len(lines) == len(labels), res.output
+    starts = {cell_len(line) - cell_len(line[2:].split("   ", 1)[1].lstrip()) for line in lines}
+    assert len(starts) == 1, lines
+    # no English but the file paths, the quoter's name and the units of a table
+    text = res.output.replace(str(db), "").replace(str(out), "") + made.output.replace(
+        str(db), "")
+    english = set(re.findall(r"[A-Za-z]{2,}", text)) - {"estimator", "hotpot"}
+    assert english == set(), english
+    missing = CliRunner().invoke(backtest_cmd, ["--config", str(zh)])
+    assert missing.exit_code != 0 and "请给出 EVENTS.csv" in missing.output

@@ -219,7 +219,7 @@ def test_read_only_wal_and_shm_files_are_named_and_a_backup_gives_up(tmp_path, c
     shm = db.with_name("queue.db-shm")
     assert shm.exists() and not shm.stat().st_mode & stat.S_IWUSR
     db.chmod(0o644)  # what the read-only message asked for
-    done = queueapp("purge", "--before", "2020-01-01")  # any command that writes
+    done = queueapp("purge", "--before", "2020-01-01", "--yes")  # any command that writes
     assert done.returncode == 1, (done.stdout, done.stderr)
     assert f"{shm}" in done.stderr and "chmod u+w" in done.stderr, done.stderr
     backups = tmp_path / "b"

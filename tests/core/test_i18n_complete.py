@@ -21,6 +21,7 @@ from queueapp.goodwill.guests import NOTE_KINDS
 from queueapp.i18n import EN, ZH
 from queueapp.keys import KEY_IDS
 from queueapp.numbers import REASONS as NUMBER_REASONS
+from queueapp.sim.simulator import scenario_names
 from queueapp.waitlist.events import (
     ABANDON,
     ARRIVE,
@@ -63,6 +64,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "key_": tuple(sorted(KEY_IDS)),
     "tab_": ("summary", "gestures", "walkaways", "complaints", "quotes"),
     "tag_": BUILTIN_TAGS,
+    "scenario_": tuple(scenario_names()),  # cli/quotes.py: what each simulation is
 }
 # string literals that name a key: these prefixes are only ever i18n keys
 KEY_LITERAL = re.compile(

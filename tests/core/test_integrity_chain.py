@@ -152,6 +152,9 @@ def test_a_fresh_file_and_a_busy_one_verify_clean(store, config):
     assert verdict.ok, verdict.problems
     assert integrity.summary(verdict, t, config.timezone) == \
         "Record verified up to event 2 / gesture 4, 2026-03-06 19:11."
+    # a goodwill gesture is 关怀 in Chinese, here as everywhere in the review (it said 赠送)
+    assert integrity.summary(verdict, Translator("zh"), config.timezone) == \
+        "记录已核验至事件 2 / 关怀 4，2026-03-06 19:11。"
 
 
 def test_simulated_history_verifies_clean_on_the_command_line(store, config, db_path):

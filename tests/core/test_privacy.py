@@ -145,18 +145,52 @@ def test_the_purge_command(store, config, db_path):
     ids = _evening(store, config)
     runner = CliRunner()
     args = ["purge", "--config", str(CONFIG_PATH), "--db", str(db_path)]
-    result = runner.invoke(main, [*args, "--before", "2026-01-01"])
+    result = runner.invoke(main, [*args, "--before", "2026-01-01", "--yes"])
     assert result.exit_code == 0, result.output
     assert "2 parties, 1 guests, 1 notes and 3 events" in result.output
     assert store.party(ids["old"]).name == ""
     bad = runner.invoke(main, [*args, "--before", "01/01/2026\x1b[2J"])
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output and "\x1b" not in bad.output
     for day in ("0001-01-01", "9999-12-31"):  # far dates: a clear result, never a traceback
-        assert runner.invoke(main, [*args, "--before", day]).exit_code in (0, 2)
+        assert runner.invoke(main, [*args, "--before", day, "--yes"]).exit_code in (0, 2)
     missing = runner.invoke(main, ["purge", "--config", str(CONFIG_PATH), "--db",
                                    str(db_path.parent / "nope.db"), "--before", "2026-01-01"])
     assert missing.exit_code == 1 and "no such database file" in missing.output
     assert not (db_path.parent / "nope.db").exists()
+
+
+def test_purge_says_how_many_and_asks_first(store, config, db_path):
+    """`purge --before <today>` anonymised thousands of parties at once without a word,
+    while `restore` asks: it says how many parties and guests, and asks (--yes does not,
+    for scripts); no answer, or "n", changes nothing."""
+    ids = _evening(store, config)
+    runner = CliRunner()
+    args = ["purge", "--config", str(CONFIG_PATH), "--db", str(db_path),
+            "--before", "2026-01-01"]
+    for answer in ("n\n", ""):  # "n", or a script's closed input
+        asked = runner.invoke(main, args, input=answer)
+        assert asked.exit_code == 1, asked.output
+        assert "Anonymise the names, phones and notes of 2 parties and 1 guests (and 1 " \
+               "guest notes) older than 2026-01-01" in asked.output, asked.output
+        assert "cannot be undone" in asked.output and "Aborted" in asked.output
+        assert store.party(ids["old"]).name != ""
+    done = runner.invoke(main, args, input="y\n")
+    assert done.exit_code == 0 and "2 parties, 1 guests" in done.output, done.output
+    assert store.party(ids["old"]).name == ""
+    # nothing left to anonymise: nothing to ask
+    again = runner.invoke(main, args)
+    assert again.exit_code == 0 and "Anonymise the" not in again.output, again.output
+    # in the config's language
+    zh_config = db_path.parent / "zh.toml"
+    zh_config.write_text(CONFIG_PATH.read_text(encoding="utf-8").replace(
+        'language = "en"', 'language = "zh"', 1), encoding="utf-8")
+    other = Store.open(db_path.parent / "zh.db", config)
+    _evening(other, config)
+    other.close()
+    zh = runner.invoke(main, ["purge", "--config", str(zh_config), "--db",
+                              str(db_path.parent / "zh.db"), "--before", "2026-01-01"],
+                       input="n\n")
+    assert zh.exit_code == 1 and "2026-01-01 之前的 2 桌客人和 1 位顾客" in zh.output, zh.output
 
 
 def test_exports_and_reports_carry_no_control_characters(store, config):

@@ -20,8 +20,16 @@ from queueapp.cli.main import main
 from queueapp.complaints import loop as complaints
 from queueapp.config import load_config
 from queueapp.goodwill import gestures
+from queueapp.i18n import Translator
 from queueapp.quotes.rule import Quote
-from queueapp.review.exports import export_rows, mask_phone, neutralise, render_report, write_rows
+from queueapp.review.exports import (
+    export_rows,
+    mask_phone,
+    neutralise,
+    render_report,
+    report_lines,
+    write_rows,
+)
 from queueapp.review.reports import Filters, build
 from queueapp.store import Store
 
@@ -447,11 +455,52 @@ def test_text_report_names_offers_and_categories_by_their_labels(shift, config):
     text = render_report(rep, config, "text")
     assert "Rescues by offer" in text
     assert "  Kitchen tour          1 tried, 0 stayed" in text
-    assert "  a table freeing soon  2 tried, 1 stayed" in text
+    assert "  A table freeing soon  2 tried, 1 stayed" in text
     assert "Complaints by category" in text and "  request" not in text
     assert "  food     1" in text and "  wait     1" in text
     assert "kitchen_tour" not in text and "table:" not in text
     assert "Mean absolute error               11.0 min" in text
+
+
+def test_complaints_by_category_most_first_then_by_label(shift, config):
+    """Complaints by category were listed by id (cleanliness, food, other...), in Chinese
+    too: the most frequent first, then as the labels read."""
+    from helpers import config_variant
+
+    store, ids = shift
+    for what in ("Cold broth again", "Wrong dish"):
+        complaints.record(store, local("2026-11-20T18:00"), "food", what, party=ids["qian"])
+    complaints.record(store, local("2026-11-20T18:01"), "cleanliness", "Sticky table",
+                      party=ids["qian"])
+    complaints.record(store, local("2026-11-20T18:02"), "other", "Too cold by the door",
+                      party=ids["qian"])
+    zh = config_variant(**{'language = "en"': 'language = "zh"'})
+    for cfg in (config, zh):
+        t = Translator(cfg.language)
+        rep = build(store, day(cfg, "2026-11-20"), cfg)
+        [(_title, rows)] = [(title, rows) for title, rows in report_lines(rep, cfg)
+                            if title == t("report_by_category")]
+        counts = {"food": 3, "cleanliness": 1, "other": 1, "service": 1, "wait": 1}
+        assert rows == [[t("cat_food"), "3"]] + [
+            [label, "1"] for label in sorted(t(f"cat_{c}") for c in counts if c != "food")]
+        assert list(rep.complaints_by_category) == ["food", "cleanliness", "other",
+                                                    "service", "wait"]
+
+
+def test_csv_report_cells_have_no_indentation(shift, config):
+    """The hours and hosts under the quote accuracy are indented in the text form only:
+    the CSV had cells "  18:00" and "  host Ana"."""
+    store, _ids = shift
+    rep = build(store, day(config, "2026-11-20"), config)
+    table = list(csv.reader(io.StringIO(render_report(rep, config, "csv"))))
+    cells = [cell for row in table for cell in row]
+    assert all(cell == cell.strip() for cell in cells), [c for c in cells if c != c.strip()]
+    assert table[[r[1] for r in table].index("18:00")][:2] == ["Quote accuracy", "18:00"]
+    assert any(row[:2] == ["Quote accuracy", "host Ana"] for row in table)
+    md = render_report(rep, config, "markdown")
+    assert "| 18:00 |" in md and "|   18:00" not in md
+    # the text form still sets them under their heading
+    assert "    18:00" in render_report(rep, config, "text")
 
 
 def test_report_in_chinese(shift, config):

@@ -262,6 +262,28 @@ def test_host_add_and_remove_need_a_lead_secret(tmp_path, config):
     assert removed.exit_code == 0 and "Kai is off the roster" in removed.output
 
 
+def test_removing_a_name_not_on_the_roster_says_so_before_any_secret(tmp_path, config):
+    """`host remove Nobody` asked for a lead's secret, then said what the stand says when
+    picking a host ("pick a name from the list, or a lead adds it"): the command says at
+    once that there is no such host, and who is on the roster; the same for leads and for
+    a host only config.toml can remove."""
+    db = tmp_path / "nobody.db"
+    assert cli(db, "lead", "add", "Mei", input="246813\n246813\n").exit_code == 0
+    assert cli(db, "host", "add", "Kai", input="246813\n").exit_code == 0
+    for args, said in (
+            (("host", "remove", "Nobody"),
+             "There is no host called 'Nobody' on the roster. On it: Lin, Ana, Hao, Kai."),
+            (("host", "remove", "lin"),
+             "'Lin' is one of config.toml's [[hosts]]: remove the entry there."),
+            (("lead", "remove", "Nobody"),
+             "There is no shift lead called 'Nobody'. The leads: Mei.")):
+        res = cli(db, *args, input="246813\n")
+        assert res.exit_code == 1, res.output
+        assert "secret" not in res.output.casefold(), res.output  # never asked
+        assert said in res.output and "pick a name" not in res.output, res.output
+    assert cli(db, "host", "list").output.count("Kai") == 1  # nothing changed
+
+
 def test_control_characters_never_reach_a_roster_name(tmp_path, config):
     """A name typed with BEL, ESC or a tab follows a party's name's rule (the guests'
     check-in): control characters dropped, tabs made spaces; the command says what the

@@ -800,3 +800,139 @@ async def test_review_just_after_midnight_opens_on_the_business_day(store, day_s
         assert [screen.query_one(f"#{f}", Input).value for f in ("from", "to")] == \
             [today, today]
         assert parties in summary(screen)
+
+
+# -- a shift lead's walk at 80x24 and 120x40 -----------------------------------------------
+
+def stale_note(screen: ReviewScreen) -> str:
+    note = screen.query_one("#stale", Static)
+    return str(note.content) if note.display else ""
+
+
+async def test_figures_not_for_the_typed_dates_are_marked(config, store, clock, monkeypatch):
+    """While a date is wrong, or new figures are still being read, the last figures stay
+    on screen (as before) but dimmed and saying whose they are: they read as the typed
+    range's."""
+    import threading
+
+    from queueapp.ui.screens import review as review_screen
+
+    seeded = review_of_seeded_shift(config, store, clock, "tab-gestures", size=(80, 24))
+    async with seeded as (app, pilot, screen, _p):
+        assert stale_note(screen) == "" and not screen.has_class("-stale")
+        await fill(app, pilot, "#from", "2026-11-19")
+        await settle(app, pilot)
+        assert len(listed(screen)) == 8 and stale_note(screen) == ""
+        await fill(app, pilot, "#from", "2026-12-30")  # after "to": no range at all
+        await settle(app, pilot)
+        assert str(screen.query_one("#filter-error", Static).content) == \
+            "'To' is before 'from'."
+        assert len(listed(screen)) == 8  # the last figures stay...
+        assert stale_note(screen) == \
+            "Showing 2026-11-19–2026-11-20 until the dates are fixed."  # ...marked
+        assert screen.has_class("-stale")
+        assert screen.query_one("#tabs > ContentSwitcher").styles.opacity < 1
+        assert "until the dates are fixed" in screen_text(app)
+        # new dates: "loading" until their figures are read
+        gate = threading.Event()
+        build = review_screen.build
+
+        def slow_build(*args, **kwargs):
+            gate.wait(10)
+            return build(*args, **kwargs)
+
+        monkeypatch.setattr(review_screen, "build", slow_build)
+        await fill(app, pilot, "#from", "2026-11-20")
+        await pilot.pause()
+        assert stale_note(screen) == "Loading… still showing 2026-11-19–2026-11-20."
+        assert screen.has_class("-stale") and len(listed(screen)) == 8
+        gate.set()
+        await settle(app, pilot)
+        assert stale_note(screen) == "" and not screen.has_class("-stale")
+        assert len(listed(screen)) == 6
+
+
+async def test_stale_figures_are_said_in_chinese(zh_config, store, clock):
+    seeded = review_of_seeded_shift(zh_config, store, clock, "", void_note="按错了客人",
+                                    what="等位太久，客人不满", yesterday="昨天的客人")
+    async with seeded as (app, pilot, screen, _p):
+        await fill(app, pilot, "#from", "2026-12-30")
+        await settle(app, pilot)
+        assert stale_note(screen) == "日期改正之前，仍显示 2026-11-20 的数字。"
+
+
+async def test_the_reviews_pin_dialog_says_enter_opens_the_review(config, store, clock):
+    gestures.set_host_on_duty(store, "Lin", config)
+    app = QueueApp(config, store, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PinScreen)
+        hint = str(app.screen.query_one(".hint", Static).content)
+        assert hint.startswith("Enter opens the review") and "approves" not in hint
+
+
+async def test_walkaways_and_rescues_each_have_a_heading(config, store, clock):
+    seeded = review_of_seeded_shift(config, store, clock, "tab-walkaways")
+    async with seeded as (app, pilot, screen, _p):
+        headings = list(screen.query_one("#tab-walkaways").query(".list-heading"))
+        assert [str(h.content) for h in headings] == [
+            "Walk-aways: each wait against its quote",
+            "Rescues: what was offered, and did they stay"]
+        walkaways, rescues = (screen.query_one(f"#{i}", DataTable)
+                              for i in ("walkaways", "rescues"))
+        assert headings[0].region.y < walkaways.region.y < headings[1].region.y \
+            < rescues.region.y
+        drawn = screen_text(app)
+        assert "Walk-aways: each wait against its quote" in drawn
+        assert "Rescues: what was offered, and did they stay" in drawn
+
+
+LONG_NAME = "Ouyang Xiaoming and friends"
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_every_list_column_and_the_footer_fit_on_screen(config, zh_config, store, clock,
+                                                               size, language):
+    """At 80x24 the Complaints tab cut "Step" and "By", the Gestures tab put "Host" and
+    "Note" off the screen, and in Chinese the footer showed "^p 命" (the review ran on
+    under the footer, where the list's scrollbar cut its last word)."""
+    cfg = zh_config if language == "zh" else config
+    seeded = review_of_seeded_shift(cfg, store, clock, "", size=size, what=LONG_WHAT,
+                                    void_note="A very long note about why this was voided")
+    async with seeded as (app, pilot, screen, p):
+        add(store, cfg, local("2026-11-20T17:30"), 2, LONG_NAME, host="Ana")
+        complaints.record(store, local("2026-11-20T17:46"), "unmet_request", LONG_WHAT,
+                          party=p["chen"].id, host="Ana")
+        screen.refresh_report()
+        await settle(app, pilot)
+        t = app.t
+        for key, table_id in (("2", "gestures"), ("3", "walkaways"), ("3", "rescues"),
+                              ("4", "complaints")):
+            await pilot.press(key)
+            await settle(app, pilot)
+            table = screen.query_one(f"#{table_id}", DataTable)
+            assert table.row_count
+            widths = sum(c.get_render_width(table) for c in table.columns.values())
+            assert widths <= table.scrollable_content_region.width, (table_id, widths)
+            assert table.region.right <= size[0]
+            drawn = screen_text(app)
+            for col in table.columns.values():
+                assert str(col.label) in drawn, (table_id, str(col.label))
+            bar = footer(app)
+            assert bar.rstrip().endswith("^p 命令" if language == "zh" else "^p Commands"), bar
+            # nothing runs on under the footer
+            assert screen.query_one("#tabs").region.bottom <= size[1] - 1
+        if size[0] < 100:  # the least useful column goes at 80: the label says it
+            await pilot.press("2")
+            await settle(app, pilot)
+            assert t("col_category") not in [str(c.label) for c in
+                                             screen.query_one("#gestures", DataTable)
+                                             .columns.values()]
+        for key in ("4", "1"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert footer(app).rstrip().endswith("^p 命令" if language == "zh"
+                                                 else "^p Commands")

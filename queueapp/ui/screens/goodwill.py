@@ -117,9 +117,10 @@ class PinScreen(FormScreen[PinEntry]):
 
     FIRST = "#pin"
 
-    def __init__(self, reason: str, lead: str = "") -> None:
+    def __init__(self, reason: str, lead: str = "", hint: str = "") -> None:
         super().__init__()
         self.reason = reason
+        self.hint = hint  # what Enter does here (default: a lead approves)
         self.lead = lead  # the lead chosen at first (asked again after a wrong PIN)
         self._loaded = False
         self._submit_when_loaded = False
@@ -134,7 +135,7 @@ class PinScreen(FormScreen[PinEntry]):
                 yield Label(t("field_pin"))
                 yield Field(id="pin", password=True, compact=True, placeholder=t("ph_pin"))
                 yield Static("", id="pin-error", classes="error")
-            yield Static(t("pin_hint"), classes="hint")
+            yield Static(self.hint or t("pin_hint"), classes="hint")
 
     def on_mount(self) -> None:
         self.run_worker(self._load_leads(), group="pin-leads")

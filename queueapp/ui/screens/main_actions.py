@@ -531,7 +531,8 @@ class StandActions(Screen[None]):
     async def _review(self) -> None:
         from queueapp.ui.screens.review import ReviewScreen
 
-        lead = await flows.ask_lead(self.app, self.app.t("review_needs_pin"))
+        lead = await flows.ask_lead(self.app, self.app.t("review_needs_pin"),
+                                    self.app.t("pin_hint_review"))
         if lead is not None:
             self.app.push_screen(in_language(ReviewScreen, self.app.t.language)(lead))
 

@@ -53,7 +53,7 @@ from queueapp.store.integrity import Verdict
 from queueapp.ui.app import QueueApp
 from queueapp.ui.bindings import in_language
 from queueapp.ui.field import Field
-from queueapp.ui.format import clip, gesture_cells
+from queueapp.ui.format import clip, fit, gesture_cells
 
 LIST_LIMIT = 200  # rows per list on screen; the totals and `queueapp export` cover all
 # columns the filters need on one row (two dates, two choices, the party, their gaps and
@@ -66,6 +66,18 @@ DATE_PROBLEMS = {"form": "err_dates", "missing": "err_date_no_such_day",
 
 # the tabs in order: key n opens the n-th
 TABS = ("summary", "gestures", "walkaways", "complaints", "quotes")
+# below this many columns the lists take narrower columns (and the gestures drop their
+# category: the gesture's label says it, and Enter shows it), so each fits on screen at 80
+NARROW_LISTS = 110
+# each list's columns (at a narrow screen, the gestures' without their category)
+COLUMNS = {
+    "gestures": ("col_when", "col_party", "col_gesture", "col_category", "col_cost",
+                 "col_host", "col_note"),
+    "walkaways": ("col_when", "col_party", "col_size", "col_waited", "col_quote"),
+    "rescues": ("col_when", "col_party", "col_offer", "col_outcome", "col_host"),
+    "complaints": ("col_when", "col_party", "col_category", "col_what", "col_step", "col_by"),
+    "accuracy": ("col_group", "col_parties", "col_mae", "col_within5", "col_signed"),
+}
 
 Record = Gesture | PartyRow | Rescue | Complaint
 
@@ -161,7 +173,10 @@ class ReviewScreen(Screen[None]):
             yield Select([(t(f"cat_{c}"), c) for c in categories], id="category",
                          prompt=t("all_categories"), compact=True)
             yield Field(id="party", placeholder=t("ph_party_filter"), compact=True)
-        yield Static("", id="filter-error", classes="error")
+        with Horizontal(id="review-status"):
+            yield Static("", id="filter-error", classes="error")
+            # whose figures are on screen while they are not the typed filters' (yet)
+            yield Static("", id="stale")
         with TabbedContent(id="tabs"):
             # each tab's title carries the key that opens it
             titles = {tab: f"{n} {t(f'tab_{tab}')}" for n, tab in enumerate(TABS, 1)}
@@ -171,8 +186,11 @@ class ReviewScreen(Screen[None]):
                 yield Static(id="gestures-more", classes="more")
                 yield in_language(RecordTable, t.language)(id="gestures", zebra_stripes=True)
             with TabPane(titles["walkaways"], id="tab-walkaways"):
+                # two lists on one tab: each says what it is
+                yield Static(t("walkaways_heading"), classes="list-heading")
                 yield Static(id="walkaways-more", classes="more")
                 yield in_language(RecordTable, t.language)(id="walkaways")
+                yield Static(t("rescues_heading"), classes="list-heading")
                 yield Static(id="rescues-more", classes="more")
                 yield in_language(RecordTable, t.language)(id="rescues")
             with TabPane(titles["complaints"], id="tab-complaints"):
@@ -186,20 +204,8 @@ class ReviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        t = self.app.t
-        columns = {
-            "gestures": ("col_when", "col_party", "col_gesture", "col_category", "col_cost",
-                         "col_host", "col_note"),
-            "walkaways": ("col_when", "col_party", "col_size", "col_waited", "col_quote"),
-            "rescues": ("col_when", "col_party", "col_offer", "col_outcome", "col_host"),
-            "complaints": ("col_when", "col_party", "col_category", "col_what", "col_step",
-                           "col_by"),
-            "accuracy": ("col_group", "col_parties", "col_mae", "col_within5", "col_signed"),
-        }
-        for table_id, cols in columns.items():
-            table = self.query_one(f"#{table_id}", DataTable)
-            for col in cols:
-                table.add_column(t(col), key=col)
+        for table_id in COLUMNS:
+            self._columns(table_id)
         # start on the tabs, not in a date field: the tab keys work at once
         self.query_one("#tabs", TabbedContent).query_one(Tabs).focus()
         self.refresh_report()
@@ -247,9 +253,35 @@ class ReviewScreen(Screen[None]):
 
     def refresh_report(self) -> None:
         f = self._filters()
-        if f is not None:
-            self._asked += 1
-            self._build(f, self._asked)
+        if f is None:  # the figures stay, marked as not the typed dates'
+            self._mark_stale("review_stale")
+            return
+        self._asked += 1
+        self._mark_stale("review_loading")
+        self._build(f, self._asked)
+
+    def _shown_range(self) -> str:
+        """The business days the figures on screen are for: ``2026-11-29–2026-11-30``."""
+        rep, cfg = self.report, self.app.config
+        if rep is None:
+            return ""
+        first = business_date(rep.filters.start, cfg.timezone, cfg.day_starts)
+        last = business_date(rep.filters.end - 1, cfg.timezone, cfg.day_starts)
+        return first.isoformat() if first == last else f"{first.isoformat()}–{last.isoformat()}"
+
+    def _mark_stale(self, key: str) -> None:
+        """The figures on screen are not those of the filters as typed (their dates are
+        wrong, or the new ones are still being read): dimmed, and said whose they are."""
+        if self.report is None:
+            return  # nothing on screen yet
+        stale = self.query_one("#stale", Static)
+        stale.update(self.app.t(key, shown=self._shown_range()))
+        stale.display = True
+        self.add_class("-stale")
+
+    def _mark_current(self) -> None:
+        self.query_one("#stale", Static).display = False
+        self.remove_class("-stale")
 
     @work(thread=True, group="review")
     def _build(self, f: Filters, asked: int) -> None:
@@ -292,6 +324,10 @@ class ReviewScreen(Screen[None]):
         self.drawn = set()
         self._summary(rep)
         self._draw(self.query_one("#tabs", TabbedContent).active)
+        if self._filters() is None:  # the dates were made wrong while these were read
+            self._mark_stale("review_stale")
+        else:
+            self._mark_current()
         self.shown += 1
 
     def _offer_hosts(self, hosts: list[str]) -> None:
@@ -313,11 +349,30 @@ class ReviewScreen(Screen[None]):
             self._draw(event.pane.id)
 
     def on_resize(self, event: Resize) -> None:
-        """"What happened" takes the width there is: redraw it at the new size. The
-        filters take two rows where one would put some off the screen."""
+        """The lists' columns follow the width there is ("what happened" takes what the
+        others leave): redraw the lists drawn at the new size. The filters take two rows
+        where one would put some off the screen."""
         self.set_class(event.size.width < FILTERS_ONE_ROW, "-narrow")
-        if "tab-complaints" in self.drawn and self.report is not None:
-            self._complaints(self.report)
+        if self.report is not None:
+            drawn, self.drawn = self.drawn, set()
+            for pane in drawn:
+                self._draw(pane)
+
+    def _narrow(self) -> bool:
+        return self.size.width < NARROW_LISTS
+
+    def _columns(self, table_id: str) -> DataTable[Text | str]:
+        """The list with the columns this width shows (the gestures' category only on a
+        wide screen), set again only when they change."""
+        t = self.app.t
+        table: DataTable[Text | str] = self.query_one(f"#{table_id}", DataTable)
+        cols = [c for c in COLUMNS[table_id]
+                if not (table_id == "gestures" and c == "col_category" and self._narrow())]
+        if [str(key.value) for key in table.columns] != cols:
+            table.clear(columns=True)
+            for col in cols:
+                table.add_column(t(col), key=col)
+        return table
 
     def _draw(self, pane: str) -> None:
         """Fill a tab's lists from the current report, when the lead looks at it: a month
@@ -396,18 +451,25 @@ class ReviewScreen(Screen[None]):
         app = self.app
         t, cfg = app.t, app.config
         tz = ZoneInfo(cfg.timezone)
-        table = self.query_one("#gestures", DataTable)
+        table = self._columns("gestures")
         table.clear()
         self._more("gestures-more", rep.gesture_rows)
         self.records["gestures"] = list(rep.gestures)
+        narrow = self._narrow()
+        # at 80 columns: when 11, party 14, gesture 16, cost, host 8, the note what is
+        # left (Enter shows every field whole)
+        party_w, label_w, host_w = (14, 16, 8) if narrow else (20, 22, 10)
+        note_w = max(8, self.size.width - 70) if narrow else 30
         for i, g in enumerate(rep.gestures):
             when = _when(g.time, tz)
-            label, note, style = gesture_cells(g, cfg, t, 22)
+            label, note, style = gesture_cells(g, cfg, t, label_w)
             when.stylize(style)
-            table.add_row(when, self._party(g.party, 20), label,
-                          Text(t(f"cat_{g.category}")),
-                          Text(money(cfg.currency, g.cost), style=style), clip(g.host, 10),
-                          note, key=str(i))
+            cells = [when, self._party(g.party, party_w), fit(label, label_w)]
+            if not narrow:
+                cells.append(Text(t(f"cat_{g.category}")))
+            cells += [Text(money(cfg.currency, g.cost), style=style), clip(g.host, host_w),
+                      fit(note, note_w)]
+            table.add_row(*cells, key=str(i))
 
     def _walkaways(self, rep: Report) -> None:
         app = self.app
@@ -424,14 +486,16 @@ class ReviewScreen(Screen[None]):
                           Text(whole_minutes(p.quote, t)), key=str(i))
         rescues = self.query_one("#rescues", DataTable)
         rescues.clear()
+        party_w, offer_w, host_w = (16, 22, 8) if self._narrow() else (24, 30, 10)
         self._more("rescues-more", len(rep.rescues))
         self.records["rescues"] = list(rep.rescues[:LIST_LIMIT])
         for i, r in enumerate(rep.rescues[:LIST_LIMIT]):
             style = "green" if r.outcome == "stayed" else "red" if r.outcome == "left" \
                 else "yellow"
-            rescues.add_row(_when(r.time, tz), self._party(r.party, 24),
-                            clip(offer_label(r.offer, cfg, t), 30),
-                            Text(self._outcome(r), style=style), clip(r.host, 10), key=str(i))
+            rescues.add_row(_when(r.time, tz), self._party(r.party, party_w),
+                            clip(offer_label(r.offer, cfg, t), offer_w),
+                            Text(self._outcome(r), style=style), clip(r.host, host_w),
+                            key=str(i))
 
     def _outcome(self, r: Rescue) -> str:
         t = self.app.t
@@ -446,14 +510,22 @@ class ReviewScreen(Screen[None]):
         # newest first, as every list of the review (the report keeps them oldest first)
         newest = list(reversed(rep.complaint_rows[-LIST_LIMIT:]))
         self.records["complaints"] = list(newest)
-        # "what happened" gets what the other columns leave (the whole text: Enter)
-        what_width = max(20, self.size.width - 78)
+        # "what happened" gets what the other columns leave (the whole text: Enter); at
+        # 80 columns the others narrower, so that the step and who recorded it fit
+        if self._narrow():
+            party_w, cat_w, step_w, by_w = 14, 10, 9, 8
+            what_width = max(12, self.size.width - 67)
+        else:
+            party_w, cat_w, step_w, by_w = 20, 14, 12, 10
+            what_width = max(20, self.size.width - 78)
         for i, c in enumerate(newest):
             style = "green" if c.closed else "bold red" if c.step == "recorded" else "yellow"
-            who = self._party(c.party, 20) if c.party else clip(c.table_name, 20)
-            table.add_row(_when(c.recorded_at, tz), who, clip(t(f"cat_{c.category}"), 14),
-                          clip(c.what, what_width), Text(t(f"step_{c.step}"), style=style),
-                          clip(c.recorded_by or "—", 10), key=str(i))
+            who = self._party(c.party, party_w) if c.party else clip(c.table_name, party_w)
+            step = clip(t(f"step_{c.step}"), step_w)
+            step.stylize(style)
+            table.add_row(_when(c.recorded_at, tz), who, clip(t(f"cat_{c.category}"), cat_w),
+                          clip(c.what, what_width), step,
+                          clip(c.recorded_by or "—", by_w), key=str(i))
 
     def _quotes(self, rep: Report) -> None:
         t = self.app.t

@@ -1275,7 +1275,7 @@ ZH: dict[str, str] = {
     "card_left": "约还需 {minutes} 分钟",
     "card_had": "本次已享用",
     "card_why": "等位原因",
-    "key_gestures": "赠送记录/作废",
+    "key_gestures": "关怀记录/作废",
     "key_complaint": "投诉",
     "key_open_items": "待办事项",
     "attention_title": "需要马上关注",
@@ -1322,9 +1322,9 @@ ZH: dict[str, str] = {
     "err_observation": "请输入观察内容（最多 200 个字符）。",
     "note_needs_phone": "客人档案按电话查找：请先添加电话号码（e）。",
     "note_saved": "已记入 {name} 的档案",
-    "gestures_title": "赠送记录：",
+    "gestures_title": "关怀记录：",
     "gestures_hint": "↑↓ 选择 · v 作废所选 · Esc 关闭",
-    "gestures_none": "还没有赠送。Esc 关闭。",
+    "gestures_none": "还没有关怀。Esc 关闭。",
     "col_gesture": "项目",
     "col_cost": "费用",
     "col_host": "迎宾",
@@ -1674,7 +1674,7 @@ ZH: dict[str, str] = {
     "err_weak_hash": "{name} 的密码哈希低于最低强度（scrypt N >= 32768，r >= 8），不予信任："
         "请移除该领班，再用 `queueapp lead add {name}` 重新添加。",
     "err_void_needs_lead_approved": "{label} 是 {lead} 批准的：作废需要领班密码。",
-    "err_void_needs_lead_other_host": "{label} 是 {host} 送出的：作废其他迎宾的赠送需要领班"
+    "err_void_needs_lead_other_host": "{label} 是 {host} 送出的：作废其他迎宾的关怀需要领班"
         "密码。",
     "err_void_needs_lead_old": "{label} 是 {minutes} 分钟以前送出的：作废需要领班密码。",
     "cli_your_lead_name": "您的姓名（领班）",

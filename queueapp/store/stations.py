@@ -65,9 +65,9 @@ class Stations(Repository):
             return {}
         marks = ",".join("?" * len(ids))
         rows = self.db.execute(
-            "SELECT party, station FROM events WHERE event IN ('call', 'extend') "
-            f"AND party IN ({marks}) AND id NOT IN (SELECT ref FROM events WHERE "
-            "event = 'undo' AND ref IS NOT NULL) ORDER BY id", ids).fetchall()
+            "SELECT party, station FROM events e WHERE event IN ('call', 'extend') "
+            f"AND party IN ({marks}) AND NOT EXISTS (SELECT 1 FROM events u WHERE "
+            "u.ref = e.id AND u.event = 'undo') ORDER BY id", ids).fetchall()
         return {r[0]: r[1] for r in rows}
 
 

@@ -61,7 +61,7 @@ def build(db: Path) -> None:
                         tags=TAGS[i % len(TAGS)], note="by the window" if i % 11 == 0 else "",
                         quote=Quote(quote, quote * 0.75, quote * 1.35),
                         tz=config.timezone)
-    gestures.set_host_on_duty(store, "Lin")
+    gestures.set_host_on_duty(store, "Lin", config)  # at this stand, the one measured
     store.close()
 
 
@@ -70,7 +70,7 @@ async def measure(db: Path, presses: int, size: tuple[int, int]) -> list[float]:
     from queueapp.ui.widgets import PartyPanel, WaitingList
 
     config = load_config(CONFIG)
-    store = Store.open(db, config, station="bench-app")
+    store = Store.open(db, config, station="bench")
     app = QueueApp(config, store)
     times: list[float] = []
     async with app.run_test(size=size) as pilot:

@@ -73,6 +73,16 @@ def test_check_config_ok():
     assert "OK" in result.output and "27 tables" in result.output
 
 
+@pytest.mark.parametrize("name", ["config.toml", "benchmarks/keypress.toml"])
+def test_the_shipped_configs_pass_their_own_check(name):
+    """The example and the benchmark's config load, without a warning: the keypress
+    benchmark's had lead hashes weaker than the loader now takes, and did not start."""
+    path = Path(__file__).resolve().parents[2] / name
+    result = CliRunner().invoke(main, ["check-config", "--config", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "OK" in result.output and "Warning" not in result.output
+
+
 def test_check_config_broken_exits_non_zero_with_message(tmp_path):
     p = broken(tmp_path, replace_once('country = "CN"', 'country = "XX"'))
     result = CliRunner().invoke(main, ["check-config", "--config", str(p)])

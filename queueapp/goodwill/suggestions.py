@@ -250,6 +250,14 @@ def _untouched(arrived: float, last_given: float | None, now: float) -> Reason:
     return Reason.of("why_untouched", waited=waited, idle=clock_minutes(last_given, now))
 
 
+def _untouched_since(last_given: float | None, now: float) -> Reason:
+    """"nothing offered yet" or "nothing offered for 15 min": :func:`_untouched` without
+    the minutes waited, for a reason that says them already ("about to leave after")."""
+    if last_given is None:
+        return Reason.of("why_nothing_offered_yet")
+    return Reason.of("why_nothing_offered_for", idle=clock_minutes(last_given, now))
+
+
 def suggest(party: Party, now: float, catalogue: Catalogue | Iterable[Interaction],
             history: Iterable[Gesture], guest: GuestCard | None = None,
             stats: Stats | None = None, quote_minutes: float | None = None,
@@ -332,7 +340,10 @@ def suggest(party: Party, now: float, catalogue: Catalogue | Iterable[Interactio
             reasons.append(Reason.of("why_had_before"))
         if item.min_waited is not None and item.min_waited > 0:
             need += NEED_TIMED
-        if not reasons or idle >= attention_minutes:
+        if leaving and item.rescue:  # "about to leave after 30 min" says the wait once
+            if idle >= attention_minutes:
+                reasons.insert(1, _untouched_since(last, now))
+        elif not reasons or idle >= attention_minutes:
             reasons.insert(0, wait_reason)
         learned, seen = stats.worked(item.id, where) if stats else (0.0, 0)
         if seen >= WORKED_SEEN and learned >= WORKED_RATE:

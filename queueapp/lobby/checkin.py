@@ -76,7 +76,7 @@ def phone_problem(text: str, country: str) -> Problem | None:
     except phone.PhoneError as exc:
         key = "err_phone_invalid_number" if str(exc) == "invalid_number" \
             else "err_phone_not_a_number"
-        return Problem.of(key, country=country)
+        return Problem.of(key)
     return None
 
 

@@ -359,6 +359,26 @@ class Store:
         return decode_one(self.damage, "parties", rows[0], _party_from_row,
                           lambda r: r["id"]) if rows else None
 
+    def tickets_had(self, party_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Every queue number each party was given, first first: its arrival's, then one
+        per edit that moved it to another table class (B041, then C012). A guest may
+        still hold a paper ticket with an old one. Undone edits are left out."""
+        ids = sorted(set(party_ids))
+        found: dict[str, list[str]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(  # a damaged row's data (not JSON) is passed over
+                "SELECT party, CASE WHEN json_valid(data) THEN json_extract(data, '$.ticket') "
+                f"END FROM events WHERE event IN ('arrive', 'edit') AND party IN ({marks}) "
+                "AND id NOT IN (SELECT ref FROM events WHERE event = 'undo' "
+                "AND ref IS NOT NULL) ORDER BY id", chunk).fetchall()
+            for party, ticket in rows:
+                had = found.setdefault(party, [])
+                if isinstance(ticket, str) and ticket and ticket not in had:
+                    had.append(ticket)
+        return found
+
     def all_events(self, include_undone: bool = False, since: float | None = None,
                    until: float | None = None, after_id: int = 0,
                    by_time: bool = False) -> Iterator[Event]:

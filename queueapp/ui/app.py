@@ -45,7 +45,7 @@ from queueapp.store.outbox import Message
 from queueapp.store.stations import running
 from queueapp.ui.bindings import in_language
 from queueapp.ui.field import handled_so_far
-from queueapp.ui.format import guest_words, party_label
+from queueapp.ui.format import guest_words, party_label, who
 from queueapp.ui.keynames import key_label
 from queueapp.waitlist.events import ABANDON, ARRIVE, COMING, REPLY, Event
 from queueapp.waitlist.room import CALLED, Party, Room, TableState
@@ -633,9 +633,9 @@ class QueueApp(App[None]):
         """A short sentence for an event, in the screen's language."""
         room = self.snapshot.room
         p = room.parties.get(ev.party)
-        name = (p.name if p else ev.data.get("name", "")) or ev.party
+        name = who(p) if p else (ev.data.get("name", "") or ev.party)
         return self.t(f"did_{ev.event}", name=name, table=ev.table,
-                      reason=self.t(f"reason_{ev.data.get('reason', '')}")
+                      reason=self.t(f"reason_said_{ev.data.get('reason', '')}")
                       if ev.data.get("reason") else "")
 
     # -- keys typed in one burst ----------------------------------------------

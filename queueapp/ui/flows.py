@@ -28,6 +28,7 @@ from queueapp.goodwill.gestures import Gesture
 from queueapp.review.labels import gesture_label
 from queueapp.store import Store, StoreError
 from queueapp.ui.app import QueueApp
+from queueapp.ui.format import who
 from queueapp.waitlist.room import Party
 
 R = TypeVar("R")
@@ -183,7 +184,7 @@ async def give(app: QueueApp, party: Party, item: Interaction | str, cost: float
         else:
             script = item.script_for(app.config.language) if isinstance(item, Interaction) \
                 else ""
-            text = app.t("given", what=gesture_label(res, app.config), name=party.name,
+            text = app.t("given", what=gesture_label(res, app.config), name=who(party),
                          cost=f"{app.config.currency}{res.cost:g}")
             app.notify(text + (f"\n“{script}”" if script else ""), timeout=8)
             return res

@@ -144,6 +144,14 @@ def tag_icons(tags: tuple[str, ...] | list[str], note: str, returning: bool) -> 
     return "".join(icons)
 
 
+MINUS = "−"  # a minus sign, not a hyphen: ``−¥7``
+
+
+def budget_amount(currency: str, amount: float) -> str:
+    """What is left of a budget: ``¥212``, or ``−¥7`` once overspent (never ``¥-7``)."""
+    return f"{MINUS}{currency}{-amount:g}" if amount < 0 else f"{currency}{amount + 0.0:g}"
+
+
 def parties_and_guests(parties: int, guests: int, t: Translator, short: bool = False) -> str:
     """``Waiting: 1 party, 2 guests`` (``short``: ``1 party, 2 guests``): the count words
     agree with their numbers."""
@@ -154,10 +162,23 @@ def parties_and_guests(parties: int, guests: int, t: Translator, short: bool = F
 
 def fit(text: Text, width: int) -> Text:
     """A copy of ``text`` cut to ``width`` screen cells with an ellipsis (Chinese counts
-    two cells a character: measured by rich, never by ``len``)."""
+    two cells a character: measured by rich, never by ``len``). The ellipsis follows the
+    last character kept: no space before it (rich pads a cut wide character with one,
+    ``离开 …``), nor one typed there (``left …``)."""
     out = text.copy()
     out.no_wrap = True
-    out.truncate(max(width, 0), overflow="ellipsis")
+    width = max(width, 0)
+    if out.cell_len <= width:
+        return out
+    plain, kept, cells = out.plain, 0, 0
+    for char in plain:
+        cells += cell_len(char)
+        if cells > width - 1:
+            break
+        kept += 1
+    while kept and plain[kept - 1].isspace():
+        kept -= 1
+    out.plain = plain[:kept] + "…" if width else ""
     return out
 
 
@@ -180,6 +201,22 @@ def party_label(party: Party | None, fallback: str = "") -> str:
         return fallback
     name = guest_words(party.name)  # one line, whatever was typed (or self-checked-in)
     return " ".join(part for part in (party.ticket, name) if part) or fallback or party.id
+
+
+FULL_WIDTH_PUNCTUATION = "：，。；？！）】」"  # Chinese text runs on after these, no space
+
+
+def lead_in(label: str) -> str:
+    """A label that leads into what follows it (a name, a number): ``Remove from the
+    list: `` with a space, ``移出名单：`` without one (a full-width colon has its own)."""
+    return label if not label or label.endswith(tuple(FULL_WIDTH_PUNCTUATION)) else label + " "
+
+
+def who(party: Party, width: int = 40) -> str:
+    """A party named in a dialog's title or a message: :func:`party_label` (its queue
+    number first, so two guests of one name are told apart), on one line, cut to
+    ``width`` screen cells. Goes into a ``Text``, never read as markup."""
+    return fit(Text(party_label(party, party.id)), width).plain
 
 
 REPLY_MARK = "↩"  # a guest answered from their page or a message

@@ -21,7 +21,7 @@ from queueapp.messages.holds import HoldChoice
 from queueapp.messages.reach import moot, not_reached
 from queueapp.messages.settings import ADDED, AGAIN, CLOSE, READY, REMOVED, THANKS
 from queueapp.store.outbox import FAILED, QUEUED, SENT, Message
-from queueapp.ui.format import clip
+from queueapp.ui.format import clip, lead_in, who
 from queueapp.waitlist.room import Party, Room
 
 SENT_MARK, FAILED_MARK = "✉", "✗"
@@ -111,7 +111,7 @@ class HoldQuestion(ModalScreen[HoldChoice | None]):
 
     def __init__(self, t: Translator, party: Party, hold_minutes: float) -> None:
         super().__init__()
-        self.t, self.party_name, self.minutes = t, party.name or party.id, round(hold_minutes)
+        self.t, self.party_name, self.minutes = t, who(party), round(hold_minutes)
         self.party_id, self.hold_minutes = party.id, hold_minutes
         self.asked_end = party.hold_ends(hold_minutes)
         self.changed_elsewhere = False
@@ -126,9 +126,8 @@ class HoldQuestion(ModalScreen[HoldChoice | None]):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        title = Text(t("hold_over_title_one" if self.minutes == 1 else "hold_over_title",
-                       minutes=self.minutes) + " ")
-        title.append_text(clip(self.party_name, 40))
+        title = Text(lead_in(t("hold_over_title_one" if self.minutes == 1 else
+                               "hold_over_title", minutes=self.minutes)) + self.party_name)
         with Vertical(classes="dialog"):
             yield Static(title, classes="dialog-title")
             yield OptionList(*[Option(t(CHOICE_WORDS[c], minutes=self.minutes), id=c.value)

@@ -48,6 +48,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "ph_step_": complaints.STEPS[1:],
     "to_": complaints.FEEDBACK_TO,
     "reason_": REMOVE_REASONS,
+    "reason_said_": REMOVE_REASONS,  # the reason mid-sentence (a toast, undo)
     "outcome_": OUTCOMES,
     "err_void_needs_lead_": VOID_REASONS,  # gestures.VoidNeedsLead
     "rescue_": OUTCOMES,

@@ -168,6 +168,11 @@ def test_rescue_items_only_when_leaving(config, store):
     leaving = suggest(p, NOW, cat, [], leaving=True)
     assert set(ids(leaving)[:2]) == {"kitchen_tour", "rescue_voucher"}
     assert "about to leave after 45 min" in leaving[0].reason(EN)
+    # the minutes waited said once, not "waited 45 min, nothing offered yet, about to
+    # leave after 45 min"
+    assert leaving[0].reason(EN).startswith("about to leave after 45 min, nothing offered yet")
+    assert leaving[0].reason(EN).count("45 min") == 1
+    assert leaving[0].reason(ZH).startswith("等了 45 分钟，准备离开，还没有人照顾")
     options = rescue_options(p, NOW, config, store.load_room(), [])
     assert options[0].offer.startswith("table:") and options[0].minutes == 0
     assert any(o.offer == "kitchen_tour" for o in options)

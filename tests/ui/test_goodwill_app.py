@@ -361,7 +361,7 @@ async def test_over_budget_asks_for_a_pin_wrong_pin_is_logged_right_pin_approves
         given = gestures.gestures_for_party(store, party.id)
         assert [(g.interaction, g.cost, g.host, g.approved_by) for g in given] == \
             [("custom", 295.0, "Lin", ""), ("fruit_plate", 12.0, "Lin", "Mei")]
-        assert "Goodwill left: ¥-7" in shown(app, "#header")
+        assert "Goodwill left: −¥7" in shown(app, "#header")  # a minus, before the ¥
 
 
 async def test_pin_for_the_other_lead_and_escape_cancels(config, store, clock):

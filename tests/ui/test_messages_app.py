@@ -228,7 +228,7 @@ async def test_hold_runs_out_no_show(make_app, receiver: Receiver, config, messa
         assert isinstance(app.screen, HoldQuestion)
         await pilot.press("escape")  # decide later: said, and asked again in a minute
         await settle(app, pilot)
-        assert "Zhao: asked again in a minute" in toasts(app)
+        assert "A001 Zhao: asked again in a minute" in toasts(app)
 
 
 async def test_a_one_minute_hold_is_one_minute(make_app, config,
@@ -244,7 +244,7 @@ async def test_a_one_minute_hold_is_one_minute(make_app, config,
         app.tick()
         await settle(app, pilot)
         assert isinstance(app.screen, HoldQuestion)
-        assert "The minute is up for Ma" in on_screen(app)
+        assert "The minute is up for A001 Ma" in on_screen(app)
 
 
 async def test_hold_runs_out_call_again_and_hold_longer(make_app, receiver: Receiver,

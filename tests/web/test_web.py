@@ -277,7 +277,7 @@ def test_join_adds_the_party_and_opens_its_own_page(join_client, store, join_con
     ("Li", "13", "", "size", "Party size must be from 1 to 12."),
     ("Li", "two", "", "size", "Party size must be a whole number, 1 to 12."),
     ("Li", "2", "call me", "phone", "This is not a phone number"),
-    ("Li", "2", "123", "phone", "Not a valid phone number for CN"),
+    ("Li", "2", "123", "phone", "Not a valid local phone number"),
 ])
 def test_join_refuses_bad_input_with_the_stands_rules(join_client, store, name, size, phone,
                                                        field, words):

@@ -20,7 +20,7 @@ from queueapp.store import Store, StoreError
 from queueapp.ui import flows
 from queueapp.ui.app import QueueApp
 from queueapp.ui.field import Field
-from queueapp.ui.format import clip
+from queueapp.ui.format import clip, lead_in, party_label
 from queueapp.ui.screens.forms import FormScreen
 
 TEXT_MAX = 500
@@ -58,7 +58,7 @@ class ComplaintForm(FormScreen[ComplaintEntry]):
     def compose(self) -> ComposeResult:
         t = self.app.t
         with Vertical(classes="dialog"):
-            title = Text(t("complaint_title") + " ")
+            title = Text(lead_in(t("complaint_title")))
             title.append_text(self.about)
             yield Static(title, classes="dialog-title")
             d = self.draft
@@ -108,7 +108,7 @@ class StepForm(FormScreen[StepEntry]):
     def compose(self) -> ComposeResult:
         t = self.app.t
         with Vertical(classes="dialog"):
-            title = Text(t(f"step_title_{self.step}") + " ")
+            title = Text(lead_in(t(f"step_title_{self.step}")))
             title.append_text(clip(self.item.what, 50))
             yield Static(title, classes="dialog-title")
             with Grid(classes="fields"):
@@ -176,7 +176,8 @@ class OpenItemsScreen(Screen[None]):
         def read(store: Store, _now: float) -> tuple[list[complaints.Complaint],
                                                      dict[str, str]]:
             items = complaints.open_items(store)
-            names = {c.party: p.name for c in items if c.party
+            # the party as the host says it (``A025 徐晓梅``): two guests may share a name
+            names = {c.party: party_label(p, c.party) for c in items if c.party
                      for p in [store.party(c.party)] if p is not None}
             return items, names
 
@@ -235,7 +236,7 @@ class OpenItemsScreen(Screen[None]):
         who: str | None = app.snapshot.host
         if step != "handled":
             # the PIN dialog says which step and which item it is for
-            who = await flows.ask_lead(app, f"{app.t(f'step_title_{step}')} {item.what}")
+            who = await flows.ask_lead(app, lead_in(app.t(f"step_title_{step}")) + item.what)
             if who is None:
                 return
         entry = await flows.ask(app, StepForm(item, step))

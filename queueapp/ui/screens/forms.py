@@ -31,11 +31,12 @@ from queueapp.quotes.rule import Quote
 from queueapp.store import DB_ERRORS
 from queueapp.ui.app import QueueApp
 from queueapp.ui.field import Field, handled_so_far
-from queueapp.ui.format import guest_line
+from queueapp.ui.format import guest_line, lead_in, who
 from queueapp.waitlist.room import Party
 
 NAME_MAX, NOTE_MAX = checkin.NAME_MAX, checkin.NOTE_MAX
 
+DIALOG_HEIGHT = 0.95  # of the screen: `.dialog { max-height: 95% }` (queueapp.tcss)
 TYPED_SHOWN = 120  # characters of unsaved text named in the toast on Escape
 R = TypeVar("R")
 
@@ -314,6 +315,35 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
 
     def on_mount(self) -> None:
         self._ask_quote()
+        self._fit()
+
+    # -- the form fits the screen ---------------------------------------------------
+    TAGS_MOST = 8  # rows the tag list takes when the screen has them
+    TAGS_LEAST = 2  # ... and at least: the rest scroll (the highlighted tag stays in view)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._fit()
+
+    def error(self, widget_id: str, message: str) -> None:
+        super().error(widget_id, message)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Once the form is drawn again: the tag list takes only the rows the quote, its
+        Why, the returning guest's line and any mistakes leave, so the hint (Tab, Enter,
+        Esc) stays on a 24-line screen."""
+        self.call_after_refresh(self._fit_tags)
+
+    def _fit_tags(self) -> None:
+        if not self.is_mounted:
+            return
+        form = self.query_one("#form", Vertical)
+        tags = self.query_one("#tags", SelectionList)
+        others = sum(w.outer_size.height for w in form.children if w.display) \
+            - tags.outer_size.height
+        room = int(self.size.height * DIALOG_HEIGHT) - form.styles.gutter.height - others
+        rows = max(self.TAGS_LEAST, min(self.TAGS_MOST, room))
+        tags.styles.max_height = rows
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id in ("name", "size", "phone", "note"):
@@ -344,8 +374,10 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         size = self._typed_size()
         if size is None or (self.editing and not self._resizing(size)):
             label.update("")
+            self._fit()
             return
         label.update(Text(self.app.t("quote_working"), style="dim italic"))
+        self._fit()
         self.run_worker(lambda: self._work_out_quote(size), thread=True, exclusive=True,
                         group="quote")
 
@@ -363,7 +395,8 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         assert self.party is not None
         self._left = True
         self.query_one("#quote", Static).update(Text(self.app.t(
-            "party_gone", name=self.party.name or self.party.id), style="bold yellow"))
+            "party_gone", name=who(self.party)), style="bold yellow"))
+        self._fit()
         if self._save_when_quoted:
             self.action_submit()
 
@@ -382,6 +415,7 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         if why:  # where the wait comes from, to tell the guest with it
             shown.append("\n" + t("why_wait_line", reason=why), style="not bold italic")
         self.query_one("#quote", Static).update(shown)
+        self._fit()
         if self._save_when_quoted:
             self.action_submit()
 
@@ -415,6 +449,7 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         if not e164:
             self._card = None
             label.update("")
+            self._fit()
             return
         app = self.app
         own = self.party.id if self.party is not None and self.party.phone == e164 else None
@@ -443,11 +478,13 @@ class PartyForm(FormScreen[NewParty | PartyChanges]):
         self._card = card
         if card is None or not card.returning:
             label.update("")
+            self._fit()
             return
-        text = Text(app.t("guest_found") + " ", style="bold cyan")
+        text = Text(lead_in(app.t("guest_found")), style="bold cyan")
         text.append(card.name + " · ", style="bold")
         text.append_text(guest_line(card, app.now(), app.config.timezone, app.t))
         label.update(text)
+        self._fit()
         if not self.editing:
             self._fill_from_card(card)
 

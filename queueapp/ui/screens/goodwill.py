@@ -27,7 +27,7 @@ from queueapp.goodwill.suggestions import RescueOption
 from queueapp.store import StoreError
 from queueapp.ui.app import QueueApp
 from queueapp.ui.field import Field
-from queueapp.ui.format import clip, gesture_cells
+from queueapp.ui.format import clip, gesture_cells, lead_in, who
 from queueapp.ui.screens.forms import FormScreen
 from queueapp.ui.screens.pickers import Chooser
 from queueapp.waitlist.room import Party
@@ -185,8 +185,7 @@ class CatalogueScreen(Chooser):
 
     def __init__(self, app: QueueApp, party: Party) -> None:
         t, cfg = app.t, app.config
-        title = Text(t("catalogue_title") + " ")
-        title.append_text(clip(party.name, 40))
+        title = Text(lead_in(t("catalogue_title")) + who(party))
         catalogue = cfg.catalogue
         now = app.now()
         options = []
@@ -276,8 +275,8 @@ class RescueScreen(Chooser):
 
     def __init__(self, app: QueueApp, party: Party, options: list[RescueOption]) -> None:
         t, cfg = app.t, app.config
-        title = Text(t("rescue_title", waited=round(party.waited(app.now()))) + " ")
-        title.append_text(clip(party.name, 40))
+        title = Text(lead_in(t("rescue_title", waited=round(party.waited(app.now()))))
+                     + who(party))
         rows = []
         for o in options:
             if o.table:
@@ -300,8 +299,7 @@ class RescueScreen(Chooser):
 class OutcomeChooser(Chooser):
     def __init__(self, app: QueueApp, party: Party) -> None:
         t = app.t
-        title = Text(t("outcome_title") + " ")
-        title.append_text(clip(party.name, 40))
+        title = Text(lead_in(t("outcome_title")) + who(party))
         super().__init__(title, [Option(t("outcome_stayed_long"), id="stayed"),
                                  Option(t("outcome_left_long"), id="left"),
                                  Option(t("outcome_later"), id=OTHER)])
@@ -323,8 +321,7 @@ class NoteForm(FormScreen[NoteEntry]):
     def compose(self) -> ComposeResult:
         t = self.app.t
         with Vertical(classes="dialog"):
-            title = Text(t("note_title") + " ")
-            title.append_text(clip(self.party.name, 40))
+            title = Text(lead_in(t("note_title")) + who(self.party))
             yield Static(title, classes="dialog-title")
             with Grid(classes="fields"):
                 yield Label(t("field_observation"))
@@ -373,8 +370,7 @@ class GesturesScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         t = self.app.t
         with Vertical(classes="dialog wide"):
-            title = Text(t("gestures_title") + " ")
-            title.append_text(clip(self.party.name, 40))
+            title = Text(lead_in(t("gestures_title")) + who(self.party))
             yield Static(title, classes="dialog-title")
             yield DataTable(id="given", cursor_type="row")
             yield Static(t("gestures_hint") if self.given else t("gestures_none"),
@@ -417,7 +413,7 @@ class VoidForm(FormScreen[VoidEntry]):
     def compose(self) -> ComposeResult:
         t = self.app.t
         with Vertical(classes="dialog"):
-            title = Text(t("void_title") + " ")
+            title = Text(lead_in(t("void_title")))
             title.append_text(clip(self.gesture.label, 40))
             yield Static(title, classes="dialog-title")
             yield Field(id="note", placeholder=t("ph_void"), compact=True)

@@ -35,7 +35,7 @@ from queueapp.store import Conflict, Store, StoreError
 from queueapp.ui import flows
 from queueapp.ui.app import QueueApp
 from queueapp.ui.bindings import in_language
-from queueapp.ui.format import clip, guest_line, party_label
+from queueapp.ui.format import guest_line, who
 from queueapp.waitlist.events import Event
 from queueapp.waitlist.room import CLEARING, OCCUPIED, Party
 from queueapp.waitlist.seating import (
@@ -106,7 +106,7 @@ class StandActions(Screen[None]):
         return False
 
     def _say_gone(self, party: Party) -> None:
-        self.app.notify(self.app.t("party_gone", name=party.name or party.id),
+        self.app.notify(self.app.t("party_gone", name=who(party)),
                         severity="warning", timeout=6)
 
     async def _leave(self, party: Party, write: Callable[[Store, float], Event]
@@ -264,10 +264,10 @@ class StandActions(Screen[None]):
         if isinstance(ev, StoreError):
             return
         if table:
-            self._wrote(ev, app.t("called_table", name=party_label(party), table=table,
+            self._wrote(ev, app.t("called_table", name=who(party), table=table,
                                   minutes=round(minutes)))
         else:
-            self._wrote(ev, app.t("called", name=party_label(party)))
+            self._wrote(ev, app.t("called", name=who(party)))
 
     @on_party
     async def action_seat(self, party: Party) -> None:
@@ -281,7 +281,7 @@ class StandActions(Screen[None]):
             return
         ev = await self._leave(party, lambda store, now: store.seat_party(now, party.id, table))
         if not isinstance(ev, StoreError):
-            self._wrote(ev, app.t("seated", name=party.name, table=table))
+            self._wrote(ev, app.t("seated", name=who(party), table=table))
 
     @on_party
     async def action_remove(self, party: Party) -> None:
@@ -294,7 +294,7 @@ class StandActions(Screen[None]):
         ev = await self._leave(party,
                                lambda store, now: store.remove_party(now, party.id, reason))
         if not isinstance(ev, StoreError):
-            self._wrote(ev, t("removed", name=party.name, reason=t(f"reason_{reason}")))
+            self._wrote(ev, t("removed", name=who(party), reason=t(f"reason_said_{reason}")))
 
     # -- tables --------------------------------------------------------------------------
     def action_table_left(self) -> None:
@@ -419,7 +419,7 @@ class StandActions(Screen[None]):
         if isinstance(held, Conflict):
             app.notify(app.error_text(held), severity="warning", timeout=8)
         elif held is not None:
-            self._wrote(held, t("held", table=table, name=p.name, minutes=round(minutes)))
+            self._wrote(held, t("held", table=table, name=who(p), minutes=round(minutes)))
         await self._ask_outcome(p, rescue.id)
 
     async def _ask_outcome(self, p: Party, rescue_id: int | None) -> None:
@@ -443,7 +443,7 @@ class StandActions(Screen[None]):
             return
         if ev is not None and ev.id is not None:
             app.undo_stack.append(ev.id)
-        app.notify(t(f"rescue_{outcome}", name=p.name))
+        app.notify(t(f"rescue_{outcome}", name=who(p)))
 
     @on_party
     async def action_observe(self, party: Party) -> None:
@@ -464,7 +464,7 @@ class StandActions(Screen[None]):
             save = partial(_note_on_card, party=party, card=known, entry=entry,
                            host=app.snapshot.host)
             if not isinstance(await app.in_store(save), StoreError):
-                app.notify(t("note_saved", name=party.name))
+                app.notify(t("note_saved", name=who(party)))
                 return  # else the form comes back with the observation in it
 
     @on_party
@@ -506,7 +506,7 @@ class StandActions(Screen[None]):
             return
         party = self._need_party()
         if party is not None:
-            flows.start_flow(self, self._complaint(party.id, "", clip(party.name, 40)))
+            flows.start_flow(self, self._complaint(party.id, "", Text(who(party))))
 
     async def _complaint(self, party: str, table: str, about: Text) -> None:
         from queueapp.ui.screens.complaints import ComplaintForm
@@ -591,12 +591,12 @@ class StandActions(Screen[None]):
             return
         held = room.held_tables(p.id, now)
         if held:  # their table is kept for them but not ready yet
-            app.notify(t("held_not_ready", table=held, name=p.name),
+            app.notify(t("held_not_ready", table=held, name=who(p)),
                        severity="warning")
             return
         options = seat_options(config, room, p.size, p.id, now)
         if not options:
-            app.notify(t("no_table_for", name=p.name), severity="warning")
+            app.notify(t("no_table_for", name=who(p)), severity="warning")
             return
         table = options[0].table
         self._start_seat_next(p, table, skipped_if_seated(room, p.id, table, now, config))
@@ -614,7 +614,7 @@ class StandActions(Screen[None]):
         app, t = self.app, self.app.t
         if skipped:
             word = "skip_title_one" if skipped == 1 else "skip_title_many"
-            title = Text(t(word, name=p.name, table=table, n=skipped))
+            title = Text(t(word, name=who(p), table=table, n=skipped))
             choice = await flows.ask(app, Chooser(title, [Option(t("seat_anyway"), id="seat"),
                                                           Option(t("seat_cancel"), id="")]))
             if choice != "seat" or not self._still_here(p):
@@ -622,7 +622,7 @@ class StandActions(Screen[None]):
         host = app.snapshot.host
         ev = await self._leave(p, lambda store, now: store.seat_party(now, p.id, table, host))
         if not isinstance(ev, StoreError):
-            self._wrote(ev, t("seated", name=p.name, table=table))
+            self._wrote(ev, t("seated", name=who(p), table=table))
 
     def action_hold(self) -> None:
         """Hold a table for a party for ``[seating] hold_minutes``, or release a hold.
@@ -660,7 +660,7 @@ class StandActions(Screen[None]):
         prop = proposal_for_party(proposals, p.id)
         options = seat_options(app.config, room, p.size, p.id, now)
         if prop is None and not options:
-            app.notify(t("no_table_for", name=p.name), severity="warning")
+            app.notify(t("no_table_for", name=who(p)), severity="warning")
             return
         flows.start_flow(self, self._hold(p, prop.table if prop else options[0].table))
 
@@ -670,14 +670,14 @@ class StandActions(Screen[None]):
         ev = await app.in_store(lambda store, now: store.hold_table(now, table, p.id, minutes,
                                                                     host))
         if not isinstance(ev, StoreError):
-            self._wrote(ev, app.t("held", table=table, name=p.name, minutes=round(minutes)))
+            self._wrote(ev, app.t("held", table=table, name=who(p), minutes=round(minutes)))
 
     async def _release(self, table: str, p: Party) -> None:
         app = self.app
         host = app.snapshot.host
         ev = await app.in_store(lambda store, now: store.release_hold(now, table, host))
         if not isinstance(ev, StoreError):
-            self._wrote(ev, app.t("released", table=ev.table, name=p.name))
+            self._wrote(ev, app.t("released", table=ev.table, name=who(p)))
 
     # -- issue 12: messages to guests ------------------------------------------------------
     @on_party
@@ -690,12 +690,12 @@ class StandActions(Screen[None]):
         app, t = self.app, self.app.t
         message = to_resend(app.snapshot.messages.get(party.id, []))
         if message is None:
-            app.notify(t("resend_none", name=party.name), severity="warning")
+            app.notify(t("resend_none", name=who(party)), severity="warning")
             return
         queued = await app.in_store(lambda store, now: resend(store, app.config, now,
                                                               message.id))
         if not isinstance(queued, StoreError):
-            app.notify(t("resend_queued", name=party.name), timeout=4)
+            app.notify(t("resend_queued", name=who(party)), timeout=4)
 
     def check_holds(self, snap: Any) -> None:
         """Called parties whose hold ran out: the host is asked, one at a time, when no
@@ -726,7 +726,7 @@ class StandActions(Screen[None]):
         if question.passed_key is not None:  # typed for the stand: it is the stand's
             app.post_message(question.passed_key)  # (handled after this flow's answer)
         if question.changed_elsewhere:
-            app.notify(t("err_hold_answered_elsewhere", name=party.name or party.id),
+            app.notify(t("err_hold_answered_elsewhere", name=who(party)),
                        severity="warning", timeout=6)
             return
         if not self._still_here(party):
@@ -739,26 +739,25 @@ class StandActions(Screen[None]):
 
         if choice is None:  # decide later: asked again in a minute
             app.holds.ask_later(party, app.now())
-            app.notify(t("hold_ask_later", name=party.name or party.id), timeout=4)
-
+            app.notify(t("hold_ask_later", name=who(party)), timeout=4)
         elif choice == HoldChoice.HOLD_LONGER:
             ev = await app.in_store(answer(lambda store, now: store.keep_call(
                 now, party.id, hold, host)))
             if not isinstance(ev, StoreError):
-                self._wrote(ev, t("hold_extended", name=party.name, minutes=minutes))
+                self._wrote(ev, t("hold_extended", name=who(party), minutes=minutes))
         elif choice == HoldChoice.CALL_AGAIN:
             table = self._table_to_keep(party)
             ev = await app.in_store(answer(lambda store, now: store.call_party(
                 now, party.id, host, table=table, minutes=hold)))
             if not isinstance(ev, StoreError):
-                self._wrote(ev, t("called_table", name=party.name, table=table, minutes=minutes)
-                            if table else t("called", name=party.name))
+                self._wrote(ev, t("called_table", name=who(party), table=table, minutes=minutes)
+                            if table else t("called", name=who(party)))
         else:
             ev = await self._leave(party, answer(lambda store, now: store.remove_party(
                 now, party.id, "no_show", host)))
             if not isinstance(ev, StoreError):
                 app.holds.forget(party)
-                self._wrote(ev, t("removed", name=party.name, reason=t("reason_no_show")))
+                self._wrote(ev, t("removed", name=who(party), reason=t("reason_said_no_show")))
 
     # -- issue 11: the stand --------------------------------------------------------------
     def action_pause_joining(self) -> None:
@@ -796,7 +795,7 @@ class StandActions(Screen[None]):
         app = self.app
         url = app.snapshot.guest_url(party.id)
         if not url:
-            app.notify(app.t("no_guest_link", name=party_label(party)), severity="warning",
+            app.notify(app.t("no_guest_link", name=who(party)), severity="warning",
                        timeout=6)
             return
         await flows.ask(app, GuestLinkScreen(party, url))

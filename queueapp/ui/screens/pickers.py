@@ -13,9 +13,11 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from queueapp import phone
+from queueapp.store import StoreError
+from queueapp.ui import flows
 from queueapp.ui.app import QueueApp
 from queueapp.ui.field import Field
-from queueapp.ui.format import clip
+from queueapp.ui.format import clip, lead_in, who
 from queueapp.ui.keynames import key_label
 from queueapp.waitlist.events import REMOVE_REASONS
 from queueapp.waitlist.room import CALLED, Party, TableState
@@ -58,8 +60,7 @@ class Chooser(ModalScreen[str | None]):
 class SeatPicker(Chooser):
     def __init__(self, app: QueueApp, party: Party, options: list[SeatOption]) -> None:
         t = app.t
-        title = Text(t("seat_title", size=party.size) + " ")
-        title.append_text(clip(party.name, 40))
+        title = Text(lead_in(t("seat_title", size=party.size)) + who(party))
         rows = []
         for o in options:
             label = Text(o.table, style="bold")
@@ -78,8 +79,7 @@ class ReasonPicker(Chooser):
 
     def __init__(self, app: QueueApp, party: Party) -> None:
         t = app.t
-        title = Text(t("remove_title") + " ")
-        title.append_text(clip(party.name, 40))
+        title = Text(lead_in(t("remove_title")) + who(party))
         reasons = [r for r in REMOVE_REASONS if r != "no_show" or party.status == CALLED]
         super().__init__(title, [Option(t(f"reason_{r}"), id=r) for r in reasons])
 
@@ -98,8 +98,9 @@ class TablePicker(Chooser):
 
 
 class FindScreen(ModalScreen[tuple[str, str] | None]):
-    """Type part of a name, phone number or queue number; Enter jumps to the highlighted
-    match."""
+    """Type part of a name, phone number or queue number (any the party had: a size
+    edit into another table class gives a new one, and the guest may still hold the
+    old one); Enter jumps to the highlighted match. No match says so as it is typed."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="find_cancel"),
@@ -109,17 +110,34 @@ class FindScreen(ModalScreen[tuple[str, str] | None]):
 
     app = getters.app(QueueApp)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._had: dict[str, list[str]] = {}  # every queue number each party had
+
     def compose(self) -> ComposeResult:
         t = self.app.t
         with Vertical(classes="dialog"):
             yield Static(t("find_title"), classes="dialog-title")
             yield Field(id="query", placeholder=t("ph_find"))
             yield OptionList(id="matches")
+            yield Static("", id="find-none", classes="error")
             yield Static(t("find_hint"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
         self._search("")
+        flows.start_flow(self, self._read_numbers())
+
+    async def _read_numbers(self) -> None:
+        """The numbers the parties had before their present one, read beside the UI;
+        then the search typed meanwhile is run again with them."""
+        ids = list(self.app.snapshot.room.parties)
+        had = await self.app.in_store(lambda store, _now: store.tickets_had(ids),
+                                      reread=False)
+        if isinstance(had, StoreError) or not self.is_mounted:
+            return
+        self._had = had
+        self._search(self.query_one(Input).value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._search(event.value)
@@ -131,14 +149,19 @@ class FindScreen(ModalScreen[tuple[str, str] | None]):
         matches = self.query_one("#matches", OptionList)
         matches.clear_options()
         for p in sorted(app.snapshot.room.parties.values(), key=lambda p: p.arrived):
+            # a queue number: B007, 007; an earlier one counts (B041, now C012)
+            old = [n for n in self._had.get(p.id, []) if n != p.ticket]
+            number = bool(q_digits) and next(
+                (n for n in [p.ticket, *old] if q in n.casefold()), None)
             hit = not q or q in p.name.casefold() or (
-                len(q_digits) >= 3 and q_digits in phone.digits(p.phone)) or (
-                bool(q_digits) and q in p.ticket.casefold())  # a queue number: B007, 007
+                len(q_digits) >= 3 and q_digits in phone.digits(p.phone)) or bool(number)
             if not hit:
                 continue
             label = Text(p.ticket + " ", style="bold") if p.ticket else Text()
             label.append_text(clip(p.name or p.id, 40))
             label.append(f"  ({p.size})")
+            if number and number != p.ticket:  # found by the number they had
+                label.append("  " + t("find_was", ticket=number), style="bold")
             where = t("seated_at", table=p.table) if p.table else t(f"status_{p.status}")
             label.append(f"  {where}", style="dim")
             if p.phone:
@@ -147,6 +170,10 @@ class FindScreen(ModalScreen[tuple[str, str] | None]):
             matches.add_option(Option(label, id=f"{kind}:{p.table or p.id}"))
         if matches.option_count:
             matches.highlighted = 0
+        # nothing matches what is typed: said now, not only once Enter is pressed
+        none = self.query_one("#find-none", Static)
+        none.update(t("find_none"))
+        none.display = bool(q) and not matches.option_count
 
     def action_move(self, delta: int) -> None:
         matches = self.query_one("#matches", OptionList)
@@ -228,10 +255,9 @@ class SamePhone(Chooser):
     def __init__(self, app: QueueApp, twin: Party) -> None:
         t = app.t
         since = arrow.get(twin.arrived).to(app.config.timezone).format("HH:mm")
-        title = Text(t("same_phone_title", status=t(f"status_{twin.status}"), since=since) + " ")
-        title.append_text(clip(twin.name or twin.id, 40))
-        title.append(f" ({twin.size})")
-        options = [Option(Text(t("same_phone_open", name=twin.name or twin.id)), id=self.OPEN),
+        title = Text(lead_in(t("same_phone_title", status=t(f"status_{twin.status}"),
+                                 since=since)) + who(twin) + f" ({twin.size})")
+        options = [Option(Text(t("same_phone_open", name=who(twin))), id=self.OPEN),
                    Option(t("same_phone_add"), id=self.ADD),
                    Option(t("same_phone_back"), id=self.BACK)]
         super().__init__(title, options)

@@ -9,7 +9,7 @@ from textual import getters
 from textual.widgets import Static
 
 from queueapp.ui.app import QueueApp, Snapshot
-from queueapp.ui.format import parties_and_guests
+from queueapp.ui.format import budget_amount, lead_in, parties_and_guests
 from queueapp.ui.widgets.state import DrawsState
 from queueapp.waitlist.room import FREE
 
@@ -68,12 +68,12 @@ class StandHeader(DrawsState, Static):
             host = Text(t("host_on_duty", host=snap.host), style="bold cyan")
             short = None  # at 80 columns: who is on duty, and what is left to give
             if snap.budget_left is not None:
-                amount = f"{snap.budget_left:g}"
+                amount = budget_amount(cfg.currency, snap.budget_left)
                 spent = "red" if snap.budget_left <= 0 else ""
-                left = t("budget_left", currency=cfg.currency, amount=amount)
+                left = t("budget_left", amount=amount)
                 host.append(f" ({left})", style=spent)
                 short = Text(snap.host, style="bold cyan")
-                short.append(f" {cfg.currency}{amount}", style=spent)
+                short.append(f" {amount}", style=spent)
             parts.append(("host", host, short))
         else:
             parts.append(("host", Text(t("host_nobody"), style="bold red"), None))
@@ -96,7 +96,7 @@ class StandHeader(DrawsState, Static):
             free = sum(tb.seats for tb in room.tables.values()
                        if tb.section == s.name and tb.state == FREE)
             seats.append(f"{s.label(cfg.language)} {free}")
-        parts.append(("seats", Text(t("header_free_seats") + " " + " · ".join(seats)), None))
+        parts.append(("seats", Text(lead_in(t("header_free_seats")) + " · ".join(seats)), None))
         return parts
 
 

@@ -20,7 +20,7 @@ from queueapp.quotes import reason
 from queueapp.review.labels import gesture_label
 from queueapp.ui import messages as messages_ui
 from queueapp.ui.app import QueueApp, Snapshot
-from queueapp.ui.format import clip, fit, flow, guest_parts, reply_marker, wrapped
+from queueapp.ui.format import clip, fit, flow, guest_parts, lead_in, reply_marker, wrapped
 from queueapp.ui.keynames import key_label
 from queueapp.waitlist.room import CALLED, WAITING, Party
 
@@ -174,7 +174,7 @@ class PartyPanel(Static):
         if url:  # the key first: on a narrow panel the address is what gets cut
             key = key_label(app.config.keys.get("page_qr") or DEFAULT_KEYS["page_qr"])
             line.append("  " + t("panel_qr_key", key=key), style="bold")
-            line.append("  " + t("panel_page") + " ", style="dim")
+            line.append("  " + lead_in(t("panel_page")), style="dim")
             line.append(url, style="underline")
         return line
 

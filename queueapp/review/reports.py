@@ -27,8 +27,10 @@ NO_HOST = "—"  # how a row without a host is shown
 
 
 def money(currency: str, x: float) -> str:
-    """¥81,883.5: grouped, no trailing zeros, never in exponent form (a year's totals)."""
-    return currency + f"{x:,.2f}".rstrip("0").rstrip(".")
+    """¥81,883.5: grouped, no trailing zeros, never in exponent form (a year's totals);
+    below zero ``−¥2`` (a minus sign before the currency, as the stand's header says it)."""
+    amount = f"{abs(x):,.2f}".rstrip("0").rstrip(".")
+    return ("−" if x < 0 and amount != "0" else "") + currency + amount
 
 
 def pct(x: float | None) -> str:

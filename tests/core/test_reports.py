@@ -444,7 +444,7 @@ def test_money_is_grouped_and_never_in_exponent_form():
     from queueapp.review.reports import money
 
     assert [money("¥", x) for x in (0, 300, 81883.5, 1234567.25, -2, 0.05)] == \
-        ["¥0", "¥300", "¥81,883.5", "¥1,234,567.25", "¥-2", "¥0.05"]
+        ["¥0", "¥300", "¥81,883.5", "¥1,234,567.25", "−¥2", "¥0.05"]
 
 
 def test_text_report_names_offers_and_categories_by_their_labels(shift, config):

@@ -92,7 +92,7 @@ def test_other_words_reach_the_host(client: TestClient, config: Config,
     assert _send(client, PHONE, "running 5 min late, sorry\x1b[31m").json() == \
         {"result": "text"}
     p = _read(db_path, config, pid)
-    assert p.reply == "text" and p.reply_text == "running 5 min late, sorry"  # the escape gone whole
+    assert p.reply == "text" and p.reply_text == "running 5 min late, sorry"  # escape gone whole
 
 
 def test_shared_phone_goes_to_the_latest_party(client: TestClient, config: Config,

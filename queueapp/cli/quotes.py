@@ -26,7 +26,7 @@ from queueapp.quotes.backtest import backtest as run_backtest
 from queueapp.quotes.baselines import all_baselines
 from queueapp.quotes.estimator import Estimator
 from queueapp.quotes.rule import Quoter
-from queueapp.sim.simulator import get_scenario, scenario_names
+from queueapp.sim.simulator import scenario_names
 from queueapp.sim.simulator import simulate as run_simulation
 from queueapp.waitlist.events import EventLogError, read_events_csv
 
@@ -214,7 +214,6 @@ def simulate(ctx: click.Context, db_path: str | None, days: int, scenario: str, 
     except BacktestError as exc:  # the file's own events name tables the config lacks
         raise click.ClickException(f"{db_path}: {exc}") from None
     took = time.perf_counter() - started
-    get_scenario(scenario)  # a known one (click checked the name)
     click.echo(t("sim_wrote", path=db_path, n=n, parties=parties, days=days,
                  scenario=scenario, about=t(f"scenario_{scenario}"), start=start.isoformat()))
     click.echo(t("sim_quoted", seconds=f"{took:.1f}", seated=quotes.seated,

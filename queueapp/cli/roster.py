@@ -145,10 +145,14 @@ def lead_remove(ctx: click.Context, name: str, lead_name: str | None,
                 config_path: str | None, db_path: str | None, use_demo: bool) -> None:
     """Take NAME off the shift leads (a lead's secret first; the last lead stays)."""
     config, store, t = _open(ctx, config_path, db_path, use_demo)
-    if roster.find_lead(store, config, name) is None:  # said before any secret is asked
+    # what cannot be removed is said before any secret is asked for
+    found = roster.find_lead(store, config, name)
+    if found is None:
         names = [printable(lead.name, one_line=True) for lead in roster.leads(store, config)]
         raise click.ClickException(t("err_no_such_lead", name=printable(name.strip(), True),
                                      names=", ".join(names) or "—"))
+    if found not in roster.leads(store, None):  # only config.toml's [[leads]] names them
+        raise click.ClickException(t("err_lead_in_config", name=found.name))
     by = _lead_secret(store, config, t, lead_name)
     removed = _done(t, lambda: roster.remove_lead(store, config, name, by, time.time()))
     click.echo(t("lead_removed", name=removed))

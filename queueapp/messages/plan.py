@@ -79,8 +79,9 @@ def address(url: str, phone: str) -> str:
 def message_key(party: str, kind: str, channel: Channel, count: int = 0,
                 call: int | None = None) -> str:
     """The idempotency key: one message of a kind per party (per count for "called
-    again") per channel; "table ready" and "called again" per call event, so a call
-    undone and made again is told again."""
+    again") per channel; "table ready", "called again" and "removed" per event (``call``),
+    so a call or a removal undone and made again is told again (a removal undone within
+    its grace was never sent: its key must not stand for the one made for good)."""
     return f"{party}:{kind}" + (f":{count}" if count else "") \
         + (f"#{call}" if call is not None else "") + f"@{channel.label}"
 
@@ -269,7 +270,7 @@ def _messages(store: Store, config: Config, party: Party, kind: str, now: float,
     """The message of ``kind`` on each channel that can reach ``party`` and has not had
     it yet (its text made only for those), sent not before ``not_before``."""
     targets = [c for c in channels(config) if party.phone or not c.per_guest]
-    call = event if kind in (READY, AGAIN) else None
+    call = event if kind in (READY, AGAIN, REMOVED) else None
     keys = {c.label: message_key(party.id, kind, c, count, call) for c in targets}
     known = store.outbox.known_keys(keys.values())
     targets = [c for c in targets if keys[c.label] not in known]

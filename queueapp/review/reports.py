@@ -28,7 +28,8 @@ NO_HOST = "—"  # how a row without a host is shown
 
 def money(currency: str, x: float) -> str:
     """¥81,883.5: grouped, no trailing zeros, never in exponent form (a year's totals);
-    below zero ``−¥2`` (a minus sign before the currency, as the stand's header says it)."""
+    below zero ``−¥2`` (a minus sign before the currency). The stand's header says a
+    budget left with it too: one way to write an amount everywhere."""
     amount = f"{abs(x):,.2f}".rstrip("0").rstrip(".")
     return ("−" if x < 0 and amount != "0" else "") + currency + amount
 

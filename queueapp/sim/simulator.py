@@ -56,8 +56,7 @@ class Meal:
 
 @dataclass(frozen=True)
 class Scenario:
-    name: str
-    about: str
+    name: str  # what it is, in words, is the i18n key scenario_<name> (simulate says it)
     tables: tuple[tuple[int, int], ...]  # (seats, how many)
     meals: tuple[Meal, ...]
     weekday: tuple[float, ...]  # arrival factor Monday..Sunday
@@ -98,52 +97,43 @@ class Scenario:
 
 WEEK_DINNER = (0.85, 0.85, 0.9, 0.95, 1.25, 1.4, 1.15)
 SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
-    Scenario("hotpot", "two-floor hotpot house: long dinners, a big evening peak",
-             ((2, 7), (4, 11), (6, 5), (8, 3), (12, 1)),
+    Scenario("hotpot", ((2, 7), (4, 11), (6, 5), (8, 3), (12, 1)),
              (Meal(11, 14, 12.3, 0.8, 22, 5), Meal(17, 22, 19.0, 1.2, 33, 7)),
              WEEK_DINNER, 0.15,
              ((1, 3), (2, 32), (3, 14), (4, 26), (5, 8), (6, 8), (7, 3), (8, 4), (10, 2)),
              ((2, 65), (4, 80), (6, 95), (8, 105), (12, 120)), strict=0.2),
-    Scenario("bistro", "small bistro of two-tops with a strict first-come host",
-             ((2, 10), (4, 6), (6, 2)),
+    Scenario("bistro", ((2, 10), (4, 6), (6, 2)),
              (Meal(12, 14.5, 12.8, 0.7, 21, 4), Meal(18, 22, 19.5, 1.0, 24, 5)),
              (0.8, 0.85, 0.9, 1.0, 1.3, 1.35, 0.9), 0.2,
              ((1, 5), (2, 55), (3, 12), (4, 20), (5, 4), (6, 4)),
              ((2, 50), (4, 60), (6, 75)), sigma=0.25, clearing=4, lag=1.5, patience=60,
              stayers=0.2, strict=0.9, slack=1),
-    Scenario("family", "family restaurant: big tables, big parties, weekend lunches",
-             ((4, 6), (6, 6), (8, 5), (10, 3)),
+    Scenario("family", ((4, 6), (6, 6), (8, 5), (10, 3)),
              (Meal(11, 14.5, 12.5, 1.0, 17, 4), Meal(17, 21, 18.7, 1.0, 18, 4)),
              (0.7, 0.7, 0.75, 0.8, 1.1, 1.7, 1.6), 0.2,
              ((2, 10), (3, 10), (4, 25), (5, 15), (6, 18), (7, 8), (8, 8), (10, 6)),
              ((2, 60), (4, 75), (6, 90), (8, 100), (12, 110)), lunch=0.9, sigma=0.3,
              clearing=7, lag=3, patience=70, stayers=0.15, strict=0.5, slack=4),
-    Scenario("noodle", "noodle bar: quick turns, a sharp lunch rush, no strict order",
-             ((2, 14), (4, 14), (6, 2)),
+    Scenario("noodle", ((2, 14), (4, 14), (6, 2)),
              (Meal(11, 14, 12.2, 0.6, 85, 12), Meal(17, 21, 18.8, 1.0, 58, 9)),
              (1.0, 1.0, 1.0, 1.0, 1.1, 1.2, 1.1), 0.15,
              ((1, 15), (2, 45), (3, 15), (4, 20), (5, 3), (6, 2)),
              ((2, 28), (4, 35), (6, 45)), lunch=0.9, sigma=0.35, clearing=2.5,
              clearing_sigma=0.4, lag=1, patience=45, stayers=0.2, strict=0.0, slack=2),
-    Scenario("late_night", "late-night barbecue: open 18:00-02:00, busy weekends, big swings",
-             ((2, 6), (4, 12), (6, 4), (8, 2)),
+    Scenario("late_night", ((2, 6), (4, 12), (6, 4), (8, 2)),
              (Meal(18, 22, 20.0, 1.2, 17, 5), Meal(22, 26, 23.3, 1.0, 16, 3)),
              (0.7, 0.75, 0.8, 0.9, 1.5, 1.7, 1.0), 0.25,
              ((2, 30), (3, 15), (4, 30), (5, 8), (6, 10), (8, 7)),
              ((2, 75), (4, 95), (6, 110), (8, 120)), late=1.15, weekend=1.05, sigma=0.3,
              clearing=6, patience=100, stayers=0.35, strict=0.35, slack=2),
     # issue 14: a large table is scarce, guests leave soon, the host skips ahead
-    Scenario("corner", "corner cafe: two- and four-tops, one six-top, guests who leave "
-             "after about 35 minutes, a host who seats whoever a free table fits",
-             ((2, 8), (4, 8), (6, 1)),
+    Scenario("corner", ((2, 8), (4, 8), (6, 1)),
              (Meal(11.5, 14, 12.5, 0.8, 23, 4), Meal(17.5, 21.5, 19.2, 1.0, 26, 5)),
              (0.85, 0.85, 0.9, 0.95, 1.2, 1.35, 1.1), 0.2,
              ((1, 6), (2, 45), (3, 14), (4, 22), (5, 7), (6, 6)),
              ((2, 45), (4, 55), (6, 70)), sigma=0.28, clearing=3, lag=1.5, patience=35,
              stayers=0.1, strict=0.0, slack=2),
-    Scenario("dumplings", "dumpling house: many four-tops, one six- and one eight-top, "
-             "impatient guests, a host who seats the first party a free table fits",
-             ((2, 6), (4, 12), (6, 1), (8, 1)),
+    Scenario("dumplings", ((2, 6), (4, 12), (6, 1), (8, 1)),
              (Meal(11, 14, 12.3, 0.8, 22, 5), Meal(17, 21, 18.8, 1.0, 24, 5)),
              (0.9, 0.9, 0.9, 1.0, 1.2, 1.4, 1.2), 0.2,
              ((1, 4), (2, 36), (3, 15), (4, 27), (5, 7), (6, 6), (7, 3), (8, 2)),

@@ -76,7 +76,6 @@ class PersonalData(Repository):
     def anonymise(self, before: str) -> Purged:
         """Blank the personal data of everything older than ``before`` (an ISO time in
         UTC, as the file writes times), in one transaction."""
-        live = _LIVE
         with self.store.transaction() as db:
             parties = db.execute(
                 f"UPDATE parties SET name = '', phone = '', note = '', reply_text = '' "
@@ -88,9 +87,10 @@ class PersonalData(Repository):
                                [before]).rowcount
             rows = db.execute(
                 "SELECT id, data FROM events WHERE (time < ? OR party IN (SELECT id FROM parties "
-                f"WHERE arrived_at < ? AND status NOT IN ({live}))) AND party NOT IN "
-                f"(SELECT id FROM parties WHERE status IN ({live})) AND CASE WHEN json_valid(data) "
-                "THEN " + " OR ".join(f"json_extract(data, '$.{k}') != ''" for k in PERSONAL_KEYS)
+                f"WHERE arrived_at < ? AND status NOT IN ({_LIVE}))) AND party NOT IN "
+                f"(SELECT id FROM parties WHERE status IN ({_LIVE})) AND CASE WHEN "
+                "json_valid(data) THEN "
+                + " OR ".join(f"json_extract(data, '$.{k}') != ''" for k in PERSONAL_KEYS)
                 + " ELSE 0 END", [before, before]).fetchall()
             changed = [(new, event_id) for event_id, data in rows
                        if (new := _blank_personal(data)) is not None]

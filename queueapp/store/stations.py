@@ -55,7 +55,6 @@ class Stations(Repository):
                                "ORDER BY name").fetchall()
         return {r[0]: r[1] for r in rows}
 
-
     def callers(self, party_ids: Iterable[str]) -> dict[str, str]:
         """The station that last called (or kept the table longer for) each of these
         parties, by party: the stand whose hold question it is first. A call undone

@@ -144,14 +144,6 @@ def tag_icons(tags: tuple[str, ...] | list[str], note: str, returning: bool) -> 
     return "".join(icons)
 
 
-MINUS = "−"  # a minus sign, not a hyphen: ``−¥7``
-
-
-def budget_amount(currency: str, amount: float) -> str:
-    """What is left of a budget: ``¥212``, or ``−¥7`` once overspent (never ``¥-7``)."""
-    return f"{MINUS}{currency}{-amount:g}" if amount < 0 else f"{currency}{amount + 0.0:g}"
-
-
 def parties_and_guests(parties: int, guests: int, t: Translator, short: bool = False) -> str:
     """``Waiting: 1 party, 2 guests`` (``short``: ``1 party, 2 guests``): the count words
     agree with their numbers."""

@@ -516,6 +516,29 @@ def test_a_removal_undone_at_once_is_never_told(db_path: Path, receiver: Receive
     assert "has been cancelled" in receiver.bodies()[-1]
 
 
+def test_a_removal_undone_then_made_for_good_is_told(db_path: Path,
+                                                   receiver: Receiver) -> None:
+    """A no-show pressed by mistake and undone at once was never told (right); when the
+    party was removed for good later, its message had the first one's key, so nothing
+    was queued and the guest never heard their place was gone. Each removal is told."""
+    config, store, clock, sender = _started(
+        db_path, receiver.url, "close_position = 0\nclose_minutes = 0")
+    pid = _add(store, config)
+    sender.run_once()
+    told = len(receiver.received)
+    mistake = store.remove_party(at(1), pid, "cancelled")
+    sender.run_once()  # planned, to go once its grace is over
+    store.undo(at(1.2), mistake.id or 0)
+    clock.advance(minutes=1 + UNDO_GRACE_SECONDS / 60 + 1)
+    sender.run_once()  # the mistake: not sent, no longer true
+    assert len(receiver.received) == told
+    store.remove_party(at(20), pid, "cancelled")
+    clock.advance(minutes=20)
+    sender.run_once()
+    assert len(receiver.received) == told + 1
+    assert "has been cancelled" in receiver.bodies()[-1]
+
+
 def test_a_guests_own_cancel_is_confirmed_at_once(db_path: Path, receiver: Receiver) -> None:
     """Cancelled from the guest's own page (or by a reply): no host can have pressed it
     by mistake, so the confirmation goes at once."""

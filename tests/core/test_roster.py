@@ -284,6 +284,27 @@ def test_removing_a_name_not_on_the_roster_says_so_before_any_secret(tmp_path, c
     assert cli(db, "host", "list").output.count("Kai") == 1  # nothing changed
 
 
+def test_a_lead_only_config_toml_names_is_said_before_any_secret(tmp_path):
+    """`lead remove Bo`, Bo only in config.toml's [[leads]]: the command asked for a
+    lead's secret first and only then said config.toml must remove it (the README says
+    it is said at once, as for a host)."""
+    path = tmp_path / "old.toml"
+    path.write_text(TEXT + f'\n[[leads]]\nname = "Bo"\npin_hash = "{_hash("864200", 2**15)}"\n',
+                    encoding="utf-8")
+    db = tmp_path / "bo.db"
+
+    def run(*args: str, input: str = ""):
+        return CliRunner().invoke(main, [*args, "--config", str(path), "--db", str(db)],
+                                  input=input)
+
+    assert run("lead", "add", "Mei", "--lead", "Bo", input="864200\n246813\n246813\n") \
+        .exit_code == 0
+    res = run("lead", "remove", "bo", input="246813\n")
+    assert res.exit_code == 1, res.output
+    assert "'Bo' is a lead only in config.toml's [[leads]]" in res.output, res.output
+    assert "secret" not in res.output.casefold(), res.output  # never asked
+
+
 def test_control_characters_never_reach_a_roster_name(tmp_path, config):
     """A name typed with BEL, ESC or a tab follows a party's name's rule (the guests'
     check-in): control characters dropped, tabs made spaces; the command says what the

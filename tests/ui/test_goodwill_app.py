@@ -304,6 +304,18 @@ async def test_nobody_on_duty_asks_who_and_then_gives(config, store, clock):
         assert "On duty: Ana" in shown(app, "#header")
 
 
+async def test_a_large_budget_left_is_written_as_reports_write_money(store, clock):
+    """The header wrote what is left with ``:g``: a budget of 1,000,000 read "¥1e+06"."""
+    from helpers import config_variant
+
+    rich = config_variant(**{"budget_per_shift = 300": "budget_per_shift = 1000000"})
+    gestures.set_host_on_duty(store, "Lin", rich)
+    app = make_app(rich, store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "On duty: Lin (Goodwill left: ¥1,000,000)" in shown(app, "#header")
+
+
 async def test_h_sets_the_host_and_it_is_remembered(config, store, clock, tmp_path):
     gestures.set_host_on_duty(store, "Lin", config)
     app = make_app(config, store, clock)

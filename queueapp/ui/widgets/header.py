@@ -8,8 +8,9 @@ from rich.text import Text
 from textual import getters
 from textual.widgets import Static
 
+from queueapp.review.reports import money
 from queueapp.ui.app import QueueApp, Snapshot
-from queueapp.ui.format import budget_amount, lead_in, parties_and_guests
+from queueapp.ui.format import lead_in, parties_and_guests
 from queueapp.ui.widgets.state import DrawsState
 from queueapp.waitlist.room import FREE
 
@@ -68,7 +69,7 @@ class StandHeader(DrawsState, Static):
             host = Text(t("host_on_duty", host=snap.host), style="bold cyan")
             short = None  # at 80 columns: who is on duty, and what is left to give
             if snap.budget_left is not None:
-                amount = budget_amount(cfg.currency, snap.budget_left)
+                amount = money(cfg.currency, snap.budget_left)  # −¥7 once overspent
                 spent = "red" if snap.budget_left <= 0 else ""
                 left = t("budget_left", amount=amount)
                 host.append(f" ({left})", style=spent)

@@ -78,3 +78,32 @@ async def test_1_1_logs_one_gesture_and_asks_before_the_second(
         else:
             assert given == [item]
             assert f"{label}: not given again." in toasts(app)
+
+
+async def test_1_after_the_first_is_saved_is_still_the_same_gesture(
+        make_app, store, clock, config):
+    """The second tap came after the first gesture was saved and the panel redrawn: the
+    given one had dropped out of the list, so `1` gave the next suggestion, with no
+    question. For `repeat_guard_seconds` the numbers stay as they were, and it asks."""
+    gestures.set_host_on_duty(store, "Lin", config)
+    now = clock.now().float_timestamp
+    chen = store.add_party(now - 180, 2, "Chen", "", [], "", Quote(30, 20, 40),
+                           tz=config.timezone).party
+    app = make_app(store=store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        first, second = (s.interaction.id for s in main(app)._suggestions[:2])
+        await pilot.press("1")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert [s.interaction.id for s in main(app)._suggestions][0] == first
+        await pilot.press("1")
+        await settle(app, pilot)
+        assert isinstance(app.screen, Chooser)  # "given 0 s ago: again?"
+        await pilot.press("enter")  # no
+        await settle(app, pilot)
+        assert [g.interaction for g in gestures.gestures_for_party(store, chen)] == [first]
+        clock.advance(seconds=config.goodwill.repeat_guard_seconds + 1)
+        app.tick()
+        await settle(app, pilot)
+        assert main(app)._suggestions[0].interaction.id == second  # a fresh list again

@@ -44,6 +44,9 @@ class PartyPanel(Static):
     def __init__(self) -> None:
         super().__init__(id="party-panel")
         self.suggestions: list[Suggestion] = []  # what keys 1-9 give, as drawn
+        # per party, the suggestions last drawn and how many live gestures they knew of:
+        # kept for a moment after a gesture (see ``_numbered``)
+        self._drawn: dict[str, tuple[int, list[Suggestion]]] = {}
 
     def watch_snapshot(self) -> None:
         self.redraw()
@@ -58,15 +61,13 @@ class PartyPanel(Static):
         snap = self.snapshot
         if snap is None:
             return
-        app, t, cfg = self.app, self.app.t, self.app.config
+        t = self.app.t
         p = snap.room.parties.get(self.party_id) if self.party_id else None
         if p is None or not p.waiting:
             self.suggestions = []
             self.update(Text(t("panel_empty"), style="dim"), layout=False)
             return
-        self.suggestions = suggest(p, snap.now, cfg.catalogue, snap.gestures.get(p.id, []),
-                                   snap.guests.get(p.id), app.stats,
-                                   attention_minutes=cfg.attention_minutes, limit=SUGGESTIONS)
+        self.suggestions = self._numbered(p, snap)
         width, height = self.content_region.size
         if width <= 0 or height <= 0:
             width, height = UNSIZED
@@ -80,6 +81,25 @@ class PartyPanel(Static):
         text = Text("\n").join(lines)
         text.no_wrap, text.overflow = True, "ellipsis"
         self.update(text, layout=False)  # a fixed height: no layout needed
+
+    def _numbered(self, p: Party, snap: Snapshot) -> list[Suggestion]:
+        """The suggestions keys 1-9 give. For ``repeat_guard_seconds`` after a gesture to
+        the party they keep the numbers they had before it: the given one drops out of a
+        fresh list, so a double tap on 1 gave the next suggestion, with no question.
+        Kept, the second 1 is the same gesture again, and is asked about."""
+        app, cfg = self.app, self.app.config
+        live = [g.time for g in snap.gestures.get(p.id, []) if not g.is_void and not g.voided]
+        drawn = self._drawn.get(p.id)
+        if drawn is not None and drawn[0] < len(live) \
+                and snap.now - max(live) < cfg.goodwill.repeat_guard_seconds:
+            return drawn[1]  # drawn before the newest gesture, a moment ago
+        fresh = suggest(p, snap.now, cfg.catalogue, snap.gestures.get(p.id, []),
+                        snap.guests.get(p.id), app.stats,
+                        attention_minutes=cfg.attention_minutes, limit=SUGGESTIONS)
+        if len(self._drawn) > 200:  # only the parties looked at lately are worth keeping
+            self._drawn.clear()
+        self._drawn[p.id] = (len(live), fresh)
+        return fresh
 
     def _parts(self, p: Party, snap: Snapshot, width: int) -> dict[str, list[Text]]:
         """The panel's parts in the order drawn, each in lines of ``width``."""

@@ -87,6 +87,10 @@ EN: dict[str, str] = {
         "their page shows it)",
     "called": "Called {name}: their table is ready",
     "called_table": "Called {name}: {table} is ready, kept for them {minutes} min",
+    "call_no_table_title": "No table that fits {name} is free or ready yet. Their page "
+        "(and message) will say their table is ready and ask them to come now.",
+    "call_no_table_wait": "Wait for a table",
+    "call_no_table_anyway": "Call them anyway (a table is about to be ready)",
     "seated": "Seated {name} at {table}",
     "removed": "Removed {name}: {reason}",
     "table_left": "Table {table} left: needs clearing",
@@ -1158,6 +1162,10 @@ ZH: dict[str, str] = {
     "edited_ticket": "已保存 {name} 的修改：号码改为 {ticket}（请告知客人，其页面已显示）",
     "called": "已叫号 {name}：餐桌已备好",
     "called_table": "已叫号 {name}：{table} 已备好，为其保留 {minutes} 分钟",
+    "call_no_table_title": "还没有适合 {name} 的空桌或已备好的桌。叫号后，客人的页面（和消息）"
+        "会说餐桌已备好，请其马上过来。",
+    "call_no_table_wait": "等有桌再叫",
+    "call_no_table_anyway": "仍然叫号（马上就有桌）",
     "seated": "{name} 已入座 {table}",
     "removed": "已移除 {name}：{reason}",
     "table_left": "{table} 客人已离桌，待清理",

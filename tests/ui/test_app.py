@@ -12,7 +12,13 @@ from queueapp import i18n
 from queueapp.quotes.rule import Quote
 from queueapp.ui.screens.forms import PartyForm
 from queueapp.ui.screens.main import MainScreen
-from queueapp.ui.screens.pickers import FindScreen, ReasonPicker, SeatPicker, TablePicker
+from queueapp.ui.screens.pickers import (
+    Chooser,
+    FindScreen,
+    ReasonPicker,
+    SeatPicker,
+    TablePicker,
+)
 from queueapp.waitlist.room import CALLED, CLEARING, FREE, OCCUPIED, REMOVED, SEATED, WAITING
 
 TZ = "Asia/Shanghai"
@@ -567,6 +573,38 @@ async def test_edit(make_app, store):
     assert (p.size, p.phone, p.tags) == (5, "+8613812345678", ("VIP",))
     edits = [e for e in store.all_events() if e.event == "edit"]
     assert len(edits) == 1 and edits[0].size == 5 and "phone" not in edits[0].data
+
+
+async def test_calling_with_no_table_ready_asks_first(make_app, store, config):
+    """Every table taken: `n` would tell the guest their table is ready. The host is asked
+    first, "wait" highlighted: Enter in a rush calls nobody."""
+    fill_tables(store, config, min_seats=1)
+    pid = add(store, -10, size=2)
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        app.screen.select_party(pid)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, Chooser)
+        assert "No table that fits" in str(app.screen.query_one(".dialog-title", Static).render())
+        await pilot.press("enter")  # wait for a table
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen) and store.party(pid).status == WAITING
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press("down", "enter")  # call anyway
+        await settle(app, pilot)
+        assert store.party(pid).status == CALLED
+        store.table_departed(at(0), "A1")  # a table is being cleared: still none ready
+        store.table_ready(at(0), "A1")  # now one is: called without a question
+        pid2 = add(store, -5, size=2, name="Wu")
+        app.reload()
+        await settle(app, pilot)
+        app.screen.select_party(pid2)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen) and store.party(pid2).status == CALLED
 
 
 async def test_a_new_size_tells_the_new_wait_and_keeps_it_as_the_quote(make_app, store,

@@ -95,7 +95,9 @@ async def test_a_called_party_s_panel_says_it_was_called_not_who_is_ahead(make_a
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         app.screen.select_party(first)
-        await pilot.press("n")  # no table is ready: called by voice
+        await pilot.press("n")  # no table is ready: asked first, then called anyway
+        await settle(app, pilot)
+        await pilot.press("down", "enter")
         await settle(app, pilot)
         panel = str(app.screen.query_one("#party-panel", Static).render())
         assert "Called: their table is ready, they are on their way" in panel

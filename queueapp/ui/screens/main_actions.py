@@ -257,17 +257,29 @@ class StandActions(Screen[None]):
     async def _call(self, party: Party) -> None:
         """Call the party; the ready table they are called for is kept for them for the
         hold their page promises, so no other party is seated there meanwhile."""
-        app = self.app
+        from queueapp.ui.screens.pickers import Chooser
+
+        app, t = self.app, self.app.t
         table, minutes = self._table_to_keep(party), app.config.hold_minutes
+        if not table and not seat_options(app.config, app.snapshot.room, party.size,
+                                          party.id, app.now()):
+            # their page and message would say their table is ready: only if the host
+            # means it (about to clear one, say)
+            choice = await flows.ask(app, Chooser(
+                t("call_no_table_title", name=who(party)),
+                [Option(t("call_no_table_wait"), id="wait"),
+                 Option(t("call_no_table_anyway"), id="call")]))
+            if choice != "call" or not self._still_here(party):
+                return
         ev = await app.in_store(lambda store, now: store.call_party(
             now, party.id, app.snapshot.host, table=table, minutes=minutes))
         if isinstance(ev, StoreError):
             return
         if table:
-            self._wrote(ev, app.t("called_table", name=who(party), table=table,
-                                  minutes=round(minutes)))
+            self._wrote(ev, t("called_table", name=who(party), table=table,
+                              minutes=round(minutes)))
         else:
-            self._wrote(ev, app.t("called", name=who(party)))
+            self._wrote(ev, t("called", name=who(party)))
 
     @on_party
     async def action_seat(self, party: Party) -> None:

@@ -37,6 +37,7 @@ from queueapp.messages.sender import Sender, start_sender
 from queueapp.messages.settings import MissingVariable
 from queueapp.quotes.live import LiveQuotes
 from queueapp.quotes.rule import Quote, Quoter
+from queueapp.review.labels import gesture_label
 from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error, integrity
 from queueapp.store.backup import make_backup
 from queueapp.store.damage import named
@@ -192,7 +193,8 @@ class QueueApp(App[None]):
         start = self.now()
         self.set_reactive(QueueApp.snapshot, Snapshot(Room.from_config(config), now=start,
                                                       quoted_at=start))
-        self.undo_stack: list[int] = []
+        # this terminal's actions, last on top: an event's id, or a gesture given here
+        self.undo_stack: list[int | Gesture] = []
         self._reads = itertools.count(1)
         self._damage_told = 0  # damaged rows the host has been told about
         # the last event looked at for guests' answers and cancels (None: not yet read)
@@ -622,12 +624,32 @@ class QueueApp(App[None]):
         if not self.undo_stack:
             self.notify(self.t("nothing_to_undo"), severity="warning")
             return None
-        event_id = self.undo_stack.pop()
-        ev = await self.in_store(lambda store, now: store.undo(now, event_id))
+        last = self.undo_stack.pop()
+        if isinstance(last, Gesture):
+            await self._void_given(last)
+            return None
+        ev = await self.in_store(lambda store, now: store.undo(now, last))
         if isinstance(ev, StoreError):
             return None
         self.notify(self.t("undone", what=self.describe(ev)), timeout=6)
         return ev
+
+    async def _void_given(self, given: Gesture) -> None:
+        """Undo a gesture given here: it is voided (the record keeps both rows), by the
+        host on duty, who may void their own for ``void_free_minutes`` without a lead;
+        else they are told how to void it with one."""
+        what = gesture_label(given, self.config)
+
+        def void(store: Store, now: float) -> Gesture:
+            return gestures.void(store, now, given.id, self.snapshot.host,
+                                 self.t("void_note_undo"), config=self.config)
+
+        done = await self.in_store(void, quiet=(gestures.VoidNeedsLead,))
+        if isinstance(done, gestures.VoidNeedsLead):
+            self.notify(self.error_text(done) + " " + self.t("undo_gesture_with_lead"),
+                        severity="warning", timeout=10)
+        elif not isinstance(done, StoreError):
+            self.notify(self.t("undone", what=self.t("did_give", what=what)), timeout=6)
 
     def describe(self, ev: Event) -> str:
         """A short sentence for an event, in the screen's language."""

@@ -187,6 +187,7 @@ async def give(app: QueueApp, party: Party, item: Interaction | str, cost: float
             text = app.t("given", what=gesture_label(res, app.config), name=who(party),
                          cost=f"{app.config.currency}{res.cost:g}")
             app.notify(text + (f"\n“{script}”" if script else ""), timeout=8)
+            app.undo_stack.append(res)  # `u` voids it, as the host's own correction
             return res
 
 

@@ -107,3 +107,34 @@ async def test_1_after_the_first_is_saved_is_still_the_same_gesture(
         app.tick()
         await settle(app, pilot)
         assert main(app)._suggestions[0].interaction.id == second  # a fresh list again
+
+
+async def test_u_takes_back_a_gesture_given_here_by_voiding_it(make_app, store, clock,
+                                                               config):
+    """`u` after a gesture brought back a party removed two actions before: gestures were
+    not on this terminal's undo list. Now `u` voids the gesture (the record keeps both
+    rows); past `void_free_minutes` it says a lead must void it."""
+    gestures.set_host_on_duty(store, "Lin", config)
+    now = clock.now().float_timestamp
+    chen = store.add_party(now - 180, 2, "Chen", "", [], "", Quote(30, 20, 40),
+                           tz=config.timezone).party
+    app = make_app(store=store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("1")
+        await settle(app, pilot)
+        [given] = gestures.gestures_for_party(store, chen)
+        await pilot.press("u")
+        await settle(app, pilot)
+        rows = store.gestures.for_party(chen)
+        assert [(g.is_void, g.voided) for g in rows] == [(False, True), (True, False)]
+        label = config.catalogue[given.interaction].label
+        assert f"Undone: {label} given" in toasts(app)
+        assert store.party(chen).status == "waiting"  # nothing else undone
+        await pilot.press("1")  # another one, then too late to take it back alone
+        await settle(app, pilot)
+        clock.advance(minutes=config.goodwill.void_free_minutes + 1)
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert sum(not g.is_void and not g.voided for g in store.gestures.for_party(chen)) == 1
+        assert any("(G, then v) with a lead" in x for x in toasts(app))

@@ -150,6 +150,11 @@ async def test_number_key_gives_the_nth_suggestion_with_host_party_and_cost(
         # what was had shows on the panel, and a once-only gesture is not suggested again
         panel = shown(app, "#party-panel")
         assert f"had: {second.label}" in panel
+        # the numbers stay as they were for the double-tap guard, then it drops out
+        assert second.id in [s.interaction.id for s in screen._suggestions]
+        clock.advance(seconds=config.goodwill.repeat_guard_seconds + 1)
+        app.tick()
+        await settle(app, pilot)
         assert second.id not in [s.interaction.id for s in screen._suggestions]
         assert "Goodwill left: ¥299" in shown(app, "#header")
 

@@ -97,7 +97,11 @@ async def test_picking_a_host_at_one_stand_leaves_the_others_as_they_were(
         # a gesture from each stand is logged against that stand's own host
         await p2.press("1")
         await settle(two, p2)
-        one.poll()  # Lin's gift is on the party's panel here too: "1" is the next one
+        # Lin's gift is on the party's panel here too; once the double-tap guard is over
+        # (within it, "1" here is still Lin's gift, and asks), "1" is the next one
+        clock.advance(seconds=config.goodwill.repeat_guard_seconds + 1)
+        one.poll()
+        one.tick()
         await settle(one, p1)
         await p1.press("1")
         await settle(one, p1)

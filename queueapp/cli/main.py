@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
+import sys
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -178,18 +181,44 @@ def demo(ctx: click.Context, config_path: str | None, db_path: str | None, seed:
     # `report --demo` looks for the config as the demo did; a file of one's own is read
     # with its config named, so the command works from any folder
     command = demo_report_command(path, chosen=bool(db_path),
-                                  config=config.path if named or db_path else None)
+                                  config=config.path if named or db_path else None,
+                                  program=running_program())
     click.echo(t("demo_started", path=path, command=command))
     _run_app(config, store, t("demo_started", path=path, command=command))
     click.echo(t("demo_kept", path=path, command=command))
 
 
-def demo_report_command(path: Path, chosen: bool, config: Path | None = None) -> str:
+def running_program() -> list[str]:
+    """The words that run this program again from a shell, in any folder: ``queueapp``
+    when that name on the PATH is this program; else its path (after the README's
+    install it is only in ``.venv/bin``, which is not on the PATH), or, run as
+    ``python -m queueapp``, this Python's path and ``-m queueapp``."""
+    found = shutil.which("queueapp")
+    argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if argv0 is not None and argv0.stem == "queueapp":  # the installed script
+        if found and _same_file(Path(found), argv0):
+            return ["queueapp"]
+        return [os.path.abspath(argv0)]
+    here = Path(sys.executable).parent
+    if found and Path(found).parent.resolve() == here.resolve():  # the same install's
+        return ["queueapp"]
+    return [sys.executable, "-m", "queueapp"]
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def demo_report_command(path: Path, chosen: bool, config: Path | None = None,
+                        program: Sequence[str] = ("queueapp",)) -> str:
     """How to read the demo afterwards, a command that works as printed, from any folder:
-    ``--demo`` finds the usual file; a file the host chose with ``--db`` is named in
-    full, and so is ``config``, the config the demo ran on (else the command's own
-    lookup, the same as the demo's, finds it)."""
-    words = ["queueapp", "report"]
+    ``program`` as :func:`running_program` says it; ``--demo`` finds the usual file; a
+    file the host chose with ``--db`` is named in full, and so is ``config``, the config
+    the demo ran on (else the command's own lookup, the same as the demo's, finds it)."""
+    words = [*program, "report"]
     words += ["--db", str(path.resolve())] if chosen else ["--demo"]
     if config is not None:
         words += ["--config", str(config.resolve())]

@@ -16,6 +16,7 @@ import arrow
 
 from queueapp.goodwill.catalogue import parse_month_day
 from queueapp.goodwill.gestures import Gesture, gestures_for_guest
+from queueapp.i18n import EN, ZH
 from queueapp.store import Store, StoreError
 from queueapp.store.guests import GuestNote, GuestRow
 from queueapp.waitlist.room import Party
@@ -193,13 +194,40 @@ def record_visit(store: Store, party: Party, guest_id: int | None = None) -> Gue
     return guest_for_party(store, party.id)
 
 
+def _kind_words(kind: str) -> list[str]:
+    """The words that name ``kind`` in either language (``likes``, ``like``, ``喜欢``),
+    longest first."""
+    words = {EN[f"note_{kind}"], ZH[f"note_{kind}"], kind}
+    return sorted(words, key=len, reverse=True)
+
+
+def without_kind(kind: str, text: str) -> str:
+    """``text`` without a leading word that repeats its kind, which the card shows
+    already: kind like, "likes window seats" -> "window seats" (else the card read
+    "likes likes window seats"); "喜欢靠窗" -> "靠窗". Nothing is dropped when nothing
+    would be left."""
+    text = text.strip()
+    folded = text.casefold()
+    for word in _kind_words(kind):
+        if not folded.startswith(word.casefold()):
+            continue
+        rest = text[len(word):]
+        if word.isascii() and rest[:1].isalnum():  # "likes" is not "likesome"
+            continue
+        rest = rest.lstrip(" :：,，-—").strip()
+        return rest or text
+    return text
+
+
 def add_note(store: Store, guest_id: int, kind: str, text: str, host: str,
              now: float) -> GuestNote:
-    """Put an observation on the guest's card: kind is like, dislike, note or allergy."""
+    """Put an observation on the guest's card: kind is like, dislike, note or allergy.
+    A leading word that repeats the kind is dropped (:func:`without_kind`)."""
     if kind not in NOTE_KINDS:
         raise GuestError("err_note_kind", kind=kind, choices=", ".join(NOTE_KINDS))
     if not text.strip():
         raise GuestError("err_note_empty")
+    text = without_kind(kind, text)
     with store.transaction():
         if store.guests.get(guest_id) is None:
             raise GuestError("err_no_guest", id=guest_id)

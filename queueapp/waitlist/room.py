@@ -154,6 +154,13 @@ class Room:
         p = self.parties.get(t.held_for)
         return t.held_for if p is not None and p.waiting else ""
 
+    def free_seats(self, section: str, now: float) -> int:
+        """Seats at the section's free tables that are free for anyone: a table held for
+        a party at ``now`` is kept for them, not counted."""
+        return sum(t.seats for name, t in self.tables.items()
+                   if t.section == section and t.state == FREE
+                   and not self.held_for(name, now))
+
     def kept_for(self, party_id: str) -> str:
         """The table (``A4+A5`` if joined) last kept for the party and not taken since,
         whether or not its hold has run out ("" if none): the table a call is for."""

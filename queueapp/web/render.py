@@ -67,6 +67,18 @@ def wait_text(t: Translator, quote: Quote | None) -> str:
     return t("web_wait", point=point, low=low, high=high)
 
 
+def wait_html(t: Translator, quote: Quote | None) -> str:
+    """:func:`wait_text` for a page: the range (``60–100``) in a ``<span class="range">``
+    the stylesheet keeps on one line (a line break after its dash read "(60–" and
+    "100)" on a phone and on the board)."""
+    if quote is None or quote.rounded()[2] == 0:
+        return e(wait_text(t, quote))
+    point, low, high = quote.rounded()
+    start, end = "\ue000", "\ue001"  # where the range starts and ends, in any language
+    text = e(t("web_wait", point=point, low=f"{start}{low}", high=f"{high}{end}"))
+    return text.replace(start, '<span class="range">').replace(end, "</span>")
+
+
 # -- the page around a fragment -----------------------------------------------------
 
 def layout(t: Translator, config: Config, *, title: str, body: str, kind: str,
@@ -139,7 +151,7 @@ def board_fragment(t: Translator, config: Config, board: Board, busy: Busy, now:
             + (f'<ol class="next">{nxt}</ol>' if nxt else
                f'<p class="next none">{e(t("web_board_nobody"))}</p>')
             + f'<p class="label">{e(t("web_board_wait"))}</p>'
-            f'<p class="wait" id="wait-{e(line.prefix)}">{e(wait_text(t, line.wait))}</p>'
+            f'<p class="wait" id="wait-{e(line.prefix)}">{wait_html(t, line.wait)}</p>'
             "</section>")
     parts.append(f'<div id="classes" class="classes" data-n="{len(board.classes)}">'
                  f'{"".join(lines)}</div>')
@@ -228,7 +240,7 @@ def guest_fragment(t: Translator, config: Config, v: GuestView, token: str) -> s
             words = t("web_page_ahead_count", n=v.ahead_count)
         out.append(f'<p id="ahead" data-ahead="{v.ahead_count}">{e(words)}</p>')
         out.append(f'<p class="label">{e(t("web_page_estimate"))}</p>'
-                   f'<p id="estimate" class="estimate">{e(wait_text(t, v.estimate))}</p>')
+                   f'<p id="estimate" class="estimate">{wait_html(t, v.estimate)}</p>')
         # why: the estimator's own reason for this estimate (its walk), else what is
         # true in the room now (a quoter that gives no reason)
         line = reason.say(v.estimate, t, on_page=True) if v.estimate is not None else ""
@@ -301,7 +313,7 @@ def join_form(t: Translator, config: Config, values: Mapping[str, str],
     wait = ""
     if board is not None:
         rows = "".join(f'<li><span class="sizes">{e(sizes(t, c.low, c.high))}</span> '
-                       f'<span class="wait">{e(wait_text(t, c.wait))}</span></li>'
+                       f'<span class="wait">{wait_html(t, c.wait)}</span></li>'
                        for c in board.classes)
         wait = (f'<p class="label">{e(t("web_board_wait"))}</p>'
                 f'<ul id="join-waits" class="join-waits">{rows}</ul>')

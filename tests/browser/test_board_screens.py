@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browsing import OpenPage, Served, busy_evening, picture_folder
+from browsing import PHONE_VIEW, OpenPage, Served, busy_evening, picture_folder
 from helpers import at, config_variant, serving
 from playwright.async_api import Page, expect
 
@@ -180,3 +180,55 @@ async def test_long_waits_and_three_next_numbers_fit_every_card(
             .map(n => new Set([...n.children].map(t => Math.round(t.getBoundingClientRect().top)))
             .size)""")
         assert lines == [1, 1, 1, 1]
+
+
+async def ranges_split(page: Page, selector: str) -> list[str]:
+    """The waits under ``selector`` whose range (``60–100``) is drawn on two lines."""
+    return list(await page.evaluate("""(selector) => {
+        const out = [];
+        document.querySelectorAll(selector).forEach(el => {
+            const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+            const nodes = [];
+            let text = "";
+            while (walker.nextNode()) {
+                nodes.push([walker.currentNode, text.length]);
+                text += walker.currentNode.data;
+            }
+            const match = /\\d+–\\d+/.exec(text);
+            if (!match) return;
+            const at = offset => {
+                for (let i = nodes.length - 1; i >= 0; i--) {
+                    if (offset >= nodes[i][1]) return [nodes[i][0], offset - nodes[i][1]];
+                }
+            };
+            const range = document.createRange();
+            range.setStart(...at(match.index));
+            range.setEnd(...at(match.index + match[0].length - 1));
+            range.setEnd(range.endContainer, range.endOffset + 1);
+            const tops = new Set([...range.getClientRects()].filter(r => r.width > 0)
+                                 .map(r => Math.round(r.top)));
+            if (tops.size > 1) out.push(text);
+        });
+        return out;
+    }""", selector))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("screen", [SCREENS[2], PHONE_VIEW], ids=["1280x720", "phone"])
+async def test_a_range_is_never_split_across_lines(
+        store: Store, db_path: Path, clock: FixedClock, open_page: OpenPage,
+        screen: dict[str, int], lang: str) -> None:
+    """"about 80 min (60–" on one line and "100)" on the next, at 1280x720 and on a
+    phone: a wait's range stays on one line, on the board and on the check-in form."""
+    config = config_variant(**JOIN_ON, **{
+        'dining_minutes = { "2" = 55, "4" = 70, "6" = 85, "8" = 95, "12" = 110 }':
+        'dining_minutes = { "2" = 160, "4" = 170, "6" = 185, "8" = 195, "12" = 210 }'})
+    with serving(create_app(config, db_path, clock)) as base:
+        served = Served(base, store, config, clock)
+        long_evening(served)
+        board = await open_page(served.url(f"/board?lang={lang}"), view=screen)
+        await expect(board.locator("#classes .next .ticket")).to_have_count(12)
+        assert await ranges_split(board, "#classes .wait") == []
+        join = await open_page(served.url(f"/join?lang={lang}"), view=screen)
+        await expect(join.locator("#join-waits .wait").first).to_be_visible()
+        assert await ranges_split(join, "#join-waits .wait") == []

@@ -283,15 +283,9 @@ def test_the_demo_says_how_to_read_its_own_file(tmp_path):
         f"queueapp report --db {own} --config '{config}'"
 
 
-def test_the_demo_prints_a_report_command_that_works_as_printed(tmp_path, monkeypatch):
-    """Run from a folder without config.toml, the demo runs on the example config: the
-    command it prints for its own file (--db) names that config, so it works as printed
-    from that folder (it said `queueapp report --db FILE`, which found no config)."""
-    monkeypatch.delenv("QUEUEAPP_CONFIG", raising=False)
-    db = tmp_path / "demo.db"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's queueapp
-    demo = subprocess.Popen([sys.executable, "-m", "queueapp", "demo", "--db", str(db)],
-                            cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+def printed_report_command(argv: list[str], cwd, env) -> list[str]:
+    """The words of the report command a demo started with ``argv`` prints."""
+    demo = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
     try:
         assert demo.stdout is not None
@@ -305,10 +299,47 @@ def test_the_demo_prints_a_report_command_that_works_as_printed(tmp_path, monkey
         demo.wait(10)
     printed = re.search(r"`([^`]+)`", said)
     assert printed, said
-    words = shlex.split(printed[1])
-    assert words[:2] == ["queueapp", "report"]
+    return shlex.split(printed[1])
+
+
+def test_the_demo_prints_a_report_command_that_works_as_printed(tmp_path, monkeypatch):
+    """Run from a folder without config.toml, the demo runs on the example config: the
+    command it prints for its own file (--db) names that config, so it works as printed
+    from that folder (it said `queueapp report --db FILE`, which found no config)."""
+    monkeypatch.delenv("QUEUEAPP_CONFIG", raising=False)
+    db = tmp_path / "demo.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's queueapp
+    words = printed_report_command([sys.executable, "-m", "queueapp", "demo", "--db", str(db)],
+                                   tmp_path, env)
+    report = words.index("report")
+    # run as python -m queueapp: `queueapp` when that is this install's, else by its path
+    assert words[:report] in (["queueapp"], [sys.executable, "-m", "queueapp"]), words
     monkeypatch.chdir(tmp_path)
     assert not (tmp_path / "config.toml").exists()
-    result = run(*words[1:])
+    result = run(*words[report:])
     assert result.exit_code == 0, result.output
     assert "Parties" in result.output
+
+
+def test_the_demo_names_its_program_by_its_path_when_queueapp_is_not_on_the_path(tmp_path):
+    """After the README's install `queueapp` is only in .venv/bin: the demo printed
+    `queueapp report --demo`, which the shell then did not find. Now it names the program
+    by its path, and the command works as printed, from another folder too."""
+    bin_dir = tmp_path / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    script = bin_dir / "queueapp"  # as pip writes a console script
+    script.write_text(f"#!{sys.executable}\nimport sys\nfrom queueapp.cli.main import main\n"
+                      "sys.exit(main())\n", encoding="utf-8")
+    script.chmod(0o755)
+    env = {key: value for key, value in os.environ.items() if key != "QUEUEAPP_CONFIG"}
+    env |= {"PYTHONPATH": str(ROOT), "PATH": os.pathsep.join(["/usr/bin", "/bin"])}
+    db = tmp_path / "demo.db"
+    words = printed_report_command([".venv/bin/queueapp", "demo", "--db", str(db)],
+                                   tmp_path, env)
+    assert words[:2] == [str(script), "report"], words
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = subprocess.run(words, cwd=elsewhere, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Parties" in done.stdout

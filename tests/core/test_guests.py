@@ -132,3 +132,25 @@ def test_a_name_typed_matches_whole_words_or_a_chinese_name_s_first_characters(s
     assert [c.name for c in u.match_by_name(store, "Li")] == ["li", "Li Fang"]
     assert [c.name for c in u.match_by_name(store, "李")] == ["李", "李娜"]
     assert [c.name for c in u.match_by_name(store, "Li Fa")] == []
+
+
+@pytest.mark.parametrize(("kind", "typed", "kept"), [
+    ("like", "likes window seats", "window seats"),
+    ("like", "Likes: window seats", "window seats"),
+    ("like", "like jasmine tea", "jasmine tea"),
+    ("like", "喜欢靠窗的位子", "靠窗的位子"),
+    ("like", "喜欢 靠窗", "靠窗"),
+    ("dislike", "dislikes coriander", "coriander"),
+    ("dislike", "不喜欢香菜", "香菜"),
+    ("like", "likesome tea", "likesome tea"),  # not the word "likes"
+    ("like", "window seats", "window seats"),
+    ("dislike", "likes nothing spicy", "likes nothing spicy"),  # another kind's word
+    ("like", "likes", "likes"),  # nothing would be left: kept as typed
+])
+def test_a_leading_word_repeating_the_kind_is_dropped(store, kind, typed, kept):
+    """A newcomer typed "likes window seats" with the kind already "likes": the card
+    read "likes likes window seats". The repeated kind word is dropped when saving."""
+    _party, card = visit(store, DAY1)
+    note = u.add_note(store, card.id, kind, typed, "Lin", DAY1 + 60)
+    assert note.text == kept
+    assert [n.text for n in store.guests.notes(card.id)] == [kept]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import arrow
 import pytest
 from helpers import on_screen, settle, toasts
 from textual.widgets import DataTable, Input, OptionList, Static
@@ -264,3 +265,68 @@ async def test_open_items_show_the_step_on_a_narrow_screen(make_app, store, cloc
         step = app.t("step_recorded")
         row = next(line for line in on_screen(app).splitlines() if "Chen" in line)
         assert step in row and "Left after" in row
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+async def test_open_items_fit_80_columns_and_home_end_go_to_the_first_and_last(
+        make_app, store, clock, config, zh_config, language):
+    """At 80 columns the step was cut to "hand"/"rech" and the table scrolled sideways:
+    End moved it right (the When column gone, a stray digit of it at each row's start)
+    instead of to the last item, and Enter then acted on the first. Now every column
+    fits, each step word is whole, and Home and End go to the first and the last item."""
+    cfg = zh_config if language == "zh" else config
+    gestures.set_host_on_duty(store, "Lin", cfg)
+    party = add(store, clock, cfg, 30, 2, "Alexandra Konstantinopoulou")
+    now = clock.now().float_timestamp
+    items = []
+    for n in range(20):
+        c = complaints.record(store, now - 3600 + 60 * n,
+                              complaints.CATEGORIES[n % len(complaints.CATEGORIES)],
+                              f"item {n:02d}: left after a long wait, said the quote was short",
+                              party=party.id, table="A10", host="Lin")
+        if n % 3 and n != 19:
+            complaints.handle(store, c.id, now - 600, "Lin", "sorted")
+        if n % 3 == 2:
+            complaints.recheck(store, c.id, now - 300, "Mei", "all good")
+        items.append(complaints.get(store, c.id))
+    app = make_app(cfg=cfg, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert isinstance(app.screen, OpenItemsScreen)
+        table = items_table(app)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+
+        def rows_drawn() -> dict[str, str]:
+            return {line[line.index("item ") + 5:][:2]: line
+                    for line in on_screen(app).splitlines() if "item " in line}
+
+        def check(rows: dict[str, str]) -> None:
+            assert rows
+            for n, line in rows.items():
+                item = items[int(n)]
+                assert line.startswith(" " + time_of(item)), line
+                assert app.t(f"step_{item.step}") in line, line
+
+        def time_of(item) -> str:
+            return arrow.get(item.recorded_at).to(cfg.timezone).format("MM-DD HH:mm")
+
+        check(rows_drawn())
+        await pilot.press("end")
+        await pilot.pause()
+        assert highlighted_item(app) == str(items[-1].id)
+        assert table.scroll_x == 0
+        assert "19" in rows_drawn()
+        check(rows_drawn())
+        await pilot.press("home")
+        await pilot.pause()
+        assert highlighted_item(app) == str(items[0].id)
+        assert "00" in rows_drawn()
+        check(rows_drawn())
+        await pilot.press("end")
+        await pilot.pause()
+        await pilot.press("enter")  # on the last item, as highlighted: its first step
+        await settle(app, pilot)
+        assert isinstance(app.screen, StepForm)
+        assert app.screen.item.id == items[-1].id

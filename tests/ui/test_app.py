@@ -544,6 +544,29 @@ async def test_find_by_name_and_by_phone(make_app, store):
         assert isinstance(app.screen, MainScreen)
 
 
+async def test_find_ignores_accents_case_and_punctuation_in_names(make_app, store):
+    """A host types a name as it sounds: "zoe", "obrien" and "nunez" find
+    "Zoë O'Brien-Ñúñez"; Chinese names still match by part of the name."""
+    add(store, -30, name="Chen Jing")
+    zoe = add(store, -20, name="Zoë O'Brien-Ñúñez")
+    xiaomei = add(store, -10, name="吴晓梅")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        for typed, found in (("zoe", zoe), ("obrien", zoe), ("nunez", zoe),
+                             ("O'BRIEN-Ñ", zoe), ("zoe obrien", zoe), ("晓梅", xiaomei)):
+            await pilot.press("slash")
+            await pilot.pause()
+            assert isinstance(app.screen, FindScreen)
+            app.screen.query_one(Input).value = typed
+            await pilot.pause()
+            assert len(app.screen.query_one(OptionList).options) == 1, typed
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, MainScreen)
+            assert app.screen.current_party_id() == found, typed
+
+
 # -- edit -------------------------------------------------------------------------------------
 
 async def test_edit(make_app, store):

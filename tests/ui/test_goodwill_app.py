@@ -549,6 +549,24 @@ async def test_rescue_stayed_keeps_the_party_waiting(config, store, clock):
         assert party.id in main(app).query_one(WaitingList).row_keys()
 
 
+async def test_rescue_title_says_the_minutes_its_items_and_the_row_say(config, store, clock):
+    """The title said "after 39 min" while its items and the Waited column said 40 (the
+    title rounded the stopwatch, the rest count as the clock does): one number for all."""
+    gestures.set_host_on_duty(store, "Lin", config)
+    party = add(store, clock, config, 39.4, 2, "Chen", quote=30)  # 40 by the clock
+    app = make_app(config, store, clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        assert "40 min" in str(main(app).query_one(WaitingList).get_cell(party.id, "col_waited"))
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RescueScreen)
+        title = str(app.screen.query_one(".dialog-title", Static).render())
+        assert "after 40 min" in title, title
+        items = " ".join(str(o.prompt) for o in app.screen.query_one(OptionList).options)
+        assert "39 min" not in items and "40 min" in items, items
+
+
 async def test_rescue_left_removes_the_party_as_walked_away(config, store, clock):
     gestures.set_host_on_duty(store, "Lin", config)
     party = add(store, clock, config, 50, 2, "Chen", quote=30)

@@ -325,3 +325,29 @@ async def test_the_panel_counts_the_parties_still_waiting_ahead(make_app, store)
             app.screen.select_party(pid)
             await settle(app, pilot)
             assert words in " ".join(painted(panel)), (pid, painted(panel))
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+async def test_a_called_party_has_no_parties_ahead(make_app, store, config, zh_config,
+                                                  language):
+    """A called party's panel said "3 parties ahead, all sizes": once called, their table
+    is ready and the parties still waiting are not ahead of them. The count is left out;
+    the Called line says where they are."""
+    cfg = zh_config if language == "zh" else config
+    ids = [store.add_party(at(-30 + i), 2, f"Guest {i}", tz="Asia/Shanghai").party
+           for i in range(4)]
+    store.call_party(at(0), ids[3])
+    app = make_app(cfg=cfg)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(app, pilot)
+        panel = app.screen.query_one("#party-panel", Static)
+        app.screen.select_party(ids[3])
+        await settle(app, pilot)
+        drawn = " ".join(painted(panel))
+        assert app.t("panel_called") in drawn, drawn
+        for word in (app.t("panel_ahead", n=3), app.t("panel_first"),
+                     app.t("panel_ahead_one")):
+            assert word not in drawn, drawn
+        app.screen.select_party(ids[2])  # still waiting: counted as before
+        await settle(app, pilot)
+        assert app.t("panel_ahead", n=2) in " ".join(painted(panel))

@@ -121,3 +121,26 @@ async def test_a_table_held_while_it_is_cleared_says_for_whom(make_app, store, c
         row = next(line for line in lines if line.strip().startswith(clearing))
         assert f"{HELD} 黄一鸣 " in row and row.rstrip().endswith("8 min"), row
         assert "◌" in row or "clearing" in row, row
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)],
+                         ids=["80x24", "120x40", "200x50"])
+async def test_a_held_table_is_not_counted_free(make_app, store, config, size):
+    """"Hall 6 free" while the hall's one free table, A8, was held for B024: a table kept
+    for a party is free for no one else, so its section (and the header) count it out."""
+    hall = config.sections[0]
+    held = next(t for t in config.tables if t.section == hall.name and t.seats >= 6)
+    busy_but(store, config, held.name)
+    party = store.add_party(at(-20), 6, "Big Family", tz=TZ).party
+    store.hold_table(at(-2), held.name, party, 10)
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        lines = painted(app.screen.query_one("#tables", DataTable)).splitlines()
+        label = hall.label("en")
+        section = next(line for line in lines if line.strip().startswith(label))
+        assert re.search(r"\b0 free", section), section
+        assert not re.search(rf"\b{held.seats} free", section), section
+        if size[0] >= 200:  # the header's free seats, where they are drawn
+            header = painted(app.screen.query_one("#header"))
+            assert f"{label} 0" in header and f"{label} {held.seats}" not in header, header

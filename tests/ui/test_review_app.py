@@ -119,7 +119,7 @@ async def test_complaint_through_all_four_steps(config, store, clock):
         screen = app.screen
         assert isinstance(screen, OpenItemsScreen)
         table = screen.query_one(DataTable)
-        assert rows(table) == [["11-20 18:40", "Chen", "request we could not meet",
+        assert rows(table) == [["11-20 18:40", "Chen", "unmet request",
                                 "Asked for a slotted spoon, we had none", "recorded", "Lin"]]
 
         # 2. handled (the host on duty, no PIN)

@@ -4,8 +4,10 @@ through their four steps (i)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import arrow
+from rich.cells import cell_len
 from rich.text import Text
 from textual import getters
 from textual.app import ComposeResult
@@ -22,6 +24,7 @@ from queueapp.ui.app import QueueApp
 from queueapp.ui.field import Field
 from queueapp.ui.format import clip, lead_in, party_label
 from queueapp.ui.screens.forms import FormScreen
+from queueapp.ui.widgets.keyed import FIRST_AND_LAST_ROW
 
 TEXT_MAX = 500
 
@@ -42,7 +45,16 @@ class StepEntry:
 
 
 WHAT_MIN = 12  # cells for what happened, on the narrowest screen
-OTHER_COLUMNS = 64  # cells the other open-item columns and their padding take
+PARTY_MAX, BY_MAX = 13, 6  # cells for the party (with its table) and who recorded it
+CELL_PADDING = 2  # a DataTable cell's padding, one cell each side
+SCROLLBAR = 2  # kept free for the scrollbar a long list shows
+
+
+class ItemsTable(DataTable[Any]):
+    """The open items. Its columns always fit (it never scrolls sideways), so Home and
+    End go to the first and the last item, as on the waiting list."""
+
+    BINDINGS = FIRST_AND_LAST_ROW
 
 
 class ComplaintForm(FormScreen[ComplaintEntry]):
@@ -158,7 +170,7 @@ class OpenItemsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         t = self.app.t
         yield Static(t("items_title"), classes="panel-title")
-        yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
+        yield ItemsTable(id="items", cursor_type="row", zebra_stripes=True)
         yield Static(t("items_hint"), classes="hint")
         yield Footer()
 
@@ -193,18 +205,29 @@ class OpenItemsScreen(Screen[None]):
         row = table.cursor_row
         self.items = items
         table.clear()
-        # what happened takes the room the other columns leave, so the step (what the
-        # lead acts on) is always on screen
-        what_w = max(WHAT_MIN, self.size.width - OTHER_COLUMNS)
+        rows = []
         for c in items:
-            when = arrow.get(c.recorded_at).to(app.config.timezone).format("MM-DD HH:mm")
+            when = Text(arrow.get(c.recorded_at).to(app.config.timezone).format("MM-DD HH:mm"))
             who = names.get(c.party, c.party)
             if c.table_name:
                 who = f"{c.table_name} {who}".strip()
+            # "request we could not meet" is "unmet request" here: the step needs the room
+            category = Text(t("cat_unmet_request_short") if c.category == "unmet_request"
+                            else t(f"cat_{c.category}"))
             step = Text(t(f"step_{c.step}"),
                         style="bold red" if c.step == "recorded" else "yellow")
-            table.add_row(when, clip(who, 16), t(f"cat_{c.category}"), clip(c.what, what_w), step,
-                          clip(c.recorded_by or "—", 12), key=str(c.id))
+            rows.append((when, clip(who, PARTY_MAX), category, step,
+                         clip(c.recorded_by or "—", BY_MAX)))
+        # what happened takes the room the other columns leave, so every column fits (the
+        # table never scrolls sideways) and the step, what the lead acts on, is whole
+        headers = ("col_when", "col_party", "col_category", "col_step", "col_by")
+        others = sum(max([cell_len(t(h)), *(row[i].cell_len for row in rows)]) + CELL_PADDING
+                     for i, h in enumerate(headers))
+        what_w = max(WHAT_MIN, cell_len(t("col_what")),
+                     self.size.width - SCROLLBAR - CELL_PADDING - others)
+        for c, (when, who_cell, category, step, by) in zip(items, rows, strict=True):
+            table.add_row(when, who_cell, category, clip(c.what, what_w), step, by,
+                          key=str(c.id))
         ids = [c.id for c in items]
         if keep in ids:
             row = ids.index(keep)

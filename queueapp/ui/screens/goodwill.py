@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from queueapp import numbers
+from queueapp.clock import clock_minutes
 from queueapp.goodwill import roster
 from queueapp.goodwill.catalogue import hours_text
 from queueapp.goodwill.gestures import Gesture
@@ -275,8 +276,9 @@ class RescueScreen(Chooser):
 
     def __init__(self, app: QueueApp, party: Party, options: list[RescueOption]) -> None:
         t, cfg = app.t, app.config
-        title = Text(lead_in(t("rescue_title", waited=round(party.waited(app.now()))))
-                     + who(party))
+        # the minutes the Waited column and the suggestions' reasons say, to the minute
+        waited = clock_minutes(party.arrived, app.now())
+        title = Text(lead_in(t("rescue_title", waited=waited)) + who(party))
         rows = []
         for o in options:
             if o.table:

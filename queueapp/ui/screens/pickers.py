@@ -20,6 +20,7 @@ from queueapp.ui.field import Field
 from queueapp.ui.format import clip, lead_in, who
 from queueapp.ui.keynames import key_label
 from queueapp.waitlist.events import REMOVE_REASONS
+from queueapp.waitlist.find import name_matches
 from queueapp.waitlist.room import CALLED, Party, TableState
 from queueapp.waitlist.seating import Option as SeatOption
 
@@ -153,7 +154,8 @@ class FindScreen(ModalScreen[tuple[str, str] | None]):
             old = [n for n in self._had.get(p.id, []) if n != p.ticket]
             number = bool(q_digits) and next(
                 (n for n in [p.ticket, *old] if q in n.casefold()), None)
-            hit = not q or q in p.name.casefold() or (
+            # the name ignoring case, accents and punctuation: "obrien" finds O'Brien
+            hit = not q or name_matches(q, p.name) or (
                 len(q_digits) >= 3 and q_digits in phone.digits(p.phone)) or bool(number)
             if not hit:
                 continue

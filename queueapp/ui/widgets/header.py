@@ -12,7 +12,6 @@ from queueapp.review.reports import money
 from queueapp.ui.app import QueueApp, Snapshot
 from queueapp.ui.format import lead_in, parties_and_guests
 from queueapp.ui.widgets.state import DrawsState
-from queueapp.waitlist.room import FREE
 
 GAP = "  "
 SHORTEN, DROP = "shorten", "drop"
@@ -94,8 +93,7 @@ class StandHeader(DrawsState, Static):
                                          style="bold black on yellow"), None))
         seats = []
         for s in cfg.sections:
-            free = sum(tb.seats for tb in room.tables.values()
-                       if tb.section == s.name and tb.state == FREE)
+            free = room.free_seats(s.name, snap.now)  # a table held for a party is not
             seats.append(f"{s.label(cfg.language)} {free}")
         parts.append(("seats", Text(lead_in(t("header_free_seats")) + " · ".join(seats)), None))
         return parts

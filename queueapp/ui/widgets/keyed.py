@@ -41,6 +41,11 @@ Column = tuple[str, str, int]
 Row = tuple[str, Sequence[Text]]
 
 
+# Home and End on a table that never scrolls sideways: to its first and its last row
+FIRST_AND_LAST_ROW: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
+    Binding("home", "scroll_top", show=False), Binding("end", "scroll_bottom", show=False)]
+
+
 class KeyedTable(DataTable[Any]):
     """Rows keyed by id; :meth:`show_rows` adds and removes only the rows that appeared
     or left and rewrites only the cells that changed. The highlight follows its row
@@ -50,8 +55,7 @@ class KeyedTable(DataTable[Any]):
     and the last row, as Ctrl+Home and Ctrl+End do (DataTable's own Home and End scroll
     sideways, which did nothing here)."""
 
-    BINDINGS = [Binding("home", "scroll_top", show=False),
-                Binding("end", "scroll_bottom", show=False)]
+    BINDINGS = FIRST_AND_LAST_ROW
 
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)

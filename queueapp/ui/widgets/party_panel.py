@@ -112,7 +112,9 @@ class PartyPanel(Static):
         sent = snap.messages.get(p.id)
         if sent:  # issue 12: the messages to this party, newest last
             parts["messages"] = [messages_ui.panel_line(sent, t, cfg.timezone)]
-        parts["side"] = [self._guest_side(p, snap)]
+        side = self._guest_side(p, snap)
+        if side.plain:
+            parts["side"] = [side]
         if p.status == CALLED:  # their table is ready: the line ahead is no longer why
             kept = snap.room.kept_for(p.id)
             why = Text(t("panel_called_kept", table=kept) if kept else t("panel_called"),
@@ -181,19 +183,21 @@ class PartyPanel(Static):
         return head
 
     def _guest_side(self, p: Party, snap: Snapshot) -> Text:
-        """Where they are in line, their page's address and the key that shows it as a
-        QR code to scan."""
+        """Where they are in line (not once called: their table is ready), their page's
+        address and the key that shows it as a QR code to scan."""
         app, t = self.app, self.app.t
-        # parties still waiting ahead, of every size (a called one is on its way in; the
-        # Why counts only those after the same kind of table)
-        order = [w.id for w in snap.room.waiting() if w.status == WAITING or w.id == p.id]
-        ahead = order.index(p.id) if p.id in order else 0
-        words = t("panel_ahead_one") if ahead == 1 else t("panel_ahead", n=ahead)
-        line = Text(words if ahead else t("panel_first"), style="dim")
+        line = Text(style="dim")
+        if p.status != CALLED:  # once called, the parties still waiting are not ahead
+            # parties still waiting ahead, of every size (a called one is on its way in;
+            # the Why counts only those after the same kind of table)
+            order = [w.id for w in snap.room.waiting() if w.status == WAITING or w.id == p.id]
+            ahead = order.index(p.id) if p.id in order else 0
+            words = t("panel_ahead_one") if ahead == 1 else t("panel_ahead", n=ahead)
+            line.append(words if ahead else t("panel_first"))
         url = snap.guest_url(p.id)
         if url:  # the key first: on a narrow panel the address is what gets cut
             key = key_label(app.config.keys.get("page_qr") or DEFAULT_KEYS["page_qr"])
-            line.append("  " + t("panel_qr_key", key=key), style="bold")
+            line.append(("  " if line else "") + t("panel_qr_key", key=key), style="bold")
             line.append("  " + lead_in(t("panel_page")), style="dim")
             line.append(url, style="underline")
         return line

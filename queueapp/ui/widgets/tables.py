@@ -72,7 +72,7 @@ class TablesPanel(DrawsState, KeyedTable):
             members = [tb for tb in snap.room.tables.values() if tb.section == s.name]
             if not members:
                 continue
-            free = sum(tb.seats for tb in members if tb.state == FREE)
+            free = snap.room.free_seats(s.name, now)  # a held table is not free
             label = s.label(cfg.language)
             if with_floor and s.floor is not None:
                 label = f"{label} {t('floor', n=s.floor)}"
@@ -130,7 +130,7 @@ class TablesPanel(DrawsState, KeyedTable):
             members = [tb for tb in snap.room.tables.values() if tb.section == s.name]
             if not members:
                 continue
-            free = sum(tb.seats for tb in members if tb.state == FREE)
+            free = snap.room.free_seats(s.name, now)  # a held table is not free
             seats = Text(t("free_seats_short", n=free), style="dim green")
             label = Text(s.label(cfg.language), style="bold underline")
             # the free seats under the tables' seats, or after a longer name

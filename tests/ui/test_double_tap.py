@@ -25,6 +25,14 @@ def clock():
     return FixedClock(START)
 
 
+def lin_on_duty_and_chen_waiting(store, clock, config) -> str:
+    """Lin on duty at the test's stand, and Chen (2) waiting 3 minutes: Chen's id."""
+    gestures.set_host_on_duty(store, "Lin", config)
+    now = clock.now().float_timestamp
+    return store.add_party(now - 180, 2, "Chen", "", [], "", Quote(30, 20, 40),
+                           tz=config.timezone).party
+
+
 def main(app) -> MainScreen:
     return next(s for s in app.screen_stack if isinstance(s, MainScreen))
 
@@ -50,10 +58,7 @@ async def double_tap(app, pilot, db_path) -> str:
 @pytest.mark.parametrize("answer", ["enter", "again"])
 async def test_1_1_logs_one_gesture_and_asks_before_the_second(
         make_app, store, clock, config, db_path, answer):
-    gestures.set_host_on_duty(store, "Lin", config)
-    now = clock.now().float_timestamp
-    chen = store.add_party(now - 180, 2, "Chen", "", [], "", Quote(30, 20, 40),
-                           tz=config.timezone).party
+    chen = lin_on_duty_and_chen_waiting(store, clock, config)
     app = make_app(store=store)  # the stand Lin is on duty at
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         item = await double_tap(app, pilot, db_path)
@@ -85,10 +90,7 @@ async def test_1_after_the_first_is_saved_is_still_the_same_gesture(
     """The second tap came after the first gesture was saved and the panel redrawn: the
     given one had dropped out of the list, so `1` gave the next suggestion, with no
     question. For `repeat_guard_seconds` the numbers stay as they were, and it asks."""
-    gestures.set_host_on_duty(store, "Lin", config)
-    now = clock.now().float_timestamp
-    chen = store.add_party(now - 180, 2, "Chen", "", [], "", Quote(30, 20, 40),
-                           tz=config.timezone).party
+    chen = lin_on_duty_and_chen_waiting(store, clock, config)
     app = make_app(store=store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
@@ -114,10 +116,7 @@ async def test_u_takes_back_a_gesture_given_here_by_voiding_it(make_app, store, 
     """`u` after a gesture brought back a party removed two actions before: gestures were
     not on this terminal's undo list. Now `u` voids the gesture (the record keeps both
     rows); past `void_free_minutes` it says a lead must void it."""
-    gestures.set_host_on_duty(store, "Lin", config)
-    now = clock.now().float_timestamp
-    chen = store.add_party(now - 180, 2, "Chen", "", [], "", Quote(30, 20, 40),
-                           tz=config.timezone).party
+    chen = lin_on_duty_and_chen_waiting(store, clock, config)
     app = make_app(store=store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)

@@ -381,11 +381,17 @@ async def test_over_budget_asks_for_a_pin_wrong_pin_is_logged_right_pin_approves
         assert "Goodwill left: −¥7" in shown(app, "#header")  # a minus, before the ¥
 
 
-async def test_pin_for_the_other_lead_and_escape_cancels(config, store, clock):
+def lin_over_budget_for_chen(config, store, clock):
+    """Lin on duty, her whole budget already given to Chen (2): the next gesture needs a
+    lead. Chen, and the app."""
     gestures.set_host_on_duty(store, "Lin", config)
     party = add(store, clock, config, 25, 2, "Chen")
     gestures.give(store, clock.now().float_timestamp - 60, party, "Earlier", "Lin", cost=300)
-    app = make_app(config, store, clock)
+    return party, make_app(config, store, clock)
+
+
+async def test_pin_for_the_other_lead_and_escape_cancels(config, store, clock):
+    party, app = lin_over_budget_for_chen(config, store, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         ids = [s.interaction.id for s in main(app)._suggestions]
@@ -414,10 +420,7 @@ async def test_a_wrong_pin_names_the_lead_and_asks_again_for_the_same_lead(
     """Jun chose her name and mistyped: "Wrong PIN" did not say whose PIN was checked, and
     the box asked again with Mei chosen, so Jun's right PIN typed straight in was counted
     wrong against Mei. Now the message names the lead, and the lead stays chosen."""
-    gestures.set_host_on_duty(store, "Lin", config)
-    party = add(store, clock, config, 25, 2, "Chen")
-    gestures.give(store, clock.now().float_timestamp - 60, party, "Earlier", "Lin", cost=300)
-    app = make_app(config, store, clock)
+    party, app = lin_over_budget_for_chen(config, store, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         ids = [s.interaction.id for s in main(app)._suggestions]

@@ -148,6 +148,13 @@ def long_evening(served: Served) -> None:
         served.add(-10 + n / 2, size, f"Guest {n}")
 
 
+def slow_dinners_config():
+    """Self check-in on, and dinners of nearly three hours: waits with 3-digit ranges."""
+    return config_variant(**JOIN_ON, **{
+        'dining_minutes = { "2" = 55, "4" = 70, "6" = 85, "8" = 95, "12" = 110 }':
+        'dining_minutes = { "2" = 160, "4" = 170, "6" = 185, "8" = 195, "12" = 210 }'})
+
+
 @pytest.mark.parametrize("paused", [False, True], ids=["join", "paused"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda s: f"{s['width']}x{s['height']}")
@@ -157,9 +164,7 @@ async def test_long_waits_and_three_next_numbers_fit_every_card(
     """Three next numbers stay on one line and "Waiting: N" stays in its card, with
     3-digit waits, the joining-paused banner, in either language (the count was cut
     off the bottom of the card)."""
-    config = config_variant(**JOIN_ON, **{
-        'dining_minutes = { "2" = 55, "4" = 70, "6" = 85, "8" = 95, "12" = 110 }':
-        'dining_minutes = { "2" = 160, "4" = 170, "6" = 185, "8" = 195, "12" = 210 }'})
+    config = slow_dinners_config()
     with serving(create_app(config, db_path, clock)) as base:
         served = Served(base, store, config, clock)
         long_evening(served)
@@ -220,9 +225,7 @@ async def test_a_range_is_never_split_across_lines(
         screen: dict[str, int], lang: str) -> None:
     """"about 80 min (60–" on one line and "100)" on the next, at 1280x720 and on a
     phone: a wait's range stays on one line, on the board and on the check-in form."""
-    config = config_variant(**JOIN_ON, **{
-        'dining_minutes = { "2" = 55, "4" = 70, "6" = 85, "8" = 95, "12" = 110 }':
-        'dining_minutes = { "2" = 160, "4" = 170, "6" = 185, "8" = 195, "12" = 210 }'})
+    config = slow_dinners_config()
     with serving(create_app(config, db_path, clock)) as base:
         served = Served(base, store, config, clock)
         long_evening(served)

@@ -503,7 +503,7 @@ EN: dict[str, str] = {
     "demo_kept": "The demo's file is kept at {path}; read it with `{command}` (the other "
                  "commands take the same option).",
     "demo_missing": "No demo has been run yet (no file at {path}). Start one with "
-                    "`queueapp demo`, then use --demo.",
+                    "`{command}`, then use --demo.",
     "demo_and_db": "Give either --db FILE or --demo, not both.",
     "demo_file_exists": "{path} already exists; the demo needs a fresh file.",
     "demo_cannot_replace": "Cannot replace the last demo's file {path} ({detail}); remove it "
@@ -1567,7 +1567,7 @@ ZH: dict[str, str] = {
     "report_col_budget": "预算",
     "demo_started": "演示餐厅。数据文件：{path}（之后可用 `{command}` 查看）。",
     "demo_kept": "演示数据文件保存在 {path}；可用 `{command}` 查看（其他命令也可加同样的选项）。",
-    "demo_missing": "还没有运行过演示（{path} 不存在）。请先运行 `queueapp demo`，再使用 --demo。",
+    "demo_missing": "还没有运行过演示（{path} 不存在）。请先运行 `{command}`，再使用 --demo。",
     "demo_and_db": "--db FILE 和 --demo 只能选一个。",
     "demo_file_exists": "{path} 已存在；演示需要一个新文件。",
     "demo_cannot_replace": "无法替换上次演示的文件 {path}（{detail}）；"

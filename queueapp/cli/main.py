@@ -104,7 +104,8 @@ def _db(ctx: click.Context, db_path: str | None, use_demo: bool, config: Config)
         raise click.ClickException(t("demo_and_db"))
     path = demo_db_path()
     if not path.is_file():
-        raise click.ClickException(t("demo_missing", path=path))
+        raise click.ClickException(t("demo_missing", path=path,
+                                     command=shlex.join([*running_program(), "demo"])))
     return str(path)
 
 

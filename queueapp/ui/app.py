@@ -444,9 +444,11 @@ class QueueApp(App[None]):
         left = gestures.budget_left(store, host, now, self.config) if host else None
         pending = store.pending_rescues()
         links = {pid: token for pid in waiting if (token := store.guest_link(pid))}
-        called = store.stations.callers(p.id for p in room.waiting() if p.status == CALLED)
-        elsewhere = frozenset(pid for pid, station in called.items()
-                              if station != store.station and running(store.path, station))
+        called = store.stations.callers(pid for pid in waiting
+                                        if room.parties[pid].status == CALLED)
+        others = {station for station in set(called.values())  # each stand looked at once
+                  if station != store.station and running(store.path, station)}
+        elsewhere = frozenset(pid for pid, station in called.items() if station in others)
         self._observe_new()
         quotes = self._quote_all(room)
         return Snapshot(room, quotes, seq,

@@ -88,17 +88,16 @@ class PartyPanel(Static):
         fresh list, so a double tap on 1 gave the next suggestion, with no question.
         Kept, the second 1 is the same gesture again, and is asked about."""
         app, cfg = self.app, self.app.config
-        live = [g.time for g in snap.gestures.get(p.id, []) if not g.is_void and not g.voided]
+        given = snap.gestures.get(p.id, [])  # live ones only (``gestures_by_party``)
         drawn = self._drawn.get(p.id)
-        if drawn is not None and drawn[0] < len(live) \
-                and snap.now - max(live) < cfg.goodwill.repeat_guard_seconds:
+        if drawn is not None and drawn[0] < len(given) \
+                and snap.now - max(g.time for g in given) < cfg.goodwill.repeat_guard_seconds:
             return drawn[1]  # drawn before the newest gesture, a moment ago
-        fresh = suggest(p, snap.now, cfg.catalogue, snap.gestures.get(p.id, []),
-                        snap.guests.get(p.id), app.stats,
+        fresh = suggest(p, snap.now, cfg.catalogue, given, snap.guests.get(p.id), app.stats,
                         attention_minutes=cfg.attention_minutes, limit=SUGGESTIONS)
         if len(self._drawn) > 200:  # only the parties looked at lately are worth keeping
             self._drawn.clear()
-        self._drawn[p.id] = (len(live), fresh)
+        self._drawn[p.id] = (len(given), fresh)
         return fresh
 
     def _parts(self, p: Party, snap: Snapshot, width: int) -> dict[str, list[Text]]:

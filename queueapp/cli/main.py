@@ -29,6 +29,7 @@ from queueapp.cli.headoffice import chain_report, sync_command
 from queueapp.cli.quotes import backtest, simulate
 from queueapp.cli.roster import host, lead
 from queueapp.cli.serve import serve
+from queueapp.complaints.loop import CATEGORIES as COMPLAINT_CATEGORIES
 from queueapp.config import (
     ENV_VAR,
     STATION_ENV,
@@ -37,6 +38,7 @@ from queueapp.config import (
     stand_station,
     station_problem,
 )
+from queueapp.goodwill.catalogue import CATEGORIES as GESTURE_CATEGORIES
 from queueapp.goodwill.catalogue import clock_text
 from queueapp.i18n import Translator
 from queueapp.store import DB_ERRORS, Store, StoreError, as_store_error, stations
@@ -368,9 +370,8 @@ TO_OPTION = click.option("--to", "date_to", metavar="DATE",
 @TO_OPTION
 @click.option("--host", default="", help="Only this host's gestures and parties.")
 @click.option("--category", default="", metavar="ID",
-              help="Only this gesture or complaint category (drink, snack, game, tour, "
-                   "amenity, recovery, custom; food, wait, service, cleanliness, "
-                   "unmet_request, other).")
+              help=f"Only this gesture or complaint category ({', '.join(GESTURE_CATEGORIES)};"
+                   f" {', '.join(COMPLAINT_CATEGORIES)}).")
 @click.option("--party", default="", help="Only this party (id or part of a name).")
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json", "markdown"]),
               default="text", show_default=True)
@@ -399,9 +400,6 @@ def report(ctx: click.Context, config_path: str | None, db_path: str | None, use
 def _check_category(t: Translator, category: str) -> None:
     """A category the report can filter on: a mistyped one (``drinks``) matched nothing,
     and the report said there were no gestures."""
-    from queueapp.complaints.loop import CATEGORIES as COMPLAINT_CATEGORIES
-    from queueapp.goodwill.catalogue import CATEGORIES as GESTURE_CATEGORIES
-
     known = (*GESTURE_CATEGORIES, *COMPLAINT_CATEGORIES)
     if category and category not in known:
         raise click.BadParameter(t("err_report_category", category=category,

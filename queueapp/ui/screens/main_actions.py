@@ -275,11 +275,7 @@ class StandActions(Screen[None]):
             now, party.id, app.snapshot.host, table=table, minutes=minutes))
         if isinstance(ev, StoreError):
             return
-        if table:
-            self._wrote(ev, t("called_table", name=who(party), table=table,
-                              minutes=round(minutes)))
-        else:
-            self._wrote(ev, t("called", name=who(party)))
+        self._wrote(ev, _called_said(t, party, table, minutes))
 
     @on_party
     async def action_seat(self, party: Party) -> None:
@@ -762,8 +758,7 @@ class StandActions(Screen[None]):
             ev = await app.in_store(answer(lambda store, now: store.call_party(
                 now, party.id, host, table=table, minutes=hold)))
             if not isinstance(ev, StoreError):
-                self._wrote(ev, t("called_table", name=who(party), table=table, minutes=minutes)
-                            if table else t("called", name=who(party)))
+                self._wrote(ev, _called_said(t, party, table, hold))
         else:
             ev = await self._leave(party, answer(lambda store, now: store.remove_party(
                 now, party.id, "no_show", host)))
@@ -842,6 +837,13 @@ def _edit_party(store: Store, now: float, *, party_id: str, changes: dict[str, A
                           quote=quote)
     _link_guest(store, ev)
     return ev
+
+
+def _called_said(t: Translator, party: Party, table: str, minutes: float) -> str:
+    """The toast after a call: the table kept for them, and how long, if there is one."""
+    if table:
+        return t("called_table", name=who(party), table=table, minutes=round(minutes))
+    return t("called", name=who(party))
 
 
 def _edit_said(t: Translator, entry: PartyChanges, ev: Event) -> str:

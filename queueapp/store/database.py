@@ -45,6 +45,7 @@ from queueapp.store.gestures import GestureLog
 from queueapp.store.guests import GuestBook
 from queueapp.store.outbox import Outbox
 from queueapp.store.privacy import PersonalData
+from queueapp.store.repository import CHUNK, NOT_UNDONE, marks
 from queueapp.store.rescues import RescueLog
 from queueapp.store.review import ReviewQueries
 from queueapp.store.roster import Roster
@@ -300,9 +301,8 @@ class Store:
                     "ON CONFLICT(name) DO UPDATE SET seats = excluded.seats, "
                     "section = excluded.section", [t.name, t.seats, t.section])
             names = [t.name for t in tables]
-            marks = ",".join("?" * len(names))
-            db.execute(f"DELETE FROM room_tables WHERE state = 'free' AND name NOT IN ({marks})",
-                       names)
+            db.execute("DELETE FROM room_tables WHERE state = 'free' AND name NOT IN "
+                       f"({marks(names)})", names)
 
     def get_setting(self, key: str, default: str = "") -> str:
         row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
@@ -348,8 +348,7 @@ class Store:
                           "ORDER BY rowid").fetchall()
         for t in decoded(self.damage, "room_tables", rows, _table_from_row, lambda r: r[0]):
             room.tables[t.name] = t
-        marks = ",".join("?" * len(LIVE))
-        parties = db.query(f"SELECT * FROM parties WHERE status IN ({marks})", LIVE)
+        parties = db.query(f"SELECT * FROM parties WHERE status IN ({marks(LIVE)})", LIVE)
         for p in decoded(self.damage, "parties", parties, _party_from_row, lambda r: r["id"]):
             room.parties[p.id] = p
         return room
@@ -365,14 +364,12 @@ class Store:
         still hold a paper ticket with an old one. Undone edits are left out."""
         ids = sorted(set(party_ids))
         found: dict[str, list[str]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
             rows = self.db.execute(  # a damaged row's data (not JSON) is passed over
                 "SELECT party, CASE WHEN json_valid(data) THEN json_extract(data, '$.ticket') "
-                f"END FROM events WHERE event IN ('arrive', 'edit') AND party IN ({marks}) "
-                "AND id NOT IN (SELECT ref FROM events WHERE event = 'undo' "
-                "AND ref IS NOT NULL) ORDER BY id", chunk).fetchall()
+                f"END FROM events WHERE event IN ('arrive', 'edit') AND party IN "
+                f"({marks(chunk)}) AND {NOT_UNDONE} ORDER BY id", chunk).fetchall()
             for party, ticket in rows:
                 had = found.setdefault(party, [])
                 if isinstance(ticket, str) and ticket and ticket not in had:
@@ -388,8 +385,7 @@ class Store:
         where = ["id > ?"]
         params: list[Any] = [after_id]
         if not include_undone:
-            where.append("event != 'undo' AND id NOT IN "
-                         "(SELECT ref FROM events WHERE event = 'undo' AND ref IS NOT NULL)")
+            where.append(f"event != 'undo' AND {NOT_UNDONE}")
         if since is not None:
             where.append("time >= ?")
             params.append(iso(since))
@@ -738,8 +734,8 @@ class Store:
                 clauses.append(_touches().replace(":t", f":t{i}"))
                 params[f"t{i}"] = name
             later = db.execute(
-                "SELECT event FROM events WHERE id > :id AND event != 'undo' AND id NOT IN "
-                "(SELECT ref FROM events WHERE event = 'undo' AND ref IS NOT NULL) AND ("
+                f"SELECT event FROM events WHERE id > :id AND event != 'undo' AND {NOT_UNDONE} "
+                "AND ("
                 + " OR ".join(clauses or ["0"]) + ") LIMIT 1", params).fetchone()
             if later:
                 raise Conflict("err_undo_changed", word=later[0])
@@ -765,8 +761,7 @@ class Store:
     def _live_events(self, db: Database, where: str, params: dict[str, Any]) -> list[Event]:
         rows = db.execute(
             "SELECT id, time, event, party, size, table_name, data FROM events WHERE "
-            + where + " AND event != 'undo' AND id NOT IN "
-            "(SELECT ref FROM events WHERE event = 'undo' AND ref IS NOT NULL) ORDER BY id",
+            + where + f" AND event != 'undo' AND {NOT_UNDONE} ORDER BY id",
             params).fetchall()
         return decoded(self.damage, "events", rows, event_from_row, lambda r: r[0])
 

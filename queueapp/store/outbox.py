@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from queueapp.store.damage import decoded
-from queueapp.store.repository import Repository, marks
+from queueapp.store.repository import NOT_UNDONE, Repository, marks
 from queueapp.store.times import epoch, iso
 from queueapp.waitlist.room import Party
 
@@ -127,7 +127,7 @@ class Outbox(Repository):
         undone since left out): 1 is the first call, 2 the first "called again"."""
         return self.db.execute(
             "SELECT count(*) FROM events WHERE party = ? AND event = 'call' AND id <= ? "
-            "AND id NOT IN (SELECT ref FROM events WHERE event = 'undo' AND ref IS NOT NULL)",
+            f"AND {NOT_UNDONE}",
             [party, event_id]).fetchone()[0]
 
     # -- what the event log has been turned into ------------------------------------

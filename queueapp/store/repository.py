@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from queueapp.store.database import Store
 
 CHUNK = 500  # ids bound per IN (...) query, well under SQLite's limit on parameters
+# an events row no undo points at (the row's own id is ``id``)
+NOT_UNDONE = "id NOT IN (SELECT ref FROM events WHERE event = 'undo' AND ref IS NOT NULL)"
 
 
 class Repository:

@@ -25,7 +25,7 @@ from pathlib import Path
 from types import TracebackType
 
 from queueapp.store.errors import StoreError
-from queueapp.store.repository import Repository
+from queueapp.store.repository import CHUNK, NOT_UNDONE, Repository, marks
 
 try:
     import fcntl
@@ -59,15 +59,15 @@ class Stations(Repository):
         """The station that last called (or kept the table longer for) each of these
         parties, by party: the stand whose hold question it is first. A call undone
         counts as never made."""
-        ids = list(party_ids)
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = self.db.execute(
-            "SELECT party, station FROM events e WHERE event IN ('call', 'extend') "
-            f"AND party IN ({marks}) AND NOT EXISTS (SELECT 1 FROM events u WHERE "
-            "u.ref = e.id AND u.event = 'undo') ORDER BY id", ids).fetchall()
-        return {r[0]: r[1] for r in rows}
+        ids = sorted(set(party_ids))
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            rows = self.db.execute(
+                "SELECT party, station FROM events WHERE event IN ('call', 'extend') "
+                f"AND party IN ({marks(chunk)}) AND {NOT_UNDONE} ORDER BY id", chunk)
+            found.update(rows.fetchall())
+        return found
 
 
 def _lock_file(db_path: Path, station: str) -> Path:

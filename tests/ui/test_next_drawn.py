@@ -19,6 +19,12 @@ def painted(widget) -> str:
     return "\n".join(widget.render_line(y).text for y in range(widget.size.height))
 
 
+def tables_line(app, start: str) -> str:
+    """The tables panel's drawn line that starts with ``start`` (a table or a section)."""
+    lines = painted(app.screen.query_one("#tables", DataTable)).splitlines()
+    return next(line for line in lines if line.strip().startswith(start))
+
+
 def busy_but(store, config, free: str) -> None:
     """Every table taken but ``free``."""
     for i, table in enumerate(config.tables):
@@ -50,8 +56,7 @@ async def test_a_ready_table_and_its_party_name_each_other(make_app, store, conf
         assert free not in big_row  # the 2-top is not proposed to the party of six
         app.screen.select_table(free)
         await pilot.pause()
-        table_row = next(line for line in painted(app.screen.query_one("#tables", DataTable))
-                         .splitlines() if line.strip().startswith(free))
+        table_row = tables_line(app, free)
         assert "Wu" in table_row
         del big
 
@@ -92,13 +97,13 @@ async def test_tables_name_whole_the_party_they_wait_for(make_app, store, config
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
-        lines = painted(app.screen.query_one("#tables", DataTable)).splitlines()
-        held_row = next(line for line in lines if line.strip().startswith(held))
+        held_row = tables_line(app, held)
         assert f"{HELD} 黄一鸣 " in held_row and held_row.rstrip().endswith("8 min"), held_row
-        ready_row = next(line for line in lines if line.strip().startswith(ready))
+        ready_row = tables_line(app, ready)
         assert f"{NEXT} Olivia Kim" in ready_row, ready_row
-        section = app.config.sections[0].label("en")
-        assert re.search(rf"{section}\s+\d+ free", "\n".join(lines)), lines
+        label = app.config.sections[0].label("en")
+        section = tables_line(app, label)
+        assert re.search(rf"{label}\s+\d+ free", section), section
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -117,8 +122,7 @@ async def test_a_table_held_while_it_is_cleared_says_for_whom(make_app, store, c
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
-        lines = painted(app.screen.query_one("#tables", DataTable)).splitlines()
-        row = next(line for line in lines if line.strip().startswith(clearing))
+        row = tables_line(app, clearing)
         assert f"{HELD} 黄一鸣 " in row and row.rstrip().endswith("8 min"), row
         assert "◌" in row or "clearing" in row, row
 
@@ -136,9 +140,8 @@ async def test_a_held_table_is_not_counted_free(make_app, store, config, size):
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
-        lines = painted(app.screen.query_one("#tables", DataTable)).splitlines()
         label = hall.label("en")
-        section = next(line for line in lines if line.strip().startswith(label))
+        section = tables_line(app, label)
         assert re.search(r"\b0 free", section), section
         assert not re.search(rf"\b{held.seats} free", section), section
         if size[0] >= 200:  # the header's free seats, where they are drawn

@@ -381,6 +381,13 @@ async def test_over_budget_asks_for_a_pin_wrong_pin_is_logged_right_pin_approves
         assert "Goodwill left: −¥7" in shown(app, "#header")  # a minus, before the ¥
 
 
+async def give_fruit_plate(app, pilot) -> None:
+    """Press the number key the party panel shows the fruit plate under."""
+    ids = [s.interaction.id for s in main(app)._suggestions]
+    await pilot.press(str(ids.index("fruit_plate") + 1))
+    await settle(app, pilot)
+
+
 def lin_over_budget_for_chen(config, store, clock):
     """Lin on duty, her whole budget already given to Chen (2): the next gesture needs a
     lead. Chen, and the app."""
@@ -394,9 +401,7 @@ async def test_pin_for_the_other_lead_and_escape_cancels(config, store, clock):
     party, app = lin_over_budget_for_chen(config, store, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
-        ids = [s.interaction.id for s in main(app)._suggestions]
-        await pilot.press(str(ids.index("fruit_plate") + 1))
-        await settle(app, pilot)
+        await give_fruit_plate(app, pilot)
         assert isinstance(app.screen, PinScreen)
         await pilot.press("escape")
         await settle(app, pilot)
@@ -404,8 +409,7 @@ async def test_pin_for_the_other_lead_and_escape_cancels(config, store, clock):
         assert pin_rows(store) == []
         assert len(gestures.gestures_for_party(store, party.id)) == 1
 
-        await pilot.press(str(ids.index("fruit_plate") + 1))
-        await settle(app, pilot)
+        await give_fruit_plate(app, pilot)
         # Mei's PIN typed with Jun chosen is wrong; Jun's own PIN is right (Jun is still
         # chosen when the PIN is asked again)
         await enter_pin(app, pilot, "246813", lead_down=1)
@@ -423,9 +427,7 @@ async def test_a_wrong_pin_names_the_lead_and_asks_again_for_the_same_lead(
     party, app = lin_over_budget_for_chen(config, store, clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
-        ids = [s.interaction.id for s in main(app)._suggestions]
-        await pilot.press(str(ids.index("fruit_plate") + 1))
-        await settle(app, pilot)
+        await give_fruit_plate(app, pilot)
         await enter_pin(app, pilot, "000000", lead_down=1)
         assert "Wrong PIN for Jun: 4 tries left" in toasts(app)
         assert isinstance(app.screen, PinScreen)  # asked again, Jun still chosen
